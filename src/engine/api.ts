@@ -1,0 +1,82 @@
+/**
+ * The engine's public contract: what the worker exposes, what the CLIs call.
+ * Implementation: src/engine/engine.ts (WinclipEngine implements WinclipApi).
+ */
+import type { Box, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
+
+/** The three files of an OpenCLIP model folder, already read into memory. */
+export interface ModelFiles {
+  /** Parsed open_clip_config.json. */
+  config: unknown;
+  /** Raw bytes of open_clip_model.safetensors. */
+  weights: Uint8Array;
+  /** Parsed CLIP tokenizer.json (Hugging Face format). */
+  tokenizer: unknown;
+}
+
+/** Options of scoring; defaults follow METHOD.md. Ablations of the paper's Tables 3 and 8 use the flags. */
+export interface ScoreOptions {
+  /** Softmax temperature τ (default 0.07). */
+  temperature?: number;
+  /** Include the image-scale map in the zero-shot harmonic mean (default true). */
+  useImageScale?: boolean;
+  /** Window scales used (default: all encoded, [2, 3]). */
+  scales?: number[];
+  /** How per-window scores are pooled into cells and maps are combined (default 'harmonic'). */
+  aggregation?: 'harmonic' | 'arithmetic';
+  /** Force zero-shot even when references are loaded. */
+  zeroShotOnly?: boolean;
+}
+
+/** Everything the encoder produced for one image, kept so prompts/references can change without re-encoding. */
+export interface EncodedImage {
+  width: number;
+  height: number;
+  boxes: Box[];
+  tiles: TileFeatures[];
+}
+
+export interface ModelInfo {
+  embedDim: number;
+  imageSize: number;
+  patchSize: number;
+  grid: number;
+  visionWidth: number;
+  visionLayers: number;
+  textWidth: number;
+  textLayers: number;
+  quickGelu: boolean;
+  parameters: number;
+  /** Which ORT execution provider runs the graphs ('webgpu', 'wasm', 'cpu'). */
+  backend: string;
+}
+
+/** Counters that let tests prove caching works (e.g. prompt edits do not re-run the image encoder). */
+export interface EngineStats {
+  imageEncoderRuns: number;
+  imagesEncoded: number;
+  promptsEmbedded: number;
+  textEncoderRuns: number;
+}
+
+export interface WinclipApi {
+  info(): ModelInfo;
+  stats(): EngineStats;
+  /** Sets the prompt ensemble; embeds only prompts not seen before. Returns how many were new. */
+  setPrompts(prompts: PromptSet): Promise<{ embedded: number; ms: number }>;
+  /** Encodes (tiles, pre-processes, runs the image encoder) and caches under `key`. No-op if cached. */
+  encode(key: string, image: RgbImage): Promise<EncodedImage>;
+  /** Stores features computed earlier (e.g. from a disk cache) under `key`. */
+  putEncoded(key: string, encoded: EncodedImage): void;
+  getEncoded(key: string): EncodedImage | undefined;
+  forget(key: string): void;
+  /** Adds a normal reference image to the few-shot bank (encoding it if needed). */
+  addReference(key: string, image: RgbImage): Promise<void>;
+  /** Adds an already-encoded image (by key) to the reference bank. */
+  addReferenceEncoded(key: string): void;
+  removeReference(key: string): void;
+  clearReferences(): void;
+  referenceKeys(): string[];
+  /** Scores an encoded image with the current prompts and reference bank. Zero-shot when the bank is empty. */
+  score(key: string, options?: ScoreOptions): ImageResult;
+}
