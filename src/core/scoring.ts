@@ -1,0 +1,366 @@
+/**
+ * WinCLIP / WinCLIP+ scoring on encoder outputs (METHOD.md §3): zero-shot window scores pooled to the
+ * patch grid, few-shot nearest-neighbour association against reference memories, and their fusion.
+ * Hot loops run on Float32Array rows with doubles as accumulators.
+ */
+import type { ScoreOptions } from '../engine/api';
+import type { Geometry, TileFeatures } from './types';
+import { windowCount, windowIndices } from './windows';
+
+export type Aggregation = 'harmonic' | 'arithmetic';
+
+/** Class text prototypes t_n, t_a [E] (un-normalised means of prompt embeddings). */
+export interface ClassPrototypes {
+  normal: Float32Array;
+  anomalous: Float32Array;
+}
+
+/** Few-shot memories: L2-normalised rows of all reference tiles. */
+export interface Memory {
+  /** Patch features [m, visionWidth]. */
+  patches: Float32Array;
+  /** Window embeddings per scale k: [m_k, E]. */
+  windows: Map<number, Float32Array>;
+}
+
+export interface TileScore {
+  /** Fused image score when a memory was used, else the zero-shot one. */
+  imageScore: number;
+  /** Final g×g map (fused when a memory was used, else zero-shot). */
+  grid: Float32Array;
+  zsImageScore: number;
+  /** ascore per window, per scale k. */
+  zsWindowScores: Map<number, Float32Array>;
+  /** [image score broadcast (if used), one map per scale] each g×g. */
+  zsScaleMaps: Float32Array[];
+  zsGrid: Float32Array;
+  fsPatchScores?: Float32Array;
+  fsWindowScores?: Map<number, Float32Array>;
+  /** [patch association map, one map per scale]. */
+  fsScaleMaps?: Float32Array[];
+  /** Arithmetic mean of fsScaleMaps (M^W). */
+  fsOnlyGrid?: Float32Array;
+  /** (zsGrid + fsOnlyGrid) / 2. */
+  fusedGrid?: Float32Array;
+}
+
+export const DEFAULT_TEMPERATURE = 0.07;
+
+function rowCount(x: Float32Array, dim: number, what: string): number {
+  if (!(dim > 0) || x.length % dim !== 0)
+    throw new Error(`${what}: length ${x.length} is not a multiple of ${dim}`);
+  return x.length / dim;
+}
+
+function meanRows(x: Float32Array, dim: number, what: string): Float32Array {
+  const n = rowCount(x, dim, what);
+  if (n === 0) throw new Error(`${what}: no rows`);
+  const acc = new Float64Array(dim);
+  for (let r = 0; r < n; r++) {
+    const o = r * dim;
+    for (let d = 0; d < dim; d++) acc[d] += x[o + d];
+  }
+  const out = new Float32Array(dim);
+  for (let d = 0; d < dim; d++) out[d] = acc[d] / n;
+  return out;
+}
+
+/** Plain means of the un-normalised prompt embeddings of each class. */
+export function classPrototypes(normal: Float32Array, anomalous: Float32Array, dim: number): ClassPrototypes {
+  return {
+    normal: meanRows(normal, dim, 'normal prompts'),
+    anomalous: meanRows(anomalous, dim, 'anomalous prompts'),
+  };
+}
+
+function unit(v: Float32Array): Float64Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+  const out = new Float64Array(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = v[i] * inv;
+  return out;
+}
+
+/** softmax([cos(e, t_n), cos(e, t_a)] / T)[1] per row of emb [n, dim]. */
+export function anomalyScores(
+  emb: Float32Array,
+  dim: number,
+  protos: ClassPrototypes,
+  temperature = DEFAULT_TEMPERATURE,
+): Float32Array {
+  const n = rowCount(emb, dim, 'anomalyScores');
+  if (protos.normal.length !== dim || protos.anomalous.length !== dim) {
+    throw new Error(`anomalyScores: prototypes have dim ${protos.normal.length}, embeddings ${dim}`);
+  }
+  const tn = unit(protos.normal);
+  const ta = unit(protos.anomalous);
+  const out = new Float32Array(n);
+  for (let r = 0; r < n; r++) {
+    const o = r * dim;
+    let dn = 0;
+    let da = 0;
+    let ss = 0;
+    for (let d = 0; d < dim; d++) {
+      const v = emb[o + d];
+      dn += v * tn[d];
+      da += v * ta[d];
+      ss += v * v;
+    }
+    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+    // Two-way softmax written as a logistic: exp never overflows to NaN.
+    out[r] = 1 / (1 + Math.exp(((dn - da) * inv) / temperature));
+  }
+  return out;
+}
+
+const indexCache = new Map<string, Int32Array>();
+
+function cachedWindowIndices(grid: number, k: number): Int32Array {
+  const key = `${grid}:${k}`;
+  let idx = indexCache.get(key);
+  if (!idx) {
+    idx = windowIndices(grid, k);
+    indexCache.set(key, idx);
+  }
+  return idx;
+}
+
+/**
+ * Per-window values → g×g map: each cell gets the mean of the windows covering it, harmonic
+ * (n / Σ 1/s, so any zero makes the cell 0) or arithmetic.
+ */
+export function poolWindowsToGrid(
+  windowValues: Float32Array,
+  grid: number,
+  k: number,
+  aggregation: Aggregation,
+): Float32Array {
+  const n = windowCount(grid, k);
+  if (windowValues.length !== n) {
+    throw new Error(
+      `poolWindowsToGrid: ${windowValues.length} values for ${n} windows (grid ${grid}, k ${k})`,
+    );
+  }
+  const idx = cachedWindowIndices(grid, k);
+  const kk = k * k;
+  const acc = new Float64Array(grid * grid);
+  const cnt = new Int32Array(grid * grid);
+  const harmonic = aggregation === 'harmonic';
+  for (let w = 0; w < n; w++) {
+    const v = windowValues[w];
+    const c = harmonic ? 1 / v : v;
+    const o = w * kk;
+    for (let j = 0; j < kk; j++) {
+      const p = idx[o + j];
+      acc[p] += c;
+      cnt[p]++;
+    }
+  }
+  const out = new Float32Array(grid * grid);
+  for (let p = 0; p < out.length; p++) out[p] = harmonic ? cnt[p] / acc[p] : acc[p] / cnt[p];
+  return out;
+}
+
+/** Cell-wise harmonic or arithmetic mean of equally sized maps. */
+export function combineMaps(maps: Float32Array[], aggregation: Aggregation): Float32Array {
+  if (maps.length === 0) throw new Error('combineMaps: no maps');
+  const len = maps[0].length;
+  for (const m of maps) if (m.length !== len) throw new Error('combineMaps: maps differ in size');
+  const harmonic = aggregation === 'harmonic';
+  const out = new Float32Array(len);
+  for (let i = 0; i < len; i++) {
+    let s = 0;
+    for (const m of maps) s += harmonic ? 1 / m[i] : m[i];
+    out[i] = harmonic ? maps.length / s : s / maps.length;
+  }
+  return out;
+}
+
+/** Copy of x [n, dim] with every row scaled to unit L2 norm (all-zero rows stay zero). */
+export function normalizeRows(x: Float32Array, dim: number): Float32Array {
+  const n = rowCount(x, dim, 'normalizeRows');
+  const out = new Float32Array(x.length);
+  for (let r = 0; r < n; r++) {
+    const o = r * dim;
+    let ss = 0;
+    for (let d = 0; d < dim; d++) ss += x[o + d] * x[o + d];
+    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+    for (let d = 0; d < dim; d++) out[o + d] = x[o + d] * inv;
+  }
+  return out;
+}
+
+function concatNormalized(parts: Float32Array[], dim: number, what: string): Float32Array {
+  let total = 0;
+  for (const p of parts) total += rowCount(p, dim, what) * dim;
+  const out = new Float32Array(total);
+  let o = 0;
+  for (const p of parts) {
+    out.set(normalizeRows(p, dim), o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** Pools every position of every reference tile into one memory per kind (patch, window scale). */
+export function buildMemory(tiles: TileFeatures[], visionWidth: number, embedDim: number): Memory {
+  if (tiles.length === 0) throw new Error('buildMemory: no reference tiles');
+  const scales = [...tiles[0].windowEmbeddings.keys()];
+  const windows = new Map<number, Float32Array>();
+  for (const k of scales) {
+    const parts = tiles.map((t, i) => {
+      const w = t.windowEmbeddings.get(k);
+      if (!w) throw new Error(`buildMemory: reference tile ${i} has no scale-${k} windows`);
+      return w;
+    });
+    windows.set(k, concatNormalized(parts, embedDim, `scale-${k} window memory`));
+  }
+  const patches = concatNormalized(
+    tiles.map((t) => t.patchEmbeddings),
+    visionWidth,
+    'patch memory',
+  );
+  return { patches, windows };
+}
+
+/**
+ * Association M(x) = min over all memory rows r of (1 − cos(x, r)) / 2, per query row.
+ * Four query rows are scored per pass over the memory so each memory row is read once per four queries.
+ * Clamped at 0: cos can exceed 1 by rounding, and a negative value would break harmonic pooling.
+ */
+export function associate(query: Float32Array, dim: number, memoryNormalized: Float32Array): Float32Array {
+  const nq = rowCount(query, dim, 'associate query');
+  const m = rowCount(memoryNormalized, dim, 'associate memory');
+  if (m === 0) throw new Error('associate: empty memory');
+  const blocks = Math.ceil(nq / 4);
+  const q = new Float64Array(blocks * 4 * dim);
+  for (let r = 0; r < nq; r++) {
+    const o = r * dim;
+    let ss = 0;
+    for (let d = 0; d < dim; d++) ss += query[o + d] * query[o + d];
+    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
+    for (let d = 0; d < dim; d++) q[o + d] = query[o + d] * inv;
+  }
+  const mem = memoryNormalized;
+  const out = new Float32Array(nq);
+  for (let b = 0; b < blocks; b++) {
+    const o0 = b * 4 * dim;
+    const o1 = o0 + dim;
+    const o2 = o1 + dim;
+    const o3 = o2 + dim;
+    let b0 = Number.NEGATIVE_INFINITY;
+    let b1 = b0;
+    let b2 = b0;
+    let b3 = b0;
+    for (let r = 0; r < m; r++) {
+      const ro = r * dim;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let d = 0; d < dim; d++) {
+        const v = mem[ro + d];
+        s0 += q[o0 + d] * v;
+        s1 += q[o1 + d] * v;
+        s2 += q[o2 + d] * v;
+        s3 += q[o3 + d] * v;
+      }
+      if (s0 > b0) b0 = s0;
+      if (s1 > b1) b1 = s1;
+      if (s2 > b2) b2 = s2;
+      if (s3 > b3) b3 = s3;
+    }
+    const best = [b0, b1, b2, b3];
+    for (let j = 0; j < 4; j++) {
+      const r = b * 4 + j;
+      if (r < nq) out[r] = Math.max(0, (1 - best[j]) / 2);
+    }
+  }
+  return out;
+}
+
+function windowsOf(features: TileFeatures, k: number, grid: number, embedDim: number): Float32Array {
+  const w = features.windowEmbeddings.get(k);
+  if (!w) throw new Error(`scoreTile: no scale-${k} window embeddings`);
+  const expected = windowCount(grid, k) * embedDim;
+  if (w.length !== expected)
+    throw new Error(`scoreTile: scale-${k} windows have ${w.length} values, expected ${expected}`);
+  return w;
+}
+
+function maxOf(x: Float32Array): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < x.length; i++) if (x[i] > m) m = x[i];
+  return m;
+}
+
+/**
+ * Scores one pre-processed tile. Zero-shot: harmonic mean of [image-score map, per-scale window maps].
+ * With a memory (WinCLIP+): M^W = arithmetic mean of [patch map, per-scale window association maps],
+ * fused map = (zero-shot + M^W)/2, image score = (zero-shot image score + max M^W)/2.
+ * opts.aggregation 'arithmetic' replaces every harmonic mean (window pooling and map combination).
+ */
+export function scoreTile(
+  features: TileFeatures,
+  protos: ClassPrototypes,
+  memory: Memory | null,
+  geom: Geometry,
+  opts: ScoreOptions = {},
+): TileScore {
+  const temperature = opts.temperature ?? DEFAULT_TEMPERATURE;
+  const aggregation: Aggregation = opts.aggregation ?? 'harmonic';
+  const useImageScale = opts.useImageScale ?? true;
+  const scales = opts.scales ?? geom.scales;
+  const { grid, embedDim, visionWidth } = geom;
+  const nPatches = grid * grid;
+  if (features.imageEmbedding.length !== embedDim) {
+    throw new Error(
+      `scoreTile: image embedding has ${features.imageEmbedding.length} values, expected ${embedDim}`,
+    );
+  }
+
+  const zsImageScore = anomalyScores(features.imageEmbedding, embedDim, protos, temperature)[0];
+  const zsWindowScores = new Map<number, Float32Array>();
+  const zsScaleMaps: Float32Array[] = [];
+  if (useImageScale) zsScaleMaps.push(new Float32Array(nPatches).fill(zsImageScore));
+  for (const k of scales) {
+    const s = anomalyScores(windowsOf(features, k, grid, embedDim), embedDim, protos, temperature);
+    zsWindowScores.set(k, s);
+    zsScaleMaps.push(poolWindowsToGrid(s, grid, k, aggregation));
+  }
+  if (zsScaleMaps.length === 0) throw new Error('scoreTile: no scales selected (no image scale, no windows)');
+  const zsGrid = combineMaps(zsScaleMaps, aggregation);
+  const zeroShot = { zsImageScore, zsWindowScores, zsScaleMaps, zsGrid };
+  if (!memory || opts.zeroShotOnly) return { imageScore: zsImageScore, grid: zsGrid, ...zeroShot };
+
+  if (features.patchEmbeddings.length !== nPatches * visionWidth) {
+    throw new Error(
+      `scoreTile: patch embeddings have ${features.patchEmbeddings.length} values, expected ${nPatches * visionWidth}`,
+    );
+  }
+  const fsPatchScores = associate(features.patchEmbeddings, visionWidth, memory.patches);
+  const fsWindowScores = new Map<number, Float32Array>();
+  const fsScaleMaps: Float32Array[] = [fsPatchScores];
+  for (const k of scales) {
+    const mem = memory.windows.get(k);
+    if (!mem) throw new Error(`scoreTile: memory has no scale-${k} windows`);
+    const a = associate(windowsOf(features, k, grid, embedDim), embedDim, mem);
+    fsWindowScores.set(k, a);
+    fsScaleMaps.push(poolWindowsToGrid(a, grid, k, aggregation));
+  }
+  // The few-shot combination is an arithmetic mean in the method itself (M^W), not an aggregation choice.
+  const fsOnlyGrid = combineMaps(fsScaleMaps, 'arithmetic');
+  const fusedGrid = new Float32Array(nPatches);
+  for (let i = 0; i < nPatches; i++) fusedGrid[i] = (zsGrid[i] + fsOnlyGrid[i]) / 2;
+  return {
+    imageScore: (zsImageScore + maxOf(fsOnlyGrid)) / 2,
+    grid: fusedGrid,
+    ...zeroShot,
+    fsPatchScores,
+    fsWindowScores,
+    fsScaleMaps,
+    fsOnlyGrid,
+    fusedGrid,
+  };
+}
