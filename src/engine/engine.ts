@@ -1,0 +1,355 @@
+/**
+ * WinCLIP / WinCLIP+ engine: tokenises and embeds prompts (cached per prompt string), encodes
+ * images (one full pass + one batched pass per window scale, per tile; cached per image key),
+ * keeps the few-shot reference bank, and scores with the pure core. Platform-neutral: the ORT
+ * runtime is injected (onnxruntime-node in the CLI, onnxruntime-web in the worker).
+ */
+import { bilinearResize } from '../core/resize';
+import { type ClassPrototypes, classPrototypes, buildMemory, type Memory, scoreTile, type TileScore } from '../core/scoring';
+import { preprocessTile } from '../core/preprocess';
+import { mergeTileMaps, meanTileScore, tileBoxes } from '../core/tiling';
+import type { Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
+import { windowIndices } from '../core/windows';
+import { type ModelConfig, parseModelConfig } from '../model/config';
+import { buildImageEncoder } from '../model/graphs/image-encoder';
+import { buildTextEncoder } from '../model/graphs/text-encoder';
+import { ClipTokenizer } from '../model/tokenizer';
+import { ModelWeights } from '../model/weights';
+import type { EncodedImage, EngineStats, ModelFiles, ModelInfo, ScoreOptions, WinclipApi } from './api';
+import type { GraphSession, OrtRuntime } from './runtime';
+import { SerialQueue } from './serial-queue';
+
+/** Prompts per text-encoder run: bounds activation memory for large ensembles. */
+const TEXT_BATCH = 128;
+export const WINDOW_SCALES = [2, 3];
+
+/** Per-tile intermediate results, for parity checks and diagnostics. */
+export interface DetailedResult extends ImageResult {
+  tiles: TileScore[];
+  tileMaps: Float32Array[];
+}
+
+export class WinclipEngine implements WinclipApi {
+  private readonly textCache = new Map<string, Float32Array>();
+  private readonly images = new Map<string, EncodedImage>();
+  private readonly references: string[] = [];
+  private prompts: PromptSet | null = null;
+  private protos: ClassPrototypes | null = null;
+  private memory: Memory | null = null;
+  private readonly queue = new SerialQueue();
+  private readonly windowIndex = new Map<number, BigInt64Array>();
+  private readonly counters: EngineStats = { imageEncoderRuns: 0, imagesEncoded: 0, promptsEmbedded: 0, textEncoderRuns: 0 };
+
+  private constructor(
+    readonly config: ModelConfig,
+    private readonly tokenizer: ClipTokenizer,
+    private readonly textSession: GraphSession,
+    private readonly imageSession: GraphSession,
+    private readonly modelInfo: ModelInfo,
+  ) {}
+
+  /** Validates the three model files, builds both graphs and opens their sessions. */
+  static async create(files: ModelFiles, runtime: OrtRuntime): Promise<WinclipEngine> {
+    const config = parseModelConfig(files.config);
+    const tokenizer = new ClipTokenizer(files.tokenizer, config.text.contextLength);
+    const weights = ModelWeights.fromBytes(files.weights, config);
+    const textSession = await runtime.createSession(buildTextEncoder(config, weights));
+    const imageSession = await runtime.createSession(buildImageEncoder(config, weights));
+    const v = config.vision;
+    const info: ModelInfo = {
+      embedDim: config.embedDim,
+      imageSize: v.imageSize,
+      patchSize: v.patchSize,
+      grid: v.grid,
+      visionWidth: v.width,
+      visionLayers: v.layers,
+      textWidth: config.text.width,
+      textLayers: config.text.layers,
+      quickGelu: config.quickGelu,
+      parameters: weights.parameters,
+      backend: runtime.backend,
+    };
+    return new WinclipEngine(config, tokenizer, textSession, imageSession, info);
+  }
+
+  info(): ModelInfo {
+    return { ...this.modelInfo };
+  }
+
+  stats(): EngineStats {
+    return { ...this.counters };
+  }
+
+  get geometry(): Geometry {
+    const v = this.config.vision;
+    return { grid: v.grid, imageSize: v.imageSize, embedDim: this.config.embedDim, visionWidth: v.width, scales: WINDOW_SCALES };
+  }
+
+  // ---- text -----------------------------------------------------------------------------------
+
+  tokenize(text: string): Int32Array {
+    return this.tokenizer.encode(text);
+  }
+
+  /** Embeds texts (un-normalised, [n, E]) without touching the cache. */
+  async embedTexts(texts: string[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    const E = this.config.embedDim;
+    for (let s = 0; s < texts.length; s += TEXT_BATCH) {
+      const chunk = texts.slice(s, s + TEXT_BATCH).map((t) => this.tokenizer.encode(t));
+      const L = Math.max(...chunk.map((c) => c.length));
+      const ids = new BigInt64Array(chunk.length * L);
+      const eot = new BigInt64Array(chunk.length);
+      chunk.forEach((c, b) => {
+        for (let i = 0; i < c.length; i++) ids[b * L + i] = BigInt(c[i]);
+        eot[b] = BigInt(b * L + c.length - 1);
+      });
+      const mask = new Float32Array(L * L);
+      for (let i = 0; i < L; i++) for (let j = i + 1; j < L; j++) mask[i * L + j] = Number.NEGATIVE_INFINITY;
+      const res = await this.queue.run(() =>
+        this.textSession.run(
+          {
+            ids: { type: 'int64', data: ids, dims: [chunk.length, L] },
+            attn_mask: { type: 'float32', data: mask, dims: [L, L] },
+            eot_index: { type: 'int64', data: eot, dims: [chunk.length] },
+          },
+          ['text_embedding'],
+        ),
+      );
+      this.counters.textEncoderRuns++;
+      const emb = res.text_embedding.data;
+      for (let b = 0; b < chunk.length; b++) out.push(emb.slice(b * E, (b + 1) * E));
+    }
+    return out;
+  }
+
+  async setPrompts(prompts: PromptSet): Promise<{ embedded: number; ms: number }> {
+    if (prompts.normal.length === 0 || prompts.anomalous.length === 0) {
+      throw new Error('prompts: both the normal and the anomalous list need at least one prompt');
+    }
+    const t0 = performance.now();
+    const fresh = [...new Set([...prompts.normal, ...prompts.anomalous])].filter((p) => !this.textCache.has(p));
+    if (fresh.length > 0) {
+      const emb = await this.embedTexts(fresh);
+      fresh.forEach((p, i) => this.textCache.set(p, emb[i]));
+      this.counters.promptsEmbedded += fresh.length;
+    }
+    this.prompts = { normal: [...prompts.normal], anomalous: [...prompts.anomalous] };
+    this.protos = classPrototypes(this.stack(prompts.normal), this.stack(prompts.anomalous), this.config.embedDim);
+    return { embedded: fresh.length, ms: performance.now() - t0 };
+  }
+
+  /** Cached embeddings of prompts, stacked [n, E]. */
+  promptEmbeddings(prompts: string[]): Float32Array {
+    return this.stack(prompts);
+  }
+
+  currentPrompts(): PromptSet | null {
+    return this.prompts ? { normal: [...this.prompts.normal], anomalous: [...this.prompts.anomalous] } : null;
+  }
+
+  prototypes(): ClassPrototypes {
+    if (!this.protos) throw new Error('no prompts set: call setPrompts first');
+    return this.protos;
+  }
+
+  private stack(prompts: string[]): Float32Array {
+    const E = this.config.embedDim;
+    const out = new Float32Array(prompts.length * E);
+    prompts.forEach((p, i) => {
+      const e = this.textCache.get(p);
+      if (!e) throw new Error(`internal: prompt not embedded: ${p}`);
+      out.set(e, i * E);
+    });
+    return out;
+  }
+
+  // ---- images ---------------------------------------------------------------------------------
+
+  private tokenIndex(k: number): BigInt64Array {
+    let idx = this.windowIndex.get(k);
+    if (!idx) {
+      const g = this.config.vision.grid;
+      if (k === 0) {
+        // The full pass: CLS and every patch, in order.
+        idx = BigInt64Array.from({ length: g * g + 1 }, (_, i) => BigInt(i));
+      } else {
+        const w = windowIndices(g, k);
+        const kk = k * k;
+        const n = w.length / kk;
+        idx = new BigInt64Array(n * (kk + 1));
+        for (let j = 0; j < n; j++) {
+          idx[j * (kk + 1)] = 0n; // CLS keeps its slot; patch rows shift by one past it.
+          for (let r = 0; r < kk; r++) idx[j * (kk + 1) + 1 + r] = BigInt(w[j * kk + r] + 1);
+        }
+      }
+      this.windowIndex.set(k, idx);
+    }
+    return idx;
+  }
+
+  /** Runs the image encoder on one pre-processed tile [3, S, S]: full pass then each window scale. */
+  async encodeTile(pixels: Float32Array, scales = WINDOW_SCALES): Promise<TileFeatures & { featureMap: Float32Array }> {
+    const S = this.config.vision.imageSize;
+    const feeds = (k: number) => {
+      const idx = this.tokenIndex(k);
+      const tokens = k === 0 ? idx.length : k * k + 1;
+      return {
+        pixels: { type: 'float32' as const, data: pixels, dims: [1, 3, S, S] },
+        token_index: { type: 'int64' as const, data: idx, dims: [idx.length / tokens, tokens] },
+      };
+    };
+    const full = await this.runImage(feeds(0), ['embedding', 'tokens', 'feature_map']);
+    const windowEmbeddings = new Map<number, Float32Array>();
+    for (const k of scales) {
+      const r = await this.runImage(feeds(k), ['embedding']);
+      windowEmbeddings.set(k, r.embedding.data);
+    }
+    return {
+      imageEmbedding: full.embedding.data,
+      patchEmbeddings: full.tokens.data,
+      featureMap: full.feature_map.data,
+      windowEmbeddings,
+    };
+  }
+
+  /** One image-encoder run; exposed for benchmarks (k = 0 is the full pass). */
+  async runImagePass(pixels: Float32Array, k: number): Promise<Float32Array> {
+    const S = this.config.vision.imageSize;
+    const idx = this.tokenIndex(k);
+    const tokens = k === 0 ? idx.length : k * k + 1;
+    const r = await this.runImage(
+      {
+        pixels: { type: 'float32', data: pixels, dims: [1, 3, S, S] },
+        token_index: { type: 'int64', data: idx, dims: [idx.length / tokens, tokens] },
+      },
+      ['embedding'],
+    );
+    return r.embedding.data;
+  }
+
+  private runImage(feeds: Parameters<GraphSession['run']>[0], fetch: string[]) {
+    return this.queue.run(async () => {
+      const r = await this.imageSession.run(feeds, fetch);
+      this.counters.imageEncoderRuns++;
+      return r;
+    });
+  }
+
+  preprocess(image: RgbImage): { boxes: EncodedImage['boxes']; pixels: Float32Array[] } {
+    if (!(image.width > 0 && image.height > 0) || image.data.length !== image.width * image.height * 3) {
+      throw new Error(`image: expected ${image.width}×${image.height} RGB pixels, got ${image.data.length} bytes`);
+    }
+    const { size, mean, std } = this.config.preprocess;
+    const boxes = tileBoxes(image.width, image.height);
+    return { boxes, pixels: boxes.map((b) => preprocessTile(image, b, { size, mean, std })) };
+  }
+
+  async encode(key: string, image: RgbImage): Promise<EncodedImage> {
+    const cached = this.images.get(key);
+    if (cached) return cached;
+    const { boxes, pixels } = this.preprocess(image);
+    const tiles: TileFeatures[] = [];
+    for (const px of pixels) {
+      const { imageEmbedding, patchEmbeddings, windowEmbeddings } = await this.encodeTile(px);
+      tiles.push({ imageEmbedding, patchEmbeddings, windowEmbeddings });
+    }
+    const encoded: EncodedImage = { width: image.width, height: image.height, boxes, tiles };
+    this.images.set(key, encoded);
+    this.counters.imagesEncoded++;
+    return encoded;
+  }
+
+  putEncoded(key: string, encoded: EncodedImage): void {
+    this.images.set(key, encoded);
+    if (this.references.includes(key)) this.memory = null;
+  }
+
+  getEncoded(key: string): EncodedImage | undefined {
+    return this.images.get(key);
+  }
+
+  forget(key: string): void {
+    if (this.references.includes(key)) this.removeReference(key);
+    this.images.delete(key);
+  }
+
+  // ---- reference bank -------------------------------------------------------------------------
+
+  async addReference(key: string, image: RgbImage): Promise<void> {
+    await this.encode(key, image);
+    this.addReferenceEncoded(key);
+  }
+
+  addReferenceEncoded(key: string): void {
+    if (!this.images.has(key)) throw new Error(`reference '${key}' is not encoded`);
+    if (!this.references.includes(key)) {
+      this.references.push(key);
+      this.memory = null;
+    }
+  }
+
+  removeReference(key: string): void {
+    const i = this.references.indexOf(key);
+    if (i >= 0) {
+      this.references.splice(i, 1);
+      this.memory = null;
+    }
+  }
+
+  clearReferences(): void {
+    this.references.length = 0;
+    this.memory = null;
+  }
+
+  referenceKeys(): string[] {
+    return [...this.references];
+  }
+
+  /** Memories over every tile of every reference, in bank order (built lazily, reused). */
+  private currentMemory(): Memory | null {
+    if (this.references.length === 0) return null;
+    if (!this.memory) {
+      const tiles = this.references.flatMap((k) => this.images.get(k)!.tiles);
+      this.memory = buildMemory(tiles, this.config.vision.width, this.config.embedDim);
+    }
+    return this.memory;
+  }
+
+  // ---- scoring --------------------------------------------------------------------------------
+
+  score(key: string, options: ScoreOptions = {}): ImageResult {
+    const { tiles: _t, tileMaps: _m, ...result } = this.scoreDetailed(key, options);
+    return result;
+  }
+
+  scoreDetailed(key: string, options: ScoreOptions = {}): DetailedResult {
+    const enc = this.images.get(key);
+    if (!enc) throw new Error(`image '${key}' is not encoded`);
+    return this.scoreEncoded(enc, options);
+  }
+
+  /** Scores features that need not be in the cache (e.g. read from disk by the evaluator). */
+  scoreEncoded(enc: EncodedImage, options: ScoreOptions = {}): DetailedResult {
+    const protos = this.prototypes();
+    const memory = options.zeroShotOnly ? null : this.currentMemory();
+    const geom = this.geometry;
+    const S = geom.imageSize;
+    const tiles = enc.tiles.map((t) => scoreTile(t, protos, memory, geom, options));
+    const tileMaps = tiles.map((t) => bilinearResize(t.grid, geom.grid, geom.grid, S, S));
+    return {
+      width: enc.width,
+      height: enc.height,
+      imageScore: meanTileScore(tiles.map((t) => t.imageScore)),
+      anomalyMap: mergeTileMaps(enc.width, enc.height, enc.boxes, tileMaps, S),
+      mode: memory ? 'few-shot' : 'zero-shot',
+      tiles,
+      tileMaps,
+    };
+  }
+
+  async dispose(): Promise<void> {
+    await this.textSession.release();
+    await this.imageSession.release();
+  }
+}
