@@ -226,7 +226,7 @@ export function buildMemory(tiles: TileFeatures[], visionWidth: number, embedDim
 
 /**
  * Association M(x) = min over all memory rows r of (1 − cos(x, r)) / 2, per query row.
- * Four query rows are scored per pass over the memory so each memory row is read once per four queries.
+ * Register blocking: 4 query rows × 2 memory rows per inner loop, so each load feeds several products.
  * Clamped at 0: cos can exceed 1 by rounding, and a negative value would break harmonic pooling.
  */
 export function associate(query: Float32Array, dim: number, memoryNormalized: Float32Array): Float32Array {
@@ -234,6 +234,7 @@ export function associate(query: Float32Array, dim: number, memoryNormalized: Fl
   const m = rowCount(memoryNormalized, dim, 'associate memory');
   if (m === 0) throw new Error('associate: empty memory');
   const blocks = Math.ceil(nq / 4);
+  // Normalised queries, zero-padded to a multiple of 4 rows.
   const q = new Float64Array(blocks * 4 * dim);
   for (let r = 0; r < nq; r++) {
     const o = r * dim;
@@ -243,7 +244,8 @@ export function associate(query: Float32Array, dim: number, memoryNormalized: Fl
     for (let d = 0; d < dim; d++) q[o + d] = query[o + d] * inv;
   }
   const mem = memoryNormalized;
-  const out = new Float32Array(nq);
+  const best = new Float64Array(blocks * 4).fill(Number.NEGATIVE_INFINITY);
+  const pairs = m >> 1;
   for (let b = 0; b < blocks; b++) {
     const o0 = b * 4 * dim;
     const o1 = o0 + dim;
@@ -253,30 +255,67 @@ export function associate(query: Float32Array, dim: number, memoryNormalized: Fl
     let b1 = b0;
     let b2 = b0;
     let b3 = b0;
-    for (let r = 0; r < m; r++) {
-      const ro = r * dim;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
+    for (let p = 0; p < pairs; p++) {
+      const ra = 2 * p * dim;
+      const rb = ra + dim;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      let c0 = 0;
+      let c1 = 0;
+      let c2 = 0;
+      let c3 = 0;
       for (let d = 0; d < dim; d++) {
-        const v = mem[ro + d];
-        s0 += q[o0 + d] * v;
-        s1 += q[o1 + d] * v;
-        s2 += q[o2 + d] * v;
-        s3 += q[o3 + d] * v;
+        const v = mem[ra + d];
+        const w = mem[rb + d];
+        const x0 = q[o0 + d];
+        const x1 = q[o1 + d];
+        const x2 = q[o2 + d];
+        const x3 = q[o3 + d];
+        a0 += x0 * v;
+        a1 += x1 * v;
+        a2 += x2 * v;
+        a3 += x3 * v;
+        c0 += x0 * w;
+        c1 += x1 * w;
+        c2 += x2 * w;
+        c3 += x3 * w;
       }
-      if (s0 > b0) b0 = s0;
-      if (s1 > b1) b1 = s1;
-      if (s2 > b2) b2 = s2;
-      if (s3 > b3) b3 = s3;
+      if (a0 > b0) b0 = a0;
+      if (c0 > b0) b0 = c0;
+      if (a1 > b1) b1 = a1;
+      if (c1 > b1) b1 = c1;
+      if (a2 > b2) b2 = a2;
+      if (c2 > b2) b2 = c2;
+      if (a3 > b3) b3 = a3;
+      if (c3 > b3) b3 = c3;
     }
-    const best = [b0, b1, b2, b3];
-    for (let j = 0; j < 4; j++) {
-      const r = b * 4 + j;
-      if (r < nq) out[r] = Math.max(0, (1 - best[j]) / 2);
+    if (m % 2 === 1) {
+      const ra = (m - 1) * dim;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let d = 0; d < dim; d++) {
+        const v = mem[ra + d];
+        a0 += q[o0 + d] * v;
+        a1 += q[o1 + d] * v;
+        a2 += q[o2 + d] * v;
+        a3 += q[o3 + d] * v;
+      }
+      if (a0 > b0) b0 = a0;
+      if (a1 > b1) b1 = a1;
+      if (a2 > b2) b2 = a2;
+      if (a3 > b3) b3 = a3;
     }
+    best[4 * b] = b0;
+    best[4 * b + 1] = b1;
+    best[4 * b + 2] = b2;
+    best[4 * b + 3] = b3;
   }
+  const out = new Float32Array(nq);
+  for (let r = 0; r < nq; r++) out[r] = Math.max(0, (1 - best[r]) / 2);
   return out;
 }
 

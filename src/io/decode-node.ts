@@ -22,11 +22,12 @@ function toRgb(bytes: Uint8Array) {
 }
 
 function isNotAnImage(message: string): boolean {
-  return /unsupported image format|Input Buffer is empty/i.test(message);
+  return /unsupported image format|is empty/i.test(message);
 }
 
 /** Decodes encoded image bytes (PNG, JPEG, WebP, GIF, TIFF, …); `name` labels error messages. */
 export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promise<RgbImage> {
+  if (bytes.length === 0) throw new Error(`${name}: not an image (unsupported or unknown format)`);
   let decoded: Awaited<ReturnType<typeof toRgb>>;
   try {
     decoded = await toRgb(bytes);
