@@ -71,7 +71,7 @@ describe('decodeImageFile / decodeImageBytes', () => {
     await expect(decodeImageFile(path)).rejects.toThrow('truncated.png: corrupt or truncated image data');
   });
 
-  it('reports a PNG cut just before its end chunk as corrupt too', async () => {
+  it('reports a PNG missing its last 40 bytes (end chunk and some pixel data) as corrupt', async () => {
     const bytes = readFileSync(join(FIXTURE_DIR, 'test_a.png'));
     await expect(
       decodeImageBytes(new Uint8Array(bytes.subarray(0, bytes.length - 40)), 'cut.png'),
