@@ -65,7 +65,8 @@ async function benchModel(label: string, files: ModelFiles) {
   rows.push(['pre-process 1280×960 (2 tiles)', `${pre.median.toFixed(1)} ms`]);
 
   // Scoring on real encoder outputs: one square test image and 4 reference shots.
-  const enc = async (key: string, seed: number): Promise<EncodedImage> => engine.encode(key, randomImage(S, S, seed));
+  const enc = async (key: string, seed: number): Promise<EncodedImage> =>
+    engine.encode(key, randomImage(S, S, seed));
   const test = await enc('test', 10);
   for (let i = 0; i < 4; i++) {
     await enc(`ref${i}`, 20 + i);
@@ -86,7 +87,9 @@ async function benchModel(label: string, files: ModelFiles) {
   rows.push(['score + full-res map, 4-shot', `${whole.median.toFixed(2)} ms`]);
   rows.push(['peak RSS so far', mb(process.resourceUsage().maxRSS * 1024)]);
 
-  console.log(`\n## ${label}: ${(info.parameters / 1e6).toFixed(1)}M parameters, backend ${info.backend}, median of ${RUNS}`);
+  console.log(
+    `\n## ${label}: ${(info.parameters / 1e6).toFixed(1)}M parameters, backend ${info.backend}, median of ${RUNS}`,
+  );
   const w = Math.max(...rows.map((r) => r[0].length));
   for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
   await engine.dispose();

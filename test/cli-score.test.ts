@@ -22,9 +22,13 @@ interface Out {
 }
 
 async function score(extra: string[]): Promise<Out> {
-  const { stdout } = await run('node', [BIN, 'score', '--model', FIXTURE_DIR, '--prompts', promptsFile, ...extra], {
-    maxBuffer: 256 * 1024 * 1024,
-  });
+  const { stdout } = await run(
+    'node',
+    [BIN, 'score', '--model', FIXTURE_DIR, '--prompts', promptsFile, ...extra],
+    {
+      maxBuffer: 256 * 1024 * 1024,
+    },
+  );
   return JSON.parse(stdout);
 }
 
@@ -45,13 +49,27 @@ describe('winclip score', () => {
 
   it('writes --out and honours --temperature', async () => {
     const out = join(tmp, 'o.json');
-    await run('node', [BIN, 'score', '--model', FIXTURE_DIR, '--object', 'bottle', '--temperature', '0.5', '--out', out, img('test_a.png')]);
+    await run('node', [
+      BIN,
+      'score',
+      '--model',
+      FIXTURE_DIR,
+      '--object',
+      'bottle',
+      '--temperature',
+      '0.5',
+      '--out',
+      out,
+      img('test_a.png'),
+    ]);
     const { readFileSync } = await import('node:fs');
     const parsed: Out = JSON.parse(readFileSync(out, 'utf8'));
     expect(parsed.images).toHaveLength(1);
     // A softer temperature pulls scores towards 0.5 compared with τ = 0.07.
     const sharp = await score([img('test_a.png')]);
-    expect(Math.abs(parsed.images[0].image_score - 0.5)).toBeLessThan(Math.abs(sharp.images[0].image_score - 0.5));
+    expect(Math.abs(parsed.images[0].image_score - 0.5)).toBeLessThan(
+      Math.abs(sharp.images[0].image_score - 0.5),
+    );
   });
 
   it.each([

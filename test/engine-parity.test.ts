@@ -54,59 +54,77 @@ describe('text side', () => {
 });
 
 describe('image side, per tile', () => {
-  const tiles = manifest.images.flatMap((img) => img.tiles.map((t) => ({ img, tile: t, name: `${img.name}.${t.name}` })));
+  const tiles = manifest.images.flatMap((img) =>
+    img.tiles.map((t) => ({ img, tile: t, name: `${img.name}.${t.name}` })),
+  );
 
-  it.each(tiles.map((t) => [t.name, t] as const))('%s: pixels, feature map, image/patch/window embeddings', async (_n, t) => {
-    const rgb = await decodeImageFile(join(FIXTURE_DIR, t.img.file));
-    const { boxes, pixels } = engine.preprocess(rgb);
-    const i = t.img.tiles.indexOf(t.tile);
-    expect(boxes[i]).toEqual(t.tile.box);
-    expect(maxAbsDiff(pixels[i], loadF32(`${t.name}.pixels`))).toBeLessThanOrEqual(1e-6);
-    const f = await engine.encodeTile(pixels[i]);
-    expect(maxAbsDiff(f.featureMap, loadF32(`${t.name}.feature_map`))).toBeLessThan(EMB_TOL);
-    expect(maxAbsDiff(f.imageEmbedding, loadF32(`${t.name}.image_embedding`))).toBeLessThan(EMB_TOL);
-    if (t.img.role === 'test') {
-      expect(maxAbsDiff(f.patchEmbeddings, loadF32(`${t.name}.patch_embeddings`))).toBeLessThan(EMB_TOL);
-      for (const k of [2, 3]) {
-        expect(maxAbsDiff(f.windowEmbeddings.get(k)!, loadF32(`${t.name}.window_embeddings_s${k}`))).toBeLessThan(EMB_TOL);
+  it.each(tiles.map((t) => [t.name, t] as const))(
+    '%s: pixels, feature map, image/patch/window embeddings',
+    async (_n, t) => {
+      const rgb = await decodeImageFile(join(FIXTURE_DIR, t.img.file));
+      const { boxes, pixels } = engine.preprocess(rgb);
+      const i = t.img.tiles.indexOf(t.tile);
+      expect(boxes[i]).toEqual(t.tile.box);
+      expect(maxAbsDiff(pixels[i], loadF32(`${t.name}.pixels`))).toBeLessThanOrEqual(1e-6);
+      const f = await engine.encodeTile(pixels[i]);
+      expect(maxAbsDiff(f.featureMap, loadF32(`${t.name}.feature_map`))).toBeLessThan(EMB_TOL);
+      expect(maxAbsDiff(f.imageEmbedding, loadF32(`${t.name}.image_embedding`))).toBeLessThan(EMB_TOL);
+      if (t.img.role === 'test') {
+        expect(maxAbsDiff(f.patchEmbeddings, loadF32(`${t.name}.patch_embeddings`))).toBeLessThan(EMB_TOL);
+        for (const k of [2, 3]) {
+          expect(
+            maxAbsDiff(f.windowEmbeddings.get(k)!, loadF32(`${t.name}.window_embeddings_s${k}`)),
+          ).toBeLessThan(EMB_TOL);
+        }
+      } else {
+        // Reference tiles are rows of the memory arrays, in reference_tiles_in_memory order.
+        const r = manifest.reference_tiles_in_memory.indexOf(t.name);
+        const slice = (name: string, n: number) => loadF32(name).subarray(r * n, (r + 1) * n);
+        expect(
+          maxAbsDiff(f.patchEmbeddings, slice('memory.patch_embeddings', f.patchEmbeddings.length)),
+        ).toBeLessThan(EMB_TOL);
+        for (const k of [2, 3]) {
+          const w = f.windowEmbeddings.get(k)!;
+          expect(maxAbsDiff(w, slice(`memory.window_embeddings_s${k}`, w.length))).toBeLessThan(EMB_TOL);
+        }
       }
-    } else {
-      // Reference tiles are rows of the memory arrays, in reference_tiles_in_memory order.
-      const r = manifest.reference_tiles_in_memory.indexOf(t.name);
-      const slice = (name: string, n: number) => loadF32(name).subarray(r * n, (r + 1) * n);
-      expect(maxAbsDiff(f.patchEmbeddings, slice('memory.patch_embeddings', f.patchEmbeddings.length))).toBeLessThan(EMB_TOL);
-      for (const k of [2, 3]) {
-        const w = f.windowEmbeddings.get(k)!;
-        expect(maxAbsDiff(w, slice(`memory.window_embeddings_s${k}`, w.length))).toBeLessThan(EMB_TOL);
-      }
-    }
-  });
+    },
+  );
 });
 
 describe('scores and maps', () => {
   beforeAll(async () => {
-    for (const img of [...tests, ...refs]) await engine.encode(img.name, await decodeImageFile(join(FIXTURE_DIR, img.file)));
+    for (const img of [...tests, ...refs])
+      await engine.encode(img.name, await decodeImageFile(join(FIXTURE_DIR, img.file)));
   });
 
-  it.each(tests.map((t) => [t.name, t] as const))('%s zero-shot: tile stages and final outputs', (_n, img) => {
-    engine.clearReferences();
-    const r = engine.scoreDetailed(img.name);
-    expect(r.mode).toBe('zero-shot');
-    img.tiles.forEach((tile, i) => {
-      const p = `${img.name}.${tile.name}`;
-      const ts = r.tiles[i];
-      expect(Math.abs(ts.zsImageScore - loadF32(`${p}.zs_image_score`)[0])).toBeLessThan(SCORE_TOL);
-      for (const k of [2, 3]) expect(maxAbsDiff(ts.zsWindowScores.get(k)!, loadF32(`${p}.zs_window_scores_s${k}`))).toBeLessThan(SCORE_TOL);
-      const maps = loadF32(`${p}.zs_scale_maps`);
-      const n = ts.zsGrid.length;
-      ts.zsScaleMaps.forEach((m, j) => expect(maxAbsDiff(m, maps.subarray(j * n, (j + 1) * n))).toBeLessThan(SCORE_TOL));
-      expect(maxAbsDiff(ts.zsGrid, loadF32(`${p}.zs_grid_map`))).toBeLessThan(SCORE_TOL);
-      expect(maxAbsDiff(r.tileMaps[i], loadF32(`${p}.zs_map`))).toBeLessThan(SCORE_TOL);
-    });
-    expect(Math.abs(r.imageScore - loadF32(`${img.name}.final_zs_score`)[0])).toBeLessThan(SCORE_TOL);
-    expect(r.anomalyMap.length).toBe(img.width * img.height);
-    expect(maxAbsDiff(r.anomalyMap, loadF32(`${img.name}.final_zs_map`))).toBeLessThan(SCORE_TOL);
-  });
+  it.each(tests.map((t) => [t.name, t] as const))(
+    '%s zero-shot: tile stages and final outputs',
+    (_n, img) => {
+      engine.clearReferences();
+      const r = engine.scoreDetailed(img.name);
+      expect(r.mode).toBe('zero-shot');
+      img.tiles.forEach((tile, i) => {
+        const p = `${img.name}.${tile.name}`;
+        const ts = r.tiles[i];
+        expect(Math.abs(ts.zsImageScore - loadF32(`${p}.zs_image_score`)[0])).toBeLessThan(SCORE_TOL);
+        for (const k of [2, 3])
+          expect(maxAbsDiff(ts.zsWindowScores.get(k)!, loadF32(`${p}.zs_window_scores_s${k}`))).toBeLessThan(
+            SCORE_TOL,
+          );
+        const maps = loadF32(`${p}.zs_scale_maps`);
+        const n = ts.zsGrid.length;
+        for (const [j, m] of ts.zsScaleMaps.entries()) {
+          expect(maxAbsDiff(m, maps.subarray(j * n, (j + 1) * n))).toBeLessThan(SCORE_TOL);
+        }
+        expect(maxAbsDiff(ts.zsGrid, loadF32(`${p}.zs_grid_map`))).toBeLessThan(SCORE_TOL);
+        expect(maxAbsDiff(r.tileMaps[i], loadF32(`${p}.zs_map`))).toBeLessThan(SCORE_TOL);
+      });
+      expect(Math.abs(r.imageScore - loadF32(`${img.name}.final_zs_score`)[0])).toBeLessThan(SCORE_TOL);
+      expect(r.anomalyMap.length).toBe(img.width * img.height);
+      expect(maxAbsDiff(r.anomalyMap, loadF32(`${img.name}.final_zs_map`))).toBeLessThan(SCORE_TOL);
+    },
+  );
 
   it.each(tests.map((t) => [t.name, t] as const))('%s few-shot: tile stages and final outputs', (_n, img) => {
     engine.clearReferences();
@@ -117,10 +135,15 @@ describe('scores and maps', () => {
       const p = `${img.name}.${tile.name}`;
       const ts = r.tiles[i];
       expect(maxAbsDiff(ts.fsPatchScores!, loadF32(`${p}.fs_patch_scores`))).toBeLessThan(SCORE_TOL);
-      for (const k of [2, 3]) expect(maxAbsDiff(ts.fsWindowScores!.get(k)!, loadF32(`${p}.fs_window_scores_s${k}`))).toBeLessThan(SCORE_TOL);
+      for (const k of [2, 3])
+        expect(maxAbsDiff(ts.fsWindowScores!.get(k)!, loadF32(`${p}.fs_window_scores_s${k}`))).toBeLessThan(
+          SCORE_TOL,
+        );
       const maps = loadF32(`${p}.fs_scale_maps`);
       const n = ts.zsGrid.length;
-      ts.fsScaleMaps!.forEach((m, j) => expect(maxAbsDiff(m, maps.subarray(j * n, (j + 1) * n))).toBeLessThan(SCORE_TOL));
+      for (const [j, m] of ts.fsScaleMaps!.entries()) {
+        expect(maxAbsDiff(m, maps.subarray(j * n, (j + 1) * n))).toBeLessThan(SCORE_TOL);
+      }
       expect(maxAbsDiff(ts.fsOnlyGrid!, loadF32(`${p}.fs_only_grid_map`))).toBeLessThan(SCORE_TOL);
       expect(maxAbsDiff(ts.fusedGrid!, loadF32(`${p}.fused_grid_map`))).toBeLessThan(SCORE_TOL);
       expect(Math.abs(ts.imageScore - loadF32(`${p}.fused_image_score`)[0])).toBeLessThan(SCORE_TOL);
@@ -132,7 +155,8 @@ describe('scores and maps', () => {
 
   it('covers every array of the manifest', () => {
     // Guards against a fixture update adding stages this suite does not check.
-    const checked = /^(text\.(tokens|prompt_embeddings)_(normal|anomalous)|text\.text_embeddings|masks\.scale[23]|memory\.(patch_embeddings|window_embeddings_s[23])|.+\.t\d\.(pixels|feature_map|image_embedding|patch_embeddings|window_embeddings_s[23]|zs_(image_score|window_scores_s[23]|scale_maps|grid_map|map)|fs_(patch_scores|window_scores_s[23]|scale_maps|only_grid_map)|fused_(grid_map|image_score|map))|.+\.final_(zs|fs)_(score|map))$/;
+    const checked =
+      /^(text\.(tokens|prompt_embeddings)_(normal|anomalous)|text\.text_embeddings|masks\.scale[23]|memory\.(patch_embeddings|window_embeddings_s[23])|.+\.t\d\.(pixels|feature_map|image_embedding|patch_embeddings|window_embeddings_s[23]|zs_(image_score|window_scores_s[23]|scale_maps|grid_map|map)|fs_(patch_scores|window_scores_s[23]|scale_maps|only_grid_map)|fused_(grid_map|image_score|map))|.+\.final_(zs|fs)_(score|map))$/;
     const unchecked = manifest.arrays.map((a) => a.name).filter((n) => !checked.test(n));
     expect(unchecked).toEqual([]);
     expect(hasArray('masks.scale2')).toBe(true);
@@ -151,5 +175,31 @@ describe('scores and maps', () => {
     expect(engine.stats().imageEncoderRuns).toBe(before.imageEncoderRuns);
     await engine.setPrompts({ normal: fixturePrompts.normal, anomalous: fixturePrompts.anomalous });
     expect(engine.stats().promptsEmbedded).toBe(before.promptsEmbedded + 1);
+  });
+});
+
+describe('few-shot cache', () => {
+  it('reuses visual association across prompt edits and refreshes it when the bank changes', async () => {
+    const zsOnly = (key: string) => engine.score(key, { zeroShotOnly: true }).imageScore;
+    engine.clearReferences();
+    engine.addReferenceEncoded('ref_1');
+    const one = engine.score('test_a').imageScore;
+    engine.addReferenceEncoded('ref_2');
+    const two = engine.score('test_a').imageScore;
+    expect(Math.abs(two - loadF32('test_a.final_fs_score')[0])).toBeLessThan(SCORE_TOL);
+    expect(two).not.toBe(one);
+    // Edit the prompts: the cached association must combine with the new zero-shot part.
+    await engine.setPrompts({
+      normal: fixturePrompts.normal.slice(0, 21),
+      anomalous: fixturePrompts.anomalous,
+    });
+    const edited = engine.scoreDetailed('test_a');
+    const fsMax = Math.max(...edited.tiles[0].fsOnlyGrid!);
+    expect(edited.imageScore).toBeCloseTo((zsOnly('test_a') + fsMax) / 2, 6);
+    expect(edited.imageScore).not.toBeCloseTo(two, 6);
+    await engine.setPrompts({ normal: fixturePrompts.normal, anomalous: fixturePrompts.anomalous });
+    expect(Math.abs(engine.score('test_a').imageScore - two)).toBeLessThan(1e-7);
+    engine.removeReference('ref_2');
+    expect(engine.score('test_a').imageScore).toBe(one);
   });
 });

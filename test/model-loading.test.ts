@@ -19,7 +19,13 @@ const runtime = createNodeRuntime(2);
 const pixels = loadF32('test_a.t0.pixels');
 
 /** Rewrites the fixture checkpoint through `edit` (per tensor). */
-function rewrite(edit: (name: string, shape: number[], data: Float32Array) => { dtype?: 'F32' | 'F16' | 'BF16'; shape?: number[]; data?: Float32Array } | null): Uint8Array {
+function rewrite(
+  edit: (
+    name: string,
+    shape: number[],
+    data: Float32Array,
+  ) => { dtype?: 'F32' | 'F16' | 'BF16'; shape?: number[]; data?: Float32Array } | null,
+): Uint8Array {
   const file = parseSafetensors(weights);
   const out = [];
   for (const info of file.tensors.values()) {
@@ -38,23 +44,26 @@ const engineFor = (w: Uint8Array, cfg: unknown = config): Promise<WinclipEngine>
   WinclipEngine.create({ config: cfg, tokenizer, weights: w } satisfies ModelFiles, runtime);
 
 describe('weight dtypes', () => {
-  it.each(['F16', 'BF16'] as const)('%s checkpoints give the same outputs as F32 holding the rounded values', async (dtype) => {
-    const asDtype = rewrite(() => ({ dtype }));
-    // The same values, rounded through the dtype, stored as F32.
-    const roundTrip = parseSafetensors(asDtype);
-    const asF32 = rewrite((name) => ({ data: tensorToFloat32(roundTrip, roundTrip.tensors.get(name)!) }));
-    const a = await engineFor(asDtype);
-    const b = await engineFor(asF32);
-    const [ea, eb] = [await a.encodeTile(pixels), await b.encodeTile(pixels)];
-    expect(maxAbsDiff(ea.imageEmbedding, eb.imageEmbedding)).toBe(0);
-    const [ta] = await a.embedTexts([fixturePrompts.normal[0]]);
-    const [tb] = await b.embedTexts([fixturePrompts.normal[0]]);
-    expect(maxAbsDiff(ta, tb)).toBe(0);
-    // And rounding really happened: the outputs moved away from the float32 fixture, a little.
-    const d = maxAbsDiff(ea.imageEmbedding, loadF32('test_a.t0.image_embedding'));
-    expect(d).toBeGreaterThan(0);
-    expect(d).toBeLessThan(dtype === 'F16' ? 0.05 : 0.5);
-  });
+  it.each(['F16', 'BF16'] as const)(
+    '%s checkpoints give the same outputs as F32 holding the rounded values',
+    async (dtype) => {
+      const asDtype = rewrite(() => ({ dtype }));
+      // The same values, rounded through the dtype, stored as F32.
+      const roundTrip = parseSafetensors(asDtype);
+      const asF32 = rewrite((name) => ({ data: tensorToFloat32(roundTrip, roundTrip.tensors.get(name)!) }));
+      const a = await engineFor(asDtype);
+      const b = await engineFor(asF32);
+      const [ea, eb] = [await a.encodeTile(pixels), await b.encodeTile(pixels)];
+      expect(maxAbsDiff(ea.imageEmbedding, eb.imageEmbedding)).toBe(0);
+      const [ta] = await a.embedTexts([fixturePrompts.normal[0]]);
+      const [tb] = await b.embedTexts([fixturePrompts.normal[0]]);
+      expect(maxAbsDiff(ta, tb)).toBe(0);
+      // And rounding really happened: the outputs moved away from the float32 fixture, a little.
+      const d = maxAbsDiff(ea.imageEmbedding, loadF32('test_a.t0.image_embedding'));
+      expect(d).toBeGreaterThan(0);
+      expect(d).toBeLessThan(dtype === 'F16' ? 0.05 : 0.5);
+    },
+  );
 
   it('rejects an unsupported dtype with a clear message', () => {
     const file = parseSafetensors(weights);
@@ -62,10 +71,15 @@ describe('weight dtypes', () => {
       name: i.name,
       dtype: i.name === 'visual.proj' ? ('I8' as const) : ('F32' as const),
       shape: i.shape,
-      data: i.name === 'visual.proj' ? new Uint8Array(i.length / 4) : weights.slice(i.offset, i.offset + i.length),
+      data:
+        i.name === 'visual.proj'
+          ? new Uint8Array(i.length / 4)
+          : weights.slice(i.offset, i.offset + i.length),
     }));
     const cfg = parseModelConfig(config);
-    expect(() => ModelWeights.fromBytes(writeSafetensors(tensors), cfg)).toThrow(/'visual\.proj' has dtype I8; only F32, F16, BF16/);
+    expect(() => ModelWeights.fromBytes(writeSafetensors(tensors), cfg)).toThrow(
+      /'visual\.proj' has dtype I8; only F32, F16, BF16/,
+    );
   });
 });
 
@@ -76,24 +90,36 @@ describe('weights that do not match the config', () => {
   });
 
   it('names a tensor of the wrong shape', async () => {
-    const w = rewrite((name, shape, data) => (name === 'text_projection' ? { shape: [shape[1], shape[0]], data } : {}));
-    await expect(engineFor(w)).rejects.toThrow(/'text_projection' has shape \[32, 48\], the config implies \[48, 32\]/);
+    const w = rewrite((name, shape, data) =>
+      name === 'text_projection' ? { shape: [shape[1], shape[0]], data } : {},
+    );
+    await expect(engineFor(w)).rejects.toThrow(
+      /'text_projection' has shape \[32, 48\], the config implies \[48, 32\]/,
+    );
   });
 
   it('reports a config for another architecture', async () => {
     const bigger = structuredClone(config);
     bigger.model_cfg.vision_cfg.layers = 3;
-    await expect(engineFor(weights, bigger)).rejects.toThrow(/missing tensors? 'visual\.transformer\.resblocks\.2\./);
+    await expect(engineFor(weights, bigger)).rejects.toThrow(
+      /missing tensors? 'visual\.transformer\.resblocks\.2\./,
+    );
   });
 
   it('rejects a truncated checkpoint and a file that is not safetensors', async () => {
     await expect(engineFor(weights.subarray(0, weights.length - 1000))).rejects.toThrow(/truncated download/);
-    await expect(engineFor(new TextEncoder().encode('<html>404 Not Found</html>'))).rejects.toThrow(/not a safetensors file/);
+    await expect(engineFor(new TextEncoder().encode('<html>404 Not Found</html>'))).rejects.toThrow(
+      /not a safetensors file/,
+    );
   });
 
   it('rejects a broken config and a non-CLIP tokenizer', async () => {
-    await expect(engineFor(weights, { model_cfg: { embed_dim: 32 } })).rejects.toThrow(/vision_cfg and model_cfg.text_cfg are required/);
-    await expect(WinclipEngine.create({ config, tokenizer: { model: {} }, weights }, runtime)).rejects.toThrow(/not a Hugging Face tokenizer/);
+    await expect(engineFor(weights, { model_cfg: { embed_dim: 32 } })).rejects.toThrow(
+      /vision_cfg and model_cfg.text_cfg are required/,
+    );
+    await expect(
+      WinclipEngine.create({ config, tokenizer: { model: {} }, weights }, runtime),
+    ).rejects.toThrow(/not a Hugging Face tokenizer/);
   });
 });
 

@@ -17,7 +17,8 @@ export async function readPromptsFile(path: string): Promise<PromptSet> {
     throw new Error(`--prompts ${path}: ${err instanceof SyntaxError ? 'not valid JSON' : 'cannot be read'}`);
   }
   const p = raw as { normal?: unknown; anomalous?: unknown };
-  const ok = (v: unknown): v is string[] => Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string');
+  const ok = (v: unknown): v is string[] =>
+    Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string');
   if (!ok(p.normal) || !ok(p.anomalous)) {
     throw new Error(`--prompts ${path}: needs non-empty string arrays "normal" and "anomalous"`);
   }
@@ -42,7 +43,8 @@ export async function runScore(argv: string[]): Promise<number> {
   let temperature: number | undefined;
   if (values.temperature !== undefined) {
     temperature = Number(values.temperature);
-    if (!(temperature > 0)) throw new Error(`score: --temperature must be a positive number, got '${values.temperature}'`);
+    if (!(temperature > 0))
+      throw new Error(`score: --temperature must be a positive number, got '${values.temperature}'`);
   }
   const prompts = values.prompts
     ? await readPromptsFile(values.prompts)
@@ -58,7 +60,13 @@ export async function runScore(argv: string[]): Promise<number> {
     const key = `img:${i}:${file}`;
     await engine.encode(key, await decodeImageFile(file));
     const r = engine.score(key, { temperature });
-    images.push({ file, width: r.width, height: r.height, image_score: r.imageScore, anomaly_map: Array.from(r.anomalyMap) });
+    images.push({
+      file,
+      width: r.width,
+      height: r.height,
+      image_score: r.imageScore,
+      anomaly_map: Array.from(r.anomalyMap),
+    });
     engine.forget(key);
   }
   const json = JSON.stringify({ images });

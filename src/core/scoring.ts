@@ -334,6 +334,50 @@ function maxOf(x: Float32Array): number {
   return m;
 }
 
+/** The prompt-independent WinCLIP+ part of a tile's score (visual association), cacheable per memory. */
+export interface FewShotTile {
+  fsPatchScores: Float32Array;
+  fsWindowScores: Map<number, Float32Array>;
+  /** [patch association map, one map per scale]. */
+  fsScaleMaps: Float32Array[];
+  /** Arithmetic mean of fsScaleMaps (M^W). */
+  fsOnlyGrid: Float32Array;
+}
+
+/**
+ * Visual association of one tile against the reference memories: M^P per cell, M^k per window pooled
+ * to cells, M^W their arithmetic mean. Independent of the prompts, so the engine caches it.
+ */
+export function fewShotTile(
+  features: TileFeatures,
+  memory: Memory,
+  geom: Geometry,
+  opts: ScoreOptions = {},
+): FewShotTile {
+  const aggregation: Aggregation = opts.aggregation ?? 'harmonic';
+  const scales = opts.scales ?? geom.scales;
+  const { grid, embedDim, visionWidth } = geom;
+  const nPatches = grid * grid;
+  if (features.patchEmbeddings.length !== nPatches * visionWidth) {
+    throw new Error(
+      `scoreTile: patch embeddings have ${features.patchEmbeddings.length} values, expected ${nPatches * visionWidth}`,
+    );
+  }
+  const fsPatchScores = associate(features.patchEmbeddings, visionWidth, memory.patches);
+  const fsWindowScores = new Map<number, Float32Array>();
+  const fsScaleMaps: Float32Array[] = [fsPatchScores];
+  for (const k of scales) {
+    const mem = memory.windows.get(k);
+    if (!mem) throw new Error(`scoreTile: memory has no scale-${k} windows`);
+    const a = associate(windowsOf(features, k, grid, embedDim), embedDim, mem);
+    fsWindowScores.set(k, a);
+    fsScaleMaps.push(poolWindowsToGrid(a, grid, k, aggregation));
+  }
+  // The few-shot combination is an arithmetic mean in the method itself (M^W), not an aggregation choice.
+  const fsOnlyGrid = combineMaps(fsScaleMaps, 'arithmetic');
+  return { fsPatchScores, fsWindowScores, fsScaleMaps, fsOnlyGrid };
+}
+
 /**
  * Scores one pre-processed tile. Zero-shot: harmonic mean of [image-score map, per-scale window maps].
  * With a memory (WinCLIP+): M^W = arithmetic mean of [patch map, per-scale window association maps],
@@ -346,12 +390,13 @@ export function scoreTile(
   memory: Memory | null,
   geom: Geometry,
   opts: ScoreOptions = {},
+  fewShot?: FewShotTile,
 ): TileScore {
   const temperature = opts.temperature ?? DEFAULT_TEMPERATURE;
   const aggregation: Aggregation = opts.aggregation ?? 'harmonic';
   const useImageScale = opts.useImageScale ?? true;
   const scales = opts.scales ?? geom.scales;
-  const { grid, embedDim, visionWidth } = geom;
+  const { grid, embedDim } = geom;
   const nPatches = grid * grid;
   if (features.imageEmbedding.length !== embedDim) {
     throw new Error(
@@ -373,23 +418,8 @@ export function scoreTile(
   const zeroShot = { zsImageScore, zsWindowScores, zsScaleMaps, zsGrid };
   if (!memory || opts.zeroShotOnly) return { imageScore: zsImageScore, grid: zsGrid, ...zeroShot };
 
-  if (features.patchEmbeddings.length !== nPatches * visionWidth) {
-    throw new Error(
-      `scoreTile: patch embeddings have ${features.patchEmbeddings.length} values, expected ${nPatches * visionWidth}`,
-    );
-  }
-  const fsPatchScores = associate(features.patchEmbeddings, visionWidth, memory.patches);
-  const fsWindowScores = new Map<number, Float32Array>();
-  const fsScaleMaps: Float32Array[] = [fsPatchScores];
-  for (const k of scales) {
-    const mem = memory.windows.get(k);
-    if (!mem) throw new Error(`scoreTile: memory has no scale-${k} windows`);
-    const a = associate(windowsOf(features, k, grid, embedDim), embedDim, mem);
-    fsWindowScores.set(k, a);
-    fsScaleMaps.push(poolWindowsToGrid(a, grid, k, aggregation));
-  }
-  // The few-shot combination is an arithmetic mean in the method itself (M^W), not an aggregation choice.
-  const fsOnlyGrid = combineMaps(fsScaleMaps, 'arithmetic');
+  const fs = fewShot ?? fewShotTile(features, memory, geom, opts);
+  const { fsPatchScores, fsWindowScores, fsScaleMaps, fsOnlyGrid } = fs;
   const fusedGrid = new Float32Array(nPatches);
   for (let i = 0; i < nPatches; i++) fusedGrid[i] = (zsGrid[i] + fsOnlyGrid[i]) / 2;
   return {

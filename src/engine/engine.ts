@@ -4,10 +4,20 @@
  * keeps the few-shot reference bank, and scores with the pure core. Platform-neutral: the ORT
  * runtime is injected (onnxruntime-node in the CLI, onnxruntime-web in the worker).
  */
-import { bilinearResize } from '../core/resize';
-import { type ClassPrototypes, classPrototypes, buildMemory, type Memory, scoreTile, type TileScore } from '../core/scoring';
+
 import { preprocessTile } from '../core/preprocess';
-import { mergeTileMaps, meanTileScore, tileBoxes } from '../core/tiling';
+import { bilinearResize } from '../core/resize';
+import {
+  buildMemory,
+  type ClassPrototypes,
+  classPrototypes,
+  type FewShotTile,
+  fewShotTile,
+  type Memory,
+  scoreTile,
+  type TileScore,
+} from '../core/scoring';
+import { meanTileScore, mergeTileMaps, tileBoxes } from '../core/tiling';
 import type { Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
 import { windowIndices } from '../core/windows';
 import { type ModelConfig, parseModelConfig } from '../model/config';
@@ -36,9 +46,21 @@ export class WinclipEngine implements WinclipApi {
   private prompts: PromptSet | null = null;
   private protos: ClassPrototypes | null = null;
   private memory: Memory | null = null;
+  /** Bumped whenever the reference bank changes; keys the few-shot cache. */
+  private memoryVersion = 0;
+  /** Visual-association results per image: prompt edits reuse them, only bank changes invalidate. */
+  private readonly fewShotCache = new Map<
+    string,
+    { version: number; optsKey: string; tiles: FewShotTile[] }
+  >();
   private readonly queue = new SerialQueue();
   private readonly windowIndex = new Map<number, BigInt64Array>();
-  private readonly counters: EngineStats = { imageEncoderRuns: 0, imagesEncoded: 0, promptsEmbedded: 0, textEncoderRuns: 0 };
+  private readonly counters: EngineStats = {
+    imageEncoderRuns: 0,
+    imagesEncoded: 0,
+    promptsEmbedded: 0,
+    textEncoderRuns: 0,
+  };
 
   private constructor(
     readonly config: ModelConfig,
@@ -82,7 +104,13 @@ export class WinclipEngine implements WinclipApi {
 
   get geometry(): Geometry {
     const v = this.config.vision;
-    return { grid: v.grid, imageSize: v.imageSize, embedDim: this.config.embedDim, visionWidth: v.width, scales: WINDOW_SCALES };
+    return {
+      grid: v.grid,
+      imageSize: v.imageSize,
+      embedDim: this.config.embedDim,
+      visionWidth: v.width,
+      scales: WINDOW_SCALES,
+    };
   }
 
   // ---- text -----------------------------------------------------------------------------------
@@ -128,14 +156,20 @@ export class WinclipEngine implements WinclipApi {
       throw new Error('prompts: both the normal and the anomalous list need at least one prompt');
     }
     const t0 = performance.now();
-    const fresh = [...new Set([...prompts.normal, ...prompts.anomalous])].filter((p) => !this.textCache.has(p));
+    const fresh = [...new Set([...prompts.normal, ...prompts.anomalous])].filter(
+      (p) => !this.textCache.has(p),
+    );
     if (fresh.length > 0) {
       const emb = await this.embedTexts(fresh);
-      fresh.forEach((p, i) => this.textCache.set(p, emb[i]));
+      for (const [i, p] of fresh.entries()) this.textCache.set(p, emb[i]);
       this.counters.promptsEmbedded += fresh.length;
     }
     this.prompts = { normal: [...prompts.normal], anomalous: [...prompts.anomalous] };
-    this.protos = classPrototypes(this.stack(prompts.normal), this.stack(prompts.anomalous), this.config.embedDim);
+    this.protos = classPrototypes(
+      this.stack(prompts.normal),
+      this.stack(prompts.anomalous),
+      this.config.embedDim,
+    );
     return { embedded: fresh.length, ms: performance.now() - t0 };
   }
 
@@ -189,7 +223,10 @@ export class WinclipEngine implements WinclipApi {
   }
 
   /** Runs the image encoder on one pre-processed tile [3, S, S]: full pass then each window scale. */
-  async encodeTile(pixels: Float32Array, scales = WINDOW_SCALES): Promise<TileFeatures & { featureMap: Float32Array }> {
+  async encodeTile(
+    pixels: Float32Array,
+    scales = WINDOW_SCALES,
+  ): Promise<TileFeatures & { featureMap: Float32Array }> {
     const S = this.config.vision.imageSize;
     const feeds = (k: number) => {
       const idx = this.tokenIndex(k);
@@ -238,7 +275,9 @@ export class WinclipEngine implements WinclipApi {
 
   preprocess(image: RgbImage): { boxes: EncodedImage['boxes']; pixels: Float32Array[] } {
     if (!(image.width > 0 && image.height > 0) || image.data.length !== image.width * image.height * 3) {
-      throw new Error(`image: expected ${image.width}×${image.height} RGB pixels, got ${image.data.length} bytes`);
+      throw new Error(
+        `image: expected ${image.width}×${image.height} RGB pixels, got ${image.data.length} bytes`,
+      );
     }
     const { size, mean, std } = this.config.preprocess;
     const boxes = tileBoxes(image.width, image.height);
@@ -262,7 +301,8 @@ export class WinclipEngine implements WinclipApi {
 
   putEncoded(key: string, encoded: EncodedImage): void {
     this.images.set(key, encoded);
-    if (this.references.includes(key)) this.memory = null;
+    this.fewShotCache.delete(key);
+    if (this.references.includes(key)) this.invalidateMemory();
   }
 
   getEncoded(key: string): EncodedImage | undefined {
@@ -272,6 +312,7 @@ export class WinclipEngine implements WinclipApi {
   forget(key: string): void {
     if (this.references.includes(key)) this.removeReference(key);
     this.images.delete(key);
+    this.fewShotCache.delete(key);
   }
 
   // ---- reference bank -------------------------------------------------------------------------
@@ -285,7 +326,7 @@ export class WinclipEngine implements WinclipApi {
     if (!this.images.has(key)) throw new Error(`reference '${key}' is not encoded`);
     if (!this.references.includes(key)) {
       this.references.push(key);
-      this.memory = null;
+      this.invalidateMemory();
     }
   }
 
@@ -293,17 +334,22 @@ export class WinclipEngine implements WinclipApi {
     const i = this.references.indexOf(key);
     if (i >= 0) {
       this.references.splice(i, 1);
-      this.memory = null;
+      this.invalidateMemory();
     }
   }
 
   clearReferences(): void {
     this.references.length = 0;
-    this.memory = null;
+    this.invalidateMemory();
   }
 
   referenceKeys(): string[] {
     return [...this.references];
+  }
+
+  private invalidateMemory(): void {
+    this.memory = null;
+    this.memoryVersion++;
   }
 
   /** Memories over every tile of every reference, in bank order (built lazily, reused). */
@@ -326,16 +372,31 @@ export class WinclipEngine implements WinclipApi {
   scoreDetailed(key: string, options: ScoreOptions = {}): DetailedResult {
     const enc = this.images.get(key);
     if (!enc) throw new Error(`image '${key}' is not encoded`);
-    return this.scoreEncoded(enc, options);
+    return this.scoreEncoded(enc, options, key);
   }
 
-  /** Scores features that need not be in the cache (e.g. read from disk by the evaluator). */
-  scoreEncoded(enc: EncodedImage, options: ScoreOptions = {}): DetailedResult {
+  /**
+   * Scores features that need not be in the cache (e.g. read from disk by the evaluator). With a
+   * `cacheKey`, the prompt-independent few-shot part is kept until the bank or options change.
+   */
+  scoreEncoded(enc: EncodedImage, options: ScoreOptions = {}, cacheKey?: string): DetailedResult {
     const protos = this.prototypes();
     const memory = options.zeroShotOnly ? null : this.currentMemory();
     const geom = this.geometry;
     const S = geom.imageSize;
-    const tiles = enc.tiles.map((t) => scoreTile(t, protos, memory, geom, options));
+    let fewShot: FewShotTile[] | undefined;
+    if (memory) {
+      const optsKey = `${options.aggregation ?? 'harmonic'}|${(options.scales ?? geom.scales).join(',')}`;
+      const hit = cacheKey ? this.fewShotCache.get(cacheKey) : undefined;
+      if (hit && hit.version === this.memoryVersion && hit.optsKey === optsKey) {
+        fewShot = hit.tiles;
+      } else {
+        fewShot = enc.tiles.map((t) => fewShotTile(t, memory, geom, options));
+        if (cacheKey)
+          this.fewShotCache.set(cacheKey, { version: this.memoryVersion, optsKey, tiles: fewShot });
+      }
+    }
+    const tiles = enc.tiles.map((t, i) => scoreTile(t, protos, memory, geom, options, fewShot?.[i]));
     const tileMaps = tiles.map((t) => bilinearResize(t.grid, geom.grid, geom.grid, S, S));
     return {
       width: enc.width,

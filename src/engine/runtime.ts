@@ -27,11 +27,21 @@ export interface OrtRuntime {
 }
 
 interface OrtModule {
-  InferenceSession: { create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession> };
-  Tensor: new (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: readonly number[]) => Tensor;
+  InferenceSession: {
+    create(model: Uint8Array, options?: InferenceSession.SessionOptions): Promise<InferenceSession>;
+  };
+  Tensor: new (
+    type: 'float32' | 'int64',
+    data: Float32Array | BigInt64Array,
+    dims: readonly number[],
+  ) => Tensor;
 }
 
-export function createOrtRuntime(ort: OrtModule, backend: string, options: InferenceSession.SessionOptions): OrtRuntime {
+export function createOrtRuntime(
+  ort: OrtModule,
+  backend: string,
+  options: InferenceSession.SessionOptions,
+): OrtRuntime {
   return {
     backend,
     async createSession(graph: BuiltGraph): Promise<GraphSession> {
@@ -42,7 +52,8 @@ export function createOrtRuntime(ort: OrtModule, backend: string, options: Infer
       return {
         async run(feeds, fetch) {
           const inputs: Record<string, Tensor> = {};
-          for (const [name, f] of Object.entries(feeds)) inputs[name] = new ort.Tensor(f.type, f.data, f.dims);
+          for (const [name, f] of Object.entries(feeds))
+            inputs[name] = new ort.Tensor(f.type, f.data, f.dims);
           const out = await session.run(inputs, fetch);
           const result: Record<string, Output> = {};
           for (const name of fetch) {

@@ -45,7 +45,9 @@ type Json = Record<string, unknown>;
 function num(obj: Json, key: string, where: string, fallback?: number): number {
   const v = obj[key] ?? fallback;
   if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-    throw new ConfigError(`open_clip_config.json: ${where}.${key} must be a positive number (got ${JSON.stringify(obj[key])})`);
+    throw new ConfigError(
+      `open_clip_config.json: ${where}.${key} must be a positive number (got ${JSON.stringify(obj[key])})`,
+    );
   }
   return v;
 }
@@ -61,7 +63,14 @@ function size(v: unknown, where: string): number {
 }
 
 /** Features of other OpenCLIP towers that this engine's ViT graphs do not implement. */
-const UNSUPPORTED_VISION = ['timm_model_name', 'attentional_pool', 'global_average_pool', 'ls_init_value', 'no_ln_pre', 'final_ln_after_pool'];
+const UNSUPPORTED_VISION = [
+  'timm_model_name',
+  'attentional_pool',
+  'global_average_pool',
+  'ls_init_value',
+  'no_ln_pre',
+  'final_ln_after_pool',
+];
 const UNSUPPORTED_TEXT = ['hf_model_name', 'ls_init_value', 'embed_cls', 'no_causal_mask', 'proj_bias'];
 
 export function parseModelConfig(raw: unknown): ModelConfig {
@@ -69,41 +78,59 @@ export function parseModelConfig(raw: unknown): ModelConfig {
   const root = raw as Json;
   const cfg = (root.model_cfg ?? root) as Json;
   const pre = (root.preprocess_cfg ?? {}) as Json;
-  if (typeof cfg.vision_cfg !== 'object' || typeof cfg.text_cfg !== 'object' || !cfg.vision_cfg || !cfg.text_cfg) {
+  if (
+    typeof cfg.vision_cfg !== 'object' ||
+    typeof cfg.text_cfg !== 'object' ||
+    !cfg.vision_cfg ||
+    !cfg.text_cfg
+  ) {
     throw new ConfigError('open_clip_config.json: model_cfg.vision_cfg and model_cfg.text_cfg are required');
   }
   const v = cfg.vision_cfg as Json;
   const t = cfg.text_cfg as Json;
   for (const k of UNSUPPORTED_VISION) {
     if (v[k] !== undefined && v[k] !== null && v[k] !== false) {
-      throw new ConfigError(`open_clip_config.json: vision_cfg.${k} is not supported (only plain OpenCLIP ViTs are)`);
+      throw new ConfigError(
+        `open_clip_config.json: vision_cfg.${k} is not supported (only plain OpenCLIP ViTs are)`,
+      );
     }
   }
   for (const k of UNSUPPORTED_TEXT) {
     if (t[k] !== undefined && t[k] !== null && t[k] !== false) {
-      throw new ConfigError(`open_clip_config.json: text_cfg.${k} is not supported (only the standard CLIP text tower is)`);
+      throw new ConfigError(
+        `open_clip_config.json: text_cfg.${k} is not supported (only the standard CLIP text tower is)`,
+      );
     }
   }
   if (v.pool_type !== undefined && v.pool_type !== 'tok') {
-    throw new ConfigError(`open_clip_config.json: vision_cfg.pool_type '${String(v.pool_type)}' is not supported (CLS token pooling only)`);
+    throw new ConfigError(
+      `open_clip_config.json: vision_cfg.pool_type '${String(v.pool_type)}' is not supported (CLS token pooling only)`,
+    );
   }
   if (t.pool_type !== undefined && t.pool_type !== 'argmax') {
-    throw new ConfigError(`open_clip_config.json: text_cfg.pool_type '${String(t.pool_type)}' is not supported`);
+    throw new ConfigError(
+      `open_clip_config.json: text_cfg.pool_type '${String(t.pool_type)}' is not supported`,
+    );
   }
   const imageSize = size(v.image_size ?? 224, 'vision_cfg.image_size');
   const patchSize = size(v.patch_size ?? 16, 'vision_cfg.patch_size');
   if (imageSize % patchSize !== 0) {
-    throw new ConfigError(`open_clip_config.json: image_size ${imageSize} is not a multiple of patch_size ${patchSize}`);
+    throw new ConfigError(
+      `open_clip_config.json: image_size ${imageSize} is not a multiple of patch_size ${patchSize}`,
+    );
   }
   const vWidth = num(v, 'width', 'vision_cfg', 768);
   const headWidth = num(v, 'head_width', 'vision_cfg', 64);
-  if (vWidth % headWidth !== 0) throw new ConfigError('open_clip_config.json: vision width is not a multiple of head_width');
+  if (vWidth % headWidth !== 0)
+    throw new ConfigError('open_clip_config.json: vision width is not a multiple of head_width');
   const tWidth = num(t, 'width', 'text_cfg', 512);
   const tHeads = num(t, 'heads', 'text_cfg', 8);
-  if (tWidth % tHeads !== 0) throw new ConfigError('open_clip_config.json: text width is not a multiple of heads');
+  if (tWidth % tHeads !== 0)
+    throw new ConfigError('open_clip_config.json: text width is not a multiple of heads');
   const mean = Array.isArray(pre.mean) ? (pre.mean as number[]) : OPENAI_MEAN;
   const std = Array.isArray(pre.std) ? (pre.std as number[]) : OPENAI_STD;
-  if (mean.length !== 3 || std.length !== 3) throw new ConfigError('open_clip_config.json: preprocess mean/std need 3 values');
+  if (mean.length !== 3 || std.length !== 3)
+    throw new ConfigError('open_clip_config.json: preprocess mean/std need 3 values');
   return {
     embedDim: num(cfg, 'embed_dim', 'model_cfg'),
     quickGelu: cfg.quick_gelu === true,

@@ -27,8 +27,13 @@ export function visionTensors(cfg: ModelConfig): [string, number[]][] {
     ['visual.ln_pre.weight', [v.width]],
     ['visual.ln_pre.bias', [v.width]],
   ];
-  for (let i = 0; i < v.layers; i++) out.push(...blockTensors(`visual.transformer.resblocks.${i}`, v.width, v.mlpWidth));
-  out.push(['visual.ln_post.weight', [v.width]], ['visual.ln_post.bias', [v.width]], ['visual.proj', [v.width, cfg.embedDim]]);
+  for (let i = 0; i < v.layers; i++)
+    out.push(...blockTensors(`visual.transformer.resblocks.${i}`, v.width, v.mlpWidth));
+  out.push(
+    ['visual.ln_post.weight', [v.width]],
+    ['visual.ln_post.bias', [v.width]],
+    ['visual.proj', [v.width, cfg.embedDim]],
+  );
   return out;
 }
 
@@ -38,7 +43,12 @@ export function textTensors(cfg: ModelConfig): [string, number[]][] {
     ['token_embedding.weight', [t.vocabSize, t.width]],
     ['positional_embedding', [t.contextLength, t.width]],
   ];
-  for (let i = 0; i < t.layers; i++) out.push(...blockTensors(`transformer.resblocks.${i}`, t.width, t.mlpWidth));
-  out.push(['ln_final.weight', [t.width]], ['ln_final.bias', [t.width]], ['text_projection', [t.width, cfg.embedDim]]);
+  for (let i = 0; i < t.layers; i++)
+    out.push(...blockTensors(`transformer.resblocks.${i}`, t.width, t.mlpWidth));
+  out.push(
+    ['ln_final.weight', [t.width]],
+    ['ln_final.bias', [t.width]],
+    ['text_projection', [t.width, cfg.embedDim]],
+  );
   return out;
 }

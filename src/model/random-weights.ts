@@ -27,7 +27,10 @@ function fill(n: number, rand: () => number, std: number, mean = 0): Float32Arra
   return out;
 }
 
-export function randomTensors(cfg: ModelConfig, seed = 0): { name: string; shape: number[]; data: Float32Array }[] {
+export function randomTensors(
+  cfg: ModelConfig,
+  seed = 0,
+): { name: string; shape: number[]; data: Float32Array }[] {
   const rand = rng(seed);
   const out: { name: string; shape: number[]; data: Float32Array }[] = [];
   for (const [name, shape] of [...visionTensors(cfg), ...textTensors(cfg)]) {
@@ -39,8 +42,8 @@ export function randomTensors(cfg: ModelConfig, seed = 0): { name: string; shape
       // torch Linear weights are [out, in]; the two projections are used as x @ P, so [in, out].
       const fanIn = name === 'visual.proj' || name === 'text_projection' ? shape[0] : shape[1];
       data = fill(n, rand, 1 / Math.sqrt(fanIn));
-    }
-    else if (name === 'visual.conv1.weight') data = fill(n, rand, 1 / Math.sqrt(shape[1] * shape[2] * shape[3]));
+    } else if (name === 'visual.conv1.weight')
+      data = fill(n, rand, 1 / Math.sqrt(shape[1] * shape[2] * shape[3]));
     else data = fill(n, rand, 0.02);
     out.push({ name, shape, data });
   }
@@ -49,12 +52,21 @@ export function randomTensors(cfg: ModelConfig, seed = 0): { name: string; shape
 }
 
 /** A complete safetensors file of random weights, stored as F32, F16 or BF16. */
-export function randomSafetensors(cfg: ModelConfig, seed = 0, dtype: 'F32' | 'F16' | 'BF16' = 'F32'): Uint8Array {
+export function randomSafetensors(
+  cfg: ModelConfig,
+  seed = 0,
+  dtype: 'F32' | 'F16' | 'BF16' = 'F32',
+): Uint8Array {
   const tensors: TensorToWrite[] = randomTensors(cfg, seed).map((t) => ({
     name: t.name,
     shape: t.shape,
     dtype,
-    data: dtype === 'F32' ? new Uint8Array(t.data.buffer) : dtype === 'F16' ? f32ToF16(t.data) : f32ToBf16(t.data),
+    data:
+      dtype === 'F32'
+        ? new Uint8Array(t.data.buffer)
+        : dtype === 'F16'
+          ? f32ToF16(t.data)
+          : f32ToBf16(t.data),
   }));
   return writeSafetensors(tensors, { format: 'pt' });
 }

@@ -8,7 +8,10 @@ export interface TensorToWrite {
   data: Uint8Array;
 }
 
-export function writeSafetensors(tensors: TensorToWrite[], metadata: Record<string, string> = {}): Uint8Array {
+export function writeSafetensors(
+  tensors: TensorToWrite[],
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const header: Record<string, unknown> = { __metadata__: metadata };
   let offset = 0;
   for (const t of tensors) {

@@ -34,7 +34,10 @@ const DTYPE_BYTES: Record<SafeDType, number> = {
 
 export class SafetensorsError extends Error {}
 
-export function parseSafetensors(bytes: Uint8Array, fileName = 'open_clip_model.safetensors'): SafeTensorFile {
+export function parseSafetensors(
+  bytes: Uint8Array,
+  fileName = 'open_clip_model.safetensors',
+): SafeTensorFile {
   if (bytes.byteLength < 8) throw new SafetensorsError(`${fileName}: too short to be a safetensors file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = Number(view.getBigUint64(0, true));
@@ -93,7 +96,9 @@ export function tensorToFloat32(file: SafeTensorFile, info: SafeTensorInfo): Flo
       return out;
     }
     default:
-      throw new SafetensorsError(`tensor '${info.name}' has dtype ${info.dtype}; only F32, F16, BF16 and F64 weights are supported`);
+      throw new SafetensorsError(
+        `tensor '${info.name}' has dtype ${info.dtype}; only F32, F16, BF16 and F64 weights are supported`,
+      );
   }
 }
 

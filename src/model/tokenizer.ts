@@ -33,7 +33,9 @@ export class ClipTokenizer {
     const eot = vocab['<|endoftext|>'];
     const sot = vocab['<|startoftext|>'];
     if (typeof eot !== 'number' || typeof sot !== 'number') {
-      throw new TokenizerError('tokenizer.json: not a CLIP tokenizer (no <|startoftext|>/<|endoftext|> tokens)');
+      throw new TokenizerError(
+        'tokenizer.json: not a CLIP tokenizer (no <|startoftext|>/<|endoftext|> tokens)',
+      );
     }
     this.eotId = eot;
     this.sotId = sot;

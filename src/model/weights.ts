@@ -83,7 +83,13 @@ export class ModelWeights {
       let off = 0;
       for (const t of toConvert) {
         buf.set(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), off);
-        refs.set(t.name, { name: t.name, shape: t.shape, location: CONVERTED_FILE, offset: off, length: t.data.byteLength });
+        refs.set(t.name, {
+          name: t.name,
+          shape: t.shape,
+          location: CONVERTED_FILE,
+          offset: off,
+          length: t.data.byteLength,
+        });
         off += t.data.byteLength;
       }
       files.push({ path: CONVERTED_FILE, data: buf });

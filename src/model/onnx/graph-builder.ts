@@ -86,10 +86,14 @@ export class GraphBuilder {
   // ---- composite layers -------------------------------------------------------------------
 
   layerNorm(x: string, prefix: string): string {
-    return this.op('LayerNormalization', [x, this.weight(`${prefix}.weight`), this.weight(`${prefix}.bias`)], {
-      axis: -1,
-      epsilon: { float: 1e-5 },
-    });
+    return this.op(
+      'LayerNormalization',
+      [x, this.weight(`${prefix}.weight`), this.weight(`${prefix}.bias`)],
+      {
+        axis: -1,
+        epsilon: { float: 1e-5 },
+      },
+    );
   }
 
   /** torch Linear on a 2-D input: y = x Wᵀ + b, with W kept in its [out, in] layout (transB). */
@@ -128,7 +132,13 @@ export class GraphBuilder {
     const split = this.constInt64([width, width, width]);
     const id = this.counter++;
     const [q, k, v] = [`q_${id}`, `k_${id}`, `v_${id}`];
-    this.nodes.push({ op: 'Split', inputs: [qkv, split], outputs: [q, k, v], name: `Split_${id}`, attrs: { axis: { kind: 'int', value: 1 } } });
+    this.nodes.push({
+      op: 'Split',
+      inputs: [qkv, split],
+      outputs: [q, k, v],
+      name: `Split_${id}`,
+      attrs: { axis: { kind: 'int', value: 1 } },
+    });
     const scaledQ = this.op('Mul', [q, this.constFloat([1 / Math.sqrt(headDim)], [])]);
     const qh = this.op('Transpose', [this.op('Reshape', [scaledQ, shape4])], { perm: [0, 2, 1, 3] });
     const kh = this.op('Transpose', [this.op('Reshape', [k, shape4])], { perm: [0, 2, 3, 1] });
@@ -158,7 +168,13 @@ export class GraphBuilder {
   }
 
   build(): GraphSpec {
-    return { name: this.name, nodes: this.nodes, initializers: [...this.inits.values()], inputs: this.inputs, outputs: this.outputs };
+    return {
+      name: this.name,
+      nodes: this.nodes,
+      initializers: [...this.inits.values()],
+      inputs: this.inputs,
+      outputs: this.outputs,
+    };
   }
 
   serialize(): Uint8Array {
