@@ -1,6 +1,6 @@
 /** Runs `winclip score` as a user would (a child process through the bin) on the fixture model. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,10 @@ const BIN = resolve(__dirname, '../bin/winclip.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'winclip-cli-'));
 const promptsFile = join(tmp, 'prompts.json');
 writeFileSync(promptsFile, JSON.stringify(fixturePrompts));
+// The first 40% of a real PNG: a valid header, then the data stops.
+const truncated = join(tmp, 'truncated.png');
+const png = readFileSync(join(FIXTURE_DIR, 'test_b.png'));
+writeFileSync(truncated, png.subarray(0, Math.floor(png.length * 0.4)));
 
 const tests = manifest.images.filter((i) => i.role === 'test');
 const refs = manifest.images.filter((i) => i.role === 'reference');
@@ -62,7 +66,6 @@ describe('winclip score', () => {
       out,
       img('test_a.png'),
     ]);
-    const { readFileSync } = await import('node:fs');
     const parsed: Out = JSON.parse(readFileSync(out, 'utf8'));
     expect(parsed.images).toHaveLength(1);
     // A softer temperature pulls scores towards 0.5 compared with τ = 0.07.
@@ -75,6 +78,11 @@ describe('winclip score', () => {
   it.each([
     ['a missing model folder', ['--model', join(tmp, 'nope'), img('test_a.png')], /model folder not found/],
     ['a non-image file', ['--model', FIXTURE_DIR, promptsFile], /not an image/],
+    [
+      'a truncated image',
+      ['--model', FIXTURE_DIR, truncated],
+      /truncated\.png: corrupt or truncated image data/,
+    ],
     ['no images', ['--model', FIXTURE_DIR], /at least one image/],
   ])('fails with one clear line for %s', async (_label, args, msg) => {
     const err = await run('node', [BIN, 'score', ...args]).then(
