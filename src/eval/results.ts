@@ -1,0 +1,159 @@
+/**
+ * The JSON the evaluator writes, and its aggregation. Metrics are fractions in [0, 1]; NaN (undefined,
+ * e.g. AUROC without anomalies) serialises as null.
+ *
+ * Per category and shot count: mean and population standard deviation over the runs (seeds).
+ * The summary's "mean" is the mean over categories of the per-category means, its "std" the mean of
+ * the per-category standard deviations — the convention of the paper's "Mean" rows (e.g. Table 10,
+ * 1-shot WinCLIP+: the per-class stds average to the reported ±2.0).
+ */
+import type { ImageMetrics, PixelMetrics } from '../core/metrics';
+import type { DatasetKind } from './datasets/types';
+
+export interface ScoreRecord {
+  file: string;
+  label: 0 | 1;
+  image_score: number;
+}
+
+export interface PixelEvalInfo {
+  /** Pixels evaluated. */
+  pixels: number;
+  /** False when the bounded-memory histogram was used instead of every distinct score. */
+  exact: boolean;
+  /** Bound on |pixel AUROC − exact pixel AUROC| (0 when exact). */
+  auroc_error_bound: number;
+}
+
+export interface RunRecord {
+  seed: number;
+  refs: string[];
+  scores: ScoreRecord[];
+  image: ImageMetrics;
+  pixel: PixelMetrics | null;
+  pixel_eval?: PixelEvalInfo;
+}
+
+export interface MetricBlock {
+  image: ImageMetrics;
+  pixel: PixelMetrics | null;
+}
+
+export interface ShotResult {
+  runs: RunRecord[];
+  mean: MetricBlock;
+  std: MetricBlock;
+}
+
+export interface SummaryBlock {
+  mean: MetricBlock;
+  std: MetricBlock;
+  categories: number;
+}
+
+export interface EvalOutput {
+  dataset: DatasetKind;
+  model: string;
+  ablation: string;
+  pixel_size: number | null;
+  object_names: Record<string, string>;
+  categories: Record<string, Record<string, ShotResult>>;
+  summary: Record<string, SummaryBlock>;
+  stats: { images_encoded: number; features_from_cache: number; seconds: number };
+}
+
+export const IMAGE_KEYS = ['auroc', 'aupr', 'f1_max'] as const;
+export const PIXEL_KEYS = ['auroc', 'pro', 'f1_max'] as const;
+
+export function mean(xs: number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** Population standard deviation (ddof = 0, NumPy's default). */
+export function std(xs: number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const m = mean(xs);
+  return Math.sqrt(mean(xs.map((x) => (x - m) ** 2)));
+}
+
+function reduceImage(items: ImageMetrics[], f: (xs: number[]) => number): ImageMetrics {
+  return {
+    auroc: f(items.map((m) => m.auroc)),
+    aupr: f(items.map((m) => m.aupr)),
+    f1_max: f(items.map((m) => m.f1_max)),
+  };
+}
+
+function reducePixel(items: (PixelMetrics | null)[], f: (xs: number[]) => number): PixelMetrics | null {
+  if (items.length === 0 || items.some((m) => m === null)) return null;
+  const ms = items as PixelMetrics[];
+  return {
+    auroc: f(ms.map((m) => m.auroc)),
+    pro: f(ms.map((m) => m.pro)),
+    f1_max: f(ms.map((m) => m.f1_max)),
+  };
+}
+
+export function aggregateRuns(runs: RunRecord[]): ShotResult {
+  return {
+    runs,
+    mean: {
+      image: reduceImage(
+        runs.map((r) => r.image),
+        mean,
+      ),
+      pixel: reducePixel(
+        runs.map((r) => r.pixel),
+        mean,
+      ),
+    },
+    std: {
+      image: reduceImage(
+        runs.map((r) => r.image),
+        std,
+      ),
+      pixel: reducePixel(
+        runs.map((r) => r.pixel),
+        std,
+      ),
+    },
+  };
+}
+
+/** Mean row over categories: mean of means ± mean of stds (see above). */
+export function summarize(
+  categories: Record<string, Record<string, ShotResult>>,
+  shots: number[],
+): EvalOutput['summary'] {
+  const out: EvalOutput['summary'] = {};
+  for (const k of shots) {
+    const per = Object.values(categories)
+      .map((c) => c[String(k)])
+      .filter((r): r is ShotResult => r !== undefined);
+    out[String(k)] = {
+      mean: {
+        image: reduceImage(
+          per.map((r) => r.mean.image),
+          mean,
+        ),
+        pixel: reducePixel(
+          per.map((r) => r.mean.pixel),
+          mean,
+        ),
+      },
+      std: {
+        image: reduceImage(
+          per.map((r) => r.std.image),
+          mean,
+        ),
+        pixel: reducePixel(
+          per.map((r) => r.std.pixel),
+          mean,
+        ),
+      },
+      categories: per.length,
+    };
+  }
+  return out;
+}
