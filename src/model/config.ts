@@ -140,7 +140,7 @@ export function parseModelConfig(raw: unknown): ModelConfig {
       width: vWidth,
       layers: num(v, 'layers', 'vision_cfg', 12),
       heads: vWidth / headWidth,
-      mlpWidth: Math.round(vWidth * num(v, 'mlp_ratio', 'vision_cfg', 4)),
+      mlpWidth: Math.trunc(vWidth * num(v, 'mlp_ratio', 'vision_cfg', 4)),
       grid: imageSize / patchSize,
     },
     text: {
@@ -149,7 +149,7 @@ export function parseModelConfig(raw: unknown): ModelConfig {
       width: tWidth,
       heads: tHeads,
       layers: num(t, 'layers', 'text_cfg', 12),
-      mlpWidth: Math.round(tWidth * num(t, 'mlp_ratio', 'text_cfg', 4)),
+      mlpWidth: Math.trunc(tWidth * num(t, 'mlp_ratio', 'text_cfg', 4)),
     },
     preprocess: { size: typeof pre.size === 'number' ? pre.size : imageSize, mean, std },
   };
