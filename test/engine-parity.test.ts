@@ -203,3 +203,31 @@ describe('few-shot cache', () => {
     expect(engine.score('test_a').imageScore).toBe(one);
   });
 });
+
+describe('few-shot association on the inference device', () => {
+  it.each(tests.map((t) => [t.name, t] as const))(
+    '%s: scoreAsync reproduces the fixture few-shot outputs',
+    async (_n, img) => {
+      engine.clearReferences();
+      for (const ref of refs) engine.addReferenceEncoded(ref.name);
+      const enc = engine.getEncoded(img.name)!;
+      // No cache key: the association really runs on the device here.
+      const r = await engine.scoreEncodedAsync(enc);
+      img.tiles.forEach((tile, i) => {
+        const p = `${img.name}.${tile.name}`;
+        expect(maxAbsDiff(r.tiles[i].fsPatchScores!, loadF32(`${p}.fs_patch_scores`))).toBeLessThan(
+          SCORE_TOL,
+        );
+        for (const k of [2, 3]) {
+          expect(
+            maxAbsDiff(r.tiles[i].fsWindowScores!.get(k)!, loadF32(`${p}.fs_window_scores_s${k}`)),
+          ).toBeLessThan(SCORE_TOL);
+        }
+      });
+      expect(Math.abs(r.imageScore - loadF32(`${img.name}.final_fs_score`)[0])).toBeLessThan(SCORE_TOL);
+      expect(maxAbsDiff(r.anomalyMap, loadF32(`${img.name}.final_fs_map`))).toBeLessThan(SCORE_TOL);
+      const viaKey = await engine.scoreAsync(img.name);
+      expect(maxAbsDiff(viaKey.anomalyMap, r.anomalyMap)).toBe(0);
+    },
+  );
+});

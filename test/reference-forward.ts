@@ -117,7 +117,7 @@ export function referenceImageEmbedding(cfg: ModelConfig, w: W, pixels: Float32A
   const v = cfg.vision;
   const { patchSize: ps, grid: g, width: c, imageSize: S } = v;
   const L = g * g + 1;
-  let x = new Float64Array(L * c);
+  let x: Float64Array = new Float64Array(L * c);
   const conv = w('visual.conv1.weight');
   const cls = w('visual.class_embedding');
   const pos = w('visual.positional_embedding');
@@ -153,7 +153,7 @@ export function referenceTextEmbedding(cfg: ModelConfig, w: W, ids: Int32Array):
   const L = ids.length;
   const tok = w('token_embedding.weight');
   const pos = w('positional_embedding');
-  let x = new Float64Array(L * c);
+  let x: Float64Array = new Float64Array(L * c);
   for (let i = 0; i < L; i++) for (let j = 0; j < c; j++) x[i * c + j] = tok[ids[i] * c + j] + pos[i * c + j];
   for (let i = 0; i < t.layers; i++)
     x = block(x, L, c, t.heads, t.mlpWidth, `transformer.resblocks.${i}`, w, cfg.quickGelu, true);

@@ -354,8 +354,29 @@ export function fewShotTile(
   geom: Geometry,
   opts: ScoreOptions = {},
 ): FewShotTile {
-  const aggregation: Aggregation = opts.aggregation ?? 'harmonic';
   const scales = opts.scales ?? geom.scales;
+  const { embedDim, visionWidth } = geom;
+  const queries = fewShotQueries(features, geom, scales);
+  const windows = new Map<number, Float32Array>();
+  for (const k of scales) {
+    const mem = memory.windows.get(k);
+    if (!mem) throw new Error(`scoreTile: memory has no scale-${k} windows`);
+    windows.set(k, associate(queries.windows.get(k)!, embedDim, mem));
+  }
+  return fewShotFromAssociations(
+    associate(queries.patches, visionWidth, memory.patches),
+    windows,
+    geom,
+    opts,
+  );
+}
+
+/** The query rows of a tile's few-shot association, checked against the geometry. */
+export function fewShotQueries(
+  features: TileFeatures,
+  geom: Geometry,
+  scales: number[],
+): { patches: Float32Array; windows: Map<number, Float32Array> } {
   const { grid, embedDim, visionWidth } = geom;
   const nPatches = grid * grid;
   if (features.patchEmbeddings.length !== nPatches * visionWidth) {
@@ -363,15 +384,28 @@ export function fewShotTile(
       `scoreTile: patch embeddings have ${features.patchEmbeddings.length} values, expected ${nPatches * visionWidth}`,
     );
   }
-  const fsPatchScores = associate(features.patchEmbeddings, visionWidth, memory.patches);
-  const fsWindowScores = new Map<number, Float32Array>();
+  const windows = new Map<number, Float32Array>();
+  for (const k of scales) windows.set(k, windowsOf(features, k, grid, embedDim));
+  return { patches: features.patchEmbeddings, windows };
+}
+
+/**
+ * Builds the few-shot maps from association values computed elsewhere (in JS by `associate`, or on
+ * the inference device by the engine): M^P per cell, per-scale window values pooled to cells, M^W.
+ */
+export function fewShotFromAssociations(
+  fsPatchScores: Float32Array,
+  fsWindowScores: Map<number, Float32Array>,
+  geom: Geometry,
+  opts: ScoreOptions = {},
+): FewShotTile {
+  const aggregation: Aggregation = opts.aggregation ?? 'harmonic';
+  const scales = opts.scales ?? geom.scales;
   const fsScaleMaps: Float32Array[] = [fsPatchScores];
   for (const k of scales) {
-    const mem = memory.windows.get(k);
-    if (!mem) throw new Error(`scoreTile: memory has no scale-${k} windows`);
-    const a = associate(windowsOf(features, k, grid, embedDim), embedDim, mem);
-    fsWindowScores.set(k, a);
-    fsScaleMaps.push(poolWindowsToGrid(a, grid, k, aggregation));
+    const a = fsWindowScores.get(k);
+    if (!a) throw new Error(`scoreTile: no scale-${k} window associations`);
+    fsScaleMaps.push(poolWindowsToGrid(a, geom.grid, k, aggregation));
   }
   // The few-shot combination is an arithmetic mean in the method itself (M^W), not an aggregation choice.
   const fsOnlyGrid = combineMaps(fsScaleMaps, 'arithmetic');

@@ -77,6 +77,11 @@ export interface WinclipApi {
   removeReference(key: string): void;
   clearReferences(): void;
   referenceKeys(): string[];
-  /** Scores an encoded image with the current prompts and reference bank. Zero-shot when the bank is empty. */
+  /**
+   * Scores an encoded image with the current prompts and reference bank. Zero-shot when the bank is
+   * empty. A few-shot association not cached yet is computed in JS (slow for large models).
+   */
   score(key: string, options?: ScoreOptions): ImageResult;
+  /** As score(), computing a missing few-shot association on the inference device; prefer this. */
+  scoreAsync(key: string, options?: ScoreOptions): Promise<ImageResult>;
 }

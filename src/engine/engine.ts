@@ -12,6 +12,8 @@ import {
   type ClassPrototypes,
   classPrototypes,
   type FewShotTile,
+  fewShotFromAssociations,
+  fewShotQueries,
   fewShotTile,
   type Memory,
   scoreTile,
@@ -21,6 +23,7 @@ import { meanTileScore, mergeTileMaps, tileBoxes } from '../core/tiling';
 import type { Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
 import { windowIndices } from '../core/windows';
 import { type ModelConfig, parseModelConfig } from '../model/config';
+import { buildAssociationGraph } from '../model/graphs/association';
 import { buildImageEncoder } from '../model/graphs/image-encoder';
 import { buildTextEncoder } from '../model/graphs/text-encoder';
 import { ClipTokenizer } from '../model/tokenizer';
@@ -67,6 +70,7 @@ export class WinclipEngine implements WinclipApi {
     private readonly tokenizer: ClipTokenizer,
     private readonly textSession: GraphSession,
     private readonly imageSession: GraphSession,
+    private readonly associationSession: GraphSession,
     private readonly modelInfo: ModelInfo,
   ) {}
 
@@ -77,6 +81,7 @@ export class WinclipEngine implements WinclipApi {
     const weights = ModelWeights.fromBytes(files.weights, config);
     const textSession = await runtime.createSession(buildTextEncoder(config, weights));
     const imageSession = await runtime.createSession(buildImageEncoder(config, weights));
+    const associationSession = await runtime.createSession(buildAssociationGraph());
     const v = config.vision;
     const info: ModelInfo = {
       embedDim: config.embedDim,
@@ -91,7 +96,7 @@ export class WinclipEngine implements WinclipApi {
       parameters: weights.parameters,
       backend: runtime.backend,
     };
-    return new WinclipEngine(config, tokenizer, textSession, imageSession, info);
+    return new WinclipEngine(config, tokenizer, textSession, imageSession, associationSession, info);
   }
 
   info(): ModelInfo {
@@ -376,26 +381,104 @@ export class WinclipEngine implements WinclipApi {
   }
 
   /**
+   * Like score(), but computes a missing few-shot association on the inference device (GPU or
+   * native kernels) instead of in JS. Prefer it whenever the caller can await.
+   */
+  async scoreAsync(key: string, options: ScoreOptions = {}): Promise<ImageResult> {
+    const enc = this.images.get(key);
+    if (!enc) throw new Error(`image '${key}' is not encoded`);
+    const { tiles: _t, tileMaps: _m, ...result } = await this.scoreEncodedAsync(enc, options, key);
+    return result;
+  }
+
+  /** Scores features that need not be in the cache (e.g. read from disk), association on device. */
+  async scoreEncodedAsync(
+    enc: EncodedImage,
+    options: ScoreOptions = {},
+    cacheKey?: string,
+  ): Promise<DetailedResult> {
+    const memory = options.zeroShotOnly ? null : this.currentMemory();
+    if (!memory) return this.compose(enc, options, null);
+    const cached = this.cachedFewShot(cacheKey, options);
+    if (cached) return this.compose(enc, options, memory, cached);
+    const geom = this.geometry;
+    const scales = options.scales ?? geom.scales;
+    const fewShot: FewShotTile[] = [];
+    for (const tile of enc.tiles) {
+      const q = fewShotQueries(tile, geom, scales);
+      const patches = await this.associateOnDevice(q.patches, geom.visionWidth, memory.patches);
+      const windows = new Map<number, Float32Array>();
+      for (const k of scales) {
+        const mem = memory.windows.get(k);
+        if (!mem) throw new Error(`memory has no scale-${k} windows`);
+        windows.set(k, await this.associateOnDevice(q.windows.get(k)!, geom.embedDim, mem));
+      }
+      fewShot.push(fewShotFromAssociations(patches, windows, geom, options));
+    }
+    this.storeFewShot(cacheKey, options, fewShot);
+    return this.compose(enc, options, memory, fewShot);
+  }
+
+  /** min over memory rows of (1 − cos)/2 per query row, on the inference device. */
+  async associateOnDevice(query: Float32Array, dim: number, memory: Float32Array): Promise<Float32Array> {
+    const r = await this.queue.run(() =>
+      this.associationSession.run(
+        {
+          query: { type: 'float32', data: query, dims: [query.length / dim, dim] },
+          memory: { type: 'float32', data: memory, dims: [memory.length / dim, dim] },
+        },
+        ['distance'],
+      ),
+    );
+    return r.distance.data;
+  }
+
+  /**
    * Scores features that need not be in the cache (e.g. read from disk by the evaluator). With a
    * `cacheKey`, the prompt-independent few-shot part is kept until the bank or options change.
+   * A missing association is computed in JS here; scoreEncodedAsync computes it on the device.
    */
   scoreEncoded(enc: EncodedImage, options: ScoreOptions = {}, cacheKey?: string): DetailedResult {
-    const protos = this.prototypes();
     const memory = options.zeroShotOnly ? null : this.currentMemory();
+    if (!memory) return this.compose(enc, options, null);
+    let fewShot = this.cachedFewShot(cacheKey, options);
+    if (!fewShot) {
+      fewShot = enc.tiles.map((t) => fewShotTile(t, memory, this.geometry, options));
+      this.storeFewShot(cacheKey, options, fewShot);
+    }
+    return this.compose(enc, options, memory, fewShot);
+  }
+
+  private fewShotOptsKey(options: ScoreOptions): string {
+    return `${options.aggregation ?? 'harmonic'}|${(options.scales ?? this.geometry.scales).join(',')}`;
+  }
+
+  private cachedFewShot(cacheKey: string | undefined, options: ScoreOptions): FewShotTile[] | undefined {
+    const hit = cacheKey ? this.fewShotCache.get(cacheKey) : undefined;
+    return hit && hit.version === this.memoryVersion && hit.optsKey === this.fewShotOptsKey(options)
+      ? hit.tiles
+      : undefined;
+  }
+
+  private storeFewShot(cacheKey: string | undefined, options: ScoreOptions, tiles: FewShotTile[]): void {
+    if (cacheKey)
+      this.fewShotCache.set(cacheKey, {
+        version: this.memoryVersion,
+        optsKey: this.fewShotOptsKey(options),
+        tiles,
+      });
+  }
+
+  /** Zero-shot part (cheap, prompt-dependent) + the given few-shot part → tile maps → full-res map. */
+  private compose(
+    enc: EncodedImage,
+    options: ScoreOptions,
+    memory: Memory | null,
+    fewShot?: FewShotTile[],
+  ): DetailedResult {
+    const protos = this.prototypes();
     const geom = this.geometry;
     const S = geom.imageSize;
-    let fewShot: FewShotTile[] | undefined;
-    if (memory) {
-      const optsKey = `${options.aggregation ?? 'harmonic'}|${(options.scales ?? geom.scales).join(',')}`;
-      const hit = cacheKey ? this.fewShotCache.get(cacheKey) : undefined;
-      if (hit && hit.version === this.memoryVersion && hit.optsKey === optsKey) {
-        fewShot = hit.tiles;
-      } else {
-        fewShot = enc.tiles.map((t) => fewShotTile(t, memory, geom, options));
-        if (cacheKey)
-          this.fewShotCache.set(cacheKey, { version: this.memoryVersion, optsKey, tiles: fewShot });
-      }
-    }
     const tiles = enc.tiles.map((t, i) => scoreTile(t, protos, memory, geom, options, fewShot?.[i]));
     const tileMaps = tiles.map((t) => bilinearResize(t.grid, geom.grid, geom.grid, S, S));
     return {
@@ -412,5 +495,6 @@ export class WinclipEngine implements WinclipApi {
   async dispose(): Promise<void> {
     await this.textSession.release();
     await this.imageSession.release();
+    await this.associationSession.release();
   }
 }

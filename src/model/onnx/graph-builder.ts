@@ -32,7 +32,8 @@ export class GraphBuilder {
 
   constructor(
     private readonly name: string,
-    private readonly weights: ModelWeights,
+    /** Null for weight-free graphs (e.g. the association graph). */
+    private readonly weights: ModelWeights | null,
   ) {}
 
   input(name: string, dtype: DTypeCode, dims: (number | string)[]): string {
@@ -58,6 +59,7 @@ export class GraphBuilder {
   /** A model weight as an initializer (external data, referenced in place). */
   weight(name: string): string {
     if (!this.inits.has(name)) {
+      if (!this.weights) throw new Error(`graph ${this.name} has no weights (asked for '${name}')`);
       const r = this.weights.ref(name);
       this.inits.set(name, {
         name,
