@@ -2,7 +2,7 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig, type Plugin } from 'vite';
+import type { InlineConfig, Plugin } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ORT_DIST = resolve(here, '../../node_modules/onnxruntime-web/dist');
@@ -24,8 +24,8 @@ function copyOrt(outDir: string): Plugin {
   };
 }
 
-export function harnessConfig(outDir: string) {
-  return defineConfig({
+export function harnessConfig(outDir: string): InlineConfig {
+  return {
     configFile: false,
     root: here,
     logLevel: 'warn',
@@ -33,5 +33,5 @@ export function harnessConfig(outDir: string) {
     worker: { format: 'es' },
     plugins: [copyOrt(outDir)],
     preview: { host: '127.0.0.1', port: 0, headers: isolation },
-  });
+  };
 }
