@@ -36,11 +36,12 @@ export interface SynthSummary {
 }
 
 async function writePng(path: string, data: Uint8Array, size: number, channels: 1 | 3): Promise<void> {
-  const png = await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
+  let img = sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), {
     raw: { width: size, height: size, channels },
-  })
-    .png()
-    .toBuffer();
+  });
+  // Masks are 8-bit greyscale PNGs, as in MVTec-AD and VisA (sharp would otherwise write RGB).
+  if (channels === 1) img = img.toColourspace('b-w');
+  const png = await img.png().toBuffer();
   await writeFile(path, png);
 }
 

@@ -1,0 +1,96 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EncodedImage } from '../engine/api';
+import {
+  deserializeEncoded,
+  encodedBytes,
+  FeatureDiskCache,
+  modelFingerprint,
+  serializeEncoded,
+} from './feature-cache';
+
+function sample(tiles: number): EncodedImage {
+  let v = 0.5;
+  const f = (n: number) => Float32Array.from({ length: n }, () => (v = (v * 7.3) % 1.9) - 0.95);
+  return {
+    width: 640,
+    height: 400,
+    boxes: Array.from(
+      { length: tiles },
+      (_, i) => [i * 240, 0, i * 240 + 400, 400] as [number, number, number, number],
+    ),
+    tiles: Array.from({ length: tiles }, () => ({
+      imageEmbedding: f(32),
+      patchEmbeddings: f(225 * 8),
+      windowEmbeddings: new Map([
+        [3, f(169 * 32)],
+        [2, f(196 * 32)],
+      ]),
+    })),
+  };
+}
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'winclip-cache-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('feature serialisation', () => {
+  it('round-trips every float, box and scale, also from an unaligned buffer', () => {
+    const enc = sample(2);
+    const bytes = serializeEncoded(enc);
+    const shifted = new Uint8Array(bytes.length + 1).subarray(1);
+    shifted.set(bytes);
+    for (const b of [bytes, shifted]) {
+      const back = deserializeEncoded(b);
+      expect(back.width).toBe(640);
+      expect(back.boxes).toEqual(enc.boxes);
+      expect(back.tiles).toHaveLength(2);
+      for (let t = 0; t < 2; t++) {
+        expect(back.tiles[t].imageEmbedding).toEqual(enc.tiles[t].imageEmbedding);
+        expect(back.tiles[t].patchEmbeddings).toEqual(enc.tiles[t].patchEmbeddings);
+        expect([...back.tiles[t].windowEmbeddings.keys()]).toEqual([2, 3]);
+        expect(back.tiles[t].windowEmbeddings.get(3)).toEqual(enc.tiles[t].windowEmbeddings.get(3));
+      }
+    }
+    expect(bytes.length).toBeGreaterThan(encodedBytes(enc));
+  });
+
+  it('rejects damaged data', () => {
+    const bytes = serializeEncoded(sample(1));
+    expect(() => deserializeEncoded(bytes.subarray(0, bytes.length - 4))).toThrow(/size/);
+    expect(() => deserializeEncoded(new Uint8Array([1, 2, 3, 4, 0, 0, 0, 0]))).toThrow(/WCF1/);
+  });
+});
+
+describe('disk cache', () => {
+  it('stores by content hash, leaves no temporary files, and misses on damage', async () => {
+    const cache = new FeatureDiskCache(dir, 'f'.repeat(64));
+    const hash = 'ab'.repeat(32);
+    expect(await cache.load(hash)).toBeUndefined();
+    await cache.save(hash, sample(1));
+    expect((await cache.load(hash))?.tiles[0].imageEmbedding).toEqual(sample(1).tiles[0].imageEmbedding);
+    expect(await readdir(join(cache.dir, 'ab'))).toEqual([`${hash}.wcf`]);
+    await writeFile(join(cache.dir, 'ab', `${hash}.wcf`), 'garbage');
+    expect(await cache.load(hash)).toBeUndefined();
+  });
+
+  it('fingerprints a model by config and weights', async () => {
+    const m = join(dir, 'model');
+    await mkdir(m, { recursive: true });
+    await writeFile(join(m, 'open_clip_config.json'), '{"a":1}');
+    await writeFile(join(m, 'open_clip_model.safetensors'), 'weights-1');
+    const a = await modelFingerprint(m);
+    expect(await modelFingerprint(m)).toBe(a);
+    await writeFile(join(m, 'open_clip_model.safetensors'), 'weights-2');
+    const b = await modelFingerprint(m);
+    expect(b).not.toBe(a);
+    await writeFile(join(m, 'open_clip_config.json'), '{"a":2}');
+    expect(await modelFingerprint(m)).not.toBe(b);
+  });
+});
