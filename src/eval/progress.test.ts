@@ -19,7 +19,9 @@ describe('progress bar', () => {
     bar.tick(2);
     bar.finish('done');
     expect(tty[0].startsWith('\renc [')).toBe(true);
-    expect(tty.at(-1)).toMatch(/3\/3 100%.*\(done\)\x1b\[K\n$/);
+    const last = tty.at(-1)!;
+    expect(last).toMatch(/3\/3 100%.*\(done\)/);
+    expect(last.endsWith('\u001b[K\n')).toBe(true);
     const log: string[] = [];
     const plain = new ProgressBar({ write: (s) => log.push(s) }, 'enc', 2);
     plain.tick(2);
