@@ -25,7 +25,8 @@ export interface EvalEngine extends Encoder {
   putEncoded(key: string, enc: EncodedImage): void;
   addReferenceEncoded(key: string): void;
   clearReferences(): void;
-  scoreEncoded(enc: EncodedImage, options?: ScoreOptions): ImageResult;
+  /** Few-shot association on the inference device; no per-image cache key, so nothing is retained. */
+  scoreEncodedAsync(enc: EncodedImage, options?: ScoreOptions): Promise<ImageResult>;
   prototypes(): { normal: Float32Array; anomalous: Float32Array };
 }
 
@@ -135,7 +136,7 @@ export async function runEvaluation(engine: EvalEngine, s: EvalSettings): Promis
               normal,
             );
           } else {
-            const r = engine.scoreEncoded(enc, abl.options);
+            const r = await engine.scoreEncodedAsync(enc, abl.options);
             imageScore = r.imageScore;
             if (acc) {
               const truth = truths.get(t.file) ?? null;
