@@ -73,7 +73,7 @@ describe('evaluation loop', () => {
 
   it('gives identical results when features do not fit in memory and are re-read from the disk cache', async () => {
     const reader = datasetReader('mvtec', DATA);
-    const cache = new FeatureDiskCache(join(tmp, 'cache'), 'test-model');
+    const cache = new FeatureDiskCache(join(tmp, 'cache'));
     const settings = { reader, modelLabel: 'fixture', shots: [0, 2], seeds: 2, cache };
     const resident = await runEvaluation(engine, settings);
     const streamed = await runEvaluation(engine, { ...settings, featureMemoryBytes: 0 });

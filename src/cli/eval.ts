@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { createNodeEngine } from '../engine/node';
 import { ABLATION_NAMES, isAblationName } from '../eval/ablations';
 import { datasetReader } from '../eval/datasets';
-import { defaultCacheDir, FeatureDiskCache, modelFingerprint } from '../eval/feature-cache';
+import { defaultCacheDir, modelFingerprint, openFeatureCache, probeImage } from '../eval/feature-cache';
 import { parseObjectNamesFile } from '../eval/object-names';
 import { runEvaluation } from '../eval/runner';
 import { parseRefsFile } from '../eval/sampling';
@@ -99,12 +99,17 @@ export async function runEval(argv: string[]): Promise<number> {
 
   const engine = await createNodeEngine(values.model);
   try {
-    const cache = values['no-cache']
-      ? null
-      : new FeatureDiskCache(
-          resolve(values.cache ?? defaultCacheDir()),
-          await modelFingerprint(values.model),
-        );
+    let cache = null;
+    if (!values['no-cache']) {
+      // The probe ties the cache to the encoder that produced it (see openFeatureCache).
+      const probe = await engine.encode('eval-cache-probe', probeImage());
+      engine.forget('eval-cache-probe');
+      cache = await openFeatureCache(
+        resolve(values.cache ?? defaultCacheDir()),
+        await modelFingerprint(values.model),
+        probe,
+      );
+    }
     const out = await runEvaluation(engine, {
       reader: datasetReader(dataset, values.data),
       modelLabel: values.model,

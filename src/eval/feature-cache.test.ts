@@ -6,8 +6,11 @@ import type { EncodedImage } from '../engine/api';
 import {
   deserializeEncoded,
   encodedBytes,
+  encodedDistance,
   FeatureDiskCache,
   modelFingerprint,
+  openFeatureCache,
+  probeImage,
   serializeEncoded,
 } from './feature-cache';
 
@@ -70,7 +73,7 @@ describe('feature serialisation', () => {
 
 describe('disk cache', () => {
   it('stores by content hash, leaves no temporary files, and misses on damage', async () => {
-    const cache = new FeatureDiskCache(dir, 'f'.repeat(64));
+    const cache = new FeatureDiskCache(join(dir, 'plain'));
     const hash = 'ab'.repeat(32);
     expect(await cache.load(hash)).toBeUndefined();
     await cache.save(hash, sample(1));
@@ -78,6 +81,34 @@ describe('disk cache', () => {
     expect(await readdir(join(cache.dir, 'ab'))).toEqual([`${hash}.wcf`]);
     await writeFile(join(cache.dir, 'ab', `${hash}.wcf`), 'garbage');
     expect(await cache.load(hash)).toBeUndefined();
+  });
+
+  it('keeps one generation per encoder: float noise reuses it, a changed encoder starts a new one', async () => {
+    const root = join(dir, 'gens');
+    const probe = sample(2);
+    const a = await openFeatureCache(root, 'c'.repeat(64), probe);
+    await a.save('cd'.repeat(32), sample(1));
+    const noisy = deserializeEncoded(serializeEncoded(probe));
+    noisy.tiles[0].patchEmbeddings[5] += 1e-5;
+    const b = await openFeatureCache(root, 'c'.repeat(64), noisy);
+    expect(b.dir).toBe(a.dir);
+    expect(await b.load('cd'.repeat(32))).toBeDefined();
+    const changed = deserializeEncoded(serializeEncoded(probe));
+    changed.tiles[1].windowEmbeddings.get(2)![0] += 0.05;
+    const c = await openFeatureCache(root, 'c'.repeat(64), changed);
+    expect(c.dir).not.toBe(a.dir);
+    expect(await c.load('cd'.repeat(32))).toBeUndefined();
+    // Going back to the first encoder finds its generation again.
+    expect((await openFeatureCache(root, 'c'.repeat(64), probe)).dir).toBe(a.dir);
+    expect(await readdir(join(root, 'c'.repeat(24)))).toEqual(['g1', 'g2']);
+  });
+
+  it('measures encodings apart', () => {
+    const a = sample(1);
+    expect(encodedDistance(a, deserializeEncoded(serializeEncoded(a)))).toBe(0);
+    expect(encodedDistance(a, sample(2))).toBe(Infinity);
+    const p = probeImage();
+    expect([p.width, p.height, p.data.length]).toEqual([96, 64, 96 * 64 * 3]);
   });
 
   it('fingerprints a model by config and weights', async () => {

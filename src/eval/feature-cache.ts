@@ -3,7 +3,10 @@
  * rerun, another shot count or another ablation never runs the image encoder twice for the same pixels.
  * Entries are keyed by the SHA-256 of the image file's bytes under a folder keyed by the model
  * (SHA-256 of its config and weights, plus the format version): renaming or moving a dataset still hits,
- * changing the model or the file's content misses.
+ * changing the model or the file's content misses. The encoder code itself can change too (a
+ * pre-processing fix, say); so each model folder holds generations g1, g2, …, each with the features of
+ * a fixed probe image. A run encodes the probe and uses the generation whose probe matches (within
+ * float noise), or starts a new one: features from different encoder code are never mixed.
  *
  * File format (little-endian): "WCF1", u32 header length, UTF-8 JSON header, zero padding to a multiple
  * of 4, then float32 blocks per tile in header order: image embedding, patch embeddings, one block per
@@ -11,10 +14,10 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
-import type { Box, TileFeatures } from '../core/types';
+import { dirname, join } from 'node:path';
+import type { Box, RgbImage, TileFeatures } from '../core/types';
 import type { EncodedImage } from '../engine/api';
 
 /** Bump when the engine's features change meaning (e.g. a pre-processing fix) to invalidate old entries. */
@@ -128,11 +131,8 @@ export function defaultCacheDir(): string {
 }
 
 export class FeatureDiskCache {
-  readonly dir: string;
-
-  constructor(cacheRoot: string, fingerprint: string) {
-    this.dir = join(cacheRoot, fingerprint.slice(0, 24));
-  }
+  /** A cache rooted at `dir` (one generation of one model; see openFeatureCache). */
+  constructor(readonly dir: string) {}
 
   private path(imageHash: string): string {
     return join(this.dir, imageHash.slice(0, 2), `${imageHash}.wcf`);
@@ -140,21 +140,96 @@ export class FeatureDiskCache {
 
   /** The cached features, or undefined when absent or unreadable (a damaged entry is simply re-encoded). */
   async load(imageHash: string): Promise<EncodedImage | undefined> {
-    const bytes = await readFile(this.path(imageHash)).catch(() => null);
-    if (!bytes) return undefined;
-    try {
-      return deserializeEncoded(bytes);
-    } catch {
-      return undefined;
-    }
+    return readEncoded(this.path(imageHash));
   }
 
   /** Writes atomically (temporary file + rename), so an interrupted run never leaves a half entry. */
   async save(imageHash: string, enc: EncodedImage): Promise<void> {
-    const path = this.path(imageHash);
-    await mkdir(join(this.dir, imageHash.slice(0, 2)), { recursive: true });
-    const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    await writeFile(tmp, serializeEncoded(enc));
-    await rename(tmp, path);
+    await writeEncoded(this.path(imageHash), enc);
   }
+}
+
+async function readEncoded(path: string): Promise<EncodedImage | undefined> {
+  const bytes = await readFile(path).catch(() => null);
+  if (!bytes) return undefined;
+  try {
+    return deserializeEncoded(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeEncoded(path: string, enc: EncodedImage): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(tmp, serializeEncoded(enc));
+  await rename(tmp, path);
+}
+
+/** A fixed non-square test card (two tiles), so the probe exercises tiling, resizing and every scale. */
+export function probeImage(): RgbImage {
+  const width = 96;
+  const height = 64;
+  const data = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      data[i] = (x * 255) / (width - 1);
+      data[i + 1] = (y * 255) / (height - 1);
+      data[i + 2] = ((x >> 3) + (y >> 3)) % 2 ? 200 : 40;
+    }
+  return { width, height, data };
+}
+
+/** Largest absolute difference between two encodings; Infinity when their shapes differ. */
+export function encodedDistance(a: EncodedImage, b: EncodedImage): number {
+  if (a.width !== b.width || a.height !== b.height || a.tiles.length !== b.tiles.length) return Infinity;
+  if (JSON.stringify(a.boxes) !== JSON.stringify(b.boxes)) return Infinity;
+  let worst = 0;
+  const cmp = (x: Float32Array, y: Float32Array | undefined) => {
+    if (!y || x.length !== y.length) return Infinity;
+    let m = 0;
+    for (let i = 0; i < x.length; i++) m = Math.max(m, Math.abs(x[i] - y[i]));
+    return m;
+  };
+  for (let t = 0; t < a.tiles.length; t++) {
+    const ta = a.tiles[t];
+    const tb = b.tiles[t];
+    if (ta.windowEmbeddings.size !== tb.windowEmbeddings.size) return Infinity;
+    worst = Math.max(
+      worst,
+      cmp(ta.imageEmbedding, tb.imageEmbedding),
+      cmp(ta.patchEmbeddings, tb.patchEmbeddings),
+    );
+    for (const [k, w] of ta.windowEmbeddings) worst = Math.max(worst, cmp(w, tb.windowEmbeddings.get(k)));
+  }
+  return worst;
+}
+
+/** Probe features may differ by float noise (thread counts, kernels); real encoder changes move them far more. */
+export const PROBE_TOLERANCE = 1e-3;
+
+/**
+ * Opens the cache of a model under `root`: the generation whose stored probe features match `probe`
+ * (the current encoder's features of probeImage()), or a new generation when none does.
+ */
+export async function openFeatureCache(
+  root: string,
+  fingerprint: string,
+  probe: EncodedImage,
+): Promise<FeatureDiskCache> {
+  const modelDir = join(root, fingerprint.slice(0, 24));
+  const generations = (await readdir(modelDir).catch(() => [] as string[]))
+    .map((n) => /^g(\d+)$/.exec(n))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+  for (const g of generations) {
+    const stored = await readEncoded(join(modelDir, `g${g}`, 'probe.wcf'));
+    if (stored && encodedDistance(stored, probe) <= PROBE_TOLERANCE)
+      return new FeatureDiskCache(join(modelDir, `g${g}`));
+  }
+  const next = join(modelDir, `g${(generations.at(-1) ?? 0) + 1}`);
+  await writeEncoded(join(next, 'probe.wcf'), probe);
+  return new FeatureDiskCache(next);
 }
