@@ -83,7 +83,8 @@ export async function runEvaluation(engine: EvalEngine, s: EvalSettings): Promis
     stats: { images_encoded: 0, features_from_cache: 0, seconds: 0 },
   };
 
-  for (const category of categories) {
+  for (const [index, category] of categories.entries()) {
+    const tag = `[${index + 1}/${categories.length}] ${category}`;
     const data = await s.reader.read(category);
     const objectName = objectNameFor(s.reader.kind, category, s.objectNames);
     out.object_names[category] = objectName;
@@ -96,7 +97,7 @@ export async function runEvaluation(engine: EvalEngine, s: EvalSettings): Promis
     // Encoding phase: every test image and every reference any run uses, each once.
     const store = new FeatureStore(engine, s.cache ?? null, s.featureMemoryBytes ?? DEFAULT_FEATURE_MEMORY);
     const truths = new Map<string, MaskRegions>();
-    const encodeBar = new ProgressBar(stream, `${category}: features`, data.test.length + refFiles.length);
+    const encodeBar = new ProgressBar(stream, `${tag}: features`, data.test.length + refFiles.length);
     for (const t of data.test) {
       await store.prepare(t.file, t.path);
       if (abl.pixel && t.maskPath) truths.set(t.file, await loadTruth(t.maskPath, s.pixelSize));
@@ -112,7 +113,7 @@ export async function runEvaluation(engine: EvalEngine, s: EvalSettings): Promis
 
     // Scoring phase.
     const totalRuns = [...plans.values()].reduce((n, r) => n + r.length, 0);
-    const scoreBar = new ProgressBar(stream, `${category}: scoring`, totalRuns * data.test.length);
+    const scoreBar = new ProgressBar(stream, `${tag}: scoring`, totalRuns * data.test.length);
     const labels = data.test.map((t) => t.label);
     const byShots: Record<string, ShotResult> = {};
     for (const [k, runs] of plans) {
