@@ -1,11 +1,16 @@
 /** `winclip` command dispatcher. Each subcommand returns an exit code; errors print one line on stderr. */
 const USAGE = `usage:
   winclip score --model <dir> [--object <name>] [--prompts <file.json>] [--temperature <t>] [--ref <image>]... [--out <file.json>] <image>...
-  winclip eval --data <dir> --dataset mvtec|visa --model <dir> [--categories a,b] [--shots 0,1,2,4] [--seeds 5] [--object-names <file.json>] [--refs <file.json>] [--ablation <name>] [--pixel-size N] [--out <file.json>]
-  winclip synth --out <dir> [--categories a,b] [--train N] [--test-good N] [--test-bad N] [--size N] [--seed S]`;
+  winclip eval --data <dir> --dataset mvtec|visa --model <dir> [--categories a,b] [--shots 0,1,2,4] [--seeds 5] [--object-names <file.json>] [--refs <file.json>] [--ablation <name>] [--pixel-size N] [--out <file.json>] [--cache <dir> | --no-cache] [--exact-pixels N]
+      ablations: full, one-class, two-class, state-ensemble (Table 3); no-image-scale, no-mid-scale, no-small-scale, no-harmonic (Table 8)
+  winclip synth --out <dir> [--categories a,b] [--train N] [--test-good N] [--test-bad N] [--size N] [--seed S] [--layout mvtec|visa]`;
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  if (cmd && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   try {
     switch (cmd) {
       case 'score':
