@@ -1,0 +1,123 @@
+/**
+ * Model manager: a hub download with visible progress, cancel and clean retry, then a reload that
+ * loads from the cache with the hub stopped; wrong or mismatched local files give clear messages and
+ * the app stays usable.
+ */
+import { readFileSync } from 'node:fs';
+import { card, dropFiles, fileFrom, openApp, shot, waitModelReady, waitScored } from './support/app';
+import { expect, test } from './support/fixtures';
+import { startMockHub } from './support/mock-hub';
+import { CLIP_TOKENIZER, FIXTURE, fixtureImage, HUB_REPOS, TINY_REPO, TOKENIZER_REPO } from './support/paths';
+
+test('hub download with progress, cancel and retry; a reload loads from the cache with the hub stopped', async ({
+  page,
+  backend,
+}, info) => {
+  // An own hub, slowed down so progress is visible, and stoppable.
+  const hub = await startMockHub(HUB_REPOS, { throttle: 2_500_000 });
+  try {
+    await openApp(page, { backend, hub: hub.url });
+    await expect(page.getByTestId('empty-state')).toBeVisible();
+    await expect(page.getByTestId('backend-badge')).toHaveText(backend === 'webgpu' ? 'WebGPU' : 'WASM');
+    await shot(page, info, 'empty-state');
+
+    // Start, see progress, cancel: nothing is cached.
+    await page.getByLabel('Other OpenCLIP repo').fill(TINY_REPO);
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    const bar = page.getByRole('progressbar', { name: 'Model loading progress' });
+    await expect(bar).toHaveAttribute('aria-valuenow', /^[1-9]\d?$/);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await expect(page.getByText('Loading was cancelled')).toBeVisible();
+    await expect(page.getByTestId('cache-panel')).toContainText('Nothing cached');
+
+    // Retry: bytes and percentage while the weights stream in.
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await expect(page.getByTestId('model-progress-bytes')).toHaveText(/MB \/ 10\.4 MB \(\d+%\)/);
+    await expect(bar).toHaveAttribute('aria-valuenow', /^[1-9]\d?$/);
+    await shot(page, info, 'model-loading');
+    await waitModelReady(page);
+    await expect(page.getByTestId('model-source')).toHaveText('Network');
+    await expect(page.getByTestId('backend-reason')).toContainText(
+      backend === 'webgpu' ? 'WebGPU was requested and an adapter is available' : 'WASM was requested',
+    );
+    // The repo has no tokenizer.json (like timm's OpenCLIP repos): it came from the CLIP tokenizer repo.
+    expect(hub.requests).toContain(`/${TINY_REPO}/resolve/main/tokenizer.json`);
+    expect(hub.requests).toContain(`/${TOKENIZER_REPO}/resolve/main/tokenizer.json`);
+    expect(hub.requests).toContain(`/lfs/${TINY_REPO}/open_clip_model.safetensors`);
+    await expect(page.getByTestId('cache-panel')).toContainText(TINY_REPO);
+
+    // Second visit with the hub gone: everything from Cache Storage.
+    await hub.stop();
+    const seen = hub.requests.length;
+    await page.goto(`/?backend=${backend}&hub=${encodeURIComponent(hub.url)}`);
+    await waitModelReady(page);
+    await expect(page.getByTestId('model-source')).toHaveText('Cache (offline)');
+    expect(hub.requests.length).toBe(seen);
+    await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);
+    await waitScored(page, ['test_a.png']);
+
+    // The cache can be cleared.
+    await page.getByRole('button', { name: 'Clear cache' }).click();
+    await expect(page.getByTestId('cache-panel')).toContainText('Nothing cached');
+  } finally {
+    await hub.stop();
+  }
+});
+
+test('wrong and mismatched model files get clear messages; the app stays usable', async ({
+  page,
+  backend,
+  hub,
+}) => {
+  await openApp(page, { backend, hub: hub.url });
+  const input = page.getByTestId('model-file-input');
+  const config = readFileSync(`${FIXTURE}/open_clip_config.json`);
+  const weights = readFileSync(`${FIXTURE}/open_clip_model.safetensors`);
+  const tokenizer = readFileSync(CLIP_TOKENIZER);
+  const json = 'application/json';
+
+  // A photo saved under the weights' name.
+  await input.setInputFiles([
+    { name: 'open_clip_config.json', mimeType: json, buffer: config },
+    {
+      name: 'open_clip_model.safetensors',
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(fixtureImage('test_a.png')),
+    },
+    { name: 'tokenizer.json', mimeType: json, buffer: tokenizer },
+  ]);
+  await expect(page.getByTestId('model-error')).toContainText(
+    'open_clip_model.safetensors is a PNG image, not safetensors weights',
+  );
+
+  // A config that does not describe these weights.
+  const wrong = JSON.parse(config.toString());
+  wrong.model_cfg.vision_cfg.width = 128;
+  await input.setInputFiles([
+    { name: 'open_clip_config.json', mimeType: json, buffer: Buffer.from(JSON.stringify(wrong)) },
+    { name: 'open_clip_model.safetensors', mimeType: 'application/octet-stream', buffer: weights },
+    { name: 'tokenizer.json', mimeType: json, buffer: tokenizer },
+  ]);
+  await expect(page.getByTestId('model-error')).toContainText('weights do not match the config');
+
+  // A missing weights file.
+  await input.setInputFiles([{ name: 'open_clip_config.json', mimeType: json, buffer: config }]);
+  await expect(page.getByTestId('model-error')).toContainText('No weights');
+
+  // A repo that does not exist on the hub.
+  await page.getByLabel('Other OpenCLIP repo').fill('nobody/no-such-model');
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  await expect(page.getByTestId('model-error')).toContainText('Not found (404): open_clip_config.json');
+
+  // Still usable: the right local files load and score.
+  await input.setInputFiles([
+    { name: 'open_clip_config.json', mimeType: json, buffer: config },
+    { name: 'open_clip_model.safetensors', mimeType: 'application/octet-stream', buffer: weights },
+    { name: 'tokenizer.json', mimeType: json, buffer: tokenizer },
+  ]);
+  await waitModelReady(page);
+  await expect(page.getByTestId('model-source')).toHaveText('Local files');
+  await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_b.png'))]);
+  await waitScored(page, ['test_b.png']);
+  await expect(card(page, 'test_b.png')).toHaveAttribute('data-verdict', /OK|NG/);
+});

@@ -1,0 +1,114 @@
+/** Drives the app like a user: open with URL parameters, drop files, read cards, take screenshots. */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Locator, Page, TestInfo } from '@playwright/test';
+import { expect } from './fixtures';
+import { ARTIFACTS } from './paths';
+
+export interface OpenOptions {
+  backend: string;
+  hub: string;
+  repo?: string;
+  extra?: Record<string, string>;
+}
+
+export async function openApp(page: Page, o: OpenOptions): Promise<void> {
+  const params = new URLSearchParams({
+    backend: o.backend,
+    hub: o.hub,
+    ...(o.repo ? { repo: o.repo } : {}),
+    ...o.extra,
+  });
+  await page.goto(`/?${params}`);
+  await expect(page.getByTestId('engine-status')).not.toHaveText(/Starting/, { timeout: 60_000 });
+}
+
+export async function waitModelReady(page: Page, timeout = 120_000): Promise<void> {
+  await expect(page.getByTestId('model-chip')).toHaveClass(/phase-ready/, { timeout });
+}
+
+export interface FileSpec {
+  name: string;
+  /** Read from this path unless `bytes` is given. */
+  path?: string;
+  bytes?: Buffer;
+  type?: string;
+}
+
+function mime(name: string): string {
+  const ext = name.split('.').pop()?.toLowerCase();
+  return ext === 'png'
+    ? 'image/png'
+    : ext === 'jpg' || ext === 'jpeg'
+      ? 'image/jpeg'
+      : ext === 'webp'
+        ? 'image/webp'
+        : ext === 'bmp'
+          ? 'image/bmp'
+          : 'application/octet-stream';
+}
+
+export function fileFrom(path: string, name = basename(path)): FileSpec {
+  return { name, path };
+}
+
+/** Drops files onto a target with a real DataTransfer, as a drag from the file manager would. */
+export async function dropFiles(page: Page, target: Locator, files: FileSpec[]): Promise<void> {
+  const payload = files.map((f) => ({
+    name: f.name,
+    type: f.type ?? mime(f.name),
+    b64: (f.bytes ?? readFileSync(f.path!)).toString('base64'),
+  }));
+  const dt = await page.evaluateHandle((items) => {
+    const transfer = new DataTransfer();
+    for (const it of items) {
+      const bin = atob(it.b64);
+      const bytes = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+      transfer.items.add(new File([bytes], it.name, { type: it.type }));
+    }
+    return transfer;
+  }, payload);
+  await target.dispatchEvent('dragenter', { dataTransfer: dt });
+  await target.dispatchEvent('dragover', { dataTransfer: dt });
+  await target.dispatchEvent('drop', { dataTransfer: dt });
+}
+
+export function card(page: Page, name: string): Locator {
+  return page.locator(`[data-testid="result-card"][data-name="${name}"]`);
+}
+
+/** Scores shown in the gallery, by file name. */
+export async function shownScores(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(() => {
+    const out: Record<string, number> = {};
+    for (const el of document.querySelectorAll<HTMLElement>('[data-testid="result-card"][data-score]')) {
+      out[el.dataset.name ?? ''] = Number(el.dataset.score);
+    }
+    return out;
+  });
+}
+
+export async function waitScored(page: Page, names: string[], timeout = 120_000): Promise<void> {
+  for (const n of names) await expect(card(page, n)).toHaveAttribute('data-score', /\d/, { timeout });
+}
+
+export interface Stats {
+  imageEncoderRuns: number;
+  imagesEncoded: number;
+  promptsEmbedded: number;
+  textEncoderRuns: number;
+}
+
+export async function engineStats(page: Page): Promise<Stats> {
+  return page.evaluate(() =>
+    (window as unknown as { winclip: { stats: () => Promise<Stats> } }).winclip.stats(),
+  );
+}
+
+/** Saves a screenshot of the main screens under e2e/artifacts/<project>/. */
+export async function shot(page: Page, info: TestInfo, name: string): Promise<void> {
+  const dir = join(ARTIFACTS, info.project.name);
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
+}

@@ -1,0 +1,57 @@
+/**
+ * End-to-end tests in Debian's Chromium against the built app served on 127.0.0.1. The app runs
+ * twice, once per inference backend (projects webgpu and wasm); the engine harness spec launches its
+ * own browser and runs once. Tests run one at a time: the suite shares a small machine.
+ */
+import { defineConfig } from '@playwright/test';
+import type { AppOptions } from './e2e/support/fixtures';
+
+const PORT = 4179;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const BASE_ARGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  // Belt and braces with the per-test request guard: no host name resolves except 127.0.0.1.
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
+const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
+
+export default defineConfig<AppOptions>({
+  testDir: 'e2e',
+  outputDir: 'test-results',
+  timeout: 180_000,
+  expect: { timeout: 30_000 },
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${PORT}`,
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+    screenshot: 'only-on-failure',
+    launchOptions: { executablePath: CHROMIUM, args: BASE_ARGS },
+  },
+  webServer: {
+    command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    url: `http://127.0.0.1:${PORT}`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+  },
+  projects: [
+    { name: 'engine', testMatch: /engine\.spec\.ts$/ },
+    {
+      name: 'webgpu',
+      testIgnore: /engine\.spec\.ts$/,
+      use: {
+        backend: 'webgpu',
+        launchOptions: { executablePath: CHROMIUM, args: [...BASE_ARGS, ...WEBGPU_ARGS] },
+      },
+    },
+    { name: 'wasm', testIgnore: /engine\.spec\.ts$/, use: { backend: 'wasm' } },
+  ],
+});

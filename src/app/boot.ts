@@ -1,0 +1,81 @@
+/**
+ * Start-up: read saved state, apply URL parameters, start the engine worker, then load a model when
+ * one is named (?model=<folder URL>, ?repo=<hub repo>) or the last one is in the cache.
+ *   ?hub=<url>        hub base URL (mirrors)
+ *   ?backend=webgpu|wasm|auto
+ */
+
+import type { BackendChoice } from '../../workers/protocol';
+import { openModelCache, readManifest, sourceId } from '../model/cache';
+import { normalizeHubUrl } from '../model/hub';
+import { engineClient, refreshStats, startEngine } from './services/engine-service';
+import { hubSource, loadRepo, urlSource } from './services/model-actions';
+import { loadModel } from './services/model-service';
+import { flushNow, hydrate, startAutosave } from './services/persistence';
+import { restoreReferences } from './services/reference-service';
+import { notify, patchSettings, useApp } from './state/store';
+import type { PersistedModelSource } from './state/types';
+
+function applyUrlParams(params: URLSearchParams): void {
+  const hub = params.get('hub');
+  if (hub) {
+    try {
+      patchSettings({ hubUrl: normalizeHubUrl(hub) });
+    } catch (err) {
+      notify('error', `Ignoring ?hub: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  const backend = params.get('backend');
+  if (backend) {
+    if (backend === 'webgpu' || backend === 'wasm' || backend === 'auto')
+      patchSettings({ backend: backend as BackendChoice });
+    else notify('error', `Ignoring ?backend=${backend} (use webgpu, wasm or auto)`);
+  }
+}
+
+async function isCached(source: PersistedModelSource): Promise<boolean> {
+  const cache = await openModelCache();
+  if (!cache) return false;
+  const id = sourceId(
+    source.kind === 'hub' ? { kind: 'hub', repo: source.repo } : { kind: 'url', baseUrl: source.baseUrl },
+  );
+  return (await readManifest(cache, id)) !== null;
+}
+
+/** Handles for tests and power users, e.g. `winclip.stats()` in the console. */
+function exposeDebugHandle(): void {
+  (window as unknown as { winclip: unknown }).winclip = {
+    stats: () => engineClient().call((api) => api.stats()),
+    state: () => useApp.getState(),
+    simulateCrash: () => engineClient().simulateCrash(),
+    flush: flushNow,
+    refreshStats,
+  };
+}
+
+export async function boot(): Promise<void> {
+  const { references, lastModel } = await hydrate();
+  const params = new URLSearchParams(window.location.search);
+  applyUrlParams(params);
+  useApp.setState({ hydrated: true });
+  startAutosave();
+  exposeDebugHandle();
+  void restoreReferences(references);
+  await startEngine();
+  if (useApp.getState().engine.status === 'failed') return;
+
+  const modelUrl = params.get('model');
+  const repo = params.get('repo');
+  if (modelUrl) {
+    try {
+      const u = new URL(modelUrl, window.location.href);
+      void loadModel(urlSource(u.href));
+    } catch {
+      notify('error', `?model=${modelUrl} is not a URL`);
+    }
+  } else if (repo) {
+    loadRepo(repo);
+  } else if (lastModel && (await isCached(lastModel))) {
+    void loadModel(lastModel.kind === 'hub' ? hubSource(lastModel.repo) : urlSource(lastModel.baseUrl));
+  }
+}

@@ -1,0 +1,43 @@
+/** Left panel with three tabs: Model, Reference bank, Prompts. */
+import { patchUi, useApp } from '../state/store';
+import type { SideTab } from '../state/types';
+import { ModelManager } from './model/ModelManager';
+import { PromptEditor } from './prompts/PromptEditor';
+import { ReferenceBank } from './references/ReferenceBank';
+
+const TABS: { id: SideTab; label: string }[] = [
+  { id: 'model', label: 'Model' },
+  { id: 'references', label: 'Reference bank' },
+  { id: 'prompts', label: 'Prompts' },
+];
+
+export function SidePanel() {
+  const tab = useApp((s) => s.ui.sideTab);
+  const k = useApp((s) => s.references.length);
+  return (
+    <aside className="side" aria-label="Setup">
+      <div className="tabs" role="tablist" aria-label="Setup sections">
+        {TABS.map((t) => (
+          <button
+            key={t.id}
+            type="button"
+            role="tab"
+            id={`tab-${t.id}`}
+            aria-selected={tab === t.id}
+            aria-controls={`panel-${t.id}`}
+            className={tab === t.id ? 'on' : undefined}
+            onClick={() => patchUi({ sideTab: t.id })}
+          >
+            {t.label}
+            {t.id === 'references' && k > 0 ? <span className="tab-count">{k}</span> : null}
+          </button>
+        ))}
+      </div>
+      <div className="side-body" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+        {tab === 'model' && <ModelManager />}
+        {tab === 'references' && <ReferenceBank />}
+        {tab === 'prompts' && <PromptEditor />}
+      </div>
+    </aside>
+  );
+}

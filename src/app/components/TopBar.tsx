@@ -1,0 +1,107 @@
+/** Header: product name, model and backend status, OK/NG counts, mode, exports. */
+import { useShallow } from 'zustand/react/shallow';
+import { exportAllOverlays, exportCsv, exportJson } from '../services/export-service';
+import { countVerdicts } from '../state/selectors';
+import { patchUi, useApp } from '../state/store';
+
+function BackendBadge() {
+  const { backend, reason, status } = useApp(useShallow((s) => ({ ...s.engine })));
+  const label =
+    backend === 'webgpu' ? 'WebGPU' : backend === 'wasm' ? 'WASM' : status === 'failed' ? 'No engine' : '…';
+  return (
+    <span
+      className={`badge badge-backend backend-${backend ?? 'none'}`}
+      title={reason ?? undefined}
+      data-testid="backend-badge"
+    >
+      {label}
+    </span>
+  );
+}
+
+function ModelChip() {
+  const model = useApp((s) => s.model);
+  const text =
+    model.phase === 'none'
+      ? 'No model'
+      : model.phase === 'fetching'
+        ? 'Loading…'
+        : model.phase === 'building'
+          ? 'Building…'
+          : model.phase === 'error'
+            ? 'Model failed'
+            : model.phase === 'cancelled'
+              ? 'Load cancelled'
+              : (model.source?.label ?? 'Model');
+  return (
+    <button
+      type="button"
+      className={`model-chip phase-${model.phase}`}
+      onClick={() => patchUi({ sideTab: 'model' })}
+      title="Model manager"
+      data-testid="model-chip"
+    >
+      <span className="dot" aria-hidden="true" />
+      {text}
+    </button>
+  );
+}
+
+export function TopBar() {
+  const counts = useApp(useShallow((s) => countVerdicts(s.images, s.thresholds.image)));
+  const k = useApp((s) => s.references.filter((r) => r.status === 'ready').length);
+  const anyScored = counts.scored > 0;
+  return (
+    <header className="topbar">
+      <div className="brand">
+        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+          <rect x="2" y="2" width="20" height="20" rx="4" fill="none" stroke="currentColor" strokeWidth="2" />
+          <circle cx="15" cy="9" r="3" fill="currentColor" />
+          <path d="M5 17l4-5 3 3 2-2 5 4" fill="none" stroke="currentColor" strokeWidth="2" />
+        </svg>
+        <span>WinCLIP Inspector</span>
+      </div>
+      <ModelChip />
+      <BackendBadge />
+      <span className={`badge badge-mode ${k > 0 ? 'few' : 'zero'}`} data-testid="mode-badge">
+        {k > 0 ? `Few-shot · K=${k}` : 'Zero-shot'}
+      </span>
+      <div className="spacer" />
+      <div className="counts" data-testid="counts">
+        <span className="count count-ok" data-testid="count-ok">
+          OK <b>{counts.ok}</b>
+        </span>
+        <span className="count count-ng" data-testid="count-ng">
+          NG <b>{counts.ng}</b>
+        </span>
+        {counts.pending > 0 && (
+          <span className="count count-pending">
+            Pending <b>{counts.pending}</b>
+          </span>
+        )}
+        {counts.failed > 0 && (
+          <span className="count count-failed">
+            Failed <b>{counts.failed}</b>
+          </span>
+        )}
+      </div>
+      <fieldset className="export-group">
+        <legend className="sr-only">Export</legend>
+        <button type="button" className="btn btn-ghost" disabled={!anyScored} onClick={exportCsv}>
+          CSV
+        </button>
+        <button type="button" className="btn btn-ghost" disabled={!anyScored} onClick={exportJson}>
+          JSON
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          disabled={!anyScored}
+          onClick={() => void exportAllOverlays()}
+        >
+          Overlays (ZIP)
+        </button>
+      </fieldset>
+    </header>
+  );
+}

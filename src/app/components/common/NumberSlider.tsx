@@ -1,0 +1,51 @@
+/** A labelled slider with a synced number field (typing commits on blur or Enter). */
+import { useEffect, useId, useState } from 'react';
+
+interface Props {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  step: number;
+  digits?: number;
+  onChange: (v: number) => void;
+  testId?: string;
+}
+
+export function NumberSlider({ label, value, min, max, step, digits = 3, onChange, testId }: Props) {
+  const id = useId();
+  const [text, setText] = useState(value.toFixed(digits));
+  useEffect(() => setText(value.toFixed(digits)), [value, digits]);
+  const commit = () => {
+    const v = Number(text);
+    if (Number.isFinite(v)) onChange(Math.min(max, Math.max(min, v)));
+    else setText(value.toFixed(digits));
+  };
+  return (
+    <div className="number-slider" data-testid={testId}>
+      <label htmlFor={`${id}-range`}>{label}</label>
+      <input
+        id={`${id}-range`}
+        type="range"
+        min={min}
+        max={max}
+        step={step}
+        value={value}
+        onChange={(e) => onChange(Number(e.target.value))}
+      />
+      <input
+        type="number"
+        aria-label={`${label} value`}
+        min={min}
+        max={max}
+        step={step}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+        }}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,113 @@
+/** The results gallery: a keyboard-navigable listbox of cards (arrows, Home/End, Enter opens, Delete removes). */
+import { type KeyboardEvent, useCallback, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { removeImages } from '../../services/inspection-service';
+import { batchRange, rangeFor, visibleImages } from '../../state/selectors';
+import { patchUi, useApp } from '../../state/store';
+import { ResultCard } from './ResultCard';
+
+function columnsOf(list: HTMLElement): number {
+  const cards = Array.from(list.querySelectorAll<HTMLElement>('[role="option"]'));
+  if (cards.length === 0) return 1;
+  const top = cards[0].offsetTop;
+  const n = cards.findIndex((c) => c.offsetTop !== top);
+  return n === -1 ? cards.length : n;
+}
+
+export function Gallery() {
+  const { images, sort, filter, threshold, selectedId, settings } = useApp(
+    useShallow((s) => ({
+      images: s.images,
+      sort: s.ui.sort,
+      filter: s.ui.filter,
+      threshold: s.thresholds.image,
+      selectedId: s.ui.selectedId,
+      settings: s.settings,
+    })),
+  );
+  const list = useRef<HTMLDivElement>(null);
+  const visible = visibleImages(images, sort, filter, threshold);
+  const shared = batchRange(images);
+  const focusId = visible.some((im) => im.id === selectedId) ? selectedId : (visible[0]?.id ?? null);
+
+  const select = useCallback((id: string) => patchUi({ selectedId: id }), []);
+  const open = useCallback((id: string) => patchUi({ selectedId: id, detailOpen: true }), []);
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (!list.current || visible.length === 0) return;
+    const i = Math.max(
+      0,
+      visible.findIndex((im) => im.id === focusId),
+    );
+    const cols = columnsOf(list.current);
+    let next = i;
+    switch (e.key) {
+      case 'ArrowRight':
+        next = Math.min(visible.length - 1, i + 1);
+        break;
+      case 'ArrowLeft':
+        next = Math.max(0, i - 1);
+        break;
+      case 'ArrowDown':
+        next = Math.min(visible.length - 1, i + cols);
+        break;
+      case 'ArrowUp':
+        next = Math.max(0, i - cols);
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = visible.length - 1;
+        break;
+      case 'Enter':
+      case ' ':
+        e.preventDefault();
+        open(visible[i].id);
+        return;
+      case 'Delete':
+      case 'Backspace':
+        e.preventDefault();
+        removeImages([visible[i].id]);
+        return;
+      default:
+        return;
+    }
+    e.preventDefault();
+    const id = visible[next].id;
+    select(id);
+    list.current.querySelector<HTMLElement>(`[data-id="${id}"]`)?.focus();
+  };
+
+  if (visible.length === 0) {
+    return <p className="muted empty-filter">No images match this filter.</p>;
+  }
+  return (
+    <div
+      ref={list}
+      className="gallery"
+      role="listbox"
+      aria-label="Inspection results"
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+      data-testid="gallery"
+    >
+      {visible.map((im) => (
+        <ResultCard
+          key={im.id}
+          image={im}
+          threshold={threshold}
+          selected={im.id === selectedId}
+          focusable={im.id === focusId}
+          colormap={settings.colormap}
+          rangeLo={(settings.rangeMode === 'batch' ? shared : rangeFor(settings.rangeMode, im, images))[0]}
+          rangeHi={(settings.rangeMode === 'batch' ? shared : rangeFor(settings.rangeMode, im, images))[1]}
+          opacity={settings.heatmapOpacity}
+          showHeatmap={settings.showHeatmap}
+          onSelect={select}
+          onOpen={open}
+        />
+      ))}
+    </div>
+  );
+}

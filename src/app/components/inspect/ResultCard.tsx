@@ -1,0 +1,98 @@
+/** One gallery card: thumbnail + heatmap, score, verdict, status. */
+import { memo, useEffect, useRef } from 'react';
+import type { ColormapName } from '../../../../workers/protocol';
+import { formatScore } from '../../hooks';
+import { paintCard } from '../../render/card-render';
+import { verdictOf } from '../../state/selectors';
+import type { InspectedImage } from '../../state/types';
+
+interface Props {
+  image: InspectedImage;
+  threshold: number;
+  selected: boolean;
+  focusable: boolean;
+  colormap: ColormapName;
+  rangeLo: number;
+  rangeHi: number;
+  opacity: number;
+  showHeatmap: boolean;
+  onSelect: (id: string) => void;
+  onOpen: (id: string) => void;
+}
+
+const STATUS_TEXT: Record<InspectedImage['status'], string> = {
+  queued: 'Queued',
+  processing: 'Scoring…',
+  done: '',
+  error: 'Failed',
+  cancelled: 'Cancelled',
+};
+
+export const ResultCard = memo(function ResultCard(p: Props) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const { image } = p;
+  const verdict = image.result ? verdictOf(image.result.score, p.threshold) : null;
+  useEffect(() => {
+    if (canvas.current && image.thumb) {
+      paintCard(canvas.current, image.thumb, image.result?.thumbMap ?? null, {
+        colormap: p.colormap,
+        range: [p.rangeLo, p.rangeHi],
+        opacity: p.opacity,
+        showHeatmap: p.showHeatmap,
+      });
+    }
+  }, [image.thumb, image.result, p.colormap, p.rangeLo, p.rangeHi, p.opacity, p.showHeatmap]);
+
+  const label = image.result
+    ? `${image.name}: score ${formatScore(image.result.score)}, ${verdict}`
+    : `${image.name}: ${STATUS_TEXT[image.status]}${image.error ? `, ${image.error}` : ''}`;
+
+  return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the listbox (roving focus), see Gallery
+    <div
+      role="option"
+      aria-selected={p.selected}
+      aria-label={label}
+      tabIndex={p.focusable ? 0 : -1}
+      data-id={image.id}
+      data-name={image.name}
+      data-testid="result-card"
+      data-verdict={verdict ?? image.status}
+      data-score={image.result ? image.result.score : undefined}
+      className={`card${p.selected ? ' selected' : ''} verdict-${(verdict ?? image.status).toLowerCase()}`}
+      onClick={() => p.onSelect(image.id)}
+      onDoubleClick={() => p.onOpen(image.id)}
+    >
+      <div className="card-media">
+        {image.thumb ? (
+          <canvas ref={canvas} data-testid="card-canvas" />
+        ) : (
+          <div className={`card-placeholder status-${image.status}`} aria-hidden="true" />
+        )}
+        {verdict && <span className={`pill pill-${verdict.toLowerCase()}`}>{verdict}</span>}
+        {image.result && (
+          <span className="card-mode" title="Scoring mode">
+            {image.result.mode === 'few-shot' ? 'FS' : 'ZS'}
+          </span>
+        )}
+      </div>
+      <div className="card-meta">
+        <span className="card-name" title={image.name}>
+          {image.name}
+        </span>
+        {image.result ? (
+          <span className="card-score mono" data-testid="card-score">
+            {formatScore(image.result.score)}
+          </span>
+        ) : (
+          <span className={`card-status status-${image.status}`}>{STATUS_TEXT[image.status]}</span>
+        )}
+      </div>
+      {image.error && (
+        <div className="card-error" role="alert" data-testid="card-error">
+          {image.error}
+        </div>
+      )}
+    </div>
+  );
+});

@@ -1,0 +1,41 @@
+/** The main area: toolbar, thresholds, and the gallery or the detail view; images can be dropped anywhere here. */
+import { useCallback } from 'react';
+import { useFileDrop } from '../../hooks';
+import { addImages } from '../../services/inspection-service';
+import { useApp } from '../../state/store';
+import { DetailView } from './DetailView';
+import { EmptyState } from './EmptyState';
+import { Gallery } from './Gallery';
+import { DecisionBar, Toolbar } from './Toolbar';
+
+export function Workspace() {
+  const hasImages = useApp((s) => s.images.length > 0);
+  const detail = useApp((s) =>
+    s.ui.detailOpen ? (s.images.find((im) => im.id === s.ui.selectedId) ?? null) : null,
+  );
+  const onDrop = useCallback((dt: DataTransfer) => void addImages(Array.from(dt.files)), []);
+  const drop = useFileDrop(onDrop);
+  return (
+    <main
+      className={`workspace${drop.dragging ? ' dragging' : ''}`}
+      onDragEnter={drop.onDragEnter}
+      onDragOver={drop.onDragOver}
+      onDragLeave={drop.onDragLeave}
+      onDrop={drop.onDrop}
+      data-testid="workspace"
+    >
+      <Toolbar />
+      <DecisionBar />
+      <div className="workspace-body">
+        {detail ? (
+          <DetailView key={detail.id} image={detail} />
+        ) : hasImages ? (
+          <Gallery />
+        ) : (
+          <EmptyState dragging={drop.dragging} />
+        )}
+      </div>
+      {drop.dragging && hasImages && <div className="drop-overlay">Drop to add images</div>}
+    </main>
+  );
+}

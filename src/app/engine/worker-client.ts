@@ -1,0 +1,180 @@
+/**
+ * UI-thread handle on the engine worker. Adds what comlink lacks: cancellation of any call (AbortSignal),
+ * detection of a dead worker (heartbeat, uncaught errors, fatal engine errors) and a restart hook so the
+ * caller can restore model, prompts and reference bank into the fresh worker.
+ */
+import * as Comlink from 'comlink';
+import type { EngineWorkerApi, ProgressListener } from '../../../workers/protocol';
+
+export type EngineApi = Comlink.Remote<EngineWorkerApi>;
+
+export class EngineRestartedError extends Error {
+  override name = 'EngineRestartedError';
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'AbortError';
+}
+
+function abortError(): Error {
+  const err = new Error('Cancelled');
+  err.name = 'AbortError';
+  return err;
+}
+
+export interface WorkerClientOptions {
+  createWorker: () => Worker;
+  /** Called after a replacement worker was spawned (restore state into it), or with `gaveUp` when not. */
+  onRestart: (reason: string, gaveUp: boolean) => void;
+  onProgress?: ProgressListener;
+  /** Heartbeat period and the answer time allowed when idle / while a call runs (a long run blocks pings). */
+  heartbeatMs?: number;
+  idleTimeoutMs?: number;
+  busyTimeoutMs?: number;
+}
+
+interface Pending {
+  reject: (err: Error) => void;
+}
+
+let requestCounter = 0;
+function nextRequestId(): string {
+  requestCounter += 1;
+  return `r${requestCounter}`;
+}
+
+export class WorkerClient {
+  private worker!: Worker;
+  private remote!: EngineApi;
+  private generation = 0;
+  private readonly pending = new Set<Pending>();
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private pingSentAt: number | null = null;
+  private restartTimes: number[] = [];
+  private disposed = false;
+  readonly heartbeatMs: number;
+  readonly idleTimeoutMs: number;
+  readonly busyTimeoutMs: number;
+
+  constructor(private readonly opts: WorkerClientOptions) {
+    this.heartbeatMs = opts.heartbeatMs ?? 1000;
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? 4000;
+    this.busyTimeoutMs = opts.busyTimeoutMs ?? 180_000;
+    this.spawn();
+  }
+
+  /** The number of restarts so far (for the status bar and tests). */
+  get restarts(): number {
+    return this.generation;
+  }
+
+  private spawn(): void {
+    this.worker = this.opts.createWorker();
+    this.remote = Comlink.wrap<EngineWorkerApi>(this.worker);
+    const gen = this.generation;
+    // An uncaught error in the worker means onnxruntime failed outside any call: probe at once.
+    this.worker.addEventListener('error', (e) => {
+      console.warn('engine worker error', e.message);
+      if (gen === this.generation) this.pingSentAt = Math.min(this.pingSentAt ?? Date.now(), Date.now());
+    });
+    if (this.opts.onProgress) void this.remote.setProgressListener(Comlink.proxy(this.opts.onProgress));
+    this.pingSentAt = null;
+    if (!this.heartbeat) this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
+  }
+
+  private beat(): void {
+    if (this.disposed) return;
+    const now = Date.now();
+    if (this.pingSentAt !== null) {
+      const limit = this.pending.size > 0 ? this.busyTimeoutMs : this.idleTimeoutMs;
+      if (now - this.pingSentAt > limit) this.restart('the engine stopped responding');
+      return;
+    }
+    const gen = this.generation;
+    this.pingSentAt = now;
+    this.remote.ping().then(
+      () => {
+        if (gen === this.generation) this.pingSentAt = null;
+      },
+      () => undefined,
+    );
+  }
+
+  /**
+   * Runs `fn` against the worker with a fresh request id. Abort rejects at once with an AbortError and
+   * asks the worker to stop; with `hardCancel` the worker is replaced (for calls that cannot stop midway).
+   */
+  async call<T>(
+    fn: (api: EngineApi, requestId: string) => Promise<T>,
+    opts: { signal?: AbortSignal; hardCancel?: boolean } = {},
+  ): Promise<T> {
+    const { signal } = opts;
+    if (signal?.aborted) throw abortError();
+    const requestId = nextRequestId();
+    const gen = this.generation;
+    const api = this.remote;
+    let entry!: Pending;
+    const guard = new Promise<never>((_, reject) => {
+      entry = { reject };
+    });
+    this.pending.add(entry);
+    const onAbort = () => {
+      entry.reject(abortError());
+      if (opts.hardCancel) this.restart('a running operation was cancelled');
+      else void api.cancel(requestId).catch(() => undefined);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await Promise.race([fn(api, requestId), guard]);
+    } catch (err) {
+      if (err instanceof Error && err.name === 'EngineFatalError' && gen === this.generation) {
+        this.restart(err.message);
+      }
+      throw err;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      this.pending.delete(entry);
+    }
+  }
+
+  /** Replaces the worker; every call still waiting is rejected with EngineRestartedError. */
+  restart(reason: string): void {
+    if (this.disposed) return;
+    const now = Date.now();
+    this.restartTimes = this.restartTimes.filter((t) => now - t < 60_000);
+    this.restartTimes.push(now);
+    this.generation += 1;
+    for (const p of this.pending) p.reject(new EngineRestartedError(`The engine was restarted: ${reason}`));
+    this.pending.clear();
+    this.remote[Comlink.releaseProxy]();
+    this.worker.terminate();
+    if (this.restartTimes.length > 3) {
+      this.disposed = true;
+      if (this.heartbeat) clearInterval(this.heartbeat);
+      this.opts.onRestart(`it failed repeatedly (${reason})`, true);
+      return;
+    }
+    this.spawn();
+    this.opts.onRestart(reason, false);
+  }
+
+  /** True after repeated crashes: the engine is not restarted any more. */
+  get failed(): boolean {
+    return this.disposed;
+  }
+
+  /** Makes the worker end itself as a crash would; detection and restore then run as for a real crash. */
+  simulateCrash(): void {
+    void this.remote.simulateCrash().catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.worker.terminate();
+  }
+
+  newRequestId(): string {
+    return nextRequestId();
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * Early checks on model bytes, run while they arrive: catch an HTML error page, a Git LFS pointer or an
+ * image under a model file's name before downloading or building anything. Full validation (tensor
+ * names and shapes against the config) is the engine's and reports through the same message path.
+ */
+import { sniffImageFormat } from '../../io/decode-browser';
+import { ConfigError, type ModelConfig, parseModelConfig } from '../../model/config';
+
+export class ModelFileError extends Error {
+  override name = 'ModelFileError';
+}
+
+function describeStart(bytes: Uint8Array): string | null {
+  const head = new TextDecoder().decode(bytes.subarray(0, 200)).trimStart().toLowerCase();
+  if (head.startsWith('version https://git-lfs'))
+    return 'a Git LFS pointer, not the file itself (fetch it with git lfs pull)';
+  if (head.startsWith('<!doctype html') || head.startsWith('<html'))
+    return 'an HTML page (an error or login page?)';
+  const image = sniffImageFormat(bytes.subarray(0, 16));
+  if (image) return `a ${image.toUpperCase()} image`;
+  return null;
+}
+
+export function parseJsonFile(bytes: Uint8Array, name: string): unknown {
+  if (bytes.byteLength === 0) throw new ModelFileError(`${name} is empty.`);
+  const what = describeStart(bytes);
+  if (what) throw new ModelFileError(`${name} is ${what}, not JSON.`);
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new ModelFileError(`${name} is not valid JSON (damaged or not the right file).`);
+  }
+}
+
+/** Parses open_clip_config.json; the wrong JSON file gets a message naming what is missing. */
+export function parseConfigFile(bytes: Uint8Array, name: string): { raw: unknown; config: ModelConfig } {
+  const raw = parseJsonFile(bytes, name);
+  try {
+    return { raw, config: parseModelConfig(raw) };
+  } catch (err) {
+    if (err instanceof ConfigError)
+      throw new ModelFileError(`${name} is not a usable OpenCLIP config: ${err.message}`);
+    throw err;
+  }
+}
+
+export function parseTokenizerFile(bytes: Uint8Array, name: string): unknown {
+  const raw = parseJsonFile(bytes, name) as { model?: { type?: string; vocab?: unknown } } | null;
+  if (!raw || typeof raw !== 'object' || !raw.model || typeof raw.model.vocab !== 'object') {
+    throw new ModelFileError(`${name} is not a Hugging Face tokenizer.json (no model.vocab).`);
+  }
+  return raw;
+}
+
+/**
+ * Checks the start of a safetensors file once its first bytes are in; returns true when the header
+ * looked right (so the caller can stop checking), false while more bytes are needed.
+ */
+export function checkSafetensorsStart(soFar: Uint8Array, name: string, totalBytes: number): boolean {
+  if (soFar.byteLength < 9) return false;
+  const what = describeStart(soFar);
+  if (what) throw new ModelFileError(`${name} is ${what}, not safetensors weights.`);
+  const headerLen = Number(new DataView(soFar.buffer, soFar.byteOffset, 8).getBigUint64(0, true));
+  const tooLong = totalBytes > 0 ? 8 + headerLen > totalBytes : headerLen > 100_000_000;
+  if (headerLen < 2 || tooLong || soFar[8] !== 0x7b /* '{' */) {
+    throw new ModelFileError(`${name} is not a safetensors file (its header is missing or damaged).`);
+  }
+  return true;
+}

@@ -1,0 +1,251 @@
+/**
+ * Gathers the three files of a model from the cache, the hub, a folder URL or local files, with
+ * progress, cancellation and early checks. Hub and folder downloads are streamed into Cache Storage
+ * as they arrive, so a second visit loads with no network.
+ */
+import type { ModelFiles } from '../../engine/api';
+import {
+  type CachedFileRef,
+  type CachedModelManifest,
+  hubCacheKey,
+  matchFile,
+  openModelCache,
+  putStream,
+  readManifest,
+  sourceId,
+  urlCacheKey,
+  writeManifest,
+} from '../../model/cache';
+import {
+  CONFIG_FILE,
+  contentLength,
+  HubError,
+  hubFileUrl,
+  openUrl,
+  readStream,
+  TOKENIZER_FILE,
+  WEIGHTS_FILE,
+} from '../../model/hub';
+import type { ModelSource, TransferProgress } from '../state/types';
+import { checkSafetensorsStart, parseConfigFile, parseTokenizerFile } from './check-model-bytes';
+
+export interface FetchedModel {
+  files: ModelFiles;
+  fromCache: boolean;
+  cacheWarning: string | null;
+}
+
+export interface FetchOptions {
+  hubUrl: string;
+  tokenizerRepo: string;
+  signal: AbortSignal;
+  onProgress: (p: TransferProgress) => void;
+}
+
+type Role = 'config' | 'weights' | 'tokenizer';
+
+interface Location {
+  url: string;
+  key: string;
+  file: string;
+}
+
+function weightsCheck(name: string, total: () => number) {
+  let ok = false;
+  return (soFar: Uint8Array) => {
+    if (!ok) ok = checkSafetensorsStart(soFar, name, total());
+  };
+}
+
+async function readCached(
+  cache: Cache,
+  ref: CachedFileRef,
+  file: string,
+  role: Role,
+  opts: FetchOptions,
+): Promise<Uint8Array> {
+  const res = await matchFile(cache, ref.key);
+  if (!res?.body)
+    throw new Error(`The cached copy of ${file} is missing; clear the cache and download again.`);
+  const { bytes } = await readStream(res.body, {
+    expectedBytes: ref.bytes,
+    what: file,
+    signal: opts.signal,
+    onBytes: (loaded) =>
+      opts.onProgress({
+        message: `Reading ${file} from the cache`,
+        loaded,
+        total: ref.bytes,
+        fromCache: true,
+      }),
+    inspect: role === 'weights' ? weightsCheck(file, () => ref.bytes) : undefined,
+  });
+  return bytes;
+}
+
+/** Downloads one file, writing it to the cache while it streams. */
+async function download(
+  cache: Cache | null,
+  loc: Location,
+  role: Role,
+  opts: FetchOptions,
+): Promise<{ bytes: Uint8Array; ref: CachedFileRef; cacheError: string | null }> {
+  const res = await openUrl(loc.url, loc.file, opts.signal);
+  const total = contentLength(res);
+  if (!res.body) throw new HubError('http', `Empty response for ${loc.url}`, loc.url);
+  const contentType = res.headers.get('content-type') ?? 'application/octet-stream';
+  let written = 0;
+  const { bytes, teeError } = await readStream(res.body, {
+    expectedBytes: total,
+    what: loc.file,
+    signal: opts.signal,
+    onBytes: (loaded) => {
+      written = loaded;
+      opts.onProgress({ message: `Downloading ${loc.file}`, loaded, total, fromCache: false });
+    },
+    inspect: role === 'weights' ? weightsCheck(loc.file, () => total) : undefined,
+    tee: cache ? (body) => putStream(cache, loc.key, body, total, contentType) : undefined,
+  });
+  return { bytes, ref: { key: loc.key, bytes: written }, cacheError: cache ? teeError : null };
+}
+
+/** Where each file of a hub or folder source lives (URL to fetch, cache key). */
+function locations(source: Extract<ModelSource, { kind: 'hub' | 'url' }>, hubUrl: string) {
+  const at = (file: string): Location =>
+    source.kind === 'hub'
+      ? { url: hubFileUrl(hubUrl, source.repo, file), key: hubCacheKey(source.repo, file), file }
+      : { url: `${source.baseUrl.replace(/\/+$/, '')}/${file}`, key: '', file };
+  const withKey = (loc: Location): Location => (loc.key ? loc : { ...loc, key: urlCacheKey(loc.url) });
+  return {
+    config: withKey(at(CONFIG_FILE)),
+    weights: withKey(at(WEIGHTS_FILE)),
+    tokenizer: withKey(at(TOKENIZER_FILE)),
+  };
+}
+
+function fallbackTokenizer(opts: FetchOptions): Location {
+  return {
+    url: hubFileUrl(opts.hubUrl, opts.tokenizerRepo, TOKENIZER_FILE),
+    key: hubCacheKey(opts.tokenizerRepo, TOKENIZER_FILE),
+    file: `${opts.tokenizerRepo}/${TOKENIZER_FILE}`,
+  };
+}
+
+/**
+ * The CLIP tokenizer: from the model's own location when it has one, else the configured tokenizer
+ * repo (decided per model; the choice is recorded in the cache manifest).
+ */
+async function fetchTokenizer(
+  cache: Cache | null,
+  own: Location | null,
+  opts: FetchOptions,
+): Promise<{ bytes: Uint8Array; ref: CachedFileRef; cacheError: string | null }> {
+  if (own) {
+    try {
+      return await download(cache, own, 'tokenizer', opts);
+    } catch (err) {
+      if (!(err instanceof HubError && err.kind === 'not-found')) throw err;
+    }
+  }
+  const shared = fallbackTokenizer(opts);
+  const hit = cache ? await matchFile(cache, shared.key) : null;
+  if (cache && hit) {
+    const bytes = Number(hit.headers.get('x-winclip-bytes')) || 0;
+    const ref = { key: shared.key, bytes };
+    return { bytes: await readCached(cache, ref, TOKENIZER_FILE, 'tokenizer', opts), ref, cacheError: null };
+  }
+  return download(cache, shared, 'tokenizer', opts);
+}
+
+function cachedSource(source: Extract<ModelSource, { kind: 'hub' | 'url' }>): CachedModelManifest['source'] {
+  return source.kind === 'hub'
+    ? { kind: 'hub', repo: source.repo }
+    : { kind: 'url', baseUrl: source.baseUrl };
+}
+
+async function fetchRemote(
+  source: Extract<ModelSource, { kind: 'hub' | 'url' }>,
+  opts: FetchOptions,
+): Promise<FetchedModel> {
+  const cache = await openModelCache();
+  const id = sourceId(cachedSource(source));
+  const manifest = cache ? await readManifest(cache, id) : null;
+  if (cache && manifest) {
+    const config = parseConfigFile(
+      await readCached(cache, manifest.files.config, CONFIG_FILE, 'config', opts),
+      CONFIG_FILE,
+    );
+    const tokenizer = parseTokenizerFile(
+      await readCached(cache, manifest.files.tokenizer, TOKENIZER_FILE, 'tokenizer', opts),
+      TOKENIZER_FILE,
+    );
+    const weights = await readCached(cache, manifest.files.weights, WEIGHTS_FILE, 'weights', opts);
+    return { files: { config: config.raw, tokenizer, weights }, fromCache: true, cacheWarning: null };
+  }
+
+  const loc = locations(source, opts.hubUrl);
+  // The config first: a wrong repo or folder fails in a second, before the weights download starts.
+  const config = await download(cache, loc.config, 'config', opts);
+  const parsedConfig = parseConfigFile(config.bytes, CONFIG_FILE);
+  const tokenizer = await fetchTokenizer(cache, loc.tokenizer, opts);
+  const parsedTokenizer = parseTokenizerFile(tokenizer.bytes, TOKENIZER_FILE);
+  const weights = await download(cache, loc.weights, 'weights', opts);
+
+  const cacheError = config.cacheError ?? tokenizer.cacheError ?? weights.cacheError;
+  let cacheWarning: string | null = cache
+    ? null
+    : 'Cache Storage is unavailable here: the model will download again next time.';
+  if (cache && cacheError) {
+    cacheWarning = `The model could not be cached (${cacheError}); it will download again next time.`;
+  } else if (cache) {
+    await writeManifest(cache, {
+      id,
+      label: source.label,
+      source: cachedSource(source),
+      files: { config: config.ref, weights: weights.ref, tokenizer: tokenizer.ref },
+      savedAt: Date.now(),
+    });
+  }
+  return {
+    files: { config: parsedConfig.raw, tokenizer: parsedTokenizer, weights: weights.bytes },
+    fromCache: false,
+    cacheWarning,
+  };
+}
+
+async function readLocal(file: File, role: Role, opts: FetchOptions): Promise<Uint8Array> {
+  const { bytes } = await readStream(file.stream(), {
+    expectedBytes: file.size,
+    what: file.name,
+    signal: opts.signal,
+    onBytes: (loaded) =>
+      opts.onProgress({ message: `Reading ${file.name}`, loaded, total: file.size, fromCache: false }),
+    inspect: role === 'weights' ? weightsCheck(file.name, () => file.size) : undefined,
+  });
+  return bytes;
+}
+
+async function fetchLocal(
+  source: Extract<ModelSource, { kind: 'local' }>,
+  opts: FetchOptions,
+): Promise<FetchedModel> {
+  const config = parseConfigFile(await readLocal(source.config, 'config', opts), source.config.name);
+  let tokenizer: unknown;
+  let cacheWarning: string | null = null;
+  if (source.tokenizer) {
+    tokenizer = parseTokenizerFile(
+      await readLocal(source.tokenizer, 'tokenizer', opts),
+      source.tokenizer.name,
+    );
+  } else {
+    const fetched = await fetchTokenizer(await openModelCache(), null, opts);
+    tokenizer = parseTokenizerFile(fetched.bytes, TOKENIZER_FILE);
+    cacheWarning = fetched.cacheError;
+  }
+  const weights = await readLocal(source.weights, 'weights', opts);
+  return { files: { config: config.raw, tokenizer, weights }, fromCache: false, cacheWarning };
+}
+
+export function fetchModelFiles(source: ModelSource, opts: FetchOptions): Promise<FetchedModel> {
+  return source.kind === 'local' ? fetchLocal(source, opts) : fetchRemote(source, opts);
+}

@@ -1,0 +1,36 @@
+/** Paints a gallery card: the thumbnail with its (small) anomaly map on top. */
+import type { ColormapName, SmallMap } from '../../../workers/protocol';
+import { colorizeMap, colormapLut } from './colormap';
+
+export interface CardPaint {
+  colormap: ColormapName;
+  range: [number, number];
+  opacity: number;
+  showHeatmap: boolean;
+}
+
+export function paintCard(
+  canvas: HTMLCanvasElement,
+  thumb: ImageBitmap,
+  map: SmallMap | null,
+  opts: CardPaint,
+): void {
+  if (canvas.width !== thumb.width) canvas.width = thumb.width;
+  if (canvas.height !== thumb.height) canvas.height = thumb.height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.globalAlpha = 1;
+  ctx.drawImage(thumb, 0, 0);
+  if (!map || !opts.showHeatmap) return;
+  const heat = new OffscreenCanvas(map.width, map.height);
+  const hctx = heat.getContext('2d');
+  if (!hctx) return;
+  const img = hctx.createImageData(map.width, map.height);
+  colorizeMap(map.data, colormapLut(opts.colormap), opts.range[0], opts.range[1], img.data);
+  hctx.putImageData(img, 0, 0);
+  ctx.globalAlpha = opts.opacity;
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(heat, 0, 0, thumb.width, thumb.height);
+  ctx.globalAlpha = 1;
+}

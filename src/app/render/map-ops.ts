@@ -1,0 +1,150 @@
+/** Display-side operations on anomaly maps: downsampling for thumbnails, threshold outlines. */
+
+/** Area-average downsampling of a row-major map to at most `maxSide` on its longest side. */
+export function downsampleMap(
+  map: Float32Array,
+  width: number,
+  height: number,
+  maxSide: number,
+): { width: number; height: number; data: Float32Array } {
+  const scale = Math.min(1, maxSide / Math.max(width, height));
+  const tw = Math.max(1, Math.round(width * scale));
+  const th = Math.max(1, Math.round(height * scale));
+  if (tw === width && th === height) return { width, height, data: map.slice() };
+  const sum = new Float64Array(tw * th);
+  const count = new Uint32Array(tw * th);
+  const xIdx = new Uint32Array(width);
+  for (let x = 0; x < width; x++) xIdx[x] = Math.min(tw - 1, Math.floor((x * tw) / width));
+  for (let y = 0; y < height; y++) {
+    const row = Math.min(th - 1, Math.floor((y * th) / height)) * tw;
+    const src = y * width;
+    for (let x = 0; x < width; x++) {
+      const o = row + xIdx[x];
+      sum[o] += map[src + x];
+      count[o]++;
+    }
+  }
+  const data = new Float32Array(tw * th);
+  for (let i = 0; i < data.length; i++) data[i] = count[i] ? sum[i] / count[i] : 0;
+  return { width: tw, height: th, data };
+}
+
+export function mapRange(map: Float32Array): { min: number; max: number } {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < map.length; i++) {
+    const v = map[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max };
+}
+
+/** Running max over a window of 2r+1 along rows then columns (a square dilation), in place via a temp. */
+function dilate(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  if (r <= 0) return mask;
+  const tmp = new Uint8Array(mask.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      if (!mask[row + x]) continue;
+      const a = Math.max(0, x - r);
+      const b = Math.min(width - 1, x + r);
+      tmp.fill(1, row + a, row + b + 1);
+    }
+  }
+  const out = new Uint8Array(mask.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!tmp[y * width + x]) continue;
+      const a = Math.max(0, y - r);
+      const b = Math.min(height - 1, y + r);
+      for (let yy = a; yy <= b; yy++) out[yy * width + x] = 1;
+    }
+  }
+  return out;
+}
+
+export interface ThresholdRegions {
+  /** Outline pixels (1) of the regions at or above the threshold. */
+  outline: Uint8Array;
+  /** Fraction of pixels at or above the threshold. */
+  areaAbove: number;
+  /** Number of 8-connected regions at or above the threshold. */
+  regions: number;
+}
+
+/** Outlines of {map >= threshold}, `thickness` pixels wide, with area and region count. */
+export function thresholdRegions(
+  map: Float32Array,
+  width: number,
+  height: number,
+  threshold: number,
+  thickness: number,
+): ThresholdRegions {
+  const n = width * height;
+  const mask = new Uint8Array(n);
+  let above = 0;
+  for (let i = 0; i < n; i++) {
+    if (map[i] >= threshold) {
+      mask[i] = 1;
+      above++;
+    }
+  }
+  const edge = new Uint8Array(n);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!mask[i]) continue;
+      if (
+        x === 0 ||
+        y === 0 ||
+        x === width - 1 ||
+        y === height - 1 ||
+        !mask[i - 1] ||
+        !mask[i + 1] ||
+        !mask[i - width] ||
+        !mask[i + width]
+      ) {
+        edge[i] = 1;
+      }
+    }
+  }
+  return {
+    outline: dilate(edge, width, height, Math.floor((thickness - 1) / 2)),
+    areaAbove: n ? above / n : 0,
+    regions: countRegions(mask, width, height),
+  };
+}
+
+/** 8-connected components of a binary mask (iterative flood fill). */
+export function countRegions(mask: Uint8Array, width: number, height: number): number {
+  const seen = new Uint8Array(mask.length);
+  const stack: number[] = [];
+  let regions = 0;
+  for (let start = 0; start < mask.length; start++) {
+    if (!mask[start] || seen[start]) continue;
+    regions++;
+    seen[start] = 1;
+    stack.push(start);
+    while (stack.length) {
+      const i = stack.pop()!;
+      const x = i % width;
+      const y = (i - x) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          const j = yy * width + xx;
+          if (mask[j] && !seen[j]) {
+            seen[j] = 1;
+            stack.push(j);
+          }
+        }
+      }
+    }
+  }
+  return regions;
+}

@@ -1,0 +1,102 @@
+/**
+ * Owns the engine worker client: starts onnxruntime-web in the worker, mirrors its state into the
+ * store, and after a crash restores model, prompts and reference bank into the replacement worker.
+ * `engineJobs` serialises every state-changing engine call from the UI thread, so a re-score never
+ * interleaves with an image being scored against the previous prompts.
+ */
+
+import type { WorkerProgress } from '../../../workers/protocol';
+import { SerialQueue } from '../../engine/serial-queue';
+import { WorkerClient } from '../engine/worker-client';
+import { notify, patchEngine, useApp } from '../state/store';
+
+export const engineJobs = new SerialQueue();
+
+let client: WorkerClient | null = null;
+type RestoreHook = (reason: string) => Promise<void>;
+let restoreHook: RestoreHook | null = null;
+
+/** Where the app serves onnxruntime-web's wasm files (copied there at build time). */
+export function ortWasmPath(): string {
+  return new URL(`${import.meta.env.BASE_URL}ort/`, window.location.href).href;
+}
+
+function onProgress(p: WorkerProgress): void {
+  const count = p.total ? ` ${p.done}/${p.total}` : '';
+  patchEngine({ activity: `${p.message}${count}` });
+}
+
+export function engineClient(): WorkerClient {
+  if (!client) throw new Error('The engine is not started');
+  return client;
+}
+
+/** Called by the model service: after a restart, reload what the dead worker held. */
+export function setRestoreHook(hook: RestoreHook): void {
+  restoreHook = hook;
+}
+
+async function startRuntime(): Promise<void> {
+  const c = engineClient();
+  patchEngine({ status: 'starting', error: null });
+  const report = await c.call((api) =>
+    api.start({ backend: useApp.getState().settings.backend, wasmPaths: ortWasmPath() }),
+  );
+  patchEngine({ backend: report.backend, reason: report.reason });
+}
+
+function onRestart(reason: string, gaveUp: boolean): void {
+  const restarts = client?.restarts ?? 0;
+  if (gaveUp) {
+    patchEngine({ status: 'failed', error: `The engine stopped: ${reason}. Reload the page.`, restarts });
+    notify('error', `The engine stopped: ${reason}. Reload the page.`);
+    return;
+  }
+  patchEngine({ status: 'restoring', restarts, error: null });
+  notify('error', `The engine restarted (${reason}); restoring model, prompts and reference bank.`);
+  void (async () => {
+    try {
+      await startRuntime();
+      await restoreHook?.(reason);
+      patchEngine({ status: 'ready' });
+    } catch (err) {
+      patchEngine({ status: 'failed', error: err instanceof Error ? err.message : String(err) });
+    }
+  })();
+}
+
+export async function startEngine(): Promise<void> {
+  client?.dispose();
+  client = new WorkerClient({
+    createWorker: () =>
+      new Worker(new URL('../../../workers/engine.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'winclip-engine',
+      }),
+    onRestart,
+    onProgress,
+  });
+  try {
+    await startRuntime();
+    patchEngine({ status: 'ready' });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    patchEngine({ status: 'failed', error: message });
+    notify('error', `The inference engine could not start: ${message}`);
+  }
+}
+
+/** Switches backend: a fresh worker with the new backend, then the usual restore. */
+export function restartEngine(reason: string): void {
+  engineClient().restart(reason);
+}
+
+export async function refreshStats(): Promise<void> {
+  if (!client || useApp.getState().engine.status === 'failed') return;
+  try {
+    const stats = await client.call((api) => api.stats());
+    patchEngine({ stats });
+  } catch {
+    // Stats are informative only.
+  }
+}

@@ -1,0 +1,76 @@
+/** UI-level model actions: pick a source by repo, URL or files, and settings that need an engine restart. */
+
+import type { BackendChoice } from '../../../workers/protocol';
+import { isRepoId, normalizeHubUrl } from '../../model/hub';
+import { filesFromDataTransfer, identifyModelFiles, type LocalModelFiles } from '../../model/local-files';
+import { catalogueEntry } from '../model/catalogue';
+import { notify, patchModel, patchSettings, useApp } from '../state/store';
+import type { ModelSource } from '../state/types';
+import { restartEngine } from './engine-service';
+import { loadModel } from './model-service';
+
+export function hubSource(repo: string): ModelSource {
+  const entry = catalogueEntry(repo);
+  return { kind: 'hub', repo, label: entry ? `${entry.arch} · ${entry.pretrained}` : repo };
+}
+
+export function urlSource(baseUrl: string): ModelSource {
+  const clean = baseUrl.replace(/\/+$/, '');
+  return { kind: 'url', baseUrl: clean, label: clean.split('/').slice(-1)[0] || clean };
+}
+
+export function loadRepo(repo: string): void {
+  const id = repo.trim();
+  if (!isRepoId(id)) {
+    notify('error', `"${repo}" is not a hub repo id (expected owner/name).`);
+    return;
+  }
+  void loadModel(hubSource(id));
+}
+
+function localSource(files: LocalModelFiles): ModelSource {
+  return {
+    kind: 'local',
+    config: files.config,
+    weights: files.weights,
+    tokenizer: files.tokenizer,
+    label: `${files.label} (local)`,
+  };
+}
+
+export function loadLocalFiles(files: File[]): void {
+  try {
+    void loadModel(localSource(identifyModelFiles(files)));
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    patchModel({ phase: 'error', error: message, progress: null });
+    notify('error', message);
+  }
+}
+
+export function loadDroppedModel(dt: DataTransfer): void {
+  filesFromDataTransfer(dt).then(loadLocalFiles, (err) =>
+    notify('error', `Could not read the dropped files: ${err instanceof Error ? err.message : String(err)}`),
+  );
+}
+
+export function retryModel(): void {
+  const source = useApp.getState().model.source;
+  if (source) void loadModel(source);
+}
+
+/** Sets the hub base URL; returns an error message when it is not a URL. */
+export function setHubUrl(input: string): string | null {
+  try {
+    patchSettings({ hubUrl: normalizeHubUrl(input) });
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+export function setBackend(backend: BackendChoice): void {
+  if (useApp.getState().settings.backend === backend) return;
+  patchSettings({ backend });
+  restartEngine(`switching to ${backend === 'auto' ? 'automatic backend choice' : backend.toUpperCase()}`);
+}

@@ -1,0 +1,106 @@
+/** Loading a model end to end: files (cache, hub, folder URL or local) → worker → prompts, bank, images. */
+import * as Comlink from 'comlink';
+import { HubError } from '../../model/hub';
+import { isAbortError } from '../engine/worker-client';
+import { fetchModelFiles } from '../model/fetch-model-files';
+import {
+  initialModelState,
+  notify,
+  patchEngine,
+  patchModel,
+  patchPromptStatus,
+  useApp,
+} from '../state/store';
+import type { ModelSource, PersistedModelSource, TransferProgress } from '../state/types';
+import { engineClient, engineJobs, refreshStats, setRestoreHook } from './engine-service';
+import { requeueAll } from './inspection-service';
+import { saveLastModel } from './persistence';
+import { applyPrompts } from './prompt-service';
+import { encodeAllReferences } from './reference-service';
+
+let current: AbortController | null = null;
+
+function throttled(fn: (p: TransferProgress) => void, ms = 80) {
+  let last = 0;
+  return (p: TransferProgress) => {
+    const now = performance.now();
+    if (now - last >= ms || (p.total > 0 && p.loaded >= p.total)) {
+      last = now;
+      fn(p);
+    }
+  };
+}
+
+function messageOf(err: unknown): string {
+  if (err instanceof Error && err.name === 'EngineRestartedError') {
+    return `The engine crashed while building the model (often: not enough memory for this model). ${err.message}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function persistable(source: ModelSource): PersistedModelSource | null {
+  if (source.kind === 'hub') return { kind: 'hub', repo: source.repo, label: source.label };
+  if (source.kind === 'url') return { kind: 'url', baseUrl: source.baseUrl, label: source.label };
+  return null;
+}
+
+/** Loads a model; a second call cancels the first. Resolves true when the model is ready. */
+export async function loadModel(source: ModelSource, opts: { restoring?: boolean } = {}): Promise<boolean> {
+  current?.abort();
+  const abort = new AbortController();
+  current = abort;
+  const { signal } = abort;
+  const t0 = performance.now();
+  patchModel({ ...initialModelState, phase: 'fetching', source });
+  patchPromptStatus({ applied: false });
+  try {
+    const { hubUrl, tokenizerRepo } = useApp.getState().settings;
+    const fetched = await fetchModelFiles(source, {
+      hubUrl,
+      tokenizerRepo,
+      signal,
+      onProgress: throttled((progress) => {
+        if (!signal.aborted) patchModel({ progress });
+      }),
+    });
+    patchModel({ phase: 'building', fromCache: fetched.fromCache, cacheWarning: fetched.cacheWarning });
+    const { files } = fetched;
+    const loaded = await engineJobs.run(() =>
+      engineClient().call(
+        (api, requestId) => api.loadModel(Comlink.transfer(files, [files.weights.buffer]), requestId),
+        { signal, hardCancel: true },
+      ),
+    );
+    patchEngine({ backend: loaded.backend, reason: loaded.reason });
+    patchModel({ phase: 'ready', info: loaded.info, loadMs: performance.now() - t0, progress: null });
+    const persisted = persistable(source);
+    if (persisted) void saveLastModel(persisted);
+    if (fetched.cacheWarning) notify('info', fetched.cacheWarning);
+    await applyPrompts();
+    await encodeAllReferences();
+    requeueAll({ keepResults: opts.restoring === true });
+    void refreshStats();
+    return true;
+  } catch (err) {
+    if (signal.aborted || isAbortError(err) || (err instanceof HubError && err.kind === 'aborted')) {
+      if (current === abort) patchModel({ phase: 'cancelled', progress: null, error: null });
+      return false;
+    }
+    const message = messageOf(err);
+    patchModel({ phase: 'error', progress: null, error: message });
+    notify('error', message);
+    return false;
+  } finally {
+    if (current === abort) current = null;
+  }
+}
+
+export function cancelModelLoad(): void {
+  current?.abort();
+}
+
+/** After a worker restart: reload the model that was ready (from the cache or the same local files). */
+setRestoreHook(async () => {
+  const { model } = useApp.getState();
+  if (model.phase === 'ready' && model.source) await loadModel(model.source, { restoring: true });
+});

@@ -1,0 +1,144 @@
+/**
+ * The few-shot reference bank: normal shots are stored (IndexedDB), encoded into the engine's bank
+ * once a model is ready, and every change re-scores all images from their cached features.
+ * An empty bank means zero-shot (WinCLIP); one or more ready shots mean few-shot (WinCLIP+).
+ */
+import { EngineRestartedError, isAbortError } from '../engine/worker-client';
+import { notify, updateReference, useApp } from '../state/store';
+import type { ReferenceShot } from '../state/types';
+import { engineClient, engineJobs, refreshStats } from './engine-service';
+import { notAnImage, rescoreAll } from './inspection-service';
+import { deleteAllReferences, deleteReference, saveReference } from './persistence';
+import { makeThumbnail } from './thumbs';
+
+const REF_THUMB_SIDE = 200;
+let encoding = false;
+
+function modelReady(): boolean {
+  const s = useApp.getState();
+  return s.model.phase === 'ready' && s.promptStatus.applied;
+}
+
+async function rescoreAfterBankChange(): Promise<void> {
+  try {
+    await rescoreAll();
+  } catch (err) {
+    if (!isAbortError(err) && !(err instanceof EngineRestartedError)) {
+      notify('error', `Re-scoring failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  void refreshStats();
+}
+
+/** Adds shots to the bank (persisted); encodes them now if a model is ready. */
+export async function addReferences(files: File[]): Promise<void> {
+  const t = Date.now();
+  const added: ReferenceShot[] = [];
+  for (const [i, file] of files.entries()) {
+    const problem = await notAnImage(file);
+    if (problem) {
+      notify('error', problem);
+      continue;
+    }
+    const shot: ReferenceShot = {
+      id: crypto.randomUUID(),
+      name: file.name || `reference-${t}-${i}.png`,
+      blob: file,
+      addedAt: t + i,
+      status: 'pending',
+      error: null,
+      thumb: null,
+      width: null,
+      height: null,
+    };
+    added.push(shot);
+  }
+  if (added.length === 0) return;
+  useApp.setState((s) => ({ references: [...s.references, ...added] }));
+  await Promise.all(added.map((shot) => saveReference(shot)));
+  await Promise.all(added.map(loadThumb));
+  await encodePending();
+}
+
+/** Shots restored from storage: thumbnails now, encoding when a model is ready. */
+export async function restoreReferences(shots: ReferenceShot[]): Promise<void> {
+  useApp.setState({ references: shots });
+  await Promise.all(shots.map(loadThumb));
+}
+
+async function loadThumb(shot: ReferenceShot): Promise<void> {
+  try {
+    const thumb = await makeThumbnail(shot.blob, shot.name, REF_THUMB_SIDE);
+    updateReference(shot.id, { thumb });
+  } catch (err) {
+    updateReference(shot.id, { status: 'error', error: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+/** Encodes every pending shot into the engine's bank, then re-scores once. */
+async function encodePending(): Promise<void> {
+  if (encoding || !modelReady()) return;
+  encoding = true;
+  let changed = false;
+  try {
+    for (;;) {
+      const shot = useApp.getState().references.find((r) => r.status === 'pending');
+      if (!shot || !modelReady()) break;
+      updateReference(shot.id, { status: 'encoding' });
+      try {
+        const r = await engineJobs.run(() =>
+          engineClient().call((api, requestId) => api.addReference(shot.id, shot.blob, requestId)),
+        );
+        if (useApp.getState().references.some((x) => x.id === shot.id)) {
+          updateReference(shot.id, { status: 'ready', width: r.width, height: r.height });
+          changed = true;
+        } else {
+          await engineJobs.run(() => engineClient().call((api) => api.removeReference(shot.id)));
+        }
+      } catch (err) {
+        if (err instanceof EngineRestartedError) {
+          updateReference(shot.id, { status: 'pending' });
+          return;
+        }
+        const message = err instanceof Error ? err.message : String(err);
+        updateReference(shot.id, { status: 'error', error: message });
+        notify('error', message);
+      }
+    }
+  } finally {
+    encoding = false;
+  }
+  if (changed) await rescoreAfterBankChange();
+}
+
+/** After a model (re)load the engine's bank is empty: encode every shot again. */
+export async function encodeAllReferences(): Promise<void> {
+  useApp.setState((s) => ({
+    references: s.references.map((r) => (r.status === 'error' ? r : { ...r, status: 'pending' })),
+  }));
+  await encodePending();
+}
+
+export async function removeReference(id: string): Promise<void> {
+  const shot = useApp.getState().references.find((r) => r.id === id);
+  if (!shot) return;
+  useApp.setState((s) => ({ references: s.references.filter((r) => r.id !== id) }));
+  shot.thumb?.close();
+  await deleteReference(id);
+  if (shot.status === 'ready' && modelReady()) {
+    await engineJobs.run(() => engineClient().call((api) => api.removeReference(id)));
+    await rescoreAfterBankChange();
+  }
+}
+
+export async function clearReferences(): Promise<void> {
+  const shots = useApp.getState().references;
+  if (shots.length === 0) return;
+  useApp.setState({ references: [] });
+  for (const s of shots) s.thumb?.close();
+  await deleteAllReferences();
+  if (shots.some((s) => s.status === 'ready') && modelReady()) {
+    await engineJobs.run(() => engineClient().call((api) => api.clearReferences()));
+    await rescoreAfterBankChange();
+  }
+}

@@ -1,0 +1,159 @@
+/** Shapes of the app state (zustand store) and of what is persisted. */
+
+import type { BackendChoice, ColormapName, SmallMap } from '../../../workers/protocol';
+import type { ScoreMode } from '../../core/types';
+import type { EngineStats, ModelInfo } from '../../engine/api';
+
+/** Where a model comes from. Local files are held as File handles (disk-backed, not copied). */
+export type ModelSource =
+  | { kind: 'hub'; repo: string; label: string }
+  | { kind: 'url'; baseUrl: string; label: string }
+  | { kind: 'local'; label: string; config: File; weights: File; tokenizer?: File };
+
+/** The serialisable part of a ModelSource (what a reload can reload by itself). */
+export type PersistedModelSource =
+  | { kind: 'hub'; repo: string; label: string }
+  | { kind: 'url'; baseUrl: string; label: string };
+
+export interface TransferProgress {
+  /** What is happening, e.g. "Downloading open_clip_model.safetensors". */
+  message: string;
+  loaded: number;
+  /** 0 when unknown. */
+  total: number;
+  fromCache: boolean;
+}
+
+export type ModelPhase = 'none' | 'fetching' | 'building' | 'ready' | 'error' | 'cancelled';
+
+export interface ModelState {
+  phase: ModelPhase;
+  source: ModelSource | null;
+  progress: TransferProgress | null;
+  info: ModelInfo | null;
+  fromCache: boolean;
+  /** Set when the model could not be written to the cache (quota, private mode…). */
+  cacheWarning: string | null;
+  loadMs: number | null;
+  error: string | null;
+}
+
+export type EngineStatus = 'starting' | 'ready' | 'restoring' | 'failed';
+
+export interface EngineState {
+  status: EngineStatus;
+  backend: string | null;
+  reason: string | null;
+  error: string | null;
+  restarts: number;
+  stats: EngineStats;
+  /** Last worker-side progress line (runtime start, graph build, re-scoring). */
+  activity: string | null;
+}
+
+export type RangeMode = 'batch' | 'image' | 'fixed';
+
+export interface Settings {
+  hubUrl: string;
+  tokenizerRepo: string;
+  backend: BackendChoice;
+  colormap: ColormapName;
+  heatmapOpacity: number;
+  showHeatmap: boolean;
+  showOutline: boolean;
+  rangeMode: RangeMode;
+}
+
+export interface PromptConfig {
+  objectName: string;
+  normalStates: string[];
+  anomalousStates: string[];
+  templates: string[];
+}
+
+export interface PromptStatus {
+  /** True once the engine holds the current model's prompt embeddings (images can be scored). */
+  applied: boolean;
+  busy: boolean;
+  normalCount: number;
+  anomalousCount: number;
+  lastEmbedded: number | null;
+  lastEmbedMs: number | null;
+  lastRescoreMs: number | null;
+  lastRescoreCount: number | null;
+  /** From the edit's debounce end to fresh scores on screen. */
+  lastTotalMs: number | null;
+  error: string | null;
+}
+
+export interface Thresholds {
+  /** Image score at or above which an image is NG. */
+  image: number;
+  /** Pixel score at or above which a pixel is outlined as anomalous. */
+  pixel: number;
+}
+
+export type ImageStatus = 'queued' | 'processing' | 'done' | 'error' | 'cancelled';
+
+export interface ImageScore {
+  score: number;
+  mode: ScoreMode;
+  mapMin: number;
+  mapMax: number;
+  thumbMap: SmallMap;
+}
+
+export interface InspectedImage {
+  id: string;
+  name: string;
+  file: File;
+  addedAt: number;
+  status: ImageStatus;
+  error: string | null;
+  width: number | null;
+  height: number | null;
+  tiles: number | null;
+  thumb: ImageBitmap | null;
+  result: ImageScore | null;
+  encodeMs: number | null;
+}
+
+export type ReferenceStatus = 'pending' | 'encoding' | 'ready' | 'error';
+
+export interface ReferenceShot {
+  id: string;
+  name: string;
+  blob: Blob;
+  addedAt: number;
+  status: ReferenceStatus;
+  error: string | null;
+  thumb: ImageBitmap | null;
+  width: number | null;
+  height: number | null;
+}
+
+export interface QueueState {
+  running: boolean;
+  /** Images done (scored, failed or cancelled) in the current run, out of `total`. */
+  done: number;
+  total: number;
+  current: string | null;
+}
+
+export type SortKey = 'added' | 'score-desc' | 'score-asc' | 'name';
+export type VerdictFilter = 'all' | 'ok' | 'ng' | 'pending';
+export type SideTab = 'model' | 'references' | 'prompts';
+
+export interface UiState {
+  selectedId: string | null;
+  detailOpen: boolean;
+  sort: SortKey;
+  filter: VerdictFilter;
+  sideTab: SideTab;
+}
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info' | 'success';
+  text: string;
+}

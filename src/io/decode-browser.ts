@@ -1,0 +1,121 @@
+/**
+ * Browser image decoding (main thread or worker) to 8-bit RGB with the same semantics as the Node decoder
+ * where the platform allows: no ICC colour management, alpha dropped, grey replicated. Unlike the Node
+ * decoder, the EXIF orientation is applied, because that is what the user sees in every image viewer.
+ * Known limit: canvases store premultiplied alpha, so RGB under partial transparency is approximate.
+ */
+import type { RgbImage } from '../core/types';
+
+export class ImageDecodeError extends Error {
+  override name = 'ImageDecodeError';
+}
+
+export type SniffedFormat = 'png' | 'jpeg' | 'webp' | 'bmp' | 'gif' | 'avif';
+
+const NON_IMAGE_SIGNATURES: [string, number[]][] = [
+  ['a PDF document', [0x25, 0x50, 0x44, 0x46]],
+  ['a ZIP archive', [0x50, 0x4b, 0x03, 0x04]],
+  ['a gzip archive', [0x1f, 0x8b]],
+  ['a TIFF image, which browsers cannot decode', [0x49, 0x49, 0x2a, 0x00]],
+  ['a TIFF image, which browsers cannot decode', [0x4d, 0x4d, 0x00, 0x2a]],
+];
+
+function startsWith(head: Uint8Array, sig: number[], at = 0): boolean {
+  return sig.every((b, i) => head[at + i] === b);
+}
+
+function ascii(head: Uint8Array, from: number, to: number): string {
+  return String.fromCharCode(...head.subarray(from, to));
+}
+
+/** Identifies the image container from its first bytes; file names and MIME types are not trusted. */
+export function sniffImageFormat(head: Uint8Array): SniffedFormat | null {
+  if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
+  if (startsWith(head, [0xff, 0xd8, 0xff])) return 'jpeg';
+  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return 'webp';
+  if (ascii(head, 0, 2) === 'BM') return 'bmp';
+  if (ascii(head, 0, 4) === 'GIF8') return 'gif';
+  if (ascii(head, 4, 8) === 'ftyp' && /avi[fs]/.test(ascii(head, 8, 12))) return 'avif';
+  return null;
+}
+
+function describeNonImage(head: Uint8Array): string {
+  for (const [what, sig] of NON_IMAGE_SIGNATURES) if (startsWith(head, sig)) return what;
+  const text = head.subarray(0, 64).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127));
+  return text && head.length > 0 ? 'a text file' : 'not a recognised image format';
+}
+
+async function readHead(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await blob.slice(0, 16).arrayBuffer());
+}
+
+/**
+ * Decodes into an ImageBitmap with EXIF orientation applied and no colour conversion. Throws
+ * ImageDecodeError with a message that says what the file is when it is not a decodable image.
+ */
+export async function decodeToBitmap(blob: Blob, name: string): Promise<ImageBitmap> {
+  if (blob.size === 0) throw new ImageDecodeError(`${name}: the file is empty`);
+  const head = await readHead(blob);
+  const format = sniffImageFormat(head);
+  if (!format) {
+    throw new ImageDecodeError(
+      `${name}: not an image (${describeNonImage(head)}); use PNG, JPEG, WebP or BMP`,
+    );
+  }
+  try {
+    return await createImageBitmap(blob, {
+      imageOrientation: 'from-image',
+      colorSpaceConversion: 'none',
+      premultiplyAlpha: 'none',
+    });
+  } catch {
+    throw new ImageDecodeError(`${name}: corrupt or truncated ${format.toUpperCase()} data`);
+  }
+}
+
+function context2d(width: number, height: number): OffscreenCanvasRenderingContext2D {
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true, alpha: true });
+  if (!ctx) throw new Error('2D canvas unavailable');
+  return ctx;
+}
+
+/** Reads an ImageBitmap's pixels as interleaved 8-bit RGB (alpha dropped). */
+export function bitmapToRgb(bitmap: ImageBitmap): RgbImage {
+  const { width, height } = bitmap;
+  const ctx = context2d(width, height);
+  ctx.drawImage(bitmap, 0, 0);
+  let rgba: Uint8ClampedArray;
+  try {
+    rgba = ctx.getImageData(0, 0, width, height).data;
+  } catch (err) {
+    throw new ImageDecodeError(
+      `image of ${width}×${height} is too large to read (${err instanceof Error ? err.message : String(err)})`,
+    );
+  }
+  const n = width * height;
+  const data = new Uint8Array(n * 3);
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    data[i * 3] = rgba[j];
+    data[i * 3 + 1] = rgba[j + 1];
+    data[i * 3 + 2] = rgba[j + 2];
+  }
+  return { width, height, data };
+}
+
+/** Decodes a file into RGB pixels (EXIF orientation applied). */
+export async function decodeImageBlob(
+  blob: Blob,
+  name: string,
+): Promise<{ rgb: RgbImage; bitmap: ImageBitmap }> {
+  const bitmap = await decodeToBitmap(blob, name);
+  return { rgb: bitmapToRgb(bitmap), bitmap };
+}
+
+/** A downscaled copy whose longest side is at most `maxSide` (never upscaled). */
+export async function thumbnailOf(bitmap: ImageBitmap, maxSide: number): Promise<ImageBitmap> {
+  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+  const width = Math.max(1, Math.round(bitmap.width * scale));
+  const height = Math.max(1, Math.round(bitmap.height * scale));
+  return createImageBitmap(bitmap, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' });
+}

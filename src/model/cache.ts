@@ -1,0 +1,127 @@
+/**
+ * Model cache on Cache Storage: each model file is stored once as a streamed Response (written while it
+ * downloads), plus a small manifest per model naming its three entries, so a later visit loads offline.
+ * Hub files are keyed by repo and file, not by hub URL, so a mirror and the main hub share entries.
+ */
+export const MODEL_CACHE_NAME = 'winclip-models-v1';
+/** Synthetic origin for cache keys (never fetched). */
+const KEY_ORIGIN = 'https://model-cache.winclip.invalid';
+
+export interface CachedFileRef {
+  key: string;
+  bytes: number;
+}
+
+export interface CachedModelManifest {
+  /** Stable id of the source (hub repo or folder URL). */
+  id: string;
+  label: string;
+  source: { kind: 'hub'; repo: string } | { kind: 'url'; baseUrl: string };
+  files: { config: CachedFileRef; weights: CachedFileRef; tokenizer: CachedFileRef };
+  savedAt: number;
+}
+
+export function hubCacheKey(repo: string, file: string): string {
+  return `${KEY_ORIGIN}/hub/${repo}/${file}`;
+}
+
+export function urlCacheKey(url: string): string {
+  return `${KEY_ORIGIN}/url/${encodeURIComponent(url)}`;
+}
+
+function manifestKey(id: string): string {
+  return `${KEY_ORIGIN}/manifest/${encodeURIComponent(id)}`;
+}
+
+export function sourceId(source: CachedModelManifest['source']): string {
+  return source.kind === 'hub' ? `hub:${source.repo}` : `url:${source.baseUrl}`;
+}
+
+/** The model cache, or null where Cache Storage is unavailable (insecure context, some private modes). */
+export async function openModelCache(): Promise<Cache | null> {
+  if (typeof caches === 'undefined') return null;
+  try {
+    return await caches.open(MODEL_CACHE_NAME);
+  } catch {
+    return null;
+  }
+}
+
+/** Streams `body` into the cache under `key`; nothing is stored unless the stream completes. */
+export async function putStream(
+  cache: Cache,
+  key: string,
+  body: ReadableStream<Uint8Array>,
+  bytes: number,
+  contentType: string,
+): Promise<void> {
+  const headers: Record<string, string> = { 'content-type': contentType, 'x-winclip-bytes': String(bytes) };
+  if (bytes > 0) headers['content-length'] = String(bytes);
+  await cache.put(key, new Response(body, { headers }));
+}
+
+export async function matchFile(cache: Cache, key: string): Promise<Response | null> {
+  return (await cache.match(key)) ?? null;
+}
+
+export async function readManifest(cache: Cache, id: string): Promise<CachedModelManifest | null> {
+  const res = await cache.match(manifestKey(id));
+  if (!res) return null;
+  try {
+    const manifest = (await res.json()) as CachedModelManifest;
+    // A manifest is only valid while all three files are still there.
+    for (const ref of Object.values(manifest.files)) if (!(await cache.match(ref.key))) return null;
+    return manifest;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeManifest(cache: Cache, manifest: CachedModelManifest): Promise<void> {
+  await cache.put(
+    manifestKey(manifest.id),
+    new Response(JSON.stringify(manifest), { headers: { 'content-type': 'application/json' } }),
+  );
+}
+
+export async function listCachedModels(): Promise<CachedModelManifest[]> {
+  const cache = await openModelCache();
+  if (!cache) return [];
+  const out: CachedModelManifest[] = [];
+  for (const req of await cache.keys()) {
+    if (!req.url.startsWith(`${KEY_ORIGIN}/manifest/`)) continue;
+    const id = decodeURIComponent(req.url.slice(`${KEY_ORIGIN}/manifest/`.length));
+    const manifest = await readManifest(cache, id);
+    if (manifest) out.push(manifest);
+    else await cache.delete(req);
+  }
+  return out.sort((a, b) => b.savedAt - a.savedAt);
+}
+
+/** Deletes a model's manifest and the files no other cached model uses (e.g. a shared tokenizer). */
+export async function deleteCachedModel(id: string): Promise<void> {
+  const cache = await openModelCache();
+  if (!cache) return;
+  const all = await listCachedModels();
+  const target = all.find((m) => m.id === id);
+  await cache.delete(manifestKey(id));
+  if (!target) return;
+  const stillUsed = new Set(
+    all.filter((m) => m.id !== id).flatMap((m) => Object.values(m.files).map((f) => f.key)),
+  );
+  for (const ref of Object.values(target.files)) if (!stillUsed.has(ref.key)) await cache.delete(ref.key);
+}
+
+export async function clearModelCache(): Promise<void> {
+  if (typeof caches !== 'undefined') await caches.delete(MODEL_CACHE_NAME);
+}
+
+/** Bytes used and available for this origin, where the browser tells. */
+export async function storageEstimate(): Promise<{ usage: number; quota: number } | null> {
+  try {
+    const est = await navigator.storage?.estimate?.();
+    return est ? { usage: est.usage ?? 0, quota: est.quota ?? 0 } : null;
+  } catch {
+    return null;
+  }
+}
