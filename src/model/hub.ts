@@ -2,8 +2,6 @@
  * Hugging Face hub access: URL layout, streaming downloads with progress that also write to the model
  * cache, and failures sorted into messages a user can act on (offline, 404, gated, CORS, …).
  */
-import { ByteSink } from './byte-sink';
-
 export const DEFAULT_HUB_URL = 'https://huggingface.co';
 /** OpenCLIP repos on the hub often lack tokenizer.json; every CLIP model shares this one. */
 export const DEFAULT_TOKENIZER_REPO = 'openai/clip-vit-base-patch32';
@@ -131,6 +129,58 @@ export function contentLength(res: Response): number {
   // A compressed body's Content-Length is not the decoded size; ByteSink grows if needed.
   const n = Number(res.headers.get('content-length'));
   return Number.isFinite(n) && n > 0 ? n : 0;
+}
+
+/**
+ * Collects a byte stream into one buffer. With the size known up front it writes into a single
+ * pre-sized ArrayBuffer (no second copy of a large model); otherwise it grows geometrically.
+ * The result is a view, so handing its buffer to a worker transfers it without copying.
+ */
+export class OutOfMemoryError extends Error {
+  override name = 'OutOfMemoryError';
+}
+
+function allocate(bytes: number, what: string): Uint8Array {
+  try {
+    return new Uint8Array(bytes);
+  } catch {
+    throw new OutOfMemoryError(
+      `Not enough memory to hold ${what} (${(bytes / 1e6).toFixed(0)} MB). Close other tabs or pick a smaller model.`,
+    );
+  }
+}
+
+export class ByteSink {
+  private buf: Uint8Array;
+  private length = 0;
+
+  constructor(
+    expectedBytes: number,
+    private readonly what: string,
+  ) {
+    this.buf = allocate(expectedBytes > 0 ? expectedBytes : 1 << 20, what);
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  write(chunk: Uint8Array): void {
+    const need = this.length + chunk.byteLength;
+    if (need > this.buf.byteLength) {
+      // Servers may send compressed or unsized bodies: grow, then keep only the bytes written.
+      const next = allocate(Math.max(need, Math.ceil(this.buf.byteLength * 1.5)), this.what);
+      next.set(this.buf.subarray(0, this.length));
+      this.buf = next;
+    }
+    this.buf.set(chunk, this.length);
+    this.length = need;
+  }
+
+  /** The bytes so far, as a view (no copy). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
 }
 
 export interface StreamOptions {
