@@ -47,6 +47,9 @@ export default defineConfig<AppOptions>({
     {
       name: 'webgpu',
       testIgnore: /engine\.spec\.ts$/,
+      // SwiftShader (WebGPU on the CPU) takes seconds per encoder pass: give inference-bound waits room.
+      timeout: 360_000,
+      expect: { timeout: 120_000 },
       use: {
         backend: 'webgpu',
         launchOptions: { executablePath: CHROMIUM, args: [...BASE_ARGS, ...WEBGPU_ARGS] },

@@ -121,3 +121,15 @@ test('wrong and mismatched model files get clear messages; the app stays usable'
   await waitScored(page, ['test_b.png']);
   await expect(card(page, 'test_b.png')).toHaveAttribute('data-verdict', /OK|NG/);
 });
+
+test('a model folder URL (?model=) loads directly', async ({ page, backend, hub }) => {
+  const folder = `${hub.url}/${TINY_REPO}/resolve/main`;
+  await page.goto(
+    `/?backend=${backend}&hub=${encodeURIComponent(hub.url)}&model=${encodeURIComponent(folder)}`,
+  );
+  await waitModelReady(page);
+  await expect(page.getByTestId('model-name')).toHaveText(folder.replace('http://', ''));
+  await expect(page.getByTestId('model-source')).toHaveText('Network');
+  await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);
+  await waitScored(page, ['test_a.png']);
+});

@@ -38,7 +38,7 @@ export function setRestoreHook(hook: RestoreHook): void {
 
 async function startRuntime(): Promise<void> {
   const c = engineClient();
-  patchEngine({ status: 'starting', error: null });
+  patchEngine({ error: null });
   const report = await c.call((api) =>
     api.start({ backend: useApp.getState().settings.backend, wasmPaths: ortWasmPath() }),
   );

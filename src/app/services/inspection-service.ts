@@ -29,11 +29,8 @@ export async function notAnImage(file: File): Promise<string | null> {
 
 function ready(): boolean {
   const s = useApp.getState();
-  return (
-    s.model.phase === 'ready' &&
-    s.promptStatus.applied &&
-    (s.engine.status === 'ready' || s.engine.status === 'restoring')
-  );
+  // A restore reloads the model first, so the model phase alone says whether the worker can score.
+  return s.model.phase === 'ready' && s.promptStatus.applied && s.engine.status !== 'failed';
 }
 
 /** Adds files to the queue; non-images are reported and skipped. Returns how many were added. */

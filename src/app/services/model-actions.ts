@@ -16,7 +16,7 @@ export function hubSource(repo: string): ModelSource {
 
 export function urlSource(baseUrl: string): ModelSource {
   const clean = baseUrl.replace(/\/+$/, '');
-  return { kind: 'url', baseUrl: clean, label: clean.split('/').slice(-1)[0] || clean };
+  return { kind: 'url', baseUrl: clean, label: clean.replace(/^https?:\/\//, '') };
 }
 
 export function loadRepo(repo: string): void {

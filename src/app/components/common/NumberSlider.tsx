@@ -17,6 +17,8 @@ export function NumberSlider({ label, value, min, max, step, digits = 3, onChang
   const [text, setText] = useState(value.toFixed(digits));
   useEffect(() => setText(value.toFixed(digits)), [value, digits]);
   const commit = () => {
+    // The field shows a rounded value: re-committing that unchanged text must not round the threshold.
+    if (text === value.toFixed(digits)) return;
     const v = Number(text);
     if (Number.isFinite(v)) onChange(Math.min(max, Math.max(min, v)));
     else setText(value.toFixed(digits));

@@ -112,9 +112,6 @@ export function DecisionBar() {
         step={0.001}
         onChange={(pixel) => patchThresholds({ pixel })}
       />
-      <span className="muted small">
-        Score ≥ image threshold → NG · pixels ≥ pixel threshold are outlined
-      </span>
     </fieldset>
   );
 }

@@ -1,0 +1,238 @@
+/**
+ * Inspection: dropped images get the engine's scores and heatmaps; the detail view, keyboard, thresholds,
+ * exports; bad files are refused or flagged while the rest keeps working.
+ */
+import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+import sharp from 'sharp';
+import {
+  card,
+  dropFiles,
+  engineStats,
+  fileFrom,
+  openApp,
+  shot,
+  shownScores,
+  waitModelReady,
+  waitScored,
+} from './support/app';
+import { expect, test } from './support/fixtures';
+import { fixtureImage, TINY_REPO } from './support/paths';
+import { maxDiff, referenceScores } from './support/reference-engine';
+
+/**
+ * Images per backend: WebGPU in CI runs on SwiftShader (a CPU rasteriser, ~10 s per tile on two cores), so it
+ * gets the square and the two-tile image; WASM gets all four, grey-scale and down-scaled ones included.
+ */
+const IMAGES_BY_BACKEND: Record<string, string[]> = {
+  webgpu: ['test_a.png', 'test_c.png'],
+  wasm: ['test_a.png', 'test_b.png', 'test_c.png', 'test_d.png'],
+};
+const TILES: Record<string, number> = { 'test_c.png': 2 };
+const SIZES: Record<string, [number, number]> = {
+  'test_a.png': [240, 240],
+  'test_b.png': [300, 300],
+  'test_c.png': [640, 400],
+  'test_d.png': [256, 256],
+};
+/** WebGPU (SwiftShader) reorders float32 sums; WASM matches onnxruntime-node more closely. */
+const tolerance = (backend: string) => (backend === 'webgpu' ? 2e-4 : 2e-5);
+
+async function saveDownload(
+  page: Page,
+  click: () => Promise<void>,
+): Promise<{ name: string; bytes: Buffer }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  const path = await download.path();
+  return { name: download.suggestedFilename(), bytes: readFileSync(path) };
+}
+
+function pngSize(bytes: Buffer): [number, number] {
+  expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  return [bytes.readUInt32BE(16), bytes.readUInt32BE(20)];
+}
+
+test('dropped images get the engine scores and heatmaps; detail view, thresholds, exports, bad files', async ({
+  page,
+  backend,
+  hub,
+}, info) => {
+  const TEST_IMAGES = IMAGES_BY_BACKEND[backend];
+  const total = TEST_IMAGES.length;
+  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
+  await waitModelReady(page);
+
+  const corrupt = readFileSync(fixtureImage('test_a.png')).subarray(0, 3000);
+  await dropFiles(page, page.getByTestId('workspace'), [
+    ...TEST_IMAGES.map((n) => fileFrom(fixtureImage(n))),
+    { name: 'broken.png', bytes: corrupt },
+    { name: 'notes.txt', bytes: Buffer.from('not an image\n') },
+  ]);
+  // A non-image is refused with a message; a corrupt image gets a card that says so.
+  await expect(page.getByRole('alert').filter({ hasText: 'notes.txt: not an image' })).toBeVisible();
+  await expect(card(page, 'notes.txt')).toHaveCount(0);
+  await expect(card(page, 'broken.png').getByTestId('card-error')).toContainText(
+    'broken.png: corrupt or truncated PNG data',
+  );
+  await waitScored(page, TEST_IMAGES);
+
+  // Scores equal the engine's on the same files with the same (default) prompts.
+  const shown = await shownScores(page);
+  const expected = await referenceScores(TEST_IMAGES, { objectName: 'object' });
+  const diff = maxDiff(shown, expected);
+  info.annotations.push({ type: 'max |score − engine score|', description: diff.toExponential(2) });
+  expect(diff).toBeLessThan(tolerance(backend));
+  // Every image encoded exactly once: one full pass and one batched pass per window scale, per tile.
+  const stats = await engineStats(page);
+  expect(stats.imagesEncoded).toBe(total);
+  expect(stats.imageEncoderRuns).toBe(3 * TEST_IMAGES.reduce((t, name) => t + (TILES[name] ?? 1), 0));
+  await expect(page.getByTestId('card-canvas')).toHaveCount(total);
+  await shot(page, info, 'gallery');
+
+  // Thresholds drive verdicts and counts: put the image threshold between the two lowest scores.
+  const sorted = [...TEST_IMAGES].sort((a, b) => shown[a] - shown[b]);
+  const mid = (shown[sorted[0]] + shown[sorted[1]]) / 2;
+  const threshold = page.getByRole('spinbutton', { name: 'Image threshold value' });
+  await threshold.fill(mid.toFixed(6));
+  await threshold.press('Enter');
+  const committed = await page.evaluate(
+    () =>
+      (window as unknown as { winclip: { state: () => { thresholds: { image: number } } } }).winclip.state()
+        .thresholds.image,
+  );
+  expect(committed).toBeCloseTo(mid, 6);
+  const ng = TEST_IMAGES.filter((n) => shown[n] >= committed);
+  await expect(page.getByTestId('count-ng')).toHaveText(`NG ${ng.length}`);
+  await expect(page.getByTestId('count-ok')).toHaveText(`OK ${total - ng.length}`);
+  for (const n of TEST_IMAGES)
+    await expect(card(page, n)).toHaveAttribute('data-verdict', ng.includes(n) ? 'NG' : 'OK');
+  await threshold.fill('0');
+  await threshold.press('Enter');
+  await expect(page.getByTestId('count-ng')).toHaveText(`NG ${total}`);
+  await page.getByRole('slider', { name: 'Image threshold' }).fill('1');
+  await expect(page.getByTestId('count-ok')).toHaveText(`OK ${total}`);
+  await expect(threshold).toHaveValue('1.000');
+  await threshold.fill(mid.toFixed(6));
+  await threshold.press('Enter');
+
+  // Sorted by score, highest first.
+  await page.getByLabel('Sort images').selectOption('score-desc');
+  const order = await page
+    .locator('[data-testid="result-card"][data-score]')
+    .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.name));
+  expect(order).toEqual([...sorted].reverse());
+
+  // Keyboard: arrows move the selection, Enter opens, arrows step through images, Esc closes.
+  await card(page, order[0]!).click();
+  await page.keyboard.press('ArrowRight');
+  await expect(card(page, order[1]!)).toHaveAttribute('aria-selected', 'true');
+  await expect(card(page, order[1]!)).toBeFocused();
+  await page.keyboard.press('ArrowLeft');
+  await expect(card(page, order[0]!)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('detail-view')).toBeVisible();
+  await expect(page.getByRole('heading', { name: order[0] })).toBeVisible();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('heading', { name: order[1] })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('gallery')).toBeVisible();
+
+  // Detail view: the 640×400 two-tile image, heatmap and outline at full resolution.
+  await card(page, 'test_c.png').dblclick();
+  const detail = page.getByTestId('detail-view');
+  await expect(detail.getByTestId('detail-score')).toHaveText(shown['test_c.png'].toFixed(4));
+  await expect(detail.getByTestId('detail-max-pixel')).toHaveText(/^0\.\d{4}$/);
+  const heat = detail.getByTestId('detail-heatmap');
+  await expect(heat).toHaveJSProperty('width', 640);
+  await expect(heat).toHaveJSProperty('height', 400);
+  await expect(detail.getByTestId('detail-outline')).toHaveJSProperty('width', 640);
+  const pixel = page.getByRole('spinbutton', { name: 'Pixel threshold value' });
+  const maxPixel = Number(await detail.getByTestId('detail-max-pixel').textContent());
+  await pixel.fill((maxPixel - 0.005).toFixed(3));
+  await pixel.press('Enter');
+  await expect(detail.getByTestId('detail-area')).toHaveText(/^\d+\.\d\d% · [1-9]\d* regions?$/);
+  const area = await detail.getByTestId('detail-area').textContent();
+  expect(area?.startsWith('0.00%')).toBe(false);
+  await pixel.fill('1');
+  await pixel.press('Enter');
+  await expect(detail.getByTestId('detail-area')).toHaveText('0.00% · 0 regions');
+  await pixel.fill((maxPixel - 0.005).toFixed(3));
+  await pixel.press('Enter');
+  await expect(detail.getByTestId('detail-area')).not.toHaveText('0.00% · 0 regions');
+  await shot(page, info, 'detail-heatmap');
+
+  // Overlay PNG at full resolution.
+  const png = await saveDownload(page, () =>
+    detail.getByRole('button', { name: 'Export overlay PNG' }).click(),
+  );
+  expect(png.name).toBe('test_c-overlay.png');
+  expect(pngSize(png.bytes)).toEqual([640, 400]);
+  await page.keyboard.press('Escape');
+
+  // CSV and JSON carry the shown scores and verdicts.
+  const csv = await saveDownload(page, () => page.getByRole('button', { name: 'CSV' }).click());
+  const lines = csv.bytes.toString('utf8').trim().split(/\r?\n/);
+  expect(lines[0]).toBe('file,width,height,status,score,verdict,mode,image_threshold,error');
+  const rows = Object.fromEntries(lines.slice(1).map((l) => [l.split(',')[0], l.split(',')]));
+  for (const n of TEST_IMAGES) {
+    const r = rows[n];
+    expect([Number(r[1]), Number(r[2])]).toEqual(SIZES[n]);
+    expect(r[3]).toBe('scored');
+    expect(Number(r[4])).toBeCloseTo(shown[n], 6);
+    expect(r[5]).toBe(ng.includes(n) ? 'NG' : 'OK');
+    expect(r[6]).toBe('zero-shot');
+  }
+  expect(rows['broken.png'][3]).toBe('error');
+  const json = JSON.parse(
+    (await saveDownload(page, () => page.getByRole('button', { name: 'JSON' }).click())).bytes.toString(),
+  );
+  expect(json.mode).toBe('zero-shot');
+  expect(json.counts).toEqual({ ok: total - ng.length, ng: ng.length, unscored: 1 });
+  expect(json.thresholds.image).toBeCloseTo(committed, 9);
+  expect(json.prompts.counts).toEqual({ normal: 7 * 22, anomalous: 4 * 22 });
+  for (const n of TEST_IMAGES) {
+    const r = json.results.find((x: { file: string }) => x.file === n);
+    expect(r.score).toBeCloseTo(shown[n], 9);
+    expect(r.verdict).toBe(ng.includes(n) ? 'NG' : 'OK');
+  }
+
+  // Every overlay in one ZIP, each at its image's size.
+  const zip = await saveDownload(page, () => page.getByRole('button', { name: 'Overlays (ZIP)' }).click());
+  const eocd = zip.bytes.length - 22;
+  expect(zip.bytes.readUInt32LE(eocd)).toBe(0x06054b50);
+  expect(zip.bytes.readUInt16LE(eocd + 10)).toBe(total);
+  let off = 0;
+  const found: Record<string, [number, number]> = {};
+  while (zip.bytes.readUInt32LE(off) === 0x04034b50) {
+    const size = zip.bytes.readUInt32LE(off + 18);
+    const nameLen = zip.bytes.readUInt16LE(off + 26);
+    const name = zip.bytes.subarray(off + 30, off + 30 + nameLen).toString();
+    found[name] = pngSize(zip.bytes.subarray(off + 30 + nameLen, off + 30 + nameLen + size));
+    off += 30 + nameLen + size;
+  }
+  expect(found).toEqual(
+    Object.fromEntries(TEST_IMAGES.map((n) => [n.replace('.png', '-overlay.png'), SIZES[n]])),
+  );
+
+  // EXIF orientation is honoured: 240×160 pixels tagged "rotate 90°" (as phones save) are a 160×240 image.
+  // Decoding is the same code on both backends, so this runs once.
+  if (backend === 'wasm') {
+    const rotated = await sharp(readFileSync(fixtureImage('test_b.png')))
+      .resize(240, 160)
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    await dropFiles(page, page.getByTestId('workspace'), [{ name: 'rotated.jpg', bytes: rotated }]);
+    await waitScored(page, ['rotated.jpg']);
+    const size = await page.evaluate(() => {
+      const s = (
+        window as unknown as {
+          winclip: { state: () => { images: { name: string; width: number; height: number }[] } };
+        }
+      ).winclip.state();
+      const im = s.images.find((x) => x.name === 'rotated.jpg');
+      return [im?.width, im?.height];
+    });
+    expect(size).toEqual([160, 240]);
+  }
+});

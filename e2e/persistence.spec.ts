@@ -1,0 +1,77 @@
+/**
+ * What survives a reload (prompts, thresholds, reference bank), and a crashed engine worker being
+ * replaced with its model, prompts and bank restored.
+ */
+import {
+  card,
+  dropFiles,
+  engineStats,
+  fileFrom,
+  openApp,
+  shownScores,
+  waitModelReady,
+  waitScored,
+} from './support/app';
+import { expect, test } from './support/fixtures';
+import { fixtureImage, TINY_REPO } from './support/paths';
+
+test('a reload restores prompts, thresholds and the reference bank', async ({ page, backend, hub }) => {
+  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
+  await waitModelReady(page);
+  await page.getByRole('tab', { name: 'Prompts' }).click();
+  await page.getByLabel('Object name').fill('bottle');
+  await page.getByLabel('New normal state').fill('clean {}');
+  await page.getByLabel('New normal state').press('Enter');
+  await page.getByRole('spinbutton', { name: 'Image threshold value' }).fill('0.531');
+  await page.getByRole('spinbutton', { name: 'Image threshold value' }).press('Enter');
+  await page.getByRole('spinbutton', { name: 'Pixel threshold value' }).fill('0.6');
+  await page.getByRole('spinbutton', { name: 'Pixel threshold value' }).press('Enter');
+  await page.getByRole('tab', { name: /Reference bank/ }).click();
+  await dropFiles(page, page.getByTestId('reference-dropzone'), [
+    fileFrom(fixtureImage('ref_1.png')),
+    fileFrom(fixtureImage('ref_2.png')),
+  ]);
+  await expect(page.getByTestId('bank-k')).toHaveText('K = 2');
+  await page.evaluate(() =>
+    (window as unknown as { winclip: { flush: () => Promise<void> } }).winclip.flush(),
+  );
+
+  await page.reload();
+  await waitModelReady(page);
+  await page.getByRole('tab', { name: 'Model' }).click();
+  await expect(page.getByTestId('model-source')).toHaveText('Cache (offline)');
+  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.531');
+  await expect(page.getByRole('spinbutton', { name: 'Pixel threshold value' })).toHaveValue('0.600');
+  await page.getByRole('tab', { name: /Reference bank/ }).click();
+  await expect(page.getByTestId('bank-k')).toHaveText('K = 2');
+  await expect(page.getByTestId('reference-item')).toHaveCount(2);
+  await expect(page.getByTestId('mode-badge')).toHaveText('Few-shot · K=2');
+  await page.getByRole('tab', { name: 'Prompts' }).click();
+  await expect(page.getByLabel('Object name')).toHaveValue('bottle');
+  await expect(page.getByLabel('Normal states 8')).toHaveValue('clean {}');
+  await expect(page.getByTestId('prompt-status')).toContainText('176 normal');
+});
+
+test('a crashed engine worker is replaced and its state restored', async ({ page, backend, hub }) => {
+  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
+  await waitModelReady(page);
+  await page.getByRole('tab', { name: /Reference bank/ }).click();
+  await dropFiles(page, page.getByTestId('reference-dropzone'), [fileFrom(fixtureImage('ref_1.png'))]);
+  await expect(page.getByTestId('bank-k')).toHaveText('K = 1');
+  await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);
+  await waitScored(page, ['test_a.png']);
+  const before = await shownScores(page);
+
+  await page.evaluate(() =>
+    (window as unknown as { winclip: { simulateCrash: () => void } }).winclip.simulateCrash(),
+  );
+  await expect(page.getByTestId('statusbar')).toContainText('Restarts 1', { timeout: 30_000 });
+  await expect(page.getByTestId('engine-status')).toHaveText('Engine ready', { timeout: 60_000 });
+  await waitModelReady(page);
+  // The new worker re-encoded the shot and the image; the score is the same as before.
+  await expect(page.getByTestId('mode-badge')).toHaveText('Few-shot · K=1');
+  await expect.poll(async () => (await engineStats(page)).imagesEncoded).toBe(2);
+  for (const n of ['test_a.png']) await expect(card(page, n)).toHaveAttribute('data-verdict', /OK|NG/);
+  const after = await shownScores(page);
+  for (const n of Object.keys(before)) expect(after[n]).toBeCloseTo(before[n], 6);
+});

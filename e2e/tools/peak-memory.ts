@@ -1,0 +1,162 @@
+/**
+ * Measures the browser's memory while the app loads a full-size ViT-B-16-plus-240 (random weights of
+ * the real shapes, 0.83 GB float32) from a local mock hub, scores one image, then loads it again from
+ * the cache. Memory is the proportional set size (PSS) summed over every Chromium process, sampled
+ * every 100 ms. Not part of the test suite (minutes, ~4 GB of RAM):
+ *
+ *   npx vite build && npx tsx e2e/tools/peak-memory.ts [wasm|webgpu]
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from '@playwright/test';
+import { preview } from 'vite';
+import { parseModelConfig } from '../../src/model/config';
+import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../../src/model/random-weights';
+import { startMockHub } from '../support/mock-hub';
+import { CLIP_TOKENIZER, fixtureImage, REPO_ROOT } from '../support/paths';
+
+const backend = process.argv[2] === 'webgpu' ? 'webgpu' : 'wasm';
+const REPO = 'timm/vit_base_patch16_plus_clip_240.laion400m_e31';
+const MARKER = '--winclip-peak-memory-probe';
+
+function ensureModel(): string {
+  const dir = join(tmpdir(), 'winclip-random-b16plus');
+  const weights = join(dir, 'open_clip_model.safetensors');
+  if (!existsSync(weights)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'open_clip_config.json'), JSON.stringify(VIT_B_16_PLUS_240_CONFIG));
+    writeFileSync(weights, randomSafetensors(parseModelConfig(VIT_B_16_PLUS_240_CONFIG), 1));
+  }
+  return dir;
+}
+
+/** PSS in bytes of the Chromium process tree started with MARKER. */
+function chromiumPss(): number {
+  const parent = new Map<number, number>();
+  let root = -1;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      if (root < 0 && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(MARKER)) {
+        const ppid = parent.get(Number(name))!;
+        if (!readFileSync(`/proc/${ppid}/cmdline`, 'utf8').includes(MARKER)) root = Number(name);
+      }
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  let total = 0;
+  for (const pid of parent.keys()) {
+    let p = pid;
+    while (p > 1 && p !== root) p = parent.get(p) ?? 0;
+    if (p !== root) continue;
+    try {
+      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      if (m) total += Number(m[1]) * 1024;
+    } catch {
+      // Gone.
+    }
+  }
+  return total;
+}
+
+class Sampler {
+  peak = 0;
+  last = 0;
+  private timer = setInterval(() => this.sample(), 100);
+  sample(): void {
+    this.last = chromiumPss();
+    this.peak = Math.max(this.peak, this.last);
+  }
+  reset(): void {
+    this.sample();
+    this.peak = this.last;
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
+
+const gb = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+
+async function main(): Promise<void> {
+  const dir = ensureModel();
+  const hub = await startMockHub({
+    [REPO]: {
+      'open_clip_config.json': join(dir, 'open_clip_config.json'),
+      'open_clip_model.safetensors': join(dir, 'open_clip_model.safetensors'),
+      'tokenizer.json': CLIP_TOKENIZER,
+    },
+  });
+  const server = await preview({
+    root: REPO_ROOT,
+    preview: { host: '127.0.0.1', port: 0 },
+    logLevel: 'warn',
+  });
+  const base = server.resolvedUrls!.local[0];
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', MARKER],
+  });
+  const sampler = new Sampler();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${base}?backend=${backend}&hub=${encodeURIComponent(hub.url)}`);
+    await page.getByTestId('engine-status').getByText('Engine ready').waitFor({ timeout: 120_000 });
+    sampler.reset();
+    const baseline = sampler.last;
+    const t0 = Date.now();
+    await page.getByLabel('Other OpenCLIP repo').fill(REPO);
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+    await page.locator('.model-chip.phase-ready').waitFor({ timeout: 1_800_000 });
+    const loadPeak = sampler.peak;
+    const loadedMs = Date.now() - t0;
+    await page.waitForFunction(
+      () =>
+        (
+          window as unknown as { winclip: { state: () => { promptStatus: { applied: boolean } } } }
+        ).winclip.state().promptStatus.applied,
+      undefined,
+      { timeout: 1_800_000 },
+    );
+    const promptsPeak = sampler.peak;
+    await page.getByTestId('image-file-input').setInputFiles(fixtureImage('test_a.png'));
+    await page.locator('[data-name="test_a.png"][data-score]').waitFor({ timeout: 1_800_000 });
+    const scorePeak = sampler.peak;
+    sampler.sample();
+    const settled = sampler.last;
+
+    // Second visit: from Cache Storage.
+    await page.reload();
+    await page.getByTestId('engine-status').getByText('Engine ready').waitFor({ timeout: 120_000 });
+    sampler.reset();
+    const t1 = Date.now();
+    await page.locator('.model-chip.phase-ready').waitFor({ timeout: 1_800_000 });
+    const cacheMs = Date.now() - t1;
+    const cachePeak = sampler.peak;
+
+    const report = {
+      backend,
+      model: `${REPO} (random weights, ${(readFileSync(join(dir, 'open_clip_model.safetensors')).byteLength / 1e9).toFixed(3)} GB float32)`,
+      baseline: gb(baseline),
+      peakDuringDownloadAndBuild: gb(loadPeak),
+      peakThroughPromptEmbedding: gb(promptsPeak),
+      peakThroughFirstImage: gb(scorePeak),
+      settledWithModelLoaded: gb(settled),
+      peakDuringCacheLoad: gb(cachePeak),
+      downloadAndBuildSeconds: loadedMs / 1000,
+      cacheLoadSeconds: cacheMs / 1000,
+    };
+    console.log(JSON.stringify(report, null, 2));
+  } finally {
+    sampler.stop();
+    await browser.close();
+    await new Promise<void>((r) => server.httpServer.close(() => r()));
+    await hub.stop();
+  }
+}
+
+await main();
