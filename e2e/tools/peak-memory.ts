@@ -6,7 +6,15 @@
  *
  *   npx vite build && npx tsx e2e/tools/peak-memory.ts [wasm|webgpu]
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -82,6 +90,12 @@ class Sampler {
 
 const gb = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
 
+function log(sampler: Sampler, what: string): void {
+  console.error(
+    `[${new Date().toISOString().slice(11, 19)}] ${what} (now ${gb(sampler.last)}, peak ${gb(sampler.peak)})`,
+  );
+}
+
 async function main(): Promise<void> {
   const dir = ensureModel();
   const hub = await startMockHub({
@@ -97,63 +111,93 @@ async function main(): Promise<void> {
     logLevel: 'warn',
   });
   const base = server.resolvedUrls!.local[0];
-  const browser = await chromium.launch({
+  // A persistent profile: Playwright's default contexts are private, with little Cache Storage.
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'winclip-profile-')), {
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', MARKER],
   });
   const sampler = new Sampler();
   try {
-    const page = await browser.newPage();
-    await page.goto(`${base}?backend=${backend}&hub=${encodeURIComponent(hub.url)}`);
-    await page.getByTestId('engine-status').getByText('Engine ready').waitFor({ timeout: 120_000 });
+    let page = await context.newPage();
+    const waitFor = async (what: string, predicate: string, timeout = 1_800_000) => {
+      try {
+        await page.waitForFunction(predicate, undefined, { timeout, polling: 250 });
+      } catch (err) {
+        const state = await page.evaluate(() => {
+          const s = (
+            window as unknown as { winclip: { state: () => Record<string, unknown> } }
+          ).winclip.state();
+          return { model: s.model, engine: s.engine, notices: s.notices };
+        });
+        console.error(`timed out waiting for ${what}:`, JSON.stringify(state, null, 2));
+        throw err;
+      }
+      log(sampler, what);
+    };
+    const state = 'window.winclip?.state()';
+    const open = () => page.goto(`${base}?backend=${backend}&hub=${encodeURIComponent(hub.url)}`);
+
+    await open();
+    await waitFor('engine ready', `${state}?.engine.status === 'ready'`, 120_000);
     sampler.reset();
     const baseline = sampler.last;
     const t0 = Date.now();
     await page.getByLabel('Other OpenCLIP repo').fill(REPO);
     await page.getByRole('button', { name: 'Load', exact: true }).click();
-    await page.locator('.model-chip.phase-ready').waitFor({ timeout: 1_800_000 });
+    await waitFor('model ready', `${state}.model.phase === 'ready'`);
     const loadPeak = sampler.peak;
     const loadedMs = Date.now() - t0;
-    await page.waitForFunction(
+    const cacheWarning = await page.evaluate(
       () =>
         (
-          window as unknown as { winclip: { state: () => { promptStatus: { applied: boolean } } } }
-        ).winclip.state().promptStatus.applied,
-      undefined,
-      { timeout: 1_800_000 },
+          window as unknown as { winclip: { state: () => { model: { cacheWarning: string | null } } } }
+        ).winclip.state().model.cacheWarning,
     );
+    console.error('cache warning after the first load:', cacheWarning);
+    await waitFor('prompts embedded', `${state}.promptStatus.applied`);
     const promptsPeak = sampler.peak;
     await page.getByTestId('image-file-input').setInputFiles(fixtureImage('test_a.png'));
-    await page.locator('[data-name="test_a.png"][data-score]').waitFor({ timeout: 1_800_000 });
+    await waitFor('image scored', `${state}.images.some((im) => im.status === 'done')`);
     const scorePeak = sampler.peak;
     sampler.sample();
     const settled = sampler.last;
 
-    // Second visit: from Cache Storage.
-    await page.reload();
-    await page.getByTestId('engine-status').getByText('Engine ready').waitFor({ timeout: 120_000 });
+    // Second visit, in a fresh tab after closing this one: everything from Cache Storage.
+    await page.close();
+    await new Promise((r) => setTimeout(r, 3000));
+    page = await context.newPage();
     sampler.reset();
+    const baseline2 = sampler.last;
     const t1 = Date.now();
-    await page.locator('.model-chip.phase-ready').waitFor({ timeout: 1_800_000 });
+    await open();
+    await waitFor('model ready from the cache', `${state}?.model.phase === 'ready'`, 180_000);
     const cacheMs = Date.now() - t1;
     const cachePeak = sampler.peak;
+    const fromCache = await page.evaluate(
+      () =>
+        (window as unknown as { winclip: { state: () => { model: { fromCache: boolean } } } }).winclip.state()
+          .model.fromCache,
+    );
 
     const report = {
       backend,
-      model: `${REPO} (random weights, ${(readFileSync(join(dir, 'open_clip_model.safetensors')).byteLength / 1e9).toFixed(3)} GB float32)`,
+      model: `${REPO} (random weights, ${(statSync(join(dir, 'open_clip_model.safetensors')).size / 1e9).toFixed(3)} GB float32)`,
+      cacheWarning,
       baseline: gb(baseline),
       peakDuringDownloadAndBuild: gb(loadPeak),
       peakThroughPromptEmbedding: gb(promptsPeak),
       peakThroughFirstImage: gb(scorePeak),
       settledWithModelLoaded: gb(settled),
+      secondVisitBaseline: gb(baseline2),
       peakDuringCacheLoad: gb(cachePeak),
+      secondVisitFromCache: fromCache,
       downloadAndBuildSeconds: loadedMs / 1000,
       cacheLoadSeconds: cacheMs / 1000,
     };
     console.log(JSON.stringify(report, null, 2));
   } finally {
     sampler.stop();
-    await browser.close();
+    await context.close();
     await new Promise<void>((r) => server.httpServer.close(() => r()));
     await hub.stop();
   }

@@ -13,6 +13,7 @@ import {
   putStream,
   readManifest,
   sourceId,
+  storageEstimate,
   urlCacheKey,
   writeManifest,
 } from '../../model/cache';
@@ -27,6 +28,7 @@ import {
   WEIGHTS_FILE,
 } from '../../model/hub';
 import type { ModelSource, TransferProgress } from '../state/types';
+import { formatBytes } from './catalogue';
 import { checkSafetensorsStart, parseConfigFile, parseTokenizerFile } from './check-model-bytes';
 
 export interface FetchedModel {
@@ -196,7 +198,9 @@ async function fetchRemote(
     ? null
     : 'Cache Storage is unavailable here: the model will download again next time.';
   if (cache && cacheError) {
-    cacheWarning = `The model could not be cached (${cacheError}); it will download again next time.`;
+    const est = await storageEstimate();
+    const room = est ? `; this site may use ${formatBytes(est.quota)}, ${formatBytes(est.usage)} in use` : '';
+    cacheWarning = `The model could not be cached (${cacheError}${room}). It will download again next time; private windows keep little.`;
   } else if (cache) {
     await writeManifest(cache, {
       id,
