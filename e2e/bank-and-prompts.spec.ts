@@ -64,7 +64,7 @@ test('prompt edits and reference shots re-score every image without re-encoding 
   await shot(page, info, 'prompt-editor');
 
   // Reference bank: two normal shots → few-shot, scores change, the engine agrees.
-  await page.getByRole('tab', { name: /Reference bank/ }).click();
+  await page.getByRole('tab', { name: /References/ }).click();
   await expect(page.getByTestId('bank-k')).toHaveText('K = 0');
   await dropFiles(page, page.getByTestId('reference-dropzone'), [
     fileFrom(fixtureImage('ref_1.png')),

@@ -26,7 +26,7 @@ test('a reload restores prompts, thresholds and the reference bank', async ({ pa
   await page.getByRole('spinbutton', { name: 'Image threshold value' }).press('Enter');
   await page.getByRole('spinbutton', { name: 'Pixel threshold value' }).fill('0.6');
   await page.getByRole('spinbutton', { name: 'Pixel threshold value' }).press('Enter');
-  await page.getByRole('tab', { name: /Reference bank/ }).click();
+  await page.getByRole('tab', { name: /References/ }).click();
   await dropFiles(page, page.getByTestId('reference-dropzone'), [
     fileFrom(fixtureImage('ref_1.png')),
     fileFrom(fixtureImage('ref_2.png')),
@@ -42,7 +42,7 @@ test('a reload restores prompts, thresholds and the reference bank', async ({ pa
   await expect(page.getByTestId('model-source')).toHaveText('Cache (offline)');
   await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.531');
   await expect(page.getByRole('spinbutton', { name: 'Pixel threshold value' })).toHaveValue('0.600');
-  await page.getByRole('tab', { name: /Reference bank/ }).click();
+  await page.getByRole('tab', { name: /References/ }).click();
   await expect(page.getByTestId('bank-k')).toHaveText('K = 2');
   await expect(page.getByTestId('reference-item')).toHaveCount(2);
   await expect(page.getByTestId('mode-badge')).toHaveText('Few-shot · K=2');
@@ -55,7 +55,7 @@ test('a reload restores prompts, thresholds and the reference bank', async ({ pa
 test('a crashed engine worker is replaced and its state restored', async ({ page, backend, hub }) => {
   await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
   await waitModelReady(page);
-  await page.getByRole('tab', { name: /Reference bank/ }).click();
+  await page.getByRole('tab', { name: /References/ }).click();
   await dropFiles(page, page.getByTestId('reference-dropzone'), [fileFrom(fixtureImage('ref_1.png'))]);
   await expect(page.getByTestId('bank-k')).toHaveText('K = 1');
   await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);

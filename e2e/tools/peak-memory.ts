@@ -4,7 +4,10 @@
  * the cache. Memory is the proportional set size (PSS) summed over every Chromium process, sampled
  * every 100 ms. Not part of the test suite (minutes, ~4 GB of RAM):
  *
- *   npx vite build && npx tsx e2e/tools/peak-memory.ts [wasm|webgpu]
+ *   npx vite build && npx tsx e2e/tools/peak-memory.ts [wasm|webgpu] [--load-only]
+ *
+ * --load-only skips prompt embedding and the first image (SwiftShader, WebGPU on the CPU, needs many
+ * minutes for them at this size) and measures the two loads alone.
  */
 import {
   existsSync,
@@ -24,7 +27,8 @@ import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../../src/model/ran
 import { startMockHub } from '../support/mock-hub';
 import { CLIP_TOKENIZER, fixtureImage, REPO_ROOT } from '../support/paths';
 
-const backend = process.argv[2] === 'webgpu' ? 'webgpu' : 'wasm';
+const backend = process.argv.includes('webgpu') ? 'webgpu' : 'wasm';
+const loadOnly = process.argv.includes('--load-only');
 const REPO = 'timm/vit_base_patch16_plus_clip_240.laion400m_e31';
 const MARKER = '--winclip-peak-memory-probe';
 
@@ -154,11 +158,15 @@ async function main(): Promise<void> {
         ).winclip.state().model.cacheWarning,
     );
     console.error('cache warning after the first load:', cacheWarning);
-    await waitFor('prompts embedded', `${state}.promptStatus.applied`);
-    const promptsPeak = sampler.peak;
-    await page.getByTestId('image-file-input').setInputFiles(fixtureImage('test_a.png'));
-    await waitFor('image scored', `${state}.images.some((im) => im.status === 'done')`);
-    const scorePeak = sampler.peak;
+    let promptsPeak = Number.NaN;
+    let scorePeak = Number.NaN;
+    if (!loadOnly) {
+      await waitFor('prompts embedded', `${state}.promptStatus.applied`);
+      promptsPeak = sampler.peak;
+      await page.getByTestId('image-file-input').setInputFiles(fixtureImage('test_a.png'));
+      await waitFor('image scored', `${state}.images.some((im) => im.status === 'done')`);
+      scorePeak = sampler.peak;
+    }
     sampler.sample();
     const settled = sampler.last;
 
@@ -185,8 +193,8 @@ async function main(): Promise<void> {
       cacheWarning,
       baseline: gb(baseline),
       peakDuringDownloadAndBuild: gb(loadPeak),
-      peakThroughPromptEmbedding: gb(promptsPeak),
-      peakThroughFirstImage: gb(scorePeak),
+      peakThroughPromptEmbedding: loadOnly ? 'not measured' : gb(promptsPeak),
+      peakThroughFirstImage: loadOnly ? 'not measured' : gb(scorePeak),
       settledWithModelLoaded: gb(settled),
       secondVisitBaseline: gb(baseline2),
       peakDuringCacheLoad: gb(cachePeak),

@@ -7,7 +7,7 @@ import { ReferenceBank } from './references/ReferenceBank';
 
 const TABS: { id: SideTab; label: string }[] = [
   { id: 'model', label: 'Model' },
-  { id: 'references', label: 'Reference bank' },
+  { id: 'references', label: 'References' },
   { id: 'prompts', label: 'Prompts' },
 ];
 

@@ -24,8 +24,11 @@ function abortError(): Error {
 
 export interface WorkerClientOptions {
   createWorker: () => Worker;
-  /** Called after a replacement worker was spawned (restore state into it), or with `gaveUp` when not. */
-  onRestart: (reason: string, gaveUp: boolean) => void;
+  /**
+   * Called after a replacement worker was spawned (restore state into it), or with `gaveUp` when not.
+   * `requested` is true when the caller asked for it (cancel, backend switch), false after a failure.
+   */
+  onRestart: (reason: string, gaveUp: boolean, requested: boolean) => void;
   onProgress?: ProgressListener;
   /** Heartbeat period and the answer time allowed when idle / while a call runs (a long run blocks pings). */
   heartbeatMs?: number;
@@ -120,7 +123,7 @@ export class WorkerClient {
     this.pending.add(entry);
     const onAbort = () => {
       entry.reject(abortError());
-      if (opts.hardCancel) this.restart('a running operation was cancelled');
+      if (opts.hardCancel) this.restart('a running operation was cancelled', true);
       else void api.cancel(requestId).catch(() => undefined);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -138,7 +141,7 @@ export class WorkerClient {
   }
 
   /** Replaces the worker; every call still waiting is rejected with EngineRestartedError. */
-  restart(reason: string): void {
+  restart(reason: string, requested = false): void {
     if (this.disposed) return;
     const now = Date.now();
     this.restartTimes = this.restartTimes.filter((t) => now - t < 60_000);
@@ -151,11 +154,11 @@ export class WorkerClient {
     if (this.restartTimes.length > 3) {
       this.disposed = true;
       if (this.heartbeat) clearInterval(this.heartbeat);
-      this.opts.onRestart(`it failed repeatedly (${reason})`, true);
+      this.opts.onRestart(`it failed repeatedly (${reason})`, true, requested);
       return;
     }
     this.spawn();
-    this.opts.onRestart(reason, false);
+    this.opts.onRestart(reason, false, requested);
   }
 
   /** True after repeated crashes: the engine is not restarted any more. */

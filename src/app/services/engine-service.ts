@@ -45,7 +45,7 @@ async function startRuntime(): Promise<void> {
   patchEngine({ backend: report.backend, reason: report.reason });
 }
 
-function onRestart(reason: string, gaveUp: boolean): void {
+function onRestart(reason: string, gaveUp: boolean, requested: boolean): void {
   const restarts = client?.restarts ?? 0;
   if (gaveUp) {
     patchEngine({ status: 'failed', error: `The engine stopped: ${reason}. Reload the page.`, restarts });
@@ -53,7 +53,9 @@ function onRestart(reason: string, gaveUp: boolean): void {
     return;
   }
   patchEngine({ status: 'restoring', restarts, error: null });
-  notify('error', `The engine restarted (${reason}); restoring model, prompts and reference bank.`);
+  // A restart the user asked for (cancel, backend switch) is not news; a crash is.
+  if (requested) notify('info', `Restarting the engine: ${reason}.`);
+  else notify('error', `The engine restarted (${reason}); restoring model, prompts and reference bank.`);
   void (async () => {
     try {
       await startRuntime();
@@ -88,7 +90,7 @@ export async function startEngine(): Promise<void> {
 
 /** Switches backend: a fresh worker with the new backend, then the usual restore. */
 export function restartEngine(reason: string): void {
-  engineClient().restart(reason);
+  engineClient().restart(reason, true);
 }
 
 export async function refreshStats(): Promise<void> {

@@ -76,7 +76,9 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
     const persisted = persistable(source);
     if (persisted) void saveLastModel(persisted);
     if (fetched.cacheWarning) notify('info', fetched.cacheWarning);
-    await applyPrompts();
+    if (!(await applyPrompts())) {
+      notify('error', `Images wait until the prompts are fixed: ${useApp.getState().promptStatus.error}`);
+    }
     await encodeAllReferences();
     requeueAll({ keepResults: opts.restoring === true });
     void refreshStats();

@@ -289,8 +289,8 @@ export function DetailView({ image }: { image: InspectedImage }) {
                 value={settings.rangeMode}
                 onChange={(e) => patchSettings({ rangeMode: e.target.value as RangeMode })}
               >
-                <option value="batch">Shared by all images</option>
-                <option value="image">This image's min–max</option>
+                <option value="batch">Whole batch</option>
+                <option value="image">This image</option>
                 <option value="fixed">Fixed 0–1</option>
               </select>
             </label>
