@@ -133,3 +133,36 @@ test('a model folder URL (?model=) loads directly', async ({ page, backend, hub 
   await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);
   await waitScored(page, ['test_a.png']);
 });
+
+test('network failures name their cause: CORS, server down, offline', async ({
+  page,
+  context,
+  backend,
+  hub,
+}) => {
+  await openApp(page, { backend, hub: hub.url });
+  const noCors = await startMockHub(HUB_REPOS, { cors: false });
+  const hubField = page.getByLabel('Hub URL');
+  await hubField.fill(noCors.url);
+  await hubField.press('Enter');
+  await page.getByLabel('Other OpenCLIP repo').fill(TINY_REPO);
+  await page.getByRole('button', { name: 'Load', exact: true }).click();
+  const error = page.getByTestId('model-error');
+  await expect(error).toContainText('does not allow this page to read');
+  await expect(error).toContainText('(CORS)');
+
+  await noCors.stop();
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect(error).toContainText(`Cannot reach ${noCors.url.replace('http://', '')}`);
+
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await expect(error).toContainText('You are offline');
+  await context.setOffline(false);
+
+  // Back on the working hub, the same repo loads.
+  await hubField.fill(hub.url);
+  await hubField.press('Enter');
+  await page.getByRole('button', { name: 'Retry' }).click();
+  await waitModelReady(page);
+});

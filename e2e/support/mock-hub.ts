@@ -20,7 +20,7 @@ export interface MockHub {
   stop(): Promise<void>;
 }
 
-const CORS = {
+const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Expose-Headers': 'Content-Length, ETag, X-Repo-Commit',
 };
@@ -31,9 +31,11 @@ function contentType(file: string): string {
 
 export async function startMockHub(
   repos: RepoFiles,
-  opts: { throttle?: number | null } = {},
+  opts: { throttle?: number | null; cors?: boolean } = {},
 ): Promise<MockHub> {
   let throttle = opts.throttle ?? null;
+  // Without CORS headers the hub still answers, as a misconfigured mirror would.
+  const CORS = opts.cors === false ? {} : CORS_HEADERS;
   const requests: string[] = [];
 
   const send = (res: ServerResponse, path: string, file: string) => {
