@@ -18,15 +18,13 @@ import {
 } from './support/app';
 import { expect, test } from './support/fixtures';
 import { fixtureImage, TINY_REPO } from './support/paths';
-import { maxDiff, referenceScores } from './support/reference-engine';
+import { maxDiff, referenceScores, TOLERANCE } from './support/reference-engine';
 
 /** Fewer images on WebGPU: in CI it runs on SwiftShader, a CPU rasteriser (see inspect.spec.ts). */
 const IMAGES_BY_BACKEND: Record<string, string[]> = {
   webgpu: ['test_a.png', 'test_d.png'],
   wasm: ['test_a.png', 'test_b.png', 'test_c.png', 'test_d.png'],
 };
-/** The fixture's tolerance for scores (float32 on any backend; observed ~1e-7). */
-const TOLERANCE = 1e-5;
 
 test('prompt edits and reference shots re-score every image without re-encoding it', async ({
   page,

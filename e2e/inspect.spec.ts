@@ -18,7 +18,7 @@ import {
 } from './support/app';
 import { expect, test } from './support/fixtures';
 import { fixtureImage, TINY_REPO } from './support/paths';
-import { maxDiff, referenceScores } from './support/reference-engine';
+import { maxDiff, referenceScores, TOLERANCE } from './support/reference-engine';
 
 /**
  * Images per backend: WebGPU in CI runs on SwiftShader (a CPU rasteriser, several times slower than WASM), so it
@@ -35,8 +35,6 @@ const SIZES: Record<string, [number, number]> = {
   'test_c.png': [640, 400],
   'test_d.png': [256, 256],
 };
-/** The fixture's tolerance for scores (float32 on any backend; observed ~1e-7). */
-const TOLERANCE = 1e-5;
 
 async function saveDownload(
   page: Page,

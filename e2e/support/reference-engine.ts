@@ -8,6 +8,9 @@ import { createNodeEngine } from '../../src/engine/node';
 import { decodeImageFile } from '../../src/io/decode-node';
 import { FIXTURE, fixtureImage } from './paths';
 
+/** The fixture's tolerance for scores: float32 on any backend (observed differences are ~1e-7). */
+export const TOLERANCE = 1e-5;
+
 let engine: WinclipEngine | null = null;
 
 async function getEngine(): Promise<WinclipEngine> {
