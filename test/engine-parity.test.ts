@@ -231,3 +231,27 @@ describe('few-shot association on the inference device', () => {
     },
   );
 });
+
+describe('preview maps', () => {
+  it('maxMapSide gives a smaller map close to the downscaled full map, same score', async () => {
+    engine.clearReferences();
+    const full = engine.score('test_c');
+    const small = await engine.scoreAsync('test_c', { maxMapSide: 64 });
+    expect([small.width, small.height]).toEqual([64, 40]);
+    expect(small.imageScore).toBe(full.imageScore);
+    // Each preview pixel is near the full map at the matching place (maps are smooth at this scale).
+    let worst = 0;
+    for (let y = 0; y < 40; y++) {
+      for (let x = 0; x < 64; x++) {
+        const fx = Math.min(639, Math.floor((x + 0.5) * 10));
+        const fy = Math.min(399, Math.floor((y + 0.5) * 10));
+        worst = Math.max(worst, Math.abs(small.anomalyMap[y * 64 + x] - full.anomalyMap[fy * 640 + fx]));
+      }
+    }
+    const range =
+      full.anomalyMap.reduce((a, b) => Math.max(a, b)) - full.anomalyMap.reduce((a, b) => Math.min(a, b));
+    expect(worst).toBeLessThan(0.1 * range);
+    const same = await engine.scoreAsync('test_c', { maxMapSide: 640 });
+    expect(maxAbsDiff(same.anomalyMap, full.anomalyMap)).toBe(0);
+  });
+});

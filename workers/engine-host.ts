@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { colorizeMap, colormapLut } from '../src/app/render/colormap';
-import { downsampleMap, mapRange, thresholdRegions } from '../src/app/render/map-ops';
+import { mapRange, thresholdRegions } from '../src/app/render/map-ops';
 import type { ImageResult, PromptSet } from '../src/core/types';
 import type { EngineStats, ModelFiles } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';
@@ -152,30 +152,37 @@ export class EngineHost implements EngineWorkerApi {
     }
   }
 
-  private resultFor(key: string): ImageResult {
+  private async resultFor(key: string): Promise<ImageResult> {
     const cached = this.results.get(key);
     if (cached) return cached;
     const engine = this.requireEngine();
     if (!engine.getEncoded(key)) throw new Error('This image is not encoded yet');
-    const result = engine.score(key);
+    const result = await engine.scoreAsync(key);
     this.remember(key, result);
     return result;
   }
 
-  private summarize(key: string): ScoreSummary {
+  /**
+   * Score and a thumbnail-sized map. The map is computed at preview resolution (not the photo's), so
+   * re-scoring a gallery of 12-MP photos after a prompt edit stays fast; the detail view and exports
+   * compute the full-resolution map on demand. Few-shot association runs on the inference device.
+   */
+  private async summarize(key: string): Promise<ScoreSummary> {
     const engine = this.requireEngine();
-    const result = engine.score(key);
-    this.remember(key, result);
-    const { min, max } = mapRange(result.anomalyMap);
+    const encoded = engine.getEncoded(key);
+    if (!encoded) throw new Error('This image is not encoded yet');
+    const preview = await engine.scoreAsync(key, { maxMapSide: THUMB_MAP_SIDE });
+    this.results.delete(key);
+    const { min, max } = mapRange(preview.anomalyMap);
     return {
       key,
-      width: result.width,
-      height: result.height,
-      score: result.imageScore,
-      mode: result.mode,
+      width: encoded.width,
+      height: encoded.height,
+      score: preview.imageScore,
+      mode: preview.mode,
       mapMin: min,
       mapMax: max,
-      thumbMap: downsampleMap(result.anomalyMap, result.width, result.height, THUMB_MAP_SIDE),
+      thumbMap: { width: preview.width, height: preview.height, data: preview.anomalyMap },
     };
   }
 
@@ -192,7 +199,7 @@ export class EngineHost implements EngineWorkerApi {
       const encoded = await engine.encode(key, rgb);
       const encodeMs = performance.now() - t0;
       this.check(requestId);
-      const summary = this.summarize(key);
+      const summary = await this.summarize(key);
       const out: InspectResult = { ...summary, thumb, encodeMs, tiles: encoded.tiles.length };
       return Comlink.transfer(out, [thumb, summary.thumbMap.data.buffer]);
     } catch (err) {
@@ -247,7 +254,7 @@ export class EngineHost implements EngineWorkerApi {
       for (let i = 0; i < keys.length; i++) {
         this.check(requestId);
         if (!engine.getEncoded(keys[i])) continue;
-        results.push(this.summarize(keys[i]));
+        results.push(await this.summarize(keys[i]));
         this.report({ stage: 'rescore', message: 'Re-scoring', done: i + 1, total: keys.length });
         // Yield so that a cancel message can be processed between images.
         if (i % 4 === 3) await new Promise((r) => setTimeout(r, 0));
@@ -286,7 +293,7 @@ export class EngineHost implements EngineWorkerApi {
   async renderDetail(key: string, opts: DetailRenderOptions, requestId: string): Promise<DetailRender> {
     try {
       this.check(requestId);
-      const result = this.resultFor(key);
+      const result = await this.resultFor(key);
       const heatmap = await this.heatmapBitmap(result, opts);
       this.check(requestId);
       const { bitmap: outline, regions } = await this.outlineBitmap(result, opts.pixelThreshold);
@@ -310,7 +317,7 @@ export class EngineHost implements EngineWorkerApi {
   async renderOverlayPng(key: string, image: Blob, opts: OverlayOptions, requestId: string): Promise<Blob> {
     try {
       this.check(requestId);
-      const result = this.resultFor(key);
+      const result = await this.resultFor(key);
       const bitmap = await decodeToBitmap(image, nameOf(image, key));
       const canvas = new OffscreenCanvas(result.width, result.height);
       const ctx = canvas.getContext('2d');

@@ -26,6 +26,11 @@ export interface ScoreOptions {
   aggregation?: 'harmonic' | 'arithmetic';
   /** Force zero-shot even when references are loaded. */
   zeroShotOnly?: boolean;
+  /**
+   * Compute the anomaly map at most this many pixels on its longer side (a preview, e.g. for
+   * thumbnails of 12-MP photos); the result's width/height are then the map's. Scores are unaffected.
+   */
+  maxMapSide?: number;
 }
 
 /** Everything the encoder produced for one image, kept so prompts/references can change without re-encoding. */

@@ -20,7 +20,7 @@ import {
   type TileScore,
 } from '../core/scoring';
 import { meanTileScore, mergeTileMaps, tileBoxes } from '../core/tiling';
-import type { Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
+import type { Box, Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
 import { windowIndices } from '../core/windows';
 import { type ModelConfig, parseModelConfig } from '../model/config';
 import { buildAssociationGraph } from '../model/graphs/association';
@@ -35,6 +35,25 @@ import { SerialQueue } from './serial-queue';
 /** Prompts per text-encoder run: bounds activation memory for large ensembles. */
 const TEXT_BATCH = 128;
 export const WINDOW_SCALES = [2, 3];
+
+/**
+ * Size of the output map and where each tile lands in it: the image itself, or a scaled-down copy
+ * whose longer side is `maxSide` (tiles keep their relative place and stay square and inside).
+ */
+function mapGeometry(enc: EncodedImage, maxSide?: number): { width: number; height: number; boxes: Box[] } {
+  const { width, height, boxes } = enc;
+  if (!maxSide || Math.max(width, height) <= maxSide) return { width, height, boxes };
+  const f = maxSide / Math.max(width, height);
+  const w = Math.max(1, Math.round(width * f));
+  const h = Math.max(1, Math.round(height * f));
+  const side = Math.min(w, h);
+  const scaled = boxes.map(([l, t]): Box => {
+    const left = Math.min(Math.round(l * f), w - side);
+    const top = Math.min(Math.round(t * f), h - side);
+    return [left, top, left + side, top + side];
+  });
+  return { width: w, height: h, boxes: scaled };
+}
 
 /** Per-tile intermediate results, for parity checks and diagnostics. */
 export interface DetailedResult extends ImageResult {
@@ -481,11 +500,12 @@ export class WinclipEngine implements WinclipApi {
     const S = geom.imageSize;
     const tiles = enc.tiles.map((t, i) => scoreTile(t, protos, memory, geom, options, fewShot?.[i]));
     const tileMaps = tiles.map((t) => bilinearResize(t.grid, geom.grid, geom.grid, S, S));
+    const { width, height, boxes } = mapGeometry(enc, options.maxMapSide);
     return {
-      width: enc.width,
-      height: enc.height,
+      width,
+      height,
       imageScore: meanTileScore(tiles.map((t) => t.imageScore)),
-      anomalyMap: mergeTileMaps(enc.width, enc.height, enc.boxes, tileMaps, S),
+      anomalyMap: mergeTileMaps(width, height, boxes, tileMaps, S),
       mode: memory ? 'few-shot' : 'zero-shot',
       tiles,
       tileMaps,

@@ -1,33 +1,4 @@
-/** Display-side operations on anomaly maps: downsampling for thumbnails, threshold outlines. */
-
-/** Area-average downsampling of a row-major map to at most `maxSide` on its longest side. */
-export function downsampleMap(
-  map: Float32Array,
-  width: number,
-  height: number,
-  maxSide: number,
-): { width: number; height: number; data: Float32Array } {
-  const scale = Math.min(1, maxSide / Math.max(width, height));
-  const tw = Math.max(1, Math.round(width * scale));
-  const th = Math.max(1, Math.round(height * scale));
-  if (tw === width && th === height) return { width, height, data: map.slice() };
-  const sum = new Float64Array(tw * th);
-  const count = new Uint32Array(tw * th);
-  const xIdx = new Uint32Array(width);
-  for (let x = 0; x < width; x++) xIdx[x] = Math.min(tw - 1, Math.floor((x * tw) / width));
-  for (let y = 0; y < height; y++) {
-    const row = Math.min(th - 1, Math.floor((y * th) / height)) * tw;
-    const src = y * width;
-    for (let x = 0; x < width; x++) {
-      const o = row + xIdx[x];
-      sum[o] += map[src + x];
-      count[o]++;
-    }
-  }
-  const data = new Float32Array(tw * th);
-  for (let i = 0; i < data.length; i++) data[i] = count[i] ? sum[i] / count[i] : 0;
-  return { width: tw, height: th, data };
-}
+/** Display-side operations on anomaly maps: value range, threshold outlines. */
 
 export function mapRange(map: Float32Array): { min: number; max: number } {
   let min = Number.POSITIVE_INFINITY;
