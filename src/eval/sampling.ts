@@ -4,7 +4,7 @@
  * nested (the 1-shot reference of seed s is among its 2- and 4-shot references), which keeps the
  * comparison across shot counts about the shot count rather than about luck of the draw.
  */
-import { hashString, mulberry32 } from './random';
+import { hashString, mulberry32 } from '../core/random';
 
 export function drawShots(
   trainFiles: readonly string[],

@@ -3,21 +3,10 @@
  * shapes (e.g. ViT-B-16-plus-240) without downloading a checkpoint. Scaled like a trained net
  * (unit-variance activations) so numerics are representative; values mean nothing.
  */
+import { mulberry32 } from '../core/random';
 import type { ModelConfig } from './config';
 import { textTensors, visionTensors } from './openclip-layout';
 import { f32ToBf16, f32ToF16, type TensorToWrite, writeSafetensors } from './safetensors-writer';
-
-/** mulberry32: tiny, fast, seedable. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fill(n: number, rand: () => number, std: number, mean = 0): Float32Array {
   // Uniform with the requested std: sqrt(3)·std half-width. Cheap for 200M+ values.
@@ -31,7 +20,7 @@ export function randomTensors(
   cfg: ModelConfig,
   seed = 0,
 ): { name: string; shape: number[]; data: Float32Array }[] {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   const out: { name: string; shape: number[]; data: Float32Array }[] = [];
   for (const [name, shape] of [...visionTensors(cfg), ...textTensors(cfg)]) {
     const n = shape.reduce((a, b) => a * b, 1);

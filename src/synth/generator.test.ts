@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../eval/random';
+import { mulberry32 } from '../core/random';
 import { generateSynthDataset } from './generator';
 import { DEFECT_TYPES, plantDefect, renderNormal } from './render';
 

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { hashString, mulberry32 } from '../eval/random';
+import { hashString, mulberry32 } from '../core/random';
 import { baseColour, DEFECT_TYPES, type DefectType, plantDefect, renderNormal, styleFor } from './render';
 
 export interface SynthOptions {

@@ -2,6 +2,7 @@
  * Deliberately naive reference implementations (quadratic scans, literal formulas) that the fast
  * metrics are checked against. Test-only.
  */
+import { mulberry32 } from '../random';
 
 export function bruteAuroc(scores: number[], labels: number[]): number {
   let sum = 0;
@@ -156,13 +157,4 @@ export function brutePixelAurocAndF1(images: BruteImage[]): { auroc: number; f1:
 }
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
