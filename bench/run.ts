@@ -83,9 +83,9 @@ async function benchModel(label: string, files: ModelFiles) {
   );
   const fs = await median(() => scoreTile(test.tiles[0], protos, memory, geom));
   rows.push(['scoring, 4-shot (1 tile), JS association', `${fs.median.toFixed(2)} ms`]);
-  const dev = await median(() => engine.scoreEncodedAsync(test));
+  const dev = await median(() => engine.scoreEncoded(test));
   rows.push([`scoring, 4-shot (1 tile), association on ${info.backend}`, `${dev.median.toFixed(2)} ms`]);
-  await engine.scoreAsync('test');
+  await engine.score('test');
   const cached = await median(() => engine.score('test'));
   rows.push(['re-score after a prompt edit, 4-shot (cached association)', `${cached.median.toFixed(2)} ms`]);
   rows.push(['peak RSS so far', mb(process.resourceUsage().maxRSS * 1024)]);

@@ -100,9 +100,9 @@ describe('scores and maps', () => {
 
   it.each(tests.map((t) => [t.name, t] as const))(
     '%s zero-shot: tile stages and final outputs',
-    (_n, img) => {
+    async (_n, img) => {
       engine.clearReferences();
-      const r = engine.scoreDetailed(img.name);
+      const r = await engine.scoreDetailed(img.name);
       expect(r.mode).toBe('zero-shot');
       img.tiles.forEach((tile, i) => {
         const p = `${img.name}.${tile.name}`;
@@ -126,32 +126,35 @@ describe('scores and maps', () => {
     },
   );
 
-  it.each(tests.map((t) => [t.name, t] as const))('%s few-shot: tile stages and final outputs', (_n, img) => {
-    engine.clearReferences();
-    for (const ref of refs) engine.addReferenceEncoded(ref.name);
-    const r = engine.scoreDetailed(img.name);
-    expect(r.mode).toBe('few-shot');
-    img.tiles.forEach((tile, i) => {
-      const p = `${img.name}.${tile.name}`;
-      const ts = r.tiles[i];
-      expect(maxAbsDiff(ts.fsPatchScores!, loadF32(`${p}.fs_patch_scores`))).toBeLessThan(SCORE_TOL);
-      for (const k of [2, 3])
-        expect(maxAbsDiff(ts.fsWindowScores!.get(k)!, loadF32(`${p}.fs_window_scores_s${k}`))).toBeLessThan(
-          SCORE_TOL,
-        );
-      const maps = loadF32(`${p}.fs_scale_maps`);
-      const n = ts.zsGrid.length;
-      for (const [j, m] of ts.fsScaleMaps!.entries()) {
-        expect(maxAbsDiff(m, maps.subarray(j * n, (j + 1) * n))).toBeLessThan(SCORE_TOL);
-      }
-      expect(maxAbsDiff(ts.fsOnlyGrid!, loadF32(`${p}.fs_only_grid_map`))).toBeLessThan(SCORE_TOL);
-      expect(maxAbsDiff(ts.fusedGrid!, loadF32(`${p}.fused_grid_map`))).toBeLessThan(SCORE_TOL);
-      expect(Math.abs(ts.imageScore - loadF32(`${p}.fused_image_score`)[0])).toBeLessThan(SCORE_TOL);
-      expect(maxAbsDiff(r.tileMaps[i], loadF32(`${p}.fused_map`))).toBeLessThan(SCORE_TOL);
-    });
-    expect(Math.abs(r.imageScore - loadF32(`${img.name}.final_fs_score`)[0])).toBeLessThan(SCORE_TOL);
-    expect(maxAbsDiff(r.anomalyMap, loadF32(`${img.name}.final_fs_map`))).toBeLessThan(SCORE_TOL);
-  });
+  it.each(tests.map((t) => [t.name, t] as const))(
+    '%s few-shot: tile stages and final outputs',
+    async (_n, img) => {
+      engine.clearReferences();
+      for (const ref of refs) engine.addReferenceEncoded(ref.name);
+      const r = await engine.scoreDetailed(img.name);
+      expect(r.mode).toBe('few-shot');
+      img.tiles.forEach((tile, i) => {
+        const p = `${img.name}.${tile.name}`;
+        const ts = r.tiles[i];
+        expect(maxAbsDiff(ts.fsPatchScores!, loadF32(`${p}.fs_patch_scores`))).toBeLessThan(SCORE_TOL);
+        for (const k of [2, 3])
+          expect(maxAbsDiff(ts.fsWindowScores!.get(k)!, loadF32(`${p}.fs_window_scores_s${k}`))).toBeLessThan(
+            SCORE_TOL,
+          );
+        const maps = loadF32(`${p}.fs_scale_maps`);
+        const n = ts.zsGrid.length;
+        for (const [j, m] of ts.fsScaleMaps!.entries()) {
+          expect(maxAbsDiff(m, maps.subarray(j * n, (j + 1) * n))).toBeLessThan(SCORE_TOL);
+        }
+        expect(maxAbsDiff(ts.fsOnlyGrid!, loadF32(`${p}.fs_only_grid_map`))).toBeLessThan(SCORE_TOL);
+        expect(maxAbsDiff(ts.fusedGrid!, loadF32(`${p}.fused_grid_map`))).toBeLessThan(SCORE_TOL);
+        expect(Math.abs(ts.imageScore - loadF32(`${p}.fused_image_score`)[0])).toBeLessThan(SCORE_TOL);
+        expect(maxAbsDiff(r.tileMaps[i], loadF32(`${p}.fused_map`))).toBeLessThan(SCORE_TOL);
+      });
+      expect(Math.abs(r.imageScore - loadF32(`${img.name}.final_fs_score`)[0])).toBeLessThan(SCORE_TOL);
+      expect(maxAbsDiff(r.anomalyMap, loadF32(`${img.name}.final_fs_map`))).toBeLessThan(SCORE_TOL);
+    },
+  );
 
   it('covers every array of the manifest', () => {
     // Guards against a fixture update adding stages this suite does not check.
@@ -164,13 +167,13 @@ describe('scores and maps', () => {
 
   it('prompt edits re-score without re-running the image encoder', async () => {
     const before = engine.stats();
-    const r0 = engine.score('test_a').imageScore;
+    const r0 = await (await engine.score('test_a')).imageScore;
     const res = await engine.setPrompts({
       normal: fixturePrompts.normal,
       anomalous: [...fixturePrompts.anomalous, 'a photo of a bottle with a scratch.'],
     });
     expect(res.embedded).toBe(1);
-    const r1 = engine.score('test_a').imageScore;
+    const r1 = await (await engine.score('test_a')).imageScore;
     expect(r1).not.toBe(r0);
     expect(engine.stats().imageEncoderRuns).toBe(before.imageEncoderRuns);
     await engine.setPrompts({ normal: fixturePrompts.normal, anomalous: fixturePrompts.anomalous });
@@ -180,12 +183,12 @@ describe('scores and maps', () => {
 
 describe('few-shot cache', () => {
   it('reuses visual association across prompt edits and refreshes it when the bank changes', async () => {
-    const zsOnly = (key: string) => engine.score(key, { zeroShotOnly: true }).imageScore;
+    const zsOnly = async (key: string) => (await engine.score(key, { zeroShotOnly: true })).imageScore;
     engine.clearReferences();
     engine.addReferenceEncoded('ref_1');
-    const one = engine.score('test_a').imageScore;
+    const one = await (await engine.score('test_a')).imageScore;
     engine.addReferenceEncoded('ref_2');
-    const two = engine.score('test_a').imageScore;
+    const two = await (await engine.score('test_a')).imageScore;
     expect(Math.abs(two - loadF32('test_a.final_fs_score')[0])).toBeLessThan(SCORE_TOL);
     expect(two).not.toBe(one);
     // Edit the prompts: the cached association must combine with the new zero-shot part.
@@ -193,50 +196,22 @@ describe('few-shot cache', () => {
       normal: fixturePrompts.normal.slice(0, 21),
       anomalous: fixturePrompts.anomalous,
     });
-    const edited = engine.scoreDetailed('test_a');
+    const edited = await engine.scoreDetailed('test_a');
     const fsMax = Math.max(...edited.tiles[0].fsOnlyGrid!);
-    expect(edited.imageScore).toBeCloseTo((zsOnly('test_a') + fsMax) / 2, 6);
+    expect(edited.imageScore).toBeCloseTo(((await zsOnly('test_a')) + fsMax) / 2, 6);
     expect(edited.imageScore).not.toBeCloseTo(two, 6);
     await engine.setPrompts({ normal: fixturePrompts.normal, anomalous: fixturePrompts.anomalous });
-    expect(Math.abs(engine.score('test_a').imageScore - two)).toBeLessThan(1e-7);
+    expect(Math.abs((await engine.score('test_a')).imageScore - two)).toBeLessThan(1e-7);
     engine.removeReference('ref_2');
-    expect(engine.score('test_a').imageScore).toBe(one);
+    expect((await engine.score('test_a')).imageScore).toBe(one);
   });
-});
-
-describe('few-shot association on the inference device', () => {
-  it.each(tests.map((t) => [t.name, t] as const))(
-    '%s: scoreAsync reproduces the fixture few-shot outputs',
-    async (_n, img) => {
-      engine.clearReferences();
-      for (const ref of refs) engine.addReferenceEncoded(ref.name);
-      const enc = engine.getEncoded(img.name)!;
-      // No cache key: the association really runs on the device here.
-      const r = await engine.scoreEncodedAsync(enc);
-      img.tiles.forEach((tile, i) => {
-        const p = `${img.name}.${tile.name}`;
-        expect(maxAbsDiff(r.tiles[i].fsPatchScores!, loadF32(`${p}.fs_patch_scores`))).toBeLessThan(
-          SCORE_TOL,
-        );
-        for (const k of [2, 3]) {
-          expect(
-            maxAbsDiff(r.tiles[i].fsWindowScores!.get(k)!, loadF32(`${p}.fs_window_scores_s${k}`)),
-          ).toBeLessThan(SCORE_TOL);
-        }
-      });
-      expect(Math.abs(r.imageScore - loadF32(`${img.name}.final_fs_score`)[0])).toBeLessThan(SCORE_TOL);
-      expect(maxAbsDiff(r.anomalyMap, loadF32(`${img.name}.final_fs_map`))).toBeLessThan(SCORE_TOL);
-      const viaKey = await engine.scoreAsync(img.name);
-      expect(maxAbsDiff(viaKey.anomalyMap, r.anomalyMap)).toBe(0);
-    },
-  );
 });
 
 describe('preview maps', () => {
   it('maxMapSide gives a smaller map close to the downscaled full map, same score', async () => {
     engine.clearReferences();
-    const full = engine.score('test_c');
-    const small = await engine.scoreAsync('test_c', { maxMapSide: 64 });
+    const full = await engine.score('test_c');
+    const small = await engine.score('test_c', { maxMapSide: 64 });
     expect([small.width, small.height]).toEqual([64, 40]);
     expect(small.imageScore).toBe(full.imageScore);
     // Each preview pixel is near the full map at the matching place (maps are smooth at this scale).
@@ -251,7 +226,7 @@ describe('preview maps', () => {
     const range =
       full.anomalyMap.reduce((a, b) => Math.max(a, b)) - full.anomalyMap.reduce((a, b) => Math.min(a, b));
     expect(worst).toBeLessThan(0.1 * range);
-    const same = await engine.scoreAsync('test_c', { maxMapSide: 640 });
+    const same = await engine.score('test_c', { maxMapSide: 640 });
     expect(maxAbsDiff(same.anomalyMap, full.anomalyMap)).toBe(0);
   });
 });

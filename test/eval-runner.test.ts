@@ -54,7 +54,7 @@ describe('evaluation loop', () => {
       const scores: number[] = [];
       for (const t of data.test) {
         await engine.encode(`t:${t.file}`, await decodeImageFile(t.path));
-        const r = await engine.scoreAsync(`t:${t.file}`);
+        const r = await engine.score(`t:${t.file}`);
         scores.push(r.imageScore);
         let mask = new Array(r.width * r.height).fill(0);
         if (t.maskPath)

@@ -157,7 +157,7 @@ export class EngineHost implements EngineWorkerApi {
     if (cached) return cached;
     const engine = this.requireEngine();
     if (!engine.getEncoded(key)) throw new Error('This image is not encoded yet');
-    const result = await engine.scoreAsync(key);
+    const result = await engine.score(key);
     this.remember(key, result);
     return result;
   }
@@ -171,7 +171,7 @@ export class EngineHost implements EngineWorkerApi {
     const engine = this.requireEngine();
     const encoded = engine.getEncoded(key);
     if (!encoded) throw new Error('This image is not encoded yet');
-    const preview = await engine.scoreAsync(key, { maxMapSide: THUMB_MAP_SIDE });
+    const preview = await engine.score(key, { maxMapSide: THUMB_MAP_SIDE });
     this.results.delete(key);
     const { min, max } = mapRange(preview.anomalyMap);
     return {

@@ -39,9 +39,9 @@ const api = {
     const prompts = (await fetchJson('/fixture/prompts.json')) as { normal: string[]; anomalous: string[] };
     await engine.setPrompts(prompts);
     await engine.encode('test', await image(testImage));
-    const zs = engine.score('test');
+    const zs = await engine.score('test');
     for (const r of refImages) await engine.addReference(r, await image(r));
-    const fs = engine.score('test');
+    const fs = await engine.score('test');
     const stats = engine.stats();
     await engine.dispose();
     return {
@@ -82,7 +82,7 @@ async function benchFullSize(backend: BackendChoice, tokenizerUrl: string) {
   await engine.encode('r', { ...img, data: img.data.map((v) => 255 - v) });
   engine.addReferenceEncoded('r');
   t0 = performance.now();
-  await engine.scoreAsync('a');
+  await engine.score('a');
   const fewShotMs = t(t0);
   await engine.dispose();
   return {

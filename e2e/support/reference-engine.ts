@@ -31,7 +31,7 @@ export async function referenceScores(
   const out: Record<string, number> = {};
   for (const name of images) {
     await e.encode(name, await decodeImageFile(fixtureImage(name)));
-    out[name] = e.score(name).imageScore;
+    out[name] = (await e.score(name)).imageScore;
   }
   return out;
 }

@@ -59,7 +59,7 @@ export async function runScore(argv: string[]): Promise<number> {
   for (const [i, file] of positionals.entries()) {
     const key = `img:${i}:${file}`;
     await engine.encode(key, await decodeImageFile(file));
-    const r = engine.score(key, { temperature });
+    const r = await engine.score(key, { temperature });
     images.push({
       file,
       width: r.width,

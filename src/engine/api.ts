@@ -83,10 +83,8 @@ export interface WinclipApi {
   clearReferences(): void;
   referenceKeys(): string[];
   /**
-   * Scores an encoded image with the current prompts and reference bank. Zero-shot when the bank is
-   * empty. A few-shot association not cached yet is computed in JS (slow for large models).
+   * Scores an encoded image with the current prompts and reference bank (zero-shot when the bank is
+   * empty). The few-shot association runs on the inference device and is cached per image and bank.
    */
-  score(key: string, options?: ScoreOptions): ImageResult;
-  /** As score(), computing a missing few-shot association on the inference device; prefer this. */
-  scoreAsync(key: string, options?: ScoreOptions): Promise<ImageResult>;
+  score(key: string, options?: ScoreOptions): Promise<ImageResult>;
 }

@@ -14,7 +14,6 @@ import {
   type FewShotTile,
   fewShotFromAssociations,
   fewShotQueries,
-  fewShotTile,
   type Memory,
   scoreTile,
   type TileScore,
@@ -29,7 +28,7 @@ import { buildTextEncoder } from '../model/graphs/text-encoder';
 import { ClipTokenizer } from '../model/tokenizer';
 import { ModelWeights } from '../model/weights';
 import type { EncodedImage, EngineStats, ModelFiles, ModelInfo, ScoreOptions, WinclipApi } from './api';
-import type { GraphSession, OrtRuntime } from './runtime';
+import type { Feed, GraphSession, OrtRuntime } from './runtime';
 import { SerialQueue } from './serial-queue';
 
 /** Prompts per text-encoder run: bounds activation memory for large ensembles. */
@@ -246,24 +245,26 @@ export class WinclipEngine implements WinclipApi {
     return idx;
   }
 
+  /** Feeds of one image-encoder run: the tile's pixels and the token sequences of pass k (0 = full). */
+  private imageFeeds(pixels: Float32Array, k: number): Record<string, Feed> {
+    const S = this.config.vision.imageSize;
+    const idx = this.tokenIndex(k);
+    const tokens = k === 0 ? idx.length : k * k + 1;
+    return {
+      pixels: { type: 'float32', data: pixels, dims: [1, 3, S, S] },
+      token_index: { type: 'int64', data: idx, dims: [idx.length / tokens, tokens] },
+    };
+  }
+
   /** Runs the image encoder on one pre-processed tile [3, S, S]: full pass then each window scale. */
   async encodeTile(
     pixels: Float32Array,
     scales = WINDOW_SCALES,
   ): Promise<TileFeatures & { featureMap: Float32Array }> {
-    const S = this.config.vision.imageSize;
-    const feeds = (k: number) => {
-      const idx = this.tokenIndex(k);
-      const tokens = k === 0 ? idx.length : k * k + 1;
-      return {
-        pixels: { type: 'float32' as const, data: pixels, dims: [1, 3, S, S] },
-        token_index: { type: 'int64' as const, data: idx, dims: [idx.length / tokens, tokens] },
-      };
-    };
-    const full = await this.runImage(feeds(0), ['embedding', 'tokens', 'feature_map']);
+    const full = await this.runImage(this.imageFeeds(pixels, 0), ['embedding', 'tokens', 'feature_map']);
     const windowEmbeddings = new Map<number, Float32Array>();
     for (const k of scales) {
-      const r = await this.runImage(feeds(k), ['embedding']);
+      const r = await this.runImage(this.imageFeeds(pixels, k), ['embedding']);
       windowEmbeddings.set(k, r.embedding.data);
     }
     return {
@@ -276,20 +277,10 @@ export class WinclipEngine implements WinclipApi {
 
   /** One image-encoder run; exposed for benchmarks (k = 0 is the full pass). */
   async runImagePass(pixels: Float32Array, k: number): Promise<Float32Array> {
-    const S = this.config.vision.imageSize;
-    const idx = this.tokenIndex(k);
-    const tokens = k === 0 ? idx.length : k * k + 1;
-    const r = await this.runImage(
-      {
-        pixels: { type: 'float32', data: pixels, dims: [1, 3, S, S] },
-        token_index: { type: 'int64', data: idx, dims: [idx.length / tokens, tokens] },
-      },
-      ['embedding'],
-    );
-    return r.embedding.data;
+    return (await this.runImage(this.imageFeeds(pixels, k), ['embedding'])).embedding.data;
   }
 
-  private runImage(feeds: Parameters<GraphSession['run']>[0], fetch: string[]) {
+  private runImage(feeds: Record<string, Feed>, fetch: string[]) {
     return this.queue.run(async () => {
       const r = await this.imageSession.run(feeds, fetch);
       this.counters.imageEncoderRuns++;
@@ -388,30 +379,24 @@ export class WinclipEngine implements WinclipApi {
 
   // ---- scoring --------------------------------------------------------------------------------
 
-  score(key: string, options: ScoreOptions = {}): ImageResult {
-    const { tiles: _t, tileMaps: _m, ...result } = this.scoreDetailed(key, options);
+  /** Scores an encoded image with the current prompts and reference bank (zero-shot when it is empty). */
+  async score(key: string, options: ScoreOptions = {}): Promise<ImageResult> {
+    const { tiles: _t, tileMaps: _m, ...result } = await this.scoreDetailed(key, options);
     return result;
   }
 
-  scoreDetailed(key: string, options: ScoreOptions = {}): DetailedResult {
+  async scoreDetailed(key: string, options: ScoreOptions = {}): Promise<DetailedResult> {
     const enc = this.images.get(key);
     if (!enc) throw new Error(`image '${key}' is not encoded`);
     return this.scoreEncoded(enc, options, key);
   }
 
   /**
-   * Like score(), but computes a missing few-shot association on the inference device (GPU or
-   * native kernels) instead of in JS. Prefer it whenever the caller can await.
+   * Scores features that need not be in the cache (e.g. read from disk by the evaluator). The few-shot
+   * association runs on the inference device; with a `cacheKey` it is kept (it does not depend on the
+   * prompts) until the reference bank or the options change.
    */
-  async scoreAsync(key: string, options: ScoreOptions = {}): Promise<ImageResult> {
-    const enc = this.images.get(key);
-    if (!enc) throw new Error(`image '${key}' is not encoded`);
-    const { tiles: _t, tileMaps: _m, ...result } = await this.scoreEncodedAsync(enc, options, key);
-    return result;
-  }
-
-  /** Scores features that need not be in the cache (e.g. read from disk), association on device. */
-  async scoreEncodedAsync(
+  async scoreEncoded(
     enc: EncodedImage,
     options: ScoreOptions = {},
     cacheKey?: string,
@@ -450,22 +435,6 @@ export class WinclipEngine implements WinclipApi {
       ),
     );
     return r.distance.data;
-  }
-
-  /**
-   * Scores features that need not be in the cache (e.g. read from disk by the evaluator). With a
-   * `cacheKey`, the prompt-independent few-shot part is kept until the bank or options change.
-   * A missing association is computed in JS here; scoreEncodedAsync computes it on the device.
-   */
-  scoreEncoded(enc: EncodedImage, options: ScoreOptions = {}, cacheKey?: string): DetailedResult {
-    const memory = options.zeroShotOnly ? null : this.currentMemory();
-    if (!memory) return this.compose(enc, options, null);
-    let fewShot = this.cachedFewShot(cacheKey, options);
-    if (!fewShot) {
-      fewShot = enc.tiles.map((t) => fewShotTile(t, memory, this.geometry, options));
-      this.storeFewShot(cacheKey, options, fewShot);
-    }
-    return this.compose(enc, options, memory, fewShot);
   }
 
   private fewShotOptsKey(options: ScoreOptions): string {

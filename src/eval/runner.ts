@@ -26,7 +26,7 @@ export interface EvalEngine extends Encoder {
   addReferenceEncoded(key: string): void;
   clearReferences(): void;
   /** Few-shot association on the inference device; no per-image cache key, so nothing is retained. */
-  scoreEncodedAsync(enc: EncodedImage, options?: ScoreOptions): Promise<ImageResult>;
+  scoreEncoded(enc: EncodedImage, options?: ScoreOptions): Promise<ImageResult>;
   prototypes(): { normal: Float32Array; anomalous: Float32Array };
 }
 
@@ -137,7 +137,7 @@ export async function runEvaluation(engine: EvalEngine, s: EvalSettings): Promis
               normal,
             );
           } else {
-            const r = await engine.scoreEncodedAsync(enc, abl.options);
+            const r = await engine.scoreEncoded(enc, abl.options);
             imageScore = r.imageScore;
             if (acc) {
               const truth = truths.get(t.file) ?? null;
