@@ -4,7 +4,7 @@
  */
 import * as Comlink from 'comlink';
 import { colorizeMap, colormapLut } from '../src/app/render/colormap';
-import { mapRange, thresholdRegions } from '../src/app/render/map-ops';
+import { mapRange, thresholdRegions } from '../src/core/map-regions';
 import type { ImageResult, PromptSet } from '../src/core/types';
 import type { EngineStats, ModelFiles } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';

@@ -1,4 +1,5 @@
-/** Display-side operations on anomaly maps: value range, threshold outlines. */
+/** Anomaly-map regions for display: value range, regions above a pixel threshold and their outlines. */
+import { labelComponents8 } from './metrics/components';
 
 export function mapRange(map: Float32Array): { min: number; max: number } {
   let min = Number.POSITIVE_INFINITY;
@@ -84,38 +85,6 @@ export function thresholdRegions(
   return {
     outline: dilate(edge, width, height, Math.floor((thickness - 1) / 2)),
     areaAbove: n ? above / n : 0,
-    regions: countRegions(mask, width, height),
+    regions: labelComponents8(mask, width, height).count,
   };
-}
-
-/** 8-connected components of a binary mask (iterative flood fill). */
-export function countRegions(mask: Uint8Array, width: number, height: number): number {
-  const seen = new Uint8Array(mask.length);
-  const stack: number[] = [];
-  let regions = 0;
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || seen[start]) continue;
-    regions++;
-    seen[start] = 1;
-    stack.push(start);
-    while (stack.length) {
-      const i = stack.pop()!;
-      const x = i % width;
-      const y = (i - x) / width;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) continue;
-          const j = yy * width + xx;
-          if (mask[j] && !seen[j]) {
-            seen[j] = 1;
-            stack.push(j);
-          }
-        }
-      }
-    }
-  }
-  return regions;
 }
