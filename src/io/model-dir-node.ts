@@ -2,12 +2,9 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelFiles } from '../engine/api';
+import { CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE } from '../model/file-names';
 
-export const MODEL_FILES = {
-  config: 'open_clip_config.json',
-  weights: 'open_clip_model.safetensors',
-  tokenizer: 'tokenizer.json',
-} as const;
+const MODEL_FILES = { config: CONFIG_FILE, weights: WEIGHTS_FILE, tokenizer: TOKENIZER_FILE } as const;
 
 async function readJson(path: string, what: string): Promise<unknown> {
   const text = await readFile(path, 'utf8');

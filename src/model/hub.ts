@@ -6,10 +6,6 @@ export const DEFAULT_HUB_URL = 'https://huggingface.co';
 /** OpenCLIP repos on the hub often lack tokenizer.json; every CLIP model shares this one. */
 export const DEFAULT_TOKENIZER_REPO = 'openai/clip-vit-base-patch32';
 
-export const CONFIG_FILE = 'open_clip_config.json';
-export const WEIGHTS_FILE = 'open_clip_model.safetensors';
-export const TOKENIZER_FILE = 'tokenizer.json';
-
 export type HubErrorKind =
   | 'offline'
   | 'not-found'

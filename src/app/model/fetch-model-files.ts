@@ -17,16 +17,8 @@ import {
   urlCacheKey,
   writeManifest,
 } from '../../model/cache';
-import {
-  CONFIG_FILE,
-  contentLength,
-  HubError,
-  hubFileUrl,
-  openUrl,
-  readStream,
-  TOKENIZER_FILE,
-  WEIGHTS_FILE,
-} from '../../model/hub';
+import { CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE } from '../../model/file-names';
+import { contentLength, HubError, hubFileUrl, openUrl, readStream } from '../../model/hub';
 import type { ModelSource, TransferProgress } from '../state/types';
 import { formatBytes } from './catalogue';
 import { checkSafetensorsStart, parseConfigFile, parseTokenizerFile } from './check-model-bytes';
