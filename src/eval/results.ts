@@ -96,29 +96,17 @@ function reducePixel(items: (PixelMetrics | null)[], f: (xs: number[]) => number
 }
 
 export function aggregateRuns(runs: RunRecord[]): ShotResult {
-  return {
-    runs,
-    mean: {
-      image: reduceImage(
-        runs.map((r) => r.image),
-        mean,
-      ),
-      pixel: reducePixel(
-        runs.map((r) => r.pixel),
-        mean,
-      ),
-    },
-    std: {
-      image: reduceImage(
-        runs.map((r) => r.image),
-        std,
-      ),
-      pixel: reducePixel(
-        runs.map((r) => r.pixel),
-        std,
-      ),
-    },
-  };
+  const across = (f: (xs: number[]) => number) => ({
+    image: reduceImage(
+      runs.map((r) => r.image),
+      f,
+    ),
+    pixel: reducePixel(
+      runs.map((r) => r.pixel),
+      f,
+    ),
+  });
+  return { runs, mean: across(mean), std: across(std) };
 }
 
 /** Mean row over categories: mean of means ± mean of stds (see above). */
