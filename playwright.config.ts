@@ -6,7 +6,8 @@
 import { defineConfig } from '@playwright/test';
 import type { AppOptions } from './e2e/support/fixtures';
 
-const PORT = 4179;
+// E2E_PORT lets two checkouts run their suites side by side on one machine.
+const PORT = Number(process.env.E2E_PORT ?? 4179);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const BASE_ARGS = [
   '--no-sandbox',
