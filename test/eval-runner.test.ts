@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bruteAuroc, bruteF1Max, brutePro } from '../src/core/metrics/brute-force.test-helpers';
 import type { WinclipEngine } from '../src/engine/engine';
-import { createNodeEngine } from '../src/engine/node';
+import { createNodeEngine } from '../src/cli/node-engine';
 import { ablation } from '../src/eval/ablations';
 import { datasetReader } from '../src/eval/datasets';
 import { FeatureDiskCache } from '../src/eval/feature-cache';

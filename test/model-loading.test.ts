@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelFiles } from '../src/engine/api';
+import type { ModelFiles } from '../src/model/file-names';
 import { WinclipEngine } from '../src/engine/engine';
 import { createNodeRuntime } from '../src/engine/runtime-node';
 import { parseModelConfig } from '../src/model/config';

@@ -4,7 +4,8 @@
  */
 
 import type { PromptSet, ScoreMode } from '../src/core/types';
-import type { EngineStats, ModelFiles, ModelInfo } from '../src/engine/api';
+import type { EngineStats, ModelInfo } from '../src/engine/api';
+import type { ModelFiles } from '../src/model/file-names';
 
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';
 

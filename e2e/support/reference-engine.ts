@@ -4,7 +4,7 @@
  */
 import { buildPromptSet, type PromptSetOptions } from '../../src/core/prompts';
 import type { WinclipEngine } from '../../src/engine/engine';
-import { createNodeEngine } from '../../src/engine/node';
+import { createNodeEngine } from '../../src/cli/node-engine';
 import { decodeImageFile } from '../../src/io/decode-node';
 import { FIXTURE, fixtureImage } from './paths';
 

@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createNodeEngine } from '../engine/node';
+import { createNodeEngine } from './node-engine';
 import { ABLATION_NAMES, isAblationName } from '../eval/ablations';
 import { datasetReader } from '../eval/datasets';
 import { defaultCacheDir, modelFingerprint, openFeatureCache, probeImage } from '../eval/feature-cache';

@@ -1,6 +1,8 @@
 /** `winclip` command dispatcher. Each subcommand returns an exit code; errors print one line on stderr. */
+import { TEMPERATURE } from '../core/method-settings';
+
 const USAGE = `usage:
-  winclip score --model <dir> [--object <name>] [--prompts <file.json>] [--temperature <t>] [--ref <image>]... [--out <file.json>] <image>...
+  winclip score --model <dir> [--object <name>] [--prompts <file.json>] [--temperature <t, default ${TEMPERATURE}>] [--ref <image>]... [--out <file.json>] <image>...
   winclip eval --data <dir> --dataset mvtec|visa --model <dir> [--categories a,b] [--shots 0,1,2,4] [--seeds 5] [--object-names <file.json>] [--refs <file.json>] [--ablation <name>] [--pixel-size N] [--out <file.json>] [--cache <dir> | --no-cache] [--exact-pixels N]
       ablations: full, one-class, two-class, state-ensemble (Table 3); no-image-scale, no-mid-scale, no-small-scale, no-harmonic (Table 8)
   winclip synth --out <dir> [--categories a,b] [--train N] [--test-good N] [--test-bad N] [--size N] [--seed S] [--layout mvtec|visa]`;

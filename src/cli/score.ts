@@ -6,7 +6,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildPromptSet, DEFAULT_OBJECT_NAME } from '../core/prompts';
 import type { PromptSet } from '../core/types';
-import { createNodeEngine } from '../engine/node';
+import { createNodeEngine } from './node-engine';
 import { decodeImageFile } from '../io/decode-node';
 
 export async function readPromptsFile(path: string): Promise<PromptSet> {
@@ -50,7 +50,7 @@ export async function runScore(argv: string[]): Promise<number> {
     ? await readPromptsFile(values.prompts)
     : buildPromptSet({ objectName: values.object ?? DEFAULT_OBJECT_NAME });
 
-  const engine = await createNodeEngine(values.model);
+  const engine = await createNodeEngine(values.model, 0, { temperature });
   await engine.setPrompts(prompts);
   for (const [i, ref] of (values.ref ?? []).entries()) {
     await engine.addReference(`ref:${i}:${ref}`, await decodeImageFile(ref));
@@ -59,7 +59,7 @@ export async function runScore(argv: string[]): Promise<number> {
   for (const [i, file] of positionals.entries()) {
     const key = `img:${i}:${file}`;
     await engine.encode(key, await decodeImageFile(file));
-    const r = await engine.score(key, { temperature });
+    const r = await engine.score(key);
     images.push({
       file,
       width: r.width,

@@ -1,18 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { arrayEntry, loadF32, manifest, maxAbsDiff } from '../../test/fixture';
+import { associate, fewShotTile } from './association.test-helpers';
 import { bilinearResize } from './resize';
 import {
   anomalyScores,
-  associate,
   buildMemory,
   type ClassPrototypes,
   classPrototypes,
   combineMaps,
   normalizeRows,
   poolWindowsToGrid,
+  type Memory,
   scoreTile,
   type TileScore,
 } from './scoring';
+import { type ScoreOptions, scoringParameters } from './score-options';
 import { meanTileScore, mergeTileMaps, tileBoxes } from './tiling';
 import type { Geometry, TileFeatures } from './types';
 
@@ -21,7 +23,17 @@ const g = manifest.grid_size[0];
 const E = arrayEntry('text.text_embeddings').shape[1];
 const W = arrayEntry('memory.patch_embeddings').shape[2];
 const S = manifest.preprocess.image_size;
-const geom: Geometry = { grid: g, imageSize: S, embedDim: E, visionWidth: W, scales: manifest.scales };
+const geom: Geometry = { grid: g, imageSize: S, embedDim: E, visionWidth: W };
+
+/** Zero-shot scoring with the method settings, `opts` overriding them. */
+const zeroShot = (f: TileFeatures, protos: ClassPrototypes, opts: ScoreOptions = {}): TileScore =>
+  scoreTile(f, protos, geom, scoringParameters(opts));
+
+/** Few-shot scoring with the JS reference association (the engine runs it on the device). */
+function fewShot(f: TileFeatures, protos: ClassPrototypes, memory: Memory, opts: ScoreOptions = {}): TileScore {
+  const params = scoringParameters(opts);
+  return scoreTile(f, protos, geom, params, fewShotTile(f, memory, geom, params));
+}
 const observed: Record<string, number> = {};
 
 function expectClose(
@@ -92,9 +104,7 @@ describe('fixture parity: per tile and per image', () => {
     for (const tile of image.tiles) {
       const name = `${image.name}.${tile.name}`;
       it(`${name}: zero-shot stages`, () => {
-        const r = scoreTile(testTileFeatures(name), protos, null, geom, {
-          temperature: manifest.temperature,
-        });
+        const r = zeroShot(testTileFeatures(name), protos, { temperature: manifest.temperature });
         expectClose(`${name}.zs_image_score`, r.zsImageScore, loadF32(`${name}.zs_image_score`));
         for (const k of manifest.scales) {
           expectClose(
@@ -115,7 +125,7 @@ describe('fixture parity: per tile and per image', () => {
       });
 
       it(`${name}: few-shot stages`, () => {
-        const r = scoreTile(testTileFeatures(name), protos, memory, geom);
+        const r = fewShot(testTileFeatures(name), protos, memory);
         expectClose(`${name}.fs_patch_scores`, r.fsPatchScores!, loadF32(`${name}.fs_patch_scores`));
         for (const k of manifest.scales) {
           expectClose(
@@ -139,8 +149,8 @@ describe('fixture parity: per tile and per image', () => {
 
     it(`${image.name}: final scores and maps after tiling`, () => {
       const feats = image.tiles.map((t) => testTileFeatures(`${image.name}.${t.name}`));
-      const zs = feats.map((f) => scoreTile(f, protos, null, geom));
-      const fs = feats.map((f) => scoreTile(f, protos, memory, geom));
+      const zs = feats.map((f) => zeroShot(f, protos));
+      const fs = feats.map((f) => fewShot(f, protos, memory));
       const boxes = tileBoxes(image.width, image.height);
       expect(boxes).toEqual(image.tiles.map((t) => t.box));
       const up = (r: TileScore) => bilinearResize(r.grid, g, g, S, S);
@@ -295,46 +305,61 @@ describe('scoreTile options (ablations)', () => {
   const memory = buildMemory(referenceTiles(), W, E);
 
   it('without the image scale the zero-shot grid is the harmonic mean of the window maps only', () => {
-    const r = scoreTile(feats, protos, null, geom, { useImageScale: false });
+    const r = zeroShot(feats, protos, { useImageScale: false });
     expect(r.zsScaleMaps.length).toBe(2);
-    const full = scoreTile(feats, protos, null, geom);
+    const full = zeroShot(feats, protos);
     expect(maxAbsDiff(r.zsScaleMaps[0], full.zsScaleMaps[1])).toBe(0);
     expect(maxAbsDiff(r.zsGrid, combineMaps(full.zsScaleMaps.slice(1), 'harmonic'))).toBe(0);
   });
 
   it('a single window scale', () => {
-    const r = scoreTile(feats, protos, memory, geom, { scales: [3] });
+    const r = fewShot(feats, protos, memory, { scales: [3] });
     expect([...r.zsWindowScores.keys()]).toEqual([3]);
     expect(r.zsScaleMaps.length).toBe(2);
     expect(r.fsScaleMaps!.length).toBe(2);
-    const full = scoreTile(feats, protos, memory, geom);
+    const full = fewShot(feats, protos, memory);
     expect(
       maxAbsDiff(r.fsOnlyGrid!, combineMaps([full.fsScaleMaps![0], full.fsScaleMaps![2]], 'arithmetic')),
     ).toBe(0);
   });
 
   it('arithmetic aggregation replaces every harmonic mean', () => {
-    const r = scoreTile(feats, protos, memory, geom, { aggregation: 'arithmetic' });
+    const r = fewShot(feats, protos, memory, { aggregation: 'arithmetic' });
     const s2 = r.zsWindowScores.get(2)!;
     expect(maxAbsDiff(r.zsScaleMaps[1], poolWindowsToGrid(s2, g, 2, 'arithmetic'))).toBe(0);
     expect(maxAbsDiff(r.zsGrid, combineMaps(r.zsScaleMaps, 'arithmetic'))).toBe(0);
     const f3 = r.fsWindowScores!.get(3)!;
     expect(maxAbsDiff(r.fsScaleMaps![2], poolWindowsToGrid(f3, g, 3, 'arithmetic'))).toBe(0);
-    const harmonic = scoreTile(feats, protos, memory, geom);
+    const harmonic = fewShot(feats, protos, memory);
     expect(maxAbsDiff(r.zsGrid, harmonic.zsGrid)).toBeGreaterThan(1e-6);
   });
 
-  it('zeroShotOnly ignores the memory; temperature changes the scores', () => {
-    const r = scoreTile(feats, protos, memory, geom, { zeroShotOnly: true });
+  it('without a few-shot part the result is zero-shot; temperature changes the scores', () => {
+    const r = zeroShot(feats, protos);
     expect(r.fsOnlyGrid).toBeUndefined();
     expect(r.imageScore).toBe(r.zsImageScore);
-    const hot = scoreTile(feats, protos, null, geom, { temperature: 1 });
+    expect(maxAbsDiff(fewShot(feats, protos, memory).zsGrid, r.zsGrid)).toBe(0);
+    const hot = zeroShot(feats, protos, { temperature: 1 });
     expect(Math.abs(hot.zsImageScore - r.zsImageScore)).toBeGreaterThan(1e-4);
   });
 
+  it('the few-shot weight sets the fusion: ½ is the plain mean, 1 keeps only M^W', () => {
+    const params = scoringParameters();
+    const part = fewShotTile(feats, memory, geom, params);
+    const half = scoreTile(feats, protos, geom, params, part);
+    const zs = half.zsGrid;
+    const fs = part.fsOnlyGrid;
+    expect([...half.fusedGrid!]).toEqual(Array.from(zs, (z, i) => Math.fround((z + fs[i]) / 2)));
+    const only = scoreTile(feats, protos, geom, { ...params, fewShotWeight: 1 }, part);
+    expect([...only.fusedGrid!]).toEqual([...fs]);
+    expect(only.imageScore).toBe(Math.max(...fs));
+  });
+
   it('rejects missing scales and mis-sized inputs', () => {
-    expect(() => scoreTile(feats, protos, null, geom, { scales: [4] })).toThrow(/scale-4/);
-    expect(() => scoreTile(feats, protos, null, geom, { scales: [], useImageScale: false })).toThrow();
-    expect(() => scoreTile(feats, protos, null, { ...geom, embedDim: E + 1 })).toThrow();
+    expect(() => zeroShot(feats, protos, { scales: [4] })).toThrow(/scale-4/);
+    expect(() => zeroShot(feats, protos, { scales: [], useImageScale: false })).toThrow();
+    expect(() =>
+      scoreTile(feats, protos, { ...geom, embedDim: E + 1 }, scoringParameters()),
+    ).toThrow();
   });
 });

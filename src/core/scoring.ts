@@ -1,13 +1,13 @@
 /**
  * WinCLIP / WinCLIP+ scoring on encoder outputs (METHOD.md §3): zero-shot window scores pooled to the
- * patch grid, few-shot nearest-neighbour association against reference memories, and their fusion.
- * Hot loops run on Float32Array rows with doubles as accumulators.
+ * patch grid, the few-shot maps built from association values (the association itself, a nearest
+ * neighbour search against the reference memories, runs on the inference device: src/engine), and
+ * their fusion. Hot loops run on Float32Array rows with doubles as accumulators.
  */
-import type { ScoreOptions } from '../engine/api';
+import { type Aggregation, TEMPERATURE } from './method-settings';
+import type { ScoringParameters } from './score-options';
 import type { Geometry, TileFeatures } from './types';
 import { windowCount, windowIndices } from './windows';
-
-export type Aggregation = 'harmonic' | 'arithmetic';
 
 /** Class text prototypes t_n, t_a [E] (un-normalised means of prompt embeddings). */
 export interface ClassPrototypes {
@@ -40,11 +40,9 @@ export interface TileScore {
   fsScaleMaps?: Float32Array[];
   /** Arithmetic mean of fsScaleMaps (M^W). */
   fsOnlyGrid?: Float32Array;
-  /** (zsGrid + fsOnlyGrid) / 2. */
+  /** Weighted mean of zsGrid and fsOnlyGrid (weights ½, ½ by default). */
   fusedGrid?: Float32Array;
 }
-
-export const DEFAULT_TEMPERATURE = 0.07;
 
 function rowCount(x: Float32Array, dim: number, what: string): number {
   if (!(dim > 0) || x.length % dim !== 0)
@@ -87,7 +85,7 @@ export function anomalyScores(
   emb: Float32Array,
   dim: number,
   protos: ClassPrototypes,
-  temperature = DEFAULT_TEMPERATURE,
+  temperature = TEMPERATURE,
 ): Float32Array {
   const n = rowCount(emb, dim, 'anomalyScores');
   if (protos.normal.length !== dim || protos.anomalous.length !== dim) {
@@ -224,101 +222,6 @@ export function buildMemory(tiles: TileFeatures[], visionWidth: number, embedDim
   return { patches, windows };
 }
 
-/**
- * Association M(x) = min over all memory rows r of (1 − cos(x, r)) / 2, per query row.
- * Register blocking: 4 query rows × 2 memory rows per inner loop, so each load feeds several products.
- * Clamped at 0: cos can exceed 1 by rounding, and a negative value would break harmonic pooling.
- */
-export function associate(query: Float32Array, dim: number, memoryNormalized: Float32Array): Float32Array {
-  const nq = rowCount(query, dim, 'associate query');
-  const m = rowCount(memoryNormalized, dim, 'associate memory');
-  if (m === 0) throw new Error('associate: empty memory');
-  const blocks = Math.ceil(nq / 4);
-  // Normalised queries, zero-padded to a multiple of 4 rows.
-  const q = new Float64Array(blocks * 4 * dim);
-  for (let r = 0; r < nq; r++) {
-    const o = r * dim;
-    let ss = 0;
-    for (let d = 0; d < dim; d++) ss += query[o + d] * query[o + d];
-    const inv = ss > 0 ? 1 / Math.sqrt(ss) : 0;
-    for (let d = 0; d < dim; d++) q[o + d] = query[o + d] * inv;
-  }
-  const mem = memoryNormalized;
-  const best = new Float64Array(blocks * 4).fill(Number.NEGATIVE_INFINITY);
-  const pairs = m >> 1;
-  for (let b = 0; b < blocks; b++) {
-    const o0 = b * 4 * dim;
-    const o1 = o0 + dim;
-    const o2 = o1 + dim;
-    const o3 = o2 + dim;
-    let b0 = Number.NEGATIVE_INFINITY;
-    let b1 = b0;
-    let b2 = b0;
-    let b3 = b0;
-    for (let p = 0; p < pairs; p++) {
-      const ra = 2 * p * dim;
-      const rb = ra + dim;
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      let c0 = 0;
-      let c1 = 0;
-      let c2 = 0;
-      let c3 = 0;
-      for (let d = 0; d < dim; d++) {
-        const v = mem[ra + d];
-        const w = mem[rb + d];
-        const x0 = q[o0 + d];
-        const x1 = q[o1 + d];
-        const x2 = q[o2 + d];
-        const x3 = q[o3 + d];
-        a0 += x0 * v;
-        a1 += x1 * v;
-        a2 += x2 * v;
-        a3 += x3 * v;
-        c0 += x0 * w;
-        c1 += x1 * w;
-        c2 += x2 * w;
-        c3 += x3 * w;
-      }
-      if (a0 > b0) b0 = a0;
-      if (c0 > b0) b0 = c0;
-      if (a1 > b1) b1 = a1;
-      if (c1 > b1) b1 = c1;
-      if (a2 > b2) b2 = a2;
-      if (c2 > b2) b2 = c2;
-      if (a3 > b3) b3 = a3;
-      if (c3 > b3) b3 = c3;
-    }
-    if (m % 2 === 1) {
-      const ra = (m - 1) * dim;
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      for (let d = 0; d < dim; d++) {
-        const v = mem[ra + d];
-        a0 += q[o0 + d] * v;
-        a1 += q[o1 + d] * v;
-        a2 += q[o2 + d] * v;
-        a3 += q[o3 + d] * v;
-      }
-      if (a0 > b0) b0 = a0;
-      if (a1 > b1) b1 = a1;
-      if (a2 > b2) b2 = a2;
-      if (a3 > b3) b3 = a3;
-    }
-    best[4 * b] = b0;
-    best[4 * b + 1] = b1;
-    best[4 * b + 2] = b2;
-    best[4 * b + 3] = b3;
-  }
-  const out = new Float32Array(nq);
-  for (let r = 0; r < nq; r++) out[r] = Math.max(0, (1 - best[r]) / 2);
-  return out;
-}
-
 function windowsOf(features: TileFeatures, k: number, grid: number, embedDim: number): Float32Array {
   const w = features.windowEmbeddings.get(k);
   if (!w) throw new Error(`scoreTile: no scale-${k} window embeddings`);
@@ -344,38 +247,11 @@ export interface FewShotTile {
   fsOnlyGrid: Float32Array;
 }
 
-/**
- * Visual association of one tile against the reference memories: M^P per cell, M^k per window pooled
- * to cells, M^W their arithmetic mean. Independent of the prompts, so the engine caches it.
- */
-export function fewShotTile(
-  features: TileFeatures,
-  memory: Memory,
-  geom: Geometry,
-  opts: ScoreOptions = {},
-): FewShotTile {
-  const scales = opts.scales ?? geom.scales;
-  const { embedDim, visionWidth } = geom;
-  const queries = fewShotQueries(features, geom, scales);
-  const windows = new Map<number, Float32Array>();
-  for (const k of scales) {
-    const mem = memory.windows.get(k);
-    if (!mem) throw new Error(`scoreTile: memory has no scale-${k} windows`);
-    windows.set(k, associate(queries.windows.get(k)!, embedDim, mem));
-  }
-  return fewShotFromAssociations(
-    associate(queries.patches, visionWidth, memory.patches),
-    windows,
-    geom,
-    opts,
-  );
-}
-
 /** The query rows of a tile's few-shot association, checked against the geometry. */
 export function fewShotQueries(
   features: TileFeatures,
   geom: Geometry,
-  scales: number[],
+  scales: readonly number[],
 ): { patches: Float32Array; windows: Map<number, Float32Array> } {
   const { grid, embedDim, visionWidth } = geom;
   const nPatches = grid * grid;
@@ -390,22 +266,20 @@ export function fewShotQueries(
 }
 
 /**
- * Builds the few-shot maps from association values computed elsewhere (in JS by `associate`, or on
- * the inference device by the engine): M^P per cell, per-scale window values pooled to cells, M^W.
+ * Builds the few-shot maps from association values (computed on the inference device by the engine):
+ * M^P per cell, per-scale window values pooled to cells, M^W.
  */
 export function fewShotFromAssociations(
   fsPatchScores: Float32Array,
   fsWindowScores: Map<number, Float32Array>,
   geom: Geometry,
-  opts: ScoreOptions = {},
+  params: Pick<ScoringParameters, 'scales' | 'aggregation'>,
 ): FewShotTile {
-  const aggregation: Aggregation = opts.aggregation ?? 'harmonic';
-  const scales = opts.scales ?? geom.scales;
   const fsScaleMaps: Float32Array[] = [fsPatchScores];
-  for (const k of scales) {
+  for (const k of params.scales) {
     const a = fsWindowScores.get(k);
     if (!a) throw new Error(`scoreTile: no scale-${k} window associations`);
-    fsScaleMaps.push(poolWindowsToGrid(a, geom.grid, k, aggregation));
+    fsScaleMaps.push(poolWindowsToGrid(a, geom.grid, k, params.aggregation));
   }
   // The few-shot combination is an arithmetic mean in the method itself (M^W), not an aggregation choice.
   const fsOnlyGrid = combineMaps(fsScaleMaps, 'arithmetic');
@@ -414,22 +288,19 @@ export function fewShotFromAssociations(
 
 /**
  * Scores one pre-processed tile. Zero-shot: harmonic mean of [image-score map, per-scale window maps].
- * With a memory (WinCLIP+): M^W = arithmetic mean of [patch map, per-scale window association maps],
- * fused map = (zero-shot + M^W)/2, image score = (zero-shot image score + max M^W)/2.
- * opts.aggregation 'arithmetic' replaces every harmonic mean (window pooling and map combination).
+ * With a few-shot part (WinCLIP+, M^W = arithmetic mean of [patch map, per-scale window association
+ * maps]), with w = params.fewShotWeight (½): fused map = (1 − w)·zero-shot + w·M^W, image score =
+ * (1 − w)·zero-shot image score + w·max M^W.
+ * Aggregation 'arithmetic' replaces every harmonic mean (window pooling and map combination).
  */
 export function scoreTile(
   features: TileFeatures,
   protos: ClassPrototypes,
-  memory: Memory | null,
   geom: Geometry,
-  opts: ScoreOptions = {},
-  fewShot?: FewShotTile,
+  params: ScoringParameters,
+  fewShot: FewShotTile | null = null,
 ): TileScore {
-  const temperature = opts.temperature ?? DEFAULT_TEMPERATURE;
-  const aggregation: Aggregation = opts.aggregation ?? 'harmonic';
-  const useImageScale = opts.useImageScale ?? true;
-  const scales = opts.scales ?? geom.scales;
+  const { temperature, aggregation, useImageScale, scales, fewShotWeight: w } = params;
   const { grid, embedDim } = geom;
   const nPatches = grid * grid;
   if (features.imageEmbedding.length !== embedDim) {
@@ -450,14 +321,15 @@ export function scoreTile(
   if (zsScaleMaps.length === 0) throw new Error('scoreTile: no scales selected (no image scale, no windows)');
   const zsGrid = combineMaps(zsScaleMaps, aggregation);
   const zeroShot = { zsImageScore, zsWindowScores, zsScaleMaps, zsGrid };
-  if (!memory || opts.zeroShotOnly) return { imageScore: zsImageScore, grid: zsGrid, ...zeroShot };
+  if (!fewShot) return { imageScore: zsImageScore, grid: zsGrid, ...zeroShot };
 
-  const fs = fewShot ?? fewShotTile(features, memory, geom, opts);
-  const { fsPatchScores, fsWindowScores, fsScaleMaps, fsOnlyGrid } = fs;
+  const { fsPatchScores, fsWindowScores, fsScaleMaps, fsOnlyGrid } = fewShot;
+  if (fsOnlyGrid.length !== nPatches)
+    throw new Error(`scoreTile: few-shot map has ${fsOnlyGrid.length} cells, expected ${nPatches}`);
   const fusedGrid = new Float32Array(nPatches);
-  for (let i = 0; i < nPatches; i++) fusedGrid[i] = (zsGrid[i] + fsOnlyGrid[i]) / 2;
+  for (let i = 0; i < nPatches; i++) fusedGrid[i] = (1 - w) * zsGrid[i] + w * fsOnlyGrid[i];
   return {
-    imageScore: (zsImageScore + maxOf(fsOnlyGrid)) / 2,
+    imageScore: (1 - w) * zsImageScore + w * maxOf(fsOnlyGrid),
     grid: fusedGrid,
     ...zeroShot,
     fsPatchScores,

@@ -26,7 +26,7 @@ export interface TileFeatures {
   windowEmbeddings: Map<number, Float32Array>;
 }
 
-/** Geometry every scoring function needs. */
+/** The model's geometry every scoring function needs (the window scales are a method setting). */
 export interface Geometry {
   /** Patch grid side g (g×g patches). */
   grid: number;
@@ -36,8 +36,6 @@ export interface Geometry {
   embedDim: number;
   /** Vision width (dim of patch embeddings). */
   visionWidth: number;
-  /** Window scales, e.g. [2, 3]. */
-  scales: number[];
 }
 
 export type ScoreMode = 'zero-shot' | 'few-shot';

@@ -2,36 +2,8 @@
  * The engine's public contract: what the worker exposes, what the CLIs call.
  * Implementation: src/engine/engine.ts (WinclipEngine implements WinclipApi).
  */
+import type { ScoreOptions } from '../core/score-options';
 import type { Box, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
-
-/** The three files of an OpenCLIP model folder, already read into memory. */
-export interface ModelFiles {
-  /** Parsed open_clip_config.json. */
-  config: unknown;
-  /** Raw bytes of open_clip_model.safetensors. */
-  weights: Uint8Array;
-  /** Parsed CLIP tokenizer.json (Hugging Face format). */
-  tokenizer: unknown;
-}
-
-/** Options of scoring; defaults follow METHOD.md. Ablations of the paper's Tables 3 and 8 use the flags. */
-export interface ScoreOptions {
-  /** Softmax temperature τ (default 0.07). */
-  temperature?: number;
-  /** Include the image-scale map in the zero-shot harmonic mean (default true). */
-  useImageScale?: boolean;
-  /** Window scales used (default: all encoded, [2, 3]). */
-  scales?: number[];
-  /** How per-window scores are pooled into cells and maps are combined (default 'harmonic'). */
-  aggregation?: 'harmonic' | 'arithmetic';
-  /** Force zero-shot even when references are loaded. */
-  zeroShotOnly?: boolean;
-  /**
-   * Compute the anomaly map at most this many pixels on its longer side (a preview, e.g. for
-   * thumbnails of 12-MP photos); the result's width/height are then the map's. Scores are unaffected.
-   */
-  maxMapSide?: number;
-}
 
 /** Everything the encoder produced for one image, kept so prompts/references can change without re-encoding. */
 export interface EncodedImage {

@@ -5,6 +5,7 @@
  * runtime is injected (onnxruntime-node in the CLI, onnxruntime-web in the worker).
  */
 
+import { type MethodSettings, methodSettings } from '../core/method-settings';
 import { preprocessTile } from '../core/preprocess';
 import { bilinearResize } from '../core/resize';
 import {
@@ -18,22 +19,23 @@ import {
   scoreTile,
   type TileScore,
 } from '../core/scoring';
+import { type ScoreOptions, type ScoringParameters, scoringParameters } from '../core/score-options';
 import { meanTileScore, mergeTileMaps, tileBoxes } from '../core/tiling';
 import type { Box, Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
 import { windowIndices } from '../core/windows';
 import { type ModelConfig, parseModelConfig } from '../model/config';
 import { buildAssociationGraph } from '../model/graphs/association';
 import { buildImageEncoder } from '../model/graphs/image-encoder';
+import type { ModelFiles } from '../model/file-names';
 import { buildTextEncoder } from '../model/graphs/text-encoder';
 import { ClipTokenizer } from '../model/tokenizer';
 import { ModelWeights } from '../model/weights';
-import type { EncodedImage, EngineStats, ModelFiles, ModelInfo, ScoreOptions, WinclipApi } from './api';
+import type { EncodedImage, EngineStats, ModelInfo, WinclipApi } from './api';
 import type { Feed, GraphSession, OrtRuntime } from './runtime';
 import { SerialQueue } from './serial-queue';
 
 /** Prompts per text-encoder run: bounds activation memory for large ensembles. */
 const TEXT_BATCH = 128;
-export const WINDOW_SCALES = [2, 3];
 
 /**
  * Size of the output map and where each tile lands in it: the image itself, or a scaled-down copy
@@ -90,11 +92,21 @@ export class WinclipEngine implements WinclipApi {
     private readonly imageSession: GraphSession,
     private readonly associationSession: GraphSession,
     private readonly modelInfo: ModelInfo,
+    /** The method settings every image is encoded and scored with (defaults: src/core/method-settings.ts). */
+    readonly settings: Readonly<MethodSettings>,
   ) {}
 
-  /** Validates the three model files, builds both graphs and opens their sessions. */
-  static async create(files: ModelFiles, runtime: OrtRuntime): Promise<WinclipEngine> {
+  /**
+   * Validates the three model files, builds the three graphs (text encoder, image encoder, few-shot
+   * association) and opens their sessions. `settings` overrides the method settings' defaults.
+   */
+  static async create(
+    files: ModelFiles,
+    runtime: OrtRuntime,
+    settings: Partial<MethodSettings> = {},
+  ): Promise<WinclipEngine> {
     const config = parseModelConfig(files.config);
+    const method = methodSettings(settings, config.vision.grid);
     const tokenizer = new ClipTokenizer(files.tokenizer, config.text.contextLength);
     const weights = ModelWeights.fromBytes(files.weights, config);
     const textSession = await runtime.createSession(buildTextEncoder(config, weights));
@@ -114,7 +126,7 @@ export class WinclipEngine implements WinclipApi {
       parameters: weights.parameters,
       backend: runtime.backend,
     };
-    return new WinclipEngine(config, tokenizer, textSession, imageSession, associationSession, info);
+    return new WinclipEngine(config, tokenizer, textSession, imageSession, associationSession, info, method);
   }
 
   info(): ModelInfo {
@@ -132,7 +144,6 @@ export class WinclipEngine implements WinclipApi {
       imageSize: v.imageSize,
       embedDim: this.config.embedDim,
       visionWidth: v.width,
-      scales: WINDOW_SCALES,
     };
   }
 
@@ -259,7 +270,7 @@ export class WinclipEngine implements WinclipApi {
   /** Runs the image encoder on one pre-processed tile [3, S, S]: full pass then each window scale. */
   async encodeTile(
     pixels: Float32Array,
-    scales = WINDOW_SCALES,
+    scales: readonly number[] = this.settings.windowScales,
   ): Promise<TileFeatures & { featureMap: Float32Array }> {
     const full = await this.runImage(this.imageFeeds(pixels, 0), ['embedding', 'tokens', 'feature_map']);
     const windowEmbeddings = new Map<number, Float32Array>();
@@ -401,12 +412,13 @@ export class WinclipEngine implements WinclipApi {
     options: ScoreOptions = {},
     cacheKey?: string,
   ): Promise<DetailedResult> {
+    const params = scoringParameters(options, this.settings);
     const memory = options.zeroShotOnly ? null : this.currentMemory();
-    if (!memory) return this.compose(enc, options, null);
-    const cached = this.cachedFewShot(cacheKey, options);
-    if (cached) return this.compose(enc, options, memory, cached);
+    if (!memory) return this.compose(enc, options, params, null);
+    const cached = this.cachedFewShot(cacheKey, params);
+    if (cached) return this.compose(enc, options, params, cached);
     const geom = this.geometry;
-    const scales = options.scales ?? geom.scales;
+    const { scales } = params;
     const fewShot: FewShotTile[] = [];
     for (const tile of enc.tiles) {
       const q = fewShotQueries(tile, geom, scales);
@@ -417,10 +429,10 @@ export class WinclipEngine implements WinclipApi {
         if (!mem) throw new Error(`memory has no scale-${k} windows`);
         windows.set(k, await this.associateOnDevice(q.windows.get(k)!, geom.embedDim, mem));
       }
-      fewShot.push(fewShotFromAssociations(patches, windows, geom, options));
+      fewShot.push(fewShotFromAssociations(patches, windows, geom, params));
     }
-    this.storeFewShot(cacheKey, options, fewShot);
-    return this.compose(enc, options, memory, fewShot);
+    this.storeFewShot(cacheKey, params, fewShot);
+    return this.compose(enc, options, params, fewShot);
   }
 
   /** min over memory rows of (1 − cos)/2 per query row, on the inference device. */
@@ -437,22 +449,23 @@ export class WinclipEngine implements WinclipApi {
     return r.distance.data;
   }
 
-  private fewShotOptsKey(options: ScoreOptions): string {
-    return `${options.aggregation ?? 'harmonic'}|${(options.scales ?? this.geometry.scales).join(',')}`;
+  /** The parameters the few-shot maps depend on (the association itself depends on the scales only). */
+  private fewShotOptsKey(params: ScoringParameters): string {
+    return `${params.aggregation}|${params.scales.join(',')}`;
   }
 
-  private cachedFewShot(cacheKey: string | undefined, options: ScoreOptions): FewShotTile[] | undefined {
+  private cachedFewShot(cacheKey: string | undefined, params: ScoringParameters): FewShotTile[] | undefined {
     const hit = cacheKey ? this.fewShotCache.get(cacheKey) : undefined;
-    return hit && hit.version === this.memoryVersion && hit.optsKey === this.fewShotOptsKey(options)
+    return hit && hit.version === this.memoryVersion && hit.optsKey === this.fewShotOptsKey(params)
       ? hit.tiles
       : undefined;
   }
 
-  private storeFewShot(cacheKey: string | undefined, options: ScoreOptions, tiles: FewShotTile[]): void {
+  private storeFewShot(cacheKey: string | undefined, params: ScoringParameters, tiles: FewShotTile[]): void {
     if (cacheKey)
       this.fewShotCache.set(cacheKey, {
         version: this.memoryVersion,
-        optsKey: this.fewShotOptsKey(options),
+        optsKey: this.fewShotOptsKey(params),
         tiles,
       });
   }
@@ -461,13 +474,13 @@ export class WinclipEngine implements WinclipApi {
   private compose(
     enc: EncodedImage,
     options: ScoreOptions,
-    memory: Memory | null,
-    fewShot?: FewShotTile[],
+    params: ScoringParameters,
+    fewShot: FewShotTile[] | null,
   ): DetailedResult {
     const protos = this.prototypes();
     const geom = this.geometry;
     const S = geom.imageSize;
-    const tiles = enc.tiles.map((t, i) => scoreTile(t, protos, memory, geom, options, fewShot?.[i]));
+    const tiles = enc.tiles.map((t, i) => scoreTile(t, protos, geom, params, fewShot?.[i] ?? null));
     const tileMaps = tiles.map((t) => bilinearResize(t.grid, geom.grid, geom.grid, S, S));
     const { width, height, boxes } = mapGeometry(enc, options.maxMapSide);
     return {
@@ -475,7 +488,7 @@ export class WinclipEngine implements WinclipApi {
       height,
       imageScore: meanTileScore(tiles.map((t) => t.imageScore)),
       anomalyMap: mergeTileMaps(width, height, boxes, tileMaps, S),
-      mode: memory ? 'few-shot' : 'zero-shot',
+      mode: fewShot ? 'few-shot' : 'zero-shot',
       tiles,
       tileMaps,
     };

@@ -4,7 +4,7 @@
  * module and the execution providers.
  */
 import type { InferenceSession, Tensor } from 'onnxruntime-common';
-import type { BuiltGraph } from '../model/graphs/text-encoder';
+import type { BuiltGraph } from '../model/onnx/graph-builder';
 
 export type Feed =
   | { type: 'float32'; data: Float32Array; dims: number[] }

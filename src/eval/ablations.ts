@@ -15,12 +15,14 @@
  *  - 'no-image-scale': the image-level score is left out of the multi-scale harmonic mean.
  *  - 'no-mid-scale': without the 3×3-patch windows (the paper's mid scale, 48 px on ViT-B/16+).
  *  - 'no-small-scale': without the 2×2-patch windows (small scale, 32 px).
+ *    Both drop that one kernel from the window scales the engine runs with (method settings).
  *  - 'no-harmonic': arithmetic instead of harmonic means (window→cell pooling and map combination).
  * Table 8's "Patch-token" and "Image tiling" rows are other methods, not ablations of WinCLIP.
  */
+import { WINDOW_SCALES } from '../core/method-settings';
 import { buildPromptSet } from '../core/prompts';
+import type { ScoreOptions } from '../core/score-options';
 import type { PromptSet } from '../core/types';
-import type { ScoreOptions } from '../engine/api';
 
 export const ABLATION_NAMES = [
   'full',
@@ -60,7 +62,18 @@ export function isAblationName(s: string): s is AblationName {
   return (ABLATION_NAMES as readonly string[]).includes(s);
 }
 
-export function ablation(name: AblationName): Ablation {
+/** The window scales without kernel k; an ablation that removes nothing (or everything) is refused. */
+function without(k: number, name: AblationName, scales: readonly number[]): number[] {
+  const rest = scales.filter((s) => s !== k);
+  if (rest.length === scales.length || rest.length === 0)
+    throw new Error(
+      `ablation '${name}' removes the scale-${k} windows, but the engine's window scales are [${scales.join(', ')}]`,
+    );
+  return rest;
+}
+
+/** The setting `name`; `windowScales` are the scales the engine encodes (its method settings). */
+export function ablation(name: AblationName, windowScales: readonly number[] = WINDOW_SCALES): Ablation {
   const base = { name, options: {}, imageScore: 'engine' as const, pixel: true, fewShot: true };
   switch (name) {
     case 'full':
@@ -75,9 +88,9 @@ export function ablation(name: AblationName): Ablation {
     case 'no-image-scale':
       return { ...base, prompts: cpe, options: { useImageScale: false } };
     case 'no-mid-scale':
-      return { ...base, prompts: cpe, options: { scales: [2] } };
+      return { ...base, prompts: cpe, options: { scales: without(3, name, windowScales) } };
     case 'no-small-scale':
-      return { ...base, prompts: cpe, options: { scales: [3] } };
+      return { ...base, prompts: cpe, options: { scales: without(2, name, windowScales) } };
     case 'no-harmonic':
       return { ...base, prompts: cpe, options: { aggregation: 'arithmetic' } };
   }

@@ -62,9 +62,6 @@ export interface EvalOutput {
   stats: { images_encoded: number; features_from_cache: number; seconds: number };
 }
 
-export const IMAGE_KEYS = ['auroc', 'aupr', 'f1_max'] as const;
-export const PIXEL_KEYS = ['auroc', 'pro', 'f1_max'] as const;
-
 export function mean(xs: number[]): number {
   if (xs.length === 0) return Number.NaN;
   return xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -6,8 +6,10 @@
 import { join } from 'node:path';
 import { imageMetrics, type MaskRegions, PixelMetricsAccumulator } from '../core/metrics';
 import { bilinearResize } from '../core/resize';
+import type { MethodSettings } from '../core/method-settings';
+import type { ScoreOptions } from '../core/score-options';
 import type { ImageResult, PromptSet } from '../core/types';
-import type { EncodedImage, ModelInfo, ScoreOptions } from '../engine/api';
+import type { EncodedImage, ModelInfo } from '../engine/api';
 import { type AblationName, ablation, oneClassScore } from './ablations';
 import type { DatasetReader } from './datasets/types';
 import type { FeatureDiskCache } from './feature-cache';
@@ -21,6 +23,8 @@ import { planRuns, type RefsFile, type ShotRun } from './sampling';
 /** The engine surface the evaluator uses (WinclipEngine provides it). */
 export interface EvalEngine extends Encoder {
   info(): ModelInfo;
+  /** The method settings the engine encodes and scores with (ablations start from them). */
+  readonly settings: Readonly<MethodSettings>;
   setPrompts(prompts: PromptSet): Promise<unknown>;
   putEncoded(key: string, enc: EncodedImage): void;
   addReferenceEncoded(key: string): void;
@@ -58,7 +62,7 @@ function mapAt(r: ImageResult, width: number, height: number): Float32Array {
 
 export async function runEvaluation(engine: EvalEngine, s: EvalSettings): Promise<EvalOutput> {
   const t0 = performance.now();
-  const abl = ablation(s.ablation ?? 'full');
+  const abl = ablation(s.ablation ?? 'full', engine.settings.windowScales);
   if (!abl.fewShot && s.shots.some((k) => k > 0)) {
     throw new Error(`ablation '${abl.name}' is zero-shot only: use --shots 0`);
   }

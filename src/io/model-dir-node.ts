@@ -1,10 +1,7 @@
 /** Reads an OpenCLIP model folder from disk (Node): config, safetensors weights, CLIP tokenizer.json. */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ModelFiles } from '../engine/api';
-import { CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE } from '../model/file-names';
-
-const MODEL_FILES = { config: CONFIG_FILE, weights: WEIGHTS_FILE, tokenizer: TOKENIZER_FILE } as const;
+import { MODEL_FILE_NAMES as MODEL_FILES, type ModelFiles } from '../model/file-names';
 
 async function readJson(path: string, what: string): Promise<unknown> {
   const text = await readFile(path, 'utf8');

@@ -2,3 +2,20 @@
 export const CONFIG_FILE = 'open_clip_config.json';
 export const WEIGHTS_FILE = 'open_clip_model.safetensors';
 export const TOKENIZER_FILE = 'tokenizer.json';
+
+/** The three files of a model folder, already read into memory. */
+export interface ModelFiles {
+  /** Parsed open_clip_config.json. */
+  config: unknown;
+  /** Raw bytes of open_clip_model.safetensors. */
+  weights: Uint8Array;
+  /** Parsed CLIP tokenizer.json (Hugging Face format). */
+  tokenizer: unknown;
+}
+
+/** Which file each part of `ModelFiles` is read from. */
+export const MODEL_FILE_NAMES: Readonly<Record<keyof ModelFiles, string>> = {
+  config: CONFIG_FILE,
+  weights: WEIGHTS_FILE,
+  tokenizer: TOKENIZER_FILE,
+};

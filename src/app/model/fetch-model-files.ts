@@ -3,7 +3,7 @@
  * progress, cancellation and early checks. Hub and folder downloads are streamed into Cache Storage
  * as they arrive, so a second visit loads with no network.
  */
-import type { ModelFiles } from '../../engine/api';
+import type { ModelFiles } from '../../model/file-names';
 import {
   type CachedFileRef,
   type CachedModelManifest,

@@ -4,9 +4,8 @@
  * Inputs: query [n, D] (raw features), memory [m, D] (rows already L2-normalised). Output: [n].
  * Weight-free and dimension-agnostic: one session serves patch and window memories.
  */
-import { GraphBuilder } from '../onnx/graph-builder';
+import { type BuiltGraph, GraphBuilder } from '../onnx/graph-builder';
 import { DType } from '../onnx/onnx-model';
-import type { BuiltGraph } from './text-encoder';
 
 export function buildAssociationGraph(): BuiltGraph {
   const g = new GraphBuilder('association', null);

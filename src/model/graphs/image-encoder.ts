@@ -9,10 +9,9 @@
  * non-CLS tokens (F^P for the full pass); feature_map [1+P, W] (pre-ln_pre tokens).
  */
 import type { ModelConfig } from '../config';
-import { GraphBuilder } from '../onnx/graph-builder';
+import { type BuiltGraph, GraphBuilder } from '../onnx/graph-builder';
 import { DType } from '../onnx/onnx-model';
 import type { ModelWeights } from '../weights';
-import type { BuiltGraph } from './text-encoder';
 
 export function buildImageEncoder(cfg: ModelConfig, weights: ModelWeights): BuiltGraph {
   const v = cfg.vision;

@@ -5,14 +5,9 @@
  * un-normalised, exactly OpenCLIP's encode_text(normalize=False).
  */
 import type { ModelConfig } from '../config';
-import { GraphBuilder } from '../onnx/graph-builder';
+import { type BuiltGraph, GraphBuilder } from '../onnx/graph-builder';
 import { DType } from '../onnx/onnx-model';
-import type { ExternalFile, ModelWeights } from '../weights';
-
-export interface BuiltGraph {
-  model: Uint8Array;
-  externalData: ExternalFile[];
-}
+import type { ModelWeights } from '../weights';
 
 export function buildTextEncoder(cfg: ModelConfig, weights: ModelWeights): BuiltGraph {
   const t = cfg.text;

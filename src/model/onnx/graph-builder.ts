@@ -2,7 +2,7 @@
  * A small imperative builder for ONNX graphs: named values, auto-named nodes, weights as
  * external-data initializers, and the few composite layers a CLIP ViT needs.
  */
-import type { ModelWeights } from '../weights';
+import type { ExternalFile, ModelWeights } from '../weights';
 import {
   type AttrValue,
   DType,
@@ -13,6 +13,12 @@ import {
   serializeModel,
   type ValueSpec,
 } from './onnx-model';
+
+/** A serialised ONNX model and the weight files its external-data initializers point into. */
+export interface BuiltGraph {
+  model: Uint8Array;
+  externalData: ExternalFile[];
+}
 
 type Attrs = Record<string, number | number[] | string | { float: number }>;
 
