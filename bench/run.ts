@@ -7,13 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fewShotTile } from '../src/core/association.test-helpers';
 import { buildPromptSet } from '../src/core/prompts';
-import { buildMemory, scoreTile } from '../src/core/scoring';
 import { scoringParameters } from '../src/core/score-options';
+import { buildMemory, scoreTile } from '../src/core/scoring';
 import type { EncodedImage } from '../src/engine/api';
-import type { ModelFiles } from '../src/model/file-names';
 import { WinclipEngine } from '../src/engine/engine';
 import { createNodeRuntime } from '../src/engine/runtime-node';
 import { parseModelConfig } from '../src/model/config';
+import type { ModelFiles } from '../src/model/file-names';
 import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../src/model/random-weights';
 import { CLIP_DIR, FIXTURE_DIR } from '../test/fixture';
 

@@ -4,8 +4,8 @@
  */
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { WinclipEngine } from '../src/engine/engine';
 import { createNodeEngine } from '../src/cli/node-engine';
+import type { WinclipEngine } from '../src/engine/engine';
 import { decodeImageFile } from '../src/io/decode-node';
 import { FIXTURE_DIR, fixturePrompts, hasArray, loadArray, loadF32, manifest, maxAbsDiff } from './fixture';
 

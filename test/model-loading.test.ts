@@ -2,10 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelFiles } from '../src/model/file-names';
 import { WinclipEngine } from '../src/engine/engine';
 import { createNodeRuntime } from '../src/engine/runtime-node';
 import { parseModelConfig } from '../src/model/config';
+import type { ModelFiles } from '../src/model/file-names';
 import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../src/model/random-weights';
 import { parseSafetensors, tensorToFloat32 } from '../src/model/safetensors';
 import { f32ToBf16, f32ToF16, writeSafetensors } from '../src/model/safetensors-writer';

@@ -7,10 +7,10 @@ import { colorizeMap, colormapLut } from '../src/app/render/colormap';
 import { mapRange, thresholdRegions } from '../src/core/map-regions';
 import type { ImageResult, PromptSet } from '../src/core/types';
 import type { EngineStats } from '../src/engine/api';
-import type { ModelFiles } from '../src/model/file-names';
 import { WinclipEngine } from '../src/engine/engine';
 import { createWebRuntime } from '../src/engine/runtime-web';
 import { decodeImageBlob, decodeToBitmap, thumbnailOf } from '../src/io/decode-browser';
+import type { ModelFiles } from '../src/model/file-names';
 import { abortError, classifyEngineError } from './errors';
 import type {
   BackendReport,

@@ -2,9 +2,9 @@
  * The same engine the app runs, in Node (onnxruntime-node) on the same fixture model and files: what
  * the UI shows must equal what this computes for the same inputs.
  */
+import { createNodeEngine } from '../../src/cli/node-engine';
 import { buildPromptSet, type PromptSetOptions } from '../../src/core/prompts';
 import type { WinclipEngine } from '../../src/engine/engine';
-import { createNodeEngine } from '../../src/cli/node-engine';
 import { decodeImageFile } from '../../src/io/decode-node';
 import { FIXTURE, fixtureImage } from './paths';
 

@@ -6,7 +6,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createNodeEngine } from './node-engine';
 import { ABLATION_NAMES, isAblationName } from '../eval/ablations';
 import { datasetReader } from '../eval/datasets';
 import { defaultCacheDir, modelFingerprint, openFeatureCache, probeImage } from '../eval/feature-cache';
@@ -14,6 +13,7 @@ import { parseObjectNamesFile } from '../eval/object-names';
 import { runEvaluation } from '../eval/runner';
 import { parseRefsFile } from '../eval/sampling';
 import { formatReport } from '../eval/tables';
+import { createNodeEngine } from './node-engine';
 
 export const EVAL_USAGE = `usage: winclip eval --data <dir> --dataset mvtec|visa --model <dir> [--categories a,b] [--shots 0,1,2,4]
        [--seeds 5] [--object-names <file.json>] [--refs <file.json>] [--ablation <name>] [--pixel-size N]

@@ -6,8 +6,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildPromptSet, DEFAULT_OBJECT_NAME } from '../core/prompts';
 import type { PromptSet } from '../core/types';
-import { createNodeEngine } from './node-engine';
 import { decodeImageFile } from '../io/decode-node';
+import { createNodeEngine } from './node-engine';
 
 export async function readPromptsFile(path: string): Promise<PromptSet> {
   let raw: unknown;

@@ -3,8 +3,8 @@
  * on the inference device (src/model/graphs/association.ts, called by the engine); these functions
  * check that graph's arithmetic against the fixture and time what it replaces.
  */
-import { type FewShotTile, fewShotFromAssociations, fewShotQueries, type Memory } from './scoring';
 import { type ScoringParameters, scoringParameters } from './score-options';
+import { type FewShotTile, fewShotFromAssociations, fewShotQueries, type Memory } from './scoring';
 import type { Geometry, TileFeatures } from './types';
 
 function rowCount(x: Float32Array, dim: number, what: string): number {
@@ -107,7 +107,6 @@ export function associate(query: Float32Array, dim: number, memoryNormalized: Fl
   for (let r = 0; r < nq; r++) out[r] = Math.max(0, (1 - best[r]) / 2);
   return out;
 }
-
 
 /**
  * Visual association of one tile against the reference memories: M^P per cell, M^k per window pooled

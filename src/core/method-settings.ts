@@ -10,7 +10,7 @@ export type Aggregation = 'harmonic' | 'arithmetic';
 /** Softmax temperature τ of the two-class anomaly score. */
 export const TEMPERATURE = 0.07;
 /** Window kernels k (k×k patches, stride 1) encoded and scored besides the full image. */
-export const WINDOW_SCALES: readonly number[] = [2, 3];
+export const WINDOW_SCALES: readonly number[] = Object.freeze([2, 3]);
 /** Mean used for window → cell pooling and for combining the zero-shot scale maps. */
 export const AGGREGATION: Aggregation = 'harmonic';
 /** Whether the image-level score is one of the maps of the zero-shot multi-scale mean. */
@@ -45,7 +45,9 @@ export function methodSettings(overrides: Partial<MethodSettings> = {}, grid?: n
   if (!(s.temperature > 0 && Number.isFinite(s.temperature)))
     throw new Error(`method settings: temperature must be a positive number, got ${s.temperature}`);
   if (s.aggregation !== 'harmonic' && s.aggregation !== 'arithmetic')
-    throw new Error(`method settings: aggregation must be 'harmonic' or 'arithmetic', got '${s.aggregation}'`);
+    throw new Error(
+      `method settings: aggregation must be 'harmonic' or 'arithmetic', got '${s.aggregation}'`,
+    );
   if (!(s.fewShotWeight >= 0 && s.fewShotWeight <= 1))
     throw new Error(`method settings: fewShotWeight must be in [0, 1], got ${s.fewShotWeight}`);
   const maxK = grid ?? Number.POSITIVE_INFINITY;

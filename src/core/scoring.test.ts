@@ -2,19 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { arrayEntry, loadF32, manifest, maxAbsDiff } from '../../test/fixture';
 import { associate, fewShotTile } from './association.test-helpers';
 import { bilinearResize } from './resize';
+import { type ScoreOptions, scoringParameters } from './score-options';
 import {
   anomalyScores,
   buildMemory,
   type ClassPrototypes,
   classPrototypes,
   combineMaps,
+  type Memory,
   normalizeRows,
   poolWindowsToGrid,
-  type Memory,
   scoreTile,
   type TileScore,
 } from './scoring';
-import { type ScoreOptions, scoringParameters } from './score-options';
 import { meanTileScore, mergeTileMaps, tileBoxes } from './tiling';
 import type { Geometry, TileFeatures } from './types';
 
@@ -30,7 +30,12 @@ const zeroShot = (f: TileFeatures, protos: ClassPrototypes, opts: ScoreOptions =
   scoreTile(f, protos, geom, scoringParameters(opts));
 
 /** Few-shot scoring with the JS reference association (the engine runs it on the device). */
-function fewShot(f: TileFeatures, protos: ClassPrototypes, memory: Memory, opts: ScoreOptions = {}): TileScore {
+function fewShot(
+  f: TileFeatures,
+  protos: ClassPrototypes,
+  memory: Memory,
+  opts: ScoreOptions = {},
+): TileScore {
   const params = scoringParameters(opts);
   return scoreTile(f, protos, geom, params, fewShotTile(f, memory, geom, params));
 }
@@ -358,8 +363,6 @@ describe('scoreTile options (ablations)', () => {
   it('rejects missing scales and mis-sized inputs', () => {
     expect(() => zeroShot(feats, protos, { scales: [4] })).toThrow(/scale-4/);
     expect(() => zeroShot(feats, protos, { scales: [], useImageScale: false })).toThrow();
-    expect(() =>
-      scoreTile(feats, protos, { ...geom, embedDim: E + 1 }, scoringParameters()),
-    ).toThrow();
+    expect(() => scoreTile(feats, protos, { ...geom, embedDim: E + 1 }, scoringParameters())).toThrow();
   });
 });

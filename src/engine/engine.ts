@@ -8,6 +8,7 @@
 import { type MethodSettings, methodSettings } from '../core/method-settings';
 import { preprocessTile } from '../core/preprocess';
 import { bilinearResize } from '../core/resize';
+import { type ScoreOptions, type ScoringParameters, scoringParameters } from '../core/score-options';
 import {
   buildMemory,
   type ClassPrototypes,
@@ -19,14 +20,13 @@ import {
   scoreTile,
   type TileScore,
 } from '../core/scoring';
-import { type ScoreOptions, type ScoringParameters, scoringParameters } from '../core/score-options';
 import { meanTileScore, mergeTileMaps, tileBoxes } from '../core/tiling';
 import type { Box, Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
 import { windowIndices } from '../core/windows';
 import { type ModelConfig, parseModelConfig } from '../model/config';
+import type { ModelFiles } from '../model/file-names';
 import { buildAssociationGraph } from '../model/graphs/association';
 import { buildImageEncoder } from '../model/graphs/image-encoder';
-import type { ModelFiles } from '../model/file-names';
 import { buildTextEncoder } from '../model/graphs/text-encoder';
 import { ClipTokenizer } from '../model/tokenizer';
 import { ModelWeights } from '../model/weights';

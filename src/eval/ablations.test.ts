@@ -27,7 +27,9 @@ describe('ablations', () => {
     expect(ablation('no-small-scale').options).toEqual({ scales: [3] });
     // The scale ablations start from the engine's window scales.
     expect(ablation('no-mid-scale', [2, 3, 4]).options).toEqual({ scales: [2, 4] });
-    expect(() => ablation('no-mid-scale', [2])).toThrow("ablation 'no-mid-scale' removes the scale-3 windows");
+    expect(() => ablation('no-mid-scale', [2])).toThrow(
+      "ablation 'no-mid-scale' removes the scale-3 windows",
+    );
     expect(ablation('no-harmonic').options).toEqual({ aggregation: 'arithmetic' });
     for (const n of ABLATION_NAMES) expect(ablation(n).name).toBe(n);
     expect(ablation('one-class')).toMatchObject({ imageScore: 'one-class', pixel: false, fewShot: false });

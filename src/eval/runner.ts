@@ -4,9 +4,9 @@
  * test images, and compute image metrics (exact) and pixel metrics (streamed into a bounded accumulator).
  */
 import { join } from 'node:path';
+import type { MethodSettings } from '../core/method-settings';
 import { imageMetrics, type MaskRegions, PixelMetricsAccumulator } from '../core/metrics';
 import { bilinearResize } from '../core/resize';
-import type { MethodSettings } from '../core/method-settings';
 import type { ScoreOptions } from '../core/score-options';
 import type { ImageResult, PromptSet } from '../core/types';
 import type { EncodedImage, ModelInfo } from '../engine/api';

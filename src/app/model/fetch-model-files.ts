@@ -3,7 +3,6 @@
  * progress, cancellation and early checks. Hub and folder downloads are streamed into Cache Storage
  * as they arrive, so a second visit loads with no network.
  */
-import type { ModelFiles } from '../../model/file-names';
 import {
   type CachedFileRef,
   type CachedModelManifest,
@@ -17,7 +16,7 @@ import {
   urlCacheKey,
   writeManifest,
 } from '../../model/cache';
-import { CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE } from '../../model/file-names';
+import { CONFIG_FILE, type ModelFiles, TOKENIZER_FILE, WEIGHTS_FILE } from '../../model/file-names';
 import { contentLength, HubError, hubFileUrl, openUrl, readStream } from '../../model/hub';
 import type { ModelSource, TransferProgress } from '../state/types';
 import { formatBytes } from './catalogue';
