@@ -71,7 +71,7 @@ describe('image side, per tile', () => {
       expect(maxAbsDiff(f.imageEmbedding, loadF32(`${t.name}.image_embedding`))).toBeLessThan(EMB_TOL);
       if (t.img.role === 'test') {
         expect(maxAbsDiff(f.patchEmbeddings, loadF32(`${t.name}.patch_embeddings`))).toBeLessThan(EMB_TOL);
-        for (const k of [2, 3]) {
+        for (const k of manifest.scales) {
           expect(
             maxAbsDiff(f.windowEmbeddings.get(k)!, loadF32(`${t.name}.window_embeddings_s${k}`)),
           ).toBeLessThan(EMB_TOL);
@@ -83,7 +83,7 @@ describe('image side, per tile', () => {
         expect(
           maxAbsDiff(f.patchEmbeddings, slice('memory.patch_embeddings', f.patchEmbeddings.length)),
         ).toBeLessThan(EMB_TOL);
-        for (const k of [2, 3]) {
+        for (const k of manifest.scales) {
           const w = f.windowEmbeddings.get(k)!;
           expect(maxAbsDiff(w, slice(`memory.window_embeddings_s${k}`, w.length))).toBeLessThan(EMB_TOL);
         }
@@ -108,7 +108,7 @@ describe('scores and maps', () => {
         const p = `${img.name}.${tile.name}`;
         const ts = r.tiles[i];
         expect(Math.abs(ts.zsImageScore - loadF32(`${p}.zs_image_score`)[0])).toBeLessThan(SCORE_TOL);
-        for (const k of [2, 3])
+        for (const k of manifest.scales)
           expect(maxAbsDiff(ts.zsWindowScores.get(k)!, loadF32(`${p}.zs_window_scores_s${k}`))).toBeLessThan(
             SCORE_TOL,
           );
@@ -137,7 +137,7 @@ describe('scores and maps', () => {
         const p = `${img.name}.${tile.name}`;
         const ts = r.tiles[i];
         expect(maxAbsDiff(ts.fsPatchScores!, loadF32(`${p}.fs_patch_scores`))).toBeLessThan(SCORE_TOL);
-        for (const k of [2, 3])
+        for (const k of manifest.scales)
           expect(maxAbsDiff(ts.fsWindowScores!.get(k)!, loadF32(`${p}.fs_window_scores_s${k}`))).toBeLessThan(
             SCORE_TOL,
           );

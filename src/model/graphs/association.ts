@@ -12,7 +12,7 @@ export function buildAssociationGraph(): BuiltGraph {
   const q = g.input('query', DType.FLOAT, ['n', 'dim']);
   const mem = g.input('memory', DType.FLOAT, ['m', 'dim']);
   const norm = g.op('ReduceL2', [q], { axes: [1], keepdims: 1 });
-  // All-zero rows stay zero instead of NaN, like the JS implementation.
+  // All-zero rows stay zero instead of NaN, as in the JS reference (src/core/association.test-helpers.ts).
   const safe = g.op('Max', [norm, g.constFloat([1e-30], [])]);
   const unit = g.op('Div', [q, safe]);
   const cos = g.op('MatMul', [unit, g.op('Transpose', [mem], { perm: [1, 0] })]); // [n, m]
