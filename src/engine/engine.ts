@@ -201,6 +201,17 @@ export class WinclipEngine implements WinclipApi {
     return this.stack(prompts);
   }
 
+  /** Embeddings of prompts, stacked [n, E]; embeds (and caches) only those not seen before. */
+  async embedPrompts(prompts: string[]): Promise<Float32Array> {
+    const fresh = [...new Set(prompts)].filter((p) => !this.textCache.has(p));
+    if (fresh.length > 0) {
+      const emb = await this.embedTexts(fresh);
+      for (const [i, p] of fresh.entries()) this.textCache.set(p, emb[i]);
+      this.counters.promptsEmbedded += fresh.length;
+    }
+    return this.stack(prompts);
+  }
+
   currentPrompts(): PromptSet | null {
     return this.prompts ? { normal: [...this.prompts.normal], anomalous: [...this.prompts.anomalous] } : null;
   }
@@ -405,6 +416,35 @@ export class WinclipEngine implements WinclipApi {
     if (!memory) return this.compose(enc, options, null);
     const cached = this.cachedFewShot(cacheKey, options);
     if (cached) return this.compose(enc, options, memory, cached);
+    const fewShot = await this.fewShotOnDevice(enc, memory, options);
+    this.storeFewShot(cacheKey, options, fewShot);
+    return this.compose(enc, options, memory, fewShot);
+  }
+
+  /**
+   * Few-shot score of an encoded image against a memory built from `bankKeys` only (e.g. every other
+   * reference, for leave-one-out calibration). The current bank, its memory and the few-shot cache
+   * are left untouched.
+   */
+  async scoreWithBank(key: string, bankKeys: string[], options: ScoreOptions = {}): Promise<DetailedResult> {
+    const enc = this.images.get(key);
+    if (!enc) throw new Error(`image '${key}' is not encoded`);
+    if (bankKeys.length === 0) throw new Error('scoreWithBank: the bank needs at least one image');
+    const tiles = bankKeys.flatMap((k) => {
+      const e = this.images.get(k);
+      if (!e) throw new Error(`bank image '${k}' is not encoded`);
+      return e.tiles;
+    });
+    const memory = buildMemory(tiles, this.config.vision.width, this.config.embedDim);
+    return this.compose(enc, options, memory, await this.fewShotOnDevice(enc, memory, options));
+  }
+
+  /** Visual association of every tile of `enc` against `memory`, on the inference device. */
+  private async fewShotOnDevice(
+    enc: EncodedImage,
+    memory: Memory,
+    options: ScoreOptions,
+  ): Promise<FewShotTile[]> {
     const geom = this.geometry;
     const scales = options.scales ?? geom.scales;
     const fewShot: FewShotTile[] = [];
@@ -419,8 +459,7 @@ export class WinclipEngine implements WinclipApi {
       }
       fewShot.push(fewShotFromAssociations(patches, windows, geom, options));
     }
-    this.storeFewShot(cacheKey, options, fewShot);
-    return this.compose(enc, options, memory, fewShot);
+    return fewShot;
   }
 
   /** min over memory rows of (1 − cos)/2 per query row, on the inference device. */
