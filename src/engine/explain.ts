@@ -21,7 +21,10 @@ export async function stateVocabulary(engine: ExplainEngine, groups: StateGroups
     groups,
     (ps) => {
       const out = new Float32Array(ps.length * E);
-      ps.forEach((p, i) => out.set(stacked.subarray(row.get(p)! * E, (row.get(p)! + 1) * E), i * E));
+      ps.forEach((p, i) => {
+        const r = row.get(p)!;
+        out.set(stacked.subarray(r * E, (r + 1) * E), i * E);
+      });
       return out;
     },
     E,
