@@ -18,8 +18,6 @@ const REFS = ['ref_1.png', 'ref_2.png', 'test_b.png'].map(img);
 interface Calibration {
   references: {
     file: string;
-    width: number;
-    height: number;
     image_score: number;
     max_pixel: number;
     pixel_quantiles: Record<string, number>;
@@ -31,6 +29,8 @@ interface Calibration {
 interface Scored {
   images: {
     file: string;
+    width: number;
+    height: number;
     image_score: number;
     anomaly_map: number[];
     verdict?: string;
