@@ -96,6 +96,7 @@ export function thresholdForFalseRejectRate(normalScores: ArrayLike<number>, rat
   checkFinite(normalScores, 'false-reject threshold');
   if (!(rate >= 0 && rate <= 1)) throw new Error(`false-reject rate must be in [0, 1], got ${rate}`);
   const desc = Float64Array.from(normalScores).sort().reverse();
+  // The epsilon keeps 0.29 · 100 (28.999…) at 29 rejects.
   const allowed = Math.floor(rate * desc.length + 1e-9);
   if (allowed >= desc.length) return desc[desc.length - 1];
   return nextUp(desc[allowed]);

@@ -37,6 +37,19 @@ function dilate(mask: Uint8Array, width: number, height: number, r: number): Uin
   return out;
 }
 
+/** 1 where map >= threshold, and how many such pixels. */
+function thresholdMask(map: Float32Array, threshold: number): { mask: Uint8Array; above: number } {
+  const mask = new Uint8Array(map.length);
+  let above = 0;
+  for (let i = 0; i < map.length; i++) {
+    if (map[i] >= threshold) {
+      mask[i] = 1;
+      above++;
+    }
+  }
+  return { mask, above };
+}
+
 export interface ThresholdRegions {
   /** Outline pixels (1) of the regions at or above the threshold. */
   outline: Uint8Array;
@@ -55,14 +68,7 @@ export function thresholdRegions(
   thickness: number,
 ): ThresholdRegions {
   const n = width * height;
-  const mask = new Uint8Array(n);
-  let above = 0;
-  for (let i = 0; i < n; i++) {
-    if (map[i] >= threshold) {
-      mask[i] = 1;
-      above++;
-    }
-  }
+  const { mask, above } = thresholdMask(map, threshold);
   const edge = new Uint8Array(n);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -120,9 +126,7 @@ export function mapRegions(
 ): RegionLabels {
   const n = width * height;
   if (map.length !== n) throw new Error(`mapRegions: map has ${map.length} values, expected ${n}`);
-  const mask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) if (map[i] >= threshold) mask[i] = 1;
-  const { labels, sizes, count } = labelComponents8(mask, width, height);
+  const { labels, sizes, count } = labelComponents8(thresholdMask(map, threshold).mask, width, height);
   const regions: MapRegion[] = [];
   for (let l = 1; l <= count; l++) {
     regions.push({
