@@ -91,6 +91,9 @@ describe('leave-one-out calibration', () => {
     expect(cal.thresholds.pixel).toBeGreaterThan(Math.max(...cal.references.map((r) => r.maxPixel)));
     await expect(leaveOneOut(engine, ['ref_1'])).rejects.toThrow(/at least 2 reference/);
     await expect(engine.scoreWithBank('ref_1', ['nope'])).rejects.toThrow(/'nope' is not encoded/);
+    await expect(engine.scoreWithBank('ref_1', ['ref_2'], { zeroShotOnly: true })).rejects.toThrow(
+      /zero-shot/,
+    );
     engine.clearReferences();
   });
 });

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { nextUp } from '../src/core/calibration';
 import { FIXTURE_DIR, fixturePrompts } from './fixture';
 
 const run = promisify(execFile);
@@ -76,6 +77,26 @@ describe('winclip calibrate', () => {
     expect(cal.image_threshold).toBeCloseTo(Math.max(...scores) + std, 12);
     expect(cal.pixel_threshold).toBeGreaterThan(Math.max(...cal.references.map((r) => r.max_pixel)));
     expect(cal.rule).toMatch(/max \+ 1·std/);
+  });
+
+  it('--false-reject-rate 0 puts both thresholds just above the highest leave-one-out values', async () => {
+    const cal = await cli<Calibration>([
+      'calibrate',
+      '--model',
+      FIXTURE_DIR,
+      '--prompts',
+      promptsFile,
+      '--false-reject-rate',
+      '0',
+      '--ref',
+      REFS[0],
+      '--ref',
+      REFS[1],
+    ]);
+    const top = Math.max(...cal.references.map((r) => r.image_score));
+    expect(cal.image_threshold).toBe(nextUp(top));
+    expect(cal.pixel_threshold).toBe(nextUp(Math.max(...cal.references.map((r) => r.max_pixel))));
+    expect(cal.rule).toMatch(/at most 0 of the leave-one-out scores/);
   });
 
   it('score with thresholds adds a verdict and regions with state words', async () => {

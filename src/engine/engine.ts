@@ -430,6 +430,7 @@ export class WinclipEngine implements WinclipApi {
     const enc = this.images.get(key);
     if (!enc) throw new Error(`image '${key}' is not encoded`);
     if (bankKeys.length === 0) throw new Error('scoreWithBank: the bank needs at least one image');
+    if (options.zeroShotOnly) throw new Error('scoreWithBank: a zero-shot score does not use a bank');
     const tiles = bankKeys.flatMap((k) => {
       const e = this.images.get(k);
       if (!e) throw new Error(`bank image '${k}' is not encoded`);
