@@ -5,9 +5,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildPromptSet, DEFAULT_OBJECT_NAME } from '../core/prompts';
+import { promptGroups, type StateEmbedding, stateGroups } from '../core/state-words';
 import type { PromptSet } from '../core/types';
+import { stateVocabulary } from '../engine/explain';
 import { decodeImageFile } from '../io/decode-node';
 import { createNodeEngine } from './node-engine';
+import { thresholdFlag, verdictFields } from './verdicts';
 
 export async function readPromptsFile(path: string): Promise<PromptSet> {
   let raw: unknown;
@@ -36,6 +39,8 @@ export async function runScore(argv: string[]): Promise<number> {
       temperature: { type: 'string' },
       ref: { type: 'string', multiple: true },
       out: { type: 'string' },
+      'image-threshold': { type: 'string' },
+      'pixel-threshold': { type: 'string' },
     },
   });
   if (!values.model) throw new Error('score: --model <dir> is required');
@@ -46,12 +51,21 @@ export async function runScore(argv: string[]): Promise<number> {
     if (!(temperature > 0))
       throw new Error(`score: --temperature must be a positive number, got '${values.temperature}'`);
   }
+  const thresholds = {
+    image: thresholdFlag('image-threshold', values['image-threshold']),
+    pixel: thresholdFlag('pixel-threshold', values['pixel-threshold']),
+  };
   const prompts = values.prompts
     ? await readPromptsFile(values.prompts)
     : buildPromptSet({ objectName: values.object ?? DEFAULT_OBJECT_NAME });
 
   const engine = await createNodeEngine(values.model, 0, { temperature });
   await engine.setPrompts(prompts);
+  const objectName = values.object ?? DEFAULT_OBJECT_NAME;
+  const vocabulary: StateEmbedding[] =
+    thresholds.pixel === undefined
+      ? []
+      : await stateVocabulary(engine, values.prompts ? promptGroups(prompts) : stateGroups({ objectName }));
   for (const [i, ref] of (values.ref ?? []).entries()) {
     await engine.addReference(`ref:${i}:${ref}`, await decodeImageFile(ref));
   }
@@ -66,6 +80,7 @@ export async function runScore(argv: string[]): Promise<number> {
       height: r.height,
       image_score: r.imageScore,
       anomaly_map: Array.from(r.anomalyMap),
+      ...verdictFields(engine, key, r, thresholds, vocabulary, temperature),
     });
     engine.forget(key);
   }

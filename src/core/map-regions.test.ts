@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapRange, thresholdRegions } from './map-regions';
+import { mapRange, mapRegions, thresholdRegions } from './map-regions';
 
 describe('thresholdRegions', () => {
   // 5×4 map: a 2×2 block and a diagonal pair (one 8-connected region) above 0.5.
@@ -33,5 +33,23 @@ describe('thresholdRegions', () => {
 
   it('mapRange gives min and max', () => {
     expect(mapRange(map)).toEqual({ min: Math.fround(0.1), max: Math.fround(0.9) });
+  });
+
+  it('mapRegions: box, area and peak of each region, highest peak first', () => {
+    const { labels, regions } = mapRegions(map, W, H, 0.5);
+    // The diagonal pair (0.9 at (3,2) and (4,3)) ties the block's 0.9 at (0,0); label order breaks it.
+    expect(regions).toEqual([
+      { label: 1, box: [0, 0, 2, 2], area: 4, areaFraction: 0.2, peak: Math.fround(0.9), peakAt: [0, 0] },
+      { label: 2, box: [3, 2, 5, 4], area: 2, areaFraction: 0.1, peak: Math.fround(0.9), peakAt: [3, 2] },
+    ]);
+    expect(labels[0]).toBe(1);
+    expect(labels[19]).toBe(2);
+    expect(labels[2]).toBe(0);
+    // The region count agrees with thresholdRegions at every threshold.
+    for (const t of [0.5, 0.65, 0.75, 0.85, 1])
+      expect(mapRegions(map, W, H, t).regions.length).toBe(thresholdRegions(map, W, H, t, 1).regions);
+    const high = mapRegions(map, W, H, 0.65).regions;
+    expect(high[0]).toMatchObject({ box: [0, 0, 2, 2], area: 3, peak: Math.fround(0.9) });
+    expect(() => mapRegions(map, 4, 4, 0.5)).toThrow(/expected 16/);
   });
 });

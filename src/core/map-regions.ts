@@ -37,6 +37,19 @@ function dilate(mask: Uint8Array, width: number, height: number, r: number): Uin
   return out;
 }
 
+/** 1 where map >= threshold, and how many such pixels. */
+function thresholdMask(map: Float32Array, threshold: number): { mask: Uint8Array; above: number } {
+  const mask = new Uint8Array(map.length);
+  let above = 0;
+  for (let i = 0; i < map.length; i++) {
+    if (map[i] >= threshold) {
+      mask[i] = 1;
+      above++;
+    }
+  }
+  return { mask, above };
+}
+
 export interface ThresholdRegions {
   /** Outline pixels (1) of the regions at or above the threshold. */
   outline: Uint8Array;
@@ -55,14 +68,7 @@ export function thresholdRegions(
   thickness: number,
 ): ThresholdRegions {
   const n = width * height;
-  const mask = new Uint8Array(n);
-  let above = 0;
-  for (let i = 0; i < n; i++) {
-    if (map[i] >= threshold) {
-      mask[i] = 1;
-      above++;
-    }
-  }
+  const { mask, above } = thresholdMask(map, threshold);
   const edge = new Uint8Array(n);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -87,4 +93,68 @@ export function thresholdRegions(
     areaAbove: n ? above / n : 0,
     regions: labelComponents8(mask, width, height).count,
   };
+}
+
+/** One 8-connected region of {map >= threshold}. */
+export interface MapRegion {
+  /** Label in `RegionLabels.labels` (1-based). */
+  label: number;
+  /** Bounding box [left, top, right, bottom] in map pixels, right and bottom exclusive (as tile boxes). */
+  box: [number, number, number, number];
+  /** Pixels in the region. */
+  area: number;
+  /** area / (width · height). */
+  areaFraction: number;
+  /** Highest map value in the region and where it is. */
+  peak: number;
+  peakAt: [number, number];
+}
+
+export interface RegionLabels {
+  /** Per map pixel: 0 outside every region, else the region's label. */
+  labels: Int32Array;
+  /** Regions, highest peak first. */
+  regions: MapRegion[];
+}
+
+/** The regions of {map >= threshold} with bounding box, area and peak (8-connected, as thresholdRegions). */
+export function mapRegions(
+  map: Float32Array,
+  width: number,
+  height: number,
+  threshold: number,
+): RegionLabels {
+  const n = width * height;
+  if (map.length !== n) throw new Error(`mapRegions: map has ${map.length} values, expected ${n}`);
+  const { labels, sizes, count } = labelComponents8(thresholdMask(map, threshold).mask, width, height);
+  const regions: MapRegion[] = [];
+  for (let l = 1; l <= count; l++) {
+    regions.push({
+      label: l,
+      box: [width, height, 0, 0],
+      area: sizes[l],
+      areaFraction: sizes[l] / n,
+      peak: Number.NEGATIVE_INFINITY,
+      peakAt: [0, 0],
+    });
+  }
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const l = labels[i];
+      if (l === 0) continue;
+      const r = regions[l - 1];
+      const b = r.box;
+      if (x < b[0]) b[0] = x;
+      if (y < b[1]) b[1] = y;
+      if (x + 1 > b[2]) b[2] = x + 1;
+      if (y + 1 > b[3]) b[3] = y + 1;
+      if (map[i] > r.peak) {
+        r.peak = map[i];
+        r.peakAt = [x, y];
+      }
+    }
+  }
+  regions.sort((a, b) => b.peak - a.peak || a.label - b.label);
+  return { labels, regions };
 }

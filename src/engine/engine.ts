@@ -212,6 +212,17 @@ export class WinclipEngine implements WinclipApi {
     return this.stack(prompts);
   }
 
+  /** Embeddings of prompts, stacked [n, E]; embeds (and caches) only those not seen before. */
+  async embedPrompts(prompts: string[]): Promise<Float32Array> {
+    const fresh = [...new Set(prompts)].filter((p) => !this.textCache.has(p));
+    if (fresh.length > 0) {
+      const emb = await this.embedTexts(fresh);
+      for (const [i, p] of fresh.entries()) this.textCache.set(p, emb[i]);
+      this.counters.promptsEmbedded += fresh.length;
+    }
+    return this.stack(prompts);
+  }
+
   currentPrompts(): PromptSet | null {
     return this.prompts ? { normal: [...this.prompts.normal], anomalous: [...this.prompts.anomalous] } : null;
   }
@@ -417,6 +428,37 @@ export class WinclipEngine implements WinclipApi {
     if (!memory) return this.compose(enc, options, params, null);
     const cached = this.cachedFewShot(cacheKey, params);
     if (cached) return this.compose(enc, options, params, cached);
+    const fewShot = await this.fewShotOnDevice(enc, memory, params);
+    this.storeFewShot(cacheKey, params, fewShot);
+    return this.compose(enc, options, params, fewShot);
+  }
+
+  /**
+   * Few-shot score of an encoded image against a memory built from `bankKeys` only (e.g. every other
+   * reference, for leave-one-out calibration). The current bank, its memory and the few-shot cache
+   * are left untouched.
+   */
+  async scoreWithBank(key: string, bankKeys: string[], options: ScoreOptions = {}): Promise<DetailedResult> {
+    const enc = this.images.get(key);
+    if (!enc) throw new Error(`image '${key}' is not encoded`);
+    if (bankKeys.length === 0) throw new Error('scoreWithBank: the bank needs at least one image');
+    if (options.zeroShotOnly) throw new Error('scoreWithBank: a zero-shot score does not use a bank');
+    const tiles = bankKeys.flatMap((k) => {
+      const e = this.images.get(k);
+      if (!e) throw new Error(`bank image '${k}' is not encoded`);
+      return e.tiles;
+    });
+    const params = scoringParameters(options, this.settings);
+    const memory = buildMemory(tiles, this.config.vision.width, this.config.embedDim);
+    return this.compose(enc, options, params, await this.fewShotOnDevice(enc, memory, params));
+  }
+
+  /** Visual association of every tile of `enc` against `memory`, on the inference device. */
+  private async fewShotOnDevice(
+    enc: EncodedImage,
+    memory: Memory,
+    params: ScoringParameters,
+  ): Promise<FewShotTile[]> {
     const geom = this.geometry;
     const { scales } = params;
     const fewShot: FewShotTile[] = [];
@@ -431,8 +473,7 @@ export class WinclipEngine implements WinclipApi {
       }
       fewShot.push(fewShotFromAssociations(patches, windows, geom, params));
     }
-    this.storeFewShot(cacheKey, params, fewShot);
-    return this.compose(enc, options, params, fewShot);
+    return fewShot;
   }
 
   /** min over memory rows of (1 − cos)/2 per query row, on the inference device. */

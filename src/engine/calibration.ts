@@ -1,0 +1,82 @@
+/**
+ * Leave-one-out calibration over the reference bank: each reference is scored few-shot against a
+ * memory of the other K − 1 references (its own tiles excluded), which gives the scores normal parts
+ * of this object get with these prompts. Thresholds follow from src/core/calibration.ts.
+ */
+import {
+  DEFAULT_THRESHOLD_RULE,
+  type Histogram,
+  histogram,
+  quantiles,
+  type SuggestedThresholds,
+  suggestThresholds,
+  type ThresholdRule,
+} from '../core/calibration';
+import type { ScoreOptions } from '../core/score-options';
+import type { ImageResult } from '../core/types';
+
+/** What leave-one-out needs of an engine (WinclipEngine has it). */
+export interface BankScorer {
+  scoreWithBank(key: string, bankKeys: string[], options?: ScoreOptions): Promise<ImageResult>;
+}
+
+export const PIXEL_QUANTILES = [0.5, 0.9, 0.99, 0.999] as const;
+
+export interface LooReference {
+  key: string;
+  /** Few-shot image score against the other references. */
+  imageScore: number;
+  /** Largest value of its anomaly map. */
+  maxPixel: number;
+  /** Map values at PIXEL_QUANTILES (linear interpolation). */
+  pixelQuantiles: { p: number; value: number }[];
+  /** Map values on equal bins over `histogramRange` (default [0, 1], where every WinCLIP score lies). */
+  pixelHistogram: Histogram;
+}
+
+export interface LeaveOneOutOptions extends ScoreOptions {
+  histogramBins?: number;
+  histogramRange?: { lo: number; hi: number };
+}
+
+export async function leaveOneOut(
+  engine: BankScorer,
+  refKeys: readonly string[],
+  options: LeaveOneOutOptions = {},
+): Promise<LooReference[]> {
+  if (refKeys.length < 2)
+    throw new Error(`calibration needs at least 2 reference images, got ${refKeys.length}`);
+  if (new Set(refKeys).size !== refKeys.length) throw new Error('calibration: reference keys repeat');
+  const { histogramBins = 100, histogramRange = { lo: 0, hi: 1 }, ...scoreOptions } = options;
+  const out: LooReference[] = [];
+  for (const key of refKeys) {
+    const others = refKeys.filter((k) => k !== key);
+    const r = await engine.scoreWithBank(key, others, scoreOptions);
+    const map = r.anomalyMap;
+    const qs = quantiles(map, [...PIXEL_QUANTILES, 1]);
+    out.push({
+      key,
+      imageScore: r.imageScore,
+      maxPixel: qs[PIXEL_QUANTILES.length],
+      pixelQuantiles: PIXEL_QUANTILES.map((p, i) => ({ p, value: qs[i] })),
+      pixelHistogram: histogram(map, histogramRange.lo, histogramRange.hi, histogramBins),
+    });
+  }
+  return out;
+}
+
+export interface Calibration {
+  references: LooReference[];
+  thresholds: SuggestedThresholds;
+}
+
+/** Leave-one-out over `refKeys` (all encoded), then suggested image and pixel thresholds. */
+export async function calibrate(
+  engine: BankScorer,
+  refKeys: readonly string[],
+  options: LeaveOneOutOptions = {},
+  rule: ThresholdRule = DEFAULT_THRESHOLD_RULE,
+): Promise<Calibration> {
+  const references = await leaveOneOut(engine, refKeys, options);
+  return { references, thresholds: suggestThresholds(references, rule) };
+}
