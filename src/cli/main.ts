@@ -1,4 +1,5 @@
 /** `winclip` command dispatcher. Each subcommand returns an exit code; errors print one line on stderr. */
+import { errorText } from '../core/errors';
 const USAGE = `usage:
   winclip score --model <dir> [--object <name>] [--prompts <file.json>] [--temperature <t>] [--ref <image>]... [--out <file.json>] <image>...
   winclip eval --data <dir> --dataset mvtec|visa --model <dir> [--categories a,b] [--shots 0,1,2,4] [--seeds 5] [--object-names <file.json>] [--refs <file.json>] [--ablation <name>] [--pixel-size N] [--out <file.json>] [--cache <dir> | --no-cache] [--exact-pixels N]
@@ -29,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    process.stderr.write(`winclip: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`winclip: ${errorText(err)}\n`);
     return 1;
   }
 }

@@ -5,6 +5,7 @@
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { createOrtRuntime, type OrtRuntime } from './runtime';
+import { errorText } from '../core/errors';
 
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';
 
@@ -41,7 +42,7 @@ async function probeWebGpu(): Promise<{ ok: boolean; why: string }> {
   } catch (err) {
     return {
       ok: false,
-      why: `WebGPU adapter request failed: ${err instanceof Error ? err.message : String(err)}`,
+      why: `WebGPU adapter request failed: ${errorText(err)}`,
     };
   }
 }

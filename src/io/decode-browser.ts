@@ -5,6 +5,7 @@
  * Known limit: canvases store premultiplied alpha, so RGB under partial transparency is approximate.
  */
 import type { RgbImage } from '../core/types';
+import { errorText } from '../core/errors';
 
 export class ImageDecodeError extends Error {
   override name = 'ImageDecodeError';
@@ -90,7 +91,7 @@ export function bitmapToRgb(bitmap: ImageBitmap): RgbImage {
     rgba = ctx.getImageData(0, 0, width, height).data;
   } catch (err) {
     throw new ImageDecodeError(
-      `image of ${width}×${height} is too large to read (${err instanceof Error ? err.message : String(err)})`,
+      `image of ${width}×${height} is too large to read (${errorText(err)})`,
     );
   }
   const n = width * height;

@@ -4,10 +4,11 @@
  * its cached features when prompts or the reference bank change.
  */
 import { sniffImageFormat } from '../../io/decode-browser';
-import { EngineRestartedError, isAbortError } from '../engine/worker-client';
+import { EngineRestartedError } from '../worker-client/worker-client';
 import { applyScores, notify, patchQueue, updateImage, useApp } from '../state/store';
 import type { ImageScore, InspectedImage } from '../state/types';
-import { engineClient, engineJobs, refreshStats } from './engine-service';
+import { engine, engineJobs, refreshStats } from './engine-service';
+import { errorText, isAbortError } from '../../core/errors';
 
 /** Longest side of gallery thumbnails (device pixels). */
 export const THUMB_SIDE = 360;
@@ -75,13 +76,11 @@ async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<v
   patchQueue({ current: image.name });
   try {
     const r = await engineJobs.run(() =>
-      engineClient().call((api, requestId) => api.inspect(image.id, image.file, THUMB_SIDE, requestId), {
-        signal,
-      }),
+      engine().inspect(signal, image.id, image.file, THUMB_SIDE),
     );
     if (!useApp.getState().images.some((im) => im.id === image.id)) {
       // Removed while running: drop its features too.
-      void engineClient().call((api) => api.forget(image.id));
+      void engine().forget(image.id).catch(() => undefined);
       return;
     }
     const result: ImageScore = {
@@ -103,7 +102,7 @@ async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<v
   } catch (err) {
     if (isAbortError(err)) updateImage(image.id, { status: 'cancelled' });
     else if (err instanceof EngineRestartedError) updateImage(image.id, { status: 'queued' });
-    else updateImage(image.id, { status: 'error', error: err instanceof Error ? err.message : String(err) });
+    else updateImage(image.id, { status: 'error', error: errorText(err) });
     if (err instanceof EngineRestartedError) throw err;
   } finally {
     patchQueue((q) => ({ done: Math.min(q.total, q.done + 1), current: null }));
@@ -181,7 +180,7 @@ export async function rescoreAll(signal?: AbortSignal): Promise<{ ms: number; co
     .map((im) => im.id);
   if (ids.length === 0) return { ms: 0, count: 0 };
   const r = await engineJobs.run(() =>
-    engineClient().call((api, requestId) => api.rescore(ids, requestId), { signal }),
+    engine().rescore(signal, ids),
   );
   const scores = new Map<string, ImageScore>();
   for (const s of r.results) {
@@ -211,8 +210,8 @@ export function removeImages(ids: string[]): void {
   for (const im of removed) {
     im.thumb?.close();
     if (im.status === 'done')
-      void engineClient()
-        .call((api) => api.forget(im.id))
+      void engine()
+        .forget(im.id)
         .catch(() => undefined);
   }
 }

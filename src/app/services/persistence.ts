@@ -15,6 +15,7 @@ import type {
   Thresholds,
 } from '../state/types';
 import { idbClear, idbDelete, idbGet, idbGetAll, idbPut, KV_STORE, REFS_STORE } from './idb';
+import { errorText } from '../../core/errors';
 
 interface StoredReference {
   id: string;
@@ -90,7 +91,7 @@ export async function hydrate(): Promise<Hydrated> {
   } catch (err) {
     notify(
       'error',
-      `Saved settings could not be read (${err instanceof Error ? err.message : String(err)}); using defaults.`,
+      `Saved settings could not be read (${errorText(err)}); using defaults.`,
     );
     return { references: [], lastModel: null };
   }
@@ -105,7 +106,7 @@ async function flush(): Promise<void> {
   try {
     await Promise.all(Object.entries(batch).map(([key, value]) => idbPut(KV_STORE, value, key)));
   } catch (err) {
-    notify('error', `Could not save settings: ${err instanceof Error ? err.message : String(err)}`);
+    notify('error', `Could not save settings: ${errorText(err)}`);
   }
 }
 
@@ -149,7 +150,7 @@ export async function saveReference(shot: ReferenceShot): Promise<void> {
   } catch (err) {
     notify(
       'error',
-      `Could not save reference ${shot.name}: ${err instanceof Error ? err.message : String(err)}`,
+      `Could not save reference ${shot.name}: ${errorText(err)}`,
     );
   }
 }

@@ -4,11 +4,11 @@
  */
 import { buildPromptSet } from '../../core/prompts';
 import type { PromptSet } from '../../core/types';
-import { isAbortError } from '../engine/worker-client';
 import { patchPromptStatus, useApp } from '../state/store';
 import type { PromptConfig } from '../state/types';
-import { engineClient, engineJobs, refreshStats } from './engine-service';
+import { engine, engineJobs, refreshStats } from './engine-service';
 import { pump, rescoreAll } from './inspection-service';
+import { errorText, isAbortError } from '../../core/errors';
 
 const DEBOUNCE_MS = 250;
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -51,13 +51,13 @@ export async function applyPrompts(signal?: AbortSignal): Promise<boolean> {
   });
   try {
     const r = await engineJobs.run(() =>
-      engineClient().call((api, requestId) => api.setPrompts(set, requestId), { signal }),
+      engine().setPrompts(signal, set),
     );
     patchPromptStatus({ applied: true, lastEmbedded: r.embedded, lastEmbedMs: r.ms, busy: false });
     return true;
   } catch (err) {
     if (!isAbortError(err)) {
-      patchPromptStatus({ busy: false, error: err instanceof Error ? err.message : String(err) });
+      patchPromptStatus({ busy: false, error: errorText(err) });
     }
     throw err;
   }
@@ -80,7 +80,7 @@ async function sync(): Promise<void> {
     void refreshStats();
     void pump();
   } catch (err) {
-    if (!isAbortError(err)) patchPromptStatus({ error: err instanceof Error ? err.message : String(err) });
+    if (!isAbortError(err)) patchPromptStatus({ error: errorText(err) });
   } finally {
     if (inFlight === abort) {
       inFlight = null;

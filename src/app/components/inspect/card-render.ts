@@ -1,6 +1,7 @@
 /** Paints a gallery card: the thumbnail with its (small) anomaly map on top. */
-import type { ColormapName, SmallMap } from '../../../workers/protocol';
-import { colorizeMap, colormapLut } from './colormap';
+import type { SmallMap } from '../../../../workers/protocol';
+import type { ColormapName } from '../../../render/colormap';
+import { colorizeMap, colormapLut } from '../../../render/colormap';
 
 export interface CardPaint {
   colormap: ColormapName;
