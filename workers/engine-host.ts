@@ -73,7 +73,11 @@ export class EngineHost implements EngineWorkerApi {
    * Runs one cancellable call: `check()` throws an AbortError once `cancel(requestId)` arrived, any
    * failure is classified (out of memory, fatal), and the request is forgotten however it ends.
    */
-  private async guard<T>(requestId: string, what: string, body: (check: () => void) => Promise<T>): Promise<T> {
+  private async guard<T>(
+    requestId: string,
+    what: string,
+    body: (check: () => void) => Promise<T>,
+  ): Promise<T> {
     const check = () => {
       if (this.cancelled.has(requestId)) throw abortError();
     };

@@ -6,6 +6,7 @@
  */
 
 import type { BackendChoice } from '../../workers/protocol';
+import { errorText } from '../core/errors';
 import { openModelCache, readManifest, sourceId } from '../model/cache';
 import { normalizeHubUrl } from '../model/hub';
 import { engineClient, refreshStats, startEngine } from './services/engine-service';
@@ -15,7 +16,6 @@ import { flushNow, hydrate, startAutosave } from './services/persistence';
 import { restoreReferences } from './services/reference-service';
 import { notify, patchSettings, useApp } from './state/store';
 import type { PersistedModelSource } from './state/types';
-import { errorText } from '../core/errors';
 
 function applyUrlParams(params: URLSearchParams): void {
   const hub = params.get('hub');

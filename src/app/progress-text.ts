@@ -12,6 +12,7 @@ export function progressText(p: ProgressEvent): string {
     if (p.from === 'cache') return `Reading ${p.file} from the cache`;
     return p.from === 'local' ? `Reading ${p.file}` : `Downloading ${p.file}`;
   }
-  const text = p.stage === 'runtime' ? `Starting onnxruntime-web (${p.backend ?? 'auto'})` : STAGE_TEXT[p.stage];
+  const text =
+    p.stage === 'runtime' ? `Starting onnxruntime-web (${p.backend ?? 'auto'})` : STAGE_TEXT[p.stage];
   return p.total ? `${text} ${p.done ?? 0}/${p.total}` : text;
 }

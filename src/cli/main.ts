@@ -1,5 +1,6 @@
 /** `winclip` command dispatcher. Each subcommand returns an exit code; errors print one line on stderr. */
 import { errorText } from '../core/errors';
+
 const USAGE = `usage:
   winclip score --model <dir> [--object <name>] [--prompts <file.json>] [--temperature <t>] [--ref <image>]... [--out <file.json>] <image>...
   winclip eval --data <dir> --dataset mvtec|visa --model <dir> [--categories a,b] [--shots 0,1,2,4] [--seeds 5] [--object-names <file.json>] [--refs <file.json>] [--ablation <name>] [--pixel-size N] [--out <file.json>] [--cache <dir> | --no-cache] [--exact-pixels N]

@@ -4,8 +4,8 @@
  * carries both execution providers, so falling back needs no second download.
  */
 import * as ort from 'onnxruntime-web/webgpu';
-import { createOrtRuntime, type OrtRuntime } from './runtime';
 import { errorText } from '../core/errors';
+import { createOrtRuntime, type OrtRuntime } from './runtime';
 
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';
 

@@ -1,7 +1,7 @@
 /** Ground-truth masks: decoding, nearest-neighbour resizing, and the evaluation resolution. */
 import sharp, { type OutputInfo } from 'sharp';
-import { type MaskRegions, maskRegions } from '../core/metrics';
 import { errorText } from '../core/errors';
+import { type MaskRegions, maskRegions } from '../core/metrics';
 
 export interface BinaryMask {
   width: number;

@@ -6,8 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import sharp from 'sharp';
-import type { RgbImage } from '../core/types';
 import { errorText } from '../core/errors';
+import type { RgbImage } from '../core/types';
 
 function toRgb(bytes: Uint8Array) {
   return sharp(bytes, {

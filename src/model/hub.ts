@@ -14,13 +14,7 @@ export const DEFAULT_HUB_URL = 'https://huggingface.co';
 /** OpenCLIP repos on the hub often lack tokenizer.json; every CLIP model shares this one. */
 export const DEFAULT_TOKENIZER_REPO = 'openai/clip-vit-base-patch32';
 
-export type HubErrorKind =
-  | 'offline'
-  | 'not-found'
-  | 'unauthorized'
-  | 'cors'
-  | 'unreachable'
-  | 'http';
+export type HubErrorKind = 'offline' | 'not-found' | 'unauthorized' | 'cors' | 'unreachable' | 'http';
 
 export class HubError extends Error {
   override name = 'HubError';
@@ -147,7 +141,11 @@ export async function readDownload(
     return await readStream(body, opts);
   } catch (err) {
     if (err instanceof StreamReadError) {
-      throw new HubError('unreachable', `The download of ${opts.what} broke off (${err.reason}). Retry.`, url);
+      throw new HubError(
+        'unreachable',
+        `The download of ${opts.what} broke off (${err.reason}). Retry.`,
+        url,
+      );
     }
     throw err;
   }

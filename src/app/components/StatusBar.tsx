@@ -20,7 +20,9 @@ export function StatusBar() {
     <footer className="statusbar" data-testid="statusbar">
       <span className={`status-dot engine-${engine.status}`} aria-hidden="true" />
       <span data-testid="engine-status">{state}</span>
-      {engine.activity && engine.status !== 'ready' && <span className="muted">{progressText(engine.activity)}</span>}
+      {engine.activity && engine.status !== 'ready' && (
+        <span className="muted">{progressText(engine.activity)}</span>
+      )}
       <span className="spacer" />
       {model.loadMs !== null && model.phase === 'ready' && (
         <span>

@@ -40,7 +40,6 @@ export const CATALOGUE: CatalogueEntry[] = [
   },
 ];
 
-
 export function catalogueEntry(repo: string): CatalogueEntry | undefined {
   return CATALOGUE.find((e) => e.repo === repo);
 }

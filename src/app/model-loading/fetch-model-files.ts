@@ -4,6 +4,7 @@
  * as they arrive, so a second visit loads with no network.
  */
 import type { ModelFiles } from '../../engine/api';
+import { type ReadStreamOptions, readStream, StreamReadError } from '../../io/read-stream';
 import {
   type CachedFileRef,
   type CachedModelManifest,
@@ -17,13 +18,12 @@ import {
   urlCacheKey,
   writeManifest,
 } from '../../model/cache';
+import { checkSafetensorsStart, parseConfigFile, parseTokenizerFile } from '../../model/check-model-bytes';
 import { CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE } from '../../model/file-names';
 import { contentLength, HubError, hubFileUrl, openUrl, readDownload } from '../../model/hub';
 import { LocalFilesError } from '../../model/local-files';
-import { type ReadStreamOptions, readStream, StreamReadError } from '../../io/read-stream';
 import type { DownloadProgress, ModelSource } from '../state/types';
 import { formatBytes } from './catalogue';
-import { checkSafetensorsStart, parseConfigFile, parseTokenizerFile } from '../../model/check-model-bytes';
 
 export interface FetchedModel {
   files: ModelFiles;
@@ -88,7 +88,8 @@ async function readCached(
         opts.onProgress({ kind: 'download', file, from: 'cache', loaded, total: ref.bytes }),
       inspect: role === 'weights' ? weightsCheck(file, () => ref.bytes) : undefined,
     },
-    (reason) => `The cached copy of ${file} could not be read (${reason}); clear the cache and download again.`,
+    (reason) =>
+      `The cached copy of ${file} could not be read (${reason}); clear the cache and download again.`,
   );
   return bytes;
 }

@@ -6,10 +6,10 @@
  */
 
 import type { EngineCalls, StageProgress } from '../../../workers/protocol';
-import { SerialQueue } from '../../engine/serial-queue';
-import { WorkerClient } from '../worker-client/worker-client';
-import { notify, patchEngine, useApp } from '../state/store';
 import { errorText } from '../../core/errors';
+import { SerialQueue } from '../../engine/serial-queue';
+import { notify, patchEngine, useApp } from '../state/store';
+import { WorkerClient } from '../worker-client/worker-client';
 
 export const engineJobs = new SerialQueue();
 
@@ -43,7 +43,10 @@ export function setRestoreHook(hook: RestoreHook): void {
 
 async function startRuntime(): Promise<void> {
   patchEngine({ error: null });
-  const report = await engine().start({ backend: useApp.getState().settings.backend, wasmPaths: ortWasmPath() });
+  const report = await engine().start({
+    backend: useApp.getState().settings.backend,
+    wasmPaths: ortWasmPath(),
+  });
   patchEngine({ backend: report.backend, reason: report.reason });
 }
 

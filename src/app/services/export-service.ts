@@ -1,4 +1,6 @@
 /** Exports: results as CSV or JSON, one overlay PNG, or every overlay in a ZIP. */
+
+import { errorText } from '../../core/errors';
 import { baseName, downloadBlob, stamp } from '../export/download';
 import { resultRows, toCsv, toJson } from '../export/results';
 import { zipStore } from '../export/zip';
@@ -7,7 +9,6 @@ import { notify, useApp } from '../state/store';
 import type { InspectedImage } from '../state/types';
 import { engine } from './engine-service';
 import { promptSetOf } from './prompt-service';
-import { errorText } from '../../core/errors';
 
 export function exportCsv(): void {
   const { images, thresholds } = useApp.getState();

@@ -3,12 +3,13 @@
  * worker (decode, encode, score); the queue can be cancelled; every scored image can be re-scored from
  * its cached features when prompts or the reference bank change.
  */
+
+import { errorText, isAbortError } from '../../core/errors';
 import { sniffImageFormat } from '../../io/decode-browser';
-import { EngineRestartedError } from '../worker-client/worker-client';
 import { applyScores, notify, patchQueue, updateImage, useApp } from '../state/store';
 import type { ImageScore, InspectedImage } from '../state/types';
+import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats } from './engine-service';
-import { errorText, isAbortError } from '../../core/errors';
 
 /** Longest side of gallery thumbnails (device pixels). */
 export const THUMB_SIDE = 360;
@@ -75,12 +76,12 @@ async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<v
   updateImage(image.id, { status: 'processing', error: null });
   patchQueue({ current: image.name });
   try {
-    const r = await engineJobs.run(() =>
-      engine().inspect(signal, image.id, image.file, THUMB_SIDE),
-    );
+    const r = await engineJobs.run(() => engine().inspect(signal, image.id, image.file, THUMB_SIDE));
     if (!useApp.getState().images.some((im) => im.id === image.id)) {
       // Removed while running: drop its features too.
-      void engine().forget(image.id).catch(() => undefined);
+      void engine()
+        .forget(image.id)
+        .catch(() => undefined);
       return;
     }
     const result: ImageScore = {
@@ -179,9 +180,7 @@ export async function rescoreAll(signal?: AbortSignal): Promise<{ ms: number; co
     .images.filter((im) => im.status === 'done')
     .map((im) => im.id);
   if (ids.length === 0) return { ms: 0, count: 0 };
-  const r = await engineJobs.run(() =>
-    engine().rescore(signal, ids),
-  );
+  const r = await engineJobs.run(() => engine().rescore(signal, ids));
   const scores = new Map<string, ImageScore>();
   for (const s of r.results) {
     scores.set(s.key, {

@@ -1,6 +1,7 @@
 /** UI-level model actions: pick a source by repo, URL or files, and settings that need an engine restart. */
 
 import type { BackendChoice } from '../../../workers/protocol';
+import { errorText } from '../../core/errors';
 import { isRepoId, normalizeHubUrl } from '../../model/hub';
 import { filesFromDataTransfer, identifyModelFiles, type LocalModelFiles } from '../../model/local-files';
 import { catalogueEntry } from '../model-loading/catalogue';
@@ -8,7 +9,6 @@ import { notify, patchModel, patchSettings, useApp } from '../state/store';
 import type { ModelSource } from '../state/types';
 import { restartEngine } from './engine-service';
 import { loadModel } from './model-service';
-import { errorText } from '../../core/errors';
 
 export function hubSource(repo: string): ModelSource {
   const entry = catalogueEntry(repo);

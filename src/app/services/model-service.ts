@@ -1,5 +1,6 @@
 /** Loading a model end to end: files (cache, hub, folder URL or local) → worker → prompts, bank, images. */
 import * as Comlink from 'comlink';
+import { errorText, isAbortError } from '../../core/errors';
 import { fetchModelFiles } from '../model-loading/fetch-model-files';
 import {
   initialModelState,
@@ -15,7 +16,6 @@ import { requeueAll } from './inspection-service';
 import { saveLastModel } from './persistence';
 import { applyPrompts } from './prompt-service';
 import { encodeAllReferences } from './reference-service';
-import { errorText, isAbortError } from '../../core/errors';
 
 let current: AbortController | null = null;
 

@@ -3,6 +3,7 @@
  * hub/folder model, and the reference bank's images. Saved on change, debounced.
  */
 
+import { errorText } from '../../core/errors';
 import type { AppState } from '../state/store';
 import { DEFAULT_SETTINGS, DEFAULT_THRESHOLDS, defaultPrompts, notify, useApp } from '../state/store';
 import type {
@@ -15,7 +16,6 @@ import type {
   Thresholds,
 } from '../state/types';
 import { idbClear, idbDelete, idbGet, idbGetAll, idbPut, KV_STORE, REFS_STORE } from './idb';
-import { errorText } from '../../core/errors';
 
 interface StoredReference {
   id: string;
@@ -89,10 +89,7 @@ export async function hydrate(): Promise<Hydrated> {
       }));
     return { references, lastModel: lastModel ?? null };
   } catch (err) {
-    notify(
-      'error',
-      `Saved settings could not be read (${errorText(err)}); using defaults.`,
-    );
+    notify('error', `Saved settings could not be read (${errorText(err)}); using defaults.`);
     return { references: [], lastModel: null };
   }
 }
@@ -148,10 +145,7 @@ export async function saveReference(shot: ReferenceShot): Promise<void> {
   try {
     await idbPut(REFS_STORE, stored);
   } catch (err) {
-    notify(
-      'error',
-      `Could not save reference ${shot.name}: ${errorText(err)}`,
-    );
+    notify('error', `Could not save reference ${shot.name}: ${errorText(err)}`);
   }
 }
 

@@ -2,13 +2,14 @@
  * Keeps the engine's prompt ensemble in step with the editor: debounced, cancelling a superseded
  * sync, embedding only new prompts (the engine caches by text) and re-scoring every encoded image.
  */
+
+import { errorText, isAbortError } from '../../core/errors';
 import { buildPromptSet } from '../../core/prompts';
 import type { PromptSet } from '../../core/types';
 import { patchPromptStatus, useApp } from '../state/store';
 import type { PromptConfig } from '../state/types';
 import { engine, engineJobs, refreshStats } from './engine-service';
 import { pump, rescoreAll } from './inspection-service';
-import { errorText, isAbortError } from '../../core/errors';
 
 const DEBOUNCE_MS = 250;
 let timer: ReturnType<typeof setTimeout> | null = null;
@@ -50,9 +51,7 @@ export async function applyPrompts(signal?: AbortSignal): Promise<boolean> {
     anomalousCount: set.anomalous.length,
   });
   try {
-    const r = await engineJobs.run(() =>
-      engine().setPrompts(signal, set),
-    );
+    const r = await engineJobs.run(() => engine().setPrompts(signal, set));
     patchPromptStatus({ applied: true, lastEmbedded: r.embedded, lastEmbedMs: r.ms, busy: false });
     return true;
   } catch (err) {

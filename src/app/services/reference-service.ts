@@ -3,14 +3,15 @@
  * once a model is ready, and every change re-scores all images from their cached features.
  * An empty bank means zero-shot (WinCLIP); one or more ready shots mean few-shot (WinCLIP+).
  */
-import { EngineRestartedError } from '../worker-client/worker-client';
+
+import { errorText, isAbortError } from '../../core/errors';
 import { notify, updateReference, useApp } from '../state/store';
 import type { ReferenceShot } from '../state/types';
+import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats } from './engine-service';
 import { notAnImage, rescoreAll } from './inspection-service';
 import { deleteAllReferences, deleteReference, saveReference } from './persistence';
 import { makeThumbnail } from './thumbs';
-import { errorText, isAbortError } from '../../core/errors';
 
 const REF_THUMB_SIDE = 200;
 let encoding = false;
@@ -87,9 +88,7 @@ async function encodePending(): Promise<void> {
       if (!shot || !modelReady()) break;
       updateReference(shot.id, { status: 'encoding' });
       try {
-        const r = await engineJobs.run(() =>
-          engine().addReference(undefined, shot.id, shot.blob),
-        );
+        const r = await engineJobs.run(() => engine().addReference(undefined, shot.id, shot.blob));
         if (useApp.getState().references.some((x) => x.id === shot.id)) {
           updateReference(shot.id, { status: 'ready', width: r.width, height: r.height });
           changed = true;

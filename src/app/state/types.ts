@@ -1,9 +1,9 @@
 /** Shapes of the app state (zustand store) and of what is persisted. */
 
 import type { BackendChoice, SmallMap, StageProgress } from '../../../workers/protocol';
-import type { ColormapName } from '../../render/colormap';
 import type { ScoreMode } from '../../core/types';
 import type { EngineStats, ModelInfo } from '../../engine/api';
+import type { ColormapName } from '../../render/colormap';
 
 /** Where a model comes from. Local files are held as File handles (disk-backed, not copied). */
 export type ModelSource =

@@ -5,7 +5,6 @@
  * into the fresh worker.
  */
 import * as Comlink from 'comlink';
-import { abortError, isEngineFatalError } from '../../core/errors';
 import {
   CANCELLABLE_CALLS,
   type EngineCalls,
@@ -14,6 +13,7 @@ import {
   PLAIN_CALLS,
   type ProgressListener,
 } from '../../../workers/protocol';
+import { abortError, isEngineFatalError } from '../../core/errors';
 
 type EngineApi = Comlink.Remote<EngineWorkerApi>;
 

@@ -6,9 +6,10 @@
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DetailRender } from '../../../../workers/protocol';
+import { errorText, isAbortError } from '../../../core/errors';
 import type { ColormapName } from '../../../render/colormap';
-import { formatScore, useElementSize, useObjectUrl } from '../../hooks';
 import { COLORMAPS, colormapGradient } from '../../../render/colormap';
+import { formatScore, useElementSize, useObjectUrl } from '../../hooks';
 import { renderDetail } from '../../services/detail-service';
 import { exportOverlay } from '../../services/export-service';
 import { removeImages } from '../../services/inspection-service';
@@ -16,7 +17,6 @@ import { rangeFor, verdictOf, visibleImages } from '../../state/selectors';
 import { patchSettings, patchUi, useApp } from '../../state/store';
 import type { InspectedImage, RangeMode } from '../../state/types';
 import { Segmented } from '../common/Segmented';
-import { errorText, isAbortError } from '../../../core/errors';
 
 interface Rendered {
   width: number;

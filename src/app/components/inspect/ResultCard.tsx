@@ -2,9 +2,9 @@
 import { memo, useEffect, useRef } from 'react';
 import type { ColormapName } from '../../../render/colormap';
 import { formatScore } from '../../hooks';
-import { paintCard } from './card-render';
 import { verdictOf } from '../../state/selectors';
 import type { InspectedImage } from '../../state/types';
+import { paintCard } from './card-render';
 
 interface Props {
   image: InspectedImage;
