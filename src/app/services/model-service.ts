@@ -11,6 +11,7 @@ import {
   useApp,
 } from '../state/store';
 import type { DownloadProgress, ModelSource, PersistedModelSource } from '../state/types';
+import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats, setRestoreHook } from './engine-service';
 import { requeueAll } from './inspection-service';
 import { saveLastModel } from './persistence';
@@ -31,7 +32,7 @@ function throttled(fn: (p: DownloadProgress) => void, ms = 80) {
 }
 
 function messageOf(err: unknown): string {
-  if (err instanceof Error && err.name === 'EngineRestartedError') {
+  if (err instanceof EngineRestartedError) {
     return `The engine crashed while building the model (often: not enough memory for this model). ${err.message}`;
   }
   return errorText(err);
