@@ -5,7 +5,7 @@
 
 import type { PromptSet, ScoreMode } from '../src/core/types';
 import type { EngineStats, ModelFiles, ModelInfo } from '../src/engine/api';
-import type { ColormapName } from '../src/render/colormap';
+import type { HeatmapStyle } from '../src/render/layers';
 
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';
 
@@ -65,10 +65,8 @@ export interface RescoreResult {
   ms: number;
 }
 
-export interface DetailRenderOptions {
-  colormap: ColormapName;
-  /** Map values mapped to the two ends of the colormap. */
-  range: [number, number];
+/** Colormap and range of the heatmap, and the pixel threshold whose regions are outlined. */
+export interface DetailRenderOptions extends HeatmapStyle {
   pixelThreshold: number;
 }
 
