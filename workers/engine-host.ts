@@ -1,17 +1,18 @@
 /**
  * The worker side of the engine: owns the onnxruntime-web runtime and one WinclipEngine, decodes images,
- * and renders heatmaps, so the UI thread only handles small summaries and ImageBitmaps.
+ * and hands back small summaries and ImageBitmaps (layers drawn by render-bitmaps). Every cancellable
+ * call runs through `guard`, which checks for cancellation, classifies failures and forgets the request.
  */
 import * as Comlink from 'comlink';
-import { colorizeMap, colormapLut } from '../src/app/render/colormap';
-import { mapRange, thresholdRegions } from '../src/core/map-regions';
+import { abortError } from '../src/core/errors';
+import { mapRange } from '../src/core/map-regions';
 import type { ImageResult, PromptSet } from '../src/core/types';
 import type { EngineStats } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';
 import { createWebRuntime } from '../src/engine/runtime-web';
-import { decodeImageBlob, decodeToBitmap, thumbnailOf } from '../src/io/decode-browser';
+import { decodeImageBlob, thumbnailOf } from '../src/io/decode-browser';
 import type { ModelFiles } from '../src/model/file-names';
-import { abortError, classifyEngineError } from './errors';
+import { classifyEngineError } from './errors';
 import type {
   BackendReport,
   DetailRender,
@@ -24,9 +25,11 @@ import type {
   ReferenceAdded,
   RescoreResult,
   ScoreSummary,
+  StageProgress,
   StartOptions,
-  WorkerProgress,
 } from './protocol';
+import { heatmapBitmap, outlineBitmap, overlayPng } from './render-bitmaps';
+import { ResultCache } from './result-cache';
 
 type WebRuntime = Awaited<ReturnType<typeof createWebRuntime>>;
 
@@ -34,8 +37,6 @@ type WebRuntime = Awaited<ReturnType<typeof createWebRuntime>>;
 const THUMB_MAP_SIDE = 160;
 /** Full-resolution results kept for the detail view and overlay export. */
 const RESULT_CACHE_SIZE = 3;
-/** Outline colour: cyan contrasts with both the warm end of the colormaps and most product photos. */
-const OUTLINE_RGBA = [0, 229, 255, 255];
 
 const ZERO_STATS: EngineStats = {
   imageEncoderRuns: 0,
@@ -53,8 +54,8 @@ export class EngineHost implements EngineWorkerApi {
   private engine: WinclipEngine | null = null;
   private listener: ProgressListener | null = null;
   private readonly cancelled = new Set<string>();
-  /** Full results by key, most recent last; cleared when prompts or references change. */
-  private readonly results = new Map<string, ImageResult>();
+  /** Full results by key; cleared when prompts or references change. */
+  private readonly results = new ResultCache(RESULT_CACHE_SIZE);
 
   ping(): string {
     return 'pong';
@@ -64,20 +65,31 @@ export class EngineHost implements EngineWorkerApi {
     this.listener = listener;
   }
 
-  private report(p: WorkerProgress): void {
+  private report(p: StageProgress): void {
     // Fire and forget: a slow UI thread must never stall the engine.
     void Promise.resolve(this.listener?.(p)).catch(() => undefined);
   }
 
-  private check(requestId: string): void {
-    if (this.cancelled.has(requestId)) {
+  /**
+   * Runs one cancellable call: `check()` throws an AbortError once `cancel(requestId)` arrived, any
+   * failure is classified (out of memory, fatal), and the request is forgotten however it ends.
+   */
+  private async guard<T>(
+    requestId: string,
+    what: string,
+    body: (check: () => void) => Promise<T>,
+  ): Promise<T> {
+    const check = () => {
+      if (this.cancelled.has(requestId)) throw abortError();
+    };
+    try {
+      check();
+      return await body(check);
+    } catch (err) {
+      throw classifyEngineError(err, what);
+    } finally {
       this.cancelled.delete(requestId);
-      throw abortError();
     }
-  }
-
-  private finish(requestId: string): void {
-    this.cancelled.delete(requestId);
   }
 
   cancel(requestId: string): void {
@@ -91,7 +103,7 @@ export class EngineHost implements EngineWorkerApi {
 
   async start(opts: StartOptions): Promise<BackendReport> {
     if (!this.runtime) {
-      this.report({ stage: 'runtime', message: `Starting onnxruntime-web (${opts.backend})` });
+      this.report({ kind: 'stage', stage: 'runtime', backend: opts.backend });
       try {
         this.runtime = await createWebRuntime({ backend: opts.backend, wasmPaths: opts.wasmPaths });
       } catch (err) {
@@ -101,27 +113,24 @@ export class EngineHost implements EngineWorkerApi {
     return { backend: this.runtime.backend, reason: this.runtime.reason };
   }
 
-  async loadModel(files: ModelFiles, requestId: string): Promise<LoadedModel> {
-    if (!this.runtime) throw new Error('The runtime is not started');
+  async loadModel(requestId: string, files: ModelFiles): Promise<LoadedModel> {
+    const runtime = this.runtime;
+    if (!runtime) throw new Error('The runtime is not started');
     this.engine = null;
     this.results.clear();
-    this.report({ stage: 'model', message: 'Building the image and text encoders' });
+    this.report({ kind: 'stage', stage: 'model' });
     const t0 = performance.now();
-    try {
-      const engine = await WinclipEngine.create(files, this.runtime);
-      this.check(requestId);
+    return this.guard(requestId, 'loading the model', async (check) => {
+      const engine = await WinclipEngine.create(files, runtime);
+      check();
       this.engine = engine;
       return {
         info: engine.info(),
-        backend: this.runtime.backend,
-        reason: this.runtime.reason,
+        backend: runtime.backend,
+        reason: runtime.reason,
         ms: performance.now() - t0,
       };
-    } catch (err) {
-      throw classifyEngineError(err, 'loading the model');
-    } finally {
-      this.finish(requestId);
-    }
+    });
   }
 
   async unloadModel(): Promise<void> {
@@ -129,28 +138,14 @@ export class EngineHost implements EngineWorkerApi {
     this.results.clear();
   }
 
-  async setPrompts(prompts: PromptSet, requestId: string): Promise<{ embedded: number; ms: number }> {
+  async setPrompts(requestId: string, prompts: PromptSet): Promise<{ embedded: number; ms: number }> {
     const engine = this.requireEngine();
-    try {
-      this.check(requestId);
-      this.report({ stage: 'prompts', message: 'Embedding prompts' });
+    return this.guard(requestId, 'embedding prompts', async () => {
+      this.report({ kind: 'stage', stage: 'prompts' });
       const out = await engine.setPrompts(prompts);
       this.results.clear();
       return out;
-    } catch (err) {
-      throw classifyEngineError(err, 'embedding prompts');
-    } finally {
-      this.finish(requestId);
-    }
-  }
-
-  private remember(key: string, result: ImageResult): void {
-    this.results.delete(key);
-    this.results.set(key, result);
-    while (this.results.size > RESULT_CACHE_SIZE) {
-      const oldest = this.results.keys().next().value as string;
-      this.results.delete(oldest);
-    }
+    });
   }
 
   private async resultFor(key: string): Promise<ImageResult> {
@@ -159,7 +154,7 @@ export class EngineHost implements EngineWorkerApi {
     const engine = this.requireEngine();
     if (!engine.getEncoded(key)) throw new Error('This image is not encoded yet');
     const result = await engine.score(key);
-    this.remember(key, result);
+    this.results.put(key, result);
     return result;
   }
 
@@ -187,46 +182,36 @@ export class EngineHost implements EngineWorkerApi {
     };
   }
 
-  async inspect(key: string, image: Blob, thumbSide: number, requestId: string): Promise<InspectResult> {
+  async inspect(requestId: string, key: string, image: Blob, thumbSide: number): Promise<InspectResult> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
-    try {
-      this.check(requestId);
+    return this.guard(requestId, `inspecting ${name}`, async (check) => {
       const { rgb, bitmap } = await decodeImageBlob(image, name);
       const thumb = await thumbnailOf(bitmap, thumbSide);
       bitmap.close();
-      this.check(requestId);
+      check();
       const t0 = performance.now();
       const encoded = await engine.encode(key, rgb);
       const encodeMs = performance.now() - t0;
-      this.check(requestId);
+      check();
       const summary = await this.summarize(key);
       const out: InspectResult = { ...summary, thumb, encodeMs, tiles: encoded.tiles.length };
       return Comlink.transfer(out, [thumb, summary.thumbMap.data.buffer]);
-    } catch (err) {
-      throw classifyEngineError(err, `inspecting ${name}`);
-    } finally {
-      this.finish(requestId);
-    }
+    });
   }
 
-  async addReference(key: string, image: Blob, requestId: string): Promise<ReferenceAdded> {
+  async addReference(requestId: string, key: string, image: Blob): Promise<ReferenceAdded> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
-    try {
-      this.check(requestId);
+    return this.guard(requestId, `adding reference ${name}`, async (check) => {
       const { rgb, bitmap } = await decodeImageBlob(image, name);
       bitmap.close();
-      this.check(requestId);
+      check();
       await engine.addReference(key, rgb);
       this.results.clear();
       const tiles = engine.getEncoded(key)?.tiles.length ?? 0;
       return { key, width: rgb.width, height: rgb.height, tiles };
-    } catch (err) {
-      throw classifyEngineError(err, `adding reference ${name}`);
-    } finally {
-      this.finish(requestId);
-    }
+    });
   }
 
   removeReference(key: string): void {
@@ -247,16 +232,16 @@ export class EngineHost implements EngineWorkerApi {
     return this.engine?.referenceKeys() ?? [];
   }
 
-  async rescore(keys: string[], requestId: string): Promise<RescoreResult> {
+  async rescore(requestId: string, keys: string[]): Promise<RescoreResult> {
     const engine = this.requireEngine();
     const t0 = performance.now();
-    const results: ScoreSummary[] = [];
-    try {
+    return this.guard(requestId, 're-scoring', async (check) => {
+      const results: ScoreSummary[] = [];
       for (let i = 0; i < keys.length; i++) {
-        this.check(requestId);
+        check();
         if (!engine.getEncoded(keys[i])) continue;
         results.push(await this.summarize(keys[i]));
-        this.report({ stage: 'rescore', message: 'Re-scoring', done: i + 1, total: keys.length });
+        this.report({ kind: 'stage', stage: 'rescore', done: i + 1, total: keys.length });
         // Yield so that a cancel message can be processed between images.
         if (i % 4 === 3) await new Promise((r) => setTimeout(r, 0));
       }
@@ -264,40 +249,15 @@ export class EngineHost implements EngineWorkerApi {
         { results, ms: performance.now() - t0 },
         results.map((r) => r.thumbMap.data.buffer),
       );
-    } catch (err) {
-      throw classifyEngineError(err, 're-scoring');
-    } finally {
-      this.finish(requestId);
-    }
+    });
   }
 
-  private async heatmapBitmap(result: ImageResult, opts: DetailRenderOptions): Promise<ImageBitmap> {
-    const rgba = new Uint8ClampedArray(result.width * result.height * 4);
-    colorizeMap(result.anomalyMap, colormapLut(opts.colormap), opts.range[0], opts.range[1], rgba);
-    return createImageBitmap(new ImageData(rgba, result.width, result.height));
-  }
-
-  private async outlineBitmap(result: ImageResult, threshold: number) {
-    const { width, height } = result;
-    // Thick enough to stay visible when a large photo is shown scaled down to a screen.
-    const thickness = Math.max(1, Math.round(Math.max(width, height) / 400));
-    const regions = thresholdRegions(result.anomalyMap, width, height, threshold, thickness);
-    const rgba = new Uint8ClampedArray(width * height * 4);
-    for (let i = 0; i < regions.outline.length; i++) {
-      if (!regions.outline[i]) continue;
-      rgba.set(OUTLINE_RGBA, i * 4);
-    }
-    const bitmap = await createImageBitmap(new ImageData(rgba, width, height));
-    return { bitmap, regions };
-  }
-
-  async renderDetail(key: string, opts: DetailRenderOptions, requestId: string): Promise<DetailRender> {
-    try {
-      this.check(requestId);
+  async renderDetail(requestId: string, key: string, opts: DetailRenderOptions): Promise<DetailRender> {
+    return this.guard(requestId, 'rendering the heatmap', async (check) => {
       const result = await this.resultFor(key);
-      const heatmap = await this.heatmapBitmap(result, opts);
-      this.check(requestId);
-      const { bitmap: outline, regions } = await this.outlineBitmap(result, opts.pixelThreshold);
+      const heatmap = await heatmapBitmap(result, opts);
+      check();
+      const { bitmap: outline, regions } = await outlineBitmap(result, opts.pixelThreshold);
       const out: DetailRender = {
         width: result.width,
         height: result.height,
@@ -308,42 +268,15 @@ export class EngineHost implements EngineWorkerApi {
         regions: regions.regions,
       };
       return Comlink.transfer(out, [heatmap, outline]);
-    } catch (err) {
-      throw classifyEngineError(err, 'rendering the heatmap');
-    } finally {
-      this.finish(requestId);
-    }
+    });
   }
 
-  async renderOverlayPng(key: string, image: Blob, opts: OverlayOptions, requestId: string): Promise<Blob> {
-    try {
-      this.check(requestId);
+  async renderOverlayPng(requestId: string, key: string, image: Blob, opts: OverlayOptions): Promise<Blob> {
+    return this.guard(requestId, 'exporting the overlay', async (check) => {
       const result = await this.resultFor(key);
-      const bitmap = await decodeToBitmap(image, nameOf(image, key));
-      const canvas = new OffscreenCanvas(result.width, result.height);
-      const ctx = canvas.getContext('2d');
-      if (!ctx) throw new Error('2D canvas unavailable');
-      ctx.drawImage(bitmap, 0, 0, result.width, result.height);
-      bitmap.close();
-      if (opts.showHeatmap) {
-        const heat = await this.heatmapBitmap(result, opts);
-        ctx.globalAlpha = opts.opacity;
-        ctx.drawImage(heat, 0, 0);
-        ctx.globalAlpha = 1;
-        heat.close();
-      }
-      if (opts.showOutline) {
-        const { bitmap: outline } = await this.outlineBitmap(result, opts.pixelThreshold);
-        ctx.drawImage(outline, 0, 0);
-        outline.close();
-      }
-      this.check(requestId);
-      return await canvas.convertToBlob({ type: 'image/png' });
-    } catch (err) {
-      throw classifyEngineError(err, 'exporting the overlay');
-    } finally {
-      this.finish(requestId);
-    }
+      check();
+      return overlayPng(result, image, nameOf(image, key), opts);
+    });
   }
 
   forget(key: string): void {

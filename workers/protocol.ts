@@ -6,10 +6,9 @@
 import type { PromptSet, ScoreMode } from '../src/core/types';
 import type { EngineStats, ModelInfo } from '../src/engine/api';
 import type { ModelFiles } from '../src/model/file-names';
+import type { HeatmapStyle } from '../src/render/layers';
 
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';
-
-export type ColormapName = 'turbo' | 'inferno' | 'viridis' | 'jet' | 'gray';
 
 export interface StartOptions {
   backend: BackendChoice;
@@ -67,10 +66,8 @@ export interface RescoreResult {
   ms: number;
 }
 
-export interface DetailRenderOptions {
-  colormap: ColormapName;
-  /** Map values mapped to the two ends of the colormap. */
-  range: [number, number];
+/** Colormap and range of the heatmap, and the pixel threshold whose regions are outlined. */
+export interface DetailRenderOptions extends HeatmapStyle {
   pixelThreshold: number;
 }
 
@@ -91,34 +88,79 @@ export interface OverlayOptions extends DetailRenderOptions {
   showOutline: boolean;
 }
 
-export interface WorkerProgress {
-  stage: 'runtime' | 'model' | 'prompts' | 'encode' | 'rescore';
-  message: string;
+/** Worker-side progress as data; the UI words it. */
+export interface StageProgress {
+  kind: 'stage';
+  stage: 'runtime' | 'model' | 'prompts' | 'rescore';
+  /** With `runtime`: the backend being started. */
+  backend?: BackendChoice;
+  /** With `rescore`: images done out of `total`. */
   done?: number;
   total?: number;
 }
 
-export type ProgressListener = (p: WorkerProgress) => void;
+export type ProgressListener = (p: StageProgress) => void;
 
-/** Every long call takes a requestId so that `cancel(requestId)` can stop it between steps. */
+/**
+ * Every call that can be cancelled takes a request id first, so that `cancel(requestId)` can stop it
+ * between steps. The client creates the ids (see CANCELLABLE_CALLS); callers pass an AbortSignal.
+ */
 export interface EngineWorkerApi {
   ping(): string;
   setProgressListener(listener: ProgressListener | null): void;
   start(opts: StartOptions): Promise<BackendReport>;
-  loadModel(files: ModelFiles, requestId: string): Promise<LoadedModel>;
+  loadModel(requestId: string, files: ModelFiles): Promise<LoadedModel>;
   unloadModel(): Promise<void>;
-  setPrompts(prompts: PromptSet, requestId: string): Promise<{ embedded: number; ms: number }>;
-  inspect(key: string, image: Blob, thumbSide: number, requestId: string): Promise<InspectResult>;
-  addReference(key: string, image: Blob, requestId: string): Promise<ReferenceAdded>;
+  setPrompts(requestId: string, prompts: PromptSet): Promise<{ embedded: number; ms: number }>;
+  inspect(requestId: string, key: string, image: Blob, thumbSide: number): Promise<InspectResult>;
+  addReference(requestId: string, key: string, image: Blob): Promise<ReferenceAdded>;
   removeReference(key: string): void;
   clearReferences(): void;
   referenceKeys(): string[];
-  rescore(keys: string[], requestId: string): Promise<RescoreResult>;
-  renderDetail(key: string, opts: DetailRenderOptions, requestId: string): Promise<DetailRender>;
-  renderOverlayPng(key: string, image: Blob, opts: OverlayOptions, requestId: string): Promise<Blob>;
+  rescore(requestId: string, keys: string[]): Promise<RescoreResult>;
+  renderDetail(requestId: string, key: string, opts: DetailRenderOptions): Promise<DetailRender>;
+  renderOverlayPng(requestId: string, key: string, image: Blob, opts: OverlayOptions): Promise<Blob>;
   forget(key: string): void;
   stats(): EngineStats;
   cancel(requestId: string): void;
   /** Ends the worker as a crash would (used to prove restart-and-restore). */
   simulateCrash(): void;
 }
+
+/** Calls that take a request id first and can be cancelled. */
+export const CANCELLABLE_CALLS = [
+  'loadModel',
+  'setPrompts',
+  'inspect',
+  'addReference',
+  'rescore',
+  'renderDetail',
+  'renderOverlayPng',
+] as const;
+
+/** Calls that finish at once or cannot be stopped midway. */
+export const PLAIN_CALLS = [
+  'start',
+  'unloadModel',
+  'removeReference',
+  'clearReferences',
+  'referenceKeys',
+  'forget',
+  'stats',
+] as const;
+
+/** Calls that cannot stop midway: cancelling one replaces the worker. */
+export const HARD_CANCEL_CALLS: readonly CancellableCall[] = ['loadModel'];
+
+export type CancellableCall = (typeof CANCELLABLE_CALLS)[number];
+export type PlainCall = (typeof PLAIN_CALLS)[number];
+
+type WithSignal<F> = F extends (requestId: string, ...args: infer A) => infer R
+  ? (signal: AbortSignal | undefined, ...args: A) => Promise<Awaited<R>>
+  : never;
+type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promise<Awaited<R>> : never;
+
+/** What the UI thread calls: cancellable calls take an AbortSignal first instead of a request id. */
+export type EngineCalls = { [K in CancellableCall]: WithSignal<EngineWorkerApi[K]> } & {
+  [K in PlainCall]: Async<EngineWorkerApi[K]>;
+};

@@ -6,6 +6,7 @@
  */
 
 import type { BackendChoice } from '../../workers/protocol';
+import { errorText } from '../core/errors';
 import { openModelCache, readManifest, sourceId } from '../model/cache';
 import { normalizeHubUrl } from '../model/hub';
 import { engineClient, refreshStats, startEngine } from './services/engine-service';
@@ -22,7 +23,7 @@ function applyUrlParams(params: URLSearchParams): void {
     try {
       patchSettings({ hubUrl: normalizeHubUrl(hub) });
     } catch (err) {
-      notify('error', `Ignoring ?hub: ${err instanceof Error ? err.message : String(err)}`);
+      notify('error', `Ignoring ?hub: ${errorText(err)}`);
     }
   }
   const backend = params.get('backend');
@@ -45,7 +46,7 @@ async function isCached(source: PersistedModelSource): Promise<boolean> {
 /** Handles for tests and power users, e.g. `winclip.stats()` in the console. */
 function exposeDebugHandle(): void {
   (window as unknown as { winclip: unknown }).winclip = {
-    stats: () => engineClient().call((api) => api.stats()),
+    stats: () => engineClient().api.stats(),
     state: () => useApp.getState(),
     simulateCrash: () => engineClient().simulateCrash(),
     flush: flushNow,

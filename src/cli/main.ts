@@ -1,4 +1,5 @@
 /** `winclip` command dispatcher. Each subcommand returns an exit code; errors print one line on stderr. */
+import { errorText } from '../core/errors';
 import { TEMPERATURE } from '../core/method-settings';
 
 const USAGE = `usage:
@@ -36,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
         return 2;
     }
   } catch (err) {
-    process.stderr.write(`winclip: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`winclip: ${errorText(err)}\n`);
     return 1;
   }
 }

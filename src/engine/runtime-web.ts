@@ -4,6 +4,7 @@
  * carries both execution providers, so falling back needs no second download.
  */
 import * as ort from 'onnxruntime-web/webgpu';
+import { errorText } from '../core/errors';
 import { createOrtRuntime, type OrtRuntime } from './runtime';
 
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';
@@ -41,7 +42,7 @@ async function probeWebGpu(): Promise<{ ok: boolean; why: string }> {
   } catch (err) {
     return {
       ok: false,
-      why: `WebGPU adapter request failed: ${err instanceof Error ? err.message : String(err)}`,
+      why: `WebGPU adapter request failed: ${errorText(err)}`,
     };
   }
 }

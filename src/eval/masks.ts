@@ -1,5 +1,6 @@
 /** Ground-truth masks: decoding, nearest-neighbour resizing, and the evaluation resolution. */
 import sharp, { type OutputInfo } from 'sharp';
+import { errorText } from '../core/errors';
 import { type MaskRegions, maskRegions } from '../core/metrics';
 
 export interface BinaryMask {
@@ -20,7 +21,7 @@ export async function readMask(path: string): Promise<BinaryMask> {
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
-    throw new Error(`mask ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`mask ${path}: ${errorText(err)}`);
   }
   const { width, height, channels } = out.info;
   const colour = channels === 2 || channels === 4 ? channels - 1 : channels;

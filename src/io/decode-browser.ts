@@ -4,6 +4,8 @@
  * decoder, the EXIF orientation is applied, because that is what the user sees in every image viewer.
  * Known limit: canvases store premultiplied alpha, so RGB under partial transparency is approximate.
  */
+
+import { errorText } from '../core/errors';
 import type { RgbImage } from '../core/types';
 
 export class ImageDecodeError extends Error {
@@ -89,9 +91,7 @@ export function bitmapToRgb(bitmap: ImageBitmap): RgbImage {
   try {
     rgba = ctx.getImageData(0, 0, width, height).data;
   } catch (err) {
-    throw new ImageDecodeError(
-      `image of ${width}×${height} is too large to read (${err instanceof Error ? err.message : String(err)})`,
-    );
+    throw new ImageDecodeError(`image of ${width}×${height} is too large to read (${errorText(err)})`);
   }
   const n = width * height;
   const data = new Uint8Array(n * 3);

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import sharp from 'sharp';
+import { errorText } from '../core/errors';
 import type { RgbImage } from '../core/types';
 
 function toRgb(bytes: Uint8Array) {
@@ -32,7 +33,7 @@ export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promi
   try {
     decoded = await toRgb(bytes);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     if (isNotAnImage(message)) throw new Error(`${name}: not an image (unsupported or unknown format)`);
     throw new Error(`${name}: corrupt or truncated image data`, { cause: err });
   }

@@ -35,7 +35,9 @@ export interface ModelConfig {
   preprocess: PreprocessConfig;
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
 
 const OPENAI_MEAN = [0.48145466, 0.4578275, 0.40821073];
 const OPENAI_STD = [0.26862954, 0.26130258, 0.27577711];

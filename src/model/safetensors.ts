@@ -32,7 +32,9 @@ const DTYPE_BYTES: Record<SafeDType, number> = {
   BOOL: 1,
 };
 
-export class SafetensorsError extends Error {}
+export class SafetensorsError extends Error {
+  override name = 'SafetensorsError';
+}
 
 export function parseSafetensors(
   bytes: Uint8Array,

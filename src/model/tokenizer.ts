@@ -14,7 +14,9 @@ const CLIP_TOKENIZER_CONFIG = {
   do_lower_case: true,
 };
 
-export class TokenizerError extends Error {}
+export class TokenizerError extends Error {
+  override name = 'TokenizerError';
+}
 
 export class ClipTokenizer {
   private readonly tok: Tokenizer;

@@ -20,7 +20,9 @@ export interface ExternalFile {
   data: Uint8Array;
 }
 
-export class WeightsError extends Error {}
+export class WeightsError extends Error {
+  override name = 'WeightsError';
+}
 
 const SOURCE_FILE = 'weights.safetensors';
 const CONVERTED_FILE = 'weights.converted.f32';

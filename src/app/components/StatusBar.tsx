@@ -1,5 +1,6 @@
 /** Footer: engine activity and counters (encoder runs, images encoded, prompts embedded). */
 import { formatMs } from '../hooks';
+import { progressText } from '../progress-text';
 import { useApp } from '../state/store';
 
 export function StatusBar() {
@@ -19,7 +20,9 @@ export function StatusBar() {
     <footer className="statusbar" data-testid="statusbar">
       <span className={`status-dot engine-${engine.status}`} aria-hidden="true" />
       <span data-testid="engine-status">{state}</span>
-      {engine.activity && engine.status !== 'ready' && <span className="muted">{engine.activity}</span>}
+      {engine.activity && engine.status !== 'ready' && (
+        <span className="muted">{progressText(engine.activity)}</span>
+      )}
       <span className="spacer" />
       {model.loadMs !== null && model.phase === 'ready' && (
         <span>

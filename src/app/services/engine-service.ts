@@ -5,10 +5,11 @@
  * interleaves with an image being scored against the previous prompts.
  */
 
-import type { WorkerProgress } from '../../../workers/protocol';
+import type { EngineCalls, StageProgress } from '../../../workers/protocol';
+import { errorText } from '../../core/errors';
 import { SerialQueue } from '../../engine/serial-queue';
-import { WorkerClient } from '../engine/worker-client';
 import { notify, patchEngine, useApp } from '../state/store';
+import { WorkerClient } from '../worker-client/worker-client';
 
 export const engineJobs = new SerialQueue();
 
@@ -21,14 +22,18 @@ export function ortWasmPath(): string {
   return new URL(`${import.meta.env.BASE_URL}ort/`, window.location.href).href;
 }
 
-function onProgress(p: WorkerProgress): void {
-  const count = p.total ? ` ${p.done}/${p.total}` : '';
-  patchEngine({ activity: `${p.message}${count}` });
+function onProgress(p: StageProgress): void {
+  patchEngine({ activity: p });
 }
 
 export function engineClient(): WorkerClient {
   if (!client) throw new Error('The engine is not started');
   return client;
+}
+
+/** The engine worker's typed calls (cancellable ones take an AbortSignal first). */
+export function engine(): EngineCalls {
+  return engineClient().api;
 }
 
 /** Called by the model service: after a restart, reload what the dead worker held. */
@@ -37,11 +42,11 @@ export function setRestoreHook(hook: RestoreHook): void {
 }
 
 async function startRuntime(): Promise<void> {
-  const c = engineClient();
   patchEngine({ error: null });
-  const report = await c.call((api) =>
-    api.start({ backend: useApp.getState().settings.backend, wasmPaths: ortWasmPath() }),
-  );
+  const report = await engine().start({
+    backend: useApp.getState().settings.backend,
+    wasmPaths: ortWasmPath(),
+  });
   patchEngine({ backend: report.backend, reason: report.reason });
 }
 
@@ -62,7 +67,7 @@ function onRestart(reason: string, gaveUp: boolean, requested: boolean): void {
       await restoreHook?.(reason);
       patchEngine({ status: 'ready' });
     } catch (err) {
-      patchEngine({ status: 'failed', error: err instanceof Error ? err.message : String(err) });
+      patchEngine({ status: 'failed', error: errorText(err) });
     }
   })();
 }
@@ -82,7 +87,7 @@ export async function startEngine(): Promise<void> {
     await startRuntime();
     patchEngine({ status: 'ready' });
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     patchEngine({ status: 'failed', error: message });
     notify('error', `The inference engine could not start: ${message}`);
   }
@@ -96,7 +101,7 @@ export function restartEngine(reason: string): void {
 export async function refreshStats(): Promise<void> {
   if (!client || useApp.getState().engine.status === 'failed') return;
   try {
-    const stats = await client.call((api) => api.stats());
+    const stats = await client.api.stats();
     patchEngine({ stats });
   } catch {
     // Stats are informative only.

@@ -1,11 +1,13 @@
 /** Exports: results as CSV or JSON, one overlay PNG, or every overlay in a ZIP. */
+
+import { errorText } from '../../core/errors';
 import { baseName, downloadBlob, stamp } from '../export/download';
 import { resultRows, toCsv, toJson } from '../export/results';
 import { zipStore } from '../export/zip';
 import { rangeFor } from '../state/selectors';
 import { notify, useApp } from '../state/store';
 import type { InspectedImage } from '../state/types';
-import { engineClient } from './engine-service';
+import { engine } from './engine-service';
 import { promptSetOf } from './prompt-service';
 
 export function exportCsv(): void {
@@ -33,28 +35,21 @@ export function exportJson(): void {
 export async function renderOverlay(image: InspectedImage): Promise<Blob> {
   const s = useApp.getState();
   const range = rangeFor(s.settings.rangeMode, image, s.images);
-  return engineClient().call((api, requestId) =>
-    api.renderOverlayPng(
-      image.id,
-      image.file,
-      {
-        colormap: s.settings.colormap,
-        range,
-        pixelThreshold: s.thresholds.pixel,
-        opacity: s.settings.heatmapOpacity,
-        showHeatmap: s.settings.showHeatmap,
-        showOutline: s.settings.showOutline,
-      },
-      requestId,
-    ),
-  );
+  return engine().renderOverlayPng(undefined, image.id, image.file, {
+    colormap: s.settings.colormap,
+    range,
+    pixelThreshold: s.thresholds.pixel,
+    opacity: s.settings.heatmapOpacity,
+    showHeatmap: s.settings.showHeatmap,
+    showOutline: s.settings.showOutline,
+  });
 }
 
 export async function exportOverlay(image: InspectedImage): Promise<void> {
   try {
     downloadBlob(await renderOverlay(image), `${baseName(image.name)}-overlay.png`);
   } catch (err) {
-    notify('error', `Overlay export failed: ${err instanceof Error ? err.message : String(err)}`);
+    notify('error', `Overlay export failed: ${errorText(err)}`);
   }
 }
 
@@ -72,6 +67,6 @@ export async function exportAllOverlays(): Promise<void> {
     }
     downloadBlob(zipStore(entries), `winclip-overlays-${stamp()}.zip`);
   } catch (err) {
-    notify('error', `Overlay export failed: ${err instanceof Error ? err.message : String(err)}`);
+    notify('error', `Overlay export failed: ${errorText(err)}`);
   }
 }

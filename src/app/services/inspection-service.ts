@@ -3,11 +3,13 @@
  * worker (decode, encode, score); the queue can be cancelled; every scored image can be re-scored from
  * its cached features when prompts or the reference bank change.
  */
+
+import { errorText, isAbortError } from '../../core/errors';
 import { sniffImageFormat } from '../../io/decode-browser';
-import { EngineRestartedError, isAbortError } from '../engine/worker-client';
 import { applyScores, notify, patchQueue, updateImage, useApp } from '../state/store';
 import type { ImageScore, InspectedImage } from '../state/types';
-import { engineClient, engineJobs, refreshStats } from './engine-service';
+import { EngineRestartedError } from '../worker-client/worker-client';
+import { engine, engineJobs, refreshStats } from './engine-service';
 
 /** Longest side of gallery thumbnails (device pixels). */
 export const THUMB_SIDE = 360;
@@ -74,14 +76,12 @@ async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<v
   updateImage(image.id, { status: 'processing', error: null });
   patchQueue({ current: image.name });
   try {
-    const r = await engineJobs.run(() =>
-      engineClient().call((api, requestId) => api.inspect(image.id, image.file, THUMB_SIDE, requestId), {
-        signal,
-      }),
-    );
+    const r = await engineJobs.run(() => engine().inspect(signal, image.id, image.file, THUMB_SIDE));
     if (!useApp.getState().images.some((im) => im.id === image.id)) {
       // Removed while running: drop its features too.
-      void engineClient().call((api) => api.forget(image.id));
+      void engine()
+        .forget(image.id)
+        .catch(() => undefined);
       return;
     }
     const result: ImageScore = {
@@ -103,7 +103,7 @@ async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<v
   } catch (err) {
     if (isAbortError(err)) updateImage(image.id, { status: 'cancelled' });
     else if (err instanceof EngineRestartedError) updateImage(image.id, { status: 'queued' });
-    else updateImage(image.id, { status: 'error', error: err instanceof Error ? err.message : String(err) });
+    else updateImage(image.id, { status: 'error', error: errorText(err) });
     if (err instanceof EngineRestartedError) throw err;
   } finally {
     patchQueue((q) => ({ done: Math.min(q.total, q.done + 1), current: null }));
@@ -180,9 +180,7 @@ export async function rescoreAll(signal?: AbortSignal): Promise<{ ms: number; co
     .images.filter((im) => im.status === 'done')
     .map((im) => im.id);
   if (ids.length === 0) return { ms: 0, count: 0 };
-  const r = await engineJobs.run(() =>
-    engineClient().call((api, requestId) => api.rescore(ids, requestId), { signal }),
-  );
+  const r = await engineJobs.run(() => engine().rescore(signal, ids));
   const scores = new Map<string, ImageScore>();
   for (const s of r.results) {
     scores.set(s.key, {
@@ -211,8 +209,8 @@ export function removeImages(ids: string[]): void {
   for (const im of removed) {
     im.thumb?.close();
     if (im.status === 'done')
-      void engineClient()
-        .call((api) => api.forget(im.id))
+      void engine()
+        .forget(im.id)
         .catch(() => undefined);
   }
 }

@@ -1,9 +1,10 @@
 /** UI-level model actions: pick a source by repo, URL or files, and settings that need an engine restart. */
 
 import type { BackendChoice } from '../../../workers/protocol';
+import { errorText } from '../../core/errors';
 import { isRepoId, normalizeHubUrl } from '../../model/hub';
 import { filesFromDataTransfer, identifyModelFiles, type LocalModelFiles } from '../../model/local-files';
-import { catalogueEntry } from '../model/catalogue';
+import { catalogueEntry } from '../model-loading/catalogue';
 import { notify, patchModel, patchSettings, useApp } from '../state/store';
 import type { ModelSource } from '../state/types';
 import { restartEngine } from './engine-service';
@@ -42,7 +43,7 @@ export function loadLocalFiles(files: File[]): void {
   try {
     void loadModel(localSource(identifyModelFiles(files)));
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     patchModel({ phase: 'error', error: message, progress: null });
     notify('error', message);
   }
@@ -50,7 +51,7 @@ export function loadLocalFiles(files: File[]): void {
 
 export function loadDroppedModel(dt: DataTransfer): void {
   filesFromDataTransfer(dt).then(loadLocalFiles, (err) =>
-    notify('error', `Could not read the dropped files: ${err instanceof Error ? err.message : String(err)}`),
+    notify('error', `Could not read the dropped files: ${errorText(err)}`),
   );
 }
 
@@ -65,7 +66,7 @@ export function setHubUrl(input: string): string | null {
     patchSettings({ hubUrl: normalizeHubUrl(input) });
     return null;
   } catch (err) {
-    return err instanceof Error ? err.message : String(err);
+    return errorText(err);
   }
 }
 

@@ -1,8 +1,7 @@
 /** Loading a model end to end: files (cache, hub, folder URL or local) → worker → prompts, bank, images. */
 import * as Comlink from 'comlink';
-import { HubError } from '../../model/hub';
-import { isAbortError } from '../engine/worker-client';
-import { fetchModelFiles } from '../model/fetch-model-files';
+import { errorText, isAbortError } from '../../core/errors';
+import { fetchModelFiles } from '../model-loading/fetch-model-files';
 import {
   initialModelState,
   notify,
@@ -11,8 +10,9 @@ import {
   patchPromptStatus,
   useApp,
 } from '../state/store';
-import type { ModelSource, PersistedModelSource, TransferProgress } from '../state/types';
-import { engineClient, engineJobs, refreshStats, setRestoreHook } from './engine-service';
+import type { DownloadProgress, ModelSource, PersistedModelSource } from '../state/types';
+import { EngineRestartedError } from '../worker-client/worker-client';
+import { engine, engineJobs, refreshStats, setRestoreHook } from './engine-service';
 import { requeueAll } from './inspection-service';
 import { saveLastModel } from './persistence';
 import { applyPrompts } from './prompt-service';
@@ -20,9 +20,9 @@ import { encodeAllReferences } from './reference-service';
 
 let current: AbortController | null = null;
 
-function throttled(fn: (p: TransferProgress) => void, ms = 80) {
+function throttled(fn: (p: DownloadProgress) => void, ms = 80) {
   let last = 0;
-  return (p: TransferProgress) => {
+  return (p: DownloadProgress) => {
     const now = performance.now();
     if (now - last >= ms || (p.total > 0 && p.loaded >= p.total)) {
       last = now;
@@ -32,10 +32,10 @@ function throttled(fn: (p: TransferProgress) => void, ms = 80) {
 }
 
 function messageOf(err: unknown): string {
-  if (err instanceof Error && err.name === 'EngineRestartedError') {
+  if (err instanceof EngineRestartedError) {
     return `The engine crashed while building the model (often: not enough memory for this model). ${err.message}`;
   }
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err);
 }
 
 export function persistable(source: ModelSource): PersistedModelSource | null {
@@ -66,10 +66,7 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
     patchModel({ phase: 'building', fromCache: fetched.fromCache, cacheWarning: fetched.cacheWarning });
     const { files } = fetched;
     const loaded = await engineJobs.run(() =>
-      engineClient().call(
-        (api, requestId) => api.loadModel(Comlink.transfer(files, [files.weights.buffer]), requestId),
-        { signal, hardCancel: true },
-      ),
+      engine().loadModel(signal, Comlink.transfer(files, [files.weights.buffer])),
     );
     patchEngine({ backend: loaded.backend, reason: loaded.reason });
     patchModel({ phase: 'ready', info: loaded.info, loadMs: performance.now() - t0, progress: null });
@@ -84,7 +81,7 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
     void refreshStats();
     return true;
   } catch (err) {
-    if (signal.aborted || isAbortError(err) || (err instanceof HubError && err.kind === 'aborted')) {
+    if (signal.aborted || isAbortError(err)) {
       if (current === abort) patchModel({ phase: 'cancelled', progress: null, error: null });
       return false;
     }

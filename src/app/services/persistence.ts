@@ -3,6 +3,7 @@
  * hub/folder model, and the reference bank's images. Saved on change, debounced.
  */
 
+import { errorText } from '../../core/errors';
 import type { AppState } from '../state/store';
 import { DEFAULT_SETTINGS, DEFAULT_THRESHOLDS, defaultPrompts, notify, useApp } from '../state/store';
 import type {
@@ -88,10 +89,7 @@ export async function hydrate(): Promise<Hydrated> {
       }));
     return { references, lastModel: lastModel ?? null };
   } catch (err) {
-    notify(
-      'error',
-      `Saved settings could not be read (${err instanceof Error ? err.message : String(err)}); using defaults.`,
-    );
+    notify('error', `Saved settings could not be read (${errorText(err)}); using defaults.`);
     return { references: [], lastModel: null };
   }
 }
@@ -105,7 +103,7 @@ async function flush(): Promise<void> {
   try {
     await Promise.all(Object.entries(batch).map(([key, value]) => idbPut(KV_STORE, value, key)));
   } catch (err) {
-    notify('error', `Could not save settings: ${err instanceof Error ? err.message : String(err)}`);
+    notify('error', `Could not save settings: ${errorText(err)}`);
   }
 }
 
@@ -147,10 +145,7 @@ export async function saveReference(shot: ReferenceShot): Promise<void> {
   try {
     await idbPut(REFS_STORE, stored);
   } catch (err) {
-    notify(
-      'error',
-      `Could not save reference ${shot.name}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    notify('error', `Could not save reference ${shot.name}: ${errorText(err)}`);
   }
 }
 

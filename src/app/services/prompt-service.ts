@@ -2,12 +2,13 @@
  * Keeps the engine's prompt ensemble in step with the editor: debounced, cancelling a superseded
  * sync, embedding only new prompts (the engine caches by text) and re-scoring every encoded image.
  */
+
+import { errorText, isAbortError } from '../../core/errors';
 import { buildPromptSet } from '../../core/prompts';
 import type { PromptSet } from '../../core/types';
-import { isAbortError } from '../engine/worker-client';
 import { patchPromptStatus, useApp } from '../state/store';
 import type { PromptConfig } from '../state/types';
-import { engineClient, engineJobs, refreshStats } from './engine-service';
+import { engine, engineJobs, refreshStats } from './engine-service';
 import { pump, rescoreAll } from './inspection-service';
 
 const DEBOUNCE_MS = 250;
@@ -50,14 +51,12 @@ export async function applyPrompts(signal?: AbortSignal): Promise<boolean> {
     anomalousCount: set.anomalous.length,
   });
   try {
-    const r = await engineJobs.run(() =>
-      engineClient().call((api, requestId) => api.setPrompts(set, requestId), { signal }),
-    );
+    const r = await engineJobs.run(() => engine().setPrompts(signal, set));
     patchPromptStatus({ applied: true, lastEmbedded: r.embedded, lastEmbedMs: r.ms, busy: false });
     return true;
   } catch (err) {
     if (!isAbortError(err)) {
-      patchPromptStatus({ busy: false, error: err instanceof Error ? err.message : String(err) });
+      patchPromptStatus({ busy: false, error: errorText(err) });
     }
     throw err;
   }
@@ -80,7 +79,7 @@ async function sync(): Promise<void> {
     void refreshStats();
     void pump();
   } catch (err) {
-    if (!isAbortError(err)) patchPromptStatus({ error: err instanceof Error ? err.message : String(err) });
+    if (!isAbortError(err)) patchPromptStatus({ error: errorText(err) });
   } finally {
     if (inFlight === abort) {
       inFlight = null;

@@ -3,10 +3,12 @@
  * once a model is ready, and every change re-scores all images from their cached features.
  * An empty bank means zero-shot (WinCLIP); one or more ready shots mean few-shot (WinCLIP+).
  */
-import { EngineRestartedError, isAbortError } from '../engine/worker-client';
+
+import { errorText, isAbortError } from '../../core/errors';
 import { notify, updateReference, useApp } from '../state/store';
 import type { ReferenceShot } from '../state/types';
-import { engineClient, engineJobs, refreshStats } from './engine-service';
+import { EngineRestartedError } from '../worker-client/worker-client';
+import { engine, engineJobs, refreshStats } from './engine-service';
 import { notAnImage, rescoreAll } from './inspection-service';
 import { deleteAllReferences, deleteReference, saveReference } from './persistence';
 import { makeThumbnail } from './thumbs';
@@ -24,7 +26,7 @@ async function rescoreAfterBankChange(): Promise<void> {
     await rescoreAll();
   } catch (err) {
     if (!isAbortError(err) && !(err instanceof EngineRestartedError)) {
-      notify('error', `Re-scoring failed: ${err instanceof Error ? err.message : String(err)}`);
+      notify('error', `Re-scoring failed: ${errorText(err)}`);
     }
   }
   void refreshStats();
@@ -71,7 +73,7 @@ async function loadThumb(shot: ReferenceShot): Promise<void> {
     const thumb = await makeThumbnail(shot.blob, shot.name, REF_THUMB_SIDE);
     updateReference(shot.id, { thumb });
   } catch (err) {
-    updateReference(shot.id, { status: 'error', error: err instanceof Error ? err.message : String(err) });
+    updateReference(shot.id, { status: 'error', error: errorText(err) });
   }
 }
 
@@ -86,21 +88,19 @@ async function encodePending(): Promise<void> {
       if (!shot || !modelReady()) break;
       updateReference(shot.id, { status: 'encoding' });
       try {
-        const r = await engineJobs.run(() =>
-          engineClient().call((api, requestId) => api.addReference(shot.id, shot.blob, requestId)),
-        );
+        const r = await engineJobs.run(() => engine().addReference(undefined, shot.id, shot.blob));
         if (useApp.getState().references.some((x) => x.id === shot.id)) {
           updateReference(shot.id, { status: 'ready', width: r.width, height: r.height });
           changed = true;
         } else {
-          await engineJobs.run(() => engineClient().call((api) => api.removeReference(shot.id)));
+          await engineJobs.run(() => engine().removeReference(shot.id));
         }
       } catch (err) {
         if (err instanceof EngineRestartedError) {
           updateReference(shot.id, { status: 'pending' });
           return;
         }
-        const message = err instanceof Error ? err.message : String(err);
+        const message = errorText(err);
         updateReference(shot.id, { status: 'error', error: message });
         notify('error', message);
       }
@@ -126,7 +126,7 @@ export async function removeReference(id: string): Promise<void> {
   shot.thumb?.close();
   await deleteReference(id);
   if (shot.status === 'ready' && modelReady()) {
-    await engineJobs.run(() => engineClient().call((api) => api.removeReference(id)));
+    await engineJobs.run(() => engine().removeReference(id));
     await rescoreAfterBankChange();
   }
 }
@@ -138,7 +138,7 @@ export async function clearReferences(): Promise<void> {
   for (const s of shots) s.thumb?.close();
   await deleteAllReferences();
   if (shots.some((s) => s.status === 'ready') && modelReady()) {
-    await engineJobs.run(() => engineClient().call((api) => api.clearReferences()));
+    await engineJobs.run(() => engine().clearReferences());
     await rescoreAfterBankChange();
   }
 }

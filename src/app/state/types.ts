@@ -1,8 +1,9 @@
 /** Shapes of the app state (zustand store) and of what is persisted. */
 
-import type { BackendChoice, ColormapName, SmallMap } from '../../../workers/protocol';
+import type { BackendChoice, SmallMap, StageProgress } from '../../../workers/protocol';
 import type { ScoreMode } from '../../core/types';
 import type { EngineStats, ModelInfo } from '../../engine/api';
+import type { ColormapName } from '../../render/colormap';
 
 /** Where a model comes from. Local files are held as File handles (disk-backed, not copied). */
 export type ModelSource =
@@ -15,21 +16,25 @@ export type PersistedModelSource =
   | { kind: 'hub'; repo: string; label: string }
   | { kind: 'url'; baseUrl: string; label: string };
 
-export interface TransferProgress {
-  /** What is happening, e.g. "Downloading open_clip_model.safetensors". */
-  message: string;
+/** Bytes of one model file arriving; worded by the UI (progress-text.ts). */
+export interface DownloadProgress {
+  kind: 'download';
+  file: string;
+  from: 'cache' | 'network' | 'local';
   loaded: number;
   /** 0 when unknown. */
   total: number;
-  fromCache: boolean;
 }
+
+/** Everything the app reports progress on: model files arriving, and the worker's stages. */
+export type ProgressEvent = DownloadProgress | StageProgress;
 
 export type ModelPhase = 'none' | 'fetching' | 'building' | 'ready' | 'error' | 'cancelled';
 
 export interface ModelState {
   phase: ModelPhase;
   source: ModelSource | null;
-  progress: TransferProgress | null;
+  progress: DownloadProgress | null;
   info: ModelInfo | null;
   fromCache: boolean;
   /** Set when the model could not be written to the cache (quota, private mode…). */
@@ -47,8 +52,8 @@ export interface EngineState {
   error: string | null;
   restarts: number;
   stats: EngineStats;
-  /** Last worker-side progress line (runtime start, graph build, re-scoring). */
-  activity: string | null;
+  /** Last worker-side stage (runtime start, graph build, re-scoring). */
+  activity: StageProgress | null;
 }
 
 export type RangeMode = 'batch' | 'image' | 'fixed';

@@ -5,11 +5,12 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ColormapName, DetailRender } from '../../../../workers/protocol';
-import { isAbortError } from '../../engine/worker-client';
+import type { DetailRender } from '../../../../workers/protocol';
+import { errorText, isAbortError } from '../../../core/errors';
+import type { ColormapName } from '../../../render/colormap';
+import { COLORMAPS, colormapGradient } from '../../../render/colormap';
 import { formatScore, useElementSize, useObjectUrl } from '../../hooks';
-import { COLORMAPS, colormapGradient } from '../../render/colormap';
-import { engineClient } from '../../services/engine-service';
+import { renderDetail } from '../../services/detail-service';
 import { exportOverlay } from '../../services/export-service';
 import { removeImages } from '../../services/inspection-service';
 import { rangeFor, verdictOf, visibleImages } from '../../state/selectors';
@@ -53,12 +54,7 @@ function useDetailRender(
     if (!image.result) return;
     const abort = new AbortController();
     const t = setTimeout(() => {
-      engineClient()
-        .call(
-          (api, requestId) =>
-            api.renderDetail(image.id, { colormap, range: [lo, hi], pixelThreshold }, requestId),
-          { signal: abort.signal },
-        )
+      renderDetail(abort.signal, image.id, { colormap, range: [lo, hi], pixelThreshold })
         .then((r: DetailRender) => {
           if (abort.signal.aborted) {
             r.heatmap.close();
@@ -77,7 +73,7 @@ function useDetailRender(
           setError(null);
         })
         .catch((err: unknown) => {
-          if (!isAbortError(err)) setError(err instanceof Error ? err.message : String(err));
+          if (!isAbortError(err)) setError(errorText(err));
         });
     }, 40);
     return () => {

@@ -1,10 +1,10 @@
 /** One gallery card: thumbnail + heatmap, score, verdict, status. */
 import { memo, useEffect, useRef } from 'react';
-import type { ColormapName } from '../../../../workers/protocol';
+import type { ColormapName } from '../../../render/colormap';
 import { formatScore } from '../../hooks';
-import { paintCard } from '../../render/card-render';
 import { verdictOf } from '../../state/selectors';
 import type { InspectedImage } from '../../state/types';
+import { paintCard } from './card-render';
 
 interface Props {
   image: InspectedImage;

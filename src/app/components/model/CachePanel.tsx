@@ -1,6 +1,6 @@
 /** The model cache: what is stored, how much space it takes, and clearing it. */
 import { type CachedModelManifest, clearModelCache, deleteCachedModel } from '../../../model/cache';
-import { formatBytes } from '../../model/catalogue';
+import { formatBytes } from '../../model-loading/catalogue';
 import { notify } from '../../state/store';
 
 interface Props {

@@ -1,7 +1,8 @@
 /** The current model: progress with cancel, errors with retry, and details once loaded. */
 
 import { formatMs } from '../../hooks';
-import { formatBytes } from '../../model/catalogue';
+import { formatBytes } from '../../model-loading/catalogue';
+import { progressText } from '../../progress-text';
 import { retryModel } from '../../services/model-actions';
 import { cancelModelLoad } from '../../services/model-service';
 import { useApp } from '../../state/store';
@@ -29,7 +30,9 @@ export function ModelStatus() {
             <span>
               {model.phase === 'building'
                 ? 'Building encoders in the worker…'
-                : (p?.message ?? 'Connecting…')}
+                : p
+                  ? progressText(p)
+                  : 'Connecting…'}
             </span>
             {p && model.phase === 'fetching' && (
               <span className="mono" data-testid="model-progress-bytes">

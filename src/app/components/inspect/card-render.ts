@@ -1,6 +1,7 @@
 /** Paints a gallery card: the thumbnail with its (small) anomaly map on top. */
-import type { ColormapName, SmallMap } from '../../../workers/protocol';
-import { colorizeMap, colormapLut } from './colormap';
+import type { SmallMap } from '../../../../workers/protocol';
+import type { ColormapName } from '../../../render/colormap';
+import { heatmapRgba } from '../../../render/layers';
 
 export interface CardPaint {
   colormap: ColormapName;
@@ -25,9 +26,8 @@ export function paintCard(
   const heat = new OffscreenCanvas(map.width, map.height);
   const hctx = heat.getContext('2d');
   if (!hctx) return;
-  const img = hctx.createImageData(map.width, map.height);
-  colorizeMap(map.data, colormapLut(opts.colormap), opts.range[0], opts.range[1], img.data);
-  hctx.putImageData(img, 0, 0);
+  const rgba = heatmapRgba(map.data, { colormap: opts.colormap, range: opts.range });
+  hctx.putImageData(new ImageData(rgba, map.width, map.height), 0, 0);
   ctx.globalAlpha = opts.opacity;
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';

@@ -1,25 +1,24 @@
 /**
- * UI-thread handle on the engine worker. Adds what comlink lacks: cancellation of any call (AbortSignal),
- * detection of a dead worker (heartbeat, uncaught errors, fatal engine errors) and a restart hook so the
- * caller can restore model, prompts and reference bank into the fresh worker.
+ * UI-thread handle on the engine worker. Adds what comlink lacks: typed calls that take an AbortSignal
+ * (request ids are made here, never by callers), detection of a dead worker (heartbeat, uncaught errors,
+ * fatal engine errors) and a restart hook so the caller can restore model, prompts and reference bank
+ * into the fresh worker.
  */
 import * as Comlink from 'comlink';
-import type { EngineWorkerApi, ProgressListener } from '../../../workers/protocol';
+import {
+  CANCELLABLE_CALLS,
+  type EngineCalls,
+  type EngineWorkerApi,
+  HARD_CANCEL_CALLS,
+  PLAIN_CALLS,
+  type ProgressListener,
+} from '../../../workers/protocol';
+import { abortError, isEngineFatalError } from '../../core/errors';
 
-export type EngineApi = Comlink.Remote<EngineWorkerApi>;
+type EngineApi = Comlink.Remote<EngineWorkerApi>;
 
 export class EngineRestartedError extends Error {
   override name = 'EngineRestartedError';
-}
-
-export function isAbortError(err: unknown): boolean {
-  return err instanceof Error && err.name === 'AbortError';
-}
-
-function abortError(): Error {
-  const err = new Error('Cancelled');
-  err.name = 'AbortError';
-  return err;
 }
 
 export interface WorkerClientOptions {
@@ -58,6 +57,12 @@ export class WorkerClient {
   readonly heartbeatMs: number;
   readonly idleTimeoutMs: number;
   readonly busyTimeoutMs: number;
+  /**
+   * The engine's calls, generated from the protocol's lists: `api.inspect(signal, key, blob, side)`.
+   * Cancellable calls take an AbortSignal (or undefined) first; every call fails with
+   * EngineRestartedError when the worker is replaced while it waits.
+   */
+  readonly api: EngineCalls = this.bindCalls();
 
   constructor(private readonly opts: WorkerClientOptions) {
     this.heartbeatMs = opts.heartbeatMs ?? 1000;
@@ -104,14 +109,14 @@ export class WorkerClient {
   }
 
   /**
-   * Runs `fn` against the worker with a fresh request id. Abort rejects at once with an AbortError and
-   * asks the worker to stop; with `hardCancel` the worker is replaced (for calls that cannot stop midway).
+   * Runs one call against the current worker. Abort rejects at once with an AbortError and asks the
+   * worker to stop; with `hardCancel` the worker is replaced (for calls that cannot stop midway).
    */
-  async call<T>(
-    fn: (api: EngineApi, requestId: string) => Promise<T>,
-    opts: { signal?: AbortSignal; hardCancel?: boolean } = {},
+  private async run<T>(
+    invoke: (api: EngineApi, requestId: string) => Promise<T>,
+    signal: AbortSignal | undefined,
+    hardCancel: boolean,
   ): Promise<T> {
-    const { signal } = opts;
     if (signal?.aborted) throw abortError();
     const requestId = nextRequestId();
     const gen = this.generation;
@@ -123,21 +128,37 @@ export class WorkerClient {
     this.pending.add(entry);
     const onAbort = () => {
       entry.reject(abortError());
-      if (opts.hardCancel) this.restart('a running operation was cancelled', true);
+      if (hardCancel) this.restart('a running operation was cancelled', true);
       else void api.cancel(requestId).catch(() => undefined);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await Promise.race([fn(api, requestId), guard]);
+      return await Promise.race([invoke(api, requestId), guard]);
     } catch (err) {
-      if (err instanceof Error && err.name === 'EngineFatalError' && gen === this.generation) {
-        this.restart(err.message);
-      }
+      if (isEngineFatalError(err) && gen === this.generation) this.restart((err as Error).message);
       throw err;
     } finally {
       signal?.removeEventListener('abort', onAbort);
       this.pending.delete(entry);
     }
+  }
+
+  private bindCalls(): EngineCalls {
+    const calls: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
+    for (const name of CANCELLABLE_CALLS) {
+      const hard = HARD_CANCEL_CALLS.includes(name);
+      calls[name] = (signal, ...args) =>
+        this.run(
+          (api, requestId) => (api[name] as (...a: unknown[]) => Promise<unknown>)(requestId, ...args),
+          signal as AbortSignal | undefined,
+          hard,
+        );
+    }
+    for (const name of PLAIN_CALLS) {
+      calls[name] = (...args) =>
+        this.run((api) => (api[name] as (...a: unknown[]) => Promise<unknown>)(...args), undefined, false);
+    }
+    return calls as unknown as EngineCalls;
   }
 
   /** Replaces the worker; every call still waiting is rejected with EngineRestartedError. */
@@ -175,9 +196,5 @@ export class WorkerClient {
     this.disposed = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.worker.terminate();
-  }
-
-  newRequestId(): string {
-    return nextRequestId();
   }
 }

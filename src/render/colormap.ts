@@ -1,5 +1,6 @@
 /** Colormaps as 256-entry RGBA lookup tables, and map → RGBA colouring. */
-import type { ColormapName } from '../../../workers/protocol';
+
+export type ColormapName = 'turbo' | 'inferno' | 'viridis' | 'jet' | 'gray';
 
 export const COLORMAPS: { id: ColormapName; label: string }[] = [
   { id: 'turbo', label: 'Turbo' },

@@ -3,6 +3,7 @@
  * progress, cancellation and early checks. Hub and folder downloads are streamed into Cache Storage
  * as they arrive, so a second visit loads with no network.
  */
+import { type ReadStreamOptions, readStream, StreamReadError } from '../../io/read-stream';
 import {
   type CachedFileRef,
   type CachedModelManifest,
@@ -16,11 +17,12 @@ import {
   urlCacheKey,
   writeManifest,
 } from '../../model/cache';
+import { checkSafetensorsStart, parseConfigFile, parseTokenizerFile } from '../../model/check-model-bytes';
 import { CONFIG_FILE, type ModelFiles, TOKENIZER_FILE, WEIGHTS_FILE } from '../../model/file-names';
-import { contentLength, HubError, hubFileUrl, openUrl, readStream } from '../../model/hub';
-import type { ModelSource, TransferProgress } from '../state/types';
+import { contentLength, HubError, hubFileUrl, openUrl, readDownload } from '../../model/hub';
+import { LocalFilesError } from '../../model/local-files';
+import type { DownloadProgress, ModelSource } from '../state/types';
 import { formatBytes } from './catalogue';
-import { checkSafetensorsStart, parseConfigFile, parseTokenizerFile } from './check-model-bytes';
 
 export interface FetchedModel {
   files: ModelFiles;
@@ -32,7 +34,7 @@ export interface FetchOptions {
   hubUrl: string;
   tokenizerRepo: string;
   signal: AbortSignal;
-  onProgress: (p: TransferProgress) => void;
+  onProgress: (p: DownloadProgress) => void;
 }
 
 type Role = 'config' | 'weights' | 'tokenizer';
@@ -50,6 +52,21 @@ function weightsCheck(name: string, total: () => number) {
   };
 }
 
+/** Reads a cached or local stream; a broken stream gets `explain`'s message (not a download failure). */
+async function readOrExplain(
+  body: ReadableStream<Uint8Array>,
+  opts: ReadStreamOptions,
+  explain: (reason: string) => string,
+  wrap: (message: string) => Error = (message) => new Error(message),
+) {
+  try {
+    return await readStream(body, opts);
+  } catch (err) {
+    if (err instanceof StreamReadError) throw wrap(explain(err.reason));
+    throw err;
+  }
+}
+
 async function readCached(
   cache: Cache,
   ref: CachedFileRef,
@@ -60,19 +77,19 @@ async function readCached(
   const res = await matchFile(cache, ref.key);
   if (!res?.body)
     throw new Error(`The cached copy of ${file} is missing; clear the cache and download again.`);
-  const { bytes } = await readStream(res.body, {
-    expectedBytes: ref.bytes,
-    what: file,
-    signal: opts.signal,
-    onBytes: (loaded) =>
-      opts.onProgress({
-        message: `Reading ${file} from the cache`,
-        loaded,
-        total: ref.bytes,
-        fromCache: true,
-      }),
-    inspect: role === 'weights' ? weightsCheck(file, () => ref.bytes) : undefined,
-  });
+  const { bytes } = await readOrExplain(
+    res.body,
+    {
+      expectedBytes: ref.bytes,
+      what: file,
+      signal: opts.signal,
+      onBytes: (loaded) =>
+        opts.onProgress({ kind: 'download', file, from: 'cache', loaded, total: ref.bytes }),
+      inspect: role === 'weights' ? weightsCheck(file, () => ref.bytes) : undefined,
+    },
+    (reason) =>
+      `The cached copy of ${file} could not be read (${reason}); clear the cache and download again.`,
+  );
   return bytes;
 }
 
@@ -88,13 +105,13 @@ async function download(
   if (!res.body) throw new HubError('http', `Empty response for ${loc.url}`, loc.url);
   const contentType = res.headers.get('content-type') ?? 'application/octet-stream';
   let written = 0;
-  const { bytes, teeError } = await readStream(res.body, {
+  const { bytes, teeError } = await readDownload(res.body, loc.url, {
     expectedBytes: total,
     what: loc.file,
     signal: opts.signal,
     onBytes: (loaded) => {
       written = loaded;
-      opts.onProgress({ message: `Downloading ${loc.file}`, loaded, total, fromCache: false });
+      opts.onProgress({ kind: 'download', file: loc.file, from: 'network', loaded, total });
     },
     inspect: role === 'weights' ? weightsCheck(loc.file, () => total) : undefined,
     tee: cache ? (body) => putStream(cache, loc.key, body, total, contentType) : undefined,
@@ -209,14 +226,20 @@ async function fetchRemote(
 }
 
 async function readLocal(file: File, role: Role, opts: FetchOptions): Promise<Uint8Array> {
-  const { bytes } = await readStream(file.stream(), {
-    expectedBytes: file.size,
-    what: file.name,
-    signal: opts.signal,
-    onBytes: (loaded) =>
-      opts.onProgress({ message: `Reading ${file.name}`, loaded, total: file.size, fromCache: false }),
-    inspect: role === 'weights' ? weightsCheck(file.name, () => file.size) : undefined,
-  });
+  const { bytes } = await readOrExplain(
+    file.stream(),
+    {
+      expectedBytes: file.size,
+      what: file.name,
+      signal: opts.signal,
+      onBytes: (loaded) =>
+        opts.onProgress({ kind: 'download', file: file.name, from: 'local', loaded, total: file.size }),
+      inspect: role === 'weights' ? weightsCheck(file.name, () => file.size) : undefined,
+    },
+    (reason) =>
+      `${file.name} could not be read from disk (${reason}). Was it moved, deleted or changed? Pick the files again.`,
+    (message) => new LocalFilesError(message),
+  );
   return bytes;
 }
 

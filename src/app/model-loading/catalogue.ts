@@ -40,8 +40,6 @@ export const CATALOGUE: CatalogueEntry[] = [
   },
 ];
 
-export const DEFAULT_REPO = CATALOGUE[0].repo;
-
 export function catalogueEntry(repo: string): CatalogueEntry | undefined {
   return CATALOGUE.find((e) => e.repo === repo);
 }

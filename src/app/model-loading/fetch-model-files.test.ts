@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { LocalFilesError } from '../../model/local-files';
+import type { DownloadProgress } from '../state/types';
+import { fetchModelFiles } from './fetch-model-files';
+
+/** A local file whose bytes cannot be read (moved or deleted after it was picked). */
+class UnreadableFile extends File {
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    return new ReadableStream({
+      pull(ctrl) {
+        ctrl.error(new Error('NotReadableError'));
+      },
+    });
+  }
+}
+
+const opts = (onProgress: (p: DownloadProgress) => void = () => undefined) => ({
+  hubUrl: 'http://127.0.0.1:1',
+  tokenizerRepo: 'openai/clip-vit-base-patch32',
+  signal: new AbortController().signal,
+  onProgress,
+});
+
+describe('fetchModelFiles from local files', () => {
+  it('reports a failed read as a local-file failure, not a download', async () => {
+    const config = new UnreadableFile(['{}'], 'open_clip_config.json');
+    const weights = new File([new Uint8Array(16)], 'open_clip_model.safetensors');
+    const err = await fetchModelFiles({ kind: 'local', label: 'm', config, weights }, opts()).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(LocalFilesError);
+    expect((err as Error).message).toBe(
+      'open_clip_config.json could not be read from disk (NotReadableError). Was it moved, deleted or changed? Pick the files again.',
+    );
+  });
+
+  it('reports local bytes as data with from: local', async () => {
+    const seen: DownloadProgress[] = [];
+    const config = new File(['not json'], 'open_clip_config.json');
+    const weights = new File([new Uint8Array(16)], 'open_clip_model.safetensors');
+    const err = await fetchModelFiles(
+      { kind: 'local', label: 'm', config, weights },
+      opts((p) => seen.push(p)),
+    ).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      'open_clip_config.json is not valid JSON (damaged or not the right file).',
+    );
+    expect(seen).toEqual([
+      { kind: 'download', file: 'open_clip_config.json', from: 'local', loaded: 8, total: 8 },
+    ]);
+  });
+});
