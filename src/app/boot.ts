@@ -7,8 +7,8 @@
 
 import type { BackendChoice } from '../../workers/protocol';
 import { errorText } from '../core/errors';
-import { openModelCache, readManifest, sourceId } from '../model/cache';
-import { normalizeHubUrl } from '../model/hub';
+import { normalizeHubUrl } from '../io/hub';
+import { openModelCache, readManifest, sourceId } from '../io/model-cache';
 import { engineClient, refreshStats, startEngine } from './services/engine-service';
 import { hubSource, loadRepo, urlSource } from './services/model-actions';
 import { loadModel } from './services/model-service';

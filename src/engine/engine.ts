@@ -20,6 +20,7 @@ import {
   scoreTile,
   type TileScore,
 } from '../core/scoring';
+import { SerialQueue } from '../core/serial-queue';
 import { meanTileScore, mergeTileMaps, tileBoxes } from '../core/tiling';
 import type { Box, Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
 import { windowIndices } from '../core/windows';
@@ -32,7 +33,6 @@ import { ClipTokenizer } from '../model/tokenizer';
 import { ModelWeights } from '../model/weights';
 import type { EncodedImage, EngineStats, ModelInfo, WinclipApi } from './api';
 import type { Feed, GraphSession, OrtRuntime } from './runtime';
-import { SerialQueue } from './serial-queue';
 
 /** Prompts per text-encoder run: bounds activation memory for large ensembles. */
 const TEXT_BATCH = 128;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LocalFilesError } from '../../model/local-files';
+import { LocalFilesError } from '../../io/local-files';
 import type { DownloadProgress } from '../state/types';
 import { fetchModelFiles } from './fetch-model-files';
 

@@ -3,7 +3,10 @@
  * progress, cancellation and early checks. Hub and folder downloads are streamed into Cache Storage
  * as they arrive, so a second visit loads with no network.
  */
-import { type ReadStreamOptions, readStream, StreamReadError } from '../../io/read-stream';
+
+import { checkSafetensorsStart, parseConfigFile, parseTokenizerFile } from '../../io/check-model-bytes';
+import { contentLength, HubError, hubFileUrl, openUrl, readDownload } from '../../io/hub';
+import { LocalFilesError } from '../../io/local-files';
 import {
   type CachedFileRef,
   type CachedModelManifest,
@@ -16,11 +19,9 @@ import {
   storageEstimate,
   urlCacheKey,
   writeManifest,
-} from '../../model/cache';
-import { checkSafetensorsStart, parseConfigFile, parseTokenizerFile } from '../../model/check-model-bytes';
+} from '../../io/model-cache';
+import { type ReadStreamOptions, readStream, StreamReadError } from '../../io/read-stream';
 import { CONFIG_FILE, type ModelFiles, TOKENIZER_FILE, WEIGHTS_FILE } from '../../model/file-names';
-import { contentLength, HubError, hubFileUrl, openUrl, readDownload } from '../../model/hub';
-import { LocalFilesError } from '../../model/local-files';
 import type { DownloadProgress, ModelSource } from '../state/types';
 import { formatBytes } from './catalogue';
 

@@ -7,7 +7,7 @@
 
 import type { EngineCalls, StageProgress } from '../../../workers/protocol';
 import { errorText } from '../../core/errors';
-import { SerialQueue } from '../../engine/serial-queue';
+import { SerialQueue } from '../../core/serial-queue';
 import { notify, patchEngine, useApp } from '../state/store';
 import { WorkerClient } from '../worker-client/worker-client';
 

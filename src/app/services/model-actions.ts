@@ -2,8 +2,8 @@
 
 import type { BackendChoice } from '../../../workers/protocol';
 import { errorText } from '../../core/errors';
-import { isRepoId, normalizeHubUrl } from '../../model/hub';
-import { filesFromDataTransfer, identifyModelFiles, type LocalModelFiles } from '../../model/local-files';
+import { isRepoId, normalizeHubUrl } from '../../io/hub';
+import { filesFromDataTransfer, identifyModelFiles, type LocalModelFiles } from '../../io/local-files';
 import { catalogueEntry } from '../model-loading/catalogue';
 import { notify, patchModel, patchSettings, useApp } from '../state/store';
 import type { ModelSource } from '../state/types';

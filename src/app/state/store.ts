@@ -6,7 +6,7 @@ import {
   DEFAULT_OBJECT_NAME,
   DEFAULT_TEMPLATES,
 } from '../../core/prompts';
-import { DEFAULT_HUB_URL, DEFAULT_TOKENIZER_REPO } from '../../model/hub';
+import { DEFAULT_HUB_URL, DEFAULT_TOKENIZER_REPO } from '../../io/hub';
 import type {
   EngineState,
   ImageScore,

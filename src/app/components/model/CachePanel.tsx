@@ -1,5 +1,5 @@
 /** The model cache: what is stored, how much space it takes, and clearing it. */
-import { type CachedModelManifest, clearModelCache, deleteCachedModel } from '../../../model/cache';
+import { type CachedModelManifest, clearModelCache, deleteCachedModel } from '../../../io/model-cache';
 import { formatBytes } from '../../model-loading/catalogue';
 import { notify } from '../../state/store';
 

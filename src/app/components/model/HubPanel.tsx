@@ -1,6 +1,6 @@
 /** Hugging Face hub: base URL (for mirrors), the built-in catalogue, and any other repo id. */
 import { useEffect, useState } from 'react';
-import { DEFAULT_HUB_URL } from '../../../model/hub';
+import { DEFAULT_HUB_URL } from '../../../io/hub';
 import { CATALOGUE, formatBytes } from '../../model-loading/catalogue';
 import { loadRepo, setHubUrl } from '../../services/model-actions';
 import { useApp } from '../../state/store';

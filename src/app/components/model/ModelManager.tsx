@@ -1,7 +1,7 @@
 /** The Model tab: status, hub catalogue, local files, cache and backend. */
 import { useCallback, useEffect, useState } from 'react';
 import type { BackendChoice } from '../../../../workers/protocol';
-import { type CachedModelManifest, listCachedModels, storageEstimate } from '../../../model/cache';
+import { type CachedModelManifest, listCachedModels, storageEstimate } from '../../../io/model-cache';
 import { setBackend } from '../../services/model-actions';
 import { useApp } from '../../state/store';
 import { Segmented } from '../common/Segmented';

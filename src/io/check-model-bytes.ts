@@ -3,8 +3,9 @@
  * image under a model file's name before downloading or building anything. Full validation (tensor
  * names and shapes against the config) is the engine's and reports through the same message path.
  */
-import { sniffImageFormat } from '../io/decode-browser';
-import { ConfigError, type ModelConfig, parseModelConfig } from './config';
+
+import { ConfigError, type ModelConfig, parseModelConfig } from '../model/config';
+import { sniffImageFormat } from './decode-browser';
 
 export class ModelFileError extends Error {
   override name = 'ModelFileError';

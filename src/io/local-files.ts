@@ -3,7 +3,7 @@
  * the OpenCLIP config, the safetensors weights and the tokenizer, with a clear message when something
  * is missing, ambiguous or of the wrong kind.
  */
-import { CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE } from './file-names';
+import { CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE } from '../model/file-names';
 
 export interface LocalModelFiles {
   config: File;

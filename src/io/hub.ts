@@ -3,12 +3,7 @@
  * cache, and failures sorted into messages a user can act on (offline, 404, gated, CORS, …).
  */
 import { abortError } from '../core/errors';
-import {
-  type ReadStreamOptions,
-  type ReadStreamResult,
-  readStream,
-  StreamReadError,
-} from '../io/read-stream';
+import { type ReadStreamOptions, type ReadStreamResult, readStream, StreamReadError } from './read-stream';
 
 export const DEFAULT_HUB_URL = 'https://huggingface.co';
 /** OpenCLIP repos on the hub often lack tokenizer.json; every CLIP model shares this one. */
