@@ -11,7 +11,7 @@ import { normalizeHubUrl } from '../io/hub';
 import { openModelCache, readManifest, sourceId } from '../io/model-cache';
 import { engineClient, refreshStats, startEngine } from './services/engine-service';
 import { hubSource, loadRepo, urlSource } from './services/model-actions';
-import { loadModel } from './services/model-service';
+import { loadModel, unloadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
 import { restoreReferences } from './services/reference-service';
 import { notify, patchSettings, useApp } from './state/store';
@@ -49,6 +49,9 @@ function exposeDebugHandle(): void {
     stats: () => engineClient().api.stats(),
     state: () => useApp.getState(),
     simulateCrash: () => engineClient().simulateCrash(),
+    loseGpuDevice: () => engineClient().debugLoseGpuDevice(),
+    failNextGpuSession: (message: string) => engineClient().debugFailNextGpuSession(message),
+    unloadModel,
     flush: flushNow,
     refreshStats,
   };

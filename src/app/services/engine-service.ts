@@ -50,6 +50,22 @@ async function startRuntime(): Promise<void> {
   patchEngine({ backend: report.backend, reason: report.reason });
 }
 
+/**
+ * After a crash the requested backend may be gone (a GPU that was lost for good): the work goes on
+ * on WASM, with the reason shown, rather than stopping.
+ */
+async function startRuntimeOrWasm(): Promise<void> {
+  try {
+    await startRuntime();
+  } catch (err) {
+    if (useApp.getState().settings.backend === 'wasm') throw err;
+    const report = await engine().start({ backend: 'wasm', wasmPaths: ortWasmPath() });
+    const reason = `falling back to WASM: the GPU could not be started again (${errorText(err)})`;
+    patchEngine({ backend: report.backend, reason });
+    notify('error', `The GPU could not be started again; continuing on WASM (${errorText(err)}).`);
+  }
+}
+
 function onRestart(reason: string, gaveUp: boolean, requested: boolean): void {
   const restarts = client?.restarts ?? 0;
   if (gaveUp) {
@@ -63,7 +79,7 @@ function onRestart(reason: string, gaveUp: boolean, requested: boolean): void {
   else notify('error', `The engine restarted (${reason}); restoring model, prompts and reference bank.`);
   void (async () => {
     try {
-      await startRuntime();
+      await startRuntimeOrWasm();
       await restoreHook?.(reason);
       patchEngine({ status: 'ready' });
     } catch (err) {

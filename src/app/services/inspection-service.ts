@@ -5,7 +5,7 @@
  */
 
 import { errorText, isAbortError } from '../../core/errors';
-import { sniffImageFormat } from '../../io/decode-browser';
+import { imageProblem } from '../../io/image-precheck';
 import { applyScores, notify, patchQueue, updateImage, useApp } from '../state/store';
 import type { ImageScore, InspectedImage } from '../state/types';
 import { EngineRestartedError } from '../worker-client/worker-client';
@@ -21,12 +21,12 @@ function newId(): string {
   return crypto.randomUUID();
 }
 
-/** Refuses files that are not images at all (by content, not name): returns a message or null. */
+/**
+ * Refuses files that cannot be inspected (by content, not name: empty, not an image, refused format,
+ * too many pixels, cut short): returns a one-line message or null.
+ */
 export async function notAnImage(file: File): Promise<string | null> {
-  if (file.size === 0) return `${file.name}: the file is empty`;
-  const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
-  if (sniffImageFormat(head)) return null;
-  return `${file.name}: not an image (PNG, JPEG, WebP or BMP expected)`;
+  return imageProblem(file, file.name || 'the pasted image');
 }
 
 function ready(): boolean {

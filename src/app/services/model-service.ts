@@ -68,7 +68,11 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
     const loaded = await engineJobs.run(() =>
       engine().loadModel(signal, Comlink.transfer(files, [files.weights.buffer])),
     );
+    const backendBefore = useApp.getState().engine.backend;
     patchEngine({ backend: loaded.backend, reason: loaded.reason });
+    // The worker switched to WASM when the GPU could not hold the model: say so, with the reason.
+    if (loaded.backend !== backendBefore && loaded.backend === 'wasm')
+      notify('error', `The model runs on WASM: ${loaded.reason}.`);
     patchModel({ phase: 'ready', info: loaded.info, loadMs: performance.now() - t0, progress: null });
     const persisted = persistable(source);
     if (persisted) void saveLastModel(persisted);
@@ -92,6 +96,15 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
   } finally {
     if (current === abort) current = null;
   }
+}
+
+/** Releases the loaded model in the worker (sessions and weights); images keep the scores they have. */
+export async function unloadModel(): Promise<void> {
+  current?.abort();
+  await engineJobs.run(() => engine().unloadModel());
+  patchModel({ ...initialModelState });
+  patchPromptStatus({ applied: false });
+  void refreshStats();
 }
 
 export function cancelModelLoad(): void {

@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import {
   CANCELLABLE_CALLS,
   type EngineCalls,
+  type EngineFault,
   type EngineWorkerApi,
   HARD_CANCEL_CALLS,
   PLAIN_CALLS,
@@ -86,6 +87,14 @@ export class WorkerClient {
       if (gen === this.generation) this.pingSentAt = Math.min(this.pingSentAt ?? Date.now(), Date.now());
     });
     if (this.opts.onProgress) void this.remote.setProgressListener(Comlink.proxy(this.opts.onProgress));
+    // A lost GPU device is reported as it happens: replace the worker rather than wait on a dead run.
+    void this.remote
+      .setFaultListener(
+        Comlink.proxy((f: EngineFault) => {
+          if (gen === this.generation) this.restart(f.message);
+        }),
+      )
+      .catch(() => undefined);
     this.pingSentAt = null;
     if (!this.heartbeat) this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
   }
@@ -190,6 +199,16 @@ export class WorkerClient {
   /** Makes the worker end itself as a crash would; detection and restore then run as for a real crash. */
   simulateCrash(): void {
     void this.remote.simulateCrash().catch(() => undefined);
+  }
+
+  /** Test hook: destroys the worker's WebGPU device mid-work; resolves false on WASM. */
+  debugLoseGpuDevice(): Promise<boolean> {
+    return this.remote.debugLoseGpuDevice();
+  }
+
+  /** Test hook: the next model load on WebGPU fails in session creation with `message`. */
+  debugFailNextGpuSession(message: string): Promise<void> {
+    return this.remote.debugFailNextGpuSession(message);
   }
 
   dispose(): void {

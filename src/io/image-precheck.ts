@@ -1,0 +1,80 @@
+/**
+ * Checks an image file before it is queued (gallery, reference bank): empty, not an image, a refused
+ * format, too many pixels for the header's size, or cut short. Each problem gets the one-line message
+ * the decoder would give, so a bad file is refused at the drop with a true reason instead of failing
+ * later or, for a truncated file, being scored from a partly grey decode.
+ */
+import { describeNonImage } from './decode-browser';
+import {
+  pixelLimitProblem,
+  readImageHeader,
+  type SniffedFormat,
+  SUPPORTED_FORMATS_TEXT,
+  sniffImageFormat,
+  unsupportedFormat,
+} from './image-header';
+
+/** Bytes read from the start (headers, JPEG metadata) and from the end (end markers). */
+const HEAD_BYTES = 256 * 1024;
+const TAIL_BYTES = 64 * 1024;
+
+function indexOf(hay: Uint8Array, needle: number[]): number {
+  outer: for (let i = 0; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (hay[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
+const IEND = [0x49, 0x45, 0x4e, 0x44];
+const JPEG_EOI = [0xff, 0xd9];
+
+/**
+ * Whether the file is cut short, from its own structure: PNG ends with an IEND chunk, JPEG with an
+ * end-of-image marker (searched in the last 64 KiB, since cameras may append trailers after it), and
+ * WebP and BMP state their file size in the header.
+ */
+export function truncationProblem(
+  format: SniffedFormat,
+  head: Uint8Array,
+  tail: Uint8Array,
+  size: number,
+): string | null {
+  const declared = (bytes: number) =>
+    bytes > size ? `the file has ${size} of the ${bytes} bytes its header declares` : null;
+  switch (format) {
+    case 'png':
+      return indexOf(tail, IEND) < 0 ? 'the file ends before its IEND chunk' : null;
+    case 'jpeg':
+      return indexOf(tail, JPEG_EOI) < 0 ? 'the file ends before its end-of-image marker' : null;
+    case 'webp':
+      return head.length >= 8
+        ? declared(new DataView(head.buffer, head.byteOffset).getUint32(4, true) + 8)
+        : null;
+    case 'bmp': {
+      if (head.length < 6) return null;
+      const stated = new DataView(head.buffer, head.byteOffset).getUint32(2, true);
+      // Some writers leave the size field 0; only a stated size can be checked.
+      return stated > 0 ? declared(stated) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The reason `blob` cannot be inspected, as one line naming the file, or null when it looks fine. */
+export async function imageProblem(blob: Blob, name: string): Promise<string | null> {
+  if (blob.size === 0) return `${name}: the file is empty`;
+  const head = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
+  const refused = unsupportedFormat(head);
+  if (refused) return `${name}: ${refused}; use ${SUPPORTED_FORMATS_TEXT}`;
+  const format = sniffImageFormat(head);
+  if (!format) return `${name}: not an image (${describeNonImage(head)}); use ${SUPPORTED_FORMATS_TEXT}`;
+  const header = readImageHeader(head);
+  const tooBig = header && pixelLimitProblem(name, header.width, header.height);
+  if (tooBig) return tooBig;
+  const tail = new Uint8Array(await blob.slice(Math.max(0, blob.size - TAIL_BYTES)).arrayBuffer());
+  const cut = truncationProblem(format, head, tail, blob.size);
+  if (cut) return `${name}: truncated ${format.toUpperCase()} (${cut}); copy or export it again`;
+  return null;
+}
