@@ -16,7 +16,8 @@ import type { ImageResult, PromptSet } from '../src/core/types';
 import type { EngineStats } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';
 import { createWebRuntime, type GpuDeviceHandle, webGpuDevice } from '../src/engine/runtime-web';
-import { decodeImageBlob, thumbnailOf } from '../src/io/decode-browser';
+import { thumbnailOf } from '../src/io/decode-browser';
+import { decodeWholeImage } from '../src/io/image-precheck';
 import type { ModelFiles } from '../src/model/file-names';
 import { classifyEngineError } from './errors';
 import type {
@@ -294,7 +295,7 @@ export class EngineHost implements EngineWorkerApi {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
     return this.guard(requestId, `inspecting ${name}`, async (check) => {
-      const { rgb, bitmap } = await decodeImageBlob(image, name);
+      const { rgb, bitmap } = await decodeWholeImage(image, name);
       const thumb = await thumbnailOf(bitmap, thumbSide);
       bitmap.close();
       check();
@@ -312,7 +313,7 @@ export class EngineHost implements EngineWorkerApi {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
     return this.guard(requestId, `adding reference ${name}`, async (check) => {
-      const { rgb, bitmap } = await decodeImageBlob(image, name);
+      const { rgb, bitmap } = await decodeWholeImage(image, name);
       bitmap.close();
       check();
       await engine.addReference(key, rgb);

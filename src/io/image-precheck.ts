@@ -1,10 +1,12 @@
 /**
- * Checks an image file before it is queued (gallery, reference bank): empty, not an image, a refused
- * format, too many pixels for the header's size, or cut short. Each problem gets the one-line message
- * the decoder would give, so a bad file is refused at the drop with a true reason instead of failing
- * later or, for a truncated file, being scored from a partly grey decode.
+ * Checks on image files beyond what the decoder sees. Before a file is queued (gallery, reference
+ * bank): empty, not an image, a refused format, too many pixels for the header's size, each with the
+ * one-line message the decoder would give, so it is refused at the drop. After decoding: whether the
+ * file was cut short, since browsers decode a truncated JPEG (and some others) without complaint and
+ * the missing part would be scored as grey.
  */
-import { describeNonImage } from './decode-browser';
+import type { RgbImage } from '../core/types';
+import { decodeImageBlob, decodeToBitmap, describeNonImage, ImageDecodeError } from './decode-browser';
 import {
   pixelLimitProblem,
   readImageHeader,
@@ -62,7 +64,7 @@ export function truncationProblem(
   }
 }
 
-/** The reason `blob` cannot be inspected, as one line naming the file, or null when it looks fine. */
+/** Why `blob` cannot be inspected, from its header, as one line naming the file, or null. */
 export async function imageProblem(blob: Blob, name: string): Promise<string | null> {
   if (blob.size === 0) return `${name}: the file is empty`;
   const head = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
@@ -72,9 +74,62 @@ export async function imageProblem(blob: Blob, name: string): Promise<string | n
   if (!format) return `${name}: not an image (${describeNonImage(head)}); use ${SUPPORTED_FORMATS_TEXT}`;
   const header = readImageHeader(head);
   const tooBig = header && pixelLimitProblem(name, header.width, header.height);
-  if (tooBig) return tooBig;
+  return tooBig || null;
+}
+
+async function truncationOf(blob: Blob): Promise<string | null> {
+  const head = new Uint8Array(await blob.slice(0, 64).arrayBuffer());
+  const format = sniffImageFormat(head);
+  if (!format) return null;
   const tail = new Uint8Array(await blob.slice(Math.max(0, blob.size - TAIL_BYTES)).arrayBuffer());
-  const cut = truncationProblem(format, head, tail, blob.size);
-  if (cut) return `${name}: truncated ${format.toUpperCase()} (${cut}); copy or export it again`;
-  return null;
+  return truncationProblem(format, head, tail, blob.size);
+}
+
+/** Whether `blob` (a supported image) is cut short, as one line naming the file, or null. */
+export async function truncatedImageProblem(blob: Blob, name: string): Promise<string | null> {
+  const cut = await truncationOf(blob);
+  if (!cut) return null;
+  const format = sniffImageFormat(new Uint8Array(await blob.slice(0, 16).arrayBuffer()));
+  return `${name}: truncated ${format?.toUpperCase()} (${cut}); copy or export it again`;
+}
+
+/** Decodes like decodeToBitmap, with the same truncation checks as decodeWholeImage. */
+export async function decodeWholeBitmap(blob: Blob, name: string): Promise<ImageBitmap> {
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await decodeToBitmap(blob, name);
+  } catch (err) {
+    const cut = err instanceof ImageDecodeError ? await truncationOf(blob) : null;
+    throw cut ? new ImageDecodeError(`${(err as Error).message} (${cut})`) : err;
+  }
+  const cut = await truncatedImageProblem(blob, name);
+  if (cut) {
+    bitmap.close();
+    throw new ImageDecodeError(cut);
+  }
+  return bitmap;
+}
+
+/**
+ * Decodes like decodeImageBlob, and refuses a file the browser decoded although it is cut short (a
+ * file it could not decode at all keeps the decoder's "corrupt or truncated" message).
+ */
+export async function decodeWholeImage(
+  blob: Blob,
+  name: string,
+): Promise<{ rgb: RgbImage; bitmap: ImageBitmap }> {
+  let decoded: { rgb: RgbImage; bitmap: ImageBitmap };
+  try {
+    decoded = await decodeImageBlob(blob, name);
+  } catch (err) {
+    // Undecodable: when the file is also cut short, say where it ends.
+    const cut = err instanceof ImageDecodeError ? await truncationOf(blob) : null;
+    throw cut ? new ImageDecodeError(`${(err as Error).message} (${cut})`) : err;
+  }
+  const cut = await truncatedImageProblem(blob, name);
+  if (cut) {
+    decoded.bitmap.close();
+    throw new ImageDecodeError(cut);
+  }
+  return decoded;
 }

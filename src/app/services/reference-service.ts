@@ -74,6 +74,7 @@ async function loadThumb(shot: ReferenceShot): Promise<void> {
     updateReference(shot.id, { thumb });
   } catch (err) {
     updateReference(shot.id, { status: 'error', error: errorText(err) });
+    notify('error', errorText(err));
   }
 }
 
