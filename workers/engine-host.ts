@@ -101,6 +101,7 @@ export class EngineHost implements EngineWorkerApi {
     void device.lost.then((info) => {
       if (this.watchedDevice !== device) return;
       this.deviceLost = info.message || info.reason || 'unknown reason';
+      console.warn('WebGPU device lost:', this.deviceLost);
       this.fault({ kind: 'gpu-device-lost', message: `the GPU device was lost (${this.deviceLost})` });
     });
   }
@@ -124,8 +125,14 @@ export class EngineHost implements EngineWorkerApi {
     };
     try {
       check();
+      // onnxruntime may hand its device out only once it ran: start watching as soon as there is one.
+      if (!this.watchedDevice) await this.watchDevice();
       return await body(check);
     } catch (err) {
+      // A run that fails under a lost device may fail before the loss is announced: give it a moment.
+      if (!isAbortError(err) && this.watchedDevice && !this.deviceLost) {
+        await Promise.race([this.watchedDevice.lost, new Promise((r) => setTimeout(r, 500))]);
+      }
       // After a device loss every GPU call fails in its own way: report the cause, not the symptom.
       if (this.deviceLost && !isAbortError(err))
         throw new EngineFatalError(`The GPU device was lost while ${what} (${this.deviceLost})`);

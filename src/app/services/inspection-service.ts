@@ -10,6 +10,7 @@ import { applyScores, notify, patchQueue, updateImage, useApp } from '../state/s
 import type { ImageScore, InspectedImage } from '../state/types';
 import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats } from './engine-service';
+import { workerHasModel } from './model-presence';
 
 /** Longest side of gallery thumbnails (device pixels). */
 export const THUMB_SIDE = 360;
@@ -31,8 +32,10 @@ export async function notAnImage(file: File): Promise<string | null> {
 
 function ready(): boolean {
   const s = useApp.getState();
-  // A restore reloads the model first, so the model phase alone says whether the worker can score.
-  return s.model.phase === 'ready' && s.promptStatus.applied && s.engine.status !== 'failed';
+  // After a restart the phase still says ready until the restore reloads: ask whether this worker has it.
+  return (
+    s.model.phase === 'ready' && s.promptStatus.applied && s.engine.status !== 'failed' && workerHasModel()
+  );
 }
 
 /** Adds files to the queue; non-images are reported and skipped. Returns how many were added. */

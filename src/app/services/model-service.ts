@@ -14,6 +14,7 @@ import type { DownloadProgress, ModelSource, PersistedModelSource } from '../sta
 import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats, setRestoreHook } from './engine-service';
 import { requeueAll } from './inspection-service';
+import { markModelGone, markModelLoaded } from './model-presence';
 import { saveLastModel } from './persistence';
 import { applyPrompts } from './prompt-service';
 import { encodeAllReferences } from './reference-service';
@@ -47,6 +48,7 @@ export function persistable(source: ModelSource): PersistedModelSource | null {
 /** Loads a model; a second call cancels the first. Resolves true when the model is ready. */
 export async function loadModel(source: ModelSource, opts: { restoring?: boolean } = {}): Promise<boolean> {
   current?.abort();
+  markModelGone();
   const abort = new AbortController();
   current = abort;
   const { signal } = abort;
@@ -68,6 +70,7 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
     const loaded = await engineJobs.run(() =>
       engine().loadModel(signal, Comlink.transfer(files, [files.weights.buffer])),
     );
+    markModelLoaded();
     const backendBefore = useApp.getState().engine.backend;
     patchEngine({ backend: loaded.backend, reason: loaded.reason });
     // The worker switched to WASM when the GPU could not hold the model: say so, with the reason.
@@ -101,6 +104,7 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
 /** Releases the loaded model in the worker (sessions and weights); images keep the scores they have. */
 export async function unloadModel(): Promise<void> {
   current?.abort();
+  markModelGone();
   await engineJobs.run(() => engine().unloadModel());
   patchModel({ ...initialModelState });
   patchPromptStatus({ applied: false });
