@@ -74,7 +74,7 @@ async function refusedImages(): Promise<{ file: FileSpec; message: string }[]> {
         name: 'phone.heic',
         bytes: Buffer.concat([Buffer.from([0, 0, 0, 24]), text('ftypheic\0\0\0\0mif1heic')]),
       },
-      message: 'phone.heic: not an image (not a recognised image format)',
+      message: 'phone.heic: a HEIC/HEIF image (as phones save photos), which browsers cannot decode',
     },
   ];
 }

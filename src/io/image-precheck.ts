@@ -64,6 +64,12 @@ export function truncationProblem(
   }
 }
 
+/** An ISO-BMFF file whose brand is HEIC/HEIF (AVIF, the same container, is sniffed before this). */
+function isHeif(head: Uint8Array): boolean {
+  const ascii = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to));
+  return ascii(4, 8) === 'ftyp' && /^(heic|heix|hevc|hevx|heim|heis|mif1|msf1)$/.test(ascii(8, 12));
+}
+
 /** Why `blob` cannot be inspected, from its header, as one line naming the file, or null. */
 export async function imageProblem(blob: Blob, name: string): Promise<string | null> {
   if (blob.size === 0) return `${name}: the file is empty`;
@@ -71,6 +77,8 @@ export async function imageProblem(blob: Blob, name: string): Promise<string | n
   const refused = unsupportedFormat(head);
   if (refused) return `${name}: ${refused}; use ${SUPPORTED_FORMATS_TEXT}`;
   const format = sniffImageFormat(head);
+  if (!format && isHeif(head))
+    return `${name}: a HEIC/HEIF image (as phones save photos), which browsers cannot decode; use ${SUPPORTED_FORMATS_TEXT}`;
   if (!format) return `${name}: not an image (${describeNonImage(head)}); use ${SUPPORTED_FORMATS_TEXT}`;
   const header = readImageHeader(head);
   const tooBig = header && pixelLimitProblem(name, header.width, header.height);
