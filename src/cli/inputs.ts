@@ -4,7 +4,7 @@
  * Anything else is one clear error before the model loads.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
 
 /** Extensions collected from folders (files given by name or glob are taken whatever they are called). */
@@ -47,7 +47,10 @@ export async function expandInputs(args: string[], what = 'image'): Promise<stri
       found.forEach(add);
     } else if (info) throw new Error(`${label}: neither a file nor a folder`);
     else if (GLOB_CHARS.test(arg)) {
-      const found = (await glob(arg, { onlyFiles: true, expandDirectories: false })).sort();
+      // Matches come back in the pattern's own form: absolute for an absolute pattern, else relative.
+      const found = (
+        await glob(arg, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(arg) })
+      ).sort();
       if (found.length === 0) throw new Error(`${label}: no file matches this pattern`);
       found.forEach(add);
     } else throw new Error(`${label}: no such file or folder`);
