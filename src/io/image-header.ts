@@ -136,6 +136,6 @@ export function readImageHeader(b: Uint8Array): ImageHeader | null {
 /** The one-line refusal for an image over MAX_IMAGE_PIXELS, or null when it fits. */
 export function pixelLimitProblem(name: string, width: number, height: number): string | null {
   if (width * height <= MAX_IMAGE_PIXELS) return null;
-  const mp = (n: number) => `${(n / 1e6).toFixed(n >= 1e9 ? 0 : 1)} megapixels`;
+  const mp = (n: number) => `${(n / 1e6).toFixed(n >= 1e9 ? 0 : 2)} megapixels`;
   return `${name}: ${width}×${height} pixels (${mp(width * height)}) is over the limit of ${mp(MAX_IMAGE_PIXELS)} (${MAX_IMAGE_SIDE}×${MAX_IMAGE_SIDE})`;
 }

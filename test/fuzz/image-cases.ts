@@ -233,19 +233,19 @@ export const REFUSED_IMAGE_CASES: ImageCase[] = [
     file: 'huge.png',
     bytes: () => pngHeaderOnly(60000, 60000),
     expect:
-      'huge.png: 60000×60000 pixels (3600 megapixels) is over the limit of 268.4 megapixels (16383×16383)',
+      'huge.png: 60000×60000 pixels (3600 megapixels) is over the limit of 268.40 megapixels (16383×16383)',
   },
   {
     name: 'a 20000×16000 JPEG header',
     file: 'huge.jpg',
     bytes: () => jpegHeaderOnly(20000, 16000),
-    expect: 'huge.jpg: 20000×16000 pixels (320.0 megapixels) is over the limit',
+    expect: 'huge.jpg: 20000×16000 pixels (320.00 megapixels) is over the limit',
   },
   {
     name: 'a 16384×16384 lossless WebP header',
     file: 'huge.webp',
     bytes: () => webpHeaderOnly(16384, 16384),
-    expect: 'huge.webp: 16384×16384 pixels (268.4 megapixels) is over the limit',
+    expect: 'huge.webp: 16384×16384 pixels (268.44 megapixels) is over the limit',
   },
   {
     name: 'a 30000×10000 BMP header',
@@ -256,7 +256,7 @@ export const REFUSED_IMAGE_CASES: ImageCase[] = [
       new DataView(b.buffer).setInt32(22, 10000, true);
       return b;
     },
-    expect: 'huge.bmp: 30000×10000 pixels (300.0 megapixels) is over the limit',
+    expect: 'huge.bmp: 30000×10000 pixels (300.00 megapixels) is over the limit',
   },
   {
     name: 'an RLE8 BMP',
