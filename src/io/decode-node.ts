@@ -67,11 +67,12 @@ export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promi
   if (bytes.length === 0) throw new Error(`${name}: not an image (unsupported or unknown format)`);
   const refused = unsupportedFormat(bytes);
   if (refused) throw new Error(`${name}: ${refused}; use ${SUPPORTED_FORMATS_TEXT}`);
-  if (!sniffImageFormat(bytes)) throw new Error(`${name}: not an image (unsupported or unknown format)`);
+  const format = sniffImageFormat(bytes);
+  if (!format) throw new Error(`${name}: not an image (unsupported or unknown format)`);
   const header = readImageHeader(bytes.subarray(0, 256 * 1024));
   const tooBig = header && pixelLimitProblem(name, header.width, header.height);
   if (tooBig) throw new Error(tooBig);
-  if (header?.format === 'bmp') return decodeBmp(bytes, name);
+  if (format === 'bmp') return decodeBmp(bytes, name);
   let decoded: Awaited<ReturnType<typeof toRgb>>;
   try {
     if (header?.format === 'jpeg' && header.components === 4) return await cmykJpegToRgb(bytes);

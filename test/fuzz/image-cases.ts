@@ -286,6 +286,12 @@ export const REFUSED_IMAGE_CASES: ImageCase[] = [
     expect: 'cut.bmp: corrupt or truncated BMP data',
   },
   {
+    name: 'a BMP signature and nothing else',
+    file: 'stub.bmp',
+    bytes: () => Uint8Array.of(0x42, 0x4d, 0, 0, 0, 0),
+    expect: 'stub.bmp: corrupt or truncated BMP data',
+  },
+  {
     name: 'an SVG',
     file: 'logo.svg',
     bytes: () =>
