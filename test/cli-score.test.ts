@@ -71,6 +71,16 @@ describe('winclip score', () => {
     });
   });
 
+  it('takes --ref as a folder', async () => {
+    const dir = join(tmp, 'refs');
+    mkdirSync(dir);
+    for (const r of refs) copyFileSync(img(r.file), join(dir, r.file));
+    const out = await score(['--print-maps', '--ref', dir, img(tests[0].file)]);
+    expect(Math.abs(out.images[0].image_score - loadF32(`${tests[0].name}.final_fs_score`)[0])).toBeLessThan(
+      1e-4,
+    );
+  });
+
   it('leaves the maps out of stdout by default; --out has them, as JSON.stringify would write them', async () => {
     const out = join(tmp, 'o.json');
     const plain = await score([img('test_a.png')]);

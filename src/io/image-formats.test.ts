@@ -47,3 +47,17 @@ describe('CMYK JPEG', () => {
     expect(got).toEqual(PILLOW_CMYK_COLOURS.map((c) => c.rgb));
   });
 });
+
+describe('GIF and AVIF', () => {
+  it('decode through sharp like the browser does (GIF: its first frame)', async () => {
+    const raw = { width: 8, height: 6, channels: 3 } as const;
+    const flat = Buffer.alloc(8 * 6 * 3, 50);
+    const gif = await decodeImageBytes(new Uint8Array(await sharp(flat, { raw }).gif().toBuffer()), 'a.gif');
+    expect([gif.width, gif.height, ...gif.data.subarray(0, 3)]).toEqual([8, 6, 50, 50, 50]);
+    const avif = await decodeImageBytes(
+      new Uint8Array(await sharp(flat, { raw }).avif().toBuffer()),
+      'a.avif',
+    );
+    expect([avif.width, avif.height]).toEqual([8, 6]);
+  });
+});
