@@ -59,14 +59,13 @@ export class JsonResultsWriter {
     const owns = typeof target === 'string';
     const stream = owns ? createWriteStream(target) : target;
     if (owns) await new Promise<void>((res, rej) => stream.once('open', () => res()).once('error', rej));
-    const w = new JsonResultsWriter(stream, withMaps, owns);
-    await write(stream, '{"images":[');
-    return w;
+    return new JsonResultsWriter(stream, withMaps, owns);
   }
 
   async add(r: ImageRecord): Promise<void> {
     const s = this.stream;
-    await write(s, this.count++ > 0 ? ',' : '');
+    // The opening goes out with the first image, so a terminal shows stderr lines before, not inside, it.
+    await write(s, this.count++ > 0 ? ',' : '{"images":[');
     if (isFailed(r)) {
       await write(s, JSON.stringify({ file: r.file, error: r.error }));
       return;
@@ -90,7 +89,7 @@ export class JsonResultsWriter {
   }
 
   async close(): Promise<void> {
-    await write(this.stream, ']}\n');
+    await write(this.stream, this.count > 0 ? ']}\n' : '{"images":[]}\n');
     if (this.ownsStream)
       await new Promise<void>((res, rej) => this.stream.end(() => res()).once('error', rej));
   }
