@@ -6,7 +6,6 @@
  * Known difference: Pillow clips 16-bit greyscale values above 255 to 255; here they are scaled like 16-bit RGB.
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import sharp from 'sharp';
 import { errorText } from '../core/errors';
 import type { RgbImage } from '../core/types';
@@ -98,8 +97,13 @@ export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promi
   throw new Error(`${name}: unsupported channel layout (${channels} channels after conversion to RGB)`);
 }
 
-/** Reads and decodes an image file; error messages name the file. */
+/** Reads and decodes an image file; error messages name the path as given. */
 export async function decodeImageFile(path: string): Promise<RgbImage> {
-  const bytes = await readFile(path);
-  return decodeImageBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), basename(path));
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new Error(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? errorText(err)})`);
+  }
+  return decodeImageBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }
