@@ -60,6 +60,7 @@ test('the WebGPU device is lost mid-scoring: the engine comes back and no result
   expect(await debug(page)(() => (window as unknown as Debug).winclip.loseGpuDevice())).toBe(true);
 
   await expect(page.locator('.notice').filter({ hasText: 'the GPU device was lost' }).first()).toBeVisible();
+  await shot(page, info, 'gpu-device-lost-notice');
   // The first result stays on screen while the engine is restored.
   await expect(card(page, IMAGES[0])).toHaveAttribute('data-score', /\d/);
   await waitScored(page, IMAGES);
