@@ -102,7 +102,8 @@ export class EngineHost implements EngineWorkerApi {
       if (this.watchedDevice !== device) return;
       this.deviceLost = info.message || info.reason || 'unknown reason';
       console.warn('WebGPU device lost:', this.deviceLost);
-      this.fault({ kind: 'gpu-device-lost', message: `the GPU device was lost (${this.deviceLost})` });
+      const why = this.deviceLost.replace(/\.$/, '');
+      this.fault({ kind: 'gpu-device-lost', message: `the GPU device was lost: ${why}` });
     });
   }
 
