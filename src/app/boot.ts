@@ -9,7 +9,7 @@ import type { BackendChoice } from '../../workers/protocol';
 import { errorText } from '../core/errors';
 import { normalizeHubUrl } from '../io/hub';
 import { openModelCache, readManifest, sourceId } from '../io/model-cache';
-import { engineClient, refreshStats, startEngine } from './services/engine-service';
+import { engineClient, refreshStats, releaseEngineOnPageHide, startEngine } from './services/engine-service';
 import { hubSource, loadRepo, urlSource } from './services/model-actions';
 import { loadModel, unloadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
@@ -66,6 +66,7 @@ export async function boot(): Promise<void> {
   exposeDebugHandle();
   void restoreReferences(references);
   await startEngine();
+  releaseEngineOnPageHide();
   if (useApp.getState().engine.status === 'failed') return;
 
   const modelUrl = params.get('model');

@@ -109,6 +109,20 @@ export async function startEngine(): Promise<void> {
   }
 }
 
+/**
+ * A page in the back/forward cache keeps its worker, and with it the model's memory, while nobody
+ * can see it: end the worker when the page is hidden that way, and restore into a fresh one when it
+ * is shown again. (A page that is closed frees its worker anyway.)
+ */
+export function releaseEngineOnPageHide(): void {
+  window.addEventListener('pagehide', (e) => {
+    if (e.persisted) client?.suspend('the page was put in the back/forward cache');
+  });
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted) client?.resume('the page was shown again');
+  });
+}
+
 /** Switches backend: a fresh worker with the new backend, then the usual restore. */
 export function restartEngine(reason: string): void {
   engineClient().restart(reason, true);

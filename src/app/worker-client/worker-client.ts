@@ -55,6 +55,7 @@ export class WorkerClient {
   private pingSentAt: number | null = null;
   private restartTimes: number[] = [];
   private disposed = false;
+  private suspended = false;
   readonly heartbeatMs: number;
   readonly idleTimeoutMs: number;
   readonly busyTimeoutMs: number;
@@ -189,6 +190,30 @@ export class WorkerClient {
     }
     this.spawn();
     this.opts.onRestart(reason, false, requested);
+  }
+
+  /**
+   * Ends the worker and everything it holds (sessions, weights, GPU buffers) without replacing it, as
+   * when the page goes into the back/forward cache; calls waiting fail with EngineRestartedError.
+   */
+  suspend(reason: string): void {
+    if (this.disposed || this.suspended) return;
+    this.suspended = true;
+    this.generation += 1;
+    for (const p of this.pending) p.reject(new EngineRestartedError(`The engine was stopped: ${reason}`));
+    this.pending.clear();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    this.remote[Comlink.releaseProxy]();
+    this.worker.terminate();
+  }
+
+  /** Starts a fresh worker after `suspend`; the caller restores state through `onRestart`. */
+  resume(reason: string): void {
+    if (this.disposed || !this.suspended) return;
+    this.suspended = false;
+    this.spawn();
+    this.opts.onRestart(reason, false, true);
   }
 
   /** True after repeated crashes: the engine is not restarted any more. */
