@@ -6,7 +6,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createNodeEngine } from '../engine/node';
 import { ABLATION_NAMES, isAblationName } from '../eval/ablations';
 import { datasetReader } from '../eval/datasets';
 import { defaultCacheDir, modelFingerprint, openFeatureCache, probeImage } from '../eval/feature-cache';
@@ -14,10 +13,11 @@ import { parseObjectNamesFile } from '../eval/object-names';
 import { runEvaluation } from '../eval/runner';
 import { parseRefsFile } from '../eval/sampling';
 import { formatReport } from '../eval/tables';
+import { DEVICE_OPTIONS, DEVICE_USAGE, openCliEngine, parseDeviceFlag } from './device';
 
 export const EVAL_USAGE = `usage: winclip eval --data <dir> --dataset mvtec|visa --model <dir> [--categories a,b] [--shots 0,1,2,4]
        [--seeds 5] [--object-names <file.json>] [--refs <file.json>] [--ablation <name>] [--pixel-size N]
-       [--out <file.json>] [--cache <dir> | --no-cache] [--exact-pixels N]
+       [--out <file.json>] [--cache <dir> | --no-cache] [--exact-pixels N] ${DEVICE_USAGE}
   ablations: ${ABLATION_NAMES.join(', ')}`;
 
 async function readJsonFile(path: string, flag: string): Promise<unknown> {
@@ -60,6 +60,7 @@ export async function runEval(argv: string[]): Promise<number> {
       'no-cache': { type: 'boolean', default: false },
       'exact-pixels': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      ...DEVICE_OPTIONS,
     },
   });
   if (values.help) {
@@ -97,7 +98,8 @@ export async function runEval(argv: string[]): Promise<number> {
     ? parseRefsFile(await readJsonFile(values.refs, '--refs'), values.refs)
     : undefined;
 
-  const engine = await createNodeEngine(values.model);
+  const device = parseDeviceFlag(values.device, 'eval');
+  const engine = await openCliEngine(values.model, device);
   try {
     let cache = null;
     if (!values['no-cache']) {

@@ -1,8 +1,9 @@
 /** `winclip` command dispatcher. Each subcommand returns an exit code; errors print one line on stderr. */
 const USAGE = `usage:
-  winclip score --model <dir> [--object <name>] [--prompts <file.json>] [--temperature <t>] [--ref <image>]... [--out <file.json>] <image>...
-  winclip eval --data <dir> --dataset mvtec|visa --model <dir> [--categories a,b] [--shots 0,1,2,4] [--seeds 5] [--object-names <file.json>] [--refs <file.json>] [--ablation <name>] [--pixel-size N] [--out <file.json>] [--cache <dir> | --no-cache] [--exact-pixels N]
+  winclip score --model <dir> [--object <name>] [--prompts <file.json>] [--temperature <t>] [--ref <image>]... [--out <file.json>] [--device cpu|webgpu|cuda|auto] <image>...
+  winclip eval --data <dir> --dataset mvtec|visa --model <dir> [--categories a,b] [--shots 0,1,2,4] [--seeds 5] [--object-names <file.json>] [--refs <file.json>] [--ablation <name>] [--pixel-size N] [--out <file.json>] [--cache <dir> | --no-cache] [--exact-pixels N] [--device cpu|webgpu|cuda|auto]
       ablations: full, one-class, two-class, state-ensemble (Table 3); no-image-scale, no-mid-scale, no-small-scale, no-harmonic (Table 8)
+      --device: cpu (default), webgpu, cuda, or auto (first that starts of cuda, webgpu, cpu; printed on stderr)
   winclip synth --out <dir> [--categories a,b] [--train N] [--test-good N] [--test-bad N] [--size N] [--seed S] [--layout mvtec|visa]`;
 
 export async function main(argv: string[]): Promise<number> {

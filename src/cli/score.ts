@@ -6,8 +6,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { buildPromptSet, DEFAULT_OBJECT_NAME } from '../core/prompts';
 import type { PromptSet } from '../core/types';
-import { createNodeEngine } from '../engine/node';
 import { decodeImageFile } from '../io/decode-node';
+import { DEVICE_OPTIONS, openCliEngine, parseDeviceFlag } from './device';
 
 export async function readPromptsFile(path: string): Promise<PromptSet> {
   let raw: unknown;
@@ -36,6 +36,7 @@ export async function runScore(argv: string[]): Promise<number> {
       temperature: { type: 'string' },
       ref: { type: 'string', multiple: true },
       out: { type: 'string' },
+      ...DEVICE_OPTIONS,
     },
   });
   if (!values.model) throw new Error('score: --model <dir> is required');
@@ -50,7 +51,8 @@ export async function runScore(argv: string[]): Promise<number> {
     ? await readPromptsFile(values.prompts)
     : buildPromptSet({ objectName: values.object ?? DEFAULT_OBJECT_NAME });
 
-  const engine = await createNodeEngine(values.model);
+  const device = parseDeviceFlag(values.device, 'score');
+  const engine = await openCliEngine(values.model, device);
   await engine.setPrompts(prompts);
   for (const [i, ref] of (values.ref ?? []).entries()) {
     await engine.addReference(`ref:${i}:${ref}`, await decodeImageFile(ref));
