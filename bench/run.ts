@@ -1,21 +1,34 @@
 /**
- * `npm run bench`: median wall-clock milliseconds of each engine stage in Node (onnxruntime-node,
- * CPU), for the tiny fixture model and a full-size ViT-B-16-plus-240 with random weights.
+ * `npm run bench [-- --device cpu|webgpu|cuda|auto] [--model tiny|full]`: median wall-clock
+ * milliseconds of each engine stage in Node (onnxruntime-node), for the tiny fixture model and/or a
+ * full-size ViT-B-16-plus-240 with random weights. Default: CPU, both models. WebGPU on a machine
+ * without a GPU needs SwiftShader (see the README); it is slow, so `--model tiny` is the practical run.
  * Figures only; nothing here asserts a time.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { buildPromptSet } from '../src/core/prompts';
 import { buildMemory, scoreTile } from '../src/core/scoring';
 import type { EncodedImage, ModelFiles } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';
-import { createNodeRuntime } from '../src/engine/runtime-node';
+import { isDeviceChoice } from '../src/engine/node-devices';
+import { openNodeRuntime } from '../src/engine/runtime-node';
 import { parseModelConfig } from '../src/model/config';
 import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../src/model/random-weights';
 import { CLIP_DIR, FIXTURE_DIR } from '../test/fixture';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const only = process.argv.slice(2);
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { device: { type: 'string', default: 'cpu' }, model: { type: 'string' } },
+});
+if (!isDeviceChoice(args.device)) throw new Error(`bench: unknown --device '${args.device}'`);
+const device = args.device;
+// `npm run bench -- tiny` (positional) still works.
+const only = args.model ? [args.model] : positionals;
+for (const m of only)
+  if (m !== 'tiny' && m !== 'full') throw new Error(`bench: --model must be tiny or full, got '${m}'`);
 
 async function median(fn: () => Promise<unknown> | unknown): Promise<{ median: number; runs: number[] }> {
   await fn(); // warm-up: first runs pay for kernel selection and allocation
@@ -40,13 +53,16 @@ const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 
 async function benchModel(label: string, files: ModelFiles) {
   const t0 = performance.now();
-  const engine = await WinclipEngine.create(files, createNodeRuntime());
-  const loadMs = performance.now() - t0;
+  const runtime = await openNodeRuntime({ device });
+  const probeMs = performance.now() - t0;
+  const engine = await WinclipEngine.create(files, runtime);
+  const loadMs = performance.now() - t0 - probeMs;
   const info = engine.info();
   const prompts = buildPromptSet({ objectName: 'bottle' });
   const allPrompts = [...prompts.normal, ...prompts.anomalous];
   const S = info.imageSize;
   const rows: [string, string][] = [];
+  rows.push(['device selection (GPU probes)', `${probeMs.toFixed(0)} ms (once)`]);
   rows.push(['build graphs + create sessions', `${loadMs.toFixed(0)} ms (once)`]);
 
   const text = await median(() => engine.embedTexts(allPrompts));
@@ -67,8 +83,26 @@ async function benchModel(label: string, files: ModelFiles) {
   // Scoring on real encoder outputs: one square test image and 4 reference shots.
   const enc = async (key: string, seed: number): Promise<EncodedImage> =>
     engine.encode(key, randomImage(S, S, seed));
+  // What a user waits for per new image: encode (pre-process + image passes) and score.
+  let fresh = 0;
+  const total = async () => {
+    const key = `fresh${fresh++}`;
+    await engine.encode(key, randomImage(S, S, 100 + fresh));
+    await engine.score(key);
+    engine.forget(key);
+  };
+  const zsTotal = await median(total);
+  rows.push([`total per ${S}×${S} image, zero-shot (encode + score)`, `${zsTotal.median.toFixed(1)} ms`]);
+  await enc('ref0', 20);
+  engine.addReferenceEncoded('ref0');
+  const oneShotTotal = await median(total);
+  rows.push([
+    `total per ${S}×${S} image, 1-shot (encode + score; reference encoded once)`,
+    `${oneShotTotal.median.toFixed(1)} ms`,
+  ]);
+
   const test = await enc('test', 10);
-  for (let i = 0; i < 4; i++) {
+  for (let i = 1; i < 4; i++) {
     await enc(`ref${i}`, 20 + i);
     engine.addReferenceEncoded(`ref${i}`);
   }
@@ -91,7 +125,7 @@ async function benchModel(label: string, files: ModelFiles) {
   rows.push(['peak RSS so far', mb(process.resourceUsage().maxRSS * 1024)]);
 
   console.log(
-    `\n## ${label}: ${(info.parameters / 1e6).toFixed(1)}M parameters, backend ${info.backend}, median of ${RUNS}`,
+    `\n## ${label}: ${(info.parameters / 1e6).toFixed(1)}M parameters, backend ${info.backend} (${runtime.reason}), median of ${RUNS}`,
   );
   const w = Math.max(...rows.map((r) => r[0].length));
   for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
