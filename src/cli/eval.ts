@@ -13,12 +13,13 @@ import { parseObjectNamesFile } from '../eval/object-names';
 import { runEvaluation } from '../eval/runner';
 import { parseRefsFile } from '../eval/sampling';
 import { formatReport } from '../eval/tables';
-import { DEVICE_OPTIONS, DEVICE_USAGE, openCliEngine, parseDeviceFlag } from './device';
+import { DEVICE_HELP, DEVICE_OPTIONS, DEVICE_USAGE, openCliEngine, parseDeviceFlag } from './device';
 
 export const EVAL_USAGE = `usage: winclip eval --data <dir> --dataset mvtec|visa --model <dir> [--categories a,b] [--shots 0,1,2,4]
        [--seeds 5] [--object-names <file.json>] [--refs <file.json>] [--ablation <name>] [--pixel-size N]
        [--out <file.json>] [--cache <dir> | --no-cache] [--exact-pixels N] ${DEVICE_USAGE}
-  ablations: ${ABLATION_NAMES.join(', ')}`;
+  ablations: ${ABLATION_NAMES.join(', ')}
+  ${DEVICE_HELP}`;
 
 async function readJsonFile(path: string, flag: string): Promise<unknown> {
   let text: string;

@@ -93,8 +93,8 @@ process.stdin.on('end', async () => {
   } catch (e) {
     res = { ok: false, why: String(e && e.message ? e.message : e) };
   }
-  process.stdout.write(JSON.stringify(res) + '\\n');
-  process.exit(0);
+  // Exit explicitly: a GPU provider's threads could keep the process alive.
+  process.stdout.write(JSON.stringify(res) + '\\n', () => process.exit(0));
 });`;
 
 interface ChildOutcome {
