@@ -61,24 +61,28 @@ async function benchModel(label: string, files: ModelFiles) {
   const prompts = buildPromptSet({ objectName: 'bottle' });
   const allPrompts = [...prompts.normal, ...prompts.anomalous];
   const S = info.imageSize;
-  const rows: [string, string][] = [];
-  rows.push(['device selection (GPU probes)', `${probeMs.toFixed(0)} ms (once)`]);
-  rows.push(['build graphs + create sessions', `${loadMs.toFixed(0)} ms (once)`]);
+  console.log(
+    `\n## ${label}: ${(info.parameters / 1e6).toFixed(1)}M parameters, backend ${info.backend} (${runtime.reason}), median of ${RUNS}`,
+  );
+  // Each row prints as soon as it is measured, so a slow device still shows the stages it finished.
+  const row = (stage: string, figure: string) => console.log(`  ${stage.padEnd(72)}  ${figure}`);
+  row('device selection (GPU probes)', `${probeMs.toFixed(0)} ms (once)`);
+  row('build graphs + create sessions', `${loadMs.toFixed(0)} ms (once)`);
 
   const text = await median(() => engine.embedTexts(allPrompts));
-  rows.push([`text ensemble (${allPrompts.length} prompts)`, `${text.median.toFixed(1)} ms`]);
+  row(`text ensemble (${allPrompts.length} prompts)`, `${text.median.toFixed(1)} ms`);
   await engine.setPrompts(prompts);
 
   const { pixels } = engine.preprocess(randomImage(S, S, 1));
   const full = await median(() => engine.runImagePass(pixels[0], 0));
-  rows.push(['image full pass (1 tile)', `${full.median.toFixed(1)} ms`]);
+  row('image full pass (1 tile)', `${full.median.toFixed(1)} ms`);
   for (const k of [2, 3]) {
     const w = await median(() => engine.runImagePass(pixels[0], k));
     const n = (info.grid - k + 1) ** 2;
-    rows.push([`window pass, scale ${k} (${n} windows)`, `${w.median.toFixed(1)} ms`]);
+    row(`window pass, scale ${k} (${n} windows)`, `${w.median.toFixed(1)} ms`);
   }
   const pre = await median(() => engine.preprocess(randomImage(1280, 960, 2)));
-  rows.push(['pre-process 1280×960 (2 tiles)', `${pre.median.toFixed(1)} ms`]);
+  row('pre-process 1280×960 (2 tiles)', `${pre.median.toFixed(1)} ms`);
 
   // Scoring on real encoder outputs: one square test image and 4 reference shots.
   const enc = async (key: string, seed: number): Promise<EncodedImage> =>
@@ -92,14 +96,14 @@ async function benchModel(label: string, files: ModelFiles) {
     engine.forget(key);
   };
   const zsTotal = await median(total);
-  rows.push([`total per ${S}×${S} image, zero-shot (encode + score)`, `${zsTotal.median.toFixed(1)} ms`]);
+  row(`total per ${S}×${S} image, zero-shot (encode + score)`, `${zsTotal.median.toFixed(1)} ms`);
   await enc('ref0', 20);
   engine.addReferenceEncoded('ref0');
   const oneShotTotal = await median(total);
-  rows.push([
+  row(
     `total per ${S}×${S} image, 1-shot (encode + score; reference encoded once)`,
     `${oneShotTotal.median.toFixed(1)} ms`,
-  ]);
+  );
 
   const test = await enc('test', 10);
   for (let i = 1; i < 4; i++) {
@@ -109,26 +113,20 @@ async function benchModel(label: string, files: ModelFiles) {
   const geom = engine.geometry;
   const protos = engine.prototypes();
   const zs = await median(() => scoreTile(test.tiles[0], protos, null, geom));
-  rows.push(['scoring, zero-shot (1 tile)', `${zs.median.toFixed(2)} ms`]);
+  row('scoring, zero-shot (1 tile)', `${zs.median.toFixed(2)} ms`);
   const memory = buildMemory(
     engine.referenceKeys().flatMap((k) => engine.getEncoded(k)!.tiles),
     info.visionWidth,
     info.embedDim,
   );
   const fs = await median(() => scoreTile(test.tiles[0], protos, memory, geom));
-  rows.push(['scoring, 4-shot (1 tile), JS association', `${fs.median.toFixed(2)} ms`]);
+  row('scoring, 4-shot (1 tile), JS association', `${fs.median.toFixed(2)} ms`);
   const dev = await median(() => engine.scoreEncoded(test));
-  rows.push([`scoring, 4-shot (1 tile), association on ${info.backend}`, `${dev.median.toFixed(2)} ms`]);
+  row(`scoring, 4-shot (1 tile), association on ${info.backend}`, `${dev.median.toFixed(2)} ms`);
   await engine.score('test');
   const cached = await median(() => engine.score('test'));
-  rows.push(['re-score after a prompt edit, 4-shot (cached association)', `${cached.median.toFixed(2)} ms`]);
-  rows.push(['peak RSS so far', mb(process.resourceUsage().maxRSS * 1024)]);
-
-  console.log(
-    `\n## ${label}: ${(info.parameters / 1e6).toFixed(1)}M parameters, backend ${info.backend} (${runtime.reason}), median of ${RUNS}`,
-  );
-  const w = Math.max(...rows.map((r) => r[0].length));
-  for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
+  row('re-score after a prompt edit, 4-shot (cached association)', `${cached.median.toFixed(2)} ms`);
+  row('peak RSS so far', mb(process.resourceUsage().maxRSS * 1024));
   await engine.dispose();
 }
 
