@@ -18,6 +18,21 @@ export interface WebRuntimeOptions {
   backend: BackendChoice;
   /** URL prefix where the app serves onnxruntime-web's .wasm/.mjs files. */
   wasmPaths?: string;
+  /** WASM threads: at most this many (default: every core the browser reports). */
+  threads?: number;
+  /**
+   * onnxruntime's weight pre-packing (re-laying MatMul weights for its kernels at session creation;
+   * default off: see wasmThreads' README section on memory for the measured cost of each).
+   */
+  prepacking?: boolean;
+}
+
+/** Threads for the WASM backend: all cores unless lowered; one when the page is not isolated. */
+export function wasmThreads(cores: number, isolated: boolean, limit?: number): number {
+  // Threads need SharedArrayBuffer, which only cross-origin isolated pages get.
+  if (!isolated) return 1;
+  const all = Math.max(1, Math.floor(cores));
+  return limit && limit >= 1 ? Math.min(all, Math.floor(limit)) : all;
 }
 
 interface GpuLike {
@@ -51,8 +66,7 @@ export async function createWebRuntime(opts: WebRuntimeOptions): Promise<WebRunt
   if (opts.wasmPaths) ort.env.wasm.wasmPaths = opts.wasmPaths;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
-  // Threads need SharedArrayBuffer, which only cross-origin isolated pages get.
-  ort.env.wasm.numThreads = isolated ? Math.max(1, Math.min(4, cores)) : 1;
+  ort.env.wasm.numThreads = wasmThreads(cores, isolated, opts.threads);
 
   let backend: 'webgpu' | 'wasm';
   let reason: string;
@@ -76,6 +90,7 @@ export async function createWebRuntime(opts: WebRuntimeOptions): Promise<WebRunt
   const base = createOrtRuntime(ort, backend, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
+    ...(opts.prepacking ? {} : { extra: { session: { disable_prepacking: '1' } } }),
   });
   return { ...base, reason };
 }
