@@ -57,7 +57,8 @@ describe('first score before the map', () => {
     const image = await decodeImageFile(join(FIXTURE_DIR, multiTile.file));
     const seen: { score: number; final: boolean; runs: number }[] = [];
     await engine.encode('a', image, {
-      onImageScore: (f) => seen.push({ score: f.imageScore, final: f.final, runs: engine.stats().imageEncoderRuns }),
+      onImageScore: (f) =>
+        seen.push({ score: f.imageScore, final: f.final, runs: engine.stats().imageEncoderRuns }),
     });
     const tiles = multiTile.tiles.length;
     expect(seen).toHaveLength(1);

@@ -34,7 +34,7 @@ import type { BuiltGraph } from '../model/onnx/graph-builder';
 import { textTensors } from '../model/openclip-layout';
 import { ClipTokenizer } from '../model/tokenizer';
 import { ModelWeights } from '../model/weights';
-import type { EncodeHooks, EncodedImage, EngineStats, ModelInfo, WinclipApi } from './api';
+import type { EncodedImage, EncodeHooks, EngineStats, ModelInfo, WinclipApi } from './api';
 import type { Feed, GraphSession, OrtRuntime } from './runtime';
 
 /** Prompts per text-encoder run: bounds activation memory for large ensembles. */
@@ -385,7 +385,9 @@ export class WinclipEngine implements WinclipApi {
   private fullPassScore(embeddings: Float32Array[]): number {
     const { temperature } = scoringParameters({}, this.settings);
     const protos = this.prototypes();
-    return meanTileScore(embeddings.map((e) => anomalyScores(e, this.config.embedDim, protos, temperature)[0]));
+    return meanTileScore(
+      embeddings.map((e) => anomalyScores(e, this.config.embedDim, protos, temperature)[0]),
+    );
   }
 
   putEncoded(key: string, encoded: EncodedImage): void {

@@ -41,3 +41,21 @@ export function partSizes(totalBytes: number, cuts: readonly number[]): number[]
   const edges = [0, ...cuts, totalBytes];
   return edges.slice(1).map((end, i) => end - edges[i]);
 }
+
+/**
+ * Split rule for a streaming safetensors file (see src/io/parts-sink.ts): waits for the whole header,
+ * then cuts it per graph. A header it cannot read gives no cuts (one part), so the usual checks word it.
+ */
+export function safetensorsSplit(cfg: ModelConfig) {
+  return (head: Uint8Array, totalBytes: number): number[] | null => {
+    if (head.byteLength < 8) return null;
+    const headerLen = Number(new DataView(head.buffer, head.byteOffset, 8).getBigUint64(0, true));
+    if (headerLen > 100_000_000 || 8 + headerLen > totalBytes) return [];
+    if (head.byteLength < 8 + headerLen) return null;
+    try {
+      return partCuts(head, totalBytes, cfg);
+    } catch {
+      return [];
+    }
+  };
+}

@@ -77,7 +77,11 @@ export class ModelWeights {
   }
 
   static fromSafetensors(file: SafeTensorFile, cfg: ModelConfig): ModelWeights {
-    return ModelWeights.build(file.tensors, cfg, (t) => ({ path: SOURCE_FILE, data: file.bytes, offset: t.offset }));
+    return ModelWeights.build(file.tensors, cfg, (t) => ({
+      path: SOURCE_FILE,
+      data: file.bytes,
+      offset: t.offset,
+    }));
   }
 
   /** `locate` says which file (and where in it) holds a tensor's bytes. */
@@ -125,7 +129,10 @@ export class ModelWeights {
         toConvert.push({
           name,
           shape,
-          data: tensorToFloat32({ bytes: at.data, tensors: new Map(), metadata: {} }, { ...info, offset: at.offset }),
+          data: tensorToFloat32(
+            { bytes: at.data, tensors: new Map(), metadata: {} },
+            { ...info, offset: at.offset },
+          ),
         });
       }
     }
