@@ -18,6 +18,7 @@ import type {
   DetailRender,
   DetailRenderOptions,
   EngineWorkerApi,
+  FirstScoreListener,
   InspectResult,
   LoadedModel,
   OverlayOptions,
@@ -53,6 +54,7 @@ export class EngineHost implements EngineWorkerApi {
   private runtime: WebRuntime | null = null;
   private engine: WinclipEngine | null = null;
   private listener: ProgressListener | null = null;
+  private firstScoreListener: FirstScoreListener | null = null;
   private readonly cancelled = new Set<string>();
   /** Full results by key; cleared when prompts or references change. */
   private readonly results = new ResultCache(RESULT_CACHE_SIZE);
@@ -63,6 +65,10 @@ export class EngineHost implements EngineWorkerApi {
 
   setProgressListener(listener: ProgressListener | null): void {
     this.listener = listener;
+  }
+
+  setFirstScoreListener(listener: FirstScoreListener | null): void {
+    this.firstScoreListener = listener;
   }
 
   private report(p: StageProgress): void {
@@ -191,7 +197,14 @@ export class EngineHost implements EngineWorkerApi {
       bitmap.close();
       check();
       const t0 = performance.now();
-      const encoded = await engine.encode(key, rgb);
+      const encoded = await engine.encode(key, rgb, {
+        onImageScore: (f) => {
+          if (f.final)
+            void Promise.resolve(this.firstScoreListener?.({ key, score: f.imageScore, ms: f.ms })).catch(
+              () => undefined,
+            );
+        },
+      });
       const encodeMs = performance.now() - t0;
       check();
       const summary = await this.summarize(key);

@@ -10,6 +10,7 @@ import { errorText } from '../../core/errors';
 import { SerialQueue } from '../../core/serial-queue';
 import { notify, patchEngine, useApp } from '../state/store';
 import { WorkerClient } from '../worker-client/worker-client';
+import { onFirstScore } from './first-score';
 
 export const engineJobs = new SerialQueue();
 
@@ -82,6 +83,7 @@ export async function startEngine(): Promise<void> {
       }),
     onRestart,
     onProgress,
+    onFirstScore,
   });
   try {
     await startRuntime();

@@ -9,6 +9,7 @@ import {
   CANCELLABLE_CALLS,
   type EngineCalls,
   type EngineWorkerApi,
+  type FirstScoreListener,
   HARD_CANCEL_CALLS,
   PLAIN_CALLS,
   type ProgressListener,
@@ -29,6 +30,8 @@ export interface WorkerClientOptions {
    */
   onRestart: (reason: string, gaveUp: boolean, requested: boolean) => void;
   onProgress?: ProgressListener;
+  /** An image's score before its map (see FirstScore in the protocol). */
+  onFirstScore?: FirstScoreListener;
   /** Heartbeat period and the answer time allowed when idle / while a call runs (a long run blocks pings). */
   heartbeatMs?: number;
   idleTimeoutMs?: number;
@@ -86,6 +89,7 @@ export class WorkerClient {
       if (gen === this.generation) this.pingSentAt = Math.min(this.pingSentAt ?? Date.now(), Date.now());
     });
     if (this.opts.onProgress) void this.remote.setProgressListener(Comlink.proxy(this.opts.onProgress));
+    if (this.opts.onFirstScore) void this.remote.setFirstScoreListener(Comlink.proxy(this.opts.onFirstScore));
     this.pingSentAt = null;
     if (!this.heartbeat) this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
   }
