@@ -80,6 +80,24 @@ describe('first score before the map', () => {
   });
 });
 
+describe('GPU buffer limit', () => {
+  it('refuses up front a model whose biggest weight exceeds the device buffer limit, naming both', async () => {
+    const files = await loadModelDir(FIXTURE_DIR);
+    const runtime = { ...createNodeRuntime(1), backend: 'webgpu', maxBufferBytes: 4096 };
+    let created = 0;
+    const counting = {
+      ...runtime,
+      createSession: (g: Parameters<typeof runtime.createSession>[0]) => (
+        created++, runtime.createSession(g)
+      ),
+    };
+    await expect(WinclipEngine.create(files, counting)).rejects.toThrow(
+      /^This model cannot run on webgpu on this device: its largest weight \(token_embedding\.weight, \d+ MiB\) is bigger than the 0 MiB the GPU allows in one buffer/,
+    );
+    expect(created).toBe(0);
+  });
+});
+
 describe('WASM threads', () => {
   it('uses every core, lowered by the setting, one without isolation', () => {
     expect(wasmThreads(8, true)).toBe(8);

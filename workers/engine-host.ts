@@ -111,7 +111,11 @@ export class EngineHost implements EngineWorkerApi {
     if (!this.runtime) {
       this.report({ kind: 'stage', stage: 'runtime', backend: opts.backend });
       try {
-        this.runtime = await createWebRuntime({ backend: opts.backend, wasmPaths: opts.wasmPaths });
+        this.runtime = await createWebRuntime({
+          backend: opts.backend,
+          wasmPaths: opts.wasmPaths,
+          threads: opts.threads,
+        });
       } catch (err) {
         throw classifyEngineError(err, `starting the ${opts.backend} backend`);
       }

@@ -14,6 +14,8 @@ export interface StartOptions {
   backend: BackendChoice;
   /** Folder (URL prefix) the app serves onnxruntime-web's .wasm/.mjs files from. */
   wasmPaths: string;
+  /** At most this many WASM threads (default: every core the browser reports). */
+  threads?: number;
 }
 
 export interface BackendReport {

@@ -33,7 +33,7 @@ import { buildTextEncoder } from '../model/graphs/text-encoder';
 import type { BuiltGraph } from '../model/onnx/graph-builder';
 import { textTensors } from '../model/openclip-layout';
 import { ClipTokenizer } from '../model/tokenizer';
-import { ModelWeights } from '../model/weights';
+import { ModelWeights, WeightsError } from '../model/weights';
 import type { EncodedImage, EncodeHooks, EngineStats, ModelInfo, WinclipApi } from './api';
 import type { Feed, GraphSession, OrtRuntime } from './runtime';
 
@@ -62,6 +62,17 @@ function mapGeometry(enc: EncodedImage, maxSide?: number): { width: number; heig
 /** Builds a graph and opens its session; the graph (and its external-data references) dies here. */
 async function openSession(runtime: OrtRuntime, build: () => BuiltGraph): Promise<GraphSession> {
   return runtime.createSession(build());
+}
+
+/** Refuses up front, with the reason, a model whose biggest weight the device cannot hold in one buffer. */
+function checkBufferLimit(weights: ModelWeights, runtime: OrtRuntime): void {
+  const limit = runtime.maxBufferBytes;
+  const big = weights.largest();
+  if (!limit || big.length <= limit) return;
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
+  throw new WeightsError(
+    `This model cannot run on ${runtime.backend} on this device: its largest weight (${big.name}, ${mb(big.length)}) is bigger than the ${mb(limit)} the GPU allows in one buffer. Use the WASM backend (?backend=wasm) or a smaller model.`,
+  );
 }
 
 /** Names of the weights the text graph reads (what must stay held once the image session exists). */
@@ -126,6 +137,7 @@ export class WinclipEngine implements WinclipApi {
     const parts = files.weightParts?.length ? files.weightParts.splice(0) : [files.weights];
     const weights = ModelWeights.fromParts(parts, config);
     parts.length = 0;
+    checkBufferLimit(weights, runtime);
     const textNames = textGraphWeights(config);
     const imageSession = await openSession(runtime, () => buildImageEncoder(config, weights));
     weights.release(textNames);

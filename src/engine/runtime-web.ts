@@ -39,7 +39,18 @@ interface GpuLike {
   requestAdapter(): Promise<unknown | null>;
 }
 
-async function probeWebGpu(): Promise<{ ok: boolean; why: string }> {
+interface AdapterLimits {
+  limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number };
+}
+
+/** The biggest storage buffer onnxruntime can create and bind on this adapter (it requests the adapter's limits). */
+function bufferLimit(adapter: unknown): number | undefined {
+  const l = (adapter as AdapterLimits | null)?.limits;
+  const sizes = [l?.maxBufferSize, l?.maxStorageBufferBindingSize].filter((n): n is number => !!n);
+  return sizes.length ? Math.min(...sizes) : undefined;
+}
+
+async function probeWebGpu(): Promise<{ ok: boolean; why: string; maxBufferBytes?: number }> {
   const gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu;
   if (!gpu)
     return {
@@ -53,7 +64,7 @@ async function probeWebGpu(): Promise<{ ok: boolean; why: string }> {
         ok: false,
         why: 'WebGPU is present but no GPU adapter is available (blocked or unsupported GPU)',
       };
-    return { ok: true, why: 'a WebGPU adapter is available' };
+    return { ok: true, why: 'a WebGPU adapter is available', maxBufferBytes: bufferLimit(adapter) };
   } catch (err) {
     return {
       ok: false,
@@ -70,6 +81,7 @@ export async function createWebRuntime(opts: WebRuntimeOptions): Promise<WebRunt
 
   let backend: 'webgpu' | 'wasm';
   let reason: string;
+  let maxBufferBytes: number | undefined;
   if (opts.backend === 'wasm') {
     backend = 'wasm';
     reason = 'WASM was requested';
@@ -77,6 +89,7 @@ export async function createWebRuntime(opts: WebRuntimeOptions): Promise<WebRunt
     const probe = await probeWebGpu();
     if (probe.ok) {
       backend = 'webgpu';
+      maxBufferBytes = probe.maxBufferBytes;
       reason = opts.backend === 'webgpu' ? 'WebGPU was requested and an adapter is available' : probe.why;
     } else if (opts.backend === 'webgpu') {
       throw new Error(`WebGPU was requested but ${probe.why}`);
@@ -92,5 +105,5 @@ export async function createWebRuntime(opts: WebRuntimeOptions): Promise<WebRunt
     graphOptimizationLevel: 'all',
     ...(opts.prepacking ? {} : { extra: { session: { disable_prepacking: '1' } } }),
   });
-  return { ...base, reason };
+  return { ...base, reason, maxBufferBytes };
 }

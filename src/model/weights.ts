@@ -181,6 +181,14 @@ export class ModelWeights {
     this.files = this.files.filter((f) => keep.has(f.path));
   }
 
+  /** The biggest weight (one GPU buffer each on WebGPU). */
+  largest(): WeightRef {
+    let best: WeightRef | null = null;
+    for (const r of this.refs.values()) if (!best || r.length > best.length) best = r;
+    if (!best) throw new WeightsError('internal: no weights');
+    return best;
+  }
+
   /** Bytes of every file still held. */
   get heldBytes(): number {
     return this.files.reduce((a, f) => a + f.data.byteLength, 0);

@@ -42,11 +42,18 @@ export function setRestoreHook(hook: RestoreHook): void {
   restoreHook = hook;
 }
 
+/** `?threads=N` lowers the WASM threads (default: every core; fewer leaves cores to other work). */
+function threadLimit(): number | undefined {
+  const n = Number(new URLSearchParams(globalThis.location?.search ?? '').get('threads'));
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
 async function startRuntime(): Promise<void> {
   patchEngine({ error: null });
   const report = await engine().start({
     backend: useApp.getState().settings.backend,
     wasmPaths: ortWasmPath(),
+    threads: threadLimit(),
   });
   patchEngine({ backend: report.backend, reason: report.reason });
 }
