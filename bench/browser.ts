@@ -5,20 +5,13 @@
  * into one buffer with --whole). Prints the stage times and the memory of all Chromium processes (PSS,
  * sampled every 100 ms) above the idle page, also as a multiple of the weights. Figures only.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import { harnessConfig } from '../e2e/engine-harness/vite.config';
+import { startMockHub } from '../e2e/support/mock-hub';
 import { parseModelConfig } from '../src/model/config';
 import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG, VIT_L_14_CONFIG } from '../src/model/random-weights';
 import { CLIP_DIR } from '../test/fixture';
@@ -51,9 +44,15 @@ const weightsFile = ensureModel();
 const weightBytes = statSync(weightsFile).size;
 const outDir = mkdtempSync(join(tmpdir(), 'bench-harness-'));
 await build(harnessConfig(outDir));
-mkdirSync(join(outDir, 'model'));
-symlinkSync(weightsFile, join(outDir, 'model', 'weights.safetensors'));
-writeFileSync(join(outDir, 'tokenizer.json'), readFileSync(join(CLIP_DIR, 'tokenizer.json')));
+// The model comes from the mock hub, as in the app: the preview server would gzip it on the fly.
+const BENCH_REPO = 'bench/random-weights';
+const hub = await startMockHub({
+  [BENCH_REPO]: {
+    'open_clip_model.safetensors': weightsFile,
+    'tokenizer.json': join(CLIP_DIR, 'tokenizer.json'),
+  },
+});
+const fileUrl = (f: string) => `${hub.url}/${BENCH_REPO}/resolve/main/${f}`;
 const server = await preview(harnessConfig(outDir));
 const base = server.resolvedUrls!.local[0];
 
@@ -89,9 +88,9 @@ try {
   const load = await call<{ partBytes: number[]; readMs: number; createMs: number }>(
     page,
     'benchLoad',
-    '/model/weights.safetensors',
+    fileUrl('open_clip_model.safetensors'),
     MODEL.config,
-    '/tokenizer.json',
+    fileUrl('tokenizer.json'),
     flag('--whole'),
   );
   const loadPeak = sampler.peak;
@@ -140,4 +139,5 @@ try {
   sampler.stop();
   await browser.close();
   await new Promise<void>((r) => server.httpServer.close(() => r()));
+  await hub.stop();
 }

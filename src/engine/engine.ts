@@ -134,15 +134,17 @@ export class WinclipEngine implements WinclipApi {
     const tokenizer = new ClipTokenizer(files.tokenizer, config.text.contextLength);
     // Parts are taken out of `files` so that nothing but `weights` holds them, and `weights` lets the
     // vision part go once the image session holds it: the text session is then created without it.
-    const parts = files.weightParts?.length ? files.weightParts.splice(0) : [files.weights];
+    const owned = !!files.weightParts?.length;
+    const parts = owned ? files.weightParts!.splice(0) : [files.weights];
     const weights = ModelWeights.fromParts(parts, config);
     parts.length = 0;
     checkBufferLimit(weights, runtime);
     const textNames = textGraphWeights(config);
     const imageSession = await openSession(runtime, () => buildImageEncoder(config, weights));
-    weights.release(textNames);
+    // Parts were handed over (the caller kept no reference), so they are freed at once, not at the next GC.
+    weights.release(textNames, { detach: owned });
     const textSession = await openSession(runtime, () => buildTextEncoder(config, weights));
-    weights.release([]);
+    weights.release([], { detach: owned });
     const associationSession = await runtime.createSession(buildAssociationGraph());
     const v = config.vision;
     const info: ModelInfo = {

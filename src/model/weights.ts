@@ -38,6 +38,17 @@ const fmt = (s: number[]) => `[${s.join(', ')}]`;
 /** Name of the external-data file of part i of a file held in parts. */
 const partFile = (i: number) => `weights.part${i}.safetensors`;
 
+/**
+ * Frees a buffer now rather than at the next garbage collection (which may come only after the next
+ * session's allocations): a zero-length transfer detaches it and drops its memory. Only for buffers
+ * nothing else uses; views into a bigger buffer are left alone.
+ */
+function detach(view: Uint8Array): void {
+  const buf = view.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
+  if (view.byteOffset === 0 && view.byteLength === buf.byteLength && typeof buf.transfer === 'function')
+    buf.transfer(0);
+}
+
 export class ModelWeights {
   private constructor(
     private readonly refs: Map<string, WeightRef>,
@@ -175,10 +186,12 @@ export class ModelWeights {
    * Forgets every file that none of `stillNeeded` lies in (e.g. the vision parts once the image
    * session holds them), so its bytes can be collected; read() and filesFor() of those names fail after.
    */
-  release(stillNeeded: Iterable<string>): void {
+  release(stillNeeded: Iterable<string>, opts: { detach?: boolean } = {}): void {
     const keep = new Set<string>();
     for (const n of stillNeeded) keep.add(this.ref(n).location);
+    const gone = this.files.filter((f) => !keep.has(f.path));
     this.files = this.files.filter((f) => keep.has(f.path));
+    if (opts.detach) for (const f of gone) detach(f.data);
   }
 
   /** The biggest weight (one GPU buffer each on WebGPU). */
