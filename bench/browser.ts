@@ -1,9 +1,10 @@
 /**
- * `npm run bench:browser [wasm|webgpu] [--model vit-l-14] [--whole] [--prepacking] [--threads N] [--load-only]`:
+ * `npm run bench:browser [wasm|webgpu] [--model vit-l-14] [--whole] [--prepacking] [--threads N] [--load-only|--quick]`:
  * a full-size model (random weights of the real shapes; default ViT-B-16-plus-240) in Chromium, in a
  * Web Worker, loaded the way the app loads it (the download streamed into one buffer per graph, or
  * into one buffer with --whole). Prints the stage times and the memory of all Chromium processes (PSS,
- * sampled every 100 ms) above the idle page, also as a multiple of the weights. Figures only.
+ * sampled every 250 ms) above the idle page, also as a multiple of the weights. --quick embeds two
+ * prompts instead of the ensemble and times only the image (for slow machines and big models). Figures only.
  */
 import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,10 +24,12 @@ const value = (f: string) => (args.includes(f) ? args[args.indexOf(f) + 1] : und
 const backend = flag('webgpu') ? 'webgpu' : 'wasm';
 const large = value('--model') === 'vit-l-14';
 const threads = value('--threads') ? Number(value('--threads')) : undefined;
+const quick = flag('--quick');
 const MODEL = large
   ? { name: 'ViT-L-14', dir: 'winclip-random-l14', config: VIT_L_14_CONFIG }
   : { name: 'ViT-B-16-plus-240', dir: 'winclip-random-b16plus', config: VIT_B_16_PLUS_240_CONFIG };
-const MARKER = '--winclip-bench-browser';
+// Unique per run, so that two benches side by side each measure their own browser.
+const MARKER = `--winclip-bench-browser-${process.pid}`;
 
 /** The random-weight checkpoint on disk (made once, shared with e2e/tools/peak-memory.ts). */
 function ensureModel(): string {
@@ -71,6 +74,9 @@ const sampler = new PssSampler(MARKER);
 const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
 const ms = (n: number) => `${(n / 1000).toFixed(2)} s`;
 const settle = () => new Promise((r) => setTimeout(r, 3000));
+// Lines print as soon as they are known: a run cut short still leaves its figures.
+const say = (k: string, v: string) => console.log(`  ${k.padEnd(42)} ${v}`);
+console.log(`\n## ${MODEL.name} (random weights, ${(weightBytes / 1e9).toFixed(3)} GB float32) in Chromium`);
 try {
   const page = await browser.newPage();
   await page.goto(base);
@@ -96,45 +102,39 @@ try {
   const loadPeak = sampler.peak;
   await settle();
   const settled = sampler.sample();
-  const lines: [string, string][] = [
-    ['backend', `${started.backend}: ${started.reason}`],
-    ['weights as', load.partBytes.map((b) => `${(b / 1e6).toFixed(0)} MB`).join(' + ')],
-    ['pre-packing', flag('--prepacking') ? 'on' : 'off'],
-    ['download into memory (local server)', ms(load.readMs)],
-    ['graphs built + sessions created', ms(load.createMs)],
-  ];
+  say('backend', `${started.backend}: ${started.reason}`);
+  say('weights as', load.partBytes.map((b) => `${(b / 1e6).toFixed(0)} MB`).join(' + '));
+  say('pre-packing', flag('--prepacking') ? 'on' : 'off');
+  say('download into memory (local server)', ms(load.readMs));
+  say('graphs built + sessions created', ms(load.createMs));
+  say('memory idle (page + runtime)', gib(idle));
+  say('peak while loading, above idle', above(loadPeak));
+  say('settled after loading, above idle', above(settled));
   let peakAll = loadPeak;
   let settledAfterImage = Number.NaN;
   if (!flag('--load-only')) {
-    const text = await call<{ textMs: number; prompts: number }>(page, 'benchPrompts');
-    lines.push([`text ensemble (${text.prompts} prompts)`, ms(text.textMs)]);
+    const text = await call<{ textMs: number; prompts: number }>(page, 'benchPrompts', quick);
+    say(`text ${quick ? '(2 prompts, --quick)' : `ensemble (${text.prompts} prompts)`}`, ms(text.textMs));
     const img = await call<{
       firstScoreMs: number;
       imageMs: number;
-      fullPassMs: number;
-      windowPassMs: Record<string, number>;
-      fewShotMs: number;
-    }>(page, 'benchImage');
-    lines.push(['one image: time to first score', ms(img.firstScoreMs)]);
-    lines.push(['one image: time to map (per-image total)', ms(img.imageMs)]);
-    lines.push(['full pass', ms(img.fullPassMs)]);
-    for (const [k, t] of Object.entries(img.windowPassMs)) lines.push([`window pass, scale ${k}`, ms(t)]);
-    lines.push(['1-shot score incl. association', ms(img.fewShotMs)]);
+      fullPassMs?: number;
+      windowPassMs?: Record<string, number>;
+      fewShotMs?: number;
+    }>(page, 'benchImage', quick);
+    say('one image: time to first score', ms(img.firstScoreMs));
+    say('one image: time to map (per-image total)', ms(img.imageMs));
+    if (img.fullPassMs !== undefined) say('full pass', ms(img.fullPassMs));
+    for (const [k, t] of Object.entries(img.windowPassMs ?? {})) say(`window pass, scale ${k}`, ms(t));
+    if (img.fewShotMs !== undefined) say('1-shot score incl. association', ms(img.fewShotMs));
     peakAll = sampler.peak;
     await settle();
     settledAfterImage = sampler.sample();
   }
-  lines.push(['memory idle (page + runtime)', gib(idle)]);
-  lines.push(['peak while loading, above idle', above(loadPeak)]);
-  lines.push(['settled after loading, above idle', above(settled)]);
   if (!flag('--load-only')) {
-    lines.push(['peak through prompts and one image', above(peakAll)]);
-    lines.push(['settled after the image', above(settledAfterImage)]);
+    say('peak through prompts and one image', above(peakAll));
+    say('settled after the image', above(settledAfterImage));
   }
-  console.log(
-    `\n## ${MODEL.name} (random weights, ${(weightBytes / 1e9).toFixed(3)} GB float32) in Chromium`,
-  );
-  for (const [k, v] of lines) console.log(`  ${k.padEnd(42)} ${v}`);
 } finally {
   sampler.stop();
   await browser.close();

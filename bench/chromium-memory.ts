@@ -36,11 +36,11 @@ export function chromiumPss(marker: string): number {
   return total;
 }
 
-/** Samples every 100 ms; `peak` since the last reset. */
+/** Samples every 250 ms (reading /proc costs CPU the browser needs); `peak` since the last reset. */
 export class PssSampler {
   peak = 0;
   last = 0;
-  private readonly timer = setInterval(() => this.sample(), 100);
+  private readonly timer = setInterval(() => this.sample(), 250);
   constructor(private readonly marker: string) {}
   sample(): number {
     this.last = chromiumPss(this.marker);
