@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { wasmThreads } from '../src/core/wasm-threads';
 import { WinclipEngine } from '../src/engine/engine';
 import { createNodeRuntime } from '../src/engine/runtime-node';
-import { wasmThreads } from '../src/engine/runtime-web';
 import { decodeImageFile } from '../src/io/decode-node';
 import { loadModelDir } from '../src/io/model-dir-node';
 import { parseModelConfig } from '../src/model/config';
@@ -87,9 +87,10 @@ describe('GPU buffer limit', () => {
     let created = 0;
     const counting = {
       ...runtime,
-      createSession: (g: Parameters<typeof runtime.createSession>[0]) => (
-        created++, runtime.createSession(g)
-      ),
+      createSession: (g: Parameters<typeof runtime.createSession>[0]) => {
+        created++;
+        return runtime.createSession(g);
+      },
     };
     await expect(WinclipEngine.create(files, counting)).rejects.toThrow(
       /^This model cannot run on webgpu on this device: its largest weight \(token_embedding\.weight, \d+ MiB\) is bigger than the 0 MiB the GPU allows in one buffer/,

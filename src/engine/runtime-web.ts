@@ -5,6 +5,7 @@
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { errorText } from '../core/errors';
+import { wasmThreads } from '../core/wasm-threads';
 import { createOrtRuntime, type OrtRuntime } from './runtime';
 
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';
@@ -21,18 +22,10 @@ export interface WebRuntimeOptions {
   /** WASM threads: at most this many (default: every core the browser reports). */
   threads?: number;
   /**
-   * onnxruntime's weight pre-packing (re-laying MatMul weights for its kernels at session creation;
-   * default off: see wasmThreads' README section on memory for the measured cost of each).
+   * onnxruntime's weight pre-packing (re-laying Gemm/MatMul weights for its kernels when a session is
+   * created). Off by default: it keeps a second, packed copy of the weights (README, "Memory").
    */
   prepacking?: boolean;
-}
-
-/** Threads for the WASM backend: all cores unless lowered; one when the page is not isolated. */
-export function wasmThreads(cores: number, isolated: boolean, limit?: number): number {
-  // Threads need SharedArrayBuffer, which only cross-origin isolated pages get.
-  if (!isolated) return 1;
-  const all = Math.max(1, Math.floor(cores));
-  return limit && limit >= 1 ? Math.min(all, Math.floor(limit)) : all;
 }
 
 interface GpuLike {

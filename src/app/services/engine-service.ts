@@ -43,7 +43,7 @@ export function setRestoreHook(hook: RestoreHook): void {
 }
 
 /** `?threads=N` lowers the WASM threads (default: every core; fewer leaves cores to other work). */
-function threadLimit(): number | undefined {
+export function threadLimit(): number | undefined {
   const n = Number(new URLSearchParams(globalThis.location?.search ?? '').get('threads'));
   return Number.isInteger(n) && n >= 1 ? n : undefined;
 }
