@@ -110,8 +110,8 @@ function CostLine({ arch, bytes, backend }: { arch: string; bytes: number; backe
   if (!cost) return null;
   const time =
     cost.secondsPerImage === null
-      ? 'time per image depends on the GPU'
-      : `≈ ${cost.secondsPerImage < 10 ? cost.secondsPerImage.toFixed(1) : cost.secondsPerImage.toFixed(0)} s per image (${cost.threads} thread${cost.threads === 1 ? '' : 's'})`;
+      ? 'time depends on the GPU'
+      : `≈ ${cost.secondsPerImage < 10 ? cost.secondsPerImage.toFixed(1) : cost.secondsPerImage.toFixed(0)} s per image, ${cost.threads} thread${cost.threads === 1 ? '' : 's'}`;
   return (
     <div className="cat-sub cat-cost" data-testid="catalogue-cost">
       {backend === 'webgpu' ? 'WebGPU' : 'WASM'}: ≈ {formatBytes(cost.peakBytes)} of memory while loading ·{' '}
