@@ -9,7 +9,6 @@ import { type BackendChoice, createWebRuntime } from '../../src/engine/runtime-w
 import { decodeImageBlob } from '../../src/io/decode-browser';
 import { readStream } from '../../src/io/read-stream';
 import { parseModelConfig } from '../../src/model/config';
-import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../../src/model/random-weights';
 import { safetensorsSplit } from '../../src/model/weight-parts';
 
 async function fetchBytes(path: string): Promise<Uint8Array> {
@@ -60,43 +59,6 @@ const api = {
     };
   },
 };
-
-/** Full-size ViT-B-16-plus-240 with random weights: stage timings in the browser (bench only). */
-async function benchFullSize(backend: BackendChoice, tokenizerUrl: string) {
-  const t = (since: number) => Math.round(performance.now() - since);
-  const runtime = await createWebRuntime({ backend, wasmPaths: new URL('/ort/', self.location.href).href });
-  let t0 = performance.now();
-  const weights = randomSafetensors(parseModelConfig(VIT_B_16_PLUS_240_CONFIG), 1);
-  const randomMs = t(t0);
-  t0 = performance.now();
-  const engine = await WinclipEngine.create(
-    { config: VIT_B_16_PLUS_240_CONFIG, tokenizer: await fetchJson(tokenizerUrl), weights },
-    runtime,
-  );
-  const createMs = t(t0);
-  t0 = performance.now();
-  await engine.setPrompts(buildPromptSet({ objectName: 'bottle' }));
-  const textMs = t(t0);
-  const img = { width: 240, height: 240, data: new Uint8Array(240 * 240 * 3).map((_, i) => (i * 37) & 255) };
-  t0 = performance.now();
-  await engine.encode('a', img);
-  const encodeMs = t(t0);
-  await engine.encode('r', { ...img, data: img.data.map((v) => 255 - v) });
-  engine.addReferenceEncoded('r');
-  t0 = performance.now();
-  await engine.score('a');
-  const fewShotMs = t(t0);
-  await engine.dispose();
-  return {
-    backend: runtime.backend,
-    reason: runtime.reason,
-    randomMs,
-    createMs,
-    textMs,
-    encodeMs,
-    fewShotMs,
-  };
-}
 
 /**
  * The staged browser bench (bench/browser.ts drives it step by step and samples memory in between):
@@ -175,9 +137,8 @@ async function benchImage(quick: boolean) {
   return { firstScoreMs, imageMs, fullPassMs, windowPassMs, fewShotMs };
 }
 
-Object.assign(api, { benchFullSize, benchStart, benchLoad, benchPrompts, benchImage });
+Object.assign(api, { benchStart, benchLoad, benchPrompts, benchImage });
 export type HarnessApi = typeof api & {
-  benchFullSize: typeof benchFullSize;
   benchStart: typeof benchStart;
   benchLoad: typeof benchLoad;
   benchPrompts: typeof benchPrompts;
