@@ -1,90 +1,143 @@
 /**
- * `npm run bench:browser [webgpu|wasm]`: the full-size ViT-B-16-plus-240 (random weights) in Chromium,
- * in a Web Worker: stage timings and the peak resident memory of all browser processes (sampled
- * every 100 ms with ps), i.e. what loading the default checkpoint costs a user's machine.
- * Figures only.
+ * `npm run bench:browser [wasm|webgpu] [--model vit-l-14] [--whole] [--prepacking] [--threads N] [--load-only|--quick]`:
+ * a full-size model (random weights of the real shapes; default ViT-B-16-plus-240) in Chromium, in a
+ * Web Worker, loaded the way the app loads it (the download streamed into one buffer per graph, or
+ * into one buffer with --whole). Prints the stage times and the memory of all Chromium processes (PSS,
+ * sampled every 250 ms) above the idle page, also as a multiple of the weights. --quick embeds two
+ * prompts instead of the ensemble and times only the image (for slow machines and big models). Figures only.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { build, preview } from 'vite';
 import { harnessConfig } from '../e2e/engine-harness/vite.config';
+import { startMockHub } from '../e2e/support/mock-hub';
+import { parseModelConfig } from '../src/model/config';
+import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG, VIT_L_14_CONFIG } from '../src/model/random-weights';
 import { CLIP_DIR } from '../test/fixture';
+import { PssSampler } from './chromium-memory';
 
-const backends = process.argv.slice(2).length ? process.argv.slice(2) : ['wasm'];
+const args = process.argv.slice(2);
+const flag = (f: string) => args.includes(f);
+const value = (f: string) => (args.includes(f) ? args[args.indexOf(f) + 1] : undefined);
+const backend = flag('webgpu') ? 'webgpu' : 'wasm';
+const large = value('--model') === 'vit-l-14';
+const threads = value('--threads') ? Number(value('--threads')) : undefined;
+const quick = flag('--quick');
+const MODEL = large
+  ? { name: 'ViT-L-14', dir: 'winclip-random-l14', config: VIT_L_14_CONFIG }
+  : { name: 'ViT-B-16-plus-240', dir: 'winclip-random-b16plus', config: VIT_B_16_PLUS_240_CONFIG };
+// Unique per run, so that two benches side by side each measure their own browser.
+const MARKER = `--winclip-bench-browser-${process.pid}`;
+
+/** The random-weight checkpoint on disk (made once, shared with e2e/tools/peak-memory.ts). */
+function ensureModel(): string {
+  const dir = join(tmpdir(), MODEL.dir);
+  const weights = join(dir, 'open_clip_model.safetensors');
+  if (!existsSync(weights)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'open_clip_config.json'), JSON.stringify(MODEL.config));
+    writeFileSync(weights, randomSafetensors(parseModelConfig(MODEL.config), 1));
+  }
+  return weights;
+}
+
+const weightsFile = ensureModel();
+const weightBytes = statSync(weightsFile).size;
 const outDir = mkdtempSync(join(tmpdir(), 'bench-harness-'));
 await build(harnessConfig(outDir));
+// The model comes from the mock hub, as in the app: the preview server would gzip it on the fly.
+const BENCH_REPO = 'bench/random-weights';
+const hub = await startMockHub({
+  [BENCH_REPO]: {
+    'open_clip_model.safetensors': weightsFile,
+    'tokenizer.json': join(CLIP_DIR, 'tokenizer.json'),
+  },
+});
+const fileUrl = (f: string) => `${hub.url}/${BENCH_REPO}/resolve/main/${f}`;
 const server = await preview(harnessConfig(outDir));
 const base = server.resolvedUrls!.local[0];
 
-function browserRssBytes(pid: number): number {
-  // Resident memory of the browser and all its descendants (renderer, GPU, worker threads live in them).
-  const out = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' });
-  const rows = out
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/).map(Number));
-  const tree = new Set([pid]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [p, pp] of rows) {
-      if (tree.has(pp) && !tree.has(p)) {
-        tree.add(p);
-        grew = true;
-      }
-    }
-  }
-  return rows.filter(([p]) => tree.has(p)).reduce((a, [, , rss]) => a + rss * 1024, 0);
-}
+type Harness = Record<string, (...a: unknown[]) => Promise<unknown>>;
+const call = <T>(page: Page, fn: string, ...a: unknown[]) =>
+  page.evaluate(
+    ([f, xs]) => (window as unknown as { harness: Harness }).harness[f as string](...(xs as unknown[])),
+    [fn, a] as const,
+  ) as Promise<T>;
 
-for (const backend of backends) {
-  const browserServer = await chromium.launchServer({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--enable-unsafe-webgpu',
-      '--enable-unsafe-swiftshader',
-    ],
-  });
-  const pid = browserServer.process().pid!;
-  const browser = await chromium.connect(browserServer.wsEndpoint());
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', MARKER],
+});
+const sampler = new PssSampler(MARKER);
+const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
+const ms = (n: number) => `${(n / 1000).toFixed(2)} s`;
+const settle = () => new Promise((r) => setTimeout(r, 3000));
+// Lines print as soon as they are known: a run cut short still leaves its figures.
+const say = (k: string, v: string) => console.log(`  ${k.padEnd(42)} ${v}`);
+console.log(`\n## ${MODEL.name} (random weights, ${(weightBytes / 1e9).toFixed(3)} GB float32) in Chromium`);
+try {
   const page = await browser.newPage();
-  await page.route('**/clip/tokenizer.json', (r) =>
-    r.fulfill({ body: readFileSync(join(CLIP_DIR, 'tokenizer.json')) }),
-  );
   await page.goto(base);
-  const idle = browserRssBytes(pid);
-  let peak = idle;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, browserRssBytes(pid));
-  }, 100);
-  const r = await page.evaluate(
-    (b) =>
-      (
-        window as unknown as {
-          harness: { benchFullSize: (b: string, t: string) => Promise<Record<string, unknown>> };
-        }
-      ).harness.benchFullSize(b, '/clip/tokenizer.json'),
+  const started = await call<{ backend: string; reason: string }>(
+    page,
+    'benchStart',
     backend,
+    threads,
+    flag('--prepacking'),
   );
-  clearInterval(timer);
-  const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
-  console.log(
-    `\n## ViT-B-16-plus-240 (random weights, 208M params, 0.83 GB float32) in Chromium, ${r.backend}`,
+  await settle();
+  sampler.reset();
+  const idle = sampler.last;
+  const above = (n: number) => `${gib(n - idle)} (${((n - idle) / weightBytes).toFixed(2)}× the weights)`;
+  const load = await call<{ partBytes: number[]; readMs: number; createMs: number }>(
+    page,
+    'benchLoad',
+    fileUrl('open_clip_model.safetensors'),
+    MODEL.config,
+    fileUrl('tokenizer.json'),
+    flag('--whole'),
   );
-  console.log(`  ${r.reason}`);
-  console.log(`  random weights generated in the worker  ${r.randomMs} ms`);
-  console.log(`  graphs built + sessions created         ${r.createMs} ms`);
-  console.log(`  text ensemble (242 prompts)             ${r.textMs} ms`);
-  console.log(`  encode one 240×240 image (full + windows) ${r.encodeMs} ms`);
-  console.log(`  1-shot score incl. association          ${r.fewShotMs} ms`);
-  console.log(`  browser RSS idle → peak                 ${gib(idle)} → ${gib(peak)}`);
+  const loadPeak = sampler.peak;
+  await settle();
+  const settled = sampler.sample();
+  say('backend', `${started.backend}: ${started.reason}`);
+  say('weights as', load.partBytes.map((b) => `${(b / 1e6).toFixed(0)} MB`).join(' + '));
+  say('pre-packing', flag('--prepacking') ? 'on' : 'off');
+  say('download into memory (local server)', ms(load.readMs));
+  say('graphs built + sessions created', ms(load.createMs));
+  say('memory idle (page + runtime)', gib(idle));
+  say('peak while loading, above idle', above(loadPeak));
+  say('settled after loading, above idle', above(settled));
+  let peakAll = loadPeak;
+  let settledAfterImage = Number.NaN;
+  if (!flag('--load-only')) {
+    const text = await call<{ textMs: number; prompts: number }>(page, 'benchPrompts', quick);
+    say(`text ${quick ? '(2 prompts, --quick)' : `ensemble (${text.prompts} prompts)`}`, ms(text.textMs));
+    const img = await call<{
+      firstScoreMs: number;
+      imageMs: number;
+      fullPassMs?: number;
+      windowPassMs?: Record<string, number>;
+      fewShotMs?: number;
+    }>(page, 'benchImage', quick);
+    say('one image: time to first score', ms(img.firstScoreMs));
+    say('one image: time to map (per-image total)', ms(img.imageMs));
+    if (img.fullPassMs !== undefined) say('full pass', ms(img.fullPassMs));
+    for (const [k, t] of Object.entries(img.windowPassMs ?? {})) say(`window pass, scale ${k}`, ms(t));
+    if (img.fewShotMs !== undefined) say('1-shot score incl. association', ms(img.fewShotMs));
+    peakAll = sampler.peak;
+    await settle();
+    settledAfterImage = sampler.sample();
+  }
+  if (!flag('--load-only')) {
+    say('peak through prompts and one image', above(peakAll));
+    say('settled after the image', above(settledAfterImage));
+  }
+} finally {
+  sampler.stop();
   await browser.close();
-  await browserServer.close();
+  await new Promise<void>((r) => server.httpServer.close(() => r()));
+  await hub.stop();
 }
-await new Promise<void>((r) => server.httpServer.close(() => r()));

@@ -27,6 +27,7 @@ import type {
   EngineFault,
   EngineWorkerApi,
   FaultListener,
+  FirstScoreListener,
   InspectResult,
   LoadedModel,
   OverlayOptions,
@@ -69,6 +70,7 @@ export class EngineHost implements EngineWorkerApi {
   private deviceLost: string | null = null;
   /** Test hook: the next WebGPU session creation fails with this message (see debugFailNextGpuSession). */
   private injectedGpuFailure: string | null = null;
+  private firstScoreListener: FirstScoreListener | null = null;
   private readonly cancelled = new Set<string>();
   /** Full results by key; cleared when prompts or references change. */
   private readonly results = new ResultCache(RESULT_CACHE_SIZE);
@@ -79,6 +81,10 @@ export class EngineHost implements EngineWorkerApi {
 
   setProgressListener(listener: ProgressListener | null): void {
     this.listener = listener;
+  }
+
+  setFirstScoreListener(listener: FirstScoreListener | null): void {
+    this.firstScoreListener = listener;
   }
 
   setFaultListener(listener: FaultListener | null): void {
@@ -157,7 +163,11 @@ export class EngineHost implements EngineWorkerApi {
     if (!this.runtime) {
       this.report({ kind: 'stage', stage: 'runtime', backend: opts.backend });
       try {
-        this.runtime = await createWebRuntime({ backend: opts.backend, wasmPaths: opts.wasmPaths });
+        this.runtime = await createWebRuntime({
+          backend: opts.backend,
+          wasmPaths: opts.wasmPaths,
+          threads: opts.threads,
+        });
       } catch (err) {
         throw classifyEngineError(err, `starting the ${opts.backend} backend`);
       }
@@ -308,7 +318,14 @@ export class EngineHost implements EngineWorkerApi {
       bitmap.close();
       check();
       const t0 = performance.now();
-      const encoded = await engine.encode(key, rgb);
+      const encoded = await engine.encode(key, rgb, {
+        onImageScore: (f) => {
+          if (f.final)
+            void Promise.resolve(this.firstScoreListener?.({ key, score: f.imageScore, ms: f.ms })).catch(
+              () => undefined,
+            );
+        },
+      });
       const encodeMs = performance.now() - t0;
       check();
       const summary = await this.summarize(key);

@@ -14,6 +14,8 @@ export interface StartOptions {
   backend: BackendChoice;
   /** Folder (URL prefix) the app serves onnxruntime-web's .wasm/.mjs files from. */
   wasmPaths: string;
+  /** At most this many WASM threads (default: every core the browser reports). */
+  threads?: number;
 }
 
 export interface BackendReport {
@@ -111,12 +113,26 @@ export interface EngineFault {
 export type FaultListener = (f: EngineFault) => void;
 
 /**
+ * An image's score, sent while `inspect` still runs the window passes that make its map (only when it
+ * is already the final score: zero-shot, the reference bank empty).
+ */
+export interface FirstScore {
+  key: string;
+  score: number;
+  /** Milliseconds since encoding started. */
+  ms: number;
+}
+
+export type FirstScoreListener = (s: FirstScore) => void;
+
+/**
  * Every call that can be cancelled takes a request id first, so that `cancel(requestId)` can stop it
  * between steps. The client creates the ids (see CANCELLABLE_CALLS); callers pass an AbortSignal.
  */
 export interface EngineWorkerApi {
   ping(): string;
   setProgressListener(listener: ProgressListener | null): void;
+  setFirstScoreListener(listener: FirstScoreListener | null): void;
   start(opts: StartOptions): Promise<BackendReport>;
   loadModel(requestId: string, files: ModelFiles): Promise<LoadedModel>;
   unloadModel(): Promise<void>;

@@ -7,8 +7,9 @@ import { buildPromptSet } from '../../src/core/prompts';
 import { WinclipEngine } from '../../src/engine/engine';
 import { type BackendChoice, createWebRuntime } from '../../src/engine/runtime-web';
 import { decodeImageBlob } from '../../src/io/decode-browser';
+import { readStream } from '../../src/io/read-stream';
 import { parseModelConfig } from '../../src/model/config';
-import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../../src/model/random-weights';
+import { safetensorsSplit } from '../../src/model/weight-parts';
 
 async function fetchBytes(path: string): Promise<Uint8Array> {
   const r = await fetch(path);
@@ -59,43 +60,88 @@ const api = {
   },
 };
 
-/** Full-size ViT-B-16-plus-240 with random weights: stage timings in the browser (bench only). */
-async function benchFullSize(backend: BackendChoice, tokenizerUrl: string) {
-  const t = (since: number) => Math.round(performance.now() - since);
-  const runtime = await createWebRuntime({ backend, wasmPaths: new URL('/ort/', self.location.href).href });
-  let t0 = performance.now();
-  const weights = randomSafetensors(parseModelConfig(VIT_B_16_PLUS_240_CONFIG), 1);
-  const randomMs = t(t0);
-  t0 = performance.now();
-  const engine = await WinclipEngine.create(
-    { config: VIT_B_16_PLUS_240_CONFIG, tokenizer: await fetchJson(tokenizerUrl), weights },
-    runtime,
-  );
-  const createMs = t(t0);
-  t0 = performance.now();
-  await engine.setPrompts(buildPromptSet({ objectName: 'bottle' }));
-  const textMs = t(t0);
-  const img = { width: 240, height: 240, data: new Uint8Array(240 * 240 * 3).map((_, i) => (i * 37) & 255) };
-  t0 = performance.now();
-  await engine.encode('a', img);
-  const encodeMs = t(t0);
-  await engine.encode('r', { ...img, data: img.data.map((v) => 255 - v) });
-  engine.addReferenceEncoded('r');
-  t0 = performance.now();
-  await engine.score('a');
-  const fewShotMs = t(t0);
-  await engine.dispose();
-  return {
-    backend: runtime.backend,
-    reason: runtime.reason,
-    randomMs,
-    createMs,
-    textMs,
-    encodeMs,
-    fewShotMs,
-  };
+/**
+ * The staged browser bench (bench/browser.ts drives it step by step and samples memory in between):
+ * start the runtime, load a model the way the app does (streamed into per-graph parts unless `whole`),
+ * embed the prompt ensemble, then time one image.
+ */
+const bench: { runtime?: Awaited<ReturnType<typeof createWebRuntime>>; engine?: WinclipEngine } = {};
+
+async function benchStart(backend: BackendChoice, threads?: number, prepacking?: boolean) {
+  bench.runtime = await createWebRuntime({
+    backend,
+    wasmPaths: new URL('/ort/', self.location.href).href,
+    threads,
+    prepacking,
+  });
+  return { backend: bench.runtime.backend, reason: bench.runtime.reason };
 }
 
-Object.assign(api, { benchFullSize });
-export type HarnessApi = typeof api & { benchFullSize: typeof benchFullSize };
+async function benchLoad(weightsUrl: string, config: unknown, tokenizerUrl: string, whole: boolean) {
+  const t0 = performance.now();
+  const tokenizer = await fetchJson(tokenizerUrl);
+  const res = await fetch(weightsUrl);
+  if (!res.ok || !res.body) throw new Error(`${weightsUrl}: HTTP ${res.status}`);
+  const total = Number(res.headers.get('content-length'));
+  const { bytes, parts } = await readStream(res.body, {
+    expectedBytes: total,
+    what: 'weights',
+    split: whole ? undefined : safetensorsSplit(parseModelConfig(config)),
+  });
+  const readMs = performance.now() - t0;
+  const partBytes = (parts ?? [bytes]).map((p) => p.byteLength);
+  const files = parts
+    ? { config, tokenizer, weights: new Uint8Array(0), weightParts: parts }
+    : { config, tokenizer, weights: bytes };
+  const t1 = performance.now();
+  bench.engine = await WinclipEngine.create(files, bench.runtime!);
+  return { totalBytes: total, partBytes, readMs, createMs: performance.now() - t1 };
+}
+
+async function benchPrompts(quick: boolean) {
+  const t0 = performance.now();
+  const prompts = quick
+    ? { normal: ['a photo of a flawless bottle.'], anomalous: ['a photo of a damaged bottle.'] }
+    : buildPromptSet({ objectName: 'bottle' });
+  const r = await bench.engine!.setPrompts(prompts);
+  return { textMs: performance.now() - t0, prompts: r.embedded };
+}
+
+async function benchImage(quick: boolean) {
+  const engine = bench.engine!;
+  const S = engine.config.vision.imageSize;
+  const img = { width: S, height: S, data: new Uint8Array(S * S * 3).map((_, i) => (i * 37) & 255) };
+  // As the gallery sees it: first score, then the map (encode + score).
+  let firstScoreMs = Number.NaN;
+  const t0 = performance.now();
+  await engine.encode('a', img, { onImageScore: (f) => (firstScoreMs = f.ms) });
+  await engine.score('a');
+  const imageMs = performance.now() - t0;
+  if (quick) return { firstScoreMs, imageMs };
+  // Each pass alone (warm), then a 1-shot score against a second image.
+  const px = engine.preprocess(img).pixels[0];
+  let t = performance.now();
+  await engine.runImagePass(px, 0);
+  const fullPassMs = performance.now() - t;
+  const windowPassMs: Record<string, number> = {};
+  for (const k of engine.settings.windowScales) {
+    t = performance.now();
+    await engine.runImagePass(px, k);
+    windowPassMs[k] = performance.now() - t;
+  }
+  await engine.encode('r', { ...img, data: img.data.map((v) => 255 - v) });
+  engine.addReferenceEncoded('r');
+  t = performance.now();
+  await engine.score('a');
+  const fewShotMs = performance.now() - t;
+  return { firstScoreMs, imageMs, fullPassMs, windowPassMs, fewShotMs };
+}
+
+Object.assign(api, { benchStart, benchLoad, benchPrompts, benchImage });
+export type HarnessApi = typeof api & {
+  benchStart: typeof benchStart;
+  benchLoad: typeof benchLoad;
+  benchPrompts: typeof benchPrompts;
+  benchImage: typeof benchImage;
+};
 Comlink.expose(api);

@@ -28,6 +28,21 @@ export interface ModelInfo {
   backend: string;
 }
 
+/** The image score exists after the full passes (about 1/12 of a tile's work), before the map. */
+export interface FirstScore {
+  /** Zero-shot image score with the current prompts: the mean over tiles of the full-pass scores. */
+  imageScore: number;
+  /** True when the reference bank is empty, i.e. this is already the image's final score. */
+  final: boolean;
+  /** Milliseconds from the start of encoding (pre-processing included). */
+  ms: number;
+}
+
+export interface EncodeHooks {
+  /** Called once the full passes of every tile are done, while the window passes are still to run. */
+  onImageScore?: (first: FirstScore) => void;
+}
+
 /** Counters that let tests prove caching works (e.g. prompt edits do not re-run the image encoder). */
 export interface EngineStats {
   imageEncoderRuns: number;
@@ -42,7 +57,7 @@ export interface WinclipApi {
   /** Sets the prompt ensemble; embeds only prompts not seen before. Returns how many were new. */
   setPrompts(prompts: PromptSet): Promise<{ embedded: number; ms: number }>;
   /** Encodes (tiles, pre-processes, runs the image encoder) and caches under `key`. No-op if cached. */
-  encode(key: string, image: RgbImage): Promise<EncodedImage>;
+  encode(key: string, image: RgbImage, hooks?: EncodeHooks): Promise<EncodedImage>;
   /** Stores features computed earlier (e.g. from a disk cache) under `key`. */
   putEncoded(key: string, encoded: EncodedImage): void;
   getEncoded(key: string): EncodedImage | undefined;

@@ -10,6 +10,7 @@ import { preprocessTile } from '../core/preprocess';
 import { bilinearResize } from '../core/resize';
 import { type ScoreOptions, type ScoringParameters, scoringParameters } from '../core/score-options';
 import {
+  anomalyScores,
   buildMemory,
   type ClassPrototypes,
   classPrototypes,
@@ -29,9 +30,11 @@ import type { ModelFiles } from '../model/file-names';
 import { buildAssociationGraph } from '../model/graphs/association';
 import { buildImageEncoder } from '../model/graphs/image-encoder';
 import { buildTextEncoder } from '../model/graphs/text-encoder';
+import type { BuiltGraph } from '../model/onnx/graph-builder';
+import { textTensors } from '../model/openclip-layout';
 import { ClipTokenizer } from '../model/tokenizer';
-import { ModelWeights } from '../model/weights';
-import type { EncodedImage, EngineStats, ModelInfo, WinclipApi } from './api';
+import { ModelWeights, WeightsError } from '../model/weights';
+import type { EncodedImage, EncodeHooks, EngineStats, ModelInfo, WinclipApi } from './api';
 import type { Feed, GraphSession, OrtRuntime } from './runtime';
 
 /** Prompts per text-encoder run: bounds activation memory for large ensembles. */
@@ -54,6 +57,23 @@ function mapGeometry(enc: EncodedImage, maxSide?: number): { width: number; heig
     return [left, top, left + side, top + side];
   });
   return { width: w, height: h, boxes: scaled };
+}
+
+/** Builds a graph and opens its session; the graph (and its external-data references) dies here. */
+/** Refuses up front, with the reason, a model whose biggest weight the device cannot hold in one buffer. */
+function checkBufferLimit(weights: ModelWeights, runtime: OrtRuntime): void {
+  const limit = runtime.maxBufferBytes;
+  const big = weights.largest();
+  if (!limit || big.length <= limit) return;
+  const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
+  throw new WeightsError(
+    `This model cannot run on ${runtime.backend} on this device: its largest weight (${big.name}, ${mb(big.length)}) is bigger than the ${mb(limit)} the GPU allows in one buffer. Use the WASM backend (?backend=wasm) or a smaller model.`,
+  );
+}
+
+/** Names of the weights the text graph reads (what must stay held once the image session exists). */
+function textGraphWeights(config: ModelConfig): string[] {
+  return textTensors(config).map(([n]) => n);
 }
 
 /** Per-tile intermediate results, for parity checks and diagnostics. */
@@ -108,11 +128,22 @@ export class WinclipEngine implements WinclipApi {
     const config = parseModelConfig(files.config);
     const method = methodSettings(settings, config.vision.grid);
     const tokenizer = new ClipTokenizer(files.tokenizer, config.text.contextLength);
-    const weights = ModelWeights.fromBytes(files.weights, config);
+    // Parts are taken out of `files` so that nothing but `weights` holds them, and `weights` lets the
+    // vision part go once the image session holds it: the text session is then created without it.
+    const owned = !!files.weightParts?.length;
+    const parts = owned ? files.weightParts!.splice(0) : [files.weights];
+    const weights = ModelWeights.fromParts(parts, config);
+    // On WebGPU a failed creation (e.g. the GPU out of memory) is retried on WASM with the same files, so
+    // the parts are only detached where nothing retries: elsewhere they go back to `files` on failure.
+    const detach = owned && runtime.backend !== 'webgpu';
+    const retained = detach ? [] : parts.slice();
+    parts.length = 0;
+    checkBufferLimit(weights, runtime);
+    const textNames = textGraphWeights(config);
     // Sessions opened before a later one fails are released, or their weights stay in the heap.
     const opened: GraphSession[] = [];
-    const open = async (graph: Parameters<OrtRuntime['createSession']>[0]) => {
-      const session = await runtime.createSession(graph);
+    const open = async (build: () => BuiltGraph) => {
+      const session = await runtime.createSession(build());
       opened.push(session);
       return session;
     };
@@ -120,11 +151,15 @@ export class WinclipEngine implements WinclipApi {
     let imageSession: GraphSession;
     let associationSession: GraphSession;
     try {
-      textSession = await open(buildTextEncoder(config, weights));
-      imageSession = await open(buildImageEncoder(config, weights));
-      associationSession = await open(buildAssociationGraph());
+      imageSession = await open(() => buildImageEncoder(config, weights));
+      // Parts were handed over (the caller kept no reference), so they are freed at once, not at the next GC.
+      weights.release(textNames, { detach });
+      textSession = await open(() => buildTextEncoder(config, weights));
+      weights.release([], { detach });
+      associationSession = await open(() => buildAssociationGraph());
     } catch (err) {
       for (const session of opened) await session.release().catch(() => undefined);
+      if (owned && !detach) files.weightParts!.push(...retained);
       throw err;
     }
     const v = config.vision;
@@ -298,18 +333,26 @@ export class WinclipEngine implements WinclipApi {
     pixels: Float32Array,
     scales: readonly number[] = this.settings.windowScales,
   ): Promise<TileFeatures & { featureMap: Float32Array }> {
+    const full = await this.fullPass(pixels);
+    return { ...full, windowEmbeddings: await this.windowPasses(pixels, scales) };
+  }
+
+  private async fullPass(pixels: Float32Array) {
     const full = await this.runImage(this.imageFeeds(pixels, 0), ['embedding', 'tokens', 'feature_map']);
+    return {
+      imageEmbedding: full.embedding.data,
+      patchEmbeddings: full.tokens.data,
+      featureMap: full.feature_map.data,
+    };
+  }
+
+  private async windowPasses(pixels: Float32Array, scales: readonly number[]) {
     const windowEmbeddings = new Map<number, Float32Array>();
     for (const k of scales) {
       const r = await this.runImage(this.imageFeeds(pixels, k), ['embedding']);
       windowEmbeddings.set(k, r.embedding.data);
     }
-    return {
-      imageEmbedding: full.embedding.data,
-      patchEmbeddings: full.tokens.data,
-      featureMap: full.feature_map.data,
-      windowEmbeddings,
-    };
+    return windowEmbeddings;
   }
 
   /** One image-encoder run; exposed for benchmarks (k = 0 is the full pass). */
@@ -336,19 +379,45 @@ export class WinclipEngine implements WinclipApi {
     return { boxes, pixels: boxes.map((b) => preprocessTile(image, b, { size, mean, std })) };
   }
 
-  async encode(key: string, image: RgbImage): Promise<EncodedImage> {
+  /**
+   * Full passes of every tile first, then their window passes: the image score (zero-shot, from the
+   * full passes alone) reaches `hooks.onImageScore` before the map's work starts. Same features as
+   * encoding tile by tile.
+   */
+  async encode(key: string, image: RgbImage, hooks: EncodeHooks = {}): Promise<EncodedImage> {
     const cached = this.images.get(key);
     if (cached) return cached;
+    const t0 = performance.now();
     const { boxes, pixels } = this.preprocess(image);
-    const tiles: TileFeatures[] = [];
+    const fulls: { imageEmbedding: Float32Array; patchEmbeddings: Float32Array }[] = [];
     for (const px of pixels) {
-      const { imageEmbedding, patchEmbeddings, windowEmbeddings } = await this.encodeTile(px);
-      tiles.push({ imageEmbedding, patchEmbeddings, windowEmbeddings });
+      const { imageEmbedding, patchEmbeddings } = await this.fullPass(px);
+      fulls.push({ imageEmbedding, patchEmbeddings });
+    }
+    if (hooks.onImageScore && this.protos) {
+      hooks.onImageScore({
+        imageScore: this.fullPassScore(fulls.map((f) => f.imageEmbedding)),
+        final: this.references.length === 0,
+        ms: performance.now() - t0,
+      });
+    }
+    const tiles: TileFeatures[] = [];
+    for (const [i, px] of pixels.entries()) {
+      tiles.push({ ...fulls[i], windowEmbeddings: await this.windowPasses(px, this.settings.windowScales) });
     }
     const encoded: EncodedImage = { width: image.width, height: image.height, boxes, tiles };
     this.images.set(key, encoded);
     this.counters.imagesEncoded++;
     return encoded;
+  }
+
+  /** Zero-shot image score from the full-pass embeddings of an image's tiles (as scoreTile computes it). */
+  private fullPassScore(embeddings: Float32Array[]): number {
+    const { temperature } = scoringParameters({}, this.settings);
+    const protos = this.prototypes();
+    return meanTileScore(
+      embeddings.map((e) => anomalyScores(e, this.config.embedDim, protos, temperature)[0]),
+    );
   }
 
   putEncoded(key: string, encoded: EncodedImage): void {

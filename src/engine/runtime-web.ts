@@ -5,6 +5,7 @@
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { errorText } from '../core/errors';
+import { wasmThreads } from '../core/wasm-threads';
 import { createOrtRuntime, type OrtRuntime } from './runtime';
 
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';
@@ -18,13 +19,31 @@ export interface WebRuntimeOptions {
   backend: BackendChoice;
   /** URL prefix where the app serves onnxruntime-web's .wasm/.mjs files. */
   wasmPaths?: string;
+  /** WASM threads: at most this many (default: every core the browser reports). */
+  threads?: number;
+  /**
+   * onnxruntime's weight pre-packing (re-laying Gemm/MatMul weights for its kernels when a session is
+   * created). Off by default: it keeps a second, packed copy of the weights (README, "Memory").
+   */
+  prepacking?: boolean;
 }
 
 interface GpuLike {
   requestAdapter(): Promise<unknown | null>;
 }
 
-async function probeWebGpu(): Promise<{ ok: boolean; why: string }> {
+interface AdapterLimits {
+  limits?: { maxBufferSize?: number; maxStorageBufferBindingSize?: number };
+}
+
+/** The biggest storage buffer onnxruntime can create and bind on this adapter (it requests the adapter's limits). */
+function bufferLimit(adapter: unknown): number | undefined {
+  const l = (adapter as AdapterLimits | null)?.limits;
+  const sizes = [l?.maxBufferSize, l?.maxStorageBufferBindingSize].filter((n): n is number => !!n);
+  return sizes.length ? Math.min(...sizes) : undefined;
+}
+
+async function probeWebGpu(): Promise<{ ok: boolean; why: string; maxBufferBytes?: number }> {
   const gpu = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu;
   if (!gpu)
     return {
@@ -38,7 +57,7 @@ async function probeWebGpu(): Promise<{ ok: boolean; why: string }> {
         ok: false,
         why: 'WebGPU is present but no GPU adapter is available (blocked or unsupported GPU)',
       };
-    return { ok: true, why: 'a WebGPU adapter is available' };
+    return { ok: true, why: 'a WebGPU adapter is available', maxBufferBytes: bufferLimit(adapter) };
   } catch (err) {
     return {
       ok: false,
@@ -51,11 +70,11 @@ export async function createWebRuntime(opts: WebRuntimeOptions): Promise<WebRunt
   if (opts.wasmPaths) ort.env.wasm.wasmPaths = opts.wasmPaths;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
-  // Threads need SharedArrayBuffer, which only cross-origin isolated pages get.
-  ort.env.wasm.numThreads = isolated ? Math.max(1, Math.min(4, cores)) : 1;
+  ort.env.wasm.numThreads = wasmThreads(cores, isolated, opts.threads);
 
   let backend: 'webgpu' | 'wasm';
   let reason: string;
+  let maxBufferBytes: number | undefined;
   if (opts.backend === 'wasm') {
     backend = 'wasm';
     reason = 'WASM was requested';
@@ -63,6 +82,7 @@ export async function createWebRuntime(opts: WebRuntimeOptions): Promise<WebRunt
     const probe = await probeWebGpu();
     if (probe.ok) {
       backend = 'webgpu';
+      maxBufferBytes = probe.maxBufferBytes;
       reason = opts.backend === 'webgpu' ? 'WebGPU was requested and an adapter is available' : probe.why;
     } else if (opts.backend === 'webgpu') {
       throw new Error(`WebGPU was requested but ${probe.why}`);
@@ -76,8 +96,9 @@ export async function createWebRuntime(opts: WebRuntimeOptions): Promise<WebRunt
   const base = createOrtRuntime(ort, backend, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
+    ...(opts.prepacking ? {} : { extra: { session: { disable_prepacking: '1' } } }),
   });
-  return { ...base, reason };
+  return { ...base, reason, maxBufferBytes };
 }
 
 /** The parts of a GPUDevice the worker uses to notice and (in tests) cause a device loss. */

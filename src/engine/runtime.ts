@@ -23,6 +23,8 @@ export interface GraphSession {
 export interface OrtRuntime {
   /** Execution provider actually used ('cpu', 'wasm', 'webgpu'). */
   readonly backend: string;
+  /** The biggest buffer the device can bind (WebGPU), when it has such a limit. */
+  readonly maxBufferBytes?: number;
   createSession(graph: BuiltGraph): Promise<GraphSession>;
 }
 

@@ -76,12 +76,17 @@ export function checkSafetensorsStart(soFar: Uint8Array, name: string, totalByte
  * a proxy cut or altered it. Checked on the received bytes, not Content-Length, which a compressed
  * response does not state. The header's own consistency is the model parser's job.
  */
-export function checkDownloadedSafetensorsSize(bytes: Uint8Array, name: string): void {
+export function checkDownloadedSafetensorsSize(
+  bytes: Uint8Array,
+  name: string,
+  /** The file's whole size when `bytes` is only its first part (weights read in parts). */
+  totalBytes = bytes.byteLength,
+): void {
   if (bytes.byteLength < 8) return;
   const headerLen = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-  if (bytes.byteLength < 8 + headerLen) {
+  if (totalBytes < 8 + headerLen) {
     throw new ModelFileError(
-      `${name}: the download has ${bytes.byteLength} bytes, less than its own header (${8 + headerLen} bytes); the file changed on the server or the transfer was cut. Retry.`,
+      `${name}: the download has ${totalBytes} bytes, less than its own header (${8 + headerLen} bytes); the file changed on the server or the transfer was cut. Retry.`,
     );
   }
   let header: Record<string, { data_offsets?: unknown }>;
@@ -96,9 +101,9 @@ export function checkDownloadedSafetensorsSize(bytes: Uint8Array, name: string):
     end = Math.max(end, Number(entry.data_offsets[1]) || 0);
   }
   const described = 8 + headerLen + end;
-  if (described !== bytes.byteLength) {
+  if (described !== totalBytes) {
     throw new ModelFileError(
-      `${name}: the download has ${bytes.byteLength} bytes but the file's header describes ${described}; the file changed on the server or the transfer was altered. Retry.`,
+      `${name}: the download has ${totalBytes} bytes but the file's header describes ${described}; the file changed on the server or the transfer was altered. Retry.`,
     );
   }
 }

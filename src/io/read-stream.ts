@@ -4,6 +4,7 @@
  * stream itself is a StreamReadError, which each caller words for its source (download, cache, file).
  */
 import { abortError, errorText, OutOfMemoryError } from '../core/errors';
+import { PartsSink, type SplitRule } from './parts-sink';
 
 export class StreamReadError extends Error {
   override name = 'StreamReadError';
@@ -76,10 +77,15 @@ export interface ReadStreamOptions {
   inspect?: (soFar: Uint8Array) => void;
   /** Also stream the body into this sink (e.g. Cache Storage); its failure does not fail the read. */
   tee?: (body: ReadableStream<Uint8Array>) => Promise<void>;
+  /** With a known size: write into parts cut where this says (see parts-sink.ts), returned as `parts`. */
+  split?: SplitRule;
 }
 
 export interface ReadStreamResult {
+  /** The bytes (empty when they were read into `parts`). */
   bytes: Uint8Array;
+  /** With `split`: the file as consecutive parts. */
+  parts?: Uint8Array[];
   /** Why the copy to `tee` failed, if it did. */
   teeError: string | null;
 }
@@ -99,7 +105,10 @@ export async function readStream(
   body: ReadableStream<Uint8Array>,
   opts: ReadStreamOptions,
 ): Promise<ReadStreamResult> {
-  const sink = new ByteSink(opts.expectedBytes, opts.what);
+  const sink =
+    opts.split && opts.expectedBytes > 0
+      ? new PartsSink(opts.expectedBytes, opts.what, opts.split)
+      : new ByteSink(opts.expectedBytes, opts.what);
   const reader = body.getReader();
   let readError: unknown = null;
   const onAbort = () => void reader.cancel(abortError()).catch(() => undefined);
@@ -157,5 +166,6 @@ export async function readStream(
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
+  if (sink instanceof PartsSink) return { bytes: new Uint8Array(0), parts: sink.result(), teeError };
   return { bytes: sink.view(), teeError };
 }

@@ -7,14 +7,19 @@ export const TOKENIZER_FILE = 'tokenizer.json';
 export interface ModelFiles {
   /** Parsed open_clip_config.json. */
   config: unknown;
-  /** Raw bytes of open_clip_model.safetensors. */
+  /** Raw bytes of open_clip_model.safetensors (empty when `weightParts` holds them). */
   weights: Uint8Array;
+  /**
+   * The same file as consecutive parts (see src/model/weight-parts.ts), one per graph: the engine takes
+   * them (it empties this array) and lets each go once the session that needs it is created.
+   */
+  weightParts?: Uint8Array[];
   /** Parsed CLIP tokenizer.json (Hugging Face format). */
   tokenizer: unknown;
 }
 
 /** Which file each part of `ModelFiles` is read from. */
-export const MODEL_FILE_NAMES: Readonly<Record<keyof ModelFiles, string>> = {
+export const MODEL_FILE_NAMES: Readonly<Record<Exclude<keyof ModelFiles, 'weightParts'>, string>> = {
   config: CONFIG_FILE,
   weights: WEIGHTS_FILE,
   tokenizer: TOKENIZER_FILE,

@@ -75,3 +75,13 @@ export const VIT_B_16_PLUS_240_CONFIG = {
     size: 240,
   },
 };
+
+/** OpenCLIP config JSON (hub layout) of ViT-L-14 (1.71 GB float32): the largest catalogue model. */
+export const VIT_L_14_CONFIG = {
+  model_cfg: {
+    embed_dim: 768,
+    vision_cfg: { image_size: 224, layers: 24, width: 1024, patch_size: 14 },
+    text_cfg: { context_length: 77, vocab_size: 49408, width: 768, heads: 12, layers: 12 },
+  },
+  preprocess_cfg: { ...VIT_B_16_PLUS_240_CONFIG.preprocess_cfg, size: 224 },
+};

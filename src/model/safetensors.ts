@@ -40,20 +40,35 @@ export function parseSafetensors(
   bytes: Uint8Array,
   fileName = 'open_clip_model.safetensors',
 ): SafeTensorFile {
-  if (bytes.byteLength < 8) throw new SafetensorsError(`${fileName}: too short to be a safetensors file`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return { ...parseSafetensorsHeader(bytes, bytes.byteLength, fileName), bytes };
+}
+
+/**
+ * Parses the header from the first bytes of a file of `totalBytes` (`head` must hold all of the
+ * header): lets a file held as several parts, or still streaming, be read without joining it.
+ */
+export function parseSafetensorsHeader(
+  head: Uint8Array,
+  totalBytes: number,
+  fileName = 'open_clip_model.safetensors',
+): Omit<SafeTensorFile, 'bytes'> {
+  if (head.byteLength < 8) throw new SafetensorsError(`${fileName}: too short to be a safetensors file`);
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const headerLen = Number(view.getBigUint64(0, true));
-  if (headerLen <= 0 || 8 + headerLen > bytes.byteLength || headerLen > 100_000_000) {
+  if (headerLen <= 0 || 8 + headerLen > totalBytes || headerLen > 100_000_000) {
     throw new SafetensorsError(`${fileName}: not a safetensors file (bad header length)`);
+  }
+  if (8 + headerLen > head.byteLength) {
+    throw new SafetensorsError(`${fileName}: the first part ends inside the header`);
   }
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
+    header = JSON.parse(new TextDecoder().decode(head.subarray(8, 8 + headerLen)));
   } catch {
     throw new SafetensorsError(`${fileName}: not a safetensors file (header is not JSON)`);
   }
   const dataStart = 8 + headerLen;
-  const dataLength = bytes.byteLength - dataStart;
+  const dataLength = totalBytes - dataStart;
   const tensors = new Map<string, SafeTensorInfo>();
   const ranges: { name: string; begin: number; end: number }[] = [];
   let metadata: Record<string, string> = {};
@@ -99,7 +114,7 @@ export function parseSafetensors(
     tensors.set(name, { name, dtype, shape: t.shape, offset: dataStart + begin, length: end - begin });
   }
   checkCoverage(ranges, dataLength, fileName);
-  return { bytes, tensors, metadata };
+  return { tensors, metadata };
 }
 
 /**

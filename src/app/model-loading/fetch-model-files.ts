@@ -25,8 +25,16 @@ import {
   urlCacheKey,
   writeManifest,
 } from '../../io/model-cache';
-import { type ReadStreamOptions, readStream, StreamReadError } from '../../io/read-stream';
+import type { SplitRule } from '../../io/parts-sink';
+import {
+  type ReadStreamOptions,
+  type ReadStreamResult,
+  readStream,
+  StreamReadError,
+} from '../../io/read-stream';
+import { parseModelConfig } from '../../model/config';
 import { CONFIG_FILE, type ModelFiles, TOKENIZER_FILE, WEIGHTS_FILE } from '../../model/file-names';
+import { safetensorsSplit } from '../../model/weight-parts';
 import type { DownloadProgress, ModelSource } from '../state/types';
 import { formatBytes } from './catalogue';
 
@@ -44,6 +52,33 @@ export interface FetchOptions {
 }
 
 type Role = 'config' | 'weights' | 'tokenizer';
+
+/**
+ * The weights are read straight into one buffer per graph (cut by the safetensors header), so the
+ * worker can free the vision part once the image session holds it; no split when the config is unreadable.
+ */
+function splitRuleFor(rawConfig: unknown): SplitRule | undefined {
+  try {
+    return safetensorsSplit(parseModelConfig(rawConfig));
+  } catch {
+    return undefined;
+  }
+}
+
+function weightFields(r: {
+  bytes: Uint8Array;
+  parts?: Uint8Array[];
+}): Pick<ModelFiles, 'weights' | 'weightParts'> {
+  return r.parts && r.parts.length > 1
+    ? { weights: new Uint8Array(0), weightParts: r.parts }
+    : { weights: r.parts?.[0] ?? r.bytes };
+}
+
+/** Buffers `files` hands over: transferred, not copied, to the worker. */
+export function modelTransferables(files: ModelFiles): ArrayBuffer[] {
+  const views = files.weightParts?.length ? files.weightParts : [files.weights];
+  return views.map((v) => v.buffer as ArrayBuffer);
+}
 
 interface Location {
   url: string;
@@ -79,11 +114,23 @@ async function readCached(
   file: string,
   role: Role,
   opts: FetchOptions,
+  split?: SplitRule,
 ): Promise<Uint8Array> {
+  return (await readCachedParts(cache, ref, file, role, opts, split)).bytes;
+}
+
+async function readCachedParts(
+  cache: Cache,
+  ref: CachedFileRef,
+  file: string,
+  role: Role,
+  opts: FetchOptions,
+  split?: SplitRule,
+): Promise<ReadStreamResult> {
   const res = await matchFile(cache, ref.key);
   if (!res?.body)
     throw new Error(`The cached copy of ${file} is missing; clear the cache and download again.`);
-  const { bytes } = await readOrExplain(
+  return readOrExplain(
     res.body,
     {
       expectedBytes: ref.bytes,
@@ -92,11 +139,11 @@ async function readCached(
       onBytes: (loaded) =>
         opts.onProgress({ kind: 'download', file, from: 'cache', loaded, total: ref.bytes }),
       inspect: role === 'weights' ? weightsCheck(file, () => ref.bytes) : undefined,
+      split,
     },
     (reason) =>
       `The cached copy of ${file} could not be read (${reason}); clear the cache and download again.`,
   );
-  return bytes;
 }
 
 /** Downloads one file, writing it to the cache while it streams. */
@@ -105,13 +152,14 @@ async function download(
   loc: Location,
   role: Role,
   opts: FetchOptions,
-): Promise<{ bytes: Uint8Array; ref: CachedFileRef; cacheError: string | null }> {
+  split?: SplitRule,
+): Promise<{ bytes: Uint8Array; parts?: Uint8Array[]; ref: CachedFileRef; cacheError: string | null }> {
   const res = await openUrl(loc.url, loc.file, opts.signal);
   const total = contentLength(res);
   if (!res.body) throw new HubError('http', `Empty response for ${loc.url}`, loc.url);
   const contentType = res.headers.get('content-type') ?? 'application/octet-stream';
   let written = 0;
-  const { bytes, teeError } = await readDownload(res.body, loc.url, {
+  const { bytes, parts, teeError } = await readDownload(res.body, loc.url, {
     expectedBytes: total,
     what: loc.file,
     signal: opts.signal,
@@ -121,17 +169,20 @@ async function download(
     },
     inspect: role === 'weights' ? weightsCheck(loc.file, () => total) : undefined,
     tee: cache ? (body) => putStream(cache, loc.key, body, total, contentType) : undefined,
+    split,
   });
   if (role === 'weights') {
     try {
-      checkDownloadedSafetensorsSize(bytes, loc.file);
+      const first = parts?.[0] ?? bytes;
+      const total = parts ? parts.reduce((n, p) => n + p.byteLength, 0) : bytes.byteLength;
+      checkDownloadedSafetensorsSize(first, loc.file, total);
     } catch (err) {
       // The tee stored the bad copy already: drop it so no later visit reads it.
       await cache?.delete(loc.key).catch(() => undefined);
       throw err;
     }
   }
-  return { bytes, ref: { key: loc.key, bytes: written }, cacheError: cache ? teeError : null };
+  return { bytes, parts, ref: { key: loc.key, bytes: written }, cacheError: cache ? teeError : null };
 }
 
 /** Where each file of a hub or folder source lives (URL to fetch, cache key). */
@@ -204,8 +255,19 @@ async function fetchRemote(
       await readCached(cache, manifest.files.tokenizer, TOKENIZER_FILE, 'tokenizer', opts),
       TOKENIZER_FILE,
     );
-    const weights = await readCached(cache, manifest.files.weights, WEIGHTS_FILE, 'weights', opts);
-    return { files: { config: config.raw, tokenizer, weights }, fromCache: true, cacheWarning: null };
+    const weights = await readCachedParts(
+      cache,
+      manifest.files.weights,
+      WEIGHTS_FILE,
+      'weights',
+      opts,
+      splitRuleFor(config.raw),
+    );
+    return {
+      files: { config: config.raw, tokenizer, ...weightFields(weights) },
+      fromCache: true,
+      cacheWarning: null,
+    };
   }
 
   const loc = locations(source, opts.hubUrl);
@@ -214,7 +276,7 @@ async function fetchRemote(
   const parsedConfig = parseConfigFile(config.bytes, CONFIG_FILE);
   const tokenizer = await fetchTokenizer(cache, loc.tokenizer, opts);
   const parsedTokenizer = parseTokenizerFile(tokenizer.bytes, TOKENIZER_FILE);
-  const weights = await download(cache, loc.weights, 'weights', opts);
+  const weights = await download(cache, loc.weights, 'weights', opts, splitRuleFor(parsedConfig.raw));
 
   const cacheError = config.cacheError ?? tokenizer.cacheError ?? weights.cacheError;
   let cacheWarning: string | null = cache
@@ -234,14 +296,23 @@ async function fetchRemote(
     });
   }
   return {
-    files: { config: parsedConfig.raw, tokenizer: parsedTokenizer, weights: weights.bytes },
+    files: { config: parsedConfig.raw, tokenizer: parsedTokenizer, ...weightFields(weights) },
     fromCache: false,
     cacheWarning,
   };
 }
 
 async function readLocal(file: File, role: Role, opts: FetchOptions): Promise<Uint8Array> {
-  const { bytes } = await readOrExplain(
+  return (await readLocalParts(file, role, opts)).bytes;
+}
+
+async function readLocalParts(
+  file: File,
+  role: Role,
+  opts: FetchOptions,
+  split?: SplitRule,
+): Promise<ReadStreamResult> {
+  return readOrExplain(
     file.stream(),
     {
       expectedBytes: file.size,
@@ -250,12 +321,12 @@ async function readLocal(file: File, role: Role, opts: FetchOptions): Promise<Ui
       onBytes: (loaded) =>
         opts.onProgress({ kind: 'download', file: file.name, from: 'local', loaded, total: file.size }),
       inspect: role === 'weights' ? weightsCheck(file.name, () => file.size) : undefined,
+      split,
     },
     (reason) =>
       `${file.name} could not be read from disk (${reason}). Was it moved, deleted or changed? Pick the files again.`,
     (message) => new LocalFilesError(message),
   );
-  return bytes;
 }
 
 async function fetchLocal(
@@ -275,8 +346,12 @@ async function fetchLocal(
     tokenizer = parseTokenizerFile(fetched.bytes, TOKENIZER_FILE);
     cacheWarning = fetched.cacheError;
   }
-  const weights = await readLocal(source.weights, 'weights', opts);
-  return { files: { config: config.raw, tokenizer, weights }, fromCache: false, cacheWarning };
+  const weights = await readLocalParts(source.weights, 'weights', opts, splitRuleFor(config.raw));
+  return {
+    files: { config: config.raw, tokenizer, ...weightFields(weights) },
+    fromCache: false,
+    cacheWarning,
+  };
 }
 
 export function fetchModelFiles(source: ModelSource, opts: FetchOptions): Promise<FetchedModel> {

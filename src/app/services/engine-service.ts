@@ -10,6 +10,7 @@ import { errorText } from '../../core/errors';
 import { SerialQueue } from '../../core/serial-queue';
 import { notify, patchEngine, useApp } from '../state/store';
 import { WorkerClient } from '../worker-client/worker-client';
+import { onFirstScore } from './first-score';
 
 export const engineJobs = new SerialQueue();
 
@@ -41,11 +42,18 @@ export function setRestoreHook(hook: RestoreHook): void {
   restoreHook = hook;
 }
 
+/** `?threads=N` lowers the WASM threads (default: every core; fewer leaves cores to other work). */
+export function threadLimit(): number | undefined {
+  const n = Number(new URLSearchParams(globalThis.location?.search ?? '').get('threads'));
+  return Number.isInteger(n) && n >= 1 ? n : undefined;
+}
+
 async function startRuntime(): Promise<void> {
   patchEngine({ error: null });
   const report = await engine().start({
     backend: useApp.getState().settings.backend,
     wasmPaths: ortWasmPath(),
+    threads: threadLimit(),
   });
   patchEngine({ backend: report.backend, reason: report.reason });
 }
@@ -98,6 +106,7 @@ export async function startEngine(): Promise<void> {
       }),
     onRestart,
     onProgress,
+    onFirstScore,
   });
   try {
     await startRuntime();

@@ -76,7 +76,7 @@ export async function addImages(files: File[]): Promise<number> {
 }
 
 async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<void> {
-  updateImage(image.id, { status: 'processing', error: null });
+  updateImage(image.id, { status: 'processing', error: null, firstScore: null });
   patchQueue({ current: image.name });
   try {
     const r = await engineJobs.run(() => engine().inspect(signal, image.id, image.file, THUMB_SIDE));

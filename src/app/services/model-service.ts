@@ -1,7 +1,7 @@
 /** Loading a model end to end: files (cache, hub, folder URL or local) → worker → prompts, bank, images. */
 import * as Comlink from 'comlink';
 import { errorText, isAbortError } from '../../core/errors';
-import { fetchModelFiles } from '../model-loading/fetch-model-files';
+import { fetchModelFiles, modelTransferables } from '../model-loading/fetch-model-files';
 import {
   initialModelState,
   notify,
@@ -68,7 +68,7 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
     patchModel({ phase: 'building', fromCache: fetched.fromCache, cacheWarning: fetched.cacheWarning });
     const { files } = fetched;
     const loaded = await engineJobs.run(() =>
-      engine().loadModel(signal, Comlink.transfer(files, [files.weights.buffer])),
+      engine().loadModel(signal, Comlink.transfer(files, modelTransferables(files))),
     );
     markModelLoaded();
     const backendBefore = useApp.getState().engine.backend;

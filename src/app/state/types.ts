@@ -121,6 +121,8 @@ export interface InspectedImage {
   thumb: ImageBitmap | null;
   result: ImageScore | null;
   encodeMs: number | null;
+  /** The image score while its map is still being computed (zero-shot only), with ms since encoding began. */
+  firstScore?: { score: number; ms: number } | null;
 }
 
 export type ReferenceStatus = 'pending' | 'encoding' | 'ready' | 'error';

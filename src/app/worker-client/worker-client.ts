@@ -10,6 +10,7 @@ import {
   type EngineCalls,
   type EngineFault,
   type EngineWorkerApi,
+  type FirstScoreListener,
   HARD_CANCEL_CALLS,
   PLAIN_CALLS,
   type ProgressListener,
@@ -30,6 +31,8 @@ export interface WorkerClientOptions {
    */
   onRestart: (reason: string, gaveUp: boolean, requested: boolean) => void;
   onProgress?: ProgressListener;
+  /** An image's score before its map (see FirstScore in the protocol). */
+  onFirstScore?: FirstScoreListener;
   /** Heartbeat period and the answer time allowed when idle / while a call runs (a long run blocks pings). */
   heartbeatMs?: number;
   idleTimeoutMs?: number;
@@ -96,6 +99,7 @@ export class WorkerClient {
         }),
       )
       .catch(() => undefined);
+    if (this.opts.onFirstScore) void this.remote.setFirstScoreListener(Comlink.proxy(this.opts.onFirstScore));
     this.pingSentAt = null;
     if (!this.heartbeat) this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
   }

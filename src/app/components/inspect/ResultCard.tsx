@@ -32,6 +32,9 @@ export const ResultCard = memo(function ResultCard(p: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const { image } = p;
   const verdict = image.result ? verdictOf(image.result.score, p.threshold) : null;
+  // The score arrives before the map (zero-shot): show it, and its verdict, while the map is computed.
+  const early = !image.result && image.status === 'processing' ? (image.firstScore ?? null) : null;
+  const earlyVerdict = early ? verdictOf(early.score, p.threshold) : null;
   useEffect(() => {
     if (canvas.current && image.thumb) {
       paintCard(canvas.current, image.thumb, image.result?.thumbMap ?? null, {
@@ -45,7 +48,9 @@ export const ResultCard = memo(function ResultCard(p: Props) {
 
   const label = image.result
     ? `${image.name}: score ${formatScore(image.result.score)}, ${verdict}`
-    : `${image.name}: ${STATUS_TEXT[image.status]}${image.error ? `, ${image.error}` : ''}`;
+    : early
+      ? `${image.name}: score ${formatScore(early.score)}, ${earlyVerdict}; computing the map`
+      : `${image.name}: ${STATUS_TEXT[image.status]}${image.error ? `, ${image.error}` : ''}`;
 
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the listbox (roving focus), see Gallery
@@ -59,6 +64,7 @@ export const ResultCard = memo(function ResultCard(p: Props) {
       data-testid="result-card"
       data-verdict={verdict ?? image.status}
       data-score={image.result ? image.result.score : undefined}
+      data-first-score={early ? early.score : undefined}
       className={`card${p.selected ? ' selected' : ''} verdict-${(verdict ?? image.status).toLowerCase()}`}
       onClick={() => p.onSelect(image.id)}
       onDoubleClick={() => p.onOpen(image.id)}
@@ -83,6 +89,14 @@ export const ResultCard = memo(function ResultCard(p: Props) {
         {image.result ? (
           <span className="card-score mono" data-testid="card-score">
             {formatScore(image.result.score)}
+          </span>
+        ) : early ? (
+          <span
+            className={`card-score card-score-early mono verdict-text-${earlyVerdict!.toLowerCase()}`}
+            data-testid="card-first-score"
+            title={`Score after ${(early.ms / 1000).toFixed(1)} s; the map follows`}
+          >
+            {formatScore(early.score)} {earlyVerdict} · map…
           </span>
         ) : (
           <span className={`card-status status-${image.status}`}>{STATUS_TEXT[image.status]}</span>

@@ -2,6 +2,8 @@
 import { useEffect, useState } from 'react';
 import { DEFAULT_HUB_URL } from '../../../io/hub';
 import { CATALOGUE, formatBytes } from '../../model-loading/catalogue';
+import { expectedCost } from '../../model-loading/model-costs';
+import { threadLimit } from '../../services/engine-service';
 import { loadRepo, setHubUrl } from '../../services/model-actions';
 import { useApp } from '../../state/store';
 
@@ -14,6 +16,7 @@ export function HubPanel({ cachedRepos }: { cachedRepos: Set<string> }) {
   const [repo, setRepo] = useState('');
   useEffect(() => setHubText(hubUrl), [hubUrl]);
   const activeRepo = model.source?.kind === 'hub' ? model.source.repo : null;
+  const backend = useApp((s) => s.engine.backend);
 
   return (
     <section className="panel-section" aria-labelledby="hub-h">
@@ -60,6 +63,7 @@ export function HubPanel({ cachedRepos }: { cachedRepos: Set<string> }) {
               <div className="cat-sub">
                 {formatBytes(e.approxBytes)} · {e.note}
               </div>
+              <CostLine arch={e.arch} bytes={e.approxBytes} backend={backend} />
             </div>
             <button
               type="button"
@@ -97,5 +101,21 @@ export function HubPanel({ cachedRepos }: { cachedRepos: Set<string> }) {
         </div>
       </form>
     </section>
+  );
+}
+
+/** Expected memory and time per image of a catalogue model on the backend that runs now. */
+function CostLine({ arch, bytes, backend }: { arch: string; bytes: number; backend: string | null }) {
+  const cost = expectedCost(arch, bytes, backend, threadLimit());
+  if (!cost) return null;
+  const time =
+    cost.secondsPerImage === null
+      ? 'time depends on the GPU'
+      : `≈ ${cost.secondsPerImage < 10 ? cost.secondsPerImage.toFixed(1) : cost.secondsPerImage.toFixed(0)} s per image, ${cost.threads} thread${cost.threads === 1 ? '' : 's'}`;
+  return (
+    <div className="cat-sub cat-cost" data-testid="catalogue-cost">
+      {backend === 'webgpu' ? 'WebGPU' : 'WASM'}: ≈ {formatBytes(cost.peakBytes)} of memory while loading ·{' '}
+      {time}
+    </div>
   );
 }

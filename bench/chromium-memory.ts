@@ -1,0 +1,57 @@
+/**
+ * Memory of a Chromium process tree: the proportional set size (PSS) summed over the browser and
+ * every descendant (renderer, GPU, utility processes), read from /proc. Linux only.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** PSS in bytes of the process tree whose root's command line holds `marker`. */
+export function chromiumPss(marker: string): number {
+  const parent = new Map<number, number>();
+  let root = -1;
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      if (root < 0 && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(marker)) {
+        const ppid = parent.get(Number(name))!;
+        if (!readFileSync(`/proc/${ppid}/cmdline`, 'utf8').includes(marker)) root = Number(name);
+      }
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  let total = 0;
+  for (const pid of parent.keys()) {
+    let p = pid;
+    while (p > 1 && p !== root) p = parent.get(p) ?? 0;
+    if (p !== root) continue;
+    try {
+      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      if (m) total += Number(m[1]) * 1024;
+    } catch {
+      // Gone.
+    }
+  }
+  return total;
+}
+
+/** Samples every 250 ms (reading /proc costs CPU the browser needs); `peak` since the last reset. */
+export class PssSampler {
+  peak = 0;
+  last = 0;
+  private readonly timer = setInterval(() => this.sample(), 250);
+  constructor(private readonly marker: string) {}
+  sample(): number {
+    this.last = chromiumPss(this.marker);
+    this.peak = Math.max(this.peak, this.last);
+    return this.last;
+  }
+  reset(): void {
+    this.sample();
+    this.peak = this.last;
+  }
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
