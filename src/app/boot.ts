@@ -14,6 +14,7 @@ import { hubSource, loadRepo, urlSource } from './services/model-actions';
 import { loadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
 import { restoreReferences } from './services/reference-service';
+import { flushSession, restoreActiveSession, startSessionAutosave } from './services/session-service';
 import { notify, patchSettings, useApp } from './state/store';
 import type { PersistedModelSource } from './state/types';
 
@@ -49,17 +50,21 @@ function exposeDebugHandle(): void {
     stats: () => engineClient().api.stats(),
     state: () => useApp.getState(),
     simulateCrash: () => engineClient().simulateCrash(),
-    flush: flushNow,
+    flush: () => Promise.all([flushNow(), flushSession()]),
+    featureMemory: () => engineClient().api.featureMemory(),
     refreshStats,
   };
 }
 
 export async function boot(): Promise<void> {
   const { references, lastModel } = await hydrate();
+  // The gallery shows from storage before the engine or a model is up.
+  await restoreActiveSession();
   const params = new URLSearchParams(window.location.search);
   applyUrlParams(params);
   useApp.setState({ hydrated: true });
   startAutosave();
+  startSessionAutosave();
   exposeDebugHandle();
   void restoreReferences(references);
   await startEngine();

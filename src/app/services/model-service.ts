@@ -17,6 +17,7 @@ import { requeueAll } from './inspection-service';
 import { saveLastModel } from './persistence';
 import { applyPrompts } from './prompt-service';
 import { encodeAllReferences } from './reference-service';
+import { adoptStoredImages } from './session-service';
 
 let current: AbortController | null = null;
 
@@ -76,8 +77,9 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
     if (!(await applyPrompts())) {
       notify('error', `Images wait until the prompts are fixed: ${useApp.getState().promptStatus.error}`);
     }
-    await encodeAllReferences();
-    requeueAll({ keepResults: opts.restoring === true });
+    // Every image is scored again right after (or kept, when its stored result came from this model).
+    await encodeAllReferences({ rescore: false });
+    requeueAll({ keepResults: opts.restoring === true, skip: await adoptStoredImages() });
     void refreshStats();
     return true;
   } catch (err) {
