@@ -11,6 +11,7 @@ import { normalizeHubUrl } from '../io/hub';
 import { openModelCache, readManifest, sourceId } from '../io/model-cache';
 import { engineClient, refreshStats, startEngine } from './services/engine-service';
 import { hubSource, loadRepo, urlSource } from './services/model-actions';
+import { keptModelSource } from './model-loading/kept-local-model';
 import { loadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
 import { restoreReferences } from './services/reference-service';
@@ -81,6 +82,10 @@ export async function boot(): Promise<void> {
     }
   } else if (repo) {
     loadRepo(repo);
+  } else if (await keptModelSource()) {
+    // A model picked from disk on an earlier visit, kept in OPFS: no need to pick the files again.
+    const kept = await keptModelSource();
+    if (kept) void loadModel(kept);
   } else if (lastModel && (await isCached(lastModel))) {
     void loadModel(lastModel.kind === 'hub' ? hubSource(lastModel.repo) : urlSource(lastModel.baseUrl));
   }

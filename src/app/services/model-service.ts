@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink';
 import { errorText, isAbortError } from '../../core/errors';
 import { fetchModelFiles } from '../model-loading/fetch-model-files';
+import { forgetKeptChoice, isKept, keepLocalModel } from '../model-loading/kept-local-model';
 import {
   initialModelState,
   notify,
@@ -72,7 +73,12 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
     patchEngine({ backend: loaded.backend, reason: loaded.reason });
     patchModel({ phase: 'ready', info: loaded.info, loadMs: performance.now() - t0, progress: null });
     const persisted = persistable(source);
-    if (persisted) void saveLastModel(persisted);
+    if (persisted) void saveLastModel(persisted).then(forgetKeptChoice);
+    else if (source.kind === 'local' && !isKept(source)) {
+      keepLocalModel(source).catch((err) =>
+        notify('info', `The local model could not be kept for the next visit (${errorText(err)}).`),
+      );
+    }
     if (fetched.cacheWarning) notify('info', fetched.cacheWarning);
     if (!(await applyPrompts())) {
       notify('error', `Images wait until the prompts are fixed: ${useApp.getState().promptStatus.error}`);

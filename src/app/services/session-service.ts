@@ -9,6 +9,7 @@
 
 import { errorText } from '../../core/errors';
 import { formatBytes } from '../model-loading/catalogue';
+import { deleteKeptModels } from '../model-loading/kept-local-model';
 import { patchSessions, type SessionSummary, useSessions } from '../state/session-store';
 import type { AppState } from '../state/store';
 import { notify, useApp } from '../state/store';
@@ -145,15 +146,8 @@ async function writeBatch(): Promise<void> {
   } catch (err) {
     const ids = images.map((im) => im.id);
     markUnsaved(ids, false);
-    const n = useSessions.getState().unsaved.length;
-    notify(
-      'error',
-      isQuotaError(err)
-        ? `Storage is full: ${n} image${n === 1 ? '' : 's'} of this session ${n === 1 ? 'is' : 'are'} not saved. ` +
-            'They stay here until the page is closed; free space under Sessions → Storage.'
-        : `Could not save ${ids.length} image${ids.length === 1 ? '' : 's'}: ${errorText(err)}`,
-      20_000,
-    );
+    if (isQuotaError(err)) noticeQuota();
+    else notify('error', `Could not save ${ids.length} image${ids.length === 1 ? '' : 's'}: ${errorText(err)}`);
   }
   if (deletes.length > 0) {
     await deleteMany(IMAGES, deletes).catch(() => undefined);
@@ -165,6 +159,24 @@ async function writeBatch(): Promise<void> {
     markUnsaved(deletes, true);
   }
   await touchSession();
+}
+
+let quotaTimer: ReturnType<typeof setTimeout> | null = null;
+
+/** One notice per burst of failed writes, with the count once the burst is over. */
+function noticeQuota(): void {
+  if (quotaTimer) clearTimeout(quotaTimer);
+  quotaTimer = setTimeout(() => {
+    quotaTimer = null;
+    const n = useSessions.getState().unsaved.length;
+    if (n === 0) return;
+    notify(
+      'error',
+      `Storage is full: ${n} image${n === 1 ? '' : 's'} of this session ${n === 1 ? 'is' : 'are'} not saved. ` +
+        'They stay here until the page is closed; free space under Sessions → Storage.',
+      20_000,
+    );
+  }, 1000);
 }
 
 async function touchSession(): Promise<void> {
@@ -468,7 +480,7 @@ export function deleteSession(id: string): Promise<void> {
   });
 }
 
-/** Deletes every session, image, stored feature and prompt embedding; a fresh session starts. */
+/** Deletes every session, image, stored feature, prompt embedding and kept local model; a fresh session starts. */
 export function clearAllStorage(): Promise<void> {
   return exclusive(async () => {
     cancelQueue();
@@ -490,6 +502,7 @@ export function clearAllStorage(): Promise<void> {
     fileSaved.clear();
     thumbSaved.clear();
     await clearAllSessions();
+    await deleteKeptModels();
     await engine()
       .clearStoredFeatures()
       .catch(() => undefined);

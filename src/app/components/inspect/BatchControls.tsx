@@ -55,10 +55,10 @@ export function QueueStatus() {
       ? 'Waiting for the model…'
       : paused
         ? `Paused · ${queue.done} of ${queue.total} done`
-        : `Scoring ${Math.min(queue.done + 1, queue.total)} of ${queue.total}`;
+        : `Scoring ${Math.min(queue.done + 1, queue.total)}/${queue.total}`;
     return (
       <div className="queue" data-testid="queue">
-        <span className="queue-text" title={queue.current ?? undefined}>
+        <span className="queue-text" title={queue.current ? `Now: ${queue.current}` : undefined}>
           {text}
           {!paused && rate !== null ? (
             <span className="muted" data-testid="queue-rate">
@@ -67,7 +67,6 @@ export function QueueStatus() {
               {formatEta(left / rate)}
             </span>
           ) : null}
-          {!paused && queue.current ? <span className="muted"> · {queue.current}</span> : null}
         </span>
         <ProgressBar label="Image queue progress" value={queue.done} max={queue.total} />
         {paused ? (
