@@ -50,7 +50,11 @@ export async function keepLocalModel(source: LocalSource): Promise<void> {
   await writeFile(dir, CONFIG_FILE, source.config);
   if (source.tokenizer) await writeFile(dir, TOKENIZER_FILE, source.tokenizer);
   await writeFile(dir, WEIGHTS_FILE, source.weights);
-  const choice: KeptChoice = { dir: name, label: source.label.replace(/ \(local\)$/, ''), savedAt: Date.now() };
+  const choice: KeptChoice = {
+    dir: name,
+    label: source.label.replace(/ \(local\)$/, ''),
+    savedAt: Date.now(),
+  };
   await putMany(META, [choice], KEY);
 }
 

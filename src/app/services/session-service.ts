@@ -147,7 +147,8 @@ async function writeBatch(): Promise<void> {
     const ids = images.map((im) => im.id);
     markUnsaved(ids, false);
     if (isQuotaError(err)) noticeQuota();
-    else notify('error', `Could not save ${ids.length} image${ids.length === 1 ? '' : 's'}: ${errorText(err)}`);
+    else
+      notify('error', `Could not save ${ids.length} image${ids.length === 1 ? '' : 's'}: ${errorText(err)}`);
   }
   if (deletes.length > 0) {
     await deleteMany(IMAGES, deletes).catch(() => undefined);

@@ -71,3 +71,10 @@ export function folderOf(name: string): string {
   const i = name.lastIndexOf('/');
   return i < 0 ? '' : name.slice(0, i);
 }
+
+/** Whether an image passes the folder filter ('/' selects images without a folder). */
+export function inFolder(name: string, folder: string): boolean {
+  if (folder === '') return true;
+  const f = folderOf(name);
+  return folder === '/' ? f === '' : f === folder || f.startsWith(`${folder}/`);
+}

@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { formatEta } from '../../progress-text';
 import { clearWithUndo, undoClear } from '../../services/batch-service';
 import {
   addImages,
@@ -16,15 +17,6 @@ import { folderOf, patchSessions, useSessions } from '../../state/session-store'
 import { useApp } from '../../state/store';
 import { FilePickButton } from '../common/FilePickButton';
 import { ProgressBar } from '../common/ProgressBar';
-
-/** "12 s", "4 min 05 s", "1 h 02 min". */
-export function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '–';
-  const s = Math.round(seconds);
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-}
 
 function useNow(ms: number, on: boolean): number {
   const [now, setNow] = useState(() => performance.now());
@@ -171,11 +163,4 @@ export function FolderFilter() {
       </select>
     </label>
   );
-}
-
-/** Whether an image passes the folder filter ('/' selects images without a folder). */
-export function inFolder(name: string, folder: string): boolean {
-  if (folder === '') return true;
-  const f = folderOf(name);
-  return folder === '/' ? f === '' : f === folder || f.startsWith(`${folder}/`);
 }

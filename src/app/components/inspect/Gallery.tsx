@@ -3,9 +3,8 @@ import { type KeyboardEvent, useCallback, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { removeImages } from '../../services/inspection-service';
 import { batchRange, rangeFor, visibleImages } from '../../state/selectors';
-import { useSessions } from '../../state/session-store';
+import { inFolder, useSessions } from '../../state/session-store';
 import { patchUi, useApp } from '../../state/store';
-import { inFolder } from './BatchControls';
 import { ResultCard } from './ResultCard';
 
 function columnsOf(list: HTMLElement): number {

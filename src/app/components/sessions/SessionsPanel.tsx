@@ -22,6 +22,10 @@ function sessionDetails(s: SessionSummary): string {
   return parts.filter(Boolean).join(' · ');
 }
 
+function imagesText(n: number): string {
+  return `${n} image${n === 1 ? '' : 's'}`;
+}
+
 function Field({ label, value, onCommit }: { label: string; value: string; onCommit: (v: string) => void }) {
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
@@ -53,8 +57,8 @@ function CurrentSession({ s }: { s: SessionSummary }) {
         <Field label="Lot" value={s.lot} onCommit={(lot) => void renameSession({ lot })} />
         <Field label="Station" value={s.station} onCommit={(station) => void renameSession({ station })} />
       </div>
-      <p className="muted small">
-        {live.n} image{live.n === 1 ? '' : 's'} · {formatBytes(s.bytes)} stored
+      <p className="muted small" data-testid="current-session-size">
+        {imagesText(live.n)} · {formatBytes(s.bytes)} stored
       </p>
     </section>
   );
@@ -70,6 +74,7 @@ export function SessionsPanel() {
       storage: s.storage,
     })),
   );
+  const liveImages = useApp((st) => st.images.length);
   const [name, setName] = useState('');
   const [confirmAll, setConfirmAll] = useState(false);
   const active = sessions.find((s) => s.id === activeId) ?? null;
@@ -117,14 +122,18 @@ export function SessionsPanel() {
               <div className="session-main">
                 <span className="session-name">{s.name}</span>
                 <span className="muted small">
-                  {[sessionDetails(s), `${s.images} image${s.images === 1 ? '' : 's'}`, formatBytes(s.bytes)]
+                  {[
+                    sessionDetails(s),
+                    imagesText(s.id === activeId ? liveImages : s.images),
+                    formatBytes(s.bytes),
+                  ]
                     .filter(Boolean)
                     .join(' · ')}
                 </span>
                 <span className="muted small">{new Date(s.updatedAt).toLocaleString()}</span>
               </div>
               {s.id === activeId ? (
-                <span className="pill">Open</span>
+                <span className="pill">Current</span>
               ) : (
                 <span className="session-actions">
                   <button
