@@ -245,20 +245,29 @@ export function startSessionAutosave(): () => void {
   });
 }
 
-async function readImages(session: string): Promise<InspectedImage[]> {
+interface ReadImages {
+  images: InspectedImage[];
+  /** Stored thumbnails by image id, decoded after the gallery is shown. */
+  thumbs: Map<string, Blob>;
+}
+
+async function readImages(session: string): Promise<ReadImages> {
   const [records, blobs] = await Promise.all([
     getBySession<ImageRecord>(IMAGES, session),
     getBySession<BlobRecord>(BLOBS, session),
   ]);
   const blobOf = new Map(blobs.map((b) => [b.id, b.blob]));
   const out: InspectedImage[] = [];
+  const thumbs = new Map<string, Blob>();
   for (const r of records.sort((a, b) => a.image.addedAt - b.image.addedAt)) {
     const file = blobOf.get(r.id);
     if (!(file instanceof File)) continue;
     const thumbData = blobOf.get(THUMB_KEY(r.id));
-    const thumb = thumbData ? await createImageBitmap(thumbData).catch(() => null) : null;
     fileSaved.add(r.id);
-    if (thumb) thumbSaved.add(r.id);
+    if (thumbData) {
+      thumbSaved.add(r.id);
+      thumbs.set(r.id, thumbData);
+    }
     setMeta(r.id, {
       contentHash: r.contentHash,
       modelId: r.modelId,
@@ -268,9 +277,44 @@ async function readImages(session: string): Promise<InspectedImage[]> {
     });
     const done = r.image.status === 'done' && r.image.result !== null;
     const status = done ? 'done' : r.image.status === 'error' ? 'error' : 'queued';
-    out.push({ ...r.image, file, thumb, status });
+    out.push({ ...r.image, file, thumb: null, status });
   }
-  return out;
+  return { images: out, thumbs };
+}
+
+/** Shows a restored gallery at once, then decodes its stored thumbnails in parallel chunks. */
+async function showImages({ images, thumbs }: ReadImages): Promise<void> {
+  suppress++;
+  try {
+    useApp.setState({ images });
+  } finally {
+    suppress--;
+  }
+  const ids = images.map((im) => im.id).filter((id) => thumbs.has(id));
+  const CHUNK = 48;
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    const bitmaps = await Promise.all(
+      chunk.map((id) => createImageBitmap(thumbs.get(id)!).catch(() => null)),
+    );
+    const byId = new Map(chunk.map((id, j) => [id, bitmaps[j]]));
+    const used = new Set<string>();
+    suppress++;
+    try {
+      useApp.setState((s) => ({
+        images: s.images.map((im) => {
+          const b = byId.get(im.id);
+          if (!b || im.thumb) return im;
+          used.add(im.id);
+          return { ...im, thumb: b };
+        }),
+      }));
+    } finally {
+      suppress--;
+    }
+    // Bitmaps nobody took (the image left, or has a fresh thumbnail meanwhile) are released.
+    for (const [id, b] of byId) if (b && !used.has(id)) b.close();
+  }
 }
 
 async function listSessions(): Promise<SessionSummary[]> {
@@ -298,13 +342,7 @@ export async function restoreActiveSession(): Promise<void> {
       await putMany(META, [active], 'active');
     }
     patchSessions({ activeId: active, sessions });
-    const images = await readImages(active);
-    suppress++;
-    try {
-      useApp.setState({ images });
-    } finally {
-      suppress--;
-    }
+    void showImages(await readImages(active));
     void refreshStorage();
   } catch (err) {
     notify('error', `Saved sessions could not be read (${errorText(err)}); this visit is not saved.`);
@@ -395,13 +433,7 @@ async function enter(id: string, setup: SessionSetup | null): Promise<void> {
   await putMany(META, [id], 'active');
   patchSessions({ activeId: id, sessions: await listSessions() });
   if (setup) await applySetup(setup);
-  const images = await readImages(id);
-  suppress++;
-  try {
-    useApp.setState({ images });
-  } finally {
-    suppress--;
-  }
+  await showImages(await readImages(id));
   if (useApp.getState().model.phase === 'ready') {
     const keep = await adoptStoredImages();
     requeueAll({ keepResults: false, skip: keep });
