@@ -47,10 +47,10 @@ export function QueueStatus() {
       ? 'Waiting for the model…'
       : paused
         ? `Paused · ${queue.done} of ${queue.total} done`
-        : `Scoring ${Math.min(queue.done + 1, queue.total)}/${queue.total}`;
+        : `${Math.min(queue.done + 1, queue.total)}/${queue.total}`;
     return (
       <div className="queue" data-testid="queue">
-        <span className="queue-text" title={queue.current ? `Now: ${queue.current}` : undefined}>
+        <span className="queue-text" title={queue.current ? `Scoring ${queue.current}` : undefined}>
           {text}
           {!paused && rate !== null ? (
             <span className="muted" data-testid="queue-rate">
@@ -62,16 +62,34 @@ export function QueueStatus() {
         </span>
         <ProgressBar label="Image queue progress" value={queue.done} max={queue.total} />
         {paused ? (
-          <button type="button" className="btn btn-small" onClick={resumeQueue}>
-            Resume
+          <button
+            type="button"
+            className="btn btn-small"
+            aria-label="Resume"
+            title="Resume"
+            onClick={resumeQueue}
+          >
+            ▶
           </button>
         ) : (
-          <button type="button" className="btn btn-small" onClick={pauseQueue}>
-            Pause
+          <button
+            type="button"
+            className="btn btn-small"
+            aria-label="Pause"
+            title="Pause"
+            onClick={pauseQueue}
+          >
+            ❚❚
           </button>
         )}
-        <button type="button" className="btn btn-small" onClick={cancelQueue}>
-          Cancel
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-label="Cancel"
+          title="Cancel"
+          onClick={cancelQueue}
+        >
+          ✕
         </button>
       </div>
     );
