@@ -106,6 +106,7 @@ function markUnsaved(ids: string[], saved: boolean): void {
     else cur.add(id);
   }
   if (cur.size !== before) patchSessions({ unsaved: [...cur] });
+  if (cur.size < noticedUnsaved) noticedUnsaved = cur.size;
 }
 
 async function writeBatch(): Promise<void> {
@@ -163,14 +164,17 @@ async function writeBatch(): Promise<void> {
 }
 
 let quotaTimer: ReturnType<typeof setTimeout> | null = null;
+/** Unsaved images the last notice told about: a later failure of the same images says nothing new. */
+let noticedUnsaved = 0;
 
-/** One notice per burst of failed writes, with the count once the burst is over. */
+/** One notice per burst of failed writes that leaves more images unsaved, with the count once it is over. */
 function noticeQuota(): void {
   if (quotaTimer) clearTimeout(quotaTimer);
   quotaTimer = setTimeout(() => {
     quotaTimer = null;
     const n = useSessions.getState().unsaved.length;
-    if (n === 0) return;
+    if (n <= noticedUnsaved) return;
+    noticedUnsaved = n;
     notify(
       'error',
       `Storage is full: ${n} image${n === 1 ? '' : 's'} of this session ${n === 1 ? 'is' : 'are'} not saved. ` +
@@ -405,6 +409,7 @@ async function leaveActive(): Promise<void> {
       .forget(im.id)
       .catch(() => undefined);
   }
+  noticedUnsaved = 0;
   patchSessions({ unsaved: [], folder: '', cleared: null });
 }
 
@@ -541,6 +546,7 @@ export function clearAllStorage(): Promise<void> {
       .catch(() => undefined);
     const rec = newRecord('Session 1');
     await putMany(SESSIONS, [rec]);
+    noticedUnsaved = 0;
     patchSessions({ unsaved: [], cleared: null, folder: '' });
     await enter(rec.id, null);
     notify('success', 'Stored sessions, images and features were deleted.');
