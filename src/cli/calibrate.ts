@@ -6,9 +6,9 @@ import { writeFile } from 'node:fs/promises';
 import { DEFAULT_THRESHOLD_RULE, describeRule, type ThresholdRule } from '../core/calibration';
 import { calibrate } from '../engine/calibration';
 import { decodeImageFile } from '../io/decode-node';
+import { openCliEngine, parseDeviceFlag } from './device';
 import { parseCommand } from './flags';
 import { expandInputs } from './inputs';
-import { createNodeEngine } from './node-engine';
 import { promptChoice } from './prompt-flags';
 import { CALIBRATE_SPEC } from './specs';
 
@@ -39,7 +39,9 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const rule = ruleOf(values.margin, values['false-reject-rate']);
   const { prompts, temperature } = await promptChoice('calibrate', values);
 
-  const engine = await createNodeEngine(values.model, 0, { temperature });
+  const engine = await openCliEngine(values.model, parseDeviceFlag(values.device, 'calibrate'), {
+    temperature,
+  });
   try {
     await engine.setPrompts(prompts);
     const keys = refs.map((f, i) => `ref:${i}:${f}`);
