@@ -68,9 +68,10 @@ test('a crashed engine worker is replaced and its state restored', async ({ page
   await expect(page.getByTestId('statusbar')).toContainText('Restarts 1', { timeout: 30_000 });
   await expect(page.getByTestId('engine-status')).toHaveText('Engine ready', { timeout: 60_000 });
   await waitModelReady(page);
-  // The new worker re-encoded the shot and the image; the score is the same as before.
+  // The new worker took the shot's and the image's features from storage (nothing re-encoded); the
+  // score is the same as before.
   await expect(page.getByTestId('mode-badge')).toHaveText('Few-shot · K=1');
-  await expect.poll(async () => (await engineStats(page)).imagesEncoded).toBe(2);
+  await expect.poll(async () => (await engineStats(page)).imagesEncoded).toBe(0);
   for (const n of ['test_a.png']) await expect(card(page, n)).toHaveAttribute('data-verdict', /OK|NG/);
   const after = await shownScores(page);
   for (const n of Object.keys(before)) expect(after[n]).toBeCloseTo(before[n], 6);

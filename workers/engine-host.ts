@@ -12,14 +12,16 @@ import {
   isOutOfMemoryError,
 } from '../src/core/errors';
 import { mapRange } from '../src/core/map-regions';
-import type { ImageResult, PromptSet } from '../src/core/types';
+import type { ImageResult, PromptSet, RgbImage } from '../src/core/types';
 import type { EngineStats } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';
 import { createWebRuntime, type GpuDeviceHandle, webGpuDevice } from '../src/engine/runtime-web';
 import { thumbnailOf } from '../src/io/decode-browser';
 import { decodeWholeImage } from '../src/io/image-precheck';
+import { contentHash, modelIdentity } from '../src/io/model-identity';
 import type { ModelFiles } from '../src/model/file-names';
 import { classifyEngineError } from './errors';
+import { encodedBytes, FeatureStore } from './feature-store';
 import type {
   BackendReport,
   DetailRender,
@@ -27,6 +29,7 @@ import type {
   EngineFault,
   EngineWorkerApi,
   FaultListener,
+  FeatureMemory,
   FirstScoreListener,
   InspectResult,
   LoadedModel,
@@ -37,6 +40,8 @@ import type {
   ScoreSummary,
   StageProgress,
   StartOptions,
+  StoredBinding,
+  StoredInfo,
 } from './protocol';
 import { heatmapBitmap, outlineBitmap, overlayPng } from './render-bitmaps';
 import { ResultCache } from './result-cache';
@@ -47,6 +52,11 @@ type WebRuntime = Awaited<ReturnType<typeof createWebRuntime>>;
 const THUMB_MAP_SIDE = 160;
 /** Full-resolution results kept for the detail view and overlay export. */
 const RESULT_CACHE_SIZE = 3;
+/**
+ * Images whose stored features stay in memory; older ones spill (they are in storage and reload on
+ * demand). References are always kept, and so are features that could not be stored.
+ */
+export const FEATURE_WORKING_SET = 64;
 
 const ZERO_STATS: EngineStats = {
   imageEncoderRuns: 0,
@@ -74,6 +84,14 @@ export class EngineHost implements EngineWorkerApi {
   private readonly cancelled = new Set<string>();
   /** Full results by key; cleared when prompts or references change. */
   private readonly results = new ResultCache(RESULT_CACHE_SIZE);
+  private readonly store = new FeatureStore();
+  private modelId: string | null = null;
+  /** Content hash per image key, for keys whose features may live in storage. */
+  private readonly bindings = new Map<string, string>();
+  /** Image keys with stored features in memory, least recently used first. */
+  private readonly workingSet = new Map<string, true>();
+  /** Image keys whose features could not be stored: never spilled. */
+  private readonly unsaved = new Set<string>();
 
   ping(): string {
     return 'pong';
@@ -180,9 +198,15 @@ export class EngineHost implements EngineWorkerApi {
     // The previous model's sessions hold its weights in onnxruntime's heap (or GPU buffers): free them
     // before the new ones are built, or every switch grows memory by about twice the weights.
     await this.releaseEngine();
+    this.modelId = null;
     this.report({ kind: 'stage', stage: 'model' });
     const t0 = performance.now();
     return this.guard(requestId, 'loading the model', async (check) => {
+      // Taken before the engine takes over (and frees) the weight parts.
+      const modelId = await modelIdentity(
+        files.weightParts?.length ? files.weightParts : files.weights,
+        files.config,
+      );
       const engine = await this.createEngine(files);
       const runtime = this.runtime!;
       if (this.engine) await this.releaseEngine();
@@ -192,6 +216,10 @@ export class EngineHost implements EngineWorkerApi {
         await engine.dispose().catch(() => undefined);
         throw err;
       }
+      this.modelId = modelId;
+      this.bindings.clear();
+      this.workingSet.clear();
+      this.unsaved.clear();
       this.engine = engine;
       void this.watchDevice();
       return {
@@ -269,7 +297,10 @@ export class EngineHost implements EngineWorkerApi {
     const engine = this.requireEngine();
     return this.guard(requestId, 'embedding prompts', async () => {
       this.report({ kind: 'stage', stage: 'prompts' });
+      const all = [...new Set([...prompts.normal, ...prompts.anomalous])];
+      const missing = await this.restorePrompts(engine, all);
       const out = await engine.setPrompts(prompts);
+      if (out.embedded > 0) await this.savePrompts(engine, missing);
       this.results.clear();
       return out;
     });
@@ -279,7 +310,7 @@ export class EngineHost implements EngineWorkerApi {
     const cached = this.results.get(key);
     if (cached) return cached;
     const engine = this.requireEngine();
-    if (!engine.getEncoded(key)) throw new Error('This image is not encoded yet');
+    if (!(await this.ensureLoaded(key))) throw new Error('This image is not encoded yet');
     const result = await engine.score(key);
     this.results.put(key, result);
     return result;
@@ -309,6 +340,18 @@ export class EngineHost implements EngineWorkerApi {
     };
   }
 
+  /** Encodes and, as soon as the full passes give it, reports the image score (the map comes later). */
+  private encodeWithFirstScore(engine: WinclipEngine, key: string, rgb: RgbImage) {
+    return engine.encode(key, rgb, {
+      onImageScore: (f) => {
+        if (f.final)
+          void Promise.resolve(this.firstScoreListener?.({ key, score: f.imageScore, ms: f.ms })).catch(
+            () => undefined,
+          );
+      },
+    });
+  }
+
   async inspect(requestId: string, key: string, image: Blob, thumbSide: number): Promise<InspectResult> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
@@ -318,14 +361,7 @@ export class EngineHost implements EngineWorkerApi {
       bitmap.close();
       check();
       const t0 = performance.now();
-      const encoded = await engine.encode(key, rgb, {
-        onImageScore: (f) => {
-          if (f.final)
-            void Promise.resolve(this.firstScoreListener?.({ key, score: f.imageScore, ms: f.ms })).catch(
-              () => undefined,
-            );
-        },
-      });
+      const encoded = await this.encodeWithFirstScore(engine, key, rgb);
       const encodeMs = performance.now() - t0;
       check();
       const summary = await this.summarize(key);
@@ -367,13 +403,13 @@ export class EngineHost implements EngineWorkerApi {
   }
 
   async rescore(requestId: string, keys: string[]): Promise<RescoreResult> {
-    const engine = this.requireEngine();
+    this.requireEngine();
     const t0 = performance.now();
     return this.guard(requestId, 're-scoring', async (check) => {
       const results: ScoreSummary[] = [];
       for (let i = 0; i < keys.length; i++) {
         check();
-        if (!engine.getEncoded(keys[i])) continue;
+        if (!(await this.ensureLoaded(keys[i]))) continue;
         results.push(await this.summarize(keys[i]));
         this.report({ kind: 'stage', stage: 'rescore', done: i + 1, total: keys.length });
         // Yield so that a cancel message can be processed between images.
@@ -416,6 +452,197 @@ export class EngineHost implements EngineWorkerApi {
   forget(key: string): void {
     this.results.delete(key);
     this.engine?.forget(key);
+    this.bindings.delete(key);
+    this.workingSet.delete(key);
+    this.unsaved.delete(key);
+  }
+
+  // ---- feature store ------------------------------------------------------------------------
+
+  modelIdentity(): string | null {
+    return this.modelId;
+  }
+
+  /** Loads embeddings of `prompts` the engine lacks from storage; returns those still missing. */
+  private async restorePrompts(engine: WinclipEngine, prompts: string[]): Promise<string[]> {
+    const have = new Set(engine.exportPromptEmbeddings(prompts).map(([p]) => p));
+    const missing = prompts.filter((p) => !have.has(p));
+    if (!this.modelId || missing.length === 0) return missing;
+    const stored = await this.store.getPrompts(this.modelId, missing).catch(() => []);
+    engine.importPromptEmbeddings(stored);
+    const got = new Set(stored.map(([p]) => p));
+    return missing.filter((p) => !got.has(p));
+  }
+
+  private async savePrompts(engine: WinclipEngine, prompts: string[]): Promise<void> {
+    if (!this.modelId) return;
+    // A full disk only costs a re-embedding on the next visit: never fail the call for it.
+    await this.store.putPrompts(this.modelId, engine.exportPromptEmbeddings(prompts)).catch(() => undefined);
+  }
+
+  /** Makes sure the engine holds `key`'s features, loading them from storage if they spilled. */
+  private async ensureLoaded(key: string): Promise<boolean> {
+    const engine = this.requireEngine();
+    if (engine.getEncoded(key)) {
+      this.touch(key);
+      return true;
+    }
+    const hash = this.bindings.get(key);
+    if (!hash || !this.modelId) return false;
+    const stored = await this.store.getFeatures(this.modelId, hash).catch(() => null);
+    if (!stored) return false;
+    engine.putEncoded(key, stored);
+    this.touch(key);
+    this.spill();
+    return true;
+  }
+
+  private touch(key: string): void {
+    if (this.unsaved.has(key) || !this.bindings.has(key)) return;
+    if (this.requireEngine().referenceKeys().includes(key)) return;
+    this.workingSet.delete(key);
+    this.workingSet.set(key, true);
+  }
+
+  /** Drops the least recently used stored features beyond the working set from memory. */
+  private spill(): void {
+    const engine = this.requireEngine();
+    while (this.workingSet.size > FEATURE_WORKING_SET) {
+      const oldest = this.workingSet.keys().next().value as string;
+      this.workingSet.delete(oldest);
+      this.results.delete(oldest);
+      engine.forget(oldest);
+    }
+  }
+
+  /** Stored features of `hash`, or the engine encodes them (and they are stored). */
+  private async featuresFor(
+    key: string,
+    hash: string,
+    encode: () => Promise<void>,
+  ): Promise<Omit<StoredInfo, 'contentHash'>> {
+    const engine = this.requireEngine();
+    this.bindings.set(key, hash);
+    const stored = this.modelId ? await this.store.getFeatures(this.modelId, hash).catch(() => null) : null;
+    if (stored) {
+      engine.putEncoded(key, stored);
+      this.unsaved.delete(key);
+      return { fromStore: true, featureBytes: encodedBytes(stored), saveError: null };
+    }
+    await encode();
+    const encoded = engine.getEncoded(key)!;
+    if (!this.modelId) return { fromStore: false, featureBytes: 0, saveError: 'no model identity' };
+    try {
+      const featureBytes = await this.store.putFeatures(this.modelId, hash, encoded);
+      this.unsaved.delete(key);
+      return { fromStore: false, featureBytes, saveError: null };
+    } catch (err) {
+      this.unsaved.add(key);
+      const full = err instanceof DOMException && err.name === 'QuotaExceededError';
+      return {
+        fromStore: false,
+        featureBytes: 0,
+        saveError: full ? 'storage is full' : errorText(err),
+      };
+    }
+  }
+
+  async inspectStored(
+    requestId: string,
+    key: string,
+    image: Blob,
+    thumbSide: number,
+  ): Promise<InspectResult & StoredInfo> {
+    const engine = this.requireEngine();
+    const name = nameOf(image, key);
+    return this.guard(requestId, `inspecting ${name}`, async (check) => {
+      const hash = await contentHash(await image.arrayBuffer());
+      const { rgb, bitmap } = await decodeWholeImage(image, name);
+      const thumb = await thumbnailOf(bitmap, thumbSide);
+      bitmap.close();
+      check();
+      const t0 = performance.now();
+      const info = await this.featuresFor(key, hash, async () => {
+        await this.encodeWithFirstScore(engine, key, rgb);
+      });
+      const encodeMs = performance.now() - t0;
+      check();
+      this.touch(key);
+      this.spill();
+      const tiles = engine.getEncoded(key)!.tiles.length;
+      const summary = await this.summarize(key);
+      const out: InspectResult & StoredInfo = {
+        ...summary,
+        thumb,
+        encodeMs,
+        tiles,
+        contentHash: hash,
+        ...info,
+      };
+      return Comlink.transfer(out, [thumb, summary.thumbMap.data.buffer]);
+    });
+  }
+
+  async addReferenceStored(
+    requestId: string,
+    key: string,
+    image: Blob,
+  ): Promise<ReferenceAdded & StoredInfo> {
+    const engine = this.requireEngine();
+    const name = nameOf(image, key);
+    return this.guard(requestId, `adding reference ${name}`, async (check) => {
+      const hash = await contentHash(await image.arrayBuffer());
+      check();
+      const info = await this.featuresFor(key, hash, async () => {
+        const { rgb, bitmap } = await decodeWholeImage(image, name);
+        bitmap.close();
+        check();
+        await engine.encode(key, rgb);
+      });
+      this.workingSet.delete(key);
+      engine.addReferenceEncoded(key);
+      this.results.clear();
+      const enc = engine.getEncoded(key)!;
+      return {
+        key,
+        width: enc.width,
+        height: enc.height,
+        tiles: enc.tiles.length,
+        contentHash: hash,
+        ...info,
+      };
+    });
+  }
+
+  bindStored(entries: StoredBinding[]): void {
+    for (const e of entries) this.bindings.set(e.key, e.contentHash);
+  }
+
+  async deleteStoredFeatures(hashes: string[]): Promise<void> {
+    await this.store.deleteFeatures(hashes);
+  }
+
+  async clearStoredFeatures(): Promise<void> {
+    await this.store.clearAll();
+  }
+
+  featureMemory(): FeatureMemory {
+    const engine = this.engine;
+    let inMemory = 0;
+    let unsaved = 0;
+    let bytes = 0;
+    if (engine) {
+      const refs = new Set(engine.referenceKeys());
+      for (const key of new Set([...this.bindings.keys(), ...refs])) {
+        const enc = engine.getEncoded(key);
+        if (!enc) continue;
+        bytes += encodedBytes(enc);
+        if (refs.has(key)) continue;
+        inMemory++;
+        if (this.unsaved.has(key)) unsaved++;
+      }
+    }
+    return { inMemory, unsaved, workingSet: FEATURE_WORKING_SET, bytes };
   }
 
   stats(): EngineStats {

@@ -90,6 +90,38 @@ export interface OverlayOptions extends DetailRenderOptions {
   showOutline: boolean;
 }
 
+/**
+ * How an image's features were found and kept by the worker's feature store (IndexedDB, keyed by
+ * image content hash and model identity).
+ */
+export interface StoredInfo {
+  /** Hex SHA-256 of the image file's bytes. */
+  contentHash: string;
+  /** True when the features came from storage (no image-encoder run). */
+  fromStore: boolean;
+  /** Bytes of this image's features in storage; 0 when they are not stored. */
+  featureBytes: number;
+  /** Why the features could not be stored (e.g. storage full), or null. Unsaved features stay in memory. */
+  saveError: string | null;
+}
+
+/** An image key whose features the worker may load from storage on demand. */
+export interface StoredBinding {
+  key: string;
+  contentHash: string;
+}
+
+/** Features the worker holds in memory: stored ones beyond `workingSet` spill back to storage. */
+export interface FeatureMemory {
+  /** Images (not references) whose features are in memory. */
+  inMemory: number;
+  /** Of those, how many could not be stored and therefore never spill. */
+  unsaved: number;
+  workingSet: number;
+  /** Float32 bytes of features in memory (images and references). */
+  bytes: number;
+}
+
 /** Worker-side progress as data; the UI words it. */
 export interface StageProgress {
   kind: 'stage';
@@ -148,6 +180,24 @@ export interface EngineWorkerApi {
   forget(key: string): void;
   stats(): EngineStats;
   cancel(requestId: string): void;
+  /** Identity of the loaded model's weights (see src/io/model-identity.ts), or null with none loaded. */
+  modelIdentity(): string | null;
+  /** Like `inspect`, but features come from (and go to) the feature store when it has them. */
+  inspectStored(
+    requestId: string,
+    key: string,
+    image: Blob,
+    thumbSide: number,
+  ): Promise<InspectResult & StoredInfo>;
+  /** Like `addReference`, with the feature store. */
+  addReferenceStored(requestId: string, key: string, image: Blob): Promise<ReferenceAdded & StoredInfo>;
+  /** Registers images scored earlier: their features are loaded from storage when a call needs them. */
+  bindStored(entries: StoredBinding[]): void;
+  /** Deletes stored features of these image contents (all models). */
+  deleteStoredFeatures(hashes: string[]): Promise<void>;
+  /** Deletes every stored feature and prompt embedding. */
+  clearStoredFeatures(): Promise<void>;
+  featureMemory(): FeatureMemory;
   /** Ends the worker as a crash would (used to prove restart-and-restore). */
   simulateCrash(): void;
   setFaultListener(listener: FaultListener | null): void;
@@ -166,6 +216,8 @@ export const CANCELLABLE_CALLS = [
   'rescore',
   'renderDetail',
   'renderOverlayPng',
+  'inspectStored',
+  'addReferenceStored',
 ] as const;
 
 /** Calls that finish at once or cannot be stopped midway. */
@@ -177,6 +229,11 @@ export const PLAIN_CALLS = [
   'referenceKeys',
   'forget',
   'stats',
+  'modelIdentity',
+  'bindStored',
+  'deleteStoredFeatures',
+  'clearStoredFeatures',
+  'featureMemory',
 ] as const;
 
 /** Calls that cannot stop midway: cancelling one replaces the worker. */

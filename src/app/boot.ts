@@ -9,11 +9,13 @@ import type { BackendChoice } from '../../workers/protocol';
 import { errorText } from '../core/errors';
 import { normalizeHubUrl } from '../io/hub';
 import { openModelCache, readManifest, sourceId } from '../io/model-cache';
+import { keptModelSource } from './model-loading/kept-local-model';
 import { engineClient, refreshStats, releaseEngineOnPageHide, startEngine } from './services/engine-service';
 import { hubSource, loadRepo, urlSource } from './services/model-actions';
 import { loadModel, unloadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
 import { restoreReferences } from './services/reference-service';
+import { flushSession, restoreActiveSession, startSessionAutosave } from './services/session-service';
 import { notify, patchSettings, useApp } from './state/store';
 import type { PersistedModelSource } from './state/types';
 
@@ -52,17 +54,21 @@ function exposeDebugHandle(): void {
     loseGpuDevice: () => engineClient().debugLoseGpuDevice(),
     failNextGpuSession: (message: string) => engineClient().debugFailNextGpuSession(message),
     unloadModel,
-    flush: flushNow,
+    flush: () => Promise.all([flushNow(), flushSession()]),
+    featureMemory: () => engineClient().api.featureMemory(),
     refreshStats,
   };
 }
 
 export async function boot(): Promise<void> {
   const { references, lastModel } = await hydrate();
+  // The gallery shows from storage before the engine or a model is up.
+  await restoreActiveSession();
   const params = new URLSearchParams(window.location.search);
   applyUrlParams(params);
   useApp.setState({ hydrated: true });
   startAutosave();
+  startSessionAutosave();
   exposeDebugHandle();
   void restoreReferences(references);
   await startEngine();
@@ -80,6 +86,10 @@ export async function boot(): Promise<void> {
     }
   } else if (repo) {
     loadRepo(repo);
+  } else if (await keptModelSource()) {
+    // A model picked from disk on an earlier visit, kept in OPFS: no need to pick the files again.
+    const kept = await keptModelSource();
+    if (kept) void loadModel(kept);
   } else if (lastModel && (await isCached(lastModel))) {
     void loadModel(lastModel.kind === 'hub' ? hubSource(lastModel.repo) : urlSource(lastModel.baseUrl));
   }

@@ -273,6 +273,28 @@ export class WinclipEngine implements WinclipApi {
     return this.stack(prompts);
   }
 
+  /** Cached embeddings of those prompts that have one (for a persistent cache outside the engine). */
+  exportPromptEmbeddings(prompts: string[]): [string, Float32Array][] {
+    const out: [string, Float32Array][] = [];
+    for (const p of new Set(prompts)) {
+      const e = this.textCache.get(p);
+      if (e) out.push([p, e]);
+    }
+    return out;
+  }
+
+  /** Seeds the prompt cache with embeddings computed earlier by this model; wrong sizes are refused. */
+  importPromptEmbeddings(entries: [string, Float32Array][]): number {
+    const E = this.config.embedDim;
+    let n = 0;
+    for (const [p, e] of entries) {
+      if (e.length !== E) throw new Error(`prompt embedding of "${p}" has ${e.length} values, expected ${E}`);
+      if (!this.textCache.has(p)) n++;
+      this.textCache.set(p, e);
+    }
+    return n;
+  }
+
   currentPrompts(): PromptSet | null {
     return this.prompts ? { normal: [...this.prompts.normal], anomalous: [...this.prompts.anomalous] } : null;
   }

@@ -1,14 +1,16 @@
-/** Left panel with three tabs: Model, Reference bank, Prompts. */
+/** Left panel with four tabs: Model, Reference bank, Prompts, Sessions. */
 import { patchUi, useApp } from '../state/store';
 import type { SideTab } from '../state/types';
 import { ModelManager } from './model/ModelManager';
 import { PromptEditor } from './prompts/PromptEditor';
 import { ReferenceBank } from './references/ReferenceBank';
+import { SessionsPanel } from './sessions/SessionsPanel';
 
 const TABS: { id: SideTab; label: string }[] = [
   { id: 'model', label: 'Model' },
   { id: 'references', label: 'References' },
   { id: 'prompts', label: 'Prompts' },
+  { id: 'sessions', label: 'Sessions' },
 ];
 
 export function SidePanel() {
@@ -37,6 +39,7 @@ export function SidePanel() {
         {tab === 'model' && <ModelManager />}
         {tab === 'references' && <ReferenceBank />}
         {tab === 'prompts' && <PromptEditor />}
+        {tab === 'sessions' && <SessionsPanel />}
       </div>
     </aside>
   );

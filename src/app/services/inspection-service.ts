@@ -6,11 +6,13 @@
 
 import { errorText, isAbortError } from '../../core/errors';
 import { imageProblem } from '../../io/image-precheck';
+import { patchSessions, useSessions } from '../state/session-store';
 import { applyScores, notify, patchQueue, updateImage, useApp } from '../state/store';
 import type { ImageScore, InspectedImage } from '../state/types';
 import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats } from './engine-service';
 import { workerHasModel } from './model-presence';
+import { noteScored } from './stored-meta';
 
 /** Longest side of gallery thumbnails (device pixels). */
 export const THUMB_SIDE = 360;
@@ -38,20 +40,39 @@ function ready(): boolean {
   );
 }
 
+/** A file and the path it had under the folder it was picked or dropped with ('' or its name if none). */
+export interface ImageEntry {
+  file: File;
+  path: string;
+}
+
+/** Relative path of a file picked with a folder input (webkitRelativePath), else its name. */
+function pathOf(file: File): string {
+  return (file as File & { webkitRelativePath?: string }).webkitRelativePath || file.name;
+}
+
 /** Adds files to the queue; non-images are reported and skipped. Returns how many were added. */
 export async function addImages(files: File[]): Promise<number> {
+  return addImageEntries(files.map((file) => ({ file, path: pathOf(file) })));
+}
+
+/**
+ * Adds files with their relative paths (a dropped or picked folder): the path is the image's name, so
+ * `good/000.png` and `bad/000.png` stay distinct in the gallery and in exports.
+ */
+export async function addImageEntries(entries: ImageEntry[]): Promise<number> {
   const accepted: InspectedImage[] = [];
   const refused: string[] = [];
   const t = Date.now();
-  for (const [i, file] of files.entries()) {
+  for (const [i, { file, path }] of entries.entries()) {
     const problem = await notAnImage(file);
     if (problem) {
-      refused.push(problem);
+      refused.push(path && path !== file.name ? problem.replace(file.name, path) : problem);
       continue;
     }
     accepted.push({
       id: newId(),
-      name: file.name || `pasted-${t}-${i}.png`,
+      name: path || file.name || `pasted-${t}-${i}.png`,
       file,
       addedAt: t + i,
       status: 'queued',
@@ -64,7 +85,9 @@ export async function addImages(files: File[]): Promise<number> {
       encodeMs: null,
     });
   }
-  for (const msg of refused) notify('error', msg);
+  for (const msg of refused.slice(0, 5)) notify('error', msg);
+  if (refused.length > 5)
+    notify('error', `${refused.length - 5} more files were not images and were skipped.`);
   if (accepted.length === 0) return 0;
   useApp.setState((s) => ({ images: [...s.images, ...accepted] }));
   const q = useApp.getState().queue;
@@ -79,7 +102,8 @@ async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<v
   updateImage(image.id, { status: 'processing', error: null, firstScore: null });
   patchQueue({ current: image.name });
   try {
-    const r = await engineJobs.run(() => engine().inspect(signal, image.id, image.file, THUMB_SIDE));
+    const r = await engineJobs.run(() => engine().inspectStored(signal, image.id, image.file, THUMB_SIDE));
+    noteScored(image.id, r);
     if (!useApp.getState().images.some((im) => im.id === image.id)) {
       // Removed while running: drop its features too.
       void engine()
@@ -120,7 +144,9 @@ export async function pump(): Promise<void> {
   queueAbort = new AbortController();
   const { signal } = queueAbort;
   try {
-    while (ready() && !signal.aborted) {
+    if (!useSessions.getState().run)
+      patchSessions({ run: { startedAt: performance.now(), doneAtStart: useApp.getState().queue.done } });
+    while (ready() && !signal.aborted && !useSessions.getState().paused) {
       const next = useApp.getState().images.find((im) => im.status === 'queued');
       if (!next) break;
       await inspectOne(next, signal);
@@ -130,9 +156,12 @@ export async function pump(): Promise<void> {
   } finally {
     pumping = false;
     const left = useApp.getState().images.some((im) => im.status === 'queued');
-    if (!left) patchQueue({ running: false, current: null });
+    if (!left) {
+      patchQueue({ running: false, current: null });
+      patchSessions({ run: null });
+    }
     // Images added while a cancelled run was winding down still need a run.
-    else if (ready()) setTimeout(() => void pump(), 0);
+    else if (ready() && !useSessions.getState().paused) setTimeout(() => void pump(), 0);
     void refreshStats();
   }
 }
@@ -144,6 +173,17 @@ export function cancelQueue(): void {
     images: s.images.map((im) => (im.status === 'queued' ? { ...im, status: 'cancelled' } : im)),
   }));
   patchQueue({ running: false, current: null });
+  patchSessions({ run: null, paused: false });
+}
+
+/** Pauses the queue after the image being scored; `resumeQueue` carries on where it stopped. */
+export function pauseQueue(): void {
+  patchSessions({ paused: true, run: null });
+}
+
+export function resumeQueue(): void {
+  patchSessions({ paused: false, run: null });
+  void pump();
 }
 
 /** Puts cancelled and failed images back in the queue. */
@@ -163,13 +203,13 @@ export function retryImages(ids?: string[]): void {
  * After a model (re)load every image must be encoded again by the new worker. On a restore the old
  * scores stay on screen meanwhile (same model, same prompts); after a model change they are cleared.
  */
-export function requeueAll(opts: { keepResults: boolean }): void {
-  const images = useApp.getState().images.filter((im) => im.status !== 'error' || im.result);
+export function requeueAll(opts: { keepResults: boolean; skip?: Set<string> }): void {
+  const keep = (im: InspectedImage) =>
+    (im.status === 'error' && !im.result) || opts.skip?.has(im.id) === true;
+  const images = useApp.getState().images.filter((im) => !keep(im));
   useApp.setState((s) => ({
     images: s.images.map((im) =>
-      im.status === 'error' && !im.result
-        ? im
-        : { ...im, status: 'queued', result: opts.keepResults ? im.result : null },
+      keep(im) ? im : { ...im, status: 'queued', result: opts.keepResults ? im.result : null },
     ),
   }));
   if (images.length > 0) patchQueue({ running: true, done: 0, total: images.length });

@@ -2,6 +2,7 @@
 import * as Comlink from 'comlink';
 import { errorText, isAbortError } from '../../core/errors';
 import { fetchModelFiles, modelTransferables } from '../model-loading/fetch-model-files';
+import { forgetKeptChoice, isKept, keepLocalModel } from '../model-loading/kept-local-model';
 import {
   initialModelState,
   notify,
@@ -18,6 +19,7 @@ import { markModelGone, markModelLoaded } from './model-presence';
 import { saveLastModel } from './persistence';
 import { applyPrompts } from './prompt-service';
 import { encodeAllReferences } from './reference-service';
+import { adoptStoredImages } from './session-service';
 
 let current: AbortController | null = null;
 
@@ -78,13 +80,19 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
       notify('error', `The model runs on WASM: ${loaded.reason}.`);
     patchModel({ phase: 'ready', info: loaded.info, loadMs: performance.now() - t0, progress: null });
     const persisted = persistable(source);
-    if (persisted) void saveLastModel(persisted);
+    if (persisted) void saveLastModel(persisted).then(forgetKeptChoice);
+    else if (source.kind === 'local' && !isKept(source)) {
+      keepLocalModel(source).catch((err) =>
+        notify('info', `The local model could not be kept for the next visit (${errorText(err)}).`),
+      );
+    }
     if (fetched.cacheWarning) notify('info', fetched.cacheWarning);
     if (!(await applyPrompts())) {
       notify('error', `Images wait until the prompts are fixed: ${useApp.getState().promptStatus.error}`);
     }
-    await encodeAllReferences();
-    requeueAll({ keepResults: opts.restoring === true });
+    // Every image is scored again right after (or kept, when its stored result came from this model).
+    await encodeAllReferences({ rescore: false });
+    requeueAll({ keepResults: opts.restoring === true, skip: await adoptStoredImages() });
     void refreshStats();
     return true;
   } catch (err) {

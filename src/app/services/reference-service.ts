@@ -79,8 +79,8 @@ async function loadThumb(shot: ReferenceShot): Promise<void> {
   }
 }
 
-/** Encodes every pending shot into the engine's bank, then re-scores once. */
-async function encodePending(): Promise<void> {
+/** Encodes every pending shot into the engine's bank, then re-scores once (unless `rescore` is false). */
+async function encodePending(rescore = true): Promise<void> {
   if (encoding || !modelReady()) return;
   encoding = true;
   let changed = false;
@@ -90,7 +90,7 @@ async function encodePending(): Promise<void> {
       if (!shot || !modelReady()) break;
       updateReference(shot.id, { status: 'encoding' });
       try {
-        const r = await engineJobs.run(() => engine().addReference(undefined, shot.id, shot.blob));
+        const r = await engineJobs.run(() => engine().addReferenceStored(undefined, shot.id, shot.blob));
         if (useApp.getState().references.some((x) => x.id === shot.id)) {
           updateReference(shot.id, { status: 'ready', width: r.width, height: r.height });
           changed = true;
@@ -110,15 +110,15 @@ async function encodePending(): Promise<void> {
   } finally {
     encoding = false;
   }
-  if (changed) await rescoreAfterBankChange();
+  if (changed && rescore) await rescoreAfterBankChange();
 }
 
 /** After a model (re)load the engine's bank is empty: encode every shot again. */
-export async function encodeAllReferences(): Promise<void> {
+export async function encodeAllReferences(opts: { rescore?: boolean } = {}): Promise<void> {
   useApp.setState((s) => ({
     references: s.references.map((r) => (r.status === 'error' ? r : { ...r, status: 'pending' })),
   }));
-  await encodePending();
+  await encodePending(opts.rescore ?? true);
 }
 
 export async function removeReference(id: string): Promise<void> {

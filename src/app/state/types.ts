@@ -149,7 +149,7 @@ export interface QueueState {
 
 export type SortKey = 'added' | 'score-desc' | 'score-asc' | 'name';
 export type VerdictFilter = 'all' | 'ok' | 'ng' | 'pending';
-export type SideTab = 'model' | 'references' | 'prompts';
+export type SideTab = 'model' | 'references' | 'prompts' | 'sessions';
 
 export interface UiState {
   selectedId: string | null;

@@ -3,6 +3,7 @@ import { type KeyboardEvent, useCallback, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { removeImages } from '../../services/inspection-service';
 import { batchRange, rangeFor, visibleImages } from '../../state/selectors';
+import { inFolder, useSessions } from '../../state/session-store';
 import { patchUi, useApp } from '../../state/store';
 import { ResultCard } from './ResultCard';
 
@@ -26,7 +27,13 @@ export function Gallery() {
     })),
   );
   const list = useRef<HTMLDivElement>(null);
-  const visible = visibleImages(images, sort, filter, threshold);
+  const folder = useSessions((s) => s.folder);
+  const visible = visibleImages(
+    folder ? images.filter((im) => inFolder(im.name, folder)) : images,
+    sort,
+    filter,
+    threshold,
+  );
   const shared = batchRange(images);
   const focusId = visible.some((im) => im.id === selectedId) ? selectedId : (visible[0]?.id ?? null);
 

@@ -1,51 +1,18 @@
 /** Workspace toolbar: add images, queue progress and cancel, sort and filter; decision thresholds. */
 import { useShallow } from 'zustand/react/shallow';
-import { addImages, cancelQueue, clearImages, retryImages } from '../../services/inspection-service';
+import { addImages } from '../../services/inspection-service';
 import { countVerdicts } from '../../state/selectors';
 import { patchThresholds, patchUi, useApp } from '../../state/store';
 import type { SortKey, VerdictFilter } from '../../state/types';
 import { FilePickButton } from '../common/FilePickButton';
 import { NumberSlider } from '../common/NumberSlider';
-import { ProgressBar } from '../common/ProgressBar';
 import { Segmented } from '../common/Segmented';
+import { AddFolderButton, ClearControl, FolderFilter, QueueStatus } from './BatchControls';
 
 export const IMAGE_ACCEPT = 'image/png,image/jpeg,image/webp,image/bmp,.bmp';
 
-function QueueStatus() {
-  const queue = useApp((s) => s.queue);
-  const waitingForModel = useApp(
-    (s) => s.model.phase !== 'ready' && s.images.some((im) => im.status === 'queued'),
-  );
-  const retryable = useApp(
-    (s) => s.images.filter((im) => im.status === 'cancelled' || im.status === 'error').length,
-  );
-  if (queue.running) {
-    return (
-      <div className="queue" data-testid="queue">
-        <span className="queue-text">
-          {waitingForModel
-            ? 'Waiting for the model…'
-            : `Scoring ${Math.min(queue.done + 1, queue.total)} of ${queue.total}`}
-          {queue.current ? <span className="muted"> · {queue.current}</span> : null}
-        </span>
-        <ProgressBar label="Image queue progress" value={queue.done} max={queue.total} />
-        <button type="button" className="btn btn-small" onClick={cancelQueue}>
-          Cancel
-        </button>
-      </div>
-    );
-  }
-  return retryable > 0 ? (
-    <button type="button" className="btn btn-small btn-ghost" onClick={() => retryImages()}>
-      Retry {retryable} cancelled/failed
-    </button>
-  ) : null;
-}
-
 export function Toolbar() {
-  const { sort, filter, nImages } = useApp(
-    useShallow((s) => ({ sort: s.ui.sort, filter: s.ui.filter, nImages: s.images.length })),
-  );
+  const { sort, filter } = useApp(useShallow((s) => ({ sort: s.ui.sort, filter: s.ui.filter })));
   const counts = useApp(useShallow((s) => countVerdicts(s.images, s.thresholds.image)));
   return (
     <div className="toolbar" role="toolbar" aria-label="Images">
@@ -56,11 +23,11 @@ export function Toolbar() {
         testId="image-file-input"
         onFiles={(f) => void addImages(f)}
       />
-      <button type="button" className="btn btn-ghost" disabled={nImages === 0} onClick={clearImages}>
-        Clear
-      </button>
+      <AddFolderButton />
+      <ClearControl />
       <QueueStatus />
       <div className="spacer" />
+      <FolderFilter />
       <label className="inline-field">
         Sort
         <select

@@ -1,7 +1,7 @@
 /** The main area: toolbar, thresholds, and the gallery or the detail view; images can be dropped anywhere here. */
 import { useCallback } from 'react';
 import { useFileDrop } from '../../hooks';
-import { addImages } from '../../services/inspection-service';
+import { addDropped } from '../../services/batch-service';
 import { useApp } from '../../state/store';
 import { DetailView } from './DetailView';
 import { EmptyState } from './EmptyState';
@@ -13,7 +13,7 @@ export function Workspace() {
   const detail = useApp((s) =>
     s.ui.detailOpen ? (s.images.find((im) => im.id === s.ui.selectedId) ?? null) : null,
   );
-  const onDrop = useCallback((dt: DataTransfer) => void addImages(Array.from(dt.files)), []);
+  const onDrop = useCallback((dt: DataTransfer) => addDropped(dt), []);
   const drop = useFileDrop(onDrop);
   return (
     <main

@@ -1,0 +1,250 @@
+/**
+ * Sessions and batches: the gallery, results and features survive a reload (nothing re-encoded, no
+ * prompt re-embedded); folders keep relative paths; named sessions keep their own results; a full
+ * storage quota loses nothing on screen; Clear asks and can be undone; the page itself never scrolls.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import {
+  card,
+  dropFiles,
+  engineStats,
+  fileFrom,
+  openApp,
+  shot,
+  shownScores,
+  waitModelReady,
+  waitScored,
+} from './support/app';
+import { expect, test } from './support/fixtures';
+import { CLIP_TOKENIZER, FIXTURE, fixtureImage, TINY_REPO } from './support/paths';
+import { synthFiles, synthPng } from './support/synth-images';
+
+async function flush(page: Page): Promise<void> {
+  await page.evaluate(() =>
+    (window as unknown as { winclip: { flush: () => Promise<unknown> } }).winclip.flush(),
+  );
+}
+
+async function allScored(page: Page, n: number): Promise<void> {
+  await expect(page.locator('[data-testid="result-card"][data-score]')).toHaveCount(n, { timeout: 300_000 });
+}
+
+test('a reload shows every image with identical scores and re-encodes and re-embeds nothing', async ({
+  page,
+  backend,
+  hub,
+}, info) => {
+  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
+  await waitModelReady(page);
+  await page.getByRole('tab', { name: /References/ }).click();
+  const extraRefs = await synthFiles(2, 'good', 100);
+  await dropFiles(page, page.getByTestId('reference-dropzone'), [
+    fileFrom(fixtureImage('ref_1.png')),
+    fileFrom(fixtureImage('ref_2.png')),
+    ...extraRefs,
+  ]);
+  await expect(page.getByTestId('bank-k')).toHaveText('K = 4', { timeout: 120_000 });
+  const toolbar = page.getByRole('toolbar', { name: 'Images' });
+  const idleHeight = (await toolbar.boundingBox())!.height;
+
+  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(12));
+  await expect(page.getByTestId('queue-rate')).toContainText(/ETA/, { timeout: 120_000 });
+  // The filter row stays on one line while the queue runs.
+  expect((await toolbar.boundingBox())!.height).toBe(idleHeight);
+  await shot(page, info, 'batch-queue');
+  await allScored(page, 12);
+  const before = await shownScores(page);
+  expect(Object.keys(before)).toHaveLength(12);
+  // The page itself does not scroll: only the gallery and the side panel do.
+  await page.getByRole('tab', { name: 'Model' }).click();
+  const overflow = await page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await flush(page);
+
+  const t0 = Date.now();
+  await page.reload();
+  // The gallery is there before the model is.
+  await allScored(page, 12);
+  const shownMs = Date.now() - t0;
+  await waitModelReady(page);
+  await page.getByRole('tab', { name: /References/ }).click();
+  await expect(page.getByTestId('bank-k')).toHaveText('K = 4');
+  // Since the reloaded page's navigation started (includes the polling of these waits).
+  const readyMs = Math.round(await page.evaluate(() => performance.now()));
+  console.log(
+    `[${backend}] reload with 12 images and 4 references: gallery shown after ${shownMs} ms, ready to score after ${readyMs} ms`,
+  );
+  const after = await shownScores(page);
+  expect(after).toEqual(before);
+  const stats = await engineStats(page);
+  expect(stats.imageEncoderRuns).toBe(0);
+  expect(stats.promptsEmbedded).toBe(0);
+  // A new image is scored against the restored bank: the worker holds the references' stored features.
+  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(1, 'late', 50));
+  await waitScored(page, ['late-050.png']);
+  await expect(card(page, 'late-050.png')).toHaveAttribute('data-score', /\d/);
+  expect((await engineStats(page)).imagesEncoded).toBe(1);
+});
+
+test('a folder keeps relative paths, so equal file names stay distinct', async ({ page, backend, hub }) => {
+  const root = mkdtempSync(join(tmpdir(), 'winclip-folder-'));
+  const lot = join(root, 'lot7');
+  for (const [sub, seed] of [
+    ['good', 1],
+    ['bad', 2],
+  ] as const) {
+    mkdirSync(join(lot, sub), { recursive: true });
+    writeFileSync(join(lot, sub, '000.png'), await synthPng(seed));
+  }
+  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
+  await waitModelReady(page);
+  await page.getByTestId('folder-file-input').setInputFiles(lot);
+  await waitScored(page, ['lot7/good/000.png', 'lot7/bad/000.png']);
+  await expect(page.getByTestId('result-card')).toHaveCount(2);
+  await page.getByLabel('Filter by folder').selectOption('lot7/bad');
+  await expect(page.getByTestId('result-card')).toHaveCount(1);
+  await expect(card(page, 'lot7/bad/000.png')).toBeVisible();
+  await flush(page);
+  await page.reload();
+  await expect(card(page, 'lot7/good/000.png')).toHaveAttribute('data-score', /\d/);
+  await expect(card(page, 'lot7/bad/000.png')).toHaveAttribute('data-score', /\d/);
+});
+
+test('two named sessions switch back and forth with their own results', async ({
+  page,
+  backend,
+  hub,
+}, info) => {
+  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
+  await waitModelReady(page);
+  await page.getByRole('tab', { name: 'Sessions' }).click();
+  await page.getByLabel('Session name', { exact: true }).fill('Housing A');
+  await page.getByLabel('Session name', { exact: true }).press('Enter');
+  await page.getByLabel('Session lot').fill('L-0042');
+  await page.getByLabel('Session lot').press('Enter');
+  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(2, 'a'));
+  await waitScored(page, ['a-000.png', 'a-001.png']);
+  const a = await shownScores(page);
+
+  await page.getByLabel('New session name').fill('Housing B');
+  await page.getByRole('button', { name: 'New session' }).click();
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+  await page.getByRole('spinbutton', { name: 'Image threshold value' }).fill('0.9');
+  await page.getByRole('spinbutton', { name: 'Image threshold value' }).press('Enter');
+  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(1, 'b', 10));
+  await waitScored(page, ['b-010.png']);
+  const b = await shownScores(page);
+  await shot(page, info, 'session-list');
+
+  await page.getByRole('button', { name: 'Open session Housing A' }).click();
+  await expect(page.getByTestId('result-card')).toHaveCount(2);
+  expect(await shownScores(page)).toEqual(a);
+  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.500');
+  await expect(page.getByLabel('Session lot')).toHaveValue('L-0042');
+  await page.getByRole('button', { name: 'Open session Housing B' }).click();
+  await expect(page.getByTestId('result-card')).toHaveCount(1);
+  expect(await shownScores(page)).toEqual(b);
+  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.900');
+  const items = page.getByTestId('session-item');
+  await expect(items).toHaveCount(2);
+  await expect(items.filter({ hasText: 'Housing A' })).toContainText('lot L-0042 · 2 images');
+  expect((await engineStats(page)).imageEncoderRuns).toBe(3 * 3);
+});
+
+test('a full storage quota is reported and nothing on screen is lost', async ({ page, backend, hub }) => {
+  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
+  await waitModelReady(page);
+  // Simulated: every write of the sessions database fails the way a full disk does.
+  await page.evaluate(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, ...args: Parameters<typeof put>) {
+      if (this.transaction.db.name === 'winclip-sessions' && this.name !== 'sessions') {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+      return put.apply(this, args);
+    };
+  });
+  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(3, 'q'));
+  // The notice comes once, as the first writes fail (it fades after 20 s; the Sessions tab keeps the count).
+  await expect(page.getByRole('alert').filter({ hasText: 'Storage is full' })).toContainText(
+    /3 images of this session are not saved/,
+  );
+  await waitScored(page, ['q-000.png', 'q-001.png', 'q-002.png']);
+  await page.getByRole('tab', { name: 'Sessions' }).click();
+  await expect(page.getByTestId('unsaved')).toContainText('3 images are not saved');
+  await expect(page.locator('[data-testid="result-card"][data-score]')).toHaveCount(3);
+});
+
+test('Clear asks first, and Undo brings every image and result back', async ({ page, backend, hub }) => {
+  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
+  await waitModelReady(page);
+  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(3, 'c'));
+  await waitScored(page, ['c-000.png', 'c-001.png', 'c-002.png']);
+  const before = await shownScores(page);
+  await page.getByRole('button', { name: 'Clear', exact: true }).click();
+  await expect(page.getByText('Clear 3 images and their results?')).toBeVisible();
+  await page.getByRole('button', { name: 'Keep' }).click();
+  await expect(page.getByTestId('result-card')).toHaveCount(3);
+  await page.getByRole('button', { name: 'Clear', exact: true }).click();
+  await page.getByRole('button', { name: 'Clear all' }).click();
+  await expect(page.getByTestId('result-card')).toHaveCount(0);
+  await expect(page.getByTestId('undo-clear')).toContainText('Cleared 3 images.');
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await expect(page.getByTestId('result-card')).toHaveCount(3);
+  expect(await shownScores(page)).toEqual(before);
+  await flush(page);
+  await page.reload();
+  await expect(page.locator('[data-testid="result-card"][data-score]')).toHaveCount(3);
+  expect(await shownScores(page)).toEqual(before);
+});
+
+test('a local model loads on the next visit without picking the files again', async ({
+  page,
+  backend,
+  hub,
+}) => {
+  await openApp(page, { backend, hub: hub.url });
+  const weights = readFileSync(`${FIXTURE}/open_clip_model.safetensors`);
+  const json = 'application/json';
+  await page.getByTestId('model-file-input').setInputFiles([
+    {
+      name: 'open_clip_config.json',
+      mimeType: json,
+      buffer: readFileSync(`${FIXTURE}/open_clip_config.json`),
+    },
+    { name: 'open_clip_model.safetensors', mimeType: 'application/octet-stream', buffer: weights },
+    { name: 'tokenizer.json', mimeType: json, buffer: readFileSync(CLIP_TOKENIZER) },
+  ]);
+  await waitModelReady(page);
+  await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);
+  await waitScored(page, ['test_a.png']);
+  const before = await shownScores(page);
+  // The copy into the origin-private file system finishes in the background.
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const root = await navigator.storage.getDirectory();
+        const models = await root.getDirectoryHandle('models').catch(() => null);
+        if (!models) return 0;
+        for await (const [, dir] of models as unknown as AsyncIterable<[string, FileSystemDirectoryHandle]>) {
+          const f = await dir.getFileHandle('open_clip_model.safetensors').catch(() => null);
+          if (f) return (await f.getFile()).size;
+        }
+        return 0;
+      }),
+    )
+    .toBe(weights.byteLength);
+  await flush(page);
+
+  // Next visit: no repo, no files picked, the hub is not asked for the model.
+  await openApp(page, { backend, hub: hub.url });
+  await waitModelReady(page);
+  await expect(page.getByTestId('model-chip')).toContainText('(kept)');
+  expect(await shownScores(page)).toEqual(before);
+  const stats = await engineStats(page);
+  expect(stats.imageEncoderRuns).toBe(0);
+  expect(stats.promptsEmbedded).toBe(0);
+});

@@ -1,0 +1,80 @@
+/**
+ * State of sessions and batches, kept apart from the main store so the slice can grow on its own:
+ * the session list, what storage holds, images that could not be saved, the folder filter, the
+ * queue's pause and rate, and the undo of the last "Clear".
+ */
+import { create } from 'zustand';
+import type { InspectedImage } from './types';
+
+export interface SessionSummary {
+  id: string;
+  name: string;
+  part: string;
+  lot: string;
+  station: string;
+  createdAt: number;
+  updatedAt: number;
+  images: number;
+  /** Bytes of this session's files, thumbnails and image features in storage. */
+  bytes: number;
+}
+
+export interface StorageUse {
+  /** The origin's usage and quota as the browser estimates them (all of the app's storage). */
+  usage: number;
+  quota: number;
+}
+
+export interface QueueRun {
+  startedAt: number;
+  /** `queue.done` when the run (or the last resume) started. */
+  doneAtStart: number;
+}
+
+export interface ClearedBatch {
+  images: InspectedImage[];
+  at: number;
+}
+
+export interface SessionsState {
+  activeId: string | null;
+  sessions: SessionSummary[];
+  storage: StorageUse | null;
+  /** Images of the current session whose file, result or features could not be saved. */
+  unsaved: string[];
+  /** Folder filter of the gallery: '' shows every folder. */
+  folder: string;
+  paused: boolean;
+  run: QueueRun | null;
+  cleared: ClearedBatch | null;
+  busy: boolean;
+}
+
+export const useSessions = create<SessionsState>()(() => ({
+  activeId: null,
+  sessions: [],
+  storage: null,
+  unsaved: [],
+  folder: '',
+  paused: false,
+  run: null,
+  cleared: null,
+  busy: false,
+}));
+
+export function patchSessions(patch: Partial<SessionsState>): void {
+  useSessions.setState(patch);
+}
+
+/** Folder part of an image name that carries its relative path ('' for a bare file name). */
+export function folderOf(name: string): string {
+  const i = name.lastIndexOf('/');
+  return i < 0 ? '' : name.slice(0, i);
+}
+
+/** Whether an image passes the folder filter ('/' selects images without a folder). */
+export function inFolder(name: string, folder: string): boolean {
+  if (folder === '') return true;
+  const f = folderOf(name);
+  return folder === '/' ? f === '' : f === folder || f.startsWith(`${folder}/`);
+}
