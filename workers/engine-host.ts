@@ -5,10 +5,13 @@
  */
 import * as Comlink from 'comlink';
 import { abortError } from '../src/core/errors';
+import { quantiles } from '../src/core/calibration';
 import { mapRange } from '../src/core/map-regions';
+import type { StateEmbedding, StateGroups } from '../src/core/state-words';
 import type { ImageResult, PromptSet } from '../src/core/types';
 import type { EngineStats } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';
+import { explain, stateVocabulary } from '../src/engine/explain';
 import { createWebRuntime } from '../src/engine/runtime-web';
 import { decodeImageBlob, thumbnailOf } from '../src/io/decode-browser';
 import type { ModelFiles } from '../src/model/file-names';
@@ -18,8 +21,10 @@ import type {
   DetailRender,
   DetailRenderOptions,
   EngineWorkerApi,
+  ExplainResult,
   InspectResult,
   LoadedModel,
+  LooScore,
   OverlayOptions,
   ProgressListener,
   ReferenceAdded,
@@ -56,6 +61,8 @@ export class EngineHost implements EngineWorkerApi {
   private readonly cancelled = new Set<string>();
   /** Full results by key; cleared when prompts or references change. */
   private readonly results = new ResultCache(RESULT_CACHE_SIZE);
+  /** State-word embeddings for the last state groups asked for (prompts change rarely). */
+  private vocabulary: { key: string; states: StateEmbedding[] } | null = null;
 
   ping(): string {
     return 'pong';
@@ -118,6 +125,7 @@ export class EngineHost implements EngineWorkerApi {
     if (!runtime) throw new Error('The runtime is not started');
     this.engine = null;
     this.results.clear();
+    this.vocabulary = null;
     this.report({ kind: 'stage', stage: 'model' });
     const t0 = performance.now();
     return this.guard(requestId, 'loading the model', async (check) => {
@@ -176,6 +184,7 @@ export class EngineHost implements EngineWorkerApi {
       height: encoded.height,
       score: preview.imageScore,
       mode: preview.mode,
+      bank: preview.mode === 'few-shot' ? engine.referenceKeys().length : 0,
       mapMin: min,
       mapMax: max,
       thumbMap: { width: preview.width, height: preview.height, data: preview.anomalyMap },
@@ -276,6 +285,48 @@ export class EngineHost implements EngineWorkerApi {
       const result = await this.resultFor(key);
       check();
       return overlayPng(result, image, nameOf(image, key), opts);
+    });
+  }
+
+  async looScore(requestId: string, key: string, bankKeys: string[]): Promise<LooScore> {
+    const engine = this.requireEngine();
+    return this.guard(requestId, 'calibrating', async () => {
+      const r = await engine.scoreWithBank(key, bankKeys);
+      const [median, max] = quantiles(r.anomalyMap, [0.5, 1]);
+      return { key, imageScore: r.imageScore, maxPixel: max, medianPixel: median };
+    });
+  }
+
+  async explain(
+    requestId: string,
+    key: string,
+    pixelThreshold: number,
+    groups: StateGroups,
+  ): Promise<ExplainResult> {
+    const engine = this.requireEngine();
+    return this.guard(requestId, 'explaining the regions', async (check) => {
+      const result = await this.resultFor(key);
+      check();
+      const vkey = JSON.stringify(groups);
+      if (this.vocabulary?.key !== vkey) {
+        this.vocabulary = { key: vkey, states: await stateVocabulary(engine, groups) };
+      }
+      check();
+      const e = explain(engine, key, result, pixelThreshold, this.vocabulary.states);
+      return {
+        width: result.width,
+        height: result.height,
+        pixelThreshold,
+        regions: e.regions.map((r) => ({
+          box: r.box,
+          area: r.area,
+          areaFraction: r.areaFraction,
+          peak: r.peak,
+          state: r.state?.state ?? null,
+          stateShare: r.state?.share ?? null,
+        })),
+        imageStates: e.imageStates.map((m) => ({ state: m.state, cls: m.cls, share: m.share })),
+      };
     });
   }
 

@@ -9,11 +9,13 @@ import type { BackendChoice } from '../../workers/protocol';
 import { errorText } from '../core/errors';
 import { normalizeHubUrl } from '../io/hub';
 import { openModelCache, readManifest, sourceId } from '../io/model-cache';
+import { flushCalibration, startCalibration } from './services/calibration-service';
 import { engineClient, refreshStats, startEngine } from './services/engine-service';
 import { hubSource, loadRepo, urlSource } from './services/model-actions';
 import { loadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
 import { restoreReferences } from './services/reference-service';
+import { useCalib } from './state/calibration';
 import { notify, patchSettings, useApp } from './state/store';
 import type { PersistedModelSource } from './state/types';
 
@@ -48,8 +50,9 @@ function exposeDebugHandle(): void {
   (window as unknown as { winclip: unknown }).winclip = {
     stats: () => engineClient().api.stats(),
     state: () => useApp.getState(),
+    calibration: () => useCalib.getState(),
     simulateCrash: () => engineClient().simulateCrash(),
-    flush: flushNow,
+    flush: () => Promise.all([flushNow(), flushCalibration()]).then(() => undefined),
     refreshStats,
   };
 }
@@ -60,6 +63,7 @@ export async function boot(): Promise<void> {
   applyUrlParams(params);
   useApp.setState({ hydrated: true });
   startAutosave();
+  await startCalibration();
   exposeDebugHandle();
   void restoreReferences(references);
   await startEngine();
