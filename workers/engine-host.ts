@@ -4,8 +4,8 @@
  * call runs through `guard`, which checks for cancellation, classifies failures and forgets the request.
  */
 import * as Comlink from 'comlink';
-import { abortError } from '../src/core/errors';
 import { quantiles } from '../src/core/calibration';
+import { abortError } from '../src/core/errors';
 import { mapRange } from '../src/core/map-regions';
 import type { StateEmbedding, StateGroups } from '../src/core/state-words';
 import type { ImageResult, PromptSet } from '../src/core/types';

@@ -156,7 +156,12 @@ export interface EngineWorkerApi {
   /** Few-shot score of a reference against the bank `bankKeys` only (the current bank is untouched). */
   looScore(requestId: string, key: string, bankKeys: string[]): Promise<LooScore>;
   /** Regions above `pixelThreshold` with state words (full-resolution map), and the image's state words. */
-  explain(requestId: string, key: string, pixelThreshold: number, groups: StateGroups): Promise<ExplainResult>;
+  explain(
+    requestId: string,
+    key: string,
+    pixelThreshold: number,
+    groups: StateGroups,
+  ): Promise<ExplainResult>;
   forget(key: string): void;
   stats(): EngineStats;
   cancel(requestId: string): void;

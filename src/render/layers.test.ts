@@ -30,7 +30,11 @@ describe('threshold scale', () => {
       split: 0.3,
     });
     for (let i = 0; i < 4; i++) expect(below[i * 4 + 2]).toBeGreaterThan(below[i * 4]);
-    const above = heatmapRgba(new Float32Array([0.3, 0.35, 0.9]), { colormap: 'turbo', range: [0.2, 0.4], split: 0.3 });
+    const above = heatmapRgba(new Float32Array([0.3, 0.35, 0.9]), {
+      colormap: 'turbo',
+      range: [0.2, 0.4],
+      split: 0.3,
+    });
     for (let i = 0; i < 3; i++) expect(above[i * 4]).toBeGreaterThan(above[i * 4 + 2]);
     // 0.3 → position 0.65 → LUT entry round(0.65 · 255) = 166.
     expect(Array.from(above.subarray(0, 3))).toEqual(Array.from(lut.subarray(166 * 4, 166 * 4 + 3)));

@@ -1,6 +1,7 @@
-/** Left panel with three tabs: Model, Reference bank, Prompts. */
+/** Left panel with four tabs: Model, Reference bank, Prompts, Calibration. */
 import { patchUi, useApp } from '../state/store';
 import type { SideTab } from '../state/types';
+import { CalibrationPanel } from './calibration/CalibrationPanel';
 import { ModelManager } from './model/ModelManager';
 import { PromptEditor } from './prompts/PromptEditor';
 import { ReferenceBank } from './references/ReferenceBank';
@@ -9,6 +10,7 @@ const TABS: { id: SideTab; label: string }[] = [
   { id: 'model', label: 'Model' },
   { id: 'references', label: 'References' },
   { id: 'prompts', label: 'Prompts' },
+  { id: 'calibration', label: 'Calibration' },
 ];
 
 export function SidePanel() {
@@ -37,6 +39,7 @@ export function SidePanel() {
         {tab === 'model' && <ModelManager />}
         {tab === 'references' && <ReferenceBank />}
         {tab === 'prompts' && <PromptEditor />}
+        {tab === 'calibration' && <CalibrationPanel />}
       </div>
     </aside>
   );

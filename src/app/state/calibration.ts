@@ -117,7 +117,10 @@ export function labelKey(im: Pick<InspectedImage, 'id' | 'name'>): string {
   return `${im.id}|${im.name}`;
 }
 
-export function labelOf(labels: Record<string, Label>, im: Pick<InspectedImage, 'id' | 'name'>): Label | null {
+export function labelOf(
+  labels: Record<string, Label>,
+  im: Pick<InspectedImage, 'id' | 'name'>,
+): Label | null {
   return labels[labelKey(im)] ?? null;
 }
 

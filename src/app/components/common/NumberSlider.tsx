@@ -10,9 +10,11 @@ interface Props {
   digits?: number;
   onChange: (v: number) => void;
   testId?: string;
+  /** Tooltip explaining the value. */
+  hint?: string;
 }
 
-export function NumberSlider({ label, value, min, max, step, digits = 3, onChange, testId }: Props) {
+export function NumberSlider({ label, value, min, max, step, digits = 3, onChange, testId, hint }: Props) {
   const id = useId();
   const [text, setText] = useState(value.toFixed(digits));
   useEffect(() => setText(value.toFixed(digits)), [value, digits]);
@@ -24,7 +26,7 @@ export function NumberSlider({ label, value, min, max, step, digits = 3, onChang
     else setText(value.toFixed(digits));
   };
   return (
-    <div className="number-slider" data-testid={testId}>
+    <div className="number-slider" data-testid={testId} title={hint}>
       <label htmlFor={`${id}-range`}>{label}</label>
       <input
         id={`${id}-range`}

@@ -4,6 +4,7 @@ import { addImages, cancelQueue, clearImages, retryImages } from '../../services
 import { countVerdicts } from '../../state/selectors';
 import { patchThresholds, patchUi, useApp } from '../../state/store';
 import type { SortKey, VerdictFilter } from '../../state/types';
+import { ThresholdStatus } from '../calibration/ThresholdStatus';
 import { FilePickButton } from '../common/FilePickButton';
 import { NumberSlider } from '../common/NumberSlider';
 import { ProgressBar } from '../common/ProgressBar';
@@ -97,6 +98,7 @@ export function DecisionBar() {
       <NumberSlider
         label="Image threshold"
         testId="image-threshold"
+        hint="An image is NG when its score is at or above this threshold (for the current mode only)"
         value={thresholds.image}
         min={0}
         max={1}
@@ -106,12 +108,14 @@ export function DecisionBar() {
       <NumberSlider
         label="Pixel threshold"
         testId="pixel-threshold"
+        hint="Pixels at or above this score form the outlined regions; the heatmap turns warm from here"
         value={thresholds.pixel}
         min={0}
         max={1}
         step={0.001}
         onChange={(pixel) => patchThresholds({ pixel })}
       />
+      <ThresholdStatus />
     </fieldset>
   );
 }
