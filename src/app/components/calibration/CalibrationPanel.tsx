@@ -264,12 +264,21 @@ function LabelCalibration() {
 export function CalibrationPanel() {
   return (
     <div className="calibration" data-testid="calibration-panel">
-      <ThresholdStatus />
-      <h3 className="section-title">From the reference bank</h3>
-      <BankCalibration />
-      <h3 className="section-title">From your marks</h3>
-      <LabelCalibration />
-      <HowToRead />
+      <section className="panel-section">
+        <h3>Thresholds in use</h3>
+        <ThresholdStatus inPanel />
+      </section>
+      <section className="panel-section">
+        <h3>From the reference bank</h3>
+        <BankCalibration />
+      </section>
+      <section className="panel-section">
+        <h3>From your marks</h3>
+        <LabelCalibration />
+      </section>
+      <section className="panel-section">
+        <HowToRead open />
+      </section>
     </div>
   );
 }

@@ -37,7 +37,7 @@ const TIP: Record<ThresholdState, string> = {
   manual: 'Typed or dragged on the sliders for this mode',
 };
 
-export function ThresholdStatus() {
+export function ThresholdStatus({ inPanel = false }: { inPanel?: boolean }) {
   const { key, state } = useThresholdState();
   const loo = useCalib((c) => c.loo);
   const suggestion = loo.status === 'done' && loo.modeKey === key ? loo.suggested : null;
@@ -78,13 +78,15 @@ export function ThresholdStatus() {
           Use calibrated {suggestion.image.toFixed(3)} / {suggestion.pixel.toFixed(3)}
         </button>
       )}
-      <button
-        type="button"
-        className="btn btn-small btn-ghost"
-        onClick={() => patchUi({ sideTab: 'calibration' })}
-      >
-        Calibration…
-      </button>
+      {!inPanel && (
+        <button
+          type="button"
+          className="btn btn-small btn-ghost"
+          onClick={() => patchUi({ sideTab: 'calibration' })}
+        >
+          Calibration…
+        </button>
+      )}
     </div>
   );
 }

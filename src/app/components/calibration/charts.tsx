@@ -84,17 +84,17 @@ export function RocChart({
   auroc: number;
   at: { fpr: number; tpr: number };
 }) {
-  const S = 130;
-  const P = 20;
-  const side = S - 2 * P + 10;
-  const x = (f: number) => P + f * side;
-  const y = (t: number) => P - 10 + side - t * side;
+  const L = 22;
+  const T = 6;
+  const side = 110;
+  const x = (f: number) => L + f * side;
+  const y = (t: number) => T + side - t * side;
   const path = points
     .map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.fpr).toFixed(1)},${y(p.tpr).toFixed(1)}`)
     .join(' ');
   return (
     <svg
-      viewBox={`0 0 ${S + 20} ${S}`}
+      viewBox={`0 0 ${L + side + 6} ${T + side + 18}`}
       className="chart chart-roc"
       role="img"
       aria-label={`ROC curve, AUROC ${auroc.toFixed(3)}`}
@@ -104,19 +104,13 @@ export function RocChart({
       <line x1={x(0)} y1={y(0)} x2={x(1)} y2={y(1)} className="chance" />
       <path d={path} className="roc" />
       <circle cx={x(at.fpr)} cy={y(at.tpr)} r={3.5} className="roc-at">
-        <title>{`At the current threshold: false-reject rate ${(at.fpr * 100).toFixed(0)}%, NG caught ${(at.tpr * 100).toFixed(0)}%`}</title>
+        <title>{`At the current threshold: ${(at.fpr * 100).toFixed(0)}% of OK rejected, ${(at.tpr * 100).toFixed(0)}% of NG caught`}</title>
       </circle>
-      <text x={x(0.5)} y={S - 2} className="tick" textAnchor="middle">
-        false rejects (OK flagged)
+      <text x={x(0.5)} y={T + side + 13} className="tick" textAnchor="middle">
+        OK rejected →
       </text>
-      <text
-        x={x(1) + 4}
-        y={y(0.5)}
-        className="tick"
-        transform={`rotate(90 ${x(1) + 4} ${y(0.5)})`}
-        textAnchor="middle"
-      >
-        NG caught
+      <text x={12} y={y(0.5)} className="tick" textAnchor="middle" transform={`rotate(-90 12 ${y(0.5)})`}>
+        NG caught →
       </text>
     </svg>
   );
