@@ -3,7 +3,9 @@
  * and kept per scoring mode, OK/NG marks with histogram, ROC and suggested thresholds, the detail
  * view's regions with state words, and the threshold colour scale (cool below the pixel threshold).
  */
+import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
+import sharp from 'sharp';
 import {
   card,
   dropFiles,
@@ -48,15 +50,20 @@ test('three good references calibrate the few-shot thresholds; switching mode ne
   backend,
   hub,
 }, info) => {
-  const IMAGES = ['test_a.png', 'test_d.png'];
+  // Two defective parts and a good one (a reference photo mirrored: another view of a good part).
+  const good = await sharp(readFileSync(fixtureImage('ref_1.png')))
+    .flop()
+    .png()
+    .toBuffer();
+  const IMAGES = ['test_a.png', 'test_d.png', 'good_mirrored.png'];
   const REFS = ['ref_1.png', 'ref_2.png', 'test_b.png'];
   await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
   await waitModelReady(page);
-  await dropFiles(
-    page,
-    page.getByTestId('workspace'),
-    IMAGES.map((n) => fileFrom(fixtureImage(n))),
-  );
+  await dropFiles(page, page.getByTestId('workspace'), [
+    fileFrom(fixtureImage('test_a.png')),
+    fileFrom(fixtureImage('test_d.png')),
+    { name: 'good_mirrored.png', bytes: good },
+  ]);
   await waitScored(page, IMAGES);
   const status = page.getByTestId('threshold-status').first();
   await expect(status).toHaveAttribute('data-mode', 'zero-shot');
@@ -107,7 +114,17 @@ test('three good references calibrate the few-shot thresholds; switching mode ne
     await expect(card(page, n)).toHaveAttribute('data-threshold', String(t.image));
     await expect(card(page, n)).toHaveAttribute('data-verdict', few[n] >= t.image ? 'NG' : 'OK');
   }
+  // Marks on the few-shot scores sit next to the bank's calibration.
+  for (const [n, key] of [
+    ['test_a.png', 'n'],
+    ['test_d.png', 'n'],
+    ['good_mirrored.png', 'g'],
+  ] as const) {
+    await card(page, n).click();
+    await page.keyboard.press(key);
+  }
   await page.getByRole('tab', { name: 'Calibration' }).click();
+  await expect(page.getByTestId('labels-counts')).toContainText('1 marked OK, 2 marked NG in Few-shot · K=3');
   await expect(page.getByTestId('loo-table').locator('tbody tr')).toHaveCount(3);
   await expect(page.getByTestId('loo-suggested')).toContainText('max + 1·std of the leave-one-out scores');
   await expect(page.getByTestId('loo-image-threshold')).toHaveText(t.image.toFixed(4));

@@ -158,7 +158,12 @@ function LabelCalibration() {
       </p>
     );
   }
-  const hist = labelHistogram(items, 16);
+  // The range takes in the threshold too, so its line shows even when every score is on one side.
+  const all = [...items.map((i) => i.score), threshold];
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const pad = (hi - lo) * 0.04 || 1e-3;
+  const hist = labelHistogram(items, 16, { lo: lo - pad, hi: hi + pad });
   const both = nOk > 0 && nNg > 0;
   const roc = both ? rocCurve(items) : null;
   const auroc = roc ? aurocOf(roc) : null;
