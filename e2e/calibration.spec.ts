@@ -265,4 +265,24 @@ test('the detail view lists regions with a state word; the threshold scale is co
   await items.first().hover();
   await expect(detail.getByTestId('region-highlight')).toBeVisible();
   await shot(page, info, 'detail-explained');
+
+  // The CSV carries the mark, the thresholds the verdict used, and the regions with their state word.
+  // (Focus leaves the threshold field first: keys typed into a field are the field's.)
+  await detail.getByRole('heading', { name: 'test_a.png' }).click();
+  await page.keyboard.press('n');
+  await expect(detail.getByTestId('detail-label')).toHaveText('NG');
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'CSV' }).click(),
+  ]);
+  const [head, row] = readFileSync(await download.path(), 'utf8')
+    .trim()
+    .split(/\r?\n/);
+  const cols = head.split(',');
+  const cell = (c: string) => row.split(',')[cols.indexOf(c)];
+  expect(cell('label')).toBe('NG');
+  expect(cell('threshold_mode')).toBe('zero-shot');
+  expect(Number(cell('pixel_threshold'))).toBeCloseTo(maxPixel - 0.004, 6);
+  expect(Number(cell('regions'))).toBe(n);
+  expect(words).toContain(cell('top_region_state'));
 });

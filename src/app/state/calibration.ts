@@ -139,6 +139,13 @@ export function imageThresholdFor(
   return byMode[key]?.image ?? DEFAULT_THRESHOLDS.image;
 }
 
+/** Each image's own-mode image threshold, for counts and filters (reads the per-mode table now). */
+export function ownModeThreshold(s: AppState): (im: InspectedImage) => number {
+  const key = currentModeKey(s);
+  const { byMode } = useCalib.getState();
+  return (im) => imageThresholdFor(im, key, s.thresholds, byMode);
+}
+
 /** Where normal pixels sit for a mode, from its leave-one-out run: mean median to highest maximum. */
 export function normalRange(loo: LooState, key: string): { low: number; high: number } | null {
   if (loo.status !== 'done' || loo.modeKey !== key || loo.entries.length === 0) return null;

@@ -126,7 +126,9 @@ export function DetailView({ image }: { image: InspectedImage }) {
   const style = heatmapStyleFor(settings, image, images, thresholds.pixel, normal?.low ?? null);
   const { rendered, error } = useDetailRender(image, style, thresholds.pixel, heatRef, outlineRef);
 
-  const list = visibleImages(images, sort, filter, thresholds.image);
+  const list = visibleImages(images, sort, filter, (im) =>
+    imageThresholdFor(im, modeKey, thresholds, byMode),
+  );
   const index = list.findIndex((im) => im.id === image.id);
   const go = (delta: number) => {
     const next = list[index + delta];

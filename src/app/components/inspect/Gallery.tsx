@@ -21,12 +21,11 @@ function columnsOf(list: HTMLElement): number {
 }
 
 export function Gallery() {
-  const { images, sort, filter, threshold, thresholds, selectedId, settings, modeKey } = useApp(
+  const { images, sort, filter, thresholds, selectedId, settings, modeKey } = useApp(
     useShallow((s) => ({
       images: s.images,
       sort: s.ui.sort,
       filter: s.ui.filter,
-      threshold: s.thresholds.image,
       thresholds: s.thresholds,
       selectedId: s.ui.selectedId,
       settings: s.settings,
@@ -38,7 +37,8 @@ export function Gallery() {
   );
   const normalLow = normalRange(loo, modeKey)?.low ?? null;
   const list = useRef<HTMLDivElement>(null);
-  const visible = visibleImages(images, sort, filter, threshold);
+  const ownThreshold = (im: (typeof images)[number]) => imageThresholdFor(im, modeKey, thresholds, byMode);
+  const visible = visibleImages(images, sort, filter, ownThreshold);
   const focusId = visible.some((im) => im.id === selectedId) ? selectedId : (visible[0]?.id ?? null);
 
   const select = useCallback((id: string) => patchUi({ selectedId: id }), []);
@@ -119,7 +119,7 @@ export function Gallery() {
           <ResultCard
             key={im.id}
             image={im}
-            threshold={imageThresholdFor(im, modeKey, thresholds, byMode)}
+            threshold={ownThreshold(im)}
             label={labelOf(labels, im)}
             selected={im.id === selectedId}
             focusable={im.id === focusId}

@@ -1,6 +1,7 @@
 /** Workspace toolbar: add images, queue progress and cancel, sort and filter; decision thresholds. */
 import { useShallow } from 'zustand/react/shallow';
 import { addImages, cancelQueue, clearImages, retryImages } from '../../services/inspection-service';
+import { ownModeThreshold } from '../../state/calibration';
 import { countVerdicts } from '../../state/selectors';
 import { patchThresholds, patchUi, useApp } from '../../state/store';
 import type { SortKey, VerdictFilter } from '../../state/types';
@@ -47,7 +48,7 @@ export function Toolbar() {
   const { sort, filter, nImages } = useApp(
     useShallow((s) => ({ sort: s.ui.sort, filter: s.ui.filter, nImages: s.images.length })),
   );
-  const counts = useApp(useShallow((s) => countVerdicts(s.images, s.thresholds.image)));
+  const counts = useApp(useShallow((s) => countVerdicts(s.images, ownModeThreshold(s))));
   return (
     <div className="toolbar" role="toolbar" aria-label="Images">
       <FilePickButton
