@@ -4,6 +4,7 @@
  * call runs through `guard`, which checks for cancellation, classifies failures and forgets the request.
  */
 import * as Comlink from 'comlink';
+import { quantiles } from '../src/core/calibration';
 import {
   abortError,
   EngineFatalError,
@@ -12,9 +13,11 @@ import {
   isOutOfMemoryError,
 } from '../src/core/errors';
 import { mapRange } from '../src/core/map-regions';
+import type { StateEmbedding, StateGroups } from '../src/core/state-words';
 import type { ImageResult, PromptSet, RgbImage } from '../src/core/types';
 import type { EngineStats } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';
+import { explain, stateVocabulary } from '../src/engine/explain';
 import { createWebRuntime, type GpuDeviceHandle, webGpuDevice } from '../src/engine/runtime-web';
 import { thumbnailOf } from '../src/io/decode-browser';
 import { decodeWholeImage } from '../src/io/image-precheck';
@@ -28,11 +31,13 @@ import type {
   DetailRenderOptions,
   EngineFault,
   EngineWorkerApi,
+  ExplainResult,
   FaultListener,
   FeatureMemory,
   FirstScoreListener,
   InspectResult,
   LoadedModel,
+  LooScore,
   OverlayOptions,
   ProgressListener,
   ReferenceAdded,
@@ -92,6 +97,8 @@ export class EngineHost implements EngineWorkerApi {
   private readonly workingSet = new Map<string, true>();
   /** Image keys whose features could not be stored: never spilled. */
   private readonly unsaved = new Set<string>();
+  /** State-word embeddings for the last state groups asked for (prompts change rarely). */
+  private vocabulary: { key: string; states: StateEmbedding[] } | null = null;
 
   ping(): string {
     return 'pong';
@@ -199,6 +206,7 @@ export class EngineHost implements EngineWorkerApi {
     // before the new ones are built, or every switch grows memory by about twice the weights.
     await this.releaseEngine();
     this.modelId = null;
+    this.vocabulary = null;
     this.report({ kind: 'stage', stage: 'model' });
     const t0 = performance.now();
     return this.guard(requestId, 'loading the model', async (check) => {
@@ -334,6 +342,7 @@ export class EngineHost implements EngineWorkerApi {
       height: encoded.height,
       score: preview.imageScore,
       mode: preview.mode,
+      bank: preview.mode === 'few-shot' ? engine.referenceKeys().length : 0,
       mapMin: min,
       mapMax: max,
       thumbMap: { width: preview.width, height: preview.height, data: preview.anomalyMap },
@@ -446,6 +455,48 @@ export class EngineHost implements EngineWorkerApi {
       const result = await this.resultFor(key);
       check();
       return overlayPng(result, image, nameOf(image, key), opts);
+    });
+  }
+
+  async looScore(requestId: string, key: string, bankKeys: string[]): Promise<LooScore> {
+    const engine = this.requireEngine();
+    return this.guard(requestId, 'calibrating', async () => {
+      const r = await engine.scoreWithBank(key, bankKeys);
+      const [median, max] = quantiles(r.anomalyMap, [0.5, 1]);
+      return { key, imageScore: r.imageScore, maxPixel: max, medianPixel: median };
+    });
+  }
+
+  async explain(
+    requestId: string,
+    key: string,
+    pixelThreshold: number,
+    groups: StateGroups,
+  ): Promise<ExplainResult> {
+    const engine = this.requireEngine();
+    return this.guard(requestId, 'explaining the regions', async (check) => {
+      const result = await this.resultFor(key);
+      check();
+      const vkey = JSON.stringify(groups);
+      if (this.vocabulary?.key !== vkey) {
+        this.vocabulary = { key: vkey, states: await stateVocabulary(engine, groups) };
+      }
+      check();
+      const e = explain(engine, key, result, pixelThreshold, this.vocabulary.states);
+      return {
+        width: result.width,
+        height: result.height,
+        pixelThreshold,
+        regions: e.regions.map((r) => ({
+          box: r.box,
+          area: r.area,
+          areaFraction: r.areaFraction,
+          peak: r.peak,
+          state: r.state?.state ?? null,
+          stateShare: r.state?.share ?? null,
+        })),
+        imageStates: e.imageStates.map((m) => ({ state: m.state, cls: m.cls, share: m.share })),
+      };
     });
   }
 

@@ -3,6 +3,7 @@
  * Everything here is structured-cloneable; big buffers and ImageBitmaps travel as transferables.
  */
 
+import type { StateGroups } from '../src/core/state-words';
 import type { PromptSet, ScoreMode } from '../src/core/types';
 import type { EngineStats, ModelInfo } from '../src/engine/api';
 import type { ModelFiles } from '../src/model/file-names';
@@ -44,6 +45,8 @@ export interface ScoreSummary {
   height: number;
   score: number;
   mode: ScoreMode;
+  /** References in the bank when it was scored (0 = zero-shot): thresholds belong to (mode, K). */
+  bank: number;
   mapMin: number;
   mapMax: number;
   thumbMap: SmallMap;
@@ -122,6 +125,36 @@ export interface FeatureMemory {
   bytes: number;
 }
 
+/** One reference scored few-shot against the other references (leave-one-out calibration). */
+export interface LooScore {
+  key: string;
+  imageScore: number;
+  maxPixel: number;
+  /** Median of its anomaly map: where normal pixels sit. */
+  medianPixel: number;
+}
+
+/** One region above the pixel threshold, in the image's pixels, with its closest anomalous state word. */
+export interface ExplainedRegion {
+  /** [left, top, right, bottom], right and bottom exclusive. */
+  box: [number, number, number, number];
+  area: number;
+  areaFraction: number;
+  peak: number;
+  state: string | null;
+  /** Softmax share of `state` among the anomalous state words. */
+  stateShare: number | null;
+}
+
+export interface ExplainResult {
+  width: number;
+  height: number;
+  pixelThreshold: number;
+  regions: ExplainedRegion[];
+  /** State words (normal and anomalous) for the whole image, largest share first. */
+  imageStates: { state: string; cls: 'normal' | 'anomalous'; share: number }[];
+}
+
 /** Worker-side progress as data; the UI words it. */
 export interface StageProgress {
   kind: 'stage';
@@ -177,6 +210,15 @@ export interface EngineWorkerApi {
   rescore(requestId: string, keys: string[]): Promise<RescoreResult>;
   renderDetail(requestId: string, key: string, opts: DetailRenderOptions): Promise<DetailRender>;
   renderOverlayPng(requestId: string, key: string, image: Blob, opts: OverlayOptions): Promise<Blob>;
+  /** Few-shot score of a reference against the bank `bankKeys` only (the current bank is untouched). */
+  looScore(requestId: string, key: string, bankKeys: string[]): Promise<LooScore>;
+  /** Regions above `pixelThreshold` with state words (full-resolution map), and the image's state words. */
+  explain(
+    requestId: string,
+    key: string,
+    pixelThreshold: number,
+    groups: StateGroups,
+  ): Promise<ExplainResult>;
   forget(key: string): void;
   stats(): EngineStats;
   cancel(requestId: string): void;
@@ -218,6 +260,8 @@ export const CANCELLABLE_CALLS = [
   'renderOverlayPng',
   'inspectStored',
   'addReferenceStored',
+  'looScore',
+  'explain',
 ] as const;
 
 /** Calls that finish at once or cannot be stopped midway. */

@@ -10,12 +10,14 @@ import { errorText } from '../core/errors';
 import { normalizeHubUrl } from '../io/hub';
 import { openModelCache, readManifest, sourceId } from '../io/model-cache';
 import { keptModelSource } from './model-loading/kept-local-model';
+import { flushCalibration, startCalibration } from './services/calibration-service';
 import { engineClient, refreshStats, releaseEngineOnPageHide, startEngine } from './services/engine-service';
 import { hubSource, loadRepo, urlSource } from './services/model-actions';
 import { loadModel, unloadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
 import { restoreReferences } from './services/reference-service';
 import { flushSession, restoreActiveSession, startSessionAutosave } from './services/session-service';
+import { useCalib } from './state/calibration';
 import { notify, patchSettings, useApp } from './state/store';
 import type { PersistedModelSource } from './state/types';
 
@@ -50,11 +52,12 @@ function exposeDebugHandle(): void {
   (window as unknown as { winclip: unknown }).winclip = {
     stats: () => engineClient().api.stats(),
     state: () => useApp.getState(),
+    calibration: () => useCalib.getState(),
     simulateCrash: () => engineClient().simulateCrash(),
     loseGpuDevice: () => engineClient().debugLoseGpuDevice(),
     failNextGpuSession: (message: string) => engineClient().debugFailNextGpuSession(message),
     unloadModel,
-    flush: () => Promise.all([flushNow(), flushSession()]),
+    flush: () => Promise.all([flushNow(), flushSession(), flushCalibration()]).then(() => undefined),
     featureMemory: () => engineClient().api.featureMemory(),
     refreshStats,
   };
@@ -69,6 +72,7 @@ export async function boot(): Promise<void> {
   useApp.setState({ hydrated: true });
   startAutosave();
   startSessionAutosave();
+  await startCalibration();
   exposeDebugHandle();
   void restoreReferences(references);
   await startEngine();

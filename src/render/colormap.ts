@@ -117,3 +117,59 @@ export function colormapGradient(name: ColormapName): string {
   }
   return `linear-gradient(to right, ${stops.join(', ')})`;
 }
+
+/**
+ * Colormap positions of the threshold scale: values below the threshold use only the cool start of
+ * the colormap, values at or above it only the warm end, so the two never share a colour and "warm"
+ * means "above the pixel threshold" on every image.
+ */
+export const SPLIT_COOL: readonly [number, number] = [0.05, 0.35];
+export const SPLIT_WARM: readonly [number, number] = [0.65, 1];
+
+/** Colormap position (0..1) of `v` on the threshold scale lo < t < hi (clamped at both ends). */
+export function splitPosition(v: number, lo: number, t: number, hi: number): number {
+  if (v < t) {
+    const f = t > lo ? Math.max(0, (v - lo) / (t - lo)) : 1;
+    return SPLIT_COOL[0] + (SPLIT_COOL[1] - SPLIT_COOL[0]) * f;
+  }
+  const f = hi > t ? Math.min(1, (v - t) / (hi - t)) : 1;
+  return SPLIT_WARM[0] + (SPLIT_WARM[1] - SPLIT_WARM[0]) * f;
+}
+
+/** Colours `map` into `out` (RGBA) on the threshold scale: cool below `t`, warm from `t` on. */
+export function colorizeSplit(
+  map: Float32Array,
+  lut: Uint8ClampedArray,
+  lo: number,
+  t: number,
+  hi: number,
+  out: Uint8ClampedArray,
+): void {
+  for (let i = 0, j = 0; i < map.length; i++, j += 4) {
+    const k = Math.round(splitPosition(map[i], lo, t, hi) * 255) * 4;
+    out[j] = lut[k];
+    out[j + 1] = lut[k + 1];
+    out[j + 2] = lut[k + 2];
+    out[j + 3] = 255;
+  }
+}
+
+/** CSS gradient of the threshold scale over [lo, hi] with a hard step at t (for the legend). */
+export function splitGradient(name: ColormapName, lo: number, t: number, hi: number): string {
+  const lut = colormapLut(name);
+  const at = (p: number) => {
+    const k = Math.round(p * 255) * 4;
+    return `rgb(${lut[k]} ${lut[k + 1]} ${lut[k + 2]})`;
+  };
+  const tp = hi > lo ? Math.min(100, Math.max(0, ((t - lo) / (hi - lo)) * 100)) : 50;
+  const stops: string[] = [];
+  for (let i = 0; i <= 4; i++) {
+    const f = i / 4;
+    stops.push(`${at(SPLIT_COOL[0] + (SPLIT_COOL[1] - SPLIT_COOL[0]) * f)} ${tp * f}%`);
+  }
+  for (let i = 0; i <= 4; i++) {
+    const f = i / 4;
+    stops.push(`${at(SPLIT_WARM[0] + (SPLIT_WARM[1] - SPLIT_WARM[0]) * f)} ${tp + (100 - tp) * f}%`);
+  }
+  return `linear-gradient(to right, ${stops.join(', ')})`;
+}

@@ -4,7 +4,7 @@
  * colour maps identically and tests can check pixels without a canvas.
  */
 import { type ThresholdRegions, thresholdRegions } from '../core/map-regions';
-import { type ColormapName, colorizeMap, colormapLut } from './colormap';
+import { type ColormapName, colorizeMap, colorizeSplit, colormapLut } from './colormap';
 
 /** Outline colour: cyan contrasts with both the warm end of the colormaps and most product photos. */
 export const OUTLINE_RGBA: readonly [number, number, number, number] = [0, 229, 255, 255];
@@ -13,12 +13,25 @@ export interface HeatmapStyle {
   colormap: ColormapName;
   /** Map values mapped to the two ends of the colormap. */
   range: [number, number];
+  /** The pixel threshold, for the threshold scale: below it cool colours only, from it warm ones. */
+  split?: number;
+}
+
+/**
+ * The threshold scale's range: centred on the pixel threshold t, reaching down to where normal pixels
+ * sit (the calibrated median, when known and below t) or to t − 0.1, and as far above t.
+ */
+export function thresholdRange(t: number, normalLow: number | null): [number, number] {
+  const d = normalLow !== null && normalLow < t ? t - normalLow : 0.1;
+  return [t - d, t + d];
 }
 
 /** The map coloured with `style` (opaque RGBA, row-major like the map). */
 export function heatmapRgba(map: Float32Array, style: HeatmapStyle): Uint8ClampedArray<ArrayBuffer> {
   const rgba = new Uint8ClampedArray(map.length * 4);
-  colorizeMap(map, colormapLut(style.colormap), style.range[0], style.range[1], rgba);
+  if (style.split !== undefined)
+    colorizeSplit(map, colormapLut(style.colormap), style.range[0], style.split, style.range[1], rgba);
+  else colorizeMap(map, colormapLut(style.colormap), style.range[0], style.range[1], rgba);
   return rgba;
 }
 

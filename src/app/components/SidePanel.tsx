@@ -1,6 +1,7 @@
-/** Left panel with four tabs: Model, Reference bank, Prompts, Sessions. */
+/** Left panel with five tabs: Model, Reference bank, Prompts, Calibration, Sessions. */
 import { patchUi, useApp } from '../state/store';
 import type { SideTab } from '../state/types';
+import { CalibrationPanel } from './calibration/CalibrationPanel';
 import { ModelManager } from './model/ModelManager';
 import { PromptEditor } from './prompts/PromptEditor';
 import { ReferenceBank } from './references/ReferenceBank';
@@ -10,6 +11,7 @@ const TABS: { id: SideTab; label: string }[] = [
   { id: 'model', label: 'Model' },
   { id: 'references', label: 'References' },
   { id: 'prompts', label: 'Prompts' },
+  { id: 'calibration', label: 'Calibration' },
   { id: 'sessions', label: 'Sessions' },
 ];
 
@@ -40,6 +42,7 @@ export function SidePanel() {
         {tab === 'references' && <ReferenceBank />}
         {tab === 'prompts' && <PromptEditor />}
         {tab === 'sessions' && <SessionsPanel />}
+        {tab === 'calibration' && <CalibrationPanel />}
       </div>
     </aside>
   );

@@ -1,6 +1,7 @@
 /** Header: product name, model and backend status, OK/NG counts, mode, exports. */
 import { useShallow } from 'zustand/react/shallow';
 import { exportAllOverlays, exportCsv, exportJson } from '../services/export-service';
+import { ownModeThreshold } from '../state/calibration';
 import { countVerdicts } from '../state/selectors';
 import { patchUi, useApp } from '../state/store';
 
@@ -48,7 +49,7 @@ function ModelChip() {
 }
 
 export function TopBar() {
-  const counts = useApp(useShallow((s) => countVerdicts(s.images, s.thresholds.image)));
+  const counts = useApp(useShallow((s) => countVerdicts(s.images, ownModeThreshold(s))));
   const k = useApp((s) => s.references.filter((r) => r.status === 'ready').length);
   const anyScored = counts.scored > 0;
   return (
@@ -63,7 +64,15 @@ export function TopBar() {
       </div>
       <ModelChip />
       <BackendBadge />
-      <span className={`badge badge-mode ${k > 0 ? 'few' : 'zero'}`} data-testid="mode-badge">
+      <span
+        className={`badge badge-mode ${k > 0 ? 'few' : 'zero'}`}
+        data-testid="mode-badge"
+        title={
+          k > 0
+            ? `Few-shot (WinCLIP+): images are also compared with K=${k} good reference images`
+            : 'Zero-shot (WinCLIP): images are scored from the prompts alone'
+        }
+      >
         {k > 0 ? `Few-shot · K=${k}` : 'Zero-shot'}
       </span>
       <div className="spacer" />

@@ -114,6 +114,7 @@ async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<v
     const result: ImageScore = {
       score: r.score,
       mode: r.mode,
+      bank: r.bank,
       mapMin: r.mapMin,
       mapMax: r.mapMax,
       thumbMap: r.thumbMap,
@@ -229,6 +230,7 @@ export async function rescoreAll(signal?: AbortSignal): Promise<{ ms: number; co
     scores.set(s.key, {
       score: s.score,
       mode: s.mode,
+      bank: s.bank,
       mapMin: s.mapMin,
       mapMax: s.mapMax,
       thumbMap: s.thumbMap,

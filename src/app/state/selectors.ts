@@ -9,8 +9,15 @@ export function verdictOf(score: number, threshold: number): Verdict {
   return score >= threshold ? 'NG' : 'OK';
 }
 
-export function imageVerdict(image: InspectedImage, threshold: number): Verdict | null {
-  return image.result ? verdictOf(image.result.score, threshold) : null;
+/** One image threshold for all, or each image's own (its scoring mode's, see state/calibration.ts). */
+export type ThresholdOf = number | ((image: InspectedImage) => number);
+
+function thresholdOf(t: ThresholdOf, image: InspectedImage): number {
+  return typeof t === 'number' ? t : t(image);
+}
+
+export function imageVerdict(image: InspectedImage, threshold: ThresholdOf): Verdict | null {
+  return image.result ? verdictOf(image.result.score, thresholdOf(threshold, image)) : null;
 }
 
 export interface Counts {
@@ -22,12 +29,12 @@ export interface Counts {
   failed: number;
 }
 
-export function countVerdicts(images: InspectedImage[], threshold: number): Counts {
+export function countVerdicts(images: InspectedImage[], threshold: ThresholdOf): Counts {
   const c: Counts = { total: images.length, scored: 0, ok: 0, ng: 0, pending: 0, failed: 0 };
   for (const im of images) {
     if (im.result) {
       c.scored++;
-      if (verdictOf(im.result.score, threshold) === 'NG') c.ng++;
+      if (verdictOf(im.result.score, thresholdOf(threshold, im)) === 'NG') c.ng++;
       else c.ok++;
     } else if (im.status === 'error') c.failed++;
     else if (im.status !== 'cancelled') c.pending++;
@@ -39,7 +46,7 @@ export function visibleImages(
   images: InspectedImage[],
   sort: SortKey,
   filter: VerdictFilter,
-  threshold: number,
+  threshold: ThresholdOf,
 ): InspectedImage[] {
   const list = images.filter((im) => {
     if (filter === 'all') return true;

@@ -30,7 +30,7 @@ export const DEFAULT_SETTINGS: Settings = {
   heatmapOpacity: 0.55,
   showHeatmap: true,
   showOutline: true,
-  rangeMode: 'batch',
+  rangeMode: 'threshold',
 };
 
 export function defaultPrompts(): PromptConfig {

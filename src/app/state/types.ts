@@ -56,7 +56,8 @@ export interface EngineState {
   activity: StageProgress | null;
 }
 
-export type RangeMode = 'batch' | 'image' | 'fixed';
+/** 'threshold': fixed scale around the pixel threshold (cool below, warm above), the same on every image. */
+export type RangeMode = 'threshold' | 'batch' | 'image' | 'fixed';
 
 export interface Settings {
   hubUrl: string;
@@ -103,6 +104,8 @@ export type ImageStatus = 'queued' | 'processing' | 'done' | 'error' | 'cancelle
 export interface ImageScore {
   score: number;
   mode: ScoreMode;
+  /** References in the bank it was scored with (0 = zero-shot). */
+  bank: number;
   mapMin: number;
   mapMax: number;
   thumbMap: SmallMap;
@@ -149,7 +152,7 @@ export interface QueueState {
 
 export type SortKey = 'added' | 'score-desc' | 'score-asc' | 'name';
 export type VerdictFilter = 'all' | 'ok' | 'ng' | 'pending';
-export type SideTab = 'model' | 'references' | 'prompts' | 'sessions';
+export type SideTab = 'model' | 'references' | 'prompts' | 'calibration' | 'sessions';
 
 export interface UiState {
   selectedId: string | null;

@@ -1,5 +1,5 @@
 /** A labelled slider with a synced number field (typing commits on blur or Enter). */
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 
 interface Props {
   label: string;
@@ -10,13 +10,20 @@ interface Props {
   digits?: number;
   onChange: (v: number) => void;
   testId?: string;
+  /** Tooltip explaining the value. */
+  hint?: string;
 }
 
-export function NumberSlider({ label, value, min, max, step, digits = 3, onChange, testId }: Props) {
+export function NumberSlider({ label, value, min, max, step, digits = 3, onChange, testId, hint }: Props) {
   const id = useId();
   const [text, setText] = useState(value.toFixed(digits));
-  useEffect(() => setText(value.toFixed(digits)), [value, digits]);
+  // While the user types, a value arriving from elsewhere (a calibration landing) must not replace the text.
+  const typing = useRef(false);
+  useEffect(() => {
+    if (!typing.current) setText(value.toFixed(digits));
+  }, [value, digits]);
   const commit = () => {
+    typing.current = false;
     // The field shows a rounded value: re-committing that unchanged text must not round the threshold.
     if (text === value.toFixed(digits)) return;
     const v = Number(text);
@@ -24,7 +31,7 @@ export function NumberSlider({ label, value, min, max, step, digits = 3, onChang
     else setText(value.toFixed(digits));
   };
   return (
-    <div className="number-slider" data-testid={testId}>
+    <div className="number-slider" data-testid={testId} title={hint}>
       <label htmlFor={`${id}-range`}>{label}</label>
       <input
         id={`${id}-range`}
@@ -42,7 +49,10 @@ export function NumberSlider({ label, value, min, max, step, digits = 3, onChang
         max={max}
         step={step}
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => {
+          typing.current = true;
+          setText(e.target.value);
+        }}
         onBlur={commit}
         onKeyDown={(e) => {
           if (e.key === 'Enter') commit();

@@ -1,22 +1,38 @@
 /**
  * Detail of one image: the photo at full resolution with the heatmap (opacity, colormap, show/hide)
- * and the outline of regions above the pixel threshold, rendered in the worker. Keys: ←/→ previous/next,
- * Esc back, H heatmap, O outline, Z zoom.
+ * and the outline of regions above the pixel threshold, rendered in the worker, and why it is NG
+ * (regions with state words). Keys: ←/→ previous/next, Esc back, H heatmap, O outline, Z zoom,
+ * G mark OK, N mark NG.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DetailRender } from '../../../../workers/protocol';
 import { errorText, isAbortError } from '../../../core/errors';
 import type { ColormapName } from '../../../render/colormap';
-import { COLORMAPS, colormapGradient } from '../../../render/colormap';
+import { COLORMAPS } from '../../../render/colormap';
+import type { HeatmapStyle } from '../../../render/layers';
 import { formatScore, useElementSize, useObjectUrl } from '../../hooks';
+import { toggleLabel } from '../../services/calibration-service';
 import { renderDetail } from '../../services/detail-service';
 import { exportOverlay } from '../../services/export-service';
 import { removeImages } from '../../services/inspection-service';
-import { rangeFor, verdictOf, visibleImages } from '../../state/selectors';
+import {
+  currentModeKey,
+  imageModeKey,
+  imageThresholdFor,
+  labelOf,
+  modeLabel,
+  normalRange,
+  useCalib,
+} from '../../state/calibration';
+import { heatmapStyleFor } from '../../state/heatmap-style';
+import { verdictOf, visibleImages } from '../../state/selectors';
 import { patchSettings, patchUi, useApp } from '../../state/store';
 import type { InspectedImage, RangeMode } from '../../state/types';
+import { HowToRead } from '../calibration/HowToRead';
 import { Segmented } from '../common/Segmented';
+import { ScaleLegend } from './ScaleLegend';
+import { RegionHighlight, useExplanation, WhyPanel } from './WhyPanel';
 
 interface Rendered {
   width: number;
@@ -41,20 +57,20 @@ function paint(canvas: HTMLCanvasElement | null, bitmap: ImageBitmap): void {
 /** Asks the worker for the heatmap and outline whenever what they depend on changes (latest wins). */
 function useDetailRender(
   image: InspectedImage,
-  colormap: ColormapName,
-  range: [number, number],
+  style: HeatmapStyle,
   pixelThreshold: number,
   heatRef: React.RefObject<HTMLCanvasElement | null>,
   outlineRef: React.RefObject<HTMLCanvasElement | null>,
 ) {
   const [rendered, setRendered] = useState<Rendered | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [lo, hi] = range;
+  const { colormap, split } = style;
+  const [lo, hi] = style.range;
   useEffect(() => {
     if (!image.result) return;
     const abort = new AbortController();
     const t = setTimeout(() => {
-      renderDetail(abort.signal, image.id, { colormap, range: [lo, hi], pixelThreshold })
+      renderDetail(abort.signal, image.id, { colormap, range: [lo, hi], split, pixelThreshold })
         .then((r: DetailRender) => {
           if (abort.signal.aborted) {
             r.heatmap.close();
@@ -80,36 +96,39 @@ function useDetailRender(
       clearTimeout(t);
       abort.abort();
     };
-  }, [image.id, image.result, colormap, lo, hi, pixelThreshold, heatRef, outlineRef]);
+  }, [image.id, image.result, colormap, lo, hi, split, pixelThreshold, heatRef, outlineRef]);
   return { rendered, error };
 }
 
 export function DetailView({ image }: { image: InspectedImage }) {
-  const { settings, thresholds, images, sort, filter } = useApp(
+  const { settings, thresholds, images, sort, filter, modeKey } = useApp(
     useShallow((s) => ({
       settings: s.settings,
       thresholds: s.thresholds,
       images: s.images,
       sort: s.ui.sort,
       filter: s.ui.filter,
+      modeKey: currentModeKey(s),
     })),
   );
+  const { byMode, labels, loo } = useCalib(
+    useShallow((c) => ({ byMode: c.byMode, labels: c.labels, loo: c.loo })),
+  );
+  const normal = normalRange(loo, modeKey);
+  const label = labelOf(labels, image);
+  const [hovered, setHovered] = useState<number | null>(null);
+  const why = useExplanation(image, thresholds.pixel);
   const [zoom, setZoom] = useState<'fit' | 'full'>('fit');
   const url = useObjectUrl(image.file);
   const heatRef = useRef<HTMLCanvasElement>(null);
   const outlineRef = useRef<HTMLCanvasElement>(null);
   const [stageRef, stage] = useElementSize<HTMLDivElement>();
-  const range = rangeFor(settings.rangeMode, image, images);
-  const { rendered, error } = useDetailRender(
-    image,
-    settings.colormap,
-    range,
-    thresholds.pixel,
-    heatRef,
-    outlineRef,
-  );
+  const style = heatmapStyleFor(settings, image, images, thresholds.pixel, normal?.low ?? null);
+  const { rendered, error } = useDetailRender(image, style, thresholds.pixel, heatRef, outlineRef);
 
-  const list = visibleImages(images, sort, filter, thresholds.image);
+  const list = visibleImages(images, sort, filter, (im) =>
+    imageThresholdFor(im, modeKey, thresholds, byMode),
+  );
   const index = list.findIndex((im) => im.id === image.id);
   const go = (delta: number) => {
     const next = list[index + delta];
@@ -128,6 +147,8 @@ export function DetailView({ image }: { image: InspectedImage }) {
     else if (e.key === 'h' || e.key === 'H') patchSettings({ showHeatmap: !settings.showHeatmap });
     else if (e.key === 'o' || e.key === 'O') patchSettings({ showOutline: !settings.showOutline });
     else if (e.key === 'z' || e.key === 'Z') setZoom(zoom === 'fit' ? 'full' : 'fit');
+    else if (e.key === 'g' || e.key === 'G') toggleLabel(image, 'OK');
+    else if (e.key === 'n' || e.key === 'N') toggleLabel(image, 'NG');
     else return;
     e.preventDefault();
   };
@@ -142,7 +163,9 @@ export function DetailView({ image }: { image: InspectedImage }) {
   const scale =
     zoom === 'fit' ? Math.min(stage.width / w, stage.height / h) || 0 : 1 / window.devicePixelRatio;
   const box = { width: Math.max(1, Math.floor(w * scale)), height: Math.max(1, Math.floor(h * scale)) };
-  const verdict = image.result ? verdictOf(image.result.score, thresholds.image) : null;
+  const imageThreshold = imageThresholdFor(image, modeKey, thresholds, byMode);
+  const verdict = image.result ? verdictOf(image.result.score, imageThreshold) : null;
+  const ownKey = imageModeKey(image);
 
   return (
     <section className="detail" aria-label={`Detail of ${image.name}`} data-testid="detail-view">
@@ -175,15 +198,43 @@ export function DetailView({ image }: { image: InspectedImage }) {
           {image.name}
         </h2>
         {verdict && (
-          <span className={`pill pill-${verdict.toLowerCase()}`} data-testid="detail-verdict">
+          <span
+            className={`pill pill-${verdict.toLowerCase()}`}
+            data-testid="detail-verdict"
+            title={`NG when the score is at or above the image threshold ${imageThreshold.toFixed(3)}`}
+          >
             {verdict}
           </span>
         )}
         {image.result && (
-          <span className="detail-score mono" data-testid="detail-score">
+          <span
+            className="detail-score mono"
+            data-testid="detail-score"
+            title="Image score (0–1): higher is more anomalous; not a probability"
+          >
             {formatScore(image.result.score)}
           </span>
         )}
+        <fieldset className="label-buttons" aria-label="Mark this image">
+          <button
+            type="button"
+            className={`btn btn-small${label === 'OK' ? ' on-ok' : ''}`}
+            aria-pressed={label === 'OK'}
+            onClick={() => toggleLabel(image, 'OK')}
+            title="Mark as a good part (G); marks calibrate thresholds in the Calibration tab"
+          >
+            Mark OK <kbd>G</kbd>
+          </button>
+          <button
+            type="button"
+            className={`btn btn-small${label === 'NG' ? ' on-ng' : ''}`}
+            aria-pressed={label === 'NG'}
+            onClick={() => toggleLabel(image, 'NG')}
+            title="Mark as a defective part (N)"
+          >
+            Mark NG <kbd>N</kbd>
+          </button>
+        </fieldset>
         <div className="spacer" />
         <Segmented<'fit' | 'full'>
           label="Zoom"
@@ -211,33 +262,50 @@ export function DetailView({ image }: { image: InspectedImage }) {
               style={{ opacity: settings.showOutline ? 1 : 0 }}
               data-testid="detail-outline"
             />
+            <RegionHighlight explanation={why.result} index={hovered} />
           </div>
           {image.status !== 'done' && <div className="stage-note">{image.error ?? 'Not scored yet.'}</div>}
         </div>
         <aside className="detail-side" aria-label="Result and display">
           <dl className="kv">
-            <dt>Score</dt>
+            <dt title="Image score (0–1): higher is more anomalous; not a probability">Score</dt>
             <dd className="mono">{image.result ? formatScore(image.result.score) : '–'}</dd>
-            <dt>Verdict</dt>
-            <dd>{verdict ?? '–'}</dd>
-            <dt>Mode</dt>
+            <dt title="NG when the score is at or above the image threshold of this image's mode">Verdict</dt>
             <dd>
+              {verdict ?? '–'}
+              {verdict && <span className="muted mono small"> at ≥ {imageThreshold.toFixed(3)}</span>}
+            </dd>
+            <dt title="Zero-shot scores from the prompts alone; few-shot also compares with K good reference images. Each mode has its own thresholds.">
+              Mode
+            </dt>
+            <dd data-testid="detail-mode">
               {image.result
                 ? image.result.mode === 'few-shot'
-                  ? 'Few-shot (WinCLIP+)'
+                  ? `Few-shot (WinCLIP+), K=${image.result.bank}`
                   : 'Zero-shot (WinCLIP)'
                 : '–'}
+              {ownKey && ownKey !== modeKey && (
+                <span className="muted small"> · scored before the switch to {modeLabel(modeKey)}</span>
+              )}
             </dd>
+            <dt>Mark</dt>
+            <dd data-testid="detail-label">{label ?? '–'}</dd>
             <dt>Size</dt>
             <dd>
               {image.width ?? '?'} × {image.height ?? '?'} px
               {image.tiles && image.tiles > 1 ? ` · ${image.tiles} tiles` : ''}
             </dd>
-            <dt>Max pixel</dt>
+            <dt title="Highest pixel score of the anomaly map; regions appear where pixels reach the pixel threshold">
+              Max pixel
+            </dt>
             <dd className="mono" data-testid="detail-max-pixel">
               {rendered ? formatScore(rendered.maxPixel) : '–'}
             </dd>
-            <dt>Above pixel thr.</dt>
+            <dt
+              title={`Share of pixels at or above the pixel threshold (${thresholds.pixel.toFixed(3)}) and how many separate regions they form`}
+            >
+              Above pixel thr.
+            </dt>
             <dd className="mono" data-testid="detail-area">
               {rendered
                 ? `${(rendered.areaAbove * 100).toFixed(2)}% · ${rendered.regions} region${rendered.regions === 1 ? '' : 's'}`
@@ -245,6 +313,7 @@ export function DetailView({ image }: { image: InspectedImage }) {
             </dd>
           </dl>
           {error && <p className="field-error">{error}</p>}
+          <WhyPanel explanation={why.result} error={why.error} hovered={hovered} onHover={setHovered} />
           <div className="display-controls">
             <label className="check">
               <input
@@ -279,36 +348,22 @@ export function DetailView({ image }: { image: InspectedImage }) {
                 ))}
               </select>
             </label>
-            <label className="field-inline">
+            <label
+              className="field-inline"
+              title="Threshold: one fixed scale around the pixel threshold for every image (cool below, warm above). Batch / this image stretch the colours to the scores present."
+            >
               Scale
               <select
                 value={settings.rangeMode}
                 onChange={(e) => patchSettings({ rangeMode: e.target.value as RangeMode })}
               >
+                <option value="threshold">Threshold (cool below, warm above)</option>
                 <option value="batch">Whole batch</option>
                 <option value="image">This image</option>
                 <option value="fixed">Fixed 0–1</option>
               </select>
             </label>
-            <div
-              className="legend"
-              role="img"
-              aria-label={`Colour scale from ${range[0].toFixed(3)} to ${range[1].toFixed(3)}`}
-            >
-              <div className="legend-bar" style={{ background: colormapGradient(settings.colormap) }}>
-                {thresholds.pixel >= range[0] && thresholds.pixel <= range[1] && (
-                  <span
-                    className="legend-mark"
-                    style={{ left: `${((thresholds.pixel - range[0]) / (range[1] - range[0] || 1)) * 100}%` }}
-                    title="Pixel threshold"
-                  />
-                )}
-              </div>
-              <div className="legend-ticks mono">
-                <span>{range[0].toFixed(3)}</span>
-                <span>{range[1].toFixed(3)}</span>
-              </div>
-            </div>
+            <ScaleLegend style={style} pixelThreshold={thresholds.pixel} normal={normal} />
             <label className="check">
               <input
                 type="checkbox"
@@ -335,6 +390,7 @@ export function DetailView({ image }: { image: InspectedImage }) {
               Remove image
             </button>
           </div>
+          <HowToRead />
         </aside>
       </div>
     </section>

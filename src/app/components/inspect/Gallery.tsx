@@ -1,8 +1,14 @@
-/** The results gallery: a keyboard-navigable listbox of cards (arrows, Home/End, Enter opens, Delete removes). */
+/**
+ * The results gallery: a keyboard-navigable listbox of cards (arrows, Home/End, Enter opens, Delete
+ * removes, G marks the focused image OK and N marks it NG; the same key again clears the mark).
+ */
 import { type KeyboardEvent, useCallback, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { toggleLabel } from '../../services/calibration-service';
 import { removeImages } from '../../services/inspection-service';
-import { batchRange, rangeFor, visibleImages } from '../../state/selectors';
+import { currentModeKey, imageThresholdFor, labelOf, normalRange, useCalib } from '../../state/calibration';
+import { heatmapStyleFor } from '../../state/heatmap-style';
+import { visibleImages } from '../../state/selectors';
 import { inFolder, useSessions } from '../../state/session-store';
 import { patchUi, useApp } from '../../state/store';
 import { ResultCard } from './ResultCard';
@@ -16,25 +22,30 @@ function columnsOf(list: HTMLElement): number {
 }
 
 export function Gallery() {
-  const { images, sort, filter, threshold, selectedId, settings } = useApp(
+  const { images, sort, filter, thresholds, selectedId, settings, modeKey } = useApp(
     useShallow((s) => ({
       images: s.images,
       sort: s.ui.sort,
       filter: s.ui.filter,
-      threshold: s.thresholds.image,
+      thresholds: s.thresholds,
       selectedId: s.ui.selectedId,
       settings: s.settings,
+      modeKey: currentModeKey(s),
     })),
   );
+  const { byMode, labels, loo } = useCalib(
+    useShallow((c) => ({ byMode: c.byMode, labels: c.labels, loo: c.loo })),
+  );
+  const normalLow = normalRange(loo, modeKey)?.low ?? null;
   const list = useRef<HTMLDivElement>(null);
   const folder = useSessions((s) => s.folder);
+  const ownThreshold = (im: (typeof images)[number]) => imageThresholdFor(im, modeKey, thresholds, byMode);
   const visible = visibleImages(
     folder ? images.filter((im) => inFolder(im.name, folder)) : images,
     sort,
     filter,
-    threshold,
+    ownThreshold,
   );
-  const shared = batchRange(images);
   const focusId = visible.some((im) => im.id === selectedId) ? selectedId : (visible[0]?.id ?? null);
 
   const select = useCallback((id: string) => patchUi({ selectedId: id }), []);
@@ -72,6 +83,16 @@ export function Gallery() {
         e.preventDefault();
         open(visible[i].id);
         return;
+      case 'g':
+      case 'G':
+        e.preventDefault();
+        toggleLabel(visible[i], 'OK');
+        return;
+      case 'n':
+      case 'N':
+        e.preventDefault();
+        toggleLabel(visible[i], 'NG');
+        return;
       case 'Delete':
       case 'Backspace':
         e.preventDefault();
@@ -99,22 +120,27 @@ export function Gallery() {
       onKeyDown={onKeyDown}
       data-testid="gallery"
     >
-      {visible.map((im) => (
-        <ResultCard
-          key={im.id}
-          image={im}
-          threshold={threshold}
-          selected={im.id === selectedId}
-          focusable={im.id === focusId}
-          colormap={settings.colormap}
-          rangeLo={(settings.rangeMode === 'batch' ? shared : rangeFor(settings.rangeMode, im, images))[0]}
-          rangeHi={(settings.rangeMode === 'batch' ? shared : rangeFor(settings.rangeMode, im, images))[1]}
-          opacity={settings.heatmapOpacity}
-          showHeatmap={settings.showHeatmap}
-          onSelect={select}
-          onOpen={open}
-        />
-      ))}
+      {visible.map((im) => {
+        const style = heatmapStyleFor(settings, im, images, thresholds.pixel, normalLow);
+        return (
+          <ResultCard
+            key={im.id}
+            image={im}
+            threshold={ownThreshold(im)}
+            label={labelOf(labels, im)}
+            selected={im.id === selectedId}
+            focusable={im.id === focusId}
+            colormap={settings.colormap}
+            rangeLo={style.range[0]}
+            rangeHi={style.range[1]}
+            split={style.split}
+            opacity={settings.heatmapOpacity}
+            showHeatmap={settings.showHeatmap}
+            onSelect={select}
+            onOpen={open}
+          />
+        );
+      })}
     </div>
   );
 }

@@ -1,5 +1,6 @@
 /** One gallery card: thumbnail + heatmap, score, verdict, status. */
 import { memo, useEffect, useRef } from 'react';
+import type { Label } from '../../../core/label-metrics';
 import type { ColormapName } from '../../../render/colormap';
 import { formatScore } from '../../hooks';
 import { verdictOf } from '../../state/selectors';
@@ -9,11 +10,14 @@ import { paintCard } from './card-render';
 interface Props {
   image: InspectedImage;
   threshold: number;
+  /** The user's OK/NG mark, if any. */
+  label: Label | null;
   selected: boolean;
   focusable: boolean;
   colormap: ColormapName;
   rangeLo: number;
   rangeHi: number;
+  split: number | undefined;
   opacity: number;
   showHeatmap: boolean;
   onSelect: (id: string) => void;
@@ -40,14 +44,15 @@ export const ResultCard = memo(function ResultCard(p: Props) {
       paintCard(canvas.current, image.thumb, image.result?.thumbMap ?? null, {
         colormap: p.colormap,
         range: [p.rangeLo, p.rangeHi],
+        split: p.split,
         opacity: p.opacity,
         showHeatmap: p.showHeatmap,
       });
     }
-  }, [image.thumb, image.result, p.colormap, p.rangeLo, p.rangeHi, p.opacity, p.showHeatmap]);
+  }, [image.thumb, image.result, p.colormap, p.rangeLo, p.rangeHi, p.split, p.opacity, p.showHeatmap]);
 
   const label = image.result
-    ? `${image.name}: score ${formatScore(image.result.score)}, ${verdict}`
+    ? `${image.name}: score ${formatScore(image.result.score)}, ${verdict}${p.label ? `, marked ${p.label}` : ''}`
     : early
       ? `${image.name}: score ${formatScore(early.score)}, ${earlyVerdict}; computing the map`
       : `${image.name}: ${STATUS_TEXT[image.status]}${image.error ? `, ${image.error}` : ''}`;
@@ -63,6 +68,8 @@ export const ResultCard = memo(function ResultCard(p: Props) {
       data-name={image.name}
       data-testid="result-card"
       data-verdict={verdict ?? image.status}
+      data-label={p.label ?? undefined}
+      data-threshold={image.result ? p.threshold : undefined}
       data-score={image.result ? image.result.score : undefined}
       data-first-score={early ? early.score : undefined}
       className={`card${p.selected ? ' selected' : ''} verdict-${(verdict ?? image.status).toLowerCase()}`}
@@ -75,10 +82,33 @@ export const ResultCard = memo(function ResultCard(p: Props) {
         ) : (
           <div className={`card-placeholder status-${image.status}`} aria-hidden="true" />
         )}
-        {verdict && <span className={`pill pill-${verdict.toLowerCase()}`}>{verdict}</span>}
+        {verdict && (
+          <span
+            className={`pill pill-${verdict.toLowerCase()}`}
+            title={`Verdict: NG when the score is at or above the image threshold (${p.threshold.toFixed(3)}) of this image's mode`}
+          >
+            {verdict}
+          </span>
+        )}
         {image.result && (
-          <span className="card-mode" title="Scoring mode">
-            {image.result.mode === 'few-shot' ? 'FS' : 'ZS'}
+          <span
+            className="card-mode"
+            title={
+              image.result.mode === 'few-shot'
+                ? `Few-shot (WinCLIP+), scored against K=${image.result.bank} reference images`
+                : 'Zero-shot (WinCLIP): scored from the prompts alone'
+            }
+          >
+            {image.result.mode === 'few-shot' ? `FS${image.result.bank}` : 'ZS'}
+          </span>
+        )}
+        {p.label && (
+          <span
+            className={`card-label label-${p.label.toLowerCase()}`}
+            title={`You marked this image ${p.label} (G / N on a focused card toggles)`}
+            data-testid="card-label"
+          >
+            marked {p.label}
           </span>
         )}
       </div>

@@ -1,9 +1,11 @@
 /** Workspace toolbar: add images, queue progress and cancel, sort and filter; decision thresholds. */
 import { useShallow } from 'zustand/react/shallow';
 import { addImages } from '../../services/inspection-service';
+import { ownModeThreshold } from '../../state/calibration';
 import { countVerdicts } from '../../state/selectors';
 import { patchThresholds, patchUi, useApp } from '../../state/store';
 import type { SortKey, VerdictFilter } from '../../state/types';
+import { ThresholdStatus } from '../calibration/ThresholdStatus';
 import { FilePickButton } from '../common/FilePickButton';
 import { NumberSlider } from '../common/NumberSlider';
 import { Segmented } from '../common/Segmented';
@@ -13,7 +15,7 @@ export const IMAGE_ACCEPT = 'image/png,image/jpeg,image/webp,image/bmp,.bmp';
 
 export function Toolbar() {
   const { sort, filter } = useApp(useShallow((s) => ({ sort: s.ui.sort, filter: s.ui.filter })));
-  const counts = useApp(useShallow((s) => countVerdicts(s.images, s.thresholds.image)));
+  const counts = useApp(useShallow((s) => countVerdicts(s.images, ownModeThreshold(s))));
   return (
     <div className="toolbar" role="toolbar" aria-label="Images">
       <FilePickButton
@@ -64,6 +66,7 @@ export function DecisionBar() {
       <NumberSlider
         label="Image threshold"
         testId="image-threshold"
+        hint="An image is NG when its score is at or above this threshold (for the current mode only)"
         value={thresholds.image}
         min={0}
         max={1}
@@ -73,12 +76,14 @@ export function DecisionBar() {
       <NumberSlider
         label="Pixel threshold"
         testId="pixel-threshold"
+        hint="Pixels at or above this score form the outlined regions; the heatmap turns warm from here"
         value={thresholds.pixel}
         min={0}
         max={1}
         step={0.001}
         onChange={(pixel) => patchThresholds({ pixel })}
       />
+      <ThresholdStatus />
     </fieldset>
   );
 }

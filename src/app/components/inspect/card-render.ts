@@ -6,6 +6,8 @@ import { heatmapRgba } from '../../../render/layers';
 export interface CardPaint {
   colormap: ColormapName;
   range: [number, number];
+  /** Pixel threshold of the threshold scale (see HeatmapStyle.split). */
+  split?: number;
   opacity: number;
   showHeatmap: boolean;
 }
@@ -26,7 +28,7 @@ export function paintCard(
   const heat = new OffscreenCanvas(map.width, map.height);
   const hctx = heat.getContext('2d');
   if (!hctx) return;
-  const rgba = heatmapRgba(map.data, { colormap: opts.colormap, range: opts.range });
+  const rgba = heatmapRgba(map.data, { colormap: opts.colormap, range: opts.range, split: opts.split });
   hctx.putImageData(new ImageData(rgba, map.width, map.height), 0, 0);
   ctx.globalAlpha = opts.opacity;
   ctx.imageSmoothingEnabled = true;

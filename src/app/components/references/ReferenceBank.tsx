@@ -21,7 +21,11 @@ export function ReferenceBank() {
       <section className="panel-section">
         <div className="bank-head">
           <div>
-            <div className="bank-k" data-testid="bank-k">
+            <div
+              className="bank-k"
+              data-testid="bank-k"
+              title="K: good reference images in the bank. Each K has its own score scale and thresholds; K ≥ 2 calibrates them."
+            >
               K = {k}
             </div>
             <div className="muted small" data-testid="bank-mode">

@@ -1,0 +1,155 @@
+/**
+ * Calibration state, a store of its own: thresholds per scoring mode, the reference bank's
+ * leave-one-out run, and the OK/NG marks the user puts on images. Zero-shot and few-shot (per K)
+ * scores live on different scales, so a threshold belongs to a mode key ('zero-shot', 'few-shot:3').
+ */
+import { create } from 'zustand';
+import type { SuggestedThresholds } from '../../core/calibration';
+import type { Label } from '../../core/label-metrics';
+import type { ScoreMode } from '../../core/types';
+import type { AppState } from './store';
+import { DEFAULT_THRESHOLDS } from './store';
+import type { InspectedImage, Thresholds } from './types';
+
+/** Where a mode's thresholds came from. */
+export type ThresholdSource = 'reference-bank' | 'labels' | 'manual';
+
+export interface ModeThresholds extends Thresholds {
+  source: ThresholdSource;
+  /** Model and prompts they were set under (see basisOf); other ones make them stale. */
+  basis: string;
+}
+
+export interface LooEntry {
+  id: string;
+  name: string;
+  imageScore: number;
+  maxPixel: number;
+  medianPixel: number;
+}
+
+export interface LooState {
+  status: 'idle' | 'waiting' | 'running' | 'done' | 'error';
+  /** The mode the run calibrates ('few-shot:K'). */
+  modeKey: string | null;
+  done: number;
+  total: number;
+  entries: LooEntry[];
+  suggested: SuggestedThresholds | null;
+  /** Basis and bank the finished run belongs to. */
+  signature: string | null;
+  error: string | null;
+}
+
+export interface CalibState {
+  byMode: Record<string, ModeThresholds>;
+  loo: LooState;
+  /** OK/NG marks by labelKey (image id + name). */
+  labels: Record<string, Label>;
+  /** Target false-reject rate for the label-based suggestion (0..1). */
+  targetFrr: number;
+}
+
+export const IDLE_LOO: LooState = {
+  status: 'idle',
+  modeKey: null,
+  done: 0,
+  total: 0,
+  entries: [],
+  suggested: null,
+  signature: null,
+  error: null,
+};
+
+export const useCalib = create<CalibState>()(() => ({
+  byMode: {},
+  loo: IDLE_LOO,
+  labels: {},
+  targetFrr: 0.05,
+}));
+
+export function patchLoo(patch: Partial<LooState>): void {
+  useCalib.setState((s) => ({ loo: { ...s.loo, ...patch } }));
+}
+
+export function modeKeyOf(mode: ScoreMode, bank: number): string {
+  return mode === 'few-shot' && bank > 0 ? `few-shot:${bank}` : 'zero-shot';
+}
+
+/** 'few-shot:3' → 'Few-shot · K=3'. */
+export function modeLabel(key: string): string {
+  return key === 'zero-shot' ? 'Zero-shot' : `Few-shot · K=${key.split(':')[1]}`;
+}
+
+export function readyReferences(s: AppState): number {
+  return s.references.filter((r) => r.status === 'ready').length;
+}
+
+/** The mode new scores are computed in: zero-shot without ready references, else few-shot with K. */
+export function currentModeKey(s: AppState): string {
+  const k = readyReferences(s);
+  return k > 0 ? `few-shot:${k}` : 'zero-shot';
+}
+
+/** The mode an image's shown score was computed in (null when unscored). */
+export function imageModeKey(im: InspectedImage): string | null {
+  return im.result ? modeKeyOf(im.result.mode, im.result.bank) : null;
+}
+
+/** Short stable hash (FNV-1a, 32 bit) so the basis stays small in storage. */
+function fnv(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** What scores depend on besides the bank: the model and the prompts. */
+export function basisOf(s: AppState): string {
+  const model = s.model.source?.label ?? '';
+  return fnv(`${model}\n${JSON.stringify(s.prompts)}`);
+}
+
+/** Labels key: the image's id and name (the gallery's own key), so marks follow a restored image. */
+export function labelKey(im: Pick<InspectedImage, 'id' | 'name'>): string {
+  return `${im.id}|${im.name}`;
+}
+
+export function labelOf(
+  labels: Record<string, Label>,
+  im: Pick<InspectedImage, 'id' | 'name'>,
+): Label | null {
+  return labels[labelKey(im)] ?? null;
+}
+
+/**
+ * The image threshold a card's verdict uses: its own mode's. The current mode's is the one on the
+ * sliders; another mode's comes from the per-mode table, else the default.
+ */
+export function imageThresholdFor(
+  im: InspectedImage,
+  currentKey: string,
+  current: Thresholds,
+  byMode: Record<string, ModeThresholds>,
+): number {
+  const key = imageModeKey(im);
+  if (key === null || key === currentKey) return current.image;
+  return byMode[key]?.image ?? DEFAULT_THRESHOLDS.image;
+}
+
+/** Each image's own-mode image threshold, for counts and filters (reads the per-mode table now). */
+export function ownModeThreshold(s: AppState): (im: InspectedImage) => number {
+  const key = currentModeKey(s);
+  const { byMode } = useCalib.getState();
+  return (im) => imageThresholdFor(im, key, s.thresholds, byMode);
+}
+
+/** Where normal pixels sit for a mode, from its leave-one-out run: mean median to highest maximum. */
+export function normalRange(loo: LooState, key: string): { low: number; high: number } | null {
+  if (loo.status !== 'done' || loo.modeKey !== key || loo.entries.length === 0) return null;
+  const low = loo.entries.reduce((a, e) => a + e.medianPixel, 0) / loo.entries.length;
+  const high = Math.max(...loo.entries.map((e) => e.maxPixel));
+  return { low, high };
+}
