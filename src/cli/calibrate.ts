@@ -7,8 +7,9 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_THRESHOLD_RULE, describeRule, type ThresholdRule } from '../core/calibration';
 import { buildPromptSet, DEFAULT_OBJECT_NAME } from '../core/prompts';
 import { calibrate } from '../engine/calibration';
-import { decodeImageFile } from '../io/decode-node';
+import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
 import { createNodeEngine } from './node-engine';
+import { readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { readPromptsFile } from './score';
 
 function ruleOf(margin: string | undefined, rate: string | undefined): ThresholdRule {
@@ -40,10 +41,17 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       margin: { type: 'string' },
       'false-reject-rate': { type: 'string' },
       out: { type: 'string' },
+      recipe: { type: 'string' },
     },
   });
   if (!values.model) throw new Error('calibrate: --model <dir> is required');
-  const refs = values.ref ?? [];
+  if (values.recipe) refuseWithRecipe('calibrate', values, ['object', 'prompts', 'ref']);
+  const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'calibrate') : null;
+  const refs = recipe ? recipe.references.map((r) => r.name) : (values.ref ?? []);
+  if (recipe && refs.length < 2)
+    throw new Error(
+      `calibrate: the recipe holds ${refs.length} reference shots; calibration needs at least 2`,
+    );
   if (refs.length < 2) throw new Error(`calibrate: give at least 2 --ref images, got ${refs.length}`);
   if (new Set(refs).size !== refs.length) throw new Error('calibrate: a --ref image is given twice');
   let temperature: number | undefined;
@@ -53,14 +61,22 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       throw new Error(`calibrate: --temperature must be a positive number, got '${values.temperature}'`);
   }
   const rule = ruleOf(values.margin, values['false-reject-rate']);
-  const prompts = values.prompts
-    ? await readPromptsFile(values.prompts)
-    : buildPromptSet({ objectName: values.object ?? DEFAULT_OBJECT_NAME });
+  const prompts = recipe
+    ? recipe.prompts
+    : values.prompts
+      ? await readPromptsFile(values.prompts)
+      : buildPromptSet({ objectName: values.object ?? DEFAULT_OBJECT_NAME });
 
   const engine = await createNodeEngine(values.model, 0, { temperature });
   await engine.setPrompts(prompts);
   const keys = refs.map((f, i) => `ref:${i}:${f}`);
-  for (const [i, f] of refs.entries()) await engine.encode(keys[i], await decodeImageFile(f));
+  for (const [i, f] of refs.entries()) {
+    const shot = recipe?.references[i];
+    await engine.encode(
+      keys[i],
+      shot ? await decodeImageBytes(shot.bytes, shot.name) : await decodeImageFile(f),
+    );
+  }
   const cal = await calibrate(engine, keys, {}, rule);
   const t = cal.thresholds;
   const json = JSON.stringify({

@@ -8,8 +8,9 @@ import { buildPromptSet, DEFAULT_OBJECT_NAME } from '../core/prompts';
 import { promptGroups, type StateEmbedding, stateGroups } from '../core/state-words';
 import type { PromptSet } from '../core/types';
 import { stateVocabulary } from '../engine/explain';
-import { decodeImageFile } from '../io/decode-node';
+import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
 import { createNodeEngine } from './node-engine';
+import { readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { thresholdFlag, verdictFields } from './verdicts';
 
 export async function readPromptsFile(path: string): Promise<PromptSet> {
@@ -41,23 +42,29 @@ export async function runScore(argv: string[]): Promise<number> {
       out: { type: 'string' },
       'image-threshold': { type: 'string' },
       'pixel-threshold': { type: 'string' },
+      recipe: { type: 'string' },
     },
   });
   if (!values.model) throw new Error('score: --model <dir> is required');
   if (positionals.length === 0) throw new Error('score: give at least one image');
+  if (values.recipe) refuseWithRecipe('score', values, ['object', 'prompts', 'ref']);
+  const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'score') : null;
   let temperature: number | undefined;
   if (values.temperature !== undefined) {
     temperature = Number(values.temperature);
     if (!(temperature > 0))
       throw new Error(`score: --temperature must be a positive number, got '${values.temperature}'`);
   }
+  // Threshold flags override the recipe's thresholds for its mode.
   const thresholds = {
-    image: thresholdFlag('image-threshold', values['image-threshold']),
-    pixel: thresholdFlag('pixel-threshold', values['pixel-threshold']),
+    image: thresholdFlag('image-threshold', values['image-threshold']) ?? recipe?.thresholds?.image,
+    pixel: thresholdFlag('pixel-threshold', values['pixel-threshold']) ?? recipe?.thresholds?.pixel,
   };
-  const prompts = values.prompts
-    ? await readPromptsFile(values.prompts)
-    : buildPromptSet({ objectName: values.object ?? DEFAULT_OBJECT_NAME });
+  const prompts = recipe
+    ? recipe.prompts
+    : values.prompts
+      ? await readPromptsFile(values.prompts)
+      : buildPromptSet({ objectName: values.object ?? DEFAULT_OBJECT_NAME });
 
   const engine = await createNodeEngine(values.model, 0, { temperature });
   await engine.setPrompts(prompts);
@@ -65,9 +72,19 @@ export async function runScore(argv: string[]): Promise<number> {
   const vocabulary: StateEmbedding[] =
     thresholds.pixel === undefined
       ? []
-      : await stateVocabulary(engine, values.prompts ? promptGroups(prompts) : stateGroups({ objectName }));
+      : await stateVocabulary(
+          engine,
+          recipe
+            ? stateGroups(recipe.promptOptions)
+            : values.prompts
+              ? promptGroups(prompts)
+              : stateGroups({ objectName }),
+        );
   for (const [i, ref] of (values.ref ?? []).entries()) {
     await engine.addReference(`ref:${i}:${ref}`, await decodeImageFile(ref));
+  }
+  for (const [i, ref] of (recipe?.references ?? []).entries()) {
+    await engine.addReference(`ref:${i}:${ref.name}`, await decodeImageBytes(ref.bytes, ref.name));
   }
   const images = [];
   for (const [i, file] of positionals.entries()) {
