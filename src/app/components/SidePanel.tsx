@@ -3,6 +3,7 @@ import { patchUi, useApp } from '../state/store';
 import type { SideTab } from '../state/types';
 import { ModelManager } from './model/ModelManager';
 import { PromptEditor } from './prompts/PromptEditor';
+import { RecipeBar } from './recipe/RecipeBar';
 import { ReferenceBank } from './references/ReferenceBank';
 
 const TABS: { id: SideTab; label: string }[] = [
@@ -38,6 +39,7 @@ export function SidePanel() {
         {tab === 'references' && <ReferenceBank />}
         {tab === 'prompts' && <PromptEditor />}
       </div>
+      <RecipeBar />
     </aside>
   );
 }

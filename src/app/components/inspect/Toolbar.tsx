@@ -1,6 +1,8 @@
 /** Workspace toolbar: add images, queue progress and cancel, sort and filter; decision thresholds. */
 import { useShallow } from 'zustand/react/shallow';
+import { toggleCamera } from '../../services/camera-service';
 import { addImages, cancelQueue, clearImages, retryImages } from '../../services/inspection-service';
+import { useCamera } from '../../state/camera-store';
 import { countVerdicts } from '../../state/selectors';
 import { patchThresholds, patchUi, useApp } from '../../state/store';
 import type { SortKey, VerdictFilter } from '../../state/types';
@@ -47,6 +49,7 @@ export function Toolbar() {
     useShallow((s) => ({ sort: s.ui.sort, filter: s.ui.filter, nImages: s.images.length })),
   );
   const counts = useApp(useShallow((s) => countVerdicts(s.images, s.thresholds.image)));
+  const cameraOpen = useCamera((s) => s.open);
   return (
     <div className="toolbar" role="toolbar" aria-label="Images">
       <FilePickButton
@@ -56,6 +59,14 @@ export function Toolbar() {
         testId="image-file-input"
         onFiles={(f) => void addImages(f)}
       />
+      <button
+        type="button"
+        className={`btn${cameraOpen ? ' on' : ''}`}
+        aria-pressed={cameraOpen}
+        onClick={toggleCamera}
+      >
+        Camera
+      </button>
       <button type="button" className="btn btn-ghost" disabled={nImages === 0} onClick={clearImages}>
         Clear
       </button>

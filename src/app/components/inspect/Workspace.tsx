@@ -2,7 +2,11 @@
 import { useCallback } from 'react';
 import { useFileDrop } from '../../hooks';
 import { addImages } from '../../services/inspection-service';
+import { takeRecipeFiles } from '../../services/recipe-service';
+import { useCamera } from '../../state/camera-store';
 import { useApp } from '../../state/store';
+import { CameraPanel } from '../camera/CameraPanel';
+import { RecipeOfferBanner } from '../recipe/RecipeOfferBanner';
 import { DetailView } from './DetailView';
 import { EmptyState } from './EmptyState';
 import { Gallery } from './Gallery';
@@ -10,10 +14,12 @@ import { DecisionBar, Toolbar } from './Toolbar';
 
 export function Workspace() {
   const hasImages = useApp((s) => s.images.length > 0);
+  const cameraOpen = useCamera((s) => s.open);
   const detail = useApp((s) =>
     s.ui.detailOpen ? (s.images.find((im) => im.id === s.ui.selectedId) ?? null) : null,
   );
-  const onDrop = useCallback((dt: DataTransfer) => void addImages(Array.from(dt.files)), []);
+  // A dropped recipe (.json) is opened; everything else goes to the image queue.
+  const onDrop = useCallback((dt: DataTransfer) => void addImages(takeRecipeFiles(Array.from(dt.files))), []);
   const drop = useFileDrop(onDrop);
   return (
     <main
@@ -24,8 +30,10 @@ export function Workspace() {
       onDrop={drop.onDrop}
       data-testid="workspace"
     >
+      <RecipeOfferBanner />
       <Toolbar />
       <DecisionBar />
+      {cameraOpen && <CameraPanel />}
       <div className="workspace-body">
         {detail ? (
           <DetailView key={detail.id} image={detail} />
