@@ -1,7 +1,22 @@
-/** Result tables for export: the same rows feed CSV and JSON, so the two always agree. */
+/**
+ * Result tables for export: the same rows feed CSV, JSON and the HTML report, so they always agree.
+ * A column is a name and a getter (RESULT_COLUMNS); a new per-image field is one entry there.
+ */
+import type { MapReport } from '../../../workers/protocol';
 import type { ModelInfo } from '../../engine/api';
 import { verdictOf } from '../state/selectors';
 import type { InspectedImage, PromptConfig, Thresholds } from '../state/types';
+
+/** What every row shares: decision thresholds, bank size, and which model and prompts made the scores. */
+export interface RowContext {
+  thresholds: Thresholds;
+  /** Reference shots in the bank (0: zero-shot). */
+  k: number;
+  model: string | null;
+  weights: string | null;
+  /** Short hash of the prompt ensemble (see promptSetId). */
+  promptSet: string | null;
+}
 
 export interface ResultRow {
   file: string;
@@ -12,75 +27,118 @@ export interface ResultRow {
   verdict: 'OK' | 'NG' | null;
   mode: string | null;
   error: string | null;
+  k: number;
+  image_threshold: number;
+  max_pixel: number | null;
+  pixel_threshold: number;
+  /** Pixels at or above the pixel threshold, and their share of the image in %. */
+  area_px: number | null;
+  area_percent: number | null;
+  regions: MapReport['regions'] | null;
+  model: string | null;
+  weights: string | null;
+  prompt_set: string | null;
 }
 
-export function resultRows(images: InspectedImage[], thresholds: Thresholds): ResultRow[] {
-  return images.map((im) => ({
+export function resultRow(im: InspectedImage, ctx: RowContext, map: MapReport | undefined): ResultRow {
+  return {
     file: im.name,
     width: im.width,
     height: im.height,
     status: im.result ? 'scored' : im.status,
     score: im.result ? im.result.score : null,
-    verdict: im.result ? verdictOf(im.result.score, thresholds.image) : null,
+    verdict: im.result ? verdictOf(im.result.score, ctx.thresholds.image) : null,
     mode: im.result?.mode ?? null,
     error: im.error,
-  }));
+    k: ctx.k,
+    image_threshold: ctx.thresholds.image,
+    max_pixel: map?.maxPixel ?? null,
+    pixel_threshold: ctx.thresholds.pixel,
+    area_px: map?.areaAbove ?? null,
+    area_percent: map ? 100 * map.areaAboveFraction : null,
+    regions: map?.regions ?? null,
+    model: ctx.model,
+    weights: ctx.weights,
+    prompt_set: ctx.promptSet,
+  };
 }
 
-function csvCell(v: string | number | null): string {
+/** Rows in gallery order; `maps` holds the full-resolution map figures of scored images by id. */
+export function resultRows(
+  images: InspectedImage[],
+  ctx: RowContext,
+  maps: ReadonlyMap<string, MapReport> = new Map(),
+): ResultRow[] {
+  return images.map((im) => resultRow(im, ctx, maps.get(im.id)));
+}
+
+type Cell = string | number | null;
+
+/** CSV columns in order; the first nine are the original export's (kept for existing readers). */
+export const RESULT_COLUMNS: { name: string; cell: (r: ResultRow) => Cell }[] = [
+  { name: 'file', cell: (r) => r.file },
+  { name: 'width', cell: (r) => r.width },
+  { name: 'height', cell: (r) => r.height },
+  { name: 'status', cell: (r) => r.status },
+  { name: 'score', cell: (r) => r.score },
+  { name: 'verdict', cell: (r) => r.verdict },
+  { name: 'mode', cell: (r) => r.mode },
+  { name: 'image_threshold', cell: (r) => r.image_threshold },
+  { name: 'error', cell: (r) => r.error },
+  { name: 'k', cell: (r) => r.k },
+  { name: 'max_pixel', cell: (r) => r.max_pixel },
+  { name: 'pixel_threshold', cell: (r) => r.pixel_threshold },
+  { name: 'area_px', cell: (r) => r.area_px },
+  { name: 'area_percent', cell: (r) => r.area_percent },
+  { name: 'regions', cell: (r) => (r.regions ? r.regions.length : null) },
+  { name: 'model', cell: (r) => r.model },
+  { name: 'weights', cell: (r) => r.weights },
+  { name: 'prompt_set', cell: (r) => r.prompt_set },
+];
+
+export const CSV_COLUMNS = RESULT_COLUMNS.map((c) => c.name);
+
+function csvCell(v: Cell): string {
   if (v === null) return '';
   const s = typeof v === 'number' ? String(v) : v;
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const CSV_COLUMNS = [
-  'file',
-  'width',
-  'height',
-  'status',
-  'score',
-  'verdict',
-  'mode',
-  'image_threshold',
-  'error',
-];
-
-export function toCsv(rows: ResultRow[], thresholds: Thresholds): string {
+export function toCsv(rows: ResultRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];
-  for (const r of rows) {
-    lines.push(
-      [r.file, r.width, r.height, r.status, r.score, r.verdict, r.mode, thresholds.image, r.error]
-        .map(csvCell)
-        .join(','),
-    );
-  }
+  for (const r of rows) lines.push(RESULT_COLUMNS.map((c) => csvCell(c.cell(r))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
 export interface ExportContext {
-  model: { label: string | null; info: ModelInfo | null; backend: string | null };
+  model: { label: string | null; info: ModelInfo | null; backend: string | null; weights: string | null };
   prompts: PromptConfig;
   promptCounts: { normal: number; anomalous: number };
+  promptSet: string | null;
   thresholds: Thresholds;
   references: string[];
 }
 
-export function toJson(rows: ResultRow[], ctx: ExportContext): string {
+export function verdictCounts(rows: ResultRow[]): { ok: number; ng: number; unscored: number } {
   const counts = { ok: 0, ng: 0, unscored: 0 };
   for (const r of rows) {
     if (r.verdict === 'OK') counts.ok++;
     else if (r.verdict === 'NG') counts.ng++;
     else counts.unscored++;
   }
+  return counts;
+}
+
+export function toJson(rows: ResultRow[], ctx: ExportContext): string {
   return JSON.stringify(
     {
       exportedAt: new Date().toISOString(),
       model: ctx.model,
       mode: ctx.references.length > 0 ? 'few-shot' : 'zero-shot',
       thresholds: ctx.thresholds,
-      prompts: { ...ctx.prompts, counts: ctx.promptCounts },
+      prompts: { ...ctx.prompts, counts: ctx.promptCounts, id: ctx.promptSet },
       references: ctx.references,
-      counts,
+      counts: verdictCounts(rows),
       results: rows,
     },
     null,
