@@ -63,6 +63,7 @@ describe('winclip calibrate', () => {
         FIXTURE_DIR,
         '--prompts',
         promptsFile,
+        '--print-maps',
         ...others,
         ref,
       ]);

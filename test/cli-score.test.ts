@@ -1,11 +1,15 @@
 /** Runs `winclip score` as a user would (a child process through the bin) on the fixture model. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { parseNpyFloat32 } from '../src/io/npy';
 import { FIXTURE_DIR, fixturePrompts, loadF32, manifest, maxAbsDiff } from './fixture';
+import { BMP_CASES, REFUSED_IMAGE_CASES } from './fuzz/image-cases';
+import { cmykJpeg } from './fuzz/jpeg-cmyk';
 
 const run = promisify(execFile);
 const BIN = resolve(__dirname, '../bin/winclip.mjs');
@@ -21,19 +25,35 @@ const tests = manifest.images.filter((i) => i.role === 'test');
 const refs = manifest.images.filter((i) => i.role === 'reference');
 const img = (f: string) => join(FIXTURE_DIR, f);
 
+interface Scored {
+  file: string;
+  width: number;
+  height: number;
+  image_score: number;
+  anomaly_map?: number[];
+  error?: string;
+}
 interface Out {
-  images: { file: string; width: number; height: number; image_score: number; anomaly_map: number[] }[];
+  images: Scored[];
+}
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function winclip(args: string[]): Promise<Ran> {
+  return run('node', [BIN, ...args], { maxBuffer: 256 * 1024 * 1024 }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: Ran) => e,
+  );
 }
 
 async function score(extra: string[]): Promise<Out> {
-  const { stdout } = await run(
-    'node',
-    [BIN, 'score', '--model', FIXTURE_DIR, '--prompts', promptsFile, ...extra],
-    {
-      maxBuffer: 256 * 1024 * 1024,
-    },
-  );
-  return JSON.parse(stdout);
+  const r = await winclip(['score', '--model', FIXTURE_DIR, '--prompts', promptsFile, ...extra]);
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout);
 }
 
 describe('winclip score', () => {
@@ -41,57 +61,231 @@ describe('winclip score', () => {
     ['zero-shot', 'zs', [] as string[]],
     ['few-shot', 'fs', refs.flatMap((r) => ['--ref', img(r.file)])],
   ])('%s reproduces the fixture final scores and maps', async (_label, tag, extra) => {
-    const out = await score([...extra, ...tests.map((t) => img(t.file))]);
+    const out = await score(['--print-maps', ...extra, ...tests.map((t) => img(t.file))]);
     expect(out.images.map((o) => o.file)).toEqual(tests.map((t) => img(t.file)));
     out.images.forEach((o, i) => {
       const t = tests[i];
       expect([o.width, o.height]).toEqual([t.width, t.height]);
       expect(Math.abs(o.image_score - loadF32(`${t.name}.final_${tag}_score`)[0])).toBeLessThan(1e-4);
-      expect(maxAbsDiff(o.anomaly_map, loadF32(`${t.name}.final_${tag}_map`))).toBeLessThan(1e-4);
+      expect(maxAbsDiff(o.anomaly_map!, loadF32(`${t.name}.final_${tag}_map`))).toBeLessThan(1e-4);
     });
   });
 
-  it('writes --out and honours --temperature', async () => {
+  it('takes --ref as a folder', async () => {
+    const dir = join(tmp, 'refs');
+    mkdirSync(dir);
+    for (const r of refs) copyFileSync(img(r.file), join(dir, r.file));
+    const out = await score(['--print-maps', '--ref', dir, img(tests[0].file)]);
+    expect(Math.abs(out.images[0].image_score - loadF32(`${tests[0].name}.final_fs_score`)[0])).toBeLessThan(
+      1e-4,
+    );
+  });
+
+  it('leaves the maps out of stdout by default; --out has them, as JSON.stringify would write them', async () => {
     const out = join(tmp, 'o.json');
-    await run('node', [
-      BIN,
+    const plain = await score([img('test_a.png')]);
+    expect(Object.keys(plain.images[0])).toEqual(['file', 'width', 'height', 'image_score']);
+    const r = await winclip([
       'score',
       '--model',
       FIXTURE_DIR,
-      '--object',
-      'bottle',
-      '--temperature',
-      '0.5',
+      '--prompts',
+      promptsFile,
       '--out',
       out,
       img('test_a.png'),
     ]);
-    const parsed: Out = JSON.parse(readFileSync(out, 'utf8'));
-    expect(parsed.images).toHaveLength(1);
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '', '']);
+    const text = readFileSync(out, 'utf8');
+    const parsed: Out = JSON.parse(text);
+    expect(parsed.images[0].image_score).toBe(plain.images[0].image_score);
+    expect(parsed.images[0].anomaly_map).toHaveLength(240 * 240);
+    expect(text).toBe(`${JSON.stringify(parsed)}\n`);
+  });
+
+  it('honours --temperature', async () => {
+    const soft = await score(['--temperature', '0.5', img('test_a.png')]);
     // A softer temperature pulls scores towards 0.5 compared with τ = 0.07.
-    const sharp = await score([img('test_a.png')]);
-    expect(Math.abs(parsed.images[0].image_score - 0.5)).toBeLessThan(
-      Math.abs(sharp.images[0].image_score - 0.5),
+    const sharpest = await score([img('test_a.png')]);
+    expect(Math.abs(soft.images[0].image_score - 0.5)).toBeLessThan(
+      Math.abs(sharpest.images[0].image_score - 0.5),
     );
+  });
+
+  it('scores a folder recursively past a corrupt file, writes --csv and --maps, and exits 1', async () => {
+    const dir = join(tmp, 'parts');
+    mkdirSync(join(dir, 'line1'), { recursive: true });
+    mkdirSync(join(dir, 'line2'), { recursive: true });
+    copyFileSync(img('test_a.png'), join(dir, 'line1', 'part.png'));
+    copyFileSync(img('test_d.png'), join(dir, 'line2', 'part.png'));
+    writeFileSync(join(dir, 'line2', 'broken.png'), png.subarray(0, 500));
+    writeFileSync(join(dir, 'notes.txt'), 'not collected: not an image extension');
+    const [out, csv, maps] = [join(tmp, 'parts.json'), join(tmp, 'parts.csv'), join(tmp, 'maps')];
+    const r = await winclip([
+      'score',
+      '--model',
+      FIXTURE_DIR,
+      '--prompts',
+      promptsFile,
+      '--out',
+      out,
+      '--csv',
+      csv,
+      '--maps',
+      maps,
+      dir,
+    ]);
+    expect(r.code).toBe(1);
+    const broken = join(dir, 'line2', 'broken.png');
+    expect(r.stderr.trim().split('\n')).toEqual([
+      `winclip: ${broken}: corrupt or truncated image data (vipspng: libpng read error)`,
+      'winclip: 1 of 3 images could not be scored',
+    ]);
+    const parsed: Out = JSON.parse(readFileSync(out, 'utf8'));
+    expect(parsed.images.map((i) => i.file)).toEqual([
+      join(dir, 'line1', 'part.png'),
+      broken,
+      join(dir, 'line2', 'part.png'),
+    ]);
+    expect(parsed.images[1]).toEqual({
+      file: broken,
+      error: `${broken}: corrupt or truncated image data (vipspng: libpng read error)`,
+    });
+    const [a, , d] = parsed.images;
+    const dims = (f: string) => manifest.images.find((i) => i.file === f)!;
+    expect([a.width, a.height, d.width, d.height]).toEqual([
+      dims('test_a.png').width,
+      dims('test_a.png').height,
+      dims('test_d.png').width,
+      dims('test_d.png').height,
+    ]);
+    expect(readFileSync(csv, 'utf8')).toBe(
+      [
+        'file,width,height,image_score,error',
+        `${a.file},${a.width},${a.height},${a.image_score},`,
+        `${broken},,,,${parsed.images[1].error}`,
+        `${d.file},${d.width},${d.height},${d.image_score},`,
+        '',
+      ].join('\n'),
+    );
+    // Equal names in different folders stay apart; the .npy holds exactly the --out map.
+    for (const [rel, rec] of [
+      ['line1/part.png', a],
+      ['line2/part.png', d],
+    ] as const) {
+      const npy = parseNpyFloat32(new Uint8Array(readFileSync(join(maps, `${rel}.npy`))));
+      expect(npy.shape).toEqual([rec.height, rec.width]);
+      expect([...npy.data]).toEqual(rec.anomaly_map);
+      const overlay = await sharp(join(maps, `${rel}.overlay.png`)).metadata();
+      expect([overlay.width, overlay.height, overlay.channels]).toEqual([rec.width, rec.height, 3]);
+    }
+    expect(existsSync(join(maps, 'line2', 'broken.png.npy'))).toBe(false);
+  });
+
+  it('expands a quoted glob', async () => {
+    const out = await score([join(FIXTURE_DIR, 'test_[ab].png')]);
+    expect(out.images.map((i) => i.file)).toEqual([img('test_a.png'), img('test_b.png')]);
+  });
+
+  it('scores generated BMPs and a CMYK JPEG, and reports every refused image by name', async () => {
+    const dir = join(tmp, 'formats');
+    mkdirSync(dir);
+    for (const c of [...BMP_CASES, ...REFUSED_IMAGE_CASES]) writeFileSync(join(dir, c.file), c.bytes());
+    writeFileSync(join(dir, 'cmyk.jpg'), (await cmykJpeg(true)).bytes);
+    const files = [...BMP_CASES, ...REFUSED_IMAGE_CASES].map((c) => join(dir, c.file));
+    const r = await winclip([
+      'score',
+      '--model',
+      FIXTURE_DIR,
+      '--prompts',
+      promptsFile,
+      ...files,
+      join(dir, 'cmyk.jpg'),
+    ]);
+    expect(r.code).toBe(1);
+    const out: Out = JSON.parse(r.stdout);
+    const byFile = new Map(out.images.map((i) => [i.file, i]));
+    for (const c of BMP_CASES) {
+      const got = byFile.get(join(dir, c.file))!;
+      expect([got.error, got.width, got.height]).toEqual([undefined, c.pixels!.width, c.pixels!.height]);
+    }
+    expect(byFile.get(join(dir, 'cmyk.jpg'))!.image_score).toBeGreaterThan(0);
+    for (const c of REFUSED_IMAGE_CASES) {
+      const got = byFile.get(join(dir, c.file))!;
+      expect(got.error).toContain(c.expect!.replace(`${c.file}:`, `${join(dir, c.file)}:`));
+      expect(r.stderr).toContain(`winclip: ${got.error}\n`);
+    }
   });
 
   it.each([
     ['a missing model folder', ['--model', join(tmp, 'nope'), img('test_a.png')], /model folder not found/],
-    ['a non-image file', ['--model', FIXTURE_DIR, promptsFile], /not an image/],
     [
-      'a truncated image',
-      ['--model', FIXTURE_DIR, truncated],
-      /truncated\.png: corrupt or truncated image data/,
+      'a missing image',
+      ['--model', FIXTURE_DIR, join(tmp, 'nope.png')],
+      /^winclip: \S+nope\.png: no such file or folder$/,
     ],
+    [
+      'a folder without images',
+      ['--model', FIXTURE_DIR, join(FIXTURE_DIR, 'arrays')],
+      /arrays: the folder holds no images/,
+    ],
+    [
+      'a glob matching nothing',
+      ['--model', FIXTURE_DIR, join(tmp, '*.webp')],
+      /\*\.webp: no file matches this pattern$/,
+    ],
+    [
+      'an unknown flag',
+      ['--model', FIXTURE_DIR, '--colour', 'red', img('test_a.png')],
+      /^winclip: score: unknown flag '--colour' \(see winclip score --help\)$/,
+    ],
+    ['a flag without its value', ['--model'], /^winclip: score: --model needs a value/],
     ['no images', ['--model', FIXTURE_DIR], /at least one image/],
   ])('fails with one clear line for %s', async (_label, args, msg) => {
-    const err = await run('node', [BIN, 'score', ...args]).then(
-      () => null,
-      (e: { code: number; stderr: string }) => e,
-    );
-    expect(err).not.toBeNull();
-    expect(err!.code).not.toBe(0);
-    expect(err!.stderr.trim().split('\n')).toHaveLength(1);
-    expect(err!.stderr).toMatch(msg);
+    const r = await winclip(['score', ...args]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr.trim()).toMatch(msg);
+  });
+
+  it('reports a truncated image and a non-image per file, on stderr and in the results', async () => {
+    const r = await winclip(['score', '--model', FIXTURE_DIR, truncated, promptsFile]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/truncated\.png: corrupt or truncated image data/);
+    expect(r.stderr).toMatch(/prompts\.json: not an image/);
+    expect(JSON.parse(r.stdout).images.map((i: Scored) => Object.keys(i))).toEqual([
+      ['file', 'error'],
+      ['file', 'error'],
+    ]);
+  });
+});
+
+describe('winclip --help', () => {
+  it.each([
+    [
+      'score',
+      [
+        '--model',
+        '--object',
+        '--prompts',
+        '--temperature',
+        '--ref',
+        '--out',
+        '--csv',
+        '--maps',
+        '--print-maps',
+      ],
+    ],
+    ['eval', ['--data', '--dataset', '--model', '--shots', '--seeds', '--ablation', '--cache', '--no-cache']],
+    [
+      'synth',
+      ['--out', '--categories', '--train', '--test-good', '--test-bad', '--size', '--seed', '--layout'],
+    ],
+  ])('%s explains every flag, with defaults and examples', async (cmd, flags) => {
+    const r = await winclip([cmd, '--help']);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    for (const f of flags) expect(r.stdout).toMatch(new RegExp(`^  ${f}\\b`, 'm'));
+    expect(r.stdout).toMatch(/\[default: /);
+    expect(r.stdout).toMatch(new RegExp(`^examples:\\n  winclip ${cmd} `, 'm'));
   });
 });

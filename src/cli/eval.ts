@@ -5,7 +5,6 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ABLATION_NAMES, isAblationName } from '../eval/ablations';
 import { datasetReader } from '../eval/datasets';
 import { defaultCacheDir, modelFingerprint, openFeatureCache, probeImage } from '../eval/feature-cache';
@@ -13,12 +12,9 @@ import { parseObjectNamesFile } from '../eval/object-names';
 import { runEvaluation } from '../eval/runner';
 import { parseRefsFile } from '../eval/sampling';
 import { formatReport } from '../eval/tables';
+import { parseCommand } from './flags';
 import { createNodeEngine } from './node-engine';
-
-export const EVAL_USAGE = `usage: winclip eval --data <dir> --dataset mvtec|visa --model <dir> [--categories a,b] [--shots 0,1,2,4]
-       [--seeds 5] [--object-names <file.json>] [--refs <file.json>] [--ablation <name>] [--pixel-size N]
-       [--out <file.json>] [--cache <dir> | --no-cache] [--exact-pixels N]
-  ablations: ${ABLATION_NAMES.join(', ')}`;
+import { EVAL_SPEC } from './specs';
 
 async function readJsonFile(path: string, flag: string): Promise<unknown> {
   let text: string;
@@ -42,39 +38,16 @@ function positiveInt(flag: string, raw: string, min = 1): number {
 }
 
 export async function runEval(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      data: { type: 'string' },
-      dataset: { type: 'string' },
-      model: { type: 'string' },
-      categories: { type: 'string' },
-      shots: { type: 'string', default: '0,1,2,4' },
-      seeds: { type: 'string', default: '5' },
-      'object-names': { type: 'string' },
-      refs: { type: 'string' },
-      ablation: { type: 'string', default: 'full' },
-      'pixel-size': { type: 'string' },
-      out: { type: 'string' },
-      cache: { type: 'string' },
-      'no-cache': { type: 'boolean', default: false },
-      'exact-pixels': { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    process.stdout.write(`${EVAL_USAGE}\n`);
-    return 0;
-  }
+  const { values } = parseCommand(EVAL_SPEC, argv);
   if (!values.data || !values.model || !values.dataset)
-    throw new Error(`eval: --data, --dataset and --model are required\n${EVAL_USAGE}`);
+    throw new Error('eval: --data, --dataset and --model are required (see winclip eval --help)');
   const dataset = values.dataset;
   if (dataset !== 'mvtec' && dataset !== 'visa')
     throw new Error(`eval: --dataset must be mvtec or visa, got '${dataset}'`);
-  const shots = values.shots.split(',').map((s) => positiveInt('--shots', s.trim(), 0));
+  const shots = (values.shots ?? '0,1,2,4').split(',').map((s) => positiveInt('--shots', s.trim(), 0));
   if (new Set(shots).size !== shots.length) throw new Error('eval: --shots lists a shot count twice');
-  const seeds = positiveInt('--seeds', values.seeds);
-  const ablationName = values.ablation;
+  const seeds = positiveInt('--seeds', values.seeds ?? '5');
+  const ablationName = values.ablation ?? 'full';
   if (!isAblationName(ablationName))
     throw new Error(`eval: unknown --ablation '${ablationName}' (one of ${ABLATION_NAMES.join(', ')})`);
   const pixelSize =

@@ -1,109 +1,93 @@
 /**
  * `winclip score`: zero-shot (no --ref) or few-shot (--ref …) scoring of images with a model folder.
- * Prints {"images": [{file, width, height, image_score, anomaly_map}]} (map row-major H·W).
+ * Results: {"images": [{file, width, height, image_score, anomaly_map}]} (map row-major H·W), or
+ * {file, error} for an image that could not be scored; see SCORE_SPEC for the flags.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { buildPromptSet, DEFAULT_OBJECT_NAME } from '../core/prompts';
-import { promptGroups, type StateEmbedding, stateGroups } from '../core/state-words';
-import type { PromptSet } from '../core/types';
+import { errorText } from '../core/errors';
+import { type StateEmbedding, stateGroups } from '../core/state-words';
+import type { RgbImage } from '../core/types';
 import { stateVocabulary } from '../engine/explain';
 import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
+import { parseCommand } from './flags';
+import { expandInputs, relativeToCommonFolder } from './inputs';
 import { createNodeEngine } from './node-engine';
+import { CsvWriter, type ImageRecord, JsonResultsWriter, writeMapFiles } from './outputs';
+import { promptChoice } from './prompt-flags';
 import { readRecipeInput, refuseWithRecipe } from './recipe-input';
-import { thresholdFlag, verdictFields } from './verdicts';
-
-export async function readPromptsFile(path: string): Promise<PromptSet> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await readFile(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`--prompts ${path}: ${err instanceof SyntaxError ? 'not valid JSON' : 'cannot be read'}`);
-  }
-  const p = raw as { normal?: unknown; anomalous?: unknown };
-  const ok = (v: unknown): v is string[] =>
-    Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string');
-  if (!ok(p.normal) || !ok(p.anomalous)) {
-    throw new Error(`--prompts ${path}: needs non-empty string arrays "normal" and "anomalous"`);
-  }
-  return { normal: p.normal, anomalous: p.anomalous };
-}
+import { SCORE_SPEC } from './specs';
+import { thresholdFlag, verdictCsvColumns, verdictFields } from './verdicts';
 
 export async function runScore(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      model: { type: 'string' },
-      object: { type: 'string' },
-      prompts: { type: 'string' },
-      temperature: { type: 'string' },
-      ref: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      'image-threshold': { type: 'string' },
-      'pixel-threshold': { type: 'string' },
-      recipe: { type: 'string' },
-    },
-  });
-  if (!values.model) throw new Error('score: --model <dir> is required');
-  if (positionals.length === 0) throw new Error('score: give at least one image');
+  const { values, positionals } = parseCommand(SCORE_SPEC, argv);
+  if (!values.model) throw new Error('score: --model <dir> is required (see winclip score --help)');
+  if (positionals.length === 0) throw new Error('score: give at least one image, folder or glob');
   if (values.recipe) refuseWithRecipe('score', values, ['object', 'prompts', 'ref']);
   const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'score') : null;
-  let temperature: number | undefined;
-  if (values.temperature !== undefined) {
-    temperature = Number(values.temperature);
-    if (!(temperature > 0))
-      throw new Error(`score: --temperature must be a positive number, got '${values.temperature}'`);
-  }
+  const choice = await promptChoice('score', values);
+  const { prompts, groups, temperature } = recipe
+    ? { ...choice, prompts: recipe.prompts, groups: stateGroups(recipe.promptOptions) }
+    : choice;
   // Threshold flags override the recipe's thresholds for its mode.
   const thresholds = {
     image: thresholdFlag('image-threshold', values['image-threshold']) ?? recipe?.thresholds?.image,
     pixel: thresholdFlag('pixel-threshold', values['pixel-threshold']) ?? recipe?.thresholds?.pixel,
   };
-  const prompts = recipe
-    ? recipe.prompts
-    : values.prompts
-      ? await readPromptsFile(values.prompts)
-      : buildPromptSet({ objectName: values.object ?? DEFAULT_OBJECT_NAME });
+  const files = await expandInputs(positionals);
+  const refs = await expandInputs(values.ref ?? [], '--ref');
 
   const engine = await createNodeEngine(values.model, 0, { temperature });
-  await engine.setPrompts(prompts);
-  const objectName = values.object ?? DEFAULT_OBJECT_NAME;
-  const vocabulary: StateEmbedding[] =
-    thresholds.pixel === undefined
-      ? []
-      : await stateVocabulary(
-          engine,
-          recipe
-            ? stateGroups(recipe.promptOptions)
-            : values.prompts
-              ? promptGroups(prompts)
-              : stateGroups({ objectName }),
-        );
-  for (const [i, ref] of (values.ref ?? []).entries()) {
-    await engine.addReference(`ref:${i}:${ref}`, await decodeImageFile(ref));
+  try {
+    await engine.setPrompts(prompts);
+    const vocabulary: StateEmbedding[] =
+      thresholds.pixel === undefined ? [] : await stateVocabulary(engine, groups);
+    for (const [i, ref] of refs.entries()) {
+      // A reference that cannot be read would silently change every score: it stops the run.
+      await engine.addReference(`ref:${i}:${ref}`, await decodeImageFile(ref));
+    }
+    for (const [i, ref] of (recipe?.references ?? []).entries()) {
+      await engine.addReference(`recipe:${i}:${ref.name}`, await decodeImageBytes(ref.bytes, ref.name));
+    }
+    const json = await JsonResultsWriter.open(
+      values.out ?? process.stdout,
+      !!values.out || !!values['print-maps'],
+    );
+    const csv = values.csv ? await CsvWriter.open(values.csv, verdictCsvColumns(thresholds)) : null;
+    const rel = relativeToCommonFolder(files);
+    let failed = 0;
+    for (const [i, file] of files.entries()) {
+      let record: ImageRecord;
+      try {
+        const key = `img:${i}:${file}`;
+        let image: RgbImage | null = await decodeImageFile(file);
+        await engine.encode(key, image);
+        // The pixels are only needed again for the overlay; let a large image go before its map is built.
+        if (!values.maps) image = null;
+        const r = await engine.score(key);
+        record = {
+          file,
+          width: r.width,
+          height: r.height,
+          imageScore: r.imageScore,
+          anomalyMap: r.anomalyMap,
+          extra: verdictFields(engine, key, r, thresholds, vocabulary),
+        };
+        engine.forget(key);
+        if (image && values.maps) await writeMapFiles(values.maps, rel[i], image, record);
+      } catch (err) {
+        failed++;
+        const m = errorText(err);
+        record = { file, error: m.startsWith(file) ? m : `${file}: ${m}` };
+        process.stderr.write(`winclip: ${record.error}\n`);
+      }
+      await json.add(record);
+      await csv?.add(record);
+    }
+    await json.close();
+    await csv?.close();
+    if (failed > 0)
+      process.stderr.write(`winclip: ${failed} of ${files.length} images could not be scored\n`);
+    return failed > 0 ? 1 : 0;
+  } finally {
+    await engine.dispose();
   }
-  for (const [i, ref] of (recipe?.references ?? []).entries()) {
-    await engine.addReference(`ref:${i}:${ref.name}`, await decodeImageBytes(ref.bytes, ref.name));
-  }
-  const images = [];
-  for (const [i, file] of positionals.entries()) {
-    const key = `img:${i}:${file}`;
-    await engine.encode(key, await decodeImageFile(file));
-    const r = await engine.score(key);
-    images.push({
-      file,
-      width: r.width,
-      height: r.height,
-      image_score: r.imageScore,
-      anomaly_map: Array.from(r.anomalyMap),
-      ...verdictFields(engine, key, r, thresholds, vocabulary, temperature),
-    });
-    engine.forget(key);
-  }
-  const json = JSON.stringify({ images });
-  if (values.out) await writeFile(values.out, json);
-  else process.stdout.write(`${json}\n`);
-  await engine.dispose();
-  return 0;
 }

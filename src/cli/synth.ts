@@ -1,7 +1,8 @@
 /** `winclip synth`: writes a synthetic benchmark (MVTec-AD layout, or VisA with --layout visa) for tests and demos. */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_SYNTH_CATEGORIES, generateSynthDataset } from '../synth/generator';
+import { parseCommand } from './flags';
+import { SYNTH_SPEC } from './specs';
 
 function intOption(name: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
@@ -12,19 +13,7 @@ function intOption(name: string, raw: string | undefined, fallback: number, min:
 }
 
 export async function runSynth(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      out: { type: 'string' },
-      categories: { type: 'string' },
-      train: { type: 'string' },
-      'test-good': { type: 'string' },
-      'test-bad': { type: 'string' },
-      size: { type: 'string' },
-      seed: { type: 'string' },
-      layout: { type: 'string' },
-    },
-  });
+  const { values } = parseCommand(SYNTH_SPEC, argv);
   if (!values.out) throw new Error('synth: --out <dir> is required');
   const layout = values.layout ?? 'mvtec';
   if (layout !== 'mvtec' && layout !== 'visa')

@@ -1,5 +1,6 @@
 /** Verdict and regions of one scored image for `winclip score --image-threshold/--pixel-threshold`. */
 import { verdictOf } from '../core/calibration';
+import { mapRange } from '../core/map-regions';
 import type { StateEmbedding } from '../core/state-words';
 import type { ImageResult } from '../core/types';
 import type { WinclipEngine } from '../engine/engine';
@@ -19,6 +20,14 @@ export function thresholdFlag(name: string, raw: string | undefined): number | u
   return v;
 }
 
+/** CSV columns of the fields below, for the thresholds given. */
+export function verdictCsvColumns(thresholds: VerdictThresholds): string[] {
+  return [
+    ...(thresholds.image !== undefined ? ['verdict'] : []),
+    ...(thresholds.pixel !== undefined ? ['max_pixel', 'regions'] : []),
+  ];
+}
+
 /** The JSON fields added per image: `verdict` with an image threshold, `regions` with a pixel one. */
 export function verdictFields(
   engine: WinclipEngine,
@@ -26,12 +35,12 @@ export function verdictFields(
   result: ImageResult,
   thresholds: VerdictThresholds,
   vocabulary: readonly StateEmbedding[],
-  temperature?: number,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (thresholds.image !== undefined) out.verdict = verdictOf(result.imageScore, thresholds.image);
   if (thresholds.pixel !== undefined) {
-    const e = explain(engine, key, result, thresholds.pixel, vocabulary, temperature);
+    const e = explain(engine, key, result, thresholds.pixel, vocabulary);
+    out.max_pixel = mapRange(result.anomalyMap).max;
     out.regions = e.regions.map((r) => ({
       box: r.box,
       area: r.area,

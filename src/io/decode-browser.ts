@@ -7,38 +7,28 @@
 
 import { errorText } from '../core/errors';
 import type { RgbImage } from '../core/types';
+import {
+  pixelLimitProblem,
+  readImageHeader,
+  SUPPORTED_FORMATS_TEXT,
+  sniffImageFormat,
+  unsupportedFormat,
+} from './image-header';
 
 export class ImageDecodeError extends Error {
   override name = 'ImageDecodeError';
 }
 
-export type SniffedFormat = 'png' | 'jpeg' | 'webp' | 'bmp' | 'gif' | 'avif';
+export { type SniffedFormat, sniffImageFormat } from './image-header';
 
 const NON_IMAGE_SIGNATURES: [string, number[]][] = [
   ['a PDF document', [0x25, 0x50, 0x44, 0x46]],
   ['a ZIP archive', [0x50, 0x4b, 0x03, 0x04]],
   ['a gzip archive', [0x1f, 0x8b]],
-  ['a TIFF image, which browsers cannot decode', [0x49, 0x49, 0x2a, 0x00]],
-  ['a TIFF image, which browsers cannot decode', [0x4d, 0x4d, 0x00, 0x2a]],
 ];
 
 function startsWith(head: Uint8Array, sig: number[], at = 0): boolean {
   return sig.every((b, i) => head[at + i] === b);
-}
-
-function ascii(head: Uint8Array, from: number, to: number): string {
-  return String.fromCharCode(...head.subarray(from, to));
-}
-
-/** Identifies the image container from its first bytes; file names and MIME types are not trusted. */
-export function sniffImageFormat(head: Uint8Array): SniffedFormat | null {
-  if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
-  if (startsWith(head, [0xff, 0xd8, 0xff])) return 'jpeg';
-  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return 'webp';
-  if (ascii(head, 0, 2) === 'BM') return 'bmp';
-  if (ascii(head, 0, 4) === 'GIF8') return 'gif';
-  if (ascii(head, 4, 8) === 'ftyp' && /avi[fs]/.test(ascii(head, 8, 12))) return 'avif';
-  return null;
 }
 
 function describeNonImage(head: Uint8Array): string {
@@ -47,8 +37,9 @@ function describeNonImage(head: Uint8Array): string {
   return text && head.length > 0 ? 'a text file' : 'not a recognised image format';
 }
 
+/** Enough of the file for every header but a JPEG's with very large metadata ahead of its frame header. */
 async function readHead(blob: Blob): Promise<Uint8Array> {
-  return new Uint8Array(await blob.slice(0, 16).arrayBuffer());
+  return new Uint8Array(await blob.slice(0, 256 * 1024).arrayBuffer());
 }
 
 /**
@@ -58,12 +49,18 @@ async function readHead(blob: Blob): Promise<Uint8Array> {
 export async function decodeToBitmap(blob: Blob, name: string): Promise<ImageBitmap> {
   if (blob.size === 0) throw new ImageDecodeError(`${name}: the file is empty`);
   const head = await readHead(blob);
+  const refused = unsupportedFormat(head);
+  if (refused) throw new ImageDecodeError(`${name}: ${refused}; use ${SUPPORTED_FORMATS_TEXT}`);
   const format = sniffImageFormat(head);
   if (!format) {
     throw new ImageDecodeError(
-      `${name}: not an image (${describeNonImage(head)}); use PNG, JPEG, WebP or BMP`,
+      `${name}: not an image (${describeNonImage(head)}); use ${SUPPORTED_FORMATS_TEXT}`,
     );
   }
+  // Refused from the header: decoding a huge image would fail anyway, as "corrupt", after a long wait.
+  const header = readImageHeader(head);
+  const tooBig = header && pixelLimitProblem(name, header.width, header.height);
+  if (tooBig) throw new ImageDecodeError(tooBig);
   try {
     return await createImageBitmap(blob, {
       imageOrientation: 'from-image',

@@ -1,21 +1,37 @@
 /**
  * Node image decoding to 8-bit RGB with Pillow's convert('RGB') semantics: greyscale replicated, alpha dropped
  * (no premultiplication), 16-bit reduced to the high byte, no EXIF rotation and no ICC colour management.
+ * CMYK JPEGs are converted with Pillow's own formula (not an ICC transform), BMPs by a decoder of our own;
+ * TIFF and SVG are refused, like the app does; images over MAX_IMAGE_PIXELS are refused from the header.
  * Known difference: Pillow clips 16-bit greyscale values above 255 to 255; here they are scaled like 16-bit RGB.
  */
 import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import sharp from 'sharp';
 import { errorText } from '../core/errors';
 import type { RgbImage } from '../core/types';
+import { decodeBmp } from './bmp';
+import { cmykToRgb } from './cmyk';
+import {
+  MAX_IMAGE_PIXELS,
+  pixelLimitProblem,
+  readImageHeader,
+  SUPPORTED_FORMATS_TEXT,
+  sniffImageFormat,
+  unsupportedFormat,
+} from './image-header';
 
-function toRgb(bytes: Uint8Array) {
+function open(bytes: Uint8Array) {
   return sharp(bytes, {
     // Reject truncated or corrupt pixel data, but not mere warnings (e.g. libpng's sRGB profile notices).
     failOn: 'error',
     autoOrient: false,
     ignoreIcc: true,
-  })
+    limitInputPixels: MAX_IMAGE_PIXELS,
+  });
+}
+
+function toRgb(bytes: Uint8Array) {
+  return open(bytes)
     .removeAlpha()
     .toColourspace('srgb')
     .raw({ depth: 'uchar' })
@@ -26,16 +42,47 @@ function isNotAnImage(message: string): boolean {
   return /unsupported image format|is empty/i.test(message);
 }
 
-/** Decodes encoded image bytes (PNG, JPEG, WebP, GIF, TIFF, …); `name` labels error messages. */
+/** The decoder's own reason, first line only, for the end of a "corrupt" message. */
+function reason(err: unknown): string {
+  const line = (err instanceof Error ? err.message : String(err)).split('\n')[0].trim();
+  return line ? ` (${line.length > 160 ? `${line.slice(0, 157)}...` : line})` : '';
+}
+
+/**
+ * CMYK JPEG: libvips inverts every 4-component JPEG's samples as Pillow does (Adobe convention, marker or
+ * not; tested both ways), so its raw CMYK is Pillow's, and Pillow's formula gives Pillow's RGB.
+ */
+async function cmykJpegToRgb(bytes: Uint8Array): Promise<RgbImage> {
+  const { data, info } = await open(bytes)
+    .pipelineColourspace('cmyk')
+    .toColourspace('cmyk')
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  if (info.channels !== 4) throw new Error(`CMYK JPEG decoded to ${info.channels} channels`);
+  return { width: info.width, height: info.height, data: cmykToRgb(data) };
+}
+
+/** Decodes encoded image bytes (PNG, JPEG, WebP, GIF's first frame, AVIF, BMP); `name` labels error messages. */
 export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promise<RgbImage> {
   if (bytes.length === 0) throw new Error(`${name}: not an image (unsupported or unknown format)`);
+  const refused = unsupportedFormat(bytes);
+  if (refused) throw new Error(`${name}: ${refused}; use ${SUPPORTED_FORMATS_TEXT}`);
+  const format = sniffImageFormat(bytes);
+  if (!format) throw new Error(`${name}: not an image (unsupported or unknown format)`);
+  const header = readImageHeader(bytes.subarray(0, 256 * 1024));
+  const tooBig = header && pixelLimitProblem(name, header.width, header.height);
+  if (tooBig) throw new Error(tooBig);
+  if (format === 'bmp') return decodeBmp(bytes, name);
   let decoded: Awaited<ReturnType<typeof toRgb>>;
   try {
+    if (header?.format === 'jpeg' && header.components === 4) return await cmykJpegToRgb(bytes);
     decoded = await toRgb(bytes);
   } catch (err) {
     const message = errorText(err);
     if (isNotAnImage(message)) throw new Error(`${name}: not an image (unsupported or unknown format)`);
-    throw new Error(`${name}: corrupt or truncated image data`, { cause: err });
+    if (/pixel limit/i.test(message))
+      throw new Error(`${name}: over the limit of ${MAX_IMAGE_PIXELS} pixels${reason(err)}`);
+    throw new Error(`${name}: corrupt or truncated image data${reason(err)}`, { cause: err });
   }
   const { width, height, channels } = decoded.info;
   const src = decoded.data;
@@ -50,8 +97,13 @@ export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promi
   throw new Error(`${name}: unsupported channel layout (${channels} channels after conversion to RGB)`);
 }
 
-/** Reads and decodes an image file; error messages name the file. */
+/** Reads and decodes an image file; error messages name the path as given. */
 export async function decodeImageFile(path: string): Promise<RgbImage> {
-  const bytes = await readFile(path);
-  return decodeImageBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), basename(path));
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new Error(`${path}: cannot be read (${(err as NodeJS.ErrnoException).code ?? errorText(err)})`);
+  }
+  return decodeImageBytes(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
 }

@@ -75,6 +75,33 @@ const UNSUPPORTED_VISION = [
 ];
 const UNSUPPORTED_TEXT = ['hf_model_name', 'ls_init_value', 'embed_cls', 'no_causal_mask', 'proj_bias'];
 
+/**
+ * Towers of other architectures get a message that names them, before any field check would report a
+ * symptom (a ResNet's `layers` is an array of stage depths, not a number).
+ */
+function rejectOtherArchitectures(cfg: Json, v: Json, t: Json): void {
+  if (cfg.multimodal_cfg) {
+    throw new ConfigError(
+      'open_clip_config.json: CoCa models (model_cfg.multimodal_cfg) are not supported; WinCLIP needs a CLIP ViT',
+    );
+  }
+  if (Array.isArray(v.layers)) {
+    throw new ConfigError(
+      `open_clip_config.json: ResNet towers are not supported (vision_cfg.layers is ${JSON.stringify(v.layers)}); WinCLIP needs a ViT`,
+    );
+  }
+  if (typeof v.timm_model_name === 'string' && v.timm_model_name) {
+    throw new ConfigError(
+      `open_clip_config.json: timm vision towers are not supported (vision_cfg.timm_model_name '${v.timm_model_name}'); WinCLIP needs an OpenCLIP ViT`,
+    );
+  }
+  if (typeof t.hf_model_name === 'string' && t.hf_model_name) {
+    throw new ConfigError(
+      `open_clip_config.json: Hugging Face text towers are not supported (text_cfg.hf_model_name '${t.hf_model_name}'); WinCLIP needs the CLIP text transformer`,
+    );
+  }
+}
+
 export function parseModelConfig(raw: unknown): ModelConfig {
   if (!raw || typeof raw !== 'object') throw new ConfigError('open_clip_config.json: not a JSON object');
   const root = raw as Json;
@@ -90,6 +117,7 @@ export function parseModelConfig(raw: unknown): ModelConfig {
   }
   const v = cfg.vision_cfg as Json;
   const t = cfg.text_cfg as Json;
+  rejectOtherArchitectures(cfg, v, t);
   for (const k of UNSUPPORTED_VISION) {
     if (v[k] !== undefined && v[k] !== null && v[k] !== false) {
       throw new ConfigError(

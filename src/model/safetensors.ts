@@ -53,7 +53,9 @@ export function parseSafetensors(
     throw new SafetensorsError(`${fileName}: not a safetensors file (header is not JSON)`);
   }
   const dataStart = 8 + headerLen;
+  const dataLength = bytes.byteLength - dataStart;
   const tensors = new Map<string, SafeTensorInfo>();
+  const ranges: { name: string; begin: number; end: number }[] = [];
   let metadata: Record<string, string> = {};
   for (const [name, raw] of Object.entries(header)) {
     if (name === '__metadata__') {
@@ -69,15 +71,70 @@ export function parseSafetensors(
     }
     const dtype = t.dtype as SafeDType;
     const [begin, end] = t.data_offsets;
-    const count = t.shape.reduce((a, b) => a * b, 1);
-    if (end - begin !== count * DTYPE_BYTES[dtype] || dataStart + end > bytes.byteLength) {
+    if (
+      t.data_offsets.length !== 2 ||
+      !Number.isSafeInteger(begin) ||
+      !Number.isSafeInteger(end) ||
+      !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0)
+    ) {
+      throw new SafetensorsError(`${fileName}: tensor '${name}' has a malformed shape or data_offsets`);
+    }
+    if (begin < 0) {
       throw new SafetensorsError(
-        `${fileName}: tensor '${name}' data range [${begin}, ${end}) does not fit its shape or the file (truncated download?)`,
+        `${fileName}: tensor '${name}' data range [${begin}, ${end}) starts before the data section (inside the header)`,
       );
     }
+    const count = t.shape.reduce((a, b) => a * b, 1);
+    if (end - begin !== count * DTYPE_BYTES[dtype]) {
+      throw new SafetensorsError(
+        `${fileName}: tensor '${name}' data range [${begin}, ${end}) does not fit its shape [${t.shape.join(', ')}] of ${dtype}`,
+      );
+    }
+    if (end > dataLength) {
+      throw new SafetensorsError(
+        `${fileName}: tensor '${name}' data range [${begin}, ${end}) ends past the data section of ${dataLength} bytes (truncated download?)`,
+      );
+    }
+    ranges.push({ name, begin, end });
     tensors.set(name, { name, dtype, shape: t.shape, offset: dataStart + begin, length: end - begin });
   }
+  checkCoverage(ranges, dataLength, fileName);
   return { bytes, tensors, metadata };
+}
+
+/**
+ * The format requires the tensors' byte ranges to tile the data section exactly: no overlap (two names
+ * aliasing the same bytes), no hole and no trailing bytes (room for a polyglot payload).
+ */
+function checkCoverage(
+  ranges: { name: string; begin: number; end: number }[],
+  dataLength: number,
+  fileName: string,
+) {
+  ranges.sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let pos = 0;
+  let prev: (typeof ranges)[number] | null = null;
+  for (const r of ranges) {
+    if (r.begin < pos && prev) {
+      throw new SafetensorsError(
+        `${fileName}: tensors '${prev.name}' [${prev.begin}, ${prev.end}) and '${r.name}' [${r.begin}, ${r.end}) overlap`,
+      );
+    }
+    if (r.begin > pos) {
+      const where = prev ? `between '${prev.name}' and '${r.name}'` : `before '${r.name}'`;
+      throw new SafetensorsError(
+        `${fileName}: data bytes [${pos}, ${r.begin}) ${where} belong to no tensor (the data section must have no holes)`,
+      );
+    }
+    pos = r.end;
+    prev = r;
+  }
+  if (pos !== dataLength) {
+    const after = prev ? `after the last tensor '${prev.name}'` : 'and the header lists no tensor';
+    throw new SafetensorsError(
+      `${fileName}: the data section has ${dataLength - pos} trailing bytes ${after} (the data section must have no holes)`,
+    );
+  }
 }
 
 /** Decodes one tensor to float32 (F32 copies only when the data is not 4-byte aligned). */

@@ -4,6 +4,7 @@
  * converted once into a side buffer, since the float32 graphs need float32 initializers.
  */
 import type { ModelConfig } from './config';
+import { findNonFinite } from './finite-check';
 import { textTensors, visionTensors } from './openclip-layout';
 import { parseSafetensors, type SafeTensorFile, tensorToFloat32 } from './safetensors';
 
@@ -60,6 +61,15 @@ export class ModelWeights {
       if (got.length !== shape.length || got.some((d, i) => d !== shape[i])) {
         throw new WeightsError(
           `weights do not match the config: tensor '${name}' has shape ${fmt(info.shape)}, the config implies ${fmt(shape)}`,
+        );
+      }
+    }
+    for (const [name] of expected) {
+      const bad = findNonFinite(file, file.tensors.get(name)!);
+      if (bad) {
+        const more = bad.count > 1 ? ` (${bad.count} non-finite values in all)` : '';
+        throw new WeightsError(
+          `weights are damaged: tensor '${name}' holds ${bad.kind} at element ${bad.first}${more}`,
         );
       }
     }

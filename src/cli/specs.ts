@@ -1,0 +1,203 @@
+/** The flags, help and examples of every subcommand (kept free of heavy imports: `--help` loads only this). */
+import type { CommandSpec, FlagSpec } from './flags';
+import { PROMPT_FLAGS } from './prompt-flags';
+
+const spec = <F extends Record<string, FlagSpec>>(s: CommandSpec<F>): CommandSpec<F> => s;
+
+export const SCORE_SPEC = spec({
+  name: 'score',
+  brief: 'anomaly score and map per image, zero- or few-shot',
+  summary:
+    'Scores images zero-shot (WinCLIP) or, with --ref, few-shot (WinCLIP+). Folders are searched recursively for\n' +
+    'PNG, JPEG, WebP, BMP, GIF and AVIF files; quoted globs (e.g. "parts/**/*.png") are expanded. A file that\n' +
+    'cannot be scored is reported on stderr and as {"file", "error"} in the results; the others are still scored\n' +
+    'and the exit status is 1 at the end.',
+  positionals: '<image|folder|glob>...',
+  flags: {
+    model: {
+      type: 'string',
+      arg: '<dir>',
+      help: 'model folder (open_clip_config.json, *.safetensors, tokenizer.json); required',
+    },
+    ...PROMPT_FLAGS,
+    ref: {
+      type: 'string',
+      multiple: true,
+      arg: '<image|folder|glob>',
+      help: 'reference image(s) of good parts (few-shot)',
+    },
+    recipe: {
+      type: 'string',
+      arg: '<recipe.json>',
+      help: 'an app recipe: its prompts, reference shots and thresholds (instead of --object/--prompts/--ref)',
+    },
+    out: {
+      type: 'string',
+      arg: '<file.json>',
+      help: 'write the results with anomaly maps to this file instead of stdout',
+    },
+    csv: {
+      type: 'string',
+      arg: '<file.csv>',
+      help: 'also write one row per image: file,width,height,image_score,error',
+    },
+    maps: {
+      type: 'string',
+      arg: '<dir>',
+      help: 'also write <path>.npy (float32 H×W map) and <path>.overlay.png per image',
+    },
+    'image-threshold': {
+      type: 'string',
+      arg: '<t>',
+      help: 'add "verdict": NG when image_score >= t, else OK (winclip calibrate suggests t)',
+    },
+    'pixel-threshold': {
+      type: 'string',
+      arg: '<t>',
+      help: 'add "max_pixel" and "regions" above t: [{box: [l,t,r,b], area, area_percent, peak, state}]',
+    },
+    'print-maps': {
+      type: 'boolean',
+      help: 'include anomaly_map in the JSON printed on stdout',
+      shownDefault: 'off',
+    },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+  notes: [
+    'output: {"images": [{"file", "width", "height", "image_score", "anomaly_map": [H·W values, row-major]}]};',
+    "stdout leaves anomaly_map out unless --print-maps; --out files always have it. --maps keeps the images'",
+    'paths relative to their common folder, so equal names in different folders stay apart.',
+  ],
+  examples: [
+    'winclip score --model ./ViT-B-16-plus-240 --object "metal nut" part1.png part2.jpg',
+    'winclip score --model ./model --object bottle --ref good/ --out scores.json --csv scores.csv --maps maps/ test/',
+  ],
+});
+
+export const CALIBRATE_SPEC = spec({
+  name: 'calibrate',
+  brief: 'leave-one-out scores of good references and suggested thresholds',
+  summary:
+    'Scores every --ref image few-shot against the OTHER references (leave-one-out), which shows what normal\n' +
+    'parts score with these prompts, and suggests an image and a pixel threshold for winclip score\n' +
+    '(--image-threshold, --pixel-threshold). Needs at least 2 references; more give a better estimate.',
+  flags: {
+    model: { type: 'string', arg: '<dir>', help: 'model folder; required' },
+    ...PROMPT_FLAGS,
+    ref: {
+      type: 'string',
+      multiple: true,
+      arg: '<image|folder|glob>',
+      help: 'reference images of good parts (at least 2)',
+    },
+    recipe: {
+      type: 'string',
+      arg: '<recipe.json>',
+      help: 'an app recipe: its prompts and reference shots (instead of --object/--prompts/--ref)',
+    },
+    margin: {
+      type: 'string',
+      arg: '<k>',
+      help: 'threshold = largest leave-one-out score + k · their standard deviation',
+      shownDefault: '1',
+    },
+    'false-reject-rate': {
+      type: 'string',
+      arg: '<r>',
+      help: 'instead: the threshold that rejects a fraction r of the references (for large banks)',
+    },
+    out: { type: 'string', arg: '<file.json>', help: 'write the JSON here instead of stdout' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+  notes: [
+    'output: {"references": [{"file", "image_score", "max_pixel", "pixel_quantiles"}], "image_threshold",',
+    '"pixel_threshold", "rule", "image_scores": {n, min, max, mean, std}, "max_pixels": {…}}',
+  ],
+  examples: [
+    'winclip calibrate --model ./model --object bottle --ref good/',
+    'winclip calibrate --model ./model --object bottle --ref good1.png --ref good2.png --ref good3.png --margin 2',
+  ],
+});
+
+export const EVAL_SPEC = spec({
+  name: 'eval',
+  brief: "the paper's tables on MVTec-AD or VisA",
+  summary:
+    "Reproduces the paper's tables on an MVTec-AD or VisA layout: per-category image AUROC/AUPR/F1-max and pixel\n" +
+    'AUROC/PRO/F1-max, mean ± std over seeds. Tables on stdout, progress on stderr.',
+  flags: {
+    data: { type: 'string', arg: '<dir>', help: 'dataset root; required' },
+    dataset: { type: 'string', arg: 'mvtec|visa', help: 'dataset layout; required' },
+    model: { type: 'string', arg: '<dir>', help: 'model folder; required' },
+    categories: { type: 'string', arg: 'a,b', help: 'categories to run', shownDefault: 'all in the dataset' },
+    shots: { type: 'string', arg: '0,1,2,4', help: 'shot counts k', shownDefault: '0,1,2,4' },
+    seeds: { type: 'string', arg: '<n>', help: 'random draws of the k shots', shownDefault: '5' },
+    'object-names': {
+      type: 'string',
+      arg: '<file.json>',
+      help: 'category → object name in the prompts',
+      shownDefault: 'built in',
+    },
+    refs: { type: 'string', arg: '<file.json>', help: 'fixed reference shots instead of random draws' },
+    ablation: {
+      type: 'string',
+      arg: '<name>',
+      help: 'full, one-class, two-class, state-ensemble (Table 3); no-image-scale, no-mid-scale, no-small-scale, no-harmonic (Table 8)',
+      shownDefault: 'full',
+    },
+    'pixel-size': {
+      type: 'string',
+      arg: '<n>',
+      help: 'score pixel metrics with the shorter edge resized to n',
+      shownDefault: 'full size',
+    },
+    out: { type: 'string', arg: '<file.json>', help: 'write every score and metric to this file' },
+    cache: {
+      type: 'string',
+      arg: '<dir>',
+      help: 'feature cache folder',
+      shownDefault: '$XDG_CACHE_HOME/winclip/features',
+    },
+    'no-cache': { type: 'boolean', help: 'do not read or write the feature cache', shownDefault: 'off' },
+    'exact-pixels': {
+      type: 'string',
+      arg: '<n>',
+      help: 'past n pixels per run, pixel metrics use a fine histogram with a reported error bound',
+      shownDefault: '8388608',
+    },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+  examples: [
+    'winclip eval --data ./mvtec --dataset mvtec --model ./ViT-B-16-plus-240 --shots 0,1,2,4 --seeds 5 --out results.json',
+    'winclip eval --data /tmp/synth --dataset mvtec --model ./model --categories bottle --ablation no-harmonic',
+  ],
+});
+
+export const SYNTH_SPEC = spec({
+  name: 'synth',
+  brief: 'a small synthetic dataset in the MVTec-AD or VisA layout',
+  summary: 'Writes a small synthetic anomaly dataset in the MVTec-AD or VisA layout (for demos and tests).',
+  flags: {
+    out: { type: 'string', arg: '<dir>', help: 'output folder; required' },
+    categories: {
+      type: 'string',
+      arg: 'a,b',
+      help: 'categories to generate',
+      shownDefault: 'all built-in ones',
+    },
+    train: { type: 'string', arg: '<n>', help: 'good training images per category', shownDefault: '8' },
+    'test-good': { type: 'string', arg: '<n>', help: 'good test images per category', shownDefault: '6' },
+    'test-bad': { type: 'string', arg: '<n>', help: 'defective test images per category', shownDefault: '6' },
+    size: { type: 'string', arg: '<px>', help: 'image side', shownDefault: '256' },
+    seed: { type: 'string', arg: '<n>', help: 'random seed', shownDefault: '0' },
+    layout: { type: 'string', arg: 'mvtec|visa', help: 'folder layout', shownDefault: 'mvtec' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+  },
+  examples: [
+    'winclip synth --out /tmp/synth',
+    'winclip synth --out /tmp/visa --layout visa --categories candle --size 128',
+  ],
+});
+
+/** Every subcommand, for `winclip --help` and dispatch; a new one is a spec here and a case in main.ts. */
+export const COMMAND_SPECS: CommandSpec[] = [SCORE_SPEC, CALIBRATE_SPEC, EVAL_SPEC, SYNTH_SPEC];
