@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { fingerprintModelDir } from '../src/cli/recipe-input';
 import { DEFAULT_ANOMALOUS_STATES, DEFAULT_TEMPLATES } from '../src/core/prompts';
-import { bytesToBase64, type Recipe, serializeRecipe } from '../src/core/recipe';
+import { bytesToBase64, parseRecipe, type Recipe, serializeRecipe } from '../src/core/recipe';
 import { FIXTURE_DIR } from './fixture';
 
 const run = promisify(execFile);
@@ -129,8 +129,22 @@ describe('--recipe', () => {
         }),
       ),
     );
-    type Cal = { image_threshold: number; pixel_threshold: number; references: { image_score: number }[] };
-    const a = (await cli(['calibrate', '--model', FIXTURE_DIR, '--recipe', recipe])) as Cal;
+    type Cal = {
+      image_threshold: number;
+      pixel_threshold: number;
+      rule: string;
+      references: { image_score: number }[];
+    };
+    const written = join(tmp, 'calibrated.json');
+    const a = (await cli([
+      'calibrate',
+      '--model',
+      FIXTURE_DIR,
+      '--recipe',
+      recipe,
+      '--write-recipe',
+      written,
+    ])) as Cal;
     const b = (await cli([
       'calibrate',
       '--model',
@@ -141,6 +155,16 @@ describe('--recipe', () => {
     ])) as Cal;
     expect(a.references.map((r) => r.image_score)).toEqual(b.references.map((r) => r.image_score));
     expect([a.image_threshold, a.pixel_threshold]).toEqual([b.image_threshold, b.pixel_threshold]);
+    // --write-recipe files the suggested thresholds under few-shot, and says how they were found.
+    const calibrated = parseRecipe(readFileSync(written, 'utf8'));
+    expect(calibrated.thresholds['few-shot']).toEqual({ image: a.image_threshold, pixel: a.pixel_threshold });
+    expect(calibrated.calibration).toEqual({
+      rule: a.rule,
+      references: 3,
+      imageThreshold: a.image_threshold,
+      pixelThreshold: a.pixel_threshold,
+    });
+    expect(calibrated.references).toHaveLength(3);
   });
 
   it.each([

@@ -4,6 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { DEFAULT_THRESHOLD_RULE, describeRule, type ThresholdRule } from '../core/calibration';
+import { serializeRecipe } from '../core/recipe';
 import { calibrate } from '../engine/calibration';
 import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
 import { parseCommand } from './flags';
@@ -34,6 +35,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const { values } = parseCommand(CALIBRATE_SPEC, argv);
   if (!values.model) throw new Error('calibrate: --model <dir> is required (see winclip calibrate --help)');
   if (values.recipe) refuseWithRecipe('calibrate', values, ['object', 'prompts', 'ref']);
+  if (values['write-recipe'] && !values.recipe) throw new Error('calibrate: --write-recipe needs --recipe');
   const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'calibrate') : null;
   const given = values.ref ?? [];
   if (new Set(given).size !== given.length) throw new Error('calibrate: a --ref image is given twice');
@@ -73,6 +75,19 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       image_scores: t.imageStats,
       max_pixels: t.pixelStats,
     });
+    if (recipe && values['write-recipe']) {
+      const updated = {
+        ...recipe.recipe,
+        thresholds: { ...recipe.recipe.thresholds, 'few-shot': { image: t.image, pixel: t.pixel } },
+        calibration: {
+          rule: describeRule(t.rule),
+          references: refs.length,
+          imageThreshold: t.image,
+          pixelThreshold: t.pixel,
+        },
+      };
+      await writeFile(values['write-recipe'], serializeRecipe(updated));
+    }
     if (values.out) await writeFile(values.out, json);
     else process.stdout.write(`${json}\n`);
     return 0;

@@ -95,6 +95,11 @@ export const CALIBRATE_SPEC = spec({
       arg: '<recipe.json>',
       help: 'an app recipe: its prompts and reference shots (instead of --object/--prompts/--ref)',
     },
+    'write-recipe': {
+      type: 'string',
+      arg: '<recipe.json>',
+      help: 'with --recipe: write it again with the suggested few-shot thresholds and how they were found',
+    },
     margin: {
       type: 'string',
       arg: '<k>',

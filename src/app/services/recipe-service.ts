@@ -14,6 +14,7 @@ import {
   RECIPE_FORMAT,
   RECIPE_VERSION,
   type Recipe,
+  type RecipeCalibration,
   type RecipeMode,
   type RecipeModel,
   recipeThresholds,
@@ -51,6 +52,14 @@ export function currentMode(): RecipeMode {
   return useApp.getState().references.some((r) => r.status !== 'error') ? 'few-shot' : 'zero-shot';
 }
 
+/** The opened recipe's calibration, while the thresholds and bank it was made for are still in use. */
+function calibrationStillValid(shots: number): RecipeCalibration | null {
+  const c = useRecipe.getState().calibration;
+  const t = useApp.getState().thresholds;
+  if (!c || currentMode() !== 'few-shot' || c.references !== shots) return null;
+  return c.imageThreshold === t.image && c.pixelThreshold === t.pixel ? c : null;
+}
+
 export async function buildRecipe(): Promise<Recipe> {
   const s = useApp.getState();
   const model = currentModelIdentity();
@@ -75,7 +84,7 @@ export async function buildRecipe(): Promise<Recipe> {
       templates: [...s.prompts.templates],
     },
     thresholds: { [currentMode()]: { image: s.thresholds.image, pixel: s.thresholds.pixel } },
-    calibration: null,
+    calibration: calibrationStillValid(shots.length),
     references,
   };
 }
@@ -117,7 +126,7 @@ function checkModel(recipe: Recipe): void {
 
 /** Replaces prompts, thresholds and the reference bank with the recipe's. */
 export async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
-  useRecipe.setState({ busy: true, lastOpened: name });
+  useRecipe.setState({ busy: true, lastOpened: name, calibration: recipe.calibration });
   try {
     updatePrompts({ ...recipe.prompts });
     const t = recipeThresholds(recipe);
