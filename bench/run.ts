@@ -1,24 +1,37 @@
 /**
- * `npm run bench`: median wall-clock milliseconds of each engine stage in Node (onnxruntime-node,
- * CPU), for the tiny fixture model and a full-size ViT-B-16-plus-240 with random weights.
+ * `npm run bench [-- --device cpu|webgpu|cuda|auto] [--model tiny|full]`: median wall-clock
+ * milliseconds of each engine stage in Node (onnxruntime-node), for the tiny fixture model and/or a
+ * full-size ViT-B-16-plus-240 with random weights. Default: CPU, both models. WebGPU on a machine
+ * without a GPU needs SwiftShader (see the README); it is slow, so `--model tiny` is the practical run.
  * Figures only; nothing here asserts a time.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openNodeRuntime } from '../src/cli/node-devices';
 import { fewShotTile } from '../src/core/association.test-helpers';
 import { buildPromptSet } from '../src/core/prompts';
 import { scoringParameters } from '../src/core/score-options';
 import { buildMemory, scoreTile } from '../src/core/scoring';
 import type { EncodedImage } from '../src/engine/api';
+import { isDeviceChoice } from '../src/engine/devices';
 import { WinclipEngine } from '../src/engine/engine';
-import { createNodeRuntime } from '../src/engine/runtime-node';
 import { parseModelConfig } from '../src/model/config';
 import type { ModelFiles } from '../src/model/file-names';
 import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../src/model/random-weights';
 import { CLIP_DIR, FIXTURE_DIR } from '../test/fixture';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
-const only = process.argv.slice(2);
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { device: { type: 'string', default: 'cpu' }, model: { type: 'string' } },
+});
+if (!isDeviceChoice(args.device)) throw new Error(`bench: unknown --device '${args.device}'`);
+const device = args.device;
+// `npm run bench -- tiny` (positional) still works.
+const only = args.model ? [args.model] : positionals;
+for (const m of only)
+  if (m !== 'tiny' && m !== 'full') throw new Error(`bench: --model must be tiny or full, got '${m}'`);
 
 async function median(fn: () => Promise<unknown> | unknown): Promise<{ median: number; runs: number[] }> {
   await fn(); // warm-up: first runs pay for kernel selection and allocation
@@ -43,35 +56,60 @@ const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
 
 async function benchModel(label: string, files: ModelFiles) {
   const t0 = performance.now();
-  const engine = await WinclipEngine.create(files, createNodeRuntime());
-  const loadMs = performance.now() - t0;
+  const runtime = await openNodeRuntime({ device });
+  const probeMs = performance.now() - t0;
+  const engine = await WinclipEngine.create(files, runtime);
+  const loadMs = performance.now() - t0 - probeMs;
   const info = engine.info();
   const prompts = buildPromptSet({ objectName: 'bottle' });
   const allPrompts = [...prompts.normal, ...prompts.anomalous];
   const S = info.imageSize;
-  const rows: [string, string][] = [];
-  rows.push(['build graphs + create sessions', `${loadMs.toFixed(0)} ms (once)`]);
+  console.log(
+    `\n## ${label}: ${(info.parameters / 1e6).toFixed(1)}M parameters, backend ${info.backend} (${runtime.reason}), median of ${RUNS}`,
+  );
+  // Each row prints as soon as it is measured, so a slow device still shows the stages it finished.
+  const row = (stage: string, figure: string) => console.log(`  ${stage.padEnd(72)}  ${figure}`);
+  row('device selection (GPU probes)', `${probeMs.toFixed(0)} ms (once)`);
+  row('build graphs + create sessions', `${loadMs.toFixed(0)} ms (once)`);
 
   const text = await median(() => engine.embedTexts(allPrompts));
-  rows.push([`text ensemble (${allPrompts.length} prompts)`, `${text.median.toFixed(1)} ms`]);
+  row(`text ensemble (${allPrompts.length} prompts)`, `${text.median.toFixed(1)} ms`);
   await engine.setPrompts(prompts);
 
   const { pixels } = engine.preprocess(randomImage(S, S, 1));
   const full = await median(() => engine.runImagePass(pixels[0], 0));
-  rows.push(['image full pass (1 tile)', `${full.median.toFixed(1)} ms`]);
+  row('image full pass (1 tile)', `${full.median.toFixed(1)} ms`);
   for (const k of engine.settings.windowScales) {
     const w = await median(() => engine.runImagePass(pixels[0], k));
     const n = (info.grid - k + 1) ** 2;
-    rows.push([`window pass, scale ${k} (${n} windows)`, `${w.median.toFixed(1)} ms`]);
+    row(`window pass, scale ${k} (${n} windows)`, `${w.median.toFixed(1)} ms`);
   }
   const pre = await median(() => engine.preprocess(randomImage(1280, 960, 2)));
-  rows.push(['pre-process 1280×960 (2 tiles)', `${pre.median.toFixed(1)} ms`]);
+  row('pre-process 1280×960 (2 tiles)', `${pre.median.toFixed(1)} ms`);
 
   // Scoring on real encoder outputs: one square test image and 4 reference shots.
   const enc = async (key: string, seed: number): Promise<EncodedImage> =>
     engine.encode(key, randomImage(S, S, seed));
+  // What a user waits for per new image: encode (pre-process + image passes) and score.
+  let fresh = 0;
+  const total = async () => {
+    const key = `fresh${fresh++}`;
+    await engine.encode(key, randomImage(S, S, 100 + fresh));
+    await engine.score(key);
+    engine.forget(key);
+  };
+  const zsTotal = await median(total);
+  row(`total per ${S}×${S} image, zero-shot (encode + score)`, `${zsTotal.median.toFixed(1)} ms`);
+  await enc('ref0', 20);
+  engine.addReferenceEncoded('ref0');
+  const oneShotTotal = await median(total);
+  row(
+    `total per ${S}×${S} image, 1-shot (encode + score; reference encoded once)`,
+    `${oneShotTotal.median.toFixed(1)} ms`,
+  );
+
   const test = await enc('test', 10);
-  for (let i = 0; i < 4; i++) {
+  for (let i = 1; i < 4; i++) {
     await enc(`ref${i}`, 20 + i);
     engine.addReferenceEncoded(`ref${i}`);
   }
@@ -79,7 +117,7 @@ async function benchModel(label: string, files: ModelFiles) {
   const protos = engine.prototypes();
   const params = scoringParameters({}, engine.settings);
   const zs = await median(() => scoreTile(test.tiles[0], protos, geom, params));
-  rows.push(['scoring, zero-shot (1 tile)', `${zs.median.toFixed(2)} ms`]);
+  row('scoring, zero-shot (1 tile)', `${zs.median.toFixed(2)} ms`);
   const memory = buildMemory(
     engine.referenceKeys().flatMap((k) => engine.getEncoded(k)!.tiles),
     info.visionWidth,
@@ -89,19 +127,13 @@ async function benchModel(label: string, files: ModelFiles) {
   const fs = await median(() =>
     scoreTile(test.tiles[0], protos, geom, params, fewShotTile(test.tiles[0], memory, geom, params)),
   );
-  rows.push(['scoring, 4-shot (1 tile), JS reference association', `${fs.median.toFixed(2)} ms`]);
+  row('scoring, 4-shot (1 tile), JS reference association', `${fs.median.toFixed(2)} ms`);
   const dev = await median(() => engine.scoreEncoded(test));
-  rows.push([`scoring, 4-shot (1 tile), association on ${info.backend}`, `${dev.median.toFixed(2)} ms`]);
+  row(`scoring, 4-shot (1 tile), association on ${info.backend}`, `${dev.median.toFixed(2)} ms`);
   await engine.score('test');
   const cached = await median(() => engine.score('test'));
-  rows.push(['re-score after a prompt edit, 4-shot (cached association)', `${cached.median.toFixed(2)} ms`]);
-  rows.push(['peak RSS so far', mb(process.resourceUsage().maxRSS * 1024)]);
-
-  console.log(
-    `\n## ${label}: ${(info.parameters / 1e6).toFixed(1)}M parameters, backend ${info.backend}, median of ${RUNS}`,
-  );
-  const w = Math.max(...rows.map((r) => r[0].length));
-  for (const [k, v] of rows) console.log(`  ${k.padEnd(w)}  ${v}`);
+  row('re-score after a prompt edit, 4-shot (cached association)', `${cached.median.toFixed(2)} ms`);
+  row('peak RSS so far', mb(process.resourceUsage().maxRSS * 1024));
   await engine.dispose();
 }
 

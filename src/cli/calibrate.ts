@@ -7,9 +7,9 @@ import { DEFAULT_THRESHOLD_RULE, describeRule, type ThresholdRule } from '../cor
 import { serializeRecipe } from '../core/recipe';
 import { calibrate } from '../engine/calibration';
 import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
+import { openCliEngine, parseDeviceFlag } from './device';
 import { parseCommand } from './flags';
 import { expandInputs } from './inputs';
-import { createNodeEngine } from './node-engine';
 import { promptChoice } from './prompt-flags';
 import { readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { CALIBRATE_SPEC } from './specs';
@@ -49,7 +49,9 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const choice = await promptChoice('calibrate', values);
   const { prompts, temperature } = recipe ? { ...choice, prompts: recipe.prompts } : choice;
 
-  const engine = await createNodeEngine(values.model, 0, { temperature });
+  const engine = await openCliEngine(values.model, parseDeviceFlag(values.device, 'calibrate'), {
+    temperature,
+  });
   try {
     await engine.setPrompts(prompts);
     const keys = refs.map((f, i) => `ref:${i}:${f}`);

@@ -12,8 +12,8 @@ import { parseObjectNamesFile } from '../eval/object-names';
 import { runEvaluation } from '../eval/runner';
 import { parseRefsFile } from '../eval/sampling';
 import { formatReport } from '../eval/tables';
+import { openCliEngine, parseDeviceFlag } from './device';
 import { parseCommand } from './flags';
-import { createNodeEngine } from './node-engine';
 import { EVAL_SPEC } from './specs';
 
 async function readJsonFile(path: string, flag: string): Promise<unknown> {
@@ -70,7 +70,8 @@ export async function runEval(argv: string[]): Promise<number> {
     ? parseRefsFile(await readJsonFile(values.refs, '--refs'), values.refs)
     : undefined;
 
-  const engine = await createNodeEngine(values.model);
+  const device = parseDeviceFlag(values.device, 'eval');
+  const engine = await openCliEngine(values.model, device);
   try {
     let cache = null;
     if (!values['no-cache']) {

@@ -8,9 +8,9 @@ import { type StateEmbedding, stateGroups } from '../core/state-words';
 import type { RgbImage } from '../core/types';
 import { stateVocabulary } from '../engine/explain';
 import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
+import { openCliEngine, parseDeviceFlag } from './device';
 import { parseCommand } from './flags';
 import { expandInputs, relativeToCommonFolder } from './inputs';
-import { createNodeEngine } from './node-engine';
 import { CsvWriter, type ImageRecord, JsonResultsWriter, writeMapFiles } from './outputs';
 import { promptChoice } from './prompt-flags';
 import { readRecipeInput, refuseWithRecipe } from './recipe-input';
@@ -35,7 +35,7 @@ export async function runScore(argv: string[]): Promise<number> {
   const files = await expandInputs(positionals);
   const refs = await expandInputs(values.ref ?? [], '--ref');
 
-  const engine = await createNodeEngine(values.model, 0, { temperature });
+  const engine = await openCliEngine(values.model, parseDeviceFlag(values.device, 'score'), { temperature });
   try {
     await engine.setPrompts(prompts);
     const vocabulary: StateEmbedding[] =

@@ -1,6 +1,16 @@
 /** The flags, help and examples of every subcommand (kept free of heavy imports: `--help` loads only this). */
+import { DEVICE_CHOICES } from '../engine/devices';
 import type { CommandSpec, FlagSpec } from './flags';
 import { PROMPT_FLAGS } from './prompt-flags';
+
+export const DEVICE_FLAG = {
+  device: {
+    type: 'string',
+    arg: DEVICE_CHOICES.join('|'),
+    help: "where the graphs run: webgpu (onnxruntime-node's Dawn), cuda (its CUDA build), or auto (first that starts of cuda, webgpu, cpu; printed on stderr)",
+    shownDefault: 'cpu',
+  },
+} satisfies Record<string, FlagSpec>;
 
 const spec = <F extends Record<string, FlagSpec>>(s: CommandSpec<F>): CommandSpec<F> => s;
 
@@ -61,6 +71,7 @@ export const SCORE_SPEC = spec({
       help: 'include anomaly_map in the JSON printed on stdout',
       shownDefault: 'off',
     },
+    ...DEVICE_FLAG,
     help: { type: 'boolean', short: 'h', help: 'show this help' },
   },
   notes: [
@@ -112,6 +123,7 @@ export const CALIBRATE_SPEC = spec({
       help: 'instead: the threshold that rejects a fraction r of the references (for large banks)',
     },
     out: { type: 'string', arg: '<file.json>', help: 'write the JSON here instead of stdout' },
+    ...DEVICE_FLAG,
     help: { type: 'boolean', short: 'h', help: 'show this help' },
   },
   notes: [
@@ -170,6 +182,7 @@ export const EVAL_SPEC = spec({
       help: 'past n pixels per run, pixel metrics use a fine histogram with a reported error bound',
       shownDefault: '8388608',
     },
+    ...DEVICE_FLAG,
     help: { type: 'boolean', short: 'h', help: 'show this help' },
   },
   examples: [

@@ -2,6 +2,7 @@
  * Generated image files, each with what decoding must give: the exact RGB pixels, or a message substring.
  * Pure (no node:*), so the app's tests can feed the same bytes through the browser decoder.
  */
+import { crc32 } from '../../src/core/crc32';
 
 export interface ImageCase {
   name: string;
@@ -11,22 +12,6 @@ export interface ImageCase {
   pixels?: { width: number; height: number; data: Uint8Array };
   /** … or the message substring of the refusal. */
   expect?: string;
-}
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(b: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const x of b) c = CRC_TABLE[(c ^ x) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {

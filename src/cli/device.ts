@@ -1,0 +1,31 @@
+/**
+ * The `--device` flag shared by the commands that run the model: its spec, validation, and opening
+ * the engine on the chosen device (the device `auto` picked is reported on stderr, one line).
+ */
+import type { MethodSettings } from '../core/method-settings';
+import { DEVICE_CHOICES, type DeviceChoice, isDeviceChoice } from '../engine/devices';
+import type { WinclipEngine } from '../engine/engine';
+import { createNodeEngine } from './node-engine';
+
+/** The flag's value, validated; undefined means cpu. */
+export function parseDeviceFlag(raw: string | undefined, command: string): DeviceChoice {
+  if (raw === undefined) return 'cpu';
+  if (!isDeviceChoice(raw))
+    throw new Error(`${command}: --device must be one of ${DEVICE_CHOICES.join(', ')}, got '${raw}'`);
+  return raw;
+}
+
+/** Loads the model folder and opens the engine on `device`; `out` receives the line `auto` prints. */
+export function openCliEngine(
+  modelDir: string,
+  device: DeviceChoice,
+  settings: Partial<MethodSettings> = {},
+  out: { write(s: string): unknown } = process.stderr,
+): Promise<WinclipEngine> {
+  const onSelect =
+    device === 'auto'
+      ? (sel: { device: string; reason: string }) =>
+          out.write(`winclip: device ${sel.device} (${sel.reason})\n`)
+      : undefined;
+  return createNodeEngine(modelDir, { device, onSelect }, settings);
+}
