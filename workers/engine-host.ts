@@ -4,20 +4,29 @@
  * call runs through `guard`, which checks for cancellation, classifies failures and forgets the request.
  */
 import * as Comlink from 'comlink';
-import { abortError } from '../src/core/errors';
+import {
+  abortError,
+  EngineFatalError,
+  errorText,
+  isAbortError,
+  isOutOfMemoryError,
+} from '../src/core/errors';
 import { mapRange, mapRegions } from '../src/core/map-regions';
 import type { ImageResult, PromptSet } from '../src/core/types';
 import type { EngineStats } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';
-import { createWebRuntime } from '../src/engine/runtime-web';
-import { decodeImageBlob, thumbnailOf } from '../src/io/decode-browser';
+import { createWebRuntime, type GpuDeviceHandle, webGpuDevice } from '../src/engine/runtime-web';
+import { thumbnailOf } from '../src/io/decode-browser';
+import { decodeWholeImage } from '../src/io/image-precheck';
 import type { ModelFiles } from '../src/model/file-names';
 import { classifyEngineError } from './errors';
 import type {
   BackendReport,
   DetailRender,
   DetailRenderOptions,
+  EngineFault,
   EngineWorkerApi,
+  FaultListener,
   InspectResult,
   LoadedModel,
   MapReport,
@@ -55,6 +64,13 @@ export class EngineHost implements EngineWorkerApi {
   private runtime: WebRuntime | null = null;
   private engine: WinclipEngine | null = null;
   private listener: ProgressListener | null = null;
+  private faultListener: FaultListener | null = null;
+  private wasmPaths = '';
+  /** The WebGPU device being watched for loss, and the loss message once it is gone. */
+  private watchedDevice: GpuDeviceHandle | null = null;
+  private deviceLost: string | null = null;
+  /** Test hook: the next WebGPU session creation fails with this message (see debugFailNextGpuSession). */
+  private injectedGpuFailure: string | null = null;
   private readonly cancelled = new Set<string>();
   /** Full results by key; cleared when prompts or references change. */
   private readonly results = new ResultCache(RESULT_CACHE_SIZE);
@@ -65,6 +81,32 @@ export class EngineHost implements EngineWorkerApi {
 
   setProgressListener(listener: ProgressListener | null): void {
     this.listener = listener;
+  }
+
+  setFaultListener(listener: FaultListener | null): void {
+    this.faultListener = listener;
+  }
+
+  private fault(f: EngineFault): void {
+    void Promise.resolve(this.faultListener?.(f)).catch(() => undefined);
+  }
+
+  /**
+   * Watches the WebGPU device for loss (driver reset, GPU process crash, `destroy()`): the UI is told at
+   * once, so it can replace this worker instead of waiting for a run that may never finish.
+   */
+  private async watchDevice(): Promise<void> {
+    if (this.runtime?.backend !== 'webgpu') return;
+    const device = await webGpuDevice();
+    if (!device || device === this.watchedDevice) return;
+    this.watchedDevice = device;
+    void device.lost.then((info) => {
+      if (this.watchedDevice !== device) return;
+      this.deviceLost = info.message || info.reason || 'unknown reason';
+      console.warn('WebGPU device lost:', this.deviceLost);
+      const why = this.deviceLost.replace(/\.$/, '');
+      this.fault({ kind: 'gpu-device-lost', message: `the GPU device was lost: ${why}` });
+    });
   }
 
   private report(p: StageProgress): void {
@@ -86,8 +128,17 @@ export class EngineHost implements EngineWorkerApi {
     };
     try {
       check();
+      // onnxruntime may hand its device out only once it ran: start watching as soon as there is one.
+      if (!this.watchedDevice) await this.watchDevice();
       return await body(check);
     } catch (err) {
+      // A run that fails under a lost device may fail before the loss is announced: give it a moment.
+      if (!isAbortError(err) && this.watchedDevice && !this.deviceLost) {
+        await Promise.race([this.watchedDevice.lost, new Promise((r) => setTimeout(r, 500))]);
+      }
+      // After a device loss every GPU call fails in its own way: report the cause, not the symptom.
+      if (this.deviceLost && !isAbortError(err))
+        throw new EngineFatalError(`The GPU device was lost while ${what} (${this.deviceLost})`);
       throw classifyEngineError(err, what);
     } finally {
       this.cancelled.delete(requestId);
@@ -104,6 +155,7 @@ export class EngineHost implements EngineWorkerApi {
   }
 
   async start(opts: StartOptions): Promise<BackendReport> {
+    this.wasmPaths = opts.wasmPaths;
     if (!this.runtime) {
       this.report({ kind: 'stage', stage: 'runtime', backend: opts.backend });
       try {
@@ -116,16 +168,24 @@ export class EngineHost implements EngineWorkerApi {
   }
 
   async loadModel(requestId: string, files: ModelFiles): Promise<LoadedModel> {
-    const runtime = this.runtime;
-    if (!runtime) throw new Error('The runtime is not started');
-    this.engine = null;
-    this.results.clear();
+    if (!this.runtime) throw new Error('The runtime is not started');
+    // The previous model's sessions hold its weights in onnxruntime's heap (or GPU buffers): free them
+    // before the new ones are built, or every switch grows memory by about twice the weights.
+    await this.releaseEngine();
     this.report({ kind: 'stage', stage: 'model' });
     const t0 = performance.now();
     return this.guard(requestId, 'loading the model', async (check) => {
-      const engine = await WinclipEngine.create(files, runtime);
-      check();
+      const engine = await this.createEngine(files);
+      const runtime = this.runtime!;
+      if (this.engine) await this.releaseEngine();
+      try {
+        check();
+      } catch (err) {
+        await engine.dispose().catch(() => undefined);
+        throw err;
+      }
       this.engine = engine;
+      void this.watchDevice();
       return {
         info: engine.info(),
         backend: runtime.backend,
@@ -135,9 +195,66 @@ export class EngineHost implements EngineWorkerApi {
     });
   }
 
-  async unloadModel(): Promise<void> {
+  /**
+   * Creates the engine on the current runtime; when the GPU runs out of memory while the sessions are
+   * created, switches this worker to WASM (with the reason) and tries once more there.
+   */
+  private async createEngine(files: ModelFiles): Promise<WinclipEngine> {
+    const runtime = this.runtime!;
+    try {
+      return await WinclipEngine.create(files, this.withInjectedFailure(runtime));
+    } catch (err) {
+      const classified = classifyEngineError(err, 'creating the model on the GPU');
+      if (runtime.backend !== 'webgpu' || !isOutOfMemoryError(classified)) throw err;
+      const wasm = await createWebRuntime({ backend: 'wasm', wasmPaths: this.wasmPaths });
+      this.runtime = {
+        ...wasm,
+        reason: `falling back to WASM: the GPU ran out of memory while creating the model (${errorText(err)})`,
+      };
+      this.report({ kind: 'stage', stage: 'model' });
+      return WinclipEngine.create(files, this.runtime);
+    }
+  }
+
+  private withInjectedFailure(runtime: WebRuntime): WebRuntime {
+    if (runtime.backend !== 'webgpu' || !this.injectedGpuFailure) return runtime;
+    const message = this.injectedGpuFailure;
+    this.injectedGpuFailure = null;
+    let created = 0;
+    return {
+      ...runtime,
+      // Fails the second session (the image encoder), as a real allocation failure midway would.
+      createSession: async (graph) => {
+        created += 1;
+        if (created === 2) throw new Error(message);
+        return runtime.createSession(graph);
+      },
+    };
+  }
+
+  /** Releases the engine's sessions (their weights and buffers) and forgets every result. */
+  private async releaseEngine(): Promise<void> {
+    const engine = this.engine;
     this.engine = null;
     this.results.clear();
+    if (engine) await engine.dispose().catch(() => undefined);
+  }
+
+  async unloadModel(): Promise<void> {
+    await this.releaseEngine();
+  }
+
+  /** Test hook: destroys the WebGPU device as a driver reset would; false when there is none. */
+  async debugLoseGpuDevice(): Promise<boolean> {
+    const device = this.runtime?.backend === 'webgpu' ? await webGpuDevice() : null;
+    if (!device) return false;
+    device.destroy();
+    return true;
+  }
+
+  /** Test hook: the next model load on WebGPU fails in session creation with `message`. */
+  debugFailNextGpuSession(message: string): void {
+    this.injectedGpuFailure = message;
   }
 
   async setPrompts(requestId: string, prompts: PromptSet): Promise<{ embedded: number; ms: number }> {
@@ -188,7 +305,7 @@ export class EngineHost implements EngineWorkerApi {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
     return this.guard(requestId, `inspecting ${name}`, async (check) => {
-      const { rgb, bitmap } = await decodeImageBlob(image, name);
+      const { rgb, bitmap } = await decodeWholeImage(image, name);
       const thumb = await thumbnailOf(bitmap, thumbSide);
       bitmap.close();
       check();
@@ -206,7 +323,7 @@ export class EngineHost implements EngineWorkerApi {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
     return this.guard(requestId, `adding reference ${name}`, async (check) => {
-      const { rgb, bitmap } = await decodeImageBlob(image, name);
+      const { rgb, bitmap } = await decodeWholeImage(image, name);
       bitmap.close();
       check();
       await engine.addReference(key, rgb);

@@ -135,6 +135,15 @@ export interface StageProgress {
 
 export type ProgressListener = (p: StageProgress) => void;
 
+/** Something went wrong outside any call, reported as it happens (the UI replaces the worker). */
+export interface EngineFault {
+  kind: 'gpu-device-lost';
+  /** What happened, worded for the user. */
+  message: string;
+}
+
+export type FaultListener = (f: EngineFault) => void;
+
 /**
  * Every call that can be cancelled takes a request id first, so that `cancel(requestId)` can stop it
  * between steps. The client creates the ids (see CANCELLABLE_CALLS); callers pass an AbortSignal.
@@ -161,6 +170,11 @@ export interface EngineWorkerApi {
   cancel(requestId: string): void;
   /** Ends the worker as a crash would (used to prove restart-and-restore). */
   simulateCrash(): void;
+  setFaultListener(listener: FaultListener | null): void;
+  /** Test hook: destroys the WebGPU device mid-work, as a driver reset would; false on WASM. */
+  debugLoseGpuDevice(): Promise<boolean>;
+  /** Test hook: the next model load on WebGPU fails in session creation with this message. */
+  debugFailNextGpuSession(message: string): void;
 }
 
 /** Calls that take a request id first and can be cancelled. */

@@ -10,9 +10,9 @@ import type { BackendChoice } from '../../workers/protocol';
 import { errorText } from '../core/errors';
 import { normalizeHubUrl } from '../io/hub';
 import { openModelCache, readManifest, sourceId } from '../io/model-cache';
-import { engineClient, refreshStats, startEngine } from './services/engine-service';
+import { engineClient, refreshStats, releaseEngineOnPageHide, startEngine } from './services/engine-service';
 import { hubSource, loadRepo, urlSource } from './services/model-actions';
-import { loadModel } from './services/model-service';
+import { loadModel, unloadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
 import { importRecipeUrl } from './services/recipe-service';
 import { restoreReferences } from './services/reference-service';
@@ -51,6 +51,9 @@ function exposeDebugHandle(): void {
     stats: () => engineClient().api.stats(),
     state: () => useApp.getState(),
     simulateCrash: () => engineClient().simulateCrash(),
+    loseGpuDevice: () => engineClient().debugLoseGpuDevice(),
+    failNextGpuSession: (message: string) => engineClient().debugFailNextGpuSession(message),
+    unloadModel,
     flush: flushNow,
     refreshStats,
   };
@@ -65,6 +68,7 @@ export async function boot(): Promise<void> {
   exposeDebugHandle();
   void restoreReferences(references);
   await startEngine();
+  releaseEngineOnPageHide();
   if (useApp.getState().engine.status === 'failed') return;
 
   const recipeUrl = params.get('recipe');

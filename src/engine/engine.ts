@@ -109,9 +109,24 @@ export class WinclipEngine implements WinclipApi {
     const method = methodSettings(settings, config.vision.grid);
     const tokenizer = new ClipTokenizer(files.tokenizer, config.text.contextLength);
     const weights = ModelWeights.fromBytes(files.weights, config);
-    const textSession = await runtime.createSession(buildTextEncoder(config, weights));
-    const imageSession = await runtime.createSession(buildImageEncoder(config, weights));
-    const associationSession = await runtime.createSession(buildAssociationGraph());
+    // Sessions opened before a later one fails are released, or their weights stay in the heap.
+    const opened: GraphSession[] = [];
+    const open = async (graph: Parameters<OrtRuntime['createSession']>[0]) => {
+      const session = await runtime.createSession(graph);
+      opened.push(session);
+      return session;
+    };
+    let textSession: GraphSession;
+    let imageSession: GraphSession;
+    let associationSession: GraphSession;
+    try {
+      textSession = await open(buildTextEncoder(config, weights));
+      imageSession = await open(buildImageEncoder(config, weights));
+      associationSession = await open(buildAssociationGraph());
+    } catch (err) {
+      for (const session of opened) await session.release().catch(() => undefined);
+      throw err;
+    }
     const v = config.vision;
     const info: ModelInfo = {
       embedDim: config.embedDim,

@@ -79,3 +79,27 @@ export async function createWebRuntime(opts: WebRuntimeOptions): Promise<WebRunt
   });
   return { ...base, reason };
 }
+
+/** The parts of a GPUDevice the worker uses to notice and (in tests) cause a device loss. */
+export interface GpuDeviceHandle {
+  readonly lost: Promise<{ reason?: string; message: string }>;
+  destroy(): void;
+}
+
+/**
+ * The WebGPU device onnxruntime-web runs on, or null when no WebGPU session was created yet (the
+ * device exists from the first session on) or the backend is WASM.
+ */
+export async function webGpuDevice(): Promise<GpuDeviceHandle | null> {
+  const flags = ort.env.webgpu as unknown as { device?: Promise<GpuDeviceHandle | undefined> };
+  try {
+    // The getter waits for the backend's initialisation; give up at once when it never started.
+    const device = await Promise.race([
+      flags.device,
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 50)),
+    ]);
+    return device ?? null;
+  } catch {
+    return null;
+  }
+}

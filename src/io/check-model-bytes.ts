@@ -68,3 +68,37 @@ export function checkSafetensorsStart(soFar: Uint8Array, name: string, totalByte
   }
   return true;
 }
+
+/**
+ * After a safetensors download: the bytes received must be the size the file's own header describes
+ * (8 + header + the end of the last tensor). A mismatch that the transport did not catch means the file
+ * changed on the server between or during requests (a re-upload, a mirror serving another revision) or
+ * a proxy cut or altered it. Checked on the received bytes, not Content-Length, which a compressed
+ * response does not state. The header's own consistency is the model parser's job.
+ */
+export function checkDownloadedSafetensorsSize(bytes: Uint8Array, name: string): void {
+  if (bytes.byteLength < 8) return;
+  const headerLen = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+  if (bytes.byteLength < 8 + headerLen) {
+    throw new ModelFileError(
+      `${name}: the download has ${bytes.byteLength} bytes, less than its own header (${8 + headerLen} bytes); the file changed on the server or the transfer was cut. Retry.`,
+    );
+  }
+  let header: Record<string, { data_offsets?: unknown }>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLen)));
+  } catch {
+    return;
+  }
+  let end = 0;
+  for (const [key, entry] of Object.entries(header)) {
+    if (key === '__metadata__' || !Array.isArray(entry?.data_offsets)) continue;
+    end = Math.max(end, Number(entry.data_offsets[1]) || 0);
+  }
+  const described = 8 + headerLen + end;
+  if (described !== bytes.byteLength) {
+    throw new ModelFileError(
+      `${name}: the download has ${bytes.byteLength} bytes but the file's header describes ${described}; the file changed on the server or the transfer was altered. Retry.`,
+    );
+  }
+}

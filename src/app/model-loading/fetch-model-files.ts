@@ -4,7 +4,12 @@
  * as they arrive, so a second visit loads with no network.
  */
 
-import { checkSafetensorsStart, parseConfigFile, parseTokenizerFile } from '../../io/check-model-bytes';
+import {
+  checkDownloadedSafetensorsSize,
+  checkSafetensorsStart,
+  parseConfigFile,
+  parseTokenizerFile,
+} from '../../io/check-model-bytes';
 import { contentLength, HubError, hubFileUrl, openUrl, readDownload } from '../../io/hub';
 import { LocalFilesError } from '../../io/local-files';
 import {
@@ -117,6 +122,15 @@ async function download(
     inspect: role === 'weights' ? weightsCheck(loc.file, () => total) : undefined,
     tee: cache ? (body) => putStream(cache, loc.key, body, total, contentType) : undefined,
   });
+  if (role === 'weights') {
+    try {
+      checkDownloadedSafetensorsSize(bytes, loc.file);
+    } catch (err) {
+      // The tee stored the bad copy already: drop it so no later visit reads it.
+      await cache?.delete(loc.key).catch(() => undefined);
+      throw err;
+    }
+  }
   return { bytes, ref: { key: loc.key, bytes: written }, cacheError: cache ? teeError : null };
 }
 

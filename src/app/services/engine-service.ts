@@ -50,6 +50,22 @@ async function startRuntime(): Promise<void> {
   patchEngine({ backend: report.backend, reason: report.reason });
 }
 
+/**
+ * After a crash the requested backend may be gone (a GPU that was lost for good): the work goes on
+ * on WASM, with the reason shown, rather than stopping.
+ */
+async function startRuntimeOrWasm(): Promise<void> {
+  try {
+    await startRuntime();
+  } catch (err) {
+    if (useApp.getState().settings.backend === 'wasm') throw err;
+    const report = await engine().start({ backend: 'wasm', wasmPaths: ortWasmPath() });
+    const reason = `falling back to WASM: the GPU could not be started again (${errorText(err)})`;
+    patchEngine({ backend: report.backend, reason });
+    notify('error', `The GPU could not be started again; continuing on WASM (${errorText(err)}).`);
+  }
+}
+
 function onRestart(reason: string, gaveUp: boolean, requested: boolean): void {
   const restarts = client?.restarts ?? 0;
   if (gaveUp) {
@@ -63,7 +79,7 @@ function onRestart(reason: string, gaveUp: boolean, requested: boolean): void {
   else notify('error', `The engine restarted (${reason}); restoring model, prompts and reference bank.`);
   void (async () => {
     try {
-      await startRuntime();
+      await startRuntimeOrWasm();
       await restoreHook?.(reason);
       patchEngine({ status: 'ready' });
     } catch (err) {
@@ -91,6 +107,20 @@ export async function startEngine(): Promise<void> {
     patchEngine({ status: 'failed', error: message });
     notify('error', `The inference engine could not start: ${message}`);
   }
+}
+
+/**
+ * A page in the back/forward cache keeps its worker, and with it the model's memory, while nobody
+ * can see it: end the worker when the page is hidden that way, and restore into a fresh one when it
+ * is shown again. (A page that is closed frees its worker anyway.)
+ */
+export function releaseEngineOnPageHide(): void {
+  window.addEventListener('pagehide', (e) => {
+    if (e.persisted) client?.suspend('the page was put in the back/forward cache');
+  });
+  window.addEventListener('pageshow', (e) => {
+    if (e.persisted) client?.resume('the page was shown again');
+  });
 }
 
 /** Switches backend: a fresh worker with the new backend, then the usual restore. */

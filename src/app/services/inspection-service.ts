@@ -5,11 +5,12 @@
  */
 
 import { errorText, isAbortError } from '../../core/errors';
-import { sniffImageFormat } from '../../io/decode-browser';
+import { imageProblem } from '../../io/image-precheck';
 import { applyScores, notify, patchQueue, updateImage, useApp } from '../state/store';
 import type { ImageScore, InspectedImage } from '../state/types';
 import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats } from './engine-service';
+import { workerHasModel } from './model-presence';
 
 /** Longest side of gallery thumbnails (device pixels). */
 export const THUMB_SIDE = 360;
@@ -21,18 +22,20 @@ function newId(): string {
   return crypto.randomUUID();
 }
 
-/** Refuses files that are not images at all (by content, not name): returns a message or null. */
+/**
+ * Refuses files that cannot be inspected (by content, not name: empty, not an image, refused format,
+ * too many pixels, cut short): returns a one-line message or null.
+ */
 export async function notAnImage(file: File): Promise<string | null> {
-  if (file.size === 0) return `${file.name}: the file is empty`;
-  const head = new Uint8Array(await file.slice(0, 16).arrayBuffer());
-  if (sniffImageFormat(head)) return null;
-  return `${file.name}: not an image (PNG, JPEG, WebP or BMP expected)`;
+  return imageProblem(file, file.name || 'the pasted image');
 }
 
 function ready(): boolean {
   const s = useApp.getState();
-  // A restore reloads the model first, so the model phase alone says whether the worker can score.
-  return s.model.phase === 'ready' && s.promptStatus.applied && s.engine.status !== 'failed';
+  // After a restart the phase still says ready until the restore reloads: ask whether this worker has it.
+  return (
+    s.model.phase === 'ready' && s.promptStatus.applied && s.engine.status !== 'failed' && workerHasModel()
+  );
 }
 
 /** Adds files to the queue; non-images are reported and skipped. Returns how many were added. */

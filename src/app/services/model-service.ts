@@ -15,6 +15,7 @@ import type { DownloadProgress, ModelSource, PersistedModelSource } from '../sta
 import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats, setRestoreHook } from './engine-service';
 import { requeueAll } from './inspection-service';
+import { markModelGone, markModelLoaded } from './model-presence';
 import { saveLastModel } from './persistence';
 import { applyPrompts } from './prompt-service';
 import { encodeAllReferences } from './reference-service';
@@ -48,6 +49,7 @@ export function persistable(source: ModelSource): PersistedModelSource | null {
 /** Loads a model; a second call cancels the first. Resolves true when the model is ready. */
 export async function loadModel(source: ModelSource, opts: { restoring?: boolean } = {}): Promise<boolean> {
   current?.abort();
+  markModelGone();
   const abort = new AbortController();
   current = abort;
   const { signal } = abort;
@@ -76,7 +78,12 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
     const loaded = await engineJobs.run(() =>
       engine().loadModel(signal, Comlink.transfer(files, [files.weights.buffer])),
     );
+    markModelLoaded();
+    const backendBefore = useApp.getState().engine.backend;
     patchEngine({ backend: loaded.backend, reason: loaded.reason });
+    // The worker switched to WASM when the GPU could not hold the model: say so, with the reason.
+    if (loaded.backend !== backendBefore && loaded.backend === 'wasm')
+      notify('error', `The model runs on WASM: ${loaded.reason}.`);
     patchModel({ phase: 'ready', info: loaded.info, loadMs: performance.now() - t0, progress: null });
     const persisted = persistable(source);
     if (persisted) void saveLastModel(persisted);
@@ -100,6 +107,16 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
   } finally {
     if (current === abort) current = null;
   }
+}
+
+/** Releases the loaded model in the worker (sessions and weights); images keep the scores they have. */
+export async function unloadModel(): Promise<void> {
+  current?.abort();
+  markModelGone();
+  await engineJobs.run(() => engine().unloadModel());
+  patchModel({ ...initialModelState });
+  patchPromptStatus({ applied: false });
+  void refreshStats();
 }
 
 export function cancelModelLoad(): void {

@@ -3,7 +3,6 @@
  * hub/folder model, and the reference bank's images. Saved on change, debounced.
  */
 
-import { errorText } from '../../core/errors';
 import type { AppState } from '../state/store';
 import { DEFAULT_SETTINGS, DEFAULT_THRESHOLDS, defaultPrompts, notify, useApp } from '../state/store';
 import type {
@@ -16,6 +15,7 @@ import type {
   Thresholds,
 } from '../state/types';
 import { idbClear, idbDelete, idbGet, idbGetAll, idbPut, KV_STORE, REFS_STORE } from './idb';
+import { describeStorageError, firstStorageFailure } from './storage-errors';
 
 interface StoredReference {
   id: string;
@@ -89,7 +89,11 @@ export async function hydrate(): Promise<Hydrated> {
       }));
     return { references, lastModel: lastModel ?? null };
   } catch (err) {
-    notify('error', `Saved settings could not be read (${errorText(err)}); using defaults.`);
+    notify(
+      'error',
+      `Saved settings could not be read (${describeStorageError(err)}); using defaults, and changes will not survive a reload.`,
+    );
+    firstStorageFailure();
     return { references: [], lastModel: null };
   }
 }
@@ -103,7 +107,11 @@ async function flush(): Promise<void> {
   try {
     await Promise.all(Object.entries(batch).map(([key, value]) => idbPut(KV_STORE, value, key)));
   } catch (err) {
-    notify('error', `Could not save settings: ${errorText(err)}`);
+    if (firstStorageFailure())
+      notify(
+        'error',
+        `Could not save settings (${describeStorageError(err)}); they will not survive a reload.`,
+      );
   }
 }
 
@@ -145,7 +153,10 @@ export async function saveReference(shot: ReferenceShot): Promise<void> {
   try {
     await idbPut(REFS_STORE, stored);
   } catch (err) {
-    notify('error', `Could not save reference ${shot.name}: ${errorText(err)}`);
+    notify(
+      'error',
+      `Could not save reference ${shot.name} (${describeStorageError(err)}); it is used now but will not survive a reload.`,
+    );
   }
 }
 

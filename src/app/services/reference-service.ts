@@ -10,6 +10,7 @@ import type { ReferenceShot } from '../state/types';
 import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats } from './engine-service';
 import { notAnImage, rescoreAll } from './inspection-service';
+import { workerHasModel } from './model-presence';
 import { deleteAllReferences, deleteReference, saveReference } from './persistence';
 import { makeThumbnail } from './thumbs';
 
@@ -18,7 +19,7 @@ let encoding = false;
 
 function modelReady(): boolean {
   const s = useApp.getState();
-  return s.model.phase === 'ready' && s.promptStatus.applied;
+  return s.model.phase === 'ready' && s.promptStatus.applied && workerHasModel();
 }
 
 async function rescoreAfterBankChange(): Promise<void> {
@@ -74,6 +75,7 @@ async function loadThumb(shot: ReferenceShot): Promise<void> {
     updateReference(shot.id, { thumb });
   } catch (err) {
     updateReference(shot.id, { status: 'error', error: errorText(err) });
+    notify('error', errorText(err));
   }
 }
 

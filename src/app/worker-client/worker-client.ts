@@ -8,6 +8,7 @@ import * as Comlink from 'comlink';
 import {
   CANCELLABLE_CALLS,
   type EngineCalls,
+  type EngineFault,
   type EngineWorkerApi,
   HARD_CANCEL_CALLS,
   PLAIN_CALLS,
@@ -54,6 +55,7 @@ export class WorkerClient {
   private pingSentAt: number | null = null;
   private restartTimes: number[] = [];
   private disposed = false;
+  private suspended = false;
   readonly heartbeatMs: number;
   readonly idleTimeoutMs: number;
   readonly busyTimeoutMs: number;
@@ -86,6 +88,14 @@ export class WorkerClient {
       if (gen === this.generation) this.pingSentAt = Math.min(this.pingSentAt ?? Date.now(), Date.now());
     });
     if (this.opts.onProgress) void this.remote.setProgressListener(Comlink.proxy(this.opts.onProgress));
+    // A lost GPU device is reported as it happens: replace the worker rather than wait on a dead run.
+    void this.remote
+      .setFaultListener(
+        Comlink.proxy((f: EngineFault) => {
+          if (gen === this.generation) this.restart(f.message);
+        }),
+      )
+      .catch(() => undefined);
     this.pingSentAt = null;
     if (!this.heartbeat) this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
   }
@@ -182,6 +192,30 @@ export class WorkerClient {
     this.opts.onRestart(reason, false, requested);
   }
 
+  /**
+   * Ends the worker and everything it holds (sessions, weights, GPU buffers) without replacing it, as
+   * when the page goes into the back/forward cache; calls waiting fail with EngineRestartedError.
+   */
+  suspend(reason: string): void {
+    if (this.disposed || this.suspended) return;
+    this.suspended = true;
+    this.generation += 1;
+    for (const p of this.pending) p.reject(new EngineRestartedError(`The engine was stopped: ${reason}`));
+    this.pending.clear();
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+    this.remote[Comlink.releaseProxy]();
+    this.worker.terminate();
+  }
+
+  /** Starts a fresh worker after `suspend`; the caller restores state through `onRestart`. */
+  resume(reason: string): void {
+    if (this.disposed || !this.suspended) return;
+    this.suspended = false;
+    this.spawn();
+    this.opts.onRestart(reason, false, true);
+  }
+
   /** True after repeated crashes: the engine is not restarted any more. */
   get failed(): boolean {
     return this.disposed;
@@ -190,6 +224,16 @@ export class WorkerClient {
   /** Makes the worker end itself as a crash would; detection and restore then run as for a real crash. */
   simulateCrash(): void {
     void this.remote.simulateCrash().catch(() => undefined);
+  }
+
+  /** Test hook: destroys the worker's WebGPU device mid-work; resolves false on WASM. */
+  debugLoseGpuDevice(): Promise<boolean> {
+    return this.remote.debugLoseGpuDevice();
+  }
+
+  /** Test hook: the next model load on WebGPU fails in session creation with `message`. */
+  debugFailNextGpuSession(message: string): Promise<void> {
+    return this.remote.debugFailNextGpuSession(message);
   }
 
   dispose(): void {

@@ -24,7 +24,9 @@ export function EmptyState({ dragging }: { dragging: boolean }) {
           <path d="M24 16v14M17 23l7 7 7-7" fill="none" stroke="currentColor" strokeWidth="2" />
         </svg>
         <h2>Drop part photos to inspect</h2>
-        <p className="muted">PNG, JPEG, WebP or BMP · paste with Ctrl+V · nothing leaves this computer</p>
+        <p className="muted">
+          PNG, JPEG, WebP, BMP, GIF or AVIF · paste with Ctrl+V · nothing leaves this computer
+        </p>
         <FilePickButton
           label="Choose images…"
           accept={IMAGE_ACCEPT}
