@@ -17,6 +17,9 @@ const BASE_ARGS = [
   '--no-first-run',
   // Belt and braces with the per-test request guard: no host name resolves except 127.0.0.1.
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+  // A synthetic camera for e2e/camera.spec.ts, and no permission prompt for it.
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
 ];
 const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
 

@@ -212,7 +212,7 @@ test('dropped images get the engine scores and heatmaps; detail view, thresholds
   const csv = await saveDownload(page, () => page.getByRole('button', { name: 'CSV' }).click());
   const lines = csv.bytes.toString('utf8').trim().split(/\r?\n/);
   expect(lines[0]).toBe(
-    'file,width,height,status,score,verdict,mode,image_threshold,error,label,threshold_mode,pixel_threshold,regions,top_region_state,top_state',
+    'file,width,height,status,score,verdict,mode,image_threshold,error,k,max_pixel,pixel_threshold,area_px,area_percent,regions,model,weights,prompt_set,label,threshold_mode,top_region_state,top_state',
   );
   const rows = Object.fromEntries(lines.slice(1).map((l) => [l.split(',')[0], l.split(',')]));
   for (const n of TEST_IMAGES) {

@@ -12,7 +12,7 @@ import {
   isAbortError,
   isOutOfMemoryError,
 } from '../src/core/errors';
-import { mapRange } from '../src/core/map-regions';
+import { mapRange, mapRegions } from '../src/core/map-regions';
 import type { StateEmbedding, StateGroups } from '../src/core/state-words';
 import type { ImageResult, PromptSet, RgbImage } from '../src/core/types';
 import type { EngineStats } from '../src/engine/api';
@@ -38,8 +38,10 @@ import type {
   InspectResult,
   LoadedModel,
   LooScore,
+  MapReport,
   OverlayOptions,
   ProgressListener,
+  RawMap,
   ReferenceAdded,
   RescoreResult,
   ScoreSummary,
@@ -497,6 +499,31 @@ export class EngineHost implements EngineWorkerApi {
         })),
         imageStates: e.imageStates.map((m) => ({ state: m.state, cls: m.cls, share: m.share })),
       };
+    });
+  }
+
+  async mapReport(requestId: string, key: string, pixelThreshold: number): Promise<MapReport> {
+    return this.guard(requestId, 'measuring the map', async () => {
+      const r = await this.resultFor(key);
+      const { regions } = mapRegions(r.anomalyMap, r.width, r.height, pixelThreshold);
+      const areaAbove = regions.reduce((a, g) => a + g.area, 0);
+      return {
+        width: r.width,
+        height: r.height,
+        maxPixel: mapRange(r.anomalyMap).max,
+        areaAbove,
+        areaAboveFraction: areaAbove / (r.width * r.height),
+        regions: regions.map((g) => ({ box: g.box, area: g.area, peak: g.peak })),
+      };
+    });
+  }
+
+  async rawMap(requestId: string, key: string): Promise<RawMap> {
+    return this.guard(requestId, 'exporting the map', async () => {
+      const r = await this.resultFor(key);
+      // A copy: the cached result keeps its own map for the detail view.
+      const data = r.anomalyMap.slice();
+      return Comlink.transfer({ width: r.width, height: r.height, data }, [data.buffer]);
     });
   }
 

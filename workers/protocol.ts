@@ -91,6 +91,40 @@ export interface OverlayOptions extends DetailRenderOptions {
   opacity: number;
   showHeatmap: boolean;
   showOutline: boolean;
+  /** A caption bar drawn at the top (score and verdict), for exported and reported overlays. */
+  caption?: OverlayCaption;
+}
+
+export interface OverlayCaption {
+  text: string;
+  verdict: 'OK' | 'NG' | null;
+}
+
+/** One region of the full-resolution map at or above the pixel threshold. */
+export interface ReportRegion {
+  /** [left, top, right, bottom] in image pixels, right and bottom exclusive. */
+  box: [number, number, number, number];
+  area: number;
+  peak: number;
+}
+
+/** What reports need from an image's full-resolution map at a pixel threshold. */
+export interface MapReport {
+  width: number;
+  height: number;
+  maxPixel: number;
+  /** Pixels at or above the pixel threshold. */
+  areaAbove: number;
+  /** Their fraction of all pixels. */
+  areaAboveFraction: number;
+  regions: ReportRegion[];
+}
+
+/** The full-resolution anomaly map (row-major, `height` rows of `width`). */
+export interface RawMap {
+  width: number;
+  height: number;
+  data: Float32Array;
 }
 
 /**
@@ -219,6 +253,8 @@ export interface EngineWorkerApi {
     pixelThreshold: number,
     groups: StateGroups,
   ): Promise<ExplainResult>;
+  mapReport(requestId: string, key: string, pixelThreshold: number): Promise<MapReport>;
+  rawMap(requestId: string, key: string): Promise<RawMap>;
   forget(key: string): void;
   stats(): EngineStats;
   cancel(requestId: string): void;
@@ -262,6 +298,8 @@ export const CANCELLABLE_CALLS = [
   'addReferenceStored',
   'looScore',
   'explain',
+  'mapReport',
+  'rawMap',
 ] as const;
 
 /** Calls that finish at once or cannot be stopped midway. */

@@ -5,7 +5,31 @@
 import type { ImageResult } from '../src/core/types';
 import { decodeToBitmap } from '../src/io/decode-browser';
 import { type HeatmapStyle, heatmapRgba, outlineLayer } from '../src/render/layers';
-import type { OverlayOptions } from './protocol';
+import type { OverlayCaption, OverlayOptions } from './protocol';
+
+const VERDICT_COLOURS = { OK: '#1f9d55', NG: '#d64545' } as const;
+
+/** A bar across the top: the verdict in its colour, then the caption text; sized to the image. */
+function drawCaption(ctx: OffscreenCanvasRenderingContext2D, width: number, caption: OverlayCaption): void {
+  const size = Math.max(11, Math.round(width / 28));
+  const pad = Math.round(size * 0.4);
+  const bar = size + 2 * pad;
+  ctx.fillStyle = 'rgba(0, 0, 0, 0.62)';
+  ctx.fillRect(0, 0, width, bar);
+  ctx.font = `600 ${size}px system-ui, sans-serif`;
+  ctx.textBaseline = 'middle';
+  let x = pad;
+  if (caption.verdict) {
+    const w = ctx.measureText(caption.verdict).width + 2 * pad;
+    ctx.fillStyle = VERDICT_COLOURS[caption.verdict];
+    ctx.fillRect(x, pad / 2, w, bar - pad);
+    ctx.fillStyle = '#fff';
+    ctx.fillText(caption.verdict, x + pad, bar / 2);
+    x += w + pad;
+  }
+  ctx.fillStyle = '#fff';
+  ctx.fillText(caption.text, x, bar / 2, Math.max(0, width - x - pad));
+}
 
 export function heatmapBitmap(result: ImageResult, style: HeatmapStyle): Promise<ImageBitmap> {
   const rgba = heatmapRgba(result.anomalyMap, style);
@@ -43,5 +67,6 @@ export async function overlayPng(
     ctx.drawImage(outline, 0, 0);
     outline.close();
   }
+  if (opts.caption) drawCaption(ctx, result.width, opts.caption);
   return canvas.convertToBlob({ type: 'image/png' });
 }

@@ -3,6 +3,7 @@
  * one is named (?model=<folder URL>, ?repo=<hub repo>) or the last one is in the cache.
  *   ?hub=<url>        hub base URL (mirrors)
  *   ?backend=webgpu|wasm|auto
+ *   ?recipe=<url>     open a recipe (prompts, thresholds, references; offers to load its model)
  */
 
 import type { BackendChoice } from '../../workers/protocol';
@@ -15,6 +16,7 @@ import { engineClient, refreshStats, releaseEngineOnPageHide, startEngine } from
 import { hubSource, loadRepo, urlSource } from './services/model-actions';
 import { loadModel, unloadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
+import { importRecipeUrl } from './services/recipe-service';
 import { restoreReferences } from './services/reference-service';
 import { flushSession, restoreActiveSession, startSessionAutosave } from './services/session-service';
 import { useCalib } from './state/calibration';
@@ -79,6 +81,9 @@ export async function boot(): Promise<void> {
   releaseEngineOnPageHide();
   if (useApp.getState().engine.status === 'failed') return;
 
+  const recipeUrl = params.get('recipe');
+  // After the saved bank was restored, so the recipe's shots replace it rather than join it.
+  if (recipeUrl) await importRecipeUrl(recipeUrl);
   const modelUrl = params.get('model');
   const repo = params.get('repo');
   if (modelUrl) {

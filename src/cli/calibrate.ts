@@ -4,12 +4,14 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { DEFAULT_THRESHOLD_RULE, describeRule, type ThresholdRule } from '../core/calibration';
+import { serializeRecipe } from '../core/recipe';
 import { calibrate } from '../engine/calibration';
-import { decodeImageFile } from '../io/decode-node';
+import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
 import { openCliEngine, parseDeviceFlag } from './device';
 import { parseCommand } from './flags';
 import { expandInputs } from './inputs';
 import { promptChoice } from './prompt-flags';
+import { readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { CALIBRATE_SPEC } from './specs';
 
 function ruleOf(margin: string | undefined, rate: string | undefined): ThresholdRule {
@@ -32,12 +34,20 @@ function ruleOf(margin: string | undefined, rate: string | undefined): Threshold
 export async function runCalibrate(argv: string[]): Promise<number> {
   const { values } = parseCommand(CALIBRATE_SPEC, argv);
   if (!values.model) throw new Error('calibrate: --model <dir> is required (see winclip calibrate --help)');
+  if (values.recipe) refuseWithRecipe('calibrate', values, ['object', 'prompts', 'ref']);
+  if (values['write-recipe'] && !values.recipe) throw new Error('calibrate: --write-recipe needs --recipe');
+  const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'calibrate') : null;
   const given = values.ref ?? [];
   if (new Set(given).size !== given.length) throw new Error('calibrate: a --ref image is given twice');
-  const refs = await expandInputs(given, '--ref');
+  const refs = recipe ? recipe.references.map((r) => r.name) : await expandInputs(given, '--ref');
+  if (recipe && refs.length < 2)
+    throw new Error(
+      `calibrate: the recipe holds ${refs.length} reference shots; calibration needs at least 2`,
+    );
   if (refs.length < 2) throw new Error(`calibrate: give at least 2 --ref images, got ${refs.length}`);
   const rule = ruleOf(values.margin, values['false-reject-rate']);
-  const { prompts, temperature } = await promptChoice('calibrate', values);
+  const choice = await promptChoice('calibrate', values);
+  const { prompts, temperature } = recipe ? { ...choice, prompts: recipe.prompts } : choice;
 
   const engine = await openCliEngine(values.model, parseDeviceFlag(values.device, 'calibrate'), {
     temperature,
@@ -45,7 +55,13 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   try {
     await engine.setPrompts(prompts);
     const keys = refs.map((f, i) => `ref:${i}:${f}`);
-    for (const [i, f] of refs.entries()) await engine.encode(keys[i], await decodeImageFile(f));
+    for (const [i, f] of refs.entries()) {
+      const shot = recipe?.references[i];
+      await engine.encode(
+        keys[i],
+        shot ? await decodeImageBytes(shot.bytes, shot.name) : await decodeImageFile(f),
+      );
+    }
     const cal = await calibrate(engine, keys, {}, rule);
     const t = cal.thresholds;
     const json = JSON.stringify({
@@ -61,6 +77,19 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       image_scores: t.imageStats,
       max_pixels: t.pixelStats,
     });
+    if (recipe && values['write-recipe']) {
+      const updated = {
+        ...recipe.recipe,
+        thresholds: { ...recipe.recipe.thresholds, 'few-shot': { image: t.image, pixel: t.pixel } },
+        calibration: {
+          rule: describeRule(t.rule),
+          references: refs.length,
+          imageThreshold: t.image,
+          pixelThreshold: t.pixel,
+        },
+      };
+      await writeFile(values['write-recipe'], serializeRecipe(updated));
+    }
     if (values.out) await writeFile(values.out, json);
     else process.stdout.write(`${json}\n`);
     return 0;

@@ -4,15 +4,16 @@
  * {file, error} for an image that could not be scored; see SCORE_SPEC for the flags.
  */
 import { errorText } from '../core/errors';
-import type { StateEmbedding } from '../core/state-words';
+import { type StateEmbedding, stateGroups } from '../core/state-words';
 import type { RgbImage } from '../core/types';
 import { stateVocabulary } from '../engine/explain';
-import { decodeImageFile } from '../io/decode-node';
+import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
 import { openCliEngine, parseDeviceFlag } from './device';
 import { parseCommand } from './flags';
 import { expandInputs, relativeToCommonFolder } from './inputs';
 import { CsvWriter, type ImageRecord, JsonResultsWriter, writeMapFiles } from './outputs';
 import { promptChoice } from './prompt-flags';
+import { readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { SCORE_SPEC } from './specs';
 import { thresholdFlag, verdictCsvColumns, verdictFields } from './verdicts';
 
@@ -20,10 +21,16 @@ export async function runScore(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(SCORE_SPEC, argv);
   if (!values.model) throw new Error('score: --model <dir> is required (see winclip score --help)');
   if (positionals.length === 0) throw new Error('score: give at least one image, folder or glob');
-  const { prompts, groups, temperature } = await promptChoice('score', values);
+  if (values.recipe) refuseWithRecipe('score', values, ['object', 'prompts', 'ref']);
+  const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'score') : null;
+  const choice = await promptChoice('score', values);
+  const { prompts, groups, temperature } = recipe
+    ? { ...choice, prompts: recipe.prompts, groups: stateGroups(recipe.promptOptions) }
+    : choice;
+  // Threshold flags override the recipe's thresholds for its mode.
   const thresholds = {
-    image: thresholdFlag('image-threshold', values['image-threshold']),
-    pixel: thresholdFlag('pixel-threshold', values['pixel-threshold']),
+    image: thresholdFlag('image-threshold', values['image-threshold']) ?? recipe?.thresholds?.image,
+    pixel: thresholdFlag('pixel-threshold', values['pixel-threshold']) ?? recipe?.thresholds?.pixel,
   };
   const files = await expandInputs(positionals);
   const refs = await expandInputs(values.ref ?? [], '--ref');
@@ -36,6 +43,9 @@ export async function runScore(argv: string[]): Promise<number> {
     for (const [i, ref] of refs.entries()) {
       // A reference that cannot be read would silently change every score: it stops the run.
       await engine.addReference(`ref:${i}:${ref}`, await decodeImageFile(ref));
+    }
+    for (const [i, ref] of (recipe?.references ?? []).entries()) {
+      await engine.addReference(`recipe:${i}:${ref.name}`, await decodeImageBytes(ref.bytes, ref.name));
     }
     const json = await JsonResultsWriter.open(
       values.out ?? process.stdout,

@@ -36,6 +36,11 @@ export const SCORE_SPEC = spec({
       arg: '<image|folder|glob>',
       help: 'reference image(s) of good parts (few-shot)',
     },
+    recipe: {
+      type: 'string',
+      arg: '<recipe.json>',
+      help: 'an app recipe: its prompts, reference shots and thresholds (instead of --object/--prompts/--ref)',
+    },
     out: {
       type: 'string',
       arg: '<file.json>',
@@ -95,6 +100,16 @@ export const CALIBRATE_SPEC = spec({
       multiple: true,
       arg: '<image|folder|glob>',
       help: 'reference images of good parts (at least 2)',
+    },
+    recipe: {
+      type: 'string',
+      arg: '<recipe.json>',
+      help: 'an app recipe: its prompts and reference shots (instead of --object/--prompts/--ref)',
+    },
+    'write-recipe': {
+      type: 'string',
+      arg: '<recipe.json>',
+      help: 'with --recipe: write it again with the suggested few-shot thresholds and how they were found',
     },
     margin: {
       type: 'string',

@@ -4,6 +4,7 @@ import type { SideTab } from '../state/types';
 import { CalibrationPanel } from './calibration/CalibrationPanel';
 import { ModelManager } from './model/ModelManager';
 import { PromptEditor } from './prompts/PromptEditor';
+import { RecipeBar } from './recipe/RecipeBar';
 import { ReferenceBank } from './references/ReferenceBank';
 import { SessionsPanel } from './sessions/SessionsPanel';
 
@@ -44,6 +45,7 @@ export function SidePanel() {
         {tab === 'sessions' && <SessionsPanel />}
         {tab === 'calibration' && <CalibrationPanel />}
       </div>
+      <RecipeBar />
     </aside>
   );
 }

@@ -1,6 +1,12 @@
 /** Header: product name, model and backend status, OK/NG counts, mode, exports. */
 import { useShallow } from 'zustand/react/shallow';
-import { exportAllOverlays, exportCsv, exportJson } from '../services/export-service';
+import {
+  exportAllOverlays,
+  exportCsv,
+  exportJson,
+  exportMaps,
+  exportReport,
+} from '../services/export-service';
 import { ownModeThreshold } from '../state/calibration';
 import { countVerdicts } from '../state/selectors';
 import { patchUi, useApp } from '../state/store';
@@ -96,10 +102,20 @@ export function TopBar() {
       </div>
       <fieldset className="export-group">
         <legend className="sr-only">Export</legend>
-        <button type="button" className="btn btn-ghost" disabled={!anyScored} onClick={exportCsv}>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          disabled={!anyScored}
+          onClick={() => void exportCsv()}
+        >
           CSV
         </button>
-        <button type="button" className="btn btn-ghost" disabled={!anyScored} onClick={exportJson}>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          disabled={!anyScored}
+          onClick={() => void exportJson()}
+        >
           JSON
         </button>
         <button
@@ -109,6 +125,24 @@ export function TopBar() {
           onClick={() => void exportAllOverlays()}
         >
           Overlays (ZIP)
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          disabled={!anyScored}
+          title="Raw maps as float32 .npy and annotated overlays"
+          onClick={() => void exportMaps()}
+        >
+          Maps (ZIP)
+        </button>
+        <button
+          type="button"
+          className="btn btn-ghost"
+          disabled={!anyScored}
+          title="A self-contained HTML report that opens offline"
+          onClick={() => void exportReport()}
+        >
+          Report
         </button>
       </fieldset>
     </header>

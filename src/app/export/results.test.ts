@@ -31,10 +31,13 @@ const images: InspectedImage[] = [
 
 describe('result rows with calibration extras', () => {
   it("uses each image's own-mode threshold for the verdict and carries marks, regions and state words", () => {
-    const rows = resultRows(
-      images,
-      { image: 0.28, pixel: 0.29 },
-      {
+    const rows = resultRows(images, {
+      thresholds: { image: 0.28, pixel: 0.29 },
+      k: 3,
+      model: 'm',
+      weights: 'w',
+      promptSet: 'p',
+      extras: {
         label: (im) => (im.id === 'a' ? 'NG' : null),
         thresholds: (im) =>
           im.id === 'a'
@@ -62,7 +65,7 @@ describe('result rows with calibration extras', () => {
           ],
         ]),
       },
-    );
+    });
     // a: 0.3 ≥ 0.28 → NG; b: 0.52 < 0.531 (its zero-shot threshold, not the sliders' 0.28) → OK.
     expect(rows.map((r) => r.verdict)).toEqual(['NG', 'OK']);
     expect(rows[0].regions?.[0]).toEqual({
@@ -72,11 +75,11 @@ describe('result rows with calibration extras', () => {
       peak: 0.33,
       state: 'damaged bottle',
     });
-    const lines = toCsv(rows, { image: 0.28, pixel: 0.29 }).trim().split('\r\n');
+    const lines = toCsv(rows).trim().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines[1]).toBe(
-      'a.png,240,240,scored,0.3,NG,few-shot,0.28,,NG,few-shot:3,0.29,1,damaged bottle,damaged bottle',
+      'a.png,240,240,scored,0.3,NG,few-shot,0.28,,3,,0.29,,,1,m,w,p,NG,few-shot:3,damaged bottle,damaged bottle',
     );
-    expect(lines[2]).toBe('b.png,240,240,scored,0.52,OK,zero-shot,0.531,,,zero-shot,0.6,,,');
+    expect(lines[2]).toBe('b.png,240,240,scored,0.52,OK,zero-shot,0.531,,3,,0.6,,,,m,w,p,,zero-shot,,');
   });
 });

@@ -1,17 +1,27 @@
-/** Exports: results as CSV or JSON, one overlay PNG, or every overlay in a ZIP. */
+/**
+ * Exports: results as CSV or JSON, one overlay PNG, every overlay in a ZIP, the raw maps as float32
+ * .npy with annotated overlays in a ZIP, and a self-contained HTML report of the session.
+ */
 
-import type { ExplainResult } from '../../../workers/protocol';
+import type { ExplainResult, MapReport, OverlayCaption } from '../../../workers/protocol';
 import { errorText } from '../../core/errors';
+import { bytesToBase64, serializeRecipe } from '../../core/recipe';
+import { sha256Hex } from '../../core/sha256';
+import type { PromptSet } from '../../core/types';
+import { npyHeader } from '../../io/npy';
 import { baseName, downloadBlob, stamp } from '../export/download';
-import { type RowExtras, resultRows, toCsv, toJson } from '../export/results';
+import { htmlReport } from '../export/html-report';
+import { type RowContext, type RowExtras, resultRows, toCsv, toJson } from '../export/results';
 import { zipStore } from '../export/zip';
 import { currentModeKey, imageModeKey, labelOf, normalRange, useCalib } from '../state/calibration';
 import { heatmapStyleFor } from '../state/heatmap-style';
+import { verdictOf } from '../state/selectors';
 import { DEFAULT_THRESHOLDS, notify, useApp } from '../state/store';
 import type { InspectedImage } from '../state/types';
 import { engine } from './engine-service';
 import { explainImage } from './explain-service';
 import { promptSetOf } from './prompt-service';
+import { buildRecipe } from './recipe-service';
 
 /** Marks, each image's own-mode thresholds, and its regions with state words (asked of the worker). */
 async function rowExtras(): Promise<RowExtras> {
@@ -37,37 +47,94 @@ async function rowExtras(): Promise<RowExtras> {
   return { label: (im) => labelOf(labels, im), thresholds, explanations };
 }
 
+/** Short, stable identity of a prompt ensemble: the first 16 hex digits of SHA-256 over its prompts. */
+export function promptSetId(set: PromptSet): string {
+  return sha256Hex(new TextEncoder().encode(JSON.stringify([set.normal, set.anomalous]))).slice(0, 16);
+}
+
+function scoredImages(): InspectedImage[] {
+  return useApp.getState().images.filter((im) => im.status === 'done' && im.result);
+}
+
+function rowContext(): RowContext {
+  const s = useApp.getState();
+  const src = s.model.source;
+  return {
+    thresholds: s.thresholds,
+    k: s.references.filter((r) => r.status === 'ready').length,
+    model: src ? (src.kind === 'hub' ? src.repo : src.label) : null,
+    weights: s.model.weightsFingerprint,
+    promptSet: promptSetId(promptSetOf(s.prompts)),
+  };
+}
+
+/** Max pixel, area and regions of each scored image's full-resolution map at the pixel threshold. */
+async function mapReports(images: InspectedImage[]): Promise<Map<string, MapReport>> {
+  const pixel = useApp.getState().thresholds.pixel;
+  const out = new Map<string, MapReport>();
+  for (const im of images) {
+    if (im.status === 'done' && im.result) out.set(im.id, await engine().mapReport(undefined, im.id, pixel));
+  }
+  return out;
+}
+
+async function rowsNow() {
+  const { images } = useApp.getState();
+  return resultRows(images, { ...rowContext(), extras: await rowExtras() }, await mapReports(images));
+}
+
 export async function exportCsv(): Promise<void> {
-  const extras = await rowExtras();
-  const { images, thresholds } = useApp.getState();
-  downloadBlob(
-    new Blob([toCsv(resultRows(images, thresholds, extras), thresholds)], { type: 'text/csv' }),
-    `winclip-results-${stamp()}.csv`,
-  );
+  try {
+    downloadBlob(new Blob([toCsv(await rowsNow())], { type: 'text/csv' }), `winclip-results-${stamp()}.csv`);
+  } catch (err) {
+    notify('error', `CSV export failed: ${errorText(err)}`);
+  }
 }
 
 export async function exportJson(): Promise<void> {
-  const extras = await rowExtras();
-  const s = useApp.getState();
-  const set = promptSetOf(s.prompts);
-  const json = toJson(resultRows(s.images, s.thresholds, extras), {
-    model: { label: s.model.source?.label ?? null, info: s.model.info, backend: s.engine.backend },
-    prompts: s.prompts,
-    promptCounts: { normal: set.normal.length, anomalous: set.anomalous.length },
-    thresholds: s.thresholds,
-    references: s.references.filter((r) => r.status === 'ready').map((r) => r.name),
-    thresholdsByMode: Object.fromEntries(
-      Object.entries(useCalib.getState().byMode).map(([k, e]) => [
-        k,
-        { image: e.image, pixel: e.pixel, source: e.source },
-      ]),
-    ),
-  });
-  downloadBlob(new Blob([json], { type: 'application/json' }), `winclip-results-${stamp()}.json`);
+  try {
+    const s = useApp.getState();
+    const set = promptSetOf(s.prompts);
+    const json = toJson(await rowsNow(), {
+      model: {
+        label: s.model.source?.label ?? null,
+        info: s.model.info,
+        backend: s.engine.backend,
+        weights: s.model.weightsFingerprint,
+      },
+      prompts: s.prompts,
+      promptCounts: { normal: set.normal.length, anomalous: set.anomalous.length },
+      promptSet: promptSetId(set),
+      thresholds: s.thresholds,
+      references: s.references.filter((r) => r.status === 'ready').map((r) => r.name),
+      thresholdsByMode: Object.fromEntries(
+        Object.entries(useCalib.getState().byMode).map(([k, e]) => [
+          k,
+          { image: e.image, pixel: e.pixel, source: e.source },
+        ]),
+      ),
+    });
+    downloadBlob(new Blob([json], { type: 'application/json' }), `winclip-results-${stamp()}.json`);
+  } catch (err) {
+    notify('error', `JSON export failed: ${errorText(err)}`);
+  }
 }
 
-/** Renders the overlay exactly as configured in the detail view, at the image's full resolution. */
-export async function renderOverlay(image: InspectedImage): Promise<Blob> {
+/** Score and verdict for an annotated overlay. */
+function captionOf(image: InspectedImage): OverlayCaption | undefined {
+  if (!image.result) return undefined;
+  const { thresholds } = useApp.getState();
+  return {
+    text: `${image.result.score.toFixed(4)} · ${image.name}`,
+    verdict: verdictOf(image.result.score, thresholds.image),
+  };
+}
+
+/**
+ * Renders the overlay as configured in the detail view, at the image's full resolution; `annotated`
+ * always draws the outline and adds the score and verdict bar.
+ */
+export async function renderOverlay(image: InspectedImage, annotated = false): Promise<Blob> {
   const s = useApp.getState();
   const normal = normalRange(useCalib.getState().loo, currentModeKey(s));
   const style = heatmapStyleFor(s.settings, image, s.images, s.thresholds.pixel, normal?.low ?? null);
@@ -76,7 +143,8 @@ export async function renderOverlay(image: InspectedImage): Promise<Blob> {
     pixelThreshold: s.thresholds.pixel,
     opacity: s.settings.heatmapOpacity,
     showHeatmap: s.settings.showHeatmap,
-    showOutline: s.settings.showOutline,
+    showOutline: annotated || s.settings.showOutline,
+    caption: annotated ? captionOf(image) : undefined,
   });
 }
 
@@ -88,20 +156,109 @@ export async function exportOverlay(image: InspectedImage): Promise<void> {
   }
 }
 
+/** Unique download names per image (two photos may share a name). */
+function uniqueBases(images: InspectedImage[]): string[] {
+  const used = new Set<string>();
+  return images.map((im) => {
+    let base = baseName(im.name);
+    for (let i = 2; used.has(base); i++) base = `${baseName(im.name)}-${i}`;
+    used.add(base);
+    return base;
+  });
+}
+
 export async function exportAllOverlays(): Promise<void> {
-  const scored = useApp.getState().images.filter((im) => im.status === 'done' && im.result);
+  const scored = scoredImages();
   if (scored.length === 0) return;
   try {
-    const used = new Set<string>();
+    const bases = uniqueBases(scored);
     const entries = [];
-    for (const im of scored) {
-      let name = `${baseName(im.name)}-overlay.png`;
-      for (let i = 2; used.has(name); i++) name = `${baseName(im.name)}-${i}-overlay.png`;
-      used.add(name);
-      entries.push({ name, data: new Uint8Array(await (await renderOverlay(im)).arrayBuffer()) });
+    for (const [i, im] of scored.entries()) {
+      entries.push({
+        name: `${bases[i]}-overlay.png`,
+        data: new Uint8Array(await (await renderOverlay(im)).arrayBuffer()),
+      });
     }
     downloadBlob(zipStore(entries), `winclip-overlays-${stamp()}.zip`);
   } catch (err) {
     notify('error', `Overlay export failed: ${errorText(err)}`);
+  }
+}
+
+/** Float32 .npy bytes of a map, shape (height, width). */
+function npyBytes(width: number, height: number, data: Float32Array): Uint8Array {
+  const header = npyHeader([height, width]);
+  const out = new Uint8Array(header.length + data.byteLength);
+  out.set(header, 0);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), header.length);
+  return out;
+}
+
+/** Every scored image's raw map (`<name>.npy`) and annotated overlay (`<name>-annotated.png`). */
+export async function exportMaps(): Promise<void> {
+  const scored = scoredImages();
+  if (scored.length === 0) return;
+  try {
+    const bases = uniqueBases(scored);
+    const entries = [];
+    for (const [i, im] of scored.entries()) {
+      const map = await engine().rawMap(undefined, im.id);
+      entries.push({ name: `${bases[i]}.npy`, data: npyBytes(map.width, map.height, map.data) });
+      entries.push({
+        name: `${bases[i]}-annotated.png`,
+        data: new Uint8Array(await (await renderOverlay(im, true)).arrayBuffer()),
+      });
+    }
+    downloadBlob(zipStore(entries), `winclip-maps-${stamp()}.zip`);
+  } catch (err) {
+    notify('error', `Map export failed: ${errorText(err)}`);
+  }
+}
+
+/** Longest side of the overlays embedded in the report (keeps a report of 12-MP photos small). */
+const REPORT_OVERLAY_SIDE = 480;
+
+async function reportOverlayUri(image: InspectedImage): Promise<string> {
+  const png = await renderOverlay(image, true);
+  const bitmap = await createImageBitmap(png);
+  const scale = Math.min(1, REPORT_OVERLAY_SIDE / Math.max(bitmap.width, bitmap.height));
+  const canvas = new OffscreenCanvas(
+    Math.max(1, Math.round(bitmap.width * scale)),
+    Math.max(1, Math.round(bitmap.height * scale)),
+  );
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('2D canvas unavailable');
+  ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  const small = await canvas.convertToBlob({ type: 'image/png' });
+  return `data:image/png;base64,${bytesToBase64(new Uint8Array(await small.arrayBuffer()))}`;
+}
+
+export async function exportReport(): Promise<void> {
+  try {
+    const s = useApp.getState();
+    const rows = await rowsNow();
+    const overlays = new Map<string, string>();
+    for (const im of s.images) {
+      if (im.status === 'done' && im.result && !overlays.has(im.name)) {
+        overlays.set(im.name, await reportOverlayUri(im));
+      }
+    }
+    const recipe = s.model.source ? await buildRecipe() : null;
+    const recipeDataUri = recipe
+      ? `data:application/json;base64,${bytesToBase64(new TextEncoder().encode(serializeRecipe(recipe)))}`
+      : null;
+    const html = htmlReport({
+      title: `Inspection report · ${s.prompts.objectName}`,
+      createdAt: new Date(),
+      rows,
+      overlays,
+      recipe,
+      recipeDataUri,
+      backend: s.engine.backend,
+    });
+    downloadBlob(new Blob([html], { type: 'text/html' }), `winclip-report-${stamp()}.html`);
+  } catch (err) {
+    notify('error', `Report export failed: ${errorText(err)}`);
   }
 }

@@ -1,6 +1,7 @@
 /** Loading a model end to end: files (cache, hub, folder URL or local) → worker → prompts, bank, images. */
 import * as Comlink from 'comlink';
 import { errorText, isAbortError } from '../../core/errors';
+import { fingerprintBytes } from '../../core/weights-fingerprint';
 import { fetchModelFiles, modelTransferables } from '../model-loading/fetch-model-files';
 import { forgetKeptChoice, isKept, keepLocalModel } from '../model-loading/kept-local-model';
 import {
@@ -67,8 +68,15 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
         if (!signal.aborted) patchModel({ progress });
       }),
     });
-    patchModel({ phase: 'building', fromCache: fetched.fromCache, cacheWarning: fetched.cacheWarning });
     const { files } = fetched;
+    patchModel({
+      phase: 'building',
+      fromCache: fetched.fromCache,
+      cacheWarning: fetched.cacheWarning,
+      // Before the bytes are transferred to the worker; hashes 1.25 MiB however big the file.
+      weightsBytes: files.weights.length,
+      weightsFingerprint: fingerprintBytes(files.weights),
+    });
     const loaded = await engineJobs.run(() =>
       engine().loadModel(signal, Comlink.transfer(files, modelTransferables(files))),
     );

@@ -69,6 +69,8 @@ export const initialModelState: ModelState = {
   cacheWarning: null,
   loadMs: null,
   error: null,
+  weightsBytes: null,
+  weightsFingerprint: null,
 };
 
 function initialState(): AppState {

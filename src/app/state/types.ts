@@ -41,6 +41,9 @@ export interface ModelState {
   cacheWarning: string | null;
   loadMs: number | null;
   error: string | null;
+  /** Size and sampled fingerprint of the weights file (src/core/weights-fingerprint.ts), for recipes. */
+  weightsBytes: number | null;
+  weightsFingerprint: string | null;
 }
 
 export type EngineStatus = 'starting' | 'ready' | 'restoring' | 'failed';

@@ -1,7 +1,9 @@
 /** Workspace toolbar: add images, queue progress and cancel, sort and filter; decision thresholds. */
 import { useShallow } from 'zustand/react/shallow';
+import { toggleCamera } from '../../services/camera-service';
 import { addImages } from '../../services/inspection-service';
 import { ownModeThreshold } from '../../state/calibration';
+import { useCamera } from '../../state/camera-store';
 import { countVerdicts } from '../../state/selectors';
 import { patchThresholds, patchUi, useApp } from '../../state/store';
 import type { SortKey, VerdictFilter } from '../../state/types';
@@ -16,6 +18,7 @@ export const IMAGE_ACCEPT = 'image/png,image/jpeg,image/webp,image/bmp,.bmp';
 export function Toolbar() {
   const { sort, filter } = useApp(useShallow((s) => ({ sort: s.ui.sort, filter: s.ui.filter })));
   const counts = useApp(useShallow((s) => countVerdicts(s.images, ownModeThreshold(s))));
+  const cameraOpen = useCamera((s) => s.open);
   return (
     <div className="toolbar" role="toolbar" aria-label="Images">
       <FilePickButton
@@ -26,6 +29,14 @@ export function Toolbar() {
         onFiles={(f) => void addImages(f)}
       />
       <AddFolderButton />
+      <button
+        type="button"
+        className={`btn${cameraOpen ? ' on' : ''}`}
+        aria-pressed={cameraOpen}
+        onClick={toggleCamera}
+      >
+        Camera
+      </button>
       <ClearControl />
       <QueueStatus />
       <div className="spacer" />

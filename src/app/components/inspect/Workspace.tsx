@@ -2,7 +2,11 @@
 import { useCallback } from 'react';
 import { useFileDrop } from '../../hooks';
 import { addDropped } from '../../services/batch-service';
+import { takeRecipeFiles } from '../../services/recipe-service';
+import { useCamera } from '../../state/camera-store';
 import { useApp } from '../../state/store';
+import { CameraPanel } from '../camera/CameraPanel';
+import { RecipeOfferBanner } from '../recipe/RecipeOfferBanner';
 import { DetailView } from './DetailView';
 import { EmptyState } from './EmptyState';
 import { Gallery } from './Gallery';
@@ -10,10 +14,16 @@ import { DecisionBar, Toolbar } from './Toolbar';
 
 export function Workspace() {
   const hasImages = useApp((s) => s.images.length > 0);
+  const cameraOpen = useCamera((s) => s.open);
   const detail = useApp((s) =>
     s.ui.detailOpen ? (s.images.find((im) => im.id === s.ui.selectedId) ?? null) : null,
   );
-  const onDrop = useCallback((dt: DataTransfer) => addDropped(dt), []);
+  // A dropped recipe (.json) is opened; images and folders go to the queue.
+  const onDrop = useCallback((dt: DataTransfer) => {
+    const files = Array.from(dt.files);
+    if (takeRecipeFiles(files).length === 0 && files.length > 0) return;
+    addDropped(dt);
+  }, []);
   const drop = useFileDrop(onDrop);
   return (
     <main
@@ -24,8 +34,10 @@ export function Workspace() {
       onDrop={drop.onDrop}
       data-testid="workspace"
     >
+      <RecipeOfferBanner />
       <Toolbar />
       <DecisionBar />
+      {cameraOpen && <CameraPanel />}
       <div className="workspace-body">
         {detail ? (
           <DetailView key={detail.id} image={detail} />

@@ -1,0 +1,144 @@
+/**
+ * Camera view: device picker, live preview with the last capture's verdict on it, capture on click or
+ * Space, and a continuous mode that captures every few seconds (skipping a beat while scoring lags).
+ */
+import { useEffect, useRef } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { errorText } from '../../../core/errors';
+import {
+  cameraStream,
+  captureFrame,
+  closeCamera,
+  lastCaptureBusy,
+  startCamera,
+} from '../../services/camera-service';
+import { patchCamera, useCamera } from '../../state/camera-store';
+import { imageVerdict } from '../../state/selectors';
+import { notify, useApp } from '../../state/store';
+import './camera.css';
+
+function LastVerdict() {
+  const id = useCamera((s) => s.lastImageId);
+  const { image, threshold } = useApp(
+    useShallow((s) => ({
+      image: id ? (s.images.find((im) => im.id === id) ?? null) : null,
+      threshold: s.thresholds.image,
+    })),
+  );
+  if (!image) return null;
+  const verdict = imageVerdict(image, threshold);
+  return (
+    <div className={`camera-verdict verdict-${verdict ?? 'pending'}`} data-testid="camera-verdict">
+      {verdict ? (
+        <>
+          <b>{verdict}</b> {image.result?.score.toFixed(4)}
+        </>
+      ) : image.status === 'error' ? (
+        'Failed'
+      ) : (
+        'Scoring…'
+      )}
+      <span className="muted"> · {image.name}</span>
+    </div>
+  );
+}
+
+export function CameraPanel() {
+  const cam = useCamera();
+  const video = useRef<HTMLVideoElement>(null);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-attach on every new stream
+  useEffect(() => {
+    const el = video.current;
+    if (el) el.srcObject = cameraStream();
+  }, [cam.streamVersion]);
+
+  const capture = () => {
+    if (video.current) captureFrame(video.current).catch((err) => notify('error', errorText(err)));
+  };
+  const captureRef = useRef(capture);
+  captureRef.current = capture;
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.code !== 'Space' || e.repeat) return;
+      const t = e.target as HTMLElement | null;
+      if (t?.closest('input, textarea, select, button, [contenteditable="true"]')) return;
+      e.preventDefault();
+      captureRef.current();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  useEffect(() => {
+    if (!cam.continuous || !cam.live) return;
+    const timer = setInterval(() => {
+      if (!lastCaptureBusy()) captureRef.current();
+    }, cam.intervalS * 1000);
+    return () => clearInterval(timer);
+  }, [cam.continuous, cam.live, cam.intervalS]);
+
+  return (
+    <section className="camera" aria-label="Camera" data-testid="camera-panel">
+      <div className="camera-controls">
+        <label className="inline-field">
+          Camera
+          <select
+            aria-label="Camera device"
+            value={cam.deviceId ?? ''}
+            onChange={(e) => void startCamera(e.target.value || null)}
+          >
+            {cam.devices.length === 0 && <option value="">Default camera</option>}
+            {cam.devices.map((d) => (
+              <option key={d.id} value={d.id}>
+                {d.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="btn btn-primary" disabled={!cam.live} onClick={capture}>
+          Capture <kbd>Space</kbd>
+        </button>
+        <label className="inline-field">
+          <input
+            type="checkbox"
+            checked={cam.continuous}
+            disabled={!cam.live}
+            onChange={(e) => patchCamera({ continuous: e.target.checked })}
+          />
+          Every
+        </label>
+        <input
+          type="number"
+          className="camera-interval"
+          aria-label="Capture interval in seconds"
+          min={0.2}
+          step={0.1}
+          value={cam.intervalS}
+          onChange={(e) => {
+            const v = Number(e.target.value);
+            if (v >= 0.2) patchCamera({ intervalS: v });
+          }}
+        />
+        <span className="muted">s</span>
+        <span className="muted" data-testid="camera-captures">
+          {cam.captures} captured
+        </span>
+        <div className="spacer" />
+        <button type="button" className="btn btn-ghost" onClick={closeCamera}>
+          Close camera
+        </button>
+      </div>
+      <div className="camera-view">
+        <video ref={video} autoPlay playsInline muted data-testid="camera-video" />
+        {cam.error ? (
+          <div className="camera-error">{cam.error}</div>
+        ) : (
+          !cam.live && <div className="camera-error">Starting the camera…</div>
+        )}
+        <LastVerdict />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,212 @@
+/**
+ * Recipes in the app: save the station's setup (model identity, prompts, thresholds of the current
+ * mode, reference shots) as one JSON file; open one from a file, a drop or `?recipe=<url>`. Opening
+ * replaces prompts, thresholds and the bank; when the recipe names another model it says so and
+ * offers to load that one.
+ */
+
+import { errorText } from '../../core/errors';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  modelMismatch,
+  parseRecipe,
+  RECIPE_FORMAT,
+  RECIPE_VERSION,
+  type Recipe,
+  type RecipeCalibration,
+  type RecipeMode,
+  type RecipeModel,
+  recipeThresholds,
+  serializeRecipe,
+} from '../../core/recipe';
+import { baseName, downloadBlob, stamp } from '../export/download';
+import { useRecipe } from '../state/recipe-store';
+import { notify, patchThresholds, useApp } from '../state/store';
+import type { ModelSource } from '../state/types';
+import { hubSource, urlSource } from './model-actions';
+import { loadModel } from './model-service';
+import { updatePrompts } from './prompt-service';
+import { addReferences, clearReferences } from './reference-service';
+
+/** The loaded (or loading) model as a recipe names it, or null when there is none. */
+export function currentModelIdentity(): RecipeModel | null {
+  const { model } = useApp.getState();
+  const src = model.source;
+  if (!src) return null;
+  return {
+    source:
+      src.kind === 'hub'
+        ? { kind: 'hub', repo: src.repo }
+        : src.kind === 'url'
+          ? { kind: 'url', url: src.baseUrl }
+          : { kind: 'local' },
+    label: src.kind === 'hub' ? src.repo : src.label,
+    weightsBytes: model.weightsBytes,
+    weightsFingerprint: model.weightsFingerprint,
+  };
+}
+
+/** Few-shot when the bank holds shots (the mode a recipe's thresholds are filed under). */
+export function currentMode(): RecipeMode {
+  return useApp.getState().references.some((r) => r.status !== 'error') ? 'few-shot' : 'zero-shot';
+}
+
+/** The opened recipe's calibration, while the thresholds and bank it was made for are still in use. */
+function calibrationStillValid(shots: number): RecipeCalibration | null {
+  const c = useRecipe.getState().calibration;
+  const t = useApp.getState().thresholds;
+  if (!c || currentMode() !== 'few-shot' || c.references !== shots) return null;
+  return c.imageThreshold === t.image && c.pixelThreshold === t.pixel ? c : null;
+}
+
+export async function buildRecipe(): Promise<Recipe> {
+  const s = useApp.getState();
+  const model = currentModelIdentity();
+  if (!model) throw new Error('Load a model first: a recipe names the model it was made with.');
+  const shots = s.references.filter((r) => r.status !== 'error');
+  const references = await Promise.all(
+    shots.map(async (r) => ({
+      name: r.name,
+      mediaType: r.blob.type || 'application/octet-stream',
+      data: bytesToBase64(new Uint8Array(await r.blob.arrayBuffer())),
+    })),
+  );
+  return {
+    format: RECIPE_FORMAT,
+    version: RECIPE_VERSION,
+    createdAt: new Date().toISOString(),
+    model,
+    prompts: {
+      objectName: s.prompts.objectName,
+      normalStates: [...s.prompts.normalStates],
+      anomalousStates: [...s.prompts.anomalousStates],
+      templates: [...s.prompts.templates],
+    },
+    thresholds: { [currentMode()]: { image: s.thresholds.image, pixel: s.thresholds.pixel } },
+    calibration: calibrationStillValid(shots.length),
+    references,
+  };
+}
+
+export async function exportRecipe(): Promise<void> {
+  try {
+    const recipe = await buildRecipe();
+    downloadBlob(
+      new Blob([serializeRecipe(recipe)], { type: 'application/json' }),
+      `winclip-recipe-${baseName(recipe.prompts.objectName)}-${stamp()}.json`,
+    );
+  } catch (err) {
+    notify('error', `Recipe not saved: ${errorText(err)}`);
+  }
+}
+
+function loadableSource(recipe: Recipe): ModelSource | null {
+  const src = recipe.model.source;
+  if (src.kind === 'hub') return hubSource(src.repo);
+  if (src.kind === 'url') return urlSource(src.url);
+  return null;
+}
+
+/** Compares the recipe's model with the loaded one; sets or clears the offer to load it. */
+function checkModel(recipe: Recipe): void {
+  const have = currentModelIdentity();
+  const phase = useApp.getState().model.phase;
+  const source = loadableSource(recipe);
+  let message: string | null;
+  if (!have || phase === 'error' || phase === 'cancelled') {
+    message = `This recipe is for ${recipe.model.label}, which is not loaded.`;
+  } else {
+    const why = modelMismatch(recipe.model, have);
+    message = why ? `${why[0].toUpperCase()}${why.slice(1)}.` : null;
+  }
+  if (message && !source) message += ' Drop its files in the Model tab.';
+  useRecipe.setState({ offer: message ? { message, source } : null });
+}
+
+/** Replaces prompts, thresholds and the reference bank with the recipe's. */
+export async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
+  useRecipe.setState({ busy: true, lastOpened: name, calibration: recipe.calibration });
+  try {
+    updatePrompts({ ...recipe.prompts });
+    const t = recipeThresholds(recipe);
+    if (t) patchThresholds({ image: t.image, pixel: t.pixel });
+    checkModel(recipe);
+    await clearReferences();
+    const files = recipe.references.map(
+      (r) => new File([base64ToBytes(r.data)], r.name, { type: r.mediaType }),
+    );
+    if (files.length > 0) await addReferences(files);
+    const k = files.length;
+    notify(
+      'success',
+      `Recipe ${name}: "${recipe.prompts.objectName}", ${k > 0 ? `few-shot with K = ${k}` : 'zero-shot'}` +
+        (t ? `, thresholds ${t.image} / ${t.pixel}.` : ', no thresholds for this mode.'),
+    );
+  } finally {
+    useRecipe.setState({ busy: false });
+  }
+}
+
+export async function importRecipeText(text: string, name: string): Promise<boolean> {
+  let recipe: Recipe;
+  try {
+    recipe = parseRecipe(text);
+  } catch (err) {
+    notify('error', `${name}: ${errorText(err)}`);
+    return false;
+  }
+  await applyRecipe(recipe, name);
+  return true;
+}
+
+export async function importRecipeFile(file: File): Promise<boolean> {
+  return importRecipeText(await file.text(), file.name);
+}
+
+/** `?recipe=<url>`: fetched like a model file (same origin or CORS). */
+export async function importRecipeUrl(url: string): Promise<boolean> {
+  let text: string;
+  try {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    text = await res.text();
+  } catch (err) {
+    notify('error', `?recipe=${url} could not be fetched (${errorText(err)}).`);
+    return false;
+  }
+  const name = new URL(url, window.location.href).pathname.split('/').pop() || url;
+  return importRecipeText(text, name);
+}
+
+/** Recipes among dropped files are opened; the other files are returned (images for the queue). */
+export function takeRecipeFiles(files: File[]): File[] {
+  const rest: File[] = [];
+  for (const f of files) {
+    if (/\.json$/i.test(f.name) || f.type === 'application/json') void importRecipeFile(f);
+    else rest.push(f);
+  }
+  return rest;
+}
+
+export function acceptRecipeOffer(): void {
+  const offer = useRecipe.getState().offer;
+  useRecipe.setState({ offer: null });
+  if (offer?.source) void loadModel(offer.source);
+}
+
+export function dismissRecipeOffer(): void {
+  useRecipe.setState({ offer: null });
+}
+
+/** After a model becomes ready, an offer for that very model is moot. */
+useApp.subscribe((s, prev) => {
+  const offer = useRecipe.getState().offer;
+  if (!offer?.source || s.model.phase !== 'ready' || prev.model.phase === 'ready') return;
+  const src = s.model.source;
+  const a = offer.source;
+  const same =
+    (a.kind === 'hub' && src?.kind === 'hub' && a.repo === src.repo) ||
+    (a.kind === 'url' && src?.kind === 'url' && a.baseUrl === src.baseUrl);
+  if (same) useRecipe.setState({ offer: null });
+});

@@ -1,0 +1,91 @@
+/**
+ * `--recipe <file>` for `winclip score` and `winclip calibrate`: the recipe's prompts, reference shots
+ * and thresholds stand in for --object/--ref/--image-threshold/--pixel-threshold, after checking that
+ * --model holds the weights the recipe was made with.
+ */
+import { open, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildPromptSet, type PromptSetOptions } from '../core/prompts';
+import {
+  base64ToBytes,
+  modelMismatch,
+  parseRecipe,
+  type Recipe,
+  RecipeError,
+  type RecipeThresholds,
+  recipeThresholds,
+} from '../core/recipe';
+import type { PromptSet } from '../core/types';
+import { fingerprintRanges, weightsFingerprint } from '../core/weights-fingerprint';
+import { WEIGHTS_FILE } from '../model/file-names';
+
+export interface RecipeInput {
+  recipe: Recipe;
+  promptOptions: PromptSetOptions;
+  prompts: PromptSet;
+  references: { name: string; bytes: Uint8Array }[];
+  thresholds: RecipeThresholds | null;
+}
+
+/** The sampled fingerprint of <dir>/open_clip_model.safetensors, reading only the sampled ranges. */
+export async function fingerprintModelDir(dir: string): Promise<{ bytes: number; fingerprint: string }> {
+  const path = join(dir, WEIGHTS_FILE);
+  const { size } = await stat(path);
+  const fh = await open(path, 'r');
+  try {
+    const chunks = new Map<number, Uint8Array>();
+    for (const [off, len] of fingerprintRanges(size)) {
+      const buf = new Uint8Array(len);
+      await fh.read(buf, 0, len, off);
+      chunks.set(off, buf);
+    }
+    return { bytes: size, fingerprint: weightsFingerprint(size, (off) => chunks.get(off)!) };
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function readRecipeInput(path: string, modelDir: string, command: string): Promise<RecipeInput> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new Error(`${command}: --recipe ${path} cannot be read`);
+  }
+  let recipe: Recipe;
+  try {
+    recipe = parseRecipe(text);
+  } catch (err) {
+    throw err instanceof RecipeError ? new Error(`${command}: --recipe ${path}: ${err.message}`) : err;
+  }
+  const have = await fingerprintModelDir(modelDir).catch(() => null);
+  if (have) {
+    const mismatch = modelMismatch(recipe.model, {
+      source: { kind: 'local' },
+      label: modelDir,
+      weightsBytes: have.bytes,
+      weightsFingerprint: have.fingerprint,
+    });
+    if (mismatch) throw new Error(`${command}: ${mismatch}`);
+  }
+  const promptOptions: PromptSetOptions = {
+    objectName: recipe.prompts.objectName.trim(),
+    normalStates: recipe.prompts.normalStates,
+    anomalousStates: recipe.prompts.anomalousStates,
+    templates: recipe.prompts.templates,
+  };
+  return {
+    recipe,
+    promptOptions,
+    prompts: buildPromptSet(promptOptions),
+    references: recipe.references.map((r) => ({ name: r.name, bytes: base64ToBytes(r.data) })),
+    thresholds: recipeThresholds(recipe),
+  };
+}
+
+/** Flags that a recipe replaces; giving both is refused rather than silently merged. */
+export function refuseWithRecipe(command: string, values: Record<string, unknown>, flags: string[]): void {
+  const both = flags.filter((f) => values[f] !== undefined);
+  if (both.length > 0)
+    throw new Error(`${command}: --recipe replaces --${both.join(', --')}; give one or the other`);
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  modelMismatch,
+  parseRecipe,
+  type Recipe,
+  recipeMode,
+  recipeThresholds,
+  serializeRecipe,
+} from './recipe';
+import { fingerprintBytes, fingerprintRanges } from './weights-fingerprint';
+
+function recipe(): Recipe {
+  return {
+    format: 'winclip-recipe',
+    version: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    model: {
+      source: { kind: 'hub', repo: 'org/clip' },
+      label: 'org/clip',
+      weightsBytes: 1234,
+      weightsFingerprint: 'sampled-sha256-v1:ab',
+    },
+    prompts: {
+      objectName: 'bottle',
+      normalStates: ['flawless {}'],
+      anomalousStates: ['damaged {}'],
+      templates: ['a photo of a {}.'],
+    },
+    thresholds: { 'few-shot': { image: 0.31, pixel: 0.4 }, 'zero-shot': { image: 0.6, pixel: 0.7 } },
+    calibration: { rule: 'max + 1·std', references: 2, imageThreshold: 0.31, pixelThreshold: 0.4 },
+    references: [
+      { name: 'good.png', mediaType: 'image/png', data: bytesToBase64(new Uint8Array([1, 2, 3, 250])) },
+    ],
+  };
+}
+
+describe('recipe', () => {
+  it('round-trips through its JSON text', () => {
+    const r = recipe();
+    expect(parseRecipe(serializeRecipe(r))).toEqual(r);
+    expect(Array.from(base64ToBytes(r.references[0].data))).toEqual([1, 2, 3, 250]);
+  });
+
+  it('picks the thresholds of its own mode', () => {
+    const r = recipe();
+    expect(recipeMode(r)).toBe('few-shot');
+    expect(recipeThresholds(r)).toEqual({ image: 0.31, pixel: 0.4 });
+    const zs = { ...r, references: [] };
+    expect(recipeMode(zs)).toBe('zero-shot');
+    expect(recipeThresholds(zs)).toEqual({ image: 0.6, pixel: 0.7 });
+    expect(recipeThresholds({ ...zs, thresholds: {} })).toBeNull();
+  });
+
+  it.each([
+    ['{', 'recipe: not valid JSON'],
+    ['{"format": "other"}', 'recipe: not a WinCLIP recipe (no "format": "winclip-recipe")'],
+    [{ version: 2 }, 'recipe: version 2 is not supported (this build reads version 1)'],
+    [
+      { prompts: { ...recipe().prompts, templates: ['no placeholder'] } },
+      'recipe: prompts: "no placeholder" has no {} placeholder',
+    ],
+    [{ prompts: { ...recipe().prompts, normalStates: [] } }, 'recipe: prompts.normalStates is empty'],
+    [
+      { thresholds: { 'one-shot': { image: 1, pixel: 1 } } },
+      'recipe: thresholds.one-shot: modes are "zero-shot" and "few-shot"',
+    ],
+    [
+      { thresholds: { 'few-shot': { image: 'x', pixel: 1 } } },
+      'recipe: thresholds.few-shot.image must be a finite number',
+    ],
+    [
+      { references: [{ name: 'a', mediaType: 'image/png', data: 'abc' }] },
+      'recipe: references[0].data is not base64',
+    ],
+    [
+      { model: { ...recipe().model, source: { kind: 'ftp' } } },
+      'recipe: model.source.kind must be "hub", "url" or "local", got "ftp"',
+    ],
+  ])('refuses %j with a one-line reason', (patch, message) => {
+    const text = typeof patch === 'string' ? patch : JSON.stringify({ ...recipe(), ...patch });
+    expect(() => parseRecipe(text)).toThrow(message);
+  });
+
+  it('says when the loaded model is not the recipe model', () => {
+    const want = recipe().model;
+    expect(modelMismatch(want, { ...want })).toBeNull();
+    expect(modelMismatch(want, { ...want, weightsFingerprint: 'sampled-sha256-v1:cd', label: 'x' })).toBe(
+      'the recipe is for org/clip; the loaded weights are different (x)',
+    );
+    const other = { ...want, source: { kind: 'hub' as const, repo: 'org/other' }, weightsFingerprint: null };
+    expect(modelMismatch(want, other)).toBe('the recipe is for org/clip; the loaded model is org/other');
+    // Same weights dropped from disk: the fingerprint decides.
+    expect(modelMismatch(want, { ...want, source: { kind: 'local' }, label: 'local' })).toBeNull();
+  });
+});
+
+describe('weights fingerprint', () => {
+  it('hashes the head and 64 spaced blocks of a large file, all of a small one', () => {
+    expect(fingerprintRanges(1000)).toEqual([[0, 1000]]);
+    const r = fingerprintRanges(100 << 20);
+    expect(r).toHaveLength(65);
+    expect(r[0]).toEqual([0, 1 << 20]);
+    expect(r[64]).toEqual([(100 << 20) - 4096, 4096]);
+  });
+
+  it('changes when one sampled byte changes and keeps the size in', () => {
+    const a = new Uint8Array(3 << 20);
+    const b = a.slice();
+    const [off] = fingerprintRanges(a.length)[10];
+    b[off] = 1;
+    expect(fingerprintBytes(a)).not.toBe(fingerprintBytes(b));
+    expect(fingerprintBytes(a)).toMatch(/^sampled-sha256-v1:[0-9a-f]{64}$/);
+    expect(fingerprintBytes(new Uint8Array(10))).not.toBe(fingerprintBytes(new Uint8Array(11)));
+  });
+});

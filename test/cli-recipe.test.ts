@@ -1,0 +1,211 @@
+/** `winclip score --recipe` and `winclip calibrate --recipe` against the same setup given as flags. */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { fingerprintModelDir } from '../src/cli/recipe-input';
+import { DEFAULT_ANOMALOUS_STATES, DEFAULT_TEMPLATES } from '../src/core/prompts';
+import { bytesToBase64, parseRecipe, type Recipe, serializeRecipe } from '../src/core/recipe';
+import { FIXTURE_DIR } from './fixture';
+
+const run = promisify(execFile);
+const BIN = resolve(__dirname, '../bin/winclip.mjs');
+const tmp = mkdtempSync(join(tmpdir(), 'winclip-recipe-'));
+const img = (f: string) => join(FIXTURE_DIR, f);
+const REFS = ['ref_1.png', 'ref_2.png'];
+const NORMAL = ['flawless {}', 'perfect {}', 'good {}'];
+const TEMPLATES = DEFAULT_TEMPLATES.slice(0, 6);
+
+async function writeRecipe(name: string, patch: Partial<Recipe> = {}): Promise<string> {
+  const weights = await fingerprintModelDir(FIXTURE_DIR);
+  const recipe: Recipe = {
+    format: 'winclip-recipe',
+    version: 1,
+    createdAt: new Date(0).toISOString(),
+    model: {
+      source: { kind: 'local' },
+      label: 'winclip-tiny',
+      weightsBytes: weights.bytes,
+      weightsFingerprint: weights.fingerprint,
+    },
+    prompts: {
+      objectName: 'bottle',
+      normalStates: NORMAL,
+      anomalousStates: DEFAULT_ANOMALOUS_STATES,
+      templates: TEMPLATES,
+    },
+    thresholds: { 'few-shot': { image: 0.3, pixel: 0.29 } },
+    calibration: null,
+    references: REFS.map((f) => ({
+      name: f,
+      mediaType: 'image/png',
+      data: bytesToBase64(readFileSync(img(f))),
+    })),
+    ...patch,
+  };
+  const path = join(tmp, name);
+  writeFileSync(path, serializeRecipe(recipe));
+  return path;
+}
+
+async function cli(args: string[]): Promise<unknown> {
+  const { stdout } = await run('node', [BIN, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(stdout);
+}
+
+describe('--recipe', () => {
+  it('score gives the same scores, verdicts and regions as the equivalent flags', async () => {
+    const recipe = await writeRecipe('r.json');
+    const prompts = join(tmp, 'prompts.json');
+    // The same ensemble as the recipe's state words and templates, as a --prompts file.
+    const { buildPromptSet } = await import('../src/core/prompts');
+    const set = buildPromptSet({
+      objectName: 'bottle',
+      normalStates: NORMAL,
+      anomalousStates: DEFAULT_ANOMALOUS_STATES,
+      templates: TEMPLATES,
+    });
+    writeFileSync(prompts, JSON.stringify(set));
+    const tests = [img('test_a.png'), img('test_c.png')];
+    const viaRecipe = (await cli(['score', '--model', FIXTURE_DIR, '--recipe', recipe, ...tests])) as {
+      images: { image_score: number; verdict: string; regions: { state: string }[] }[];
+    };
+    const viaFlags = (await cli([
+      'score',
+      '--model',
+      FIXTURE_DIR,
+      '--object',
+      'bottle',
+      '--prompts',
+      prompts,
+      ...REFS.flatMap((f) => ['--ref', img(f)]),
+      '--image-threshold',
+      '0.3',
+      '--pixel-threshold',
+      '0.29',
+      ...tests,
+    ])) as typeof viaRecipe;
+    expect(viaRecipe.images).toHaveLength(2);
+    viaRecipe.images.forEach((r, i) => {
+      const f = viaFlags.images[i];
+      expect(r.image_score).toBe(f.image_score);
+      expect(r.verdict).toBe(f.verdict);
+      expect(r.regions.map((x) => JSON.stringify({ ...x, state: undefined }))).toEqual(
+        f.regions.map((x) => JSON.stringify({ ...x, state: undefined })),
+      );
+      expect(r.verdict).toMatch(/^(OK|NG)$/);
+    });
+    expect(viaRecipe.images.reduce((n, r) => n + r.regions.length, 0)).toBeGreaterThan(0);
+    // State words come from the recipe's lists (the flag run's vocabulary is the prompts file's).
+    for (const r of viaRecipe.images) for (const g of r.regions) expect(g.state).toMatch(/bottle/);
+  });
+
+  it('calibrate takes the references from the recipe', async () => {
+    const recipe = await writeRecipe('cal.json', {
+      references: ['ref_1.png', 'ref_2.png', 'test_b.png'].map((f) => ({
+        name: f,
+        mediaType: 'image/png',
+        data: bytesToBase64(readFileSync(img(f))),
+      })),
+      prompts: {
+        objectName: 'bottle',
+        normalStates: NORMAL,
+        anomalousStates: DEFAULT_ANOMALOUS_STATES,
+        templates: TEMPLATES,
+      },
+    });
+    const prompts = join(tmp, 'prompts-cal.json');
+    const { buildPromptSet } = await import('../src/core/prompts');
+    writeFileSync(
+      prompts,
+      JSON.stringify(
+        buildPromptSet({
+          objectName: 'bottle',
+          normalStates: NORMAL,
+          anomalousStates: DEFAULT_ANOMALOUS_STATES,
+          templates: TEMPLATES,
+        }),
+      ),
+    );
+    type Cal = {
+      image_threshold: number;
+      pixel_threshold: number;
+      rule: string;
+      references: { image_score: number }[];
+    };
+    const written = join(tmp, 'calibrated.json');
+    const a = (await cli([
+      'calibrate',
+      '--model',
+      FIXTURE_DIR,
+      '--recipe',
+      recipe,
+      '--write-recipe',
+      written,
+    ])) as Cal;
+    const b = (await cli([
+      'calibrate',
+      '--model',
+      FIXTURE_DIR,
+      '--prompts',
+      prompts,
+      ...['ref_1.png', 'ref_2.png', 'test_b.png'].flatMap((f) => ['--ref', img(f)]),
+    ])) as Cal;
+    expect(a.references.map((r) => r.image_score)).toEqual(b.references.map((r) => r.image_score));
+    expect([a.image_threshold, a.pixel_threshold]).toEqual([b.image_threshold, b.pixel_threshold]);
+    // --write-recipe files the suggested thresholds under few-shot, and says how they were found.
+    const calibrated = parseRecipe(readFileSync(written, 'utf8'));
+    expect(calibrated.thresholds['few-shot']).toEqual({ image: a.image_threshold, pixel: a.pixel_threshold });
+    expect(calibrated.calibration).toEqual({
+      rule: a.rule,
+      references: 3,
+      imageThreshold: a.image_threshold,
+      pixelThreshold: a.pixel_threshold,
+    });
+    expect(calibrated.references).toHaveLength(3);
+  });
+
+  it.each([
+    [
+      'other weights',
+      { weightsFingerprint: 'sampled-sha256-v1:00' },
+      /score: the recipe is for winclip-tiny; the loaded weights are different/,
+    ],
+  ])('refuses a recipe made for %s', async (_what, model, message) => {
+    const base = await writeRecipe('base.json');
+    const recipe = JSON.parse(readFileSync(base, 'utf8')) as Recipe;
+    const path = join(tmp, 'other.json');
+    writeFileSync(path, JSON.stringify({ ...recipe, model: { ...recipe.model, ...model } }));
+    await expect(
+      run('node', [BIN, 'score', '--model', FIXTURE_DIR, '--recipe', path, img('test_a.png')]),
+    ).rejects.toMatchObject({
+      stderr: expect.stringMatching(message),
+    });
+  });
+
+  it('refuses a recipe together with the flags it replaces, and a broken file in one line', async () => {
+    const recipe = await writeRecipe('r2.json');
+    await expect(
+      run('node', [
+        BIN,
+        'score',
+        '--model',
+        FIXTURE_DIR,
+        '--recipe',
+        recipe,
+        '--ref',
+        img('ref_1.png'),
+        img('test_a.png'),
+      ]),
+    ).rejects.toMatchObject({ stderr: 'winclip: score: --recipe replaces --ref; give one or the other\n' });
+    const broken = join(tmp, 'broken.json');
+    writeFileSync(broken, '{"format": "winclip-recipe", "version": 7}');
+    await expect(
+      run('node', [BIN, 'calibrate', '--model', FIXTURE_DIR, '--recipe', broken]),
+    ).rejects.toMatchObject({
+      stderr: `winclip: calibrate: --recipe ${broken}: recipe: version 7 is not supported (this build reads version 1)\n`,
+    });
+  });
+});
