@@ -36,6 +36,22 @@ export function weightsFingerprint(
   return `${FINGERPRINT_SCHEME}:${h.hex()}`;
 }
 
-export function fingerprintBytes(bytes: Uint8Array): string {
-  return weightsFingerprint(bytes.length, (o, l) => bytes.subarray(o, o + l));
+/** The weights file as one buffer, or as the parts it is read in (see src/model/weight-parts.ts). */
+export type WeightsBytes = Uint8Array | readonly Uint8Array[];
+
+/** The fingerprint of a weights file held whole or in parts (both give the same value). */
+export function fingerprintBytes(weights: WeightsBytes): string {
+  const parts = weights instanceof Uint8Array ? [weights] : weights;
+  const size = parts.reduce((n, p) => n + p.byteLength, 0);
+  return weightsFingerprint(size, (offset, length) => {
+    const out = new Uint8Array(Math.max(0, Math.min(length, size - offset)));
+    let base = 0;
+    for (const p of parts) {
+      const lo = Math.max(offset, base);
+      const hi = Math.min(offset + out.length, base + p.byteLength);
+      if (lo < hi) out.set(p.subarray(lo - base, hi - base), lo - offset);
+      base += p.byteLength;
+    }
+    return out;
+  });
 }

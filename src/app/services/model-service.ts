@@ -74,8 +74,10 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
       fromCache: fetched.fromCache,
       cacheWarning: fetched.cacheWarning,
       // Before the bytes are transferred to the worker; hashes 1.25 MiB however big the file.
-      weightsBytes: files.weights.length,
-      weightsFingerprint: fingerprintBytes(files.weights),
+      weightsBytes: files.weightParts?.length
+        ? files.weightParts.reduce((n, p) => n + p.byteLength, 0)
+        : files.weights.length,
+      weightsFingerprint: fingerprintBytes(files.weightParts?.length ? files.weightParts : files.weights),
     });
     const loaded = await engineJobs.run(() =>
       engine().loadModel(signal, Comlink.transfer(files, modelTransferables(files))),
