@@ -33,10 +33,6 @@ test('a recipe opened in a fresh profile gives the same prompts, thresholds, ref
   await page.getByLabel('New normal state').press('Enter');
   await page.getByText('Advanced: templates').click();
   await page.getByTestId('templates').fill(TEMPLATES.join('\n'));
-  await page.getByRole('spinbutton', { name: 'Image threshold value' }).fill('0.531');
-  await page.getByRole('spinbutton', { name: 'Image threshold value' }).press('Enter');
-  await page.getByRole('spinbutton', { name: 'Pixel threshold value' }).fill('0.6');
-  await page.getByRole('spinbutton', { name: 'Pixel threshold value' }).press('Enter');
   await page.getByRole('tab', { name: 'Model' }).click();
   await page.getByPlaceholder('owner/name').fill(TINY_REPO);
   await page.getByPlaceholder('owner/name').press('Enter');
@@ -44,6 +40,11 @@ test('a recipe opened in a fresh profile gives the same prompts, thresholds, ref
   await page.getByRole('tab', { name: /References/ }).click();
   await dropFiles(page, page.getByTestId('reference-dropzone'), [fileFrom(fixtureImage('ref_1.png'))]);
   await expect(page.getByTestId('mode-badge')).toHaveText('Few-shot · K=1');
+  // Thresholds belong to a mode: these are the few-shot (K = 1) ones the recipe must carry.
+  await page.getByRole('spinbutton', { name: 'Image threshold value' }).fill('0.531');
+  await page.getByRole('spinbutton', { name: 'Image threshold value' }).press('Enter');
+  await page.getByRole('spinbutton', { name: 'Pixel threshold value' }).fill('0.6');
+  await page.getByRole('spinbutton', { name: 'Pixel threshold value' }).press('Enter');
   await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage(PART))]);
   await waitScored(page, [PART]);
   const before = await shownScores(page);

@@ -69,8 +69,13 @@ function applyMode(key: string): void {
   }
 }
 
-export function setModeThresholds(key: string, t: Thresholds, source: ThresholdSource): void {
-  const entry: ModeThresholds = { image: t.image, pixel: t.pixel, source, basis: basisOf(useApp.getState()) };
+export function setModeThresholds(
+  key: string,
+  t: Thresholds,
+  source: ThresholdSource,
+  basis = basisOf(useApp.getState()),
+): void {
+  const entry: ModeThresholds = { image: t.image, pixel: t.pixel, source, basis };
   useCalib.setState((s) => ({ byMode: { ...s.byMode, [key]: entry } }));
   if (key === lastKey) applyMode(key);
 }

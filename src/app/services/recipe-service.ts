@@ -21,9 +21,11 @@ import {
   serializeRecipe,
 } from '../../core/recipe';
 import { baseName, downloadBlob, stamp } from '../export/download';
+import { basisFor, modeKeyOf } from '../state/calibration';
 import { useRecipe } from '../state/recipe-store';
 import { notify, patchThresholds, useApp } from '../state/store';
 import type { ModelSource } from '../state/types';
+import { setModeThresholds } from './calibration-service';
 import { hubSource, urlSource } from './model-actions';
 import { loadModel } from './model-service';
 import { updatePrompts } from './prompt-service';
@@ -129,6 +131,15 @@ export async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
   useRecipe.setState({ busy: true, lastOpened: name, calibration: recipe.calibration });
   try {
     updatePrompts({ ...recipe.prompts });
+    // Thresholds belong to a mode: file them under the modes the recipe's bank puts the app in, set
+    // under the recipe's model (so they are not stale once it loads).
+    const basis = basisFor(recipe.model.label, useApp.getState().prompts);
+    for (const [mode, th] of Object.entries(recipe.thresholds)) {
+      if (!th) continue;
+      const key =
+        mode === 'few-shot' ? modeKeyOf('few-shot', recipe.references.length) : modeKeyOf('zero-shot', 0);
+      setModeThresholds(key, th, 'manual', basis);
+    }
     const t = recipeThresholds(recipe);
     if (t) patchThresholds({ image: t.image, pixel: t.pixel });
     checkModel(recipe);

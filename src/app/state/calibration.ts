@@ -108,8 +108,12 @@ function fnv(text: string): string {
 
 /** What scores depend on besides the bank: the model and the prompts. */
 export function basisOf(s: AppState): string {
-  const model = s.model.source?.label ?? '';
-  return fnv(`${model}\n${JSON.stringify(s.prompts)}`);
+  return basisFor(s.model.source?.label ?? '', s.prompts);
+}
+
+/** The same for a model that is not loaded yet (e.g. the one a recipe names). */
+export function basisFor(modelLabel: string, prompts: AppState['prompts']): string {
+  return fnv(`${modelLabel}\n${JSON.stringify(prompts)}`);
 }
 
 /** Labels key: the image's id and name (the gallery's own key), so marks follow a restored image. */
