@@ -37,10 +37,11 @@ export function QueueStatus() {
   const retryable = useApp(
     (s) => s.images.filter((im) => im.status === 'cancelled' || im.status === 'error').length,
   );
-  const now = useNow(1000, queue.running && !paused);
+  // The tick only re-renders; the time is read now, so a run shorter than a tick still gets its rate.
+  useNow(1000, queue.running && !paused);
   if (queue.running) {
     const doneInRun = run ? queue.done - run.doneAtStart : 0;
-    const elapsed = run ? (now - run.startedAt) / 1000 : 0;
+    const elapsed = run ? (performance.now() - run.startedAt) / 1000 : 0;
     const rate = doneInRun > 0 && elapsed > 0 ? doneInRun / elapsed : null;
     const left = queue.total - queue.done;
     const text = waitingForModel
