@@ -7,11 +7,12 @@
  *
  *   npx vite build && npx tsx e2e/tools/batch-load.ts [wasm|webgpu] [count]
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
+import { chromiumPss } from '../../bench/chromium-memory';
 import { startMockHub } from '../support/mock-hub';
 import { HUB_REPOS, REPO_ROOT, TINY_REPO } from '../support/paths';
 import { synthPng } from '../support/synth-images';
@@ -19,38 +20,6 @@ import { synthPng } from '../support/synth-images';
 const backend = process.argv.includes('webgpu') ? 'webgpu' : 'wasm';
 const count = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 1000);
 const MARKER = '--winclip-batch-load-probe';
-
-/** PSS in bytes of the Chromium process tree started with MARKER. */
-function chromiumPss(): number {
-  const parent = new Map<number, number>();
-  let root = -1;
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if (root < 0 && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(MARKER)) {
-        const ppid = parent.get(Number(name))!;
-        if (!readFileSync(`/proc/${ppid}/cmdline`, 'utf8').includes(MARKER)) root = Number(name);
-      }
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  let total = 0;
-  for (const pid of parent.keys()) {
-    let p = pid;
-    while (p > 1 && p !== root) p = parent.get(p) ?? 0;
-    if (p !== root) continue;
-    try {
-      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
-    } catch {
-      // Gone.
-    }
-  }
-  return total;
-}
 
 const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
 
@@ -85,7 +54,7 @@ async function main(): Promise<void> {
   let peak = 0;
   let last = 0;
   const timer = setInterval(() => {
-    last = chromiumPss();
+    last = chromiumPss(MARKER);
     peak = Math.max(peak, last);
   }, 100);
   try {
@@ -100,7 +69,7 @@ async function main(): Promise<void> {
         timeout: 300_000,
       },
     );
-    last = chromiumPss();
+    last = chromiumPss(MARKER);
     const baseline = last;
     peak = last;
     const t0 = Date.now();
@@ -137,7 +106,7 @@ async function main(): Promise<void> {
     await page.evaluate(() =>
       (window as unknown as { winclip: { flush: () => Promise<unknown> } }).winclip.flush(),
     );
-    const settled = chromiumPss();
+    const settled = chromiumPss(MARKER);
 
     const t1 = Date.now();
     await page.reload();

@@ -9,19 +9,12 @@
  * --load-only skips prompt embedding and the first image (SwiftShader, WebGPU on the CPU, needs many
  * minutes for them at this size) and measures the two loads alone.
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
+import { chromiumPss } from '../../bench/chromium-memory';
 import { parseModelConfig } from '../../src/model/config';
 import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../../src/model/random-weights';
 import { startMockHub } from '../support/mock-hub';
@@ -43,44 +36,12 @@ function ensureModel(): string {
   return dir;
 }
 
-/** PSS in bytes of the Chromium process tree started with MARKER. */
-function chromiumPss(): number {
-  const parent = new Map<number, number>();
-  let root = -1;
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if (root < 0 && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(MARKER)) {
-        const ppid = parent.get(Number(name))!;
-        if (!readFileSync(`/proc/${ppid}/cmdline`, 'utf8').includes(MARKER)) root = Number(name);
-      }
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  let total = 0;
-  for (const pid of parent.keys()) {
-    let p = pid;
-    while (p > 1 && p !== root) p = parent.get(p) ?? 0;
-    if (p !== root) continue;
-    try {
-      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
-    } catch {
-      // Gone.
-    }
-  }
-  return total;
-}
-
 class Sampler {
   peak = 0;
   last = 0;
   private timer = setInterval(() => this.sample(), 100);
   sample(): void {
-    this.last = chromiumPss();
+    this.last = chromiumPss(MARKER);
     this.peak = Math.max(this.peak, this.last);
   }
   reset(): void {

@@ -9,11 +9,12 @@
  *
  * --switch loads the model again without unloading it first (a model switch releases the old engine).
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import { preview } from 'vite';
+import { chromiumPss } from '../../bench/chromium-memory';
 import { startMockHub } from '../support/mock-hub';
 import { fixtureImage, HUB_REPOS, REPO_ROOT, TINY_REPO } from '../support/paths';
 
@@ -24,38 +25,6 @@ const CYCLES = cyclesArg > 0 ? Number(process.argv[cyclesArg + 1]) : 20;
 const IMAGES_PER_CYCLE = 10;
 const MARKER = '--winclip-soak-probe';
 const SOURCES = ['test_a.png', 'test_b.png', 'test_c.png', 'test_d.png', 'ref_1.png', 'ref_2.png'];
-
-/** PSS in bytes of the Chromium process tree started with MARKER (as in peak-memory.ts). */
-function chromiumPss(): number {
-  const parent = new Map<number, number>();
-  let root = -1;
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      parent.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-      if (root < 0 && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(MARKER)) {
-        const ppid = parent.get(Number(name))!;
-        if (!readFileSync(`/proc/${ppid}/cmdline`, 'utf8').includes(MARKER)) root = Number(name);
-      }
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  let total = 0;
-  for (const pid of parent.keys()) {
-    let p = pid;
-    while (p > 1 && p !== root) p = parent.get(p) ?? 0;
-    if (p !== root) continue;
-    try {
-      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
-    } catch {
-      // Gone.
-    }
-  }
-  return total;
-}
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -111,7 +80,7 @@ async function main(): Promise<void> {
       const samples: number[] = [];
       for (let i = 0; i < 6; i++) {
         await sleep(500);
-        samples.push(chromiumPss());
+        samples.push(chromiumPss(MARKER));
       }
       const pss = Math.min(...samples);
       const seconds = (Date.now() - t0) / 1000;
