@@ -1,10 +1,13 @@
 /**
- * `npm run bench:browser [wasm|webgpu] [--model vit-l-14] [--whole] [--prepacking] [--threads N] [--load-only|--quick]`:
+ * `npm run bench:browser [wasm|webgpu] [--model vit-l-14] [--in-memory|--whole] [--prepacking] [--threads N] [--load-only|--quick] [--trace]`:
  * a full-size model (random weights of the real shapes; default ViT-B-16-plus-240) in Chromium, in a
- * Web Worker, loaded the way the app loads it (the download streamed into one buffer per graph, or
- * into one buffer with --whole). Prints the stage times and the memory of all Chromium processes (PSS,
+ * Web Worker, loaded the way the app loads it: the download goes to Cache Storage and the worker reads
+ * each tensor from the cached file on demand (--in-memory: streamed into one buffer per graph, as the
+ * app does when it cannot cache; --whole: one buffer). Prints the stage times and the memory of all
+ * Chromium processes (PSS,
  * sampled every 250 ms) above the idle page, also as a multiple of the weights. --quick embeds two
- * prompts instead of the ensemble and times only the image (for slow machines and big models). Figures only.
+ * prompts instead of the ensemble and times only the image (for slow machines and big models). --trace
+ * prints the load's memory timeline with the stage marks. Figures only.
  */
 import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,7 +19,7 @@ import { startMockHub } from '../e2e/support/mock-hub';
 import { parseModelConfig } from '../src/model/config';
 import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG, VIT_L_14_CONFIG } from '../src/model/random-weights';
 import { CLIP_DIR } from '../test/fixture';
-import { PssSampler } from './chromium-memory';
+import { chromiumPssByProcess, PssSampler } from './chromium-memory';
 
 const args = process.argv.slice(2);
 const flag = (f: string) => args.includes(f);
@@ -66,14 +69,15 @@ const call = <T>(page: Page, fn: string, ...a: unknown[]) =>
     [fn, a] as const,
   ) as Promise<T>;
 
-const browser = await chromium.launch({
+// A persistent profile, as a user's browser has: a private one keeps Cache Storage and OPFS in memory.
+const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'bench-profile-')), {
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', MARKER],
 });
 const sampler = new PssSampler(MARKER);
 const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
 const ms = (n: number) => `${(n / 1000).toFixed(2)} s`;
-const settle = () => new Promise((r) => setTimeout(r, 3000));
+const settle = () => new Promise((r) => setTimeout(r, Number(process.env.SETTLE_MS ?? 3000)));
 // Lines print as soon as they are known: a run cut short still leaves its figures.
 const say = (k: string, v: string) => console.log(`  ${k.padEnd(42)} ${v}`);
 console.log(`\n## ${MODEL.name} (random weights, ${(weightBytes / 1e9).toFixed(3)} GB float32) in Chromium`);
@@ -91,25 +95,49 @@ try {
   sampler.reset();
   const idle = sampler.last;
   const above = (n: number) => `${gib(n - idle)} (${((n - idle) / weightBytes).toFixed(2)}× the weights)`;
-  const load = await call<{ partBytes: number[]; readMs: number; createMs: number }>(
+  const load = await call<{
+    partBytes: number[];
+    readMs: number;
+    createMs: number;
+    marks: [string, number][];
+    started: number;
+  }>(
     page,
     'benchLoad',
     fileUrl('open_clip_model.safetensors'),
     MODEL.config,
     fileUrl('tokenizer.json'),
-    flag('--whole'),
+    flag('--whole') ? 'whole' : flag('--in-memory') ? 'parts' : 'disk',
   );
   const loadPeak = sampler.peak;
   await settle();
   const settled = sampler.sample();
   say('backend', `${started.backend}: ${started.reason}`);
-  say('weights as', load.partBytes.map((b) => `${(b / 1e6).toFixed(0)} MB`).join(' + '));
+  say(
+    'weights as',
+    (flag('--whole') || flag('--in-memory') ? '' : 'a cached file read on demand: ') +
+      load.partBytes.map((b) => `${(b / 1e6).toFixed(0)} MB`).join(' + '),
+  );
   say('pre-packing', flag('--prepacking') ? 'on' : 'off');
   say('download into memory (local server)', ms(load.readMs));
   say('graphs built + sessions created', ms(load.createMs));
   say('memory idle (page + runtime)', gib(idle));
   say('peak while loading, above idle', above(loadPeak));
   say('settled after loading, above idle', above(settled));
+  if (flag('--trace')) {
+    // The load's memory timeline: each second's sample and each stage mark, above idle.
+    const events: [number, string][] = load.marks.map(([m, t]) => [t, m]);
+    let next = load.started;
+    for (const [t, b] of sampler.series) {
+      if (t < load.started || t > load.marks.at(-1)![1] + Number(process.env.SETTLE_MS ?? 3000)) continue;
+      if (t >= next || b === loadPeak) events.push([t, above(b)]);
+      if (t >= next) next = t + 1000;
+    }
+    events.sort((a, b) => a[0] - b[0]);
+    for (const [t, what] of events) console.log(`    ${ms(t - load.started).padStart(8)}  ${what}`);
+    for (const p of chromiumPssByProcess(MARKER).filter((p) => p.bytes > 2 ** 24))
+      console.log(`    settled: ${p.kind.padEnd(40)} ${gib(p.bytes)}`);
+  }
   let peakAll = loadPeak;
   let settledAfterImage = Number.NaN;
   if (!flag('--load-only')) {

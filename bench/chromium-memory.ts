@@ -6,6 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 /** PSS in bytes of the process tree whose root's command line holds `marker`. */
 export function chromiumPss(marker: string): number {
+  return chromiumPssByProcess(marker).reduce((n, p) => n + p.bytes, 0);
+}
+
+/** The same, per process: its kind (browser, renderer, gpu-process, utility…) and PSS in bytes. */
+export function chromiumPssByProcess(marker: string): { pid: number; kind: string; bytes: number }[] {
   const parent = new Map<number, number>();
   let root = -1;
   for (const name of readdirSync('/proc')) {
@@ -21,30 +26,36 @@ export function chromiumPss(marker: string): number {
       // The process ended while being read.
     }
   }
-  let total = 0;
+  const out: { pid: number; kind: string; bytes: number }[] = [];
   for (const pid of parent.keys()) {
     let p = pid;
     while (p > 1 && p !== root) p = parent.get(p) ?? 0;
     if (p !== root) continue;
     try {
       const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-      if (m) total += Number(m[1]) * 1024;
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      const kind = /--type=([\w-]+)/.exec(cmd)?.[1] ?? 'browser';
+      const sub = /--utility-sub-type=([\w.]+)/.exec(cmd)?.[1];
+      if (m) out.push({ pid, kind: sub ? `${kind} (${sub})` : kind, bytes: Number(m[1]) * 1024 });
     } catch {
       // Gone.
     }
   }
-  return total;
+  return out;
 }
 
 /** Samples every 250 ms (reading /proc costs CPU the browser needs); `peak` since the last reset. */
 export class PssSampler {
   peak = 0;
   last = 0;
+  /** Every sample as [epoch ms, bytes], for a timeline (`bench:browser --trace`). */
+  readonly series: [number, number][] = [];
   private readonly timer = setInterval(() => this.sample(), 250);
   constructor(private readonly marker: string) {}
   sample(): number {
     this.last = chromiumPss(this.marker);
     this.peak = Math.max(this.peak, this.last);
+    this.series.push([Date.now(), this.last]);
     return this.last;
   }
   reset(): void {

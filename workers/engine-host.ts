@@ -19,6 +19,7 @@ import type { EngineStats } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';
 import { explain, stateVocabulary } from '../src/engine/explain';
 import { createWebRuntime, type GpuDeviceHandle, webGpuDevice } from '../src/engine/runtime-web';
+import { diskReadError, openDiskWeights } from '../src/io/blob-bytes';
 import { thumbnailOf } from '../src/io/decode-browser';
 import { decodeWholeImage } from '../src/io/image-precheck';
 import { contentHash, modelIdentity } from '../src/io/model-identity';
@@ -212,12 +213,21 @@ export class EngineHost implements EngineWorkerApi {
     this.report({ kind: 'stage', stage: 'model' });
     const t0 = performance.now();
     return this.guard(requestId, 'loading the model', async (check) => {
-      // Taken before the engine takes over (and frees) the weight parts.
-      const modelId = await modelIdentity(
-        files.weightParts?.length ? files.weightParts : files.weights,
-        files.config,
-      );
-      const engine = await this.createEngine(files);
+      const { files: opened, disk } = await openDiskWeights(files);
+      let modelId: string;
+      let engine: WinclipEngine;
+      try {
+        // Taken before the engine takes over (and frees) the weight parts.
+        modelId = await modelIdentity(
+          opened.weightParts?.length ? opened.weightParts : opened.weights,
+          opened.config,
+        );
+        engine = await this.createEngine(opened);
+      } catch (err) {
+        throw diskReadError(files, disk) ?? err;
+      } finally {
+        disk?.dropLastRead();
+      }
       const runtime = this.runtime!;
       if (this.engine) await this.releaseEngine();
       try {

@@ -6,9 +6,11 @@ import * as Comlink from 'comlink';
 import { buildPromptSet } from '../../src/core/prompts';
 import { WinclipEngine } from '../../src/engine/engine';
 import { type BackendChoice, createWebRuntime } from '../../src/engine/runtime-web';
+import { BlobBytes } from '../../src/io/blob-bytes';
 import { decodeImageBlob } from '../../src/io/decode-browser';
 import { readStream } from '../../src/io/read-stream';
 import { parseModelConfig } from '../../src/model/config';
+import type { ModelFiles } from '../../src/model/file-names';
 import { safetensorsSplit } from '../../src/model/weight-parts';
 
 async function fetchBytes(path: string): Promise<Uint8Array> {
@@ -77,25 +79,67 @@ async function benchStart(backend: BackendChoice, threads?: number, prepacking?:
   return { backend: bench.runtime.backend, reason: bench.runtime.reason };
 }
 
-async function benchLoad(weightsUrl: string, config: unknown, tokenizerUrl: string, whole: boolean) {
+/**
+ * `mode`: 'disk' (the app's way: the download goes to Cache Storage and the worker reads each tensor
+ * from the cached file on demand), 'parts' (streamed into one buffer per graph) or 'whole' (one buffer).
+ */
+async function benchLoad(
+  weightsUrl: string,
+  config: unknown,
+  tokenizerUrl: string,
+  mode: 'disk' | 'parts' | 'whole',
+) {
   const t0 = performance.now();
   const tokenizer = await fetchJson(tokenizerUrl);
   const res = await fetch(weightsUrl);
   if (!res.ok || !res.body) throw new Error(`${weightsUrl}: HTTP ${res.status}`);
   const total = Number(res.headers.get('content-length'));
-  const { bytes, parts } = await readStream(res.body, {
-    expectedBytes: total,
-    what: 'weights',
-    split: whole ? undefined : safetensorsSplit(parseModelConfig(config)),
-  });
+  let files: ModelFiles;
+  let partBytes: number[];
+  if (mode === 'disk') {
+    const cache = await caches.open('bench-weights');
+    await cache.put(weightsUrl, res);
+    const file = await (await cache.match(weightsUrl))!.blob();
+    files = { config, tokenizer, weights: BlobBytes.fromBlob(file) };
+    partBytes = [file.size];
+  } else {
+    const { bytes, parts } = await readStream(res.body, {
+      expectedBytes: total,
+      what: 'weights',
+      split: mode === 'whole' ? undefined : safetensorsSplit(parseModelConfig(config)),
+    });
+    partBytes = (parts ?? [bytes]).map((p) => p.byteLength);
+    files = parts
+      ? { config, tokenizer, weights: new Uint8Array(0), weightParts: parts }
+      : { config, tokenizer, weights: bytes };
+  }
   const readMs = performance.now() - t0;
-  const partBytes = (parts ?? [bytes]).map((p) => p.byteLength);
-  const files = parts
-    ? { config, tokenizer, weights: new Uint8Array(0), weightParts: parts }
-    : { config, tokenizer, weights: bytes };
+  // Epoch times of each session's creation, for the bench's memory timeline.
+  const epoch = () => performance.timeOrigin + performance.now();
+  const marks: [string, number][] = [['downloaded', epoch()]];
+  const runtime = bench.runtime!;
+  let n = 0;
+  const traced = {
+    ...runtime,
+    createSession: async (graph: Parameters<typeof runtime.createSession>[0]) => {
+      const name = ['image', 'text', 'association'][n++] ?? `graph ${n}`;
+      marks.push([`${name} session: create`, epoch()]);
+      const s = await runtime.createSession(graph);
+      marks.push([`${name} session: created`, epoch()]);
+      return s;
+    },
+  };
   const t1 = performance.now();
-  bench.engine = await WinclipEngine.create(files, bench.runtime!);
-  return { totalBytes: total, partBytes, readMs, createMs: performance.now() - t1 };
+  bench.engine = await WinclipEngine.create(files, traced);
+  const createMs = performance.now() - t1;
+  return {
+    totalBytes: total,
+    partBytes,
+    readMs,
+    createMs,
+    marks,
+    started: epoch() - (performance.now() - t0),
+  };
 }
 
 async function benchPrompts(quick: boolean) {

@@ -16,10 +16,18 @@ export interface ModelFiles {
   weightParts?: Uint8Array[];
   /** Parsed CLIP tokenizer.json (Hugging Face format). */
   tokenizer: unknown;
+  /**
+   * The weights file on disk (Cache Storage, OPFS or a picked file) instead of in memory (`weights` is
+   * then empty): the worker reads each tensor from it when a session takes it (src/io/blob-bytes.ts),
+   * so the weights are never held in JS. `unreadable` words a read failure, with `{reason}` for the reason.
+   */
+  weightsOnDisk?: { file: Blob; unreadable: string };
 }
 
 /** Which file each part of `ModelFiles` is read from. */
-export const MODEL_FILE_NAMES: Readonly<Record<Exclude<keyof ModelFiles, 'weightParts'>, string>> = {
+export const MODEL_FILE_NAMES: Readonly<
+  Record<Exclude<keyof ModelFiles, 'weightParts' | 'weightsOnDisk'>, string>
+> = {
   config: CONFIG_FILE,
   weights: WEIGHTS_FILE,
   tokenizer: TOKENIZER_FILE,

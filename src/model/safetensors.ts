@@ -40,7 +40,15 @@ export function parseSafetensors(
   bytes: Uint8Array,
   fileName = 'open_clip_model.safetensors',
 ): SafeTensorFile {
-  return { ...parseSafetensorsHeader(bytes, bytes.byteLength, fileName), bytes };
+  // Only the header's bytes are read here (through subarray): `bytes` may be a file on disk that is
+  // read on demand (src/io/blob-bytes.ts).
+  let headEnd = bytes.byteLength;
+  if (bytes.byteLength >= 8) {
+    const first = bytes.subarray(0, 8);
+    const headerLen = Number(new DataView(first.buffer, first.byteOffset, 8).getBigUint64(0, true));
+    headEnd = Math.min(bytes.byteLength, 8 + Math.min(headerLen, 100_000_001));
+  }
+  return { ...parseSafetensorsHeader(bytes.subarray(0, headEnd), bytes.byteLength, fileName), bytes };
 }
 
 /**

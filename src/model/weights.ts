@@ -193,7 +193,7 @@ export class ModelWeights {
   read(name: string): Float32Array {
     const r = this.ref(name);
     const file = this.files.find((f) => f.path === r.location)!;
-    const bytes = file.data.slice(r.offset, r.offset + r.length);
+    const bytes = file.data.subarray(r.offset, r.offset + r.length).slice();
     return new Float32Array(bytes.buffer);
   }
 

@@ -4,6 +4,7 @@
  * as they arrive, so a second visit loads with no network.
  */
 
+import { errorText } from '../../core/errors';
 import {
   checkDownloadedSafetensorsSize,
   checkSafetensorsStart,
@@ -72,6 +73,57 @@ function weightFields(r: {
   return r.parts && r.parts.length > 1
     ? { weights: new Uint8Array(0), weightParts: r.parts }
     : { weights: r.parts?.[0] ?? r.bytes };
+}
+
+/**
+ * The weights as a file on disk for the worker to read tensor by tensor (ModelFiles.weightsOnDisk),
+ * after the check a streamed read makes on its first bytes. `unreadable` has `{reason}`.
+ */
+async function diskWeights(
+  file: Blob,
+  name: string,
+  unreadable: string,
+  wrap: (message: string) => Error = (message) => new Error(message),
+  expectedBytes = 0,
+): Promise<Pick<ModelFiles, 'weights' | 'weightsOnDisk'>> {
+  if (expectedBytes > 0 && file.size !== expectedBytes)
+    throw wrap(unreadable.replace('{reason}', `it has ${file.size} of ${expectedBytes} bytes`));
+  let head: Uint8Array;
+  try {
+    head = new Uint8Array(await file.slice(0, 4096).arrayBuffer());
+  } catch (err) {
+    throw wrap(unreadable.replace('{reason}', errorText(err)));
+  }
+  // What a damaged header or body holds is worded by the worker's full parse, as for bytes in memory.
+  checkSafetensorsStart(head, name, file.size);
+  return { weights: new Uint8Array(0), weightsOnDisk: { file, unreadable } };
+}
+
+/** Frees a download's in-memory copy at once (the cached file replaces it). */
+function freeNow(views: readonly Uint8Array[]): void {
+  for (const v of views) {
+    const buf = v.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
+    if (v.byteOffset === 0 && v.byteLength === buf.byteLength && typeof buf.transfer === 'function')
+      buf.transfer(0);
+  }
+}
+
+const cachedUnreadable = (file: string) =>
+  `The cached copy of ${file} could not be read ({reason}); clear the cache and download again.`;
+
+/** The cached weights file, checked, or null when it is not there. */
+async function cachedWeights(cache: Cache, ref: CachedFileRef, file: string, opts: FetchOptions) {
+  const res = await matchFile(cache, ref.key);
+  if (!res) return null;
+  let blob: Blob;
+  try {
+    blob = await res.blob();
+  } catch (err) {
+    throw new Error(cachedUnreadable(file).replace('{reason}', errorText(err)));
+  }
+  const weights = await diskWeights(blob, file, cachedUnreadable(file), undefined, ref.bytes);
+  opts.onProgress({ kind: 'download', file, from: 'cache', loaded: blob.size, total: blob.size });
+  return weights;
 }
 
 /** Buffers `files` hands over: transferred, not copied, to the worker. */
@@ -255,19 +307,10 @@ async function fetchRemote(
       await readCached(cache, manifest.files.tokenizer, TOKENIZER_FILE, 'tokenizer', opts),
       TOKENIZER_FILE,
     );
-    const weights = await readCachedParts(
-      cache,
-      manifest.files.weights,
-      WEIGHTS_FILE,
-      'weights',
-      opts,
-      splitRuleFor(config.raw),
-    );
-    return {
-      files: { config: config.raw, tokenizer, ...weightFields(weights) },
-      fromCache: true,
-      cacheWarning: null,
-    };
+    const weights = await cachedWeights(cache, manifest.files.weights, WEIGHTS_FILE, opts);
+    if (!weights)
+      throw new Error(`The cached copy of ${WEIGHTS_FILE} is missing; clear the cache and download again.`);
+    return { files: { config: config.raw, tokenizer, ...weights }, fromCache: true, cacheWarning: null };
   }
 
   const loc = locations(source, opts.hubUrl);
@@ -295,8 +338,15 @@ async function fetchRemote(
       savedAt: Date.now(),
     });
   }
+  // Once cached, the worker reads the weights from the cached file, tensor by tensor, and the
+  // in-memory copy goes: the sessions are then created without the weights held in JS.
+  const onDisk =
+    cache && !cacheError
+      ? await cachedWeights(cache, weights.ref, WEIGHTS_FILE, opts).catch(() => null)
+      : null;
+  if (onDisk) freeNow(weights.parts ?? [weights.bytes]);
   return {
-    files: { config: parsedConfig.raw, tokenizer: parsedTokenizer, ...weightFields(weights) },
+    files: { config: parsedConfig.raw, tokenizer: parsedTokenizer, ...(onDisk ?? weightFields(weights)) },
     fromCache: false,
     cacheWarning,
   };
@@ -346,9 +396,23 @@ async function fetchLocal(
     tokenizer = parseTokenizerFile(fetched.bytes, TOKENIZER_FILE);
     cacheWarning = fetched.cacheError;
   }
-  const weights = await readLocalParts(source.weights, 'weights', opts, splitRuleFor(config.raw));
+  // A picked (or kept) file is on disk already: the worker reads its tensors from there.
+  const name = source.weights.name;
+  const weights = await diskWeights(
+    source.weights,
+    name,
+    `${name} could not be read from disk ({reason}). Was it moved, deleted or changed? Pick the files again.`,
+    (message) => new LocalFilesError(message),
+  );
+  opts.onProgress({
+    kind: 'download',
+    file: name,
+    from: 'local',
+    loaded: source.weights.size,
+    total: source.weights.size,
+  });
   return {
-    files: { config: config.raw, tokenizer, ...weightFields(weights) },
+    files: { config: config.raw, tokenizer, ...weights },
     fromCache: false,
     cacheWarning,
   };

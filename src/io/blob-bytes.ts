@@ -1,0 +1,113 @@
+/**
+ * A weights file on disk (a Blob from Cache Storage, OPFS or a picked File) that looks like bytes in
+ * memory but reads each range only when asked, synchronously (FileReaderSync: dedicated workers only).
+ *
+ * Why: onnxruntime-web copies each initializer out of the external-data buffer it is given with
+ * `data.subarray(offset, offset + length)`. Given this view, it reads one tensor at a time from disk
+ * straight into its heap, so the weights are never held in JS while the sessions are created (the
+ * peak drops by the size of the weights). Everything else that reads weights (header parse, finite
+ * check, fingerprint) goes through `subarray` too; `buffer` is empty and must not be used.
+ */
+import { errorText } from '../core/errors';
+import type { ModelFiles } from '../model/file-names';
+
+/** FileReaderSync (worker-only; not in the DOM library types). */
+interface SyncReader {
+  readAsArrayBuffer(blob: Blob): ArrayBuffer;
+}
+const SyncReaderClass = (globalThis as { FileReaderSync?: new () => SyncReader }).FileReaderSync;
+
+export class BlobBytes extends Uint8Array<ArrayBuffer> {
+  static get [Symbol.species]() {
+    return Uint8Array;
+  }
+  /** The first read failure, so the caller can word it (onnxruntime only reports a code). */
+  failure: Error | null = null;
+  private last: ArrayBuffer | null = null;
+
+  /** `readRange` returns bytes [begin, end) of a file of `size` bytes, synchronously. */
+  constructor(
+    private readonly size: number,
+    private readonly readRange: (begin: number, end: number) => ArrayBuffer,
+  ) {
+    super(new ArrayBuffer(0));
+  }
+
+  /** A Blob read with FileReaderSync (dedicated workers only). */
+  static fromBlob(blob: Blob): BlobBytes {
+    if (!SyncReaderClass) throw new Error('internal: BlobBytes needs FileReaderSync (a dedicated worker)');
+    const reader = new SyncReaderClass();
+    return new BlobBytes(blob.size, (begin, end) => reader.readAsArrayBuffer(blob.slice(begin, end)));
+  }
+
+  override get byteLength(): number {
+    return this.size;
+  }
+  override get length(): number {
+    return this.size;
+  }
+
+  /**
+   * Reads [begin, end) from disk. The bytes are valid until the next read: each read frees the one
+   * before (callers copy at once — onnxruntime into its heap, the checks scan and drop), since
+   * reads inside one synchronous session creation would otherwise pile up until a garbage collection.
+   */
+  override subarray(begin = 0, end = this.size): Uint8Array<ArrayBuffer> {
+    this.dropLastRead();
+    try {
+      const buf = this.readRange(begin, end);
+      this.last = buf;
+      return new Uint8Array(buf);
+    } catch (err) {
+      this.failure ??= err instanceof Error ? err : new Error(String(err));
+      throw err;
+    }
+  }
+
+  /** Frees the last read's buffer now (after the sessions are created). */
+  dropLastRead(): void {
+    const buf = this.last as (ArrayBuffer & { transfer?: (n: number) => ArrayBuffer }) | null;
+    this.last = null;
+    if (!buf || buf.byteLength === 0) return;
+    // transfer(0) frees the memory at once; a transferring clone (older engines) at least detaches it.
+    if (typeof buf.transfer === 'function') buf.transfer(0);
+    else structuredClone(buf, { transfer: [buf] });
+  }
+
+  /** A copy that stays valid (unlike subarray's bytes). */
+  override slice(begin = 0, end = this.size): Uint8Array<ArrayBuffer> {
+    return this.subarray(begin, end).slice();
+  }
+}
+
+/** True where a Blob can be read synchronously (a dedicated worker). */
+export function canReadBlobsSync(): boolean {
+  return typeof SyncReaderClass === 'function';
+}
+
+/**
+ * `files` with its on-disk weights opened for reading on demand; where a Blob cannot be read
+ * synchronously (not a dedicated worker) they are read into memory instead.
+ */
+export async function openDiskWeights(
+  files: ModelFiles,
+): Promise<{ files: ModelFiles; disk: BlobBytes | null }> {
+  const onDisk = files.weightsOnDisk;
+  if (!onDisk) return { files, disk: null };
+  const rest = { ...files, weightParts: undefined, weightsOnDisk: undefined };
+  if (canReadBlobsSync()) {
+    const disk = BlobBytes.fromBlob(onDisk.file);
+    return { files: { ...rest, weights: disk }, disk };
+  }
+  try {
+    return { files: { ...rest, weights: new Uint8Array(await onDisk.file.arrayBuffer()) }, disk: null };
+  } catch (err) {
+    throw new Error(onDisk.unreadable.replace('{reason}', errorText(err)));
+  }
+}
+
+/** The error to report when reading the weights from disk failed (onnxruntime's own says only a code). */
+export function diskReadError(files: ModelFiles, disk: BlobBytes | null): Error | null {
+  if (!disk?.failure || !files.weightsOnDisk) return null;
+  return new Error(files.weightsOnDisk.unreadable.replace('{reason}', errorText(disk.failure)));
+}
