@@ -40,9 +40,10 @@ class Sampler {
   peak = 0;
   last = 0;
   private timer = setInterval(() => this.sample(), 100);
-  sample(): void {
+  sample(): number {
     this.last = chromiumPss(MARKER);
     this.peak = Math.max(this.peak, this.last);
+    return this.last;
   }
   reset(): void {
     this.sample();
@@ -112,6 +113,11 @@ async function main(): Promise<void> {
     await waitFor('model ready', `${state}.model.phase === 'ready'`);
     const loadPeak = sampler.peak;
     const loadedMs = Date.now() - t0;
+    // Settled: 3 s after the load, and 15 s after (a garbage collection may come only then).
+    await new Promise((r) => setTimeout(r, 3000));
+    const settled3 = sampler.sample();
+    await new Promise((r) => setTimeout(r, 12_000));
+    const settled15 = sampler.sample();
     const cacheWarning = await page.evaluate(
       () =>
         (
@@ -148,15 +154,24 @@ async function main(): Promise<void> {
           .model.fromCache,
     );
 
+    const weightBytes = statSync(join(dir, 'open_clip_model.safetensors')).size;
+    const ratio = (n: number, base: number) =>
+      `${((n - base) / weightBytes).toFixed(2)}× the weights above idle`;
     const report = {
       backend,
+      loadPeakRatio: ratio(loadPeak, baseline),
+      settled3sRatio: ratio(settled3, baseline),
+      settled15sRatio: ratio(settled15, baseline),
+      cacheLoadPeakRatio: ratio(cachePeak, baseline2),
       model: `${REPO} (random weights, ${(statSync(join(dir, 'open_clip_model.safetensors')).size / 1e9).toFixed(3)} GB float32)`,
       cacheWarning,
       baseline: gb(baseline),
       peakDuringDownloadAndBuild: gb(loadPeak),
       peakThroughPromptEmbedding: loadOnly ? 'not measured' : gb(promptsPeak),
       peakThroughFirstImage: loadOnly ? 'not measured' : gb(scorePeak),
-      settledWithModelLoaded: gb(settled),
+      settled3sAfterLoad: gb(settled3),
+      settled15sAfterLoad: gb(settled15),
+      settledAfterPromptsAndImage: loadOnly ? 'not measured' : gb(settled),
       secondVisitBaseline: gb(baseline2),
       peakDuringCacheLoad: gb(cachePeak),
       secondVisitFromCache: fromCache,

@@ -83,4 +83,55 @@ describe('readStream', () => {
     expect(Array.from(bytes)).toEqual([7, 8]);
     expect(teeError).toBe('quota exceeded');
   });
+
+  it('with keepOnly, streams the body to the tee alone and keeps only its first bytes', async () => {
+    const teed: number[] = [];
+    const seen: Uint8Array[] = [];
+    const r = await readStream(
+      streamOf([
+        [1, 2, 3],
+        [4, 5],
+        [6, 7, 8, 9],
+      ]),
+      {
+        expectedBytes: 9,
+        what: 'w',
+        keepOnly: 4,
+        inspect: (soFar) => seen.push(soFar.slice()),
+        tee: async (body) => {
+          for await (const c of body as unknown as AsyncIterable<Uint8Array>) teed.push(...c);
+        },
+      },
+    );
+    expect(teed).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(Array.from(r.bytes)).toEqual([1, 2, 3, 4]);
+    expect(r.size).toBe(9);
+    expect(r.teeError).toBeNull();
+    expect(seen.map((b) => b.length)).toEqual([3, 4, 4]);
+  });
+
+  it('with keepOnly, stops reading when the tee fails (the caller reads again)', async () => {
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(ctrl) {
+        pulls++;
+        if (pulls > 100) ctrl.close();
+        else ctrl.enqueue(new Uint8Array([pulls]));
+      },
+    });
+    const r = await readStream(body, {
+      expectedBytes: 100,
+      what: 'w',
+      keepOnly: 8,
+      tee: async (b) => {
+        const reader = b.getReader();
+        await reader.read();
+        await reader.read();
+        throw new Error('quota exceeded');
+      },
+    });
+    expect(r.teeError).toBe('quota exceeded');
+    expect(r.size).toBeLessThan(10);
+    expect(pulls).toBeLessThan(10);
+  });
 });

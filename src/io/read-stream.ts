@@ -66,6 +66,29 @@ export class ByteSink {
   }
 }
 
+/** Keeps only the first `limit` bytes in memory (the body went to the tee), counting them all. */
+class HeadSink {
+  private readonly head: ByteSink;
+  private length = 0;
+  constructor(
+    private readonly limit: number,
+    what: string,
+  ) {
+    this.head = new ByteSink(limit, what);
+  }
+  get size(): number {
+    return this.length;
+  }
+  write(chunk: Uint8Array): void {
+    const room = this.limit - this.head.size;
+    if (room > 0) this.head.write(chunk.subarray(0, room));
+    this.length += chunk.byteLength;
+  }
+  view(): Uint8Array {
+    return this.head.view();
+  }
+}
+
 export interface ReadStreamOptions {
   /** Bytes expected (0 if unknown): sizes the buffer up front. */
   expectedBytes: number;
@@ -79,6 +102,11 @@ export interface ReadStreamOptions {
   tee?: (body: ReadableStream<Uint8Array>) => Promise<void>;
   /** With a known size: write into parts cut where this says (see parts-sink.ts), returned as `parts`. */
   split?: SplitRule;
+  /**
+   * With `tee`: keep only the first this many bytes in memory (`bytes`; `size` counts them all), so a
+   * download goes to the cache alone. If the tee fails, reading stops there (the caller reads again).
+   */
+  keepOnly?: number;
 }
 
 export interface ReadStreamResult {
@@ -88,6 +116,8 @@ export interface ReadStreamResult {
   parts?: Uint8Array[];
   /** Why the copy to `tee` failed, if it did. */
   teeError: string | null;
+  /** Bytes read (with `keepOnly`, more than `bytes` holds). */
+  size: number;
 }
 
 /** Marks errors that must reach the caller unchanged (not re-worded as a stream failure). */
@@ -106,9 +136,11 @@ export async function readStream(
   opts: ReadStreamOptions,
 ): Promise<ReadStreamResult> {
   const sink =
-    opts.split && opts.expectedBytes > 0
-      ? new PartsSink(opts.expectedBytes, opts.what, opts.split)
-      : new ByteSink(opts.expectedBytes, opts.what);
+    opts.keepOnly !== undefined && opts.tee
+      ? new HeadSink(opts.keepOnly, opts.what)
+      : opts.split && opts.expectedBytes > 0
+        ? new PartsSink(opts.expectedBytes, opts.what, opts.split)
+        : new ByteSink(opts.expectedBytes, opts.what);
   const reader = body.getReader();
   let readError: unknown = null;
   const onAbort = () => void reader.cancel(abortError()).catch(() => undefined);
@@ -155,7 +187,8 @@ export async function readStream(
         teeError = errorText(err);
       }
       if (readError) throw readError;
-      if (!finished) while (await pump());
+      if (!finished && sink instanceof HeadSink && teeError) await reader.cancel().catch(() => undefined);
+      else if (!finished) while (await pump());
     } else {
       while (await pump());
     }
@@ -166,6 +199,7 @@ export async function readStream(
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
   }
-  if (sink instanceof PartsSink) return { bytes: new Uint8Array(0), parts: sink.result(), teeError };
-  return { bytes: sink.view(), teeError };
+  if (sink instanceof PartsSink)
+    return { bytes: new Uint8Array(0), parts: sink.result(), teeError, size: sink.size };
+  return { bytes: sink.view(), teeError, size: sink.size };
 }

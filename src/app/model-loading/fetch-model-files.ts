@@ -99,15 +99,6 @@ async function diskWeights(
   return { weights: new Uint8Array(0), weightsOnDisk: { file, unreadable } };
 }
 
-/** Frees a download's in-memory copy at once (the cached file replaces it). */
-function freeNow(views: readonly Uint8Array[]): void {
-  for (const v of views) {
-    const buf = v.buffer as ArrayBuffer & { transfer?: (n: number) => ArrayBuffer };
-    if (v.byteOffset === 0 && v.byteLength === buf.byteLength && typeof buf.transfer === 'function')
-      buf.transfer(0);
-  }
-}
-
 const cachedUnreadable = (file: string) =>
   `The cached copy of ${file} could not be read ({reason}); clear the cache and download again.`;
 
@@ -237,6 +228,57 @@ async function download(
   return { bytes, parts, ref: { key: loc.key, bytes: written }, cacheError: cache ? teeError : null };
 }
 
+/**
+ * Downloads the weights into the cache only, keeping just their first MiB in memory (for the checks):
+ * the worker then reads them from the cached file, tensor by tensor. When the cache refuses them (a
+ * full quota, a private window), they are downloaded again into memory, as without a cache.
+ */
+async function downloadWeights(
+  cache: Cache | null,
+  loc: Location,
+  opts: FetchOptions,
+  split?: SplitRule,
+): Promise<{
+  files: Pick<ModelFiles, 'weights' | 'weightParts' | 'weightsOnDisk'>;
+  ref: CachedFileRef;
+  cacheError: string | null;
+}> {
+  if (cache) {
+    const res = await openUrl(loc.url, loc.file, opts.signal);
+    const total = contentLength(res);
+    if (!res.body) throw new HubError('http', `Empty response for ${loc.url}`, loc.url);
+    const contentType = res.headers.get('content-type') ?? 'application/octet-stream';
+    const head = await readDownload(res.body, loc.url, {
+      expectedBytes: total,
+      what: loc.file,
+      signal: opts.signal,
+      onBytes: (loaded) =>
+        opts.onProgress({ kind: 'download', file: loc.file, from: 'network', loaded, total }),
+      inspect: weightsCheck(loc.file, () => total),
+      tee: (body) => putStream(cache, loc.key, body, total, contentType),
+      keepOnly: 1 << 20,
+    });
+    if (!head.teeError) {
+      const ref = { key: loc.key, bytes: head.size };
+      try {
+        checkDownloadedSafetensorsSize(head.bytes, loc.file, head.size);
+        const onDisk = await cachedWeights(cache, ref, loc.file, opts);
+        if (!onDisk)
+          throw new Error(`The cached copy of ${loc.file} vanished right after the download; retry.`);
+        return { files: onDisk, ref, cacheError: null };
+      } catch (err) {
+        // The cache holds the bad copy: drop it so no later visit reads it.
+        await cache.delete(loc.key).catch(() => undefined);
+        throw err;
+      }
+    }
+    const again = await download(null, loc, 'weights', opts, split);
+    return { files: weightFields(again), ref: again.ref, cacheError: head.teeError };
+  }
+  const got = await download(null, loc, 'weights', opts, split);
+  return { files: weightFields(got), ref: got.ref, cacheError: null };
+}
+
 /** Where each file of a hub or folder source lives (URL to fetch, cache key). */
 function locations(source: Extract<ModelSource, { kind: 'hub' | 'url' }>, hubUrl: string) {
   const at = (file: string): Location =>
@@ -319,7 +361,7 @@ async function fetchRemote(
   const parsedConfig = parseConfigFile(config.bytes, CONFIG_FILE);
   const tokenizer = await fetchTokenizer(cache, loc.tokenizer, opts);
   const parsedTokenizer = parseTokenizerFile(tokenizer.bytes, TOKENIZER_FILE);
-  const weights = await download(cache, loc.weights, 'weights', opts, splitRuleFor(parsedConfig.raw));
+  const weights = await downloadWeights(cache, loc.weights, opts, splitRuleFor(parsedConfig.raw));
 
   const cacheError = config.cacheError ?? tokenizer.cacheError ?? weights.cacheError;
   let cacheWarning: string | null = cache
@@ -338,15 +380,8 @@ async function fetchRemote(
       savedAt: Date.now(),
     });
   }
-  // Once cached, the worker reads the weights from the cached file, tensor by tensor, and the
-  // in-memory copy goes: the sessions are then created without the weights held in JS.
-  const onDisk =
-    cache && !cacheError
-      ? await cachedWeights(cache, weights.ref, WEIGHTS_FILE, opts).catch(() => null)
-      : null;
-  if (onDisk) freeNow(weights.parts ?? [weights.bytes]);
   return {
-    files: { config: parsedConfig.raw, tokenizer: parsedTokenizer, ...(onDisk ?? weightFields(weights)) },
+    files: { config: parsedConfig.raw, tokenizer: parsedTokenizer, ...weights.files },
     fromCache: false,
     cacheWarning,
   };
