@@ -104,12 +104,20 @@ export async function addImageEntries(entries: ImageEntry[]): Promise<number> {
   return accepted.length;
 }
 
+/** The loaded model's pre-processing, asked once per model (requeueAll forgets it). */
+let prepConfigAsked: Promise<PreprocessConfig | null> | null = null;
+
 /** The loaded model's pre-processing when images are prepared off the engine's thread, else null. */
 async function prepConfig(): Promise<PreprocessConfig | null> {
   if (!prefetchEnabled()) return null;
-  return engine()
+  prepConfigAsked ??= engine()
     .preprocessConfig()
     .catch(() => null);
+  const config = await prepConfigAsked;
+  // None loaded yet (or the call failed): ask again next time. A stale one only costs a decode in the
+  // engine worker, which checks every prepared image against its model's pre-processing.
+  if (!config) prepConfigAsked = null;
+  return config;
 }
 
 /** Inspects one image: prepared by the pre-processing worker when it can be, while the next one is prepared. */
@@ -240,6 +248,7 @@ export function requeueAll(opts: { keepResults: boolean; skip?: Set<string> }): 
   const images = useApp.getState().images.filter((im) => !keep(im));
   // A new model may pre-process differently: nothing prepared for the old one is kept.
   dropPrefetched();
+  prepConfigAsked = null;
   useApp.setState((s) => ({
     images: s.images.map((im) =>
       keep(im) ? im : { ...im, status: 'queued', result: opts.keepResults ? im.result : null },
