@@ -84,7 +84,22 @@ async function main(): Promise<void> {
         );
         const ms = (Date.now() - t0) / count;
         results[mode].push(ms);
-        console.error(`round ${round + 1} ${mode}: ${ms.toFixed(0)} ms/image`);
+        const p = await page.evaluate(() =>
+          (
+            window as unknown as {
+              winclip: {
+                prefetchStats: () => { taken: number; ahead: number; prepMs: number; waitMs: number };
+              };
+            }
+          ).winclip.prefetchStats(),
+        );
+        const per = (v: number) => (p.taken ? (v / p.taken).toFixed(0) : '-');
+        console.error(
+          `round ${round + 1} ${mode}: ${ms.toFixed(0)} ms/image` +
+            (p.taken
+              ? `; prepared ${p.taken} (${p.ahead} ahead), ${per(p.prepMs)} ms preparing and ${per(p.waitMs)} ms waiting per image`
+              : ''),
+        );
         await context.close();
       }
     }

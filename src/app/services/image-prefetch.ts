@@ -25,6 +25,22 @@ interface Entry {
 let client: PrepClient | null = null;
 let ahead: Entry[] = [];
 
+/** What the pipeline did (the `winclip.prefetchStats()` debug handle; the benchmark reads it). */
+export interface PrefetchStats {
+  /** Images the queue took prepared, and how many of them had been prepared ahead. */
+  taken: number;
+  ahead: number;
+  /** Summed time the pre-processing worker spent on them (hash, decode, thumbnail, tiles). */
+  prepMs: number;
+  /** Summed time the queue waited for them once it wanted them (near 0 when prepared in time). */
+  waitMs: number;
+}
+const stats: PrefetchStats = { taken: 0, ahead: 0, prepMs: 0, waitMs: 0 };
+
+export function prefetchStats(): PrefetchStats {
+  return { ...stats };
+}
+
 /** Off with `?prefetch=0` (to measure, or where a second worker is unwelcome). */
 export function prefetchEnabled(): boolean {
   return new URLSearchParams(globalThis.location?.search ?? '').get('prefetch') !== '0';
@@ -56,16 +72,24 @@ function discard(e: Entry): void {
 }
 
 /** `image` prepared under `config`: the prefetched copy if there is one, else prepared now. */
-export function takePrepared(
+export async function takePrepared(
   image: InspectedImage,
   config: PreprocessConfig,
   thumbSide: number,
 ): Promise<PreparedImage | null> {
+  const t0 = performance.now();
   const i = ahead.findIndex(
     (e) => e.id === image.id && e.file === image.file && e.config === configKey(config),
   );
-  if (i >= 0) return ahead.splice(i, 1)[0].prepared;
-  return start(image, config, thumbSide).prepared;
+  const wasAhead = i >= 0;
+  const p = await (wasAhead ? ahead.splice(i, 1)[0] : start(image, config, thumbSide)).prepared;
+  if (p) {
+    stats.taken++;
+    if (wasAhead) stats.ahead++;
+    stats.prepMs += p.ms;
+    stats.waitMs += performance.now() - t0;
+  }
+  return p;
 }
 
 /** Keeps prepared (or preparing) exactly the images expected next, at most PREFETCH_DEPTH of them. */
