@@ -13,9 +13,10 @@ import {
   isOutOfMemoryError,
 } from '../src/core/errors';
 import { mapRange, mapRegions } from '../src/core/map-regions';
+import { type PreprocessConfig, samePreprocess } from '../src/core/preprocess';
 import type { StateEmbedding, StateGroups } from '../src/core/state-words';
 import type { ImageResult, PromptSet, RgbImage } from '../src/core/types';
-import type { EngineStats } from '../src/engine/api';
+import type { EncodeHooks, EngineStats } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';
 import { explain, stateVocabulary } from '../src/engine/explain';
 import { createWebRuntime, type GpuDeviceHandle, webGpuDevice } from '../src/engine/runtime-web';
@@ -41,6 +42,7 @@ import type {
   LooScore,
   MapReport,
   OverlayOptions,
+  PreparedImage,
   ProgressListener,
   RawMap,
   ReferenceAdded,
@@ -363,14 +365,18 @@ export class EngineHost implements EngineWorkerApi {
 
   /** Encodes and, as soon as the full passes give it, reports the image score (the map comes later). */
   private encodeWithFirstScore(engine: WinclipEngine, key: string, rgb: RgbImage) {
-    return engine.encode(key, rgb, {
+    return engine.encode(key, rgb, this.firstScoreHooks(key));
+  }
+
+  private firstScoreHooks(key: string): EncodeHooks {
+    return {
       onImageScore: (f) => {
         if (f.final)
           void Promise.resolve(this.firstScoreListener?.({ key, score: f.imageScore, ms: f.ms })).catch(
             () => undefined,
           );
       },
-    });
+    };
   }
 
   async inspect(requestId: string, key: string, image: Blob, thumbSide: number): Promise<InspectResult> {
@@ -649,26 +655,67 @@ export class EngineHost implements EngineWorkerApi {
       const thumb = await thumbnailOf(bitmap, thumbSide);
       bitmap.close();
       check();
-      const t0 = performance.now();
-      const info = await this.featuresFor(key, hash, async () => {
+      return this.inspectEncoded(check, key, hash, thumb, async () => {
         await this.encodeWithFirstScore(engine, key, rgb);
       });
-      const encodeMs = performance.now() - t0;
-      check();
-      this.touch(key);
-      this.spill();
-      const tiles = engine.getEncoded(key)!.tiles.length;
-      const summary = await this.summarize(key);
-      const out: InspectResult & StoredInfo = {
-        ...summary,
-        thumb,
-        encodeMs,
-        tiles,
-        contentHash: hash,
-        ...info,
-      };
-      return Comlink.transfer(out, [thumb, summary.thumbMap.data.buffer]);
     });
+  }
+
+  preprocessConfig(): PreprocessConfig | null {
+    return this.engine?.preprocessConfig() ?? null;
+  }
+
+  async inspectPrepared(
+    requestId: string,
+    key: string,
+    image: Blob,
+    prepared: PreparedImage,
+    thumbSide: number,
+  ): Promise<InspectResult & StoredInfo> {
+    const engine = this.requireEngine();
+    if (!samePreprocess(prepared.config, engine.preprocessConfig())) {
+      // Prepared for another model: its tensors are the wrong ones; decode here as usual.
+      prepared.thumb.close();
+      return this.inspectStored(requestId, key, image, thumbSide);
+    }
+    return this.guard(requestId, `inspecting ${nameOf(image, key)}`, async (check) => {
+      try {
+        return await this.inspectEncoded(check, key, prepared.contentHash, prepared.thumb, async () => {
+          await engine.encodePrepared(key, prepared, this.firstScoreHooks(key));
+        });
+      } catch (err) {
+        prepared.thumb.close();
+        throw err;
+      }
+    });
+  }
+
+  /** Features of `key` (stored, or `encode` runs), then its summary with the thumbnail. */
+  private async inspectEncoded(
+    check: () => void,
+    key: string,
+    hash: string,
+    thumb: ImageBitmap,
+    encode: () => Promise<void>,
+  ): Promise<InspectResult & StoredInfo> {
+    const engine = this.requireEngine();
+    const t0 = performance.now();
+    const info = await this.featuresFor(key, hash, encode);
+    const encodeMs = performance.now() - t0;
+    check();
+    this.touch(key);
+    this.spill();
+    const tiles = engine.getEncoded(key)!.tiles.length;
+    const summary = await this.summarize(key);
+    const out: InspectResult & StoredInfo = {
+      ...summary,
+      thumb,
+      encodeMs,
+      tiles,
+      contentHash: hash,
+      ...info,
+    };
+    return Comlink.transfer(out, [thumb, summary.thumbMap.data.buffer]);
   }
 
   async addReferenceStored(

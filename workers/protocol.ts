@@ -3,6 +3,7 @@
  * Everything here is structured-cloneable; big buffers and ImageBitmaps travel as transferables.
  */
 
+import type { PreprocessConfig, PreprocessedImage } from '../src/core/preprocess';
 import type { StateGroups } from '../src/core/state-words';
 import type { PromptSet, ScoreMode } from '../src/core/types';
 import type { EngineStats, ModelInfo } from '../src/engine/api';
@@ -267,6 +268,19 @@ export interface EngineWorkerApi {
     image: Blob,
     thumbSide: number,
   ): Promise<InspectResult & StoredInfo>;
+  /** The loaded model's pre-processing (for the pre-processing worker), or null with none loaded. */
+  preprocessConfig(): PreprocessConfig | null;
+  /**
+   * Like `inspectStored`, with the image decoded and pre-processed already (by the pre-processing
+   * worker). Prepared under another model's config, it is decoded here again from `image`.
+   */
+  inspectPrepared(
+    requestId: string,
+    key: string,
+    image: Blob,
+    prepared: PreparedImage,
+    thumbSide: number,
+  ): Promise<InspectResult & StoredInfo>;
   /** Like `addReference`, with the feature store. */
   addReferenceStored(requestId: string, key: string, image: Blob): Promise<ReferenceAdded & StoredInfo>;
   /** Registers images scored earlier: their features are loaded from storage when a call needs them. */
@@ -295,6 +309,7 @@ export const CANCELLABLE_CALLS = [
   'renderDetail',
   'renderOverlayPng',
   'inspectStored',
+  'inspectPrepared',
   'addReferenceStored',
   'looScore',
   'explain',
@@ -316,6 +331,7 @@ export const PLAIN_CALLS = [
   'deleteStoredFeatures',
   'clearStoredFeatures',
   'featureMemory',
+  'preprocessConfig',
 ] as const;
 
 /** Calls that cannot stop midway: cancelling one replaces the worker. */
@@ -333,3 +349,21 @@ type Async<F> = F extends (...args: infer A) => infer R ? (...args: A) => Promis
 export type EngineCalls = { [K in CancellableCall]: WithSignal<EngineWorkerApi[K]> } & {
   [K in PlainCall]: Async<EngineWorkerApi[K]>;
 };
+
+/**
+ * An image made ready for the image encoder off the engine's thread: content hash, thumbnail and the
+ * pre-processed tiles (thumbnail and tensors travel as transferables).
+ */
+export interface PreparedImage extends PreprocessedImage {
+  contentHash: string;
+  thumb: ImageBitmap;
+  /** The pre-processing it was made with (the engine checks it against the loaded model's). */
+  config: PreprocessConfig;
+  /** Time the preparation took in the pre-processing worker. */
+  ms: number;
+}
+
+/** The pre-processing worker: decodes and pre-processes the next image while the engine runs one. */
+export interface PrepWorkerApi {
+  prepare(image: Blob, name: string, thumbSide: number, config: PreprocessConfig): Promise<PreparedImage>;
+}

@@ -13,6 +13,7 @@ import { openModelCache, readManifest, sourceId } from '../io/model-cache';
 import { keptModelSource } from './model-loading/kept-local-model';
 import { flushCalibration, startCalibration } from './services/calibration-service';
 import { engineClient, refreshStats, releaseEngineOnPageHide, startEngine } from './services/engine-service';
+import { prefetchStats } from './services/image-prefetch';
 import { hubSource, loadRepo, urlSource } from './services/model-actions';
 import { loadModel, unloadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
@@ -61,6 +62,7 @@ function exposeDebugHandle(): void {
     unloadModel,
     flush: () => Promise.all([flushNow(), flushSession(), flushCalibration()]).then(() => undefined),
     featureMemory: () => engineClient().api.featureMemory(),
+    prefetchStats,
     refreshStats,
   };
 }

@@ -3,7 +3,7 @@
  * to S → center crop S×S → float32 (u8/255 − mean)/std, channel-first [3, S, S].
  */
 import { resizeBicubicRgb } from './bicubic';
-import { roundHalfEven } from './tiling';
+import { roundHalfEven, tileBoxes } from './tiling';
 import type { Box, RgbImage } from './types';
 
 export interface PreprocessConfig {
@@ -77,4 +77,49 @@ export function preprocessTile(img: RgbImage, box: Box, cfg: PreprocessConfig): 
     for (let i = 0; i < plane; i++) out[o + i] = t[src[i * 3 + c]];
   }
   return out;
+}
+
+/** An image cut into tiles and pre-processed: the image encoder's inputs, in tileBoxes order. */
+export interface PreprocessedImage {
+  width: number;
+  height: number;
+  boxes: Box[];
+  /** One [3, S, S] float32 tensor per box. */
+  pixels: Float32Array[];
+}
+
+/** Tiles (core/tiling) and pre-processes every one: the same tensors wherever it runs. */
+export function preprocessImage(image: RgbImage, cfg: PreprocessConfig): PreprocessedImage {
+  if (!(image.width > 0 && image.height > 0) || image.data.length !== image.width * image.height * 3) {
+    throw new Error(
+      `image: expected ${image.width}×${image.height} RGB pixels, got ${image.data.length} bytes`,
+    );
+  }
+  const boxes = tileBoxes(image.width, image.height);
+  return {
+    width: image.width,
+    height: image.height,
+    boxes,
+    pixels: boxes.map((b) => preprocessTile(image, b, cfg)),
+  };
+}
+
+/** Whether two configs give the same tensors (a tensor prepared under one may be used under the other). */
+export function samePreprocess(a: PreprocessConfig, b: PreprocessConfig): boolean {
+  const eq = (x: number[], y: number[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return a.size === b.size && eq(a.mean, b.mean) && eq(a.std, b.std);
+}
+
+/**
+ * Why a pre-processed image cannot be fed as it is under `cfg` (wrong tiles or tensor sizes), or null.
+ * Cheap: sizes only, since the tensors themselves come from preprocessImage.
+ */
+export function preprocessedProblem(p: PreprocessedImage, cfg: PreprocessConfig): string | null {
+  const boxes = tileBoxes(p.width, p.height);
+  if (boxes.length !== p.boxes.length || boxes.some((b, i) => b.some((v, j) => v !== p.boxes[i][j])))
+    return `pre-processed image: tiles do not match a ${p.width}×${p.height} image`;
+  const n = 3 * cfg.size * cfg.size;
+  if (p.pixels.length !== boxes.length || p.pixels.some((t) => t.length !== n))
+    return `pre-processed image: expected ${boxes.length} tensors of ${n} values`;
+  return null;
 }

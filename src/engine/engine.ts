@@ -6,7 +6,12 @@
  */
 
 import { type MethodSettings, methodSettings } from '../core/method-settings';
-import { preprocessTile } from '../core/preprocess';
+import {
+  type PreprocessConfig,
+  type PreprocessedImage,
+  preprocessedProblem,
+  preprocessImage,
+} from '../core/preprocess';
 import { bilinearResize } from '../core/resize';
 import { type ScoreOptions, type ScoringParameters, scoringParameters } from '../core/score-options';
 import {
@@ -22,7 +27,7 @@ import {
   type TileScore,
 } from '../core/scoring';
 import { SerialQueue } from '../core/serial-queue';
-import { meanTileScore, mergeTileMaps, tileBoxes } from '../core/tiling';
+import { meanTileScore, mergeTileMaps } from '../core/tiling';
 import type { Box, Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
 import { windowIndices } from '../core/windows';
 import { type ModelConfig, parseModelConfig } from '../model/config';
@@ -391,14 +396,14 @@ export class WinclipEngine implements WinclipApi {
   }
 
   preprocess(image: RgbImage): { boxes: EncodedImage['boxes']; pixels: Float32Array[] } {
-    if (!(image.width > 0 && image.height > 0) || image.data.length !== image.width * image.height * 3) {
-      throw new Error(
-        `image: expected ${image.width}×${image.height} RGB pixels, got ${image.data.length} bytes`,
-      );
-    }
+    const { boxes, pixels } = preprocessImage(image, this.preprocessConfig());
+    return { boxes, pixels };
+  }
+
+  /** The pre-processing this model's inputs need (what preprocessImage takes elsewhere, e.g. a worker). */
+  preprocessConfig(): PreprocessConfig {
     const { size, mean, std } = this.config.preprocess;
-    const boxes = tileBoxes(image.width, image.height);
-    return { boxes, pixels: boxes.map((b) => preprocessTile(image, b, { size, mean, std })) };
+    return { size, mean: [...mean], std: [...std] };
   }
 
   /**
@@ -411,6 +416,32 @@ export class WinclipEngine implements WinclipApi {
     if (cached) return cached;
     const t0 = performance.now();
     const { boxes, pixels } = this.preprocess(image);
+    return this.encodeTiles(key, { width: image.width, height: image.height, boxes, pixels }, hooks, t0);
+  }
+
+  /**
+   * Like `encode`, from tiles pre-processed elsewhere with preprocessImage under `preprocessConfig()`
+   * (so a pre-processing worker can prepare the next image while this one runs).
+   */
+  async encodePrepared(
+    key: string,
+    image: PreprocessedImage,
+    hooks: EncodeHooks = {},
+  ): Promise<EncodedImage> {
+    const cached = this.images.get(key);
+    if (cached) return cached;
+    const problem = preprocessedProblem(image, this.preprocessConfig());
+    if (problem) throw new Error(problem);
+    return this.encodeTiles(key, image, hooks, performance.now());
+  }
+
+  private async encodeTiles(
+    key: string,
+    image: PreprocessedImage,
+    hooks: EncodeHooks,
+    t0: number,
+  ): Promise<EncodedImage> {
+    const { boxes, pixels } = image;
     const fulls: { imageEmbedding: Float32Array; patchEmbeddings: Float32Array }[] = [];
     for (const px of pixels) {
       const { imageEmbedding, patchEmbeddings } = await this.fullPass(px);

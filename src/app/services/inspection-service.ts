@@ -1,16 +1,22 @@
 /**
  * The image queue: images are added (non-images refused up front), then inspected one at a time in the
- * worker (decode, encode, score); the queue can be cancelled; every scored image can be re-scored from
- * its cached features when prompts or the reference bank change.
+ * worker (encode, score), visible cards first; the next image is decoded and pre-processed in the
+ * pre-processing worker meanwhile (image-prefetch). The queue can be cancelled; every scored image can
+ * be re-scored from its cached features when prompts or the reference bank change.
  */
 
 import { errorText, isAbortError } from '../../core/errors';
+import type { PreprocessConfig } from '../../core/preprocess';
+import { nextQueued, queuedOrder } from '../../core/queue-order';
 import { imageProblem } from '../../io/image-precheck';
+import { isCardVisible } from '../state/card-visibility';
 import { patchSessions, useSessions } from '../state/session-store';
 import { applyScores, notify, patchQueue, updateImage, useApp } from '../state/store';
 import type { ImageScore, InspectedImage } from '../state/types';
+import { handOver } from '../worker-client/prep-client';
 import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats } from './engine-service';
+import { dropPrefetched, PREFETCH_DEPTH, prefetch, prefetchEnabled, takePrepared } from './image-prefetch';
 import { workerHasModel } from './model-presence';
 import { noteScored } from './stored-meta';
 
@@ -98,11 +104,42 @@ export async function addImageEntries(entries: ImageEntry[]): Promise<number> {
   return accepted.length;
 }
 
+/** The loaded model's pre-processing, asked once per model (requeueAll forgets it). */
+let prepConfigAsked: Promise<PreprocessConfig | null> | null = null;
+
+/** The loaded model's pre-processing when images are prepared off the engine's thread, else null. */
+async function prepConfig(): Promise<PreprocessConfig | null> {
+  if (!prefetchEnabled()) return null;
+  prepConfigAsked ??= engine()
+    .preprocessConfig()
+    .catch(() => null);
+  const config = await prepConfigAsked;
+  // None loaded yet (or the call failed): ask again next time. A stale one only costs a decode in the
+  // engine worker, which checks every prepared image against its model's pre-processing.
+  if (!config) prepConfigAsked = null;
+  return config;
+}
+
+/** Inspects one image: prepared by the pre-processing worker when it can be, while the next one is prepared. */
+async function inspectRun(image: InspectedImage, signal: AbortSignal) {
+  const config = await prepConfig();
+  const prepared = config ? await takePrepared(image, config, THUMB_SIDE) : null;
+  // From now until this image is scored, the pre-processing worker works on the next one.
+  if (config)
+    prefetch(queuedOrder(useApp.getState().images, isCardVisible, PREFETCH_DEPTH), config, THUMB_SIDE);
+  if (signal.aborted) prepared?.thumb.close();
+  return engineJobs.run(() =>
+    prepared
+      ? engine().inspectPrepared(signal, image.id, image.file, handOver(prepared), THUMB_SIDE)
+      : engine().inspectStored(signal, image.id, image.file, THUMB_SIDE),
+  );
+}
+
 async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<void> {
   updateImage(image.id, { status: 'processing', error: null, firstScore: null });
   patchQueue({ current: image.name });
   try {
-    const r = await engineJobs.run(() => engine().inspectStored(signal, image.id, image.file, THUMB_SIDE));
+    const r = await inspectRun(image, signal);
     noteScored(image.id, r);
     if (!useApp.getState().images.some((im) => im.id === image.id)) {
       // Removed while running: drop its features too.
@@ -148,7 +185,7 @@ export async function pump(): Promise<void> {
     if (!useSessions.getState().run)
       patchSessions({ run: { startedAt: performance.now(), doneAtStart: useApp.getState().queue.done } });
     while (ready() && !signal.aborted && !useSessions.getState().paused) {
-      const next = useApp.getState().images.find((im) => im.status === 'queued');
+      const next = nextQueued(useApp.getState().images, isCardVisible);
       if (!next) break;
       await inspectOne(next, signal);
     }
@@ -170,6 +207,7 @@ export async function pump(): Promise<void> {
 /** Stops the queue: the running image is cancelled and waiting ones are marked cancelled. */
 export function cancelQueue(): void {
   queueAbort?.abort();
+  dropPrefetched();
   useApp.setState((s) => ({
     images: s.images.map((im) => (im.status === 'queued' ? { ...im, status: 'cancelled' } : im)),
   }));
@@ -208,6 +246,9 @@ export function requeueAll(opts: { keepResults: boolean; skip?: Set<string> }): 
   const keep = (im: InspectedImage) =>
     (im.status === 'error' && !im.result) || opts.skip?.has(im.id) === true;
   const images = useApp.getState().images.filter((im) => !keep(im));
+  // A new model may pre-process differently: nothing prepared for the old one is kept.
+  dropPrefetched();
+  prepConfigAsked = null;
   useApp.setState((s) => ({
     images: s.images.map((im) =>
       keep(im) ? im : { ...im, status: 'queued', result: opts.keepResults ? im.result : null },
@@ -243,6 +284,7 @@ export async function rescoreAll(signal?: AbortSignal): Promise<{ ms: number; co
 export function removeImages(ids: string[]): void {
   const set = new Set(ids);
   const removed = useApp.getState().images.filter((im) => set.has(im.id));
+  dropPrefetched(set);
   useApp.setState((s) => {
     const images = s.images.filter((im) => !set.has(im.id));
     const selectedGone = s.ui.selectedId !== null && set.has(s.ui.selectedId);

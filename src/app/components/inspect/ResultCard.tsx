@@ -6,6 +6,7 @@ import { formatScore } from '../../hooks';
 import { verdictOf } from '../../state/selectors';
 import type { InspectedImage } from '../../state/types';
 import { paintCard } from './card-render';
+import { useCardVisibility } from './use-card-visibility';
 
 interface Props {
   image: InspectedImage;
@@ -34,7 +35,9 @@ const STATUS_TEXT: Record<InspectedImage['status'], string> = {
 
 export const ResultCard = memo(function ResultCard(p: Props) {
   const canvas = useRef<HTMLCanvasElement>(null);
+  const root = useRef<HTMLDivElement>(null);
   const { image } = p;
+  useCardVisibility(root, image.id);
   const verdict = image.result ? verdictOf(image.result.score, p.threshold) : null;
   // The score arrives before the map (zero-shot): show it, and its verdict, while the map is computed.
   const early = !image.result && image.status === 'processing' ? (image.firstScore ?? null) : null;
@@ -60,6 +63,7 @@ export const ResultCard = memo(function ResultCard(p: Props) {
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the listbox (roving focus), see Gallery
     <div
+      ref={root}
       role="option"
       aria-selected={p.selected}
       aria-label={label}

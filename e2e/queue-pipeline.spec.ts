@@ -1,0 +1,144 @@
+/**
+ * The queue pipeline: cards in view are scored before cards scrolled out of view, and images decoded
+ * and pre-processed ahead in the pre-processing worker score exactly as images the engine worker
+ * decodes itself (`?prefetch=0`).
+ */
+import type { Page } from '@playwright/test';
+import {
+  card,
+  dropFiles,
+  fileFrom,
+  openApp,
+  shot,
+  shownScores,
+  waitModelReady,
+  waitScored,
+} from './support/app';
+import { expect, test } from './support/fixtures';
+import { guardedContext } from './support/guarded-context';
+import { fixtureImage, TINY_REPO } from './support/paths';
+import { synthFiles } from './support/synth-images';
+
+const COUNT = 14;
+
+async function waitPromptsApplied(page: Page): Promise<void> {
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          (
+            window as unknown as { winclip: { state: () => { promptStatus: { applied: boolean } } } }
+          ).winclip.state().promptStatus.applied,
+      ),
+    )
+    .toBe(true);
+}
+
+/** Names of the cards that intersect the viewport now (asked of an IntersectionObserver, as the app does). */
+function cardsInView(page: Page): Promise<string[]> {
+  return page.evaluate(
+    () =>
+      new Promise<string[]>((resolve) => {
+        const cards = document.querySelectorAll<HTMLElement>('[data-testid="result-card"]');
+        const io = new IntersectionObserver((entries) => {
+          io.disconnect();
+          resolve(
+            entries.filter((e) => e.isIntersecting).map((e) => (e.target as HTMLElement).dataset.name ?? ''),
+          );
+        });
+        for (const c of cards) io.observe(c);
+      }),
+  );
+}
+
+test('cards scrolled into view are scored before waiting cards out of view', async ({
+  page,
+  backend,
+  hub,
+}, info) => {
+  // A small window: a row or two of cards fit, the rest of the batch is out of view.
+  await page.setViewportSize({ width: 900, height: 600 });
+  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
+  await waitModelReady(page);
+  await waitPromptsApplied(page);
+  const files = await synthFiles(COUNT, 'part');
+  const names = files.map((f) => f.name);
+  await dropFiles(page, page.getByTestId('workspace'), files);
+  // Paused right after the drop, so that the scroll below happens while most of the batch waits.
+  await page.getByRole('button', { name: 'Pause' }).click();
+  await expect(page.locator('[data-testid="result-card"][data-verdict="processing"]')).toHaveCount(0);
+  const waiting = await page
+    .locator('[data-testid="result-card"][data-verdict="queued"]')
+    .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.name ?? ''));
+  expect(waiting.length).toBeGreaterThan(COUNT / 2);
+
+  const last = card(page, names[COUNT - 1]);
+  await last.scrollIntoViewIfNeeded();
+  await expect(last).toBeInViewport();
+  await expect(card(page, waiting[0])).not.toBeInViewport();
+  const inView = new Set(await cardsInView(page));
+  const bottom = waiting.filter((n) => inView.has(n));
+  const top = waiting.filter((n) => !inView.has(n));
+  expect(bottom.length).toBeGreaterThan(0);
+  expect(top.length).toBeGreaterThan(0);
+
+  // Record the order in which cards get their final score.
+  await page.evaluate(() => {
+    const order: string[] = [];
+    (window as unknown as { scoredOrder: string[] }).scoredOrder = order;
+    new MutationObserver((records) => {
+      for (const r of records) {
+        const el = r.target as HTMLElement;
+        if (el.dataset.testid === 'result-card' && el.hasAttribute('data-score'))
+          order.push(el.dataset.name ?? '');
+      }
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-score'] });
+  });
+  await page.getByRole('button', { name: 'Resume' }).click();
+  // The cards in view, then the first card out of view: enough to see the order (and keep it short).
+  await waitScored(page, [...bottom, top[0]]);
+  const order = await page.evaluate(() => (window as unknown as { scoredOrder: string[] }).scoredOrder);
+  // Every waiting card in view is scored before any waiting card out of view, in queue order each.
+  expect(order.slice(0, bottom.length + 1)).toEqual([...bottom, top[0]]);
+  // Images were prepared in the pre-processing worker.
+  expect(page.workers().some((w) => w.url().includes('prep.worker'))).toBe(true);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.locator('[data-testid="result-card"][data-verdict="queued"]')).toHaveCount(0);
+  await shot(page, info, 'queue-visible-first');
+});
+
+test('images pre-processed ahead score exactly as images the engine decodes itself', async ({
+  page,
+  browser,
+  baseURL,
+  backend,
+  hub,
+}) => {
+  // Pre-processing is the same JavaScript whatever the backend: one backend checks it, in CI time.
+  test.skip(backend === 'webgpu', 'checked on wasm');
+  const images = ['test_a.png', 'test_c.png', 'test_b.png'];
+  const run = async (p: Page, extra: Record<string, string>) => {
+    await openApp(p, { backend, hub: hub.url, repo: TINY_REPO, extra });
+    await waitModelReady(p);
+    await waitPromptsApplied(p);
+    await dropFiles(
+      p,
+      p.getByTestId('workspace'),
+      images.map((n) => fileFrom(fixtureImage(n))),
+    );
+    await waitScored(p, images);
+    const prepWorker = p.workers().some((w) => w.url().includes('prep.worker'));
+    expect(prepWorker, 'pre-processing worker used').toBe(extra.prefetch !== '0');
+    return shownScores(p);
+  };
+  const prepared = await run(page, {});
+  // A fresh profile, so that no stored features are reused.
+  const fresh = await guardedContext(browser, baseURL);
+  try {
+    const inEngine = await run(await fresh.context.newPage(), { prefetch: '0' });
+    for (const n of images) expect(prepared[n], n).toBe(inEngine[n]);
+  } finally {
+    await fresh.context.close();
+  }
+  expect(fresh.external).toEqual([]);
+});
