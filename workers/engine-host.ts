@@ -15,13 +15,15 @@ import {
 import { mapRange, mapRegions } from '../src/core/map-regions';
 import type { StateEmbedding, StateGroups } from '../src/core/state-words';
 import type { ImageResult, PromptSet, RgbImage } from '../src/core/types';
+import { fingerprintBytes } from '../src/core/weights-fingerprint';
 import type { EngineStats } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';
 import { explain, stateVocabulary } from '../src/engine/explain';
 import { createWebRuntime, type GpuDeviceHandle, webGpuDevice } from '../src/engine/runtime-web';
+import { warmedUp } from '../src/engine/warm-up';
 import { thumbnailOf } from '../src/io/decode-browser';
 import { decodeWholeImage } from '../src/io/image-precheck';
-import { contentHash, modelIdentity } from '../src/io/model-identity';
+import { contentHash, modelIdentityOf } from '../src/io/model-identity';
 import type { ModelFiles } from '../src/model/file-names';
 import { classifyEngineError } from './errors';
 import { encodedBytes, FeatureStore } from './feature-store';
@@ -190,11 +192,14 @@ export class EngineHost implements EngineWorkerApi {
     if (!this.runtime) {
       this.report({ kind: 'stage', stage: 'runtime', backend: opts.backend });
       try {
-        this.runtime = await createWebRuntime({
-          backend: opts.backend,
-          wasmPaths: opts.wasmPaths,
-          threads: opts.threads,
-        });
+        // Its backend starts now, not awaited: the page reads the model meanwhile.
+        this.runtime = warmedUp(
+          await createWebRuntime({
+            backend: opts.backend,
+            wasmPaths: opts.wasmPaths,
+            threads: opts.threads,
+          }),
+        );
       } catch (err) {
         throw classifyEngineError(err, `starting the ${opts.backend} backend`);
       }
@@ -213,10 +218,10 @@ export class EngineHost implements EngineWorkerApi {
     const t0 = performance.now();
     return this.guard(requestId, 'loading the model', async (check) => {
       // Taken before the engine takes over (and frees) the weight parts.
-      const modelId = await modelIdentity(
+      const weightsFingerprint = fingerprintBytes(
         files.weightParts?.length ? files.weightParts : files.weights,
-        files.config,
       );
+      const modelId = await modelIdentityOf(weightsFingerprint, files.config);
       const engine = await this.createEngine(files);
       const runtime = this.runtime!;
       if (this.engine) await this.releaseEngine();
@@ -237,6 +242,7 @@ export class EngineHost implements EngineWorkerApi {
         backend: runtime.backend,
         reason: runtime.reason,
         ms: performance.now() - t0,
+        weightsFingerprint,
       };
     });
   }

@@ -67,17 +67,19 @@ function exposeDebugHandle(): void {
 
 export async function boot(): Promise<void> {
   const { references, lastModel } = await hydrate();
-  // The gallery shows from storage before the engine or a model is up.
-  await restoreActiveSession();
   const params = new URLSearchParams(window.location.search);
   applyUrlParams(params);
+  // The worker and onnxruntime start (settings and ?backend known) while the gallery is read.
+  const engineStarted = startEngine();
+  // The gallery shows from storage before the engine or a model is up.
+  await restoreActiveSession();
   useApp.setState({ hydrated: true });
   startAutosave();
   startSessionAutosave();
   await startCalibration();
   exposeDebugHandle();
   void restoreReferences(references);
-  await startEngine();
+  await engineStarted;
   releaseEngineOnPageHide();
   if (useApp.getState().engine.status === 'failed') return;
 
