@@ -85,7 +85,7 @@ test('a reload shows every image with identical scores and re-encodes and re-emb
 
   const t0 = Date.now();
   await page.reload();
-  // Watched in the page each frame, so the figure has no poll interval in it: the model is ready
+  // Watched in the page every 5 ms, so the figure has no poll back-off in it: the model is ready
   // and the four references are encoded into the worker's bank again.
   const readyAt = page.evaluate(
     () =>
@@ -101,7 +101,7 @@ test('a reload shows every image with identical scores and re-encodes and re-emb
             refs.filter((r) => r.status === 'ready').length === 4
           )
             resolve(performance.now());
-          else requestAnimationFrame(check);
+          else setTimeout(check, 5);
         };
         check();
       }),

@@ -67,19 +67,17 @@ function exposeDebugHandle(): void {
 
 export async function boot(): Promise<void> {
   const { references, lastModel } = await hydrate();
-  const params = new URLSearchParams(window.location.search);
-  applyUrlParams(params);
-  // The worker and onnxruntime start (settings and ?backend known) while the gallery is read.
-  const engineStarted = startEngine();
   // The gallery shows from storage before the engine or a model is up.
   await restoreActiveSession();
+  const params = new URLSearchParams(window.location.search);
+  applyUrlParams(params);
   useApp.setState({ hydrated: true });
   startAutosave();
   startSessionAutosave();
   await startCalibration();
   exposeDebugHandle();
   void restoreReferences(references);
-  await engineStarted;
+  await startEngine();
   releaseEngineOnPageHide();
   if (useApp.getState().engine.status === 'failed') return;
 
