@@ -189,6 +189,7 @@ export class EngineHost implements EngineWorkerApi {
 
   async start(opts: StartOptions): Promise<BackendReport> {
     this.wasmPaths = opts.wasmPaths;
+    this.store.prepare();
     if (!this.runtime) {
       this.report({ kind: 'stage', stage: 'runtime', backend: opts.backend });
       try {
