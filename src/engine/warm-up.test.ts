@@ -33,7 +33,7 @@ function gatedRuntime(failFirst = false) {
 const graph: BuiltGraph = { model: new Uint8Array([1, 2, 3]), externalData: [] };
 
 describe('warmedUp', () => {
-  it('starts the backend at once and creates sessions only after it, releasing the warm-up session', async () => {
+  it('starts the backend at once, creates sessions only after it, and releases the warm-up session after the first', async () => {
     const { runtime, log, finish } = gatedRuntime();
     const warm = warmedUp(runtime);
     expect(warm.reason).toBe('WASM was requested');
@@ -43,7 +43,9 @@ describe('warmedUp', () => {
     expect(log).toEqual(['create 1 (graph)']);
     finish();
     await second;
-    expect(log).toEqual(['create 1 (graph)', 'release 1', 'create 2 (graph)']);
+    expect(log).toEqual(['create 1 (graph)', 'create 2 (graph)', 'release 1']);
+    await warm.createSession(graph);
+    expect(log).toEqual(['create 1 (graph)', 'create 2 (graph)', 'release 1', 'create 3 (graph)']);
   });
 
   it('a failed warm-up does not fail the sessions created after it', async () => {

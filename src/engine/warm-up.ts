@@ -5,26 +5,29 @@
  * are still being read and parsed, instead of inside the first real session's creation.
  */
 import { buildAssociationGraph } from '../model/graphs/association';
-import type { OrtRuntime } from './runtime';
+import type { GraphSession, OrtRuntime } from './runtime';
 
-/** Starts the runtime's backend; never rejects (a broken backend fails the real session creation). */
-async function startBackend(runtime: OrtRuntime): Promise<void> {
-  try {
-    const session = await runtime.createSession(buildAssociationGraph());
-    await session.release();
-  } catch {
-    // Reported, with its context, when the model's sessions are created.
-  }
-}
-
-/** The same runtime with its backend starting now; its sessions are created once that is done. */
+/**
+ * The same runtime with its backend starting now; its sessions are created once that is done. The
+ * warm-up session is released only after the next session is created: on WebGPU onnxruntime destroys
+ * its device with its last session, and the model's sessions would get a new one (or see it lost).
+ */
 export function warmedUp<R extends OrtRuntime>(runtime: R): R {
-  const started = startBackend(runtime);
+  // A broken backend is reported, with its context, when the model's sessions are created.
+  const warm: Promise<GraphSession | null> = runtime.createSession(buildAssociationGraph()).catch(() => null);
+  let pending = true;
   return {
     ...runtime,
     createSession: async (graph) => {
-      await started;
-      return runtime.createSession(graph);
+      const session = await warm;
+      try {
+        return await runtime.createSession(graph);
+      } finally {
+        if (pending) {
+          pending = false;
+          await session?.release().catch(() => undefined);
+        }
+      }
     },
   };
 }
