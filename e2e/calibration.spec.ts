@@ -179,9 +179,12 @@ test('OK/NG marks give a histogram, ROC and confusion matrix, and offer threshol
   backend,
   hub,
 }, info) => {
-  const IMAGES = ['test_a.png', 'test_b.png'];
+  // test_d stays unmarked.
+  const IMAGES = ['test_a.png', 'test_b.png', 'test_d.png'];
   await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
   await waitModelReady(page);
+  const toolbar = page.getByRole('toolbar', { name: 'Images' });
+  const toolbarHeight = (await toolbar.boundingBox())!.height;
   await dropFiles(
     page,
     page.getByTestId('workspace'),
@@ -199,6 +202,22 @@ test('OK/NG marks give a histogram, ROC and confusion matrix, and offer threshol
   await expect(card(page, 'test_b.png')).not.toHaveAttribute('data-label', /./);
   await page.keyboard.press('g');
   await expect(card(page, 'test_b.png')).toHaveAttribute('data-label', 'OK');
+
+  // The mark filter shows exactly the cards with that mark, and the toolbar stays on one line.
+  const markFilter = page.getByLabel('Filter by mark');
+  const shown = () =>
+    page.getByTestId('result-card').evaluateAll((cards) => cards.map((c) => c.dataset.name));
+  await markFilter.selectOption('NG');
+  await expect.poll(shown).toEqual(['test_a.png']);
+  await markFilter.selectOption('unmarked');
+  await expect.poll(shown).toEqual(['test_d.png']);
+  await markFilter.selectOption('OK');
+  await expect.poll(shown).toEqual(['test_b.png']);
+  await expect(markFilter.locator('option:checked')).toHaveText('OK 1');
+  expect((await toolbar.boundingBox())!.height).toBe(toolbarHeight);
+  await shot(page, info, 'gallery-mark-filter');
+  await markFilter.selectOption('all');
+  await expect(page.getByTestId('result-card')).toHaveCount(3);
 
   await page.getByRole('tab', { name: 'Calibration' }).click();
   await expect(page.getByTestId('labels-counts')).toContainText('1 marked OK, 1 marked NG in Zero-shot');

@@ -16,14 +16,18 @@ import { mapRange, mapRegions } from '../src/core/map-regions';
 import { type PreprocessConfig, samePreprocess } from '../src/core/preprocess';
 import type { StateEmbedding, StateGroups } from '../src/core/state-words';
 import type { ImageResult, PromptSet, RgbImage } from '../src/core/types';
+
+import { fingerprintBytes } from '../src/core/weights-fingerprint';
 import type { EncodeHooks, EngineStats } from '../src/engine/api';
 import { WinclipEngine } from '../src/engine/engine';
 import { explain, stateVocabulary } from '../src/engine/explain';
 import { createWebRuntime, type GpuDeviceHandle, webGpuDevice } from '../src/engine/runtime-web';
+import { warmedUp } from '../src/engine/warm-up';
 import { diskReadError, openDiskWeights } from '../src/io/blob-bytes';
+
 import { thumbnailOf } from '../src/io/decode-browser';
 import { decodeWholeImage } from '../src/io/image-precheck';
-import { contentHash, modelIdentity } from '../src/io/model-identity';
+import { contentHash, modelIdentityOf } from '../src/io/model-identity';
 import type { ModelFiles } from '../src/model/file-names';
 import { classifyEngineError } from './errors';
 import { encodedBytes, FeatureStore } from './feature-store';
@@ -190,14 +194,18 @@ export class EngineHost implements EngineWorkerApi {
 
   async start(opts: StartOptions): Promise<BackendReport> {
     this.wasmPaths = opts.wasmPaths;
+    this.store.prepare();
     if (!this.runtime) {
       this.report({ kind: 'stage', stage: 'runtime', backend: opts.backend });
       try {
-        this.runtime = await createWebRuntime({
-          backend: opts.backend,
-          wasmPaths: opts.wasmPaths,
-          threads: opts.threads,
-        });
+        // Its backend starts now, not awaited: the page reads the model meanwhile.
+        this.runtime = warmedUp(
+          await createWebRuntime({
+            backend: opts.backend,
+            wasmPaths: opts.wasmPaths,
+            threads: opts.threads,
+          }),
+        );
       } catch (err) {
         throw classifyEngineError(err, `starting the ${opts.backend} backend`);
       }
@@ -216,14 +224,15 @@ export class EngineHost implements EngineWorkerApi {
     const t0 = performance.now();
     return this.guard(requestId, 'loading the model', async (check) => {
       const { files: opened, disk } = await openDiskWeights(files);
+      let weightsFingerprint: string;
       let modelId: string;
       let engine: WinclipEngine;
       try {
         // Taken before the engine takes over (and frees) the weight parts.
-        modelId = await modelIdentity(
+        weightsFingerprint = fingerprintBytes(
           opened.weightParts?.length ? opened.weightParts : opened.weights,
-          opened.config,
         );
+        modelId = await modelIdentityOf(weightsFingerprint, opened.config);
         engine = await this.createEngine(opened);
       } catch (err) {
         throw diskReadError(files, disk) ?? err;
@@ -249,6 +258,7 @@ export class EngineHost implements EngineWorkerApi {
         backend: runtime.backend,
         reason: runtime.reason,
         ms: performance.now() - t0,
+        weightsFingerprint,
       };
     });
   }

@@ -59,6 +59,11 @@ export class FeatureStore {
     return typeof indexedDB !== 'undefined';
   }
 
+  /** Opens the database in the background, so the first read after a model load need not wait for it. */
+  prepare(): void {
+    if (FeatureStore.available()) this.open().catch(() => undefined);
+  }
+
   private open(): Promise<IDBDatabase> {
     if (!this.db) {
       this.db = new Promise((resolve, reject) => {

@@ -30,6 +30,8 @@ export interface LoadedModel {
   backend: string;
   reason: string;
   ms: number;
+  /** The sampled weights fingerprint (src/core/weights-fingerprint.ts), taken before the parts were freed. */
+  weightsFingerprint: string;
 }
 
 /** A small copy of an anomaly map for gallery thumbnails (row-major, values in [0, 1]). */

@@ -13,8 +13,13 @@ function hex(buf: ArrayBuffer): string {
  * src/core/weights-fingerprint.ts) and the config, which changes how the same weights are run.
  */
 export async function modelIdentity(weights: WeightsBytes, config: unknown): Promise<string> {
+  return modelIdentityOf(fingerprintBytes(weights), config);
+}
+
+/** `modelIdentity` from a fingerprint already taken (the worker reports it too: one hashing per load). */
+export async function modelIdentityOf(fingerprint: string, config: unknown): Promise<string> {
   const input = new TextEncoder().encode(
-    `winclip-model-v2\n${fingerprintBytes(weights)}\n${JSON.stringify(config ?? null)}\n`,
+    `winclip-model-v2\n${fingerprint}\n${JSON.stringify(config ?? null)}\n`,
   );
   return hex(await crypto.subtle.digest('SHA-256', input));
 }

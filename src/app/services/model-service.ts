@@ -1,7 +1,6 @@
 /** Loading a model end to end: files (cache, hub, folder URL or local) → worker → prompts, bank, images. */
 import * as Comlink from 'comlink';
 import { errorText, isAbortError } from '../../core/errors';
-import { fingerprintBytes } from '../../core/weights-fingerprint';
 import { fetchModelFiles, modelTransferables } from '../model-loading/fetch-model-files';
 import { forgetKeptChoice, isKept, keepLocalModel } from '../model-loading/kept-local-model';
 import {
@@ -73,11 +72,10 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
       phase: 'building',
       fromCache: fetched.fromCache,
       cacheWarning: fetched.cacheWarning,
-      // Before the bytes are transferred to the worker; hashes 1.25 MiB however big the file.
+      // Before the bytes are transferred to the worker (which takes the weights fingerprint).
       weightsBytes: files.weightParts?.length
         ? files.weightParts.reduce((n, p) => n + p.byteLength, 0)
         : files.weights.length,
-      weightsFingerprint: fingerprintBytes(files.weightParts?.length ? files.weightParts : files.weights),
     });
     const loaded = await engineJobs.run(() =>
       engine().loadModel(signal, Comlink.transfer(files, modelTransferables(files))),
@@ -88,7 +86,13 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
     // The worker switched to WASM when the GPU could not hold the model: say so, with the reason.
     if (loaded.backend !== backendBefore && loaded.backend === 'wasm')
       notify('error', `The model runs on WASM: ${loaded.reason}.`);
-    patchModel({ phase: 'ready', info: loaded.info, loadMs: performance.now() - t0, progress: null });
+    patchModel({
+      phase: 'ready',
+      info: loaded.info,
+      weightsFingerprint: loaded.weightsFingerprint,
+      loadMs: performance.now() - t0,
+      progress: null,
+    });
     const persisted = persistable(source);
     if (persisted) void saveLastModel(persisted).then(forgetKeptChoice);
     else if (source.kind === 'local' && !isKept(source)) {

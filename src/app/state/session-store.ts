@@ -4,6 +4,7 @@
  * queue's pause and rate, and the undo of the last "Clear".
  */
 import { create } from 'zustand';
+import type { LabelFilter } from './label-filter';
 import type { InspectedImage } from './types';
 
 export interface SessionSummary {
@@ -44,6 +45,8 @@ export interface SessionsState {
   unsaved: string[];
   /** Folder filter of the gallery: '' shows every folder. */
   folder: string;
+  /** Mark filter of the gallery (OK/NG marks of the Calibration tab). */
+  labelFilter: LabelFilter;
   paused: boolean;
   run: QueueRun | null;
   cleared: ClearedBatch | null;
@@ -56,6 +59,7 @@ export const useSessions = create<SessionsState>()(() => ({
   storage: null,
   unsaved: [],
   folder: '',
+  labelFilter: 'all',
   paused: false,
   run: null,
   cleared: null,

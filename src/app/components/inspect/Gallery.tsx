@@ -8,6 +8,7 @@ import { toggleLabel } from '../../services/calibration-service';
 import { removeImages } from '../../services/inspection-service';
 import { currentModeKey, imageThresholdFor, labelOf, normalRange, useCalib } from '../../state/calibration';
 import { heatmapStyleFor } from '../../state/heatmap-style';
+import { withLabel } from '../../state/label-filter';
 import { visibleImages } from '../../state/selectors';
 import { inFolder, useSessions } from '../../state/session-store';
 import { patchUi, useApp } from '../../state/store';
@@ -39,9 +40,10 @@ export function Gallery() {
   const normalLow = normalRange(loo, modeKey)?.low ?? null;
   const list = useRef<HTMLDivElement>(null);
   const folder = useSessions((s) => s.folder);
+  const labelFilter = useSessions((s) => s.labelFilter);
   const ownThreshold = (im: (typeof images)[number]) => imageThresholdFor(im, modeKey, thresholds, byMode);
   const visible = visibleImages(
-    folder ? images.filter((im) => inFolder(im.name, folder)) : images,
+    withLabel(folder ? images.filter((im) => inFolder(im.name, folder)) : images, labels, labelFilter),
     sort,
     filter,
     ownThreshold,

@@ -12,6 +12,7 @@ import { FilePickButton } from '../common/FilePickButton';
 import { NumberSlider } from '../common/NumberSlider';
 import { Segmented } from '../common/Segmented';
 import { AddFolderButton, ClearControl, FolderFilter, QueueStatus } from './BatchControls';
+import { MarkFilter } from './MarkFilter';
 
 export const IMAGE_ACCEPT = 'image/png,image/jpeg,image/webp,image/bmp,.bmp';
 
@@ -41,6 +42,7 @@ export function Toolbar() {
       <QueueStatus />
       <div className="spacer" />
       <FolderFilter />
+      <MarkFilter />
       <label className="inline-field">
         Sort
         <select
