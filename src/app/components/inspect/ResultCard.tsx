@@ -9,6 +9,9 @@ import { paintCard } from './card-render';
 
 interface Props {
   image: InspectedImage;
+  /** 1-based place in the filtered list, and its length (the gallery renders only some cards). */
+  position: number;
+  total: number;
   threshold: number;
   /** The user's OK/NG mark, if any. */
   label: Label | null;
@@ -62,6 +65,8 @@ export const ResultCard = memo(function ResultCard(p: Props) {
     <div
       role="option"
       aria-selected={p.selected}
+      aria-posinset={p.position}
+      aria-setsize={p.total}
       aria-label={label}
       tabIndex={p.focusable ? 0 : -1}
       data-id={image.id}
