@@ -195,7 +195,6 @@ export function Gallery() {
       tabIndex={-1}
       onKeyDown={onKeyDown}
       data-testid="gallery"
-      data-rows={rowCount}
       data-cols={cols}
     >
       <div className="gallery-rows" style={{ height: rows.getTotalSize() }}>
