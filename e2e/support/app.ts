@@ -78,7 +78,27 @@ export function card(page: Page, name: string): Locator {
   return page.locator(`[data-testid="result-card"][data-name="${name}"]`);
 }
 
-/** Scores shown in the gallery, by file name. */
+/**
+ * The gallery renders only the cards near its viewport: scrolls it from the top, a screen at a time,
+ * until the named card is in the DOM, and returns that card.
+ */
+export async function revealCard(page: Page, name: string): Promise<Locator> {
+  await page.getByTestId('gallery').evaluate(async (el, n) => {
+    const found = () => el.querySelector(`[data-testid="result-card"][data-name="${CSS.escape(n)}"]`);
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    el.scrollTop = 0;
+    await frame();
+    while (!found() && el.scrollTop + el.clientHeight < el.scrollHeight - 1) {
+      el.scrollTop += Math.max(1, el.clientHeight * 0.8);
+      await frame();
+    }
+  }, name);
+  const c = card(page, name);
+  await c.scrollIntoViewIfNeeded();
+  return c;
+}
+
+/** Scores shown in the gallery, by file name (only the cards it renders: see revealCard). */
 export async function shownScores(page: Page): Promise<Record<string, number>> {
   return page.evaluate(() => {
     const out: Record<string, number> = {};

@@ -1,8 +1,14 @@
 /**
  * The results gallery: a keyboard-navigable listbox of cards (arrows, Home/End, Enter opens, Delete
  * removes, G marks the focused image OK and N marks it NG; the same key again clears the mark).
+ *
+ * Virtualized by rows: only the rows near the viewport (plus OVERSCAN_ROWS above and below, and the
+ * focused card's row so keyboard focus survives scrolling) are in the DOM, so cards and their canvases
+ * stay bounded by the window, not by the number of images. Filtering and sorting stay a pure list
+ * transform (`visibleImages`) done before the rows are cut.
  */
-import { type KeyboardEvent, useCallback, useRef } from 'react';
+import { defaultRangeExtractor, type Range, useVirtualizer } from '@tanstack/react-virtual';
+import { type KeyboardEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { toggleLabel } from '../../services/calibration-service';
 import { removeImages } from '../../services/inspection-service';
@@ -12,14 +18,37 @@ import { withLabel } from '../../state/label-filter';
 import { visibleImages } from '../../state/selectors';
 import { inFolder, useSessions } from '../../state/session-store';
 import { patchUi, useApp } from '../../state/store';
+import { estimatedRowHeight, gridColumns } from './grid-columns';
 import { ResultCard } from './ResultCard';
 
-function columnsOf(list: HTMLElement): number {
-  const cards = Array.from(list.querySelectorAll<HTMLElement>('[role="option"]'));
-  if (cards.length === 0) return 1;
-  const top = cards[0].offsetTop;
-  const n = cards.findIndex((c) => c.offsetTop !== top);
-  return n === -1 ? cards.length : n;
+/** Rows rendered beyond each edge of the viewport, so a short scroll shows painted cards at once. */
+const OVERSCAN_ROWS = 2;
+
+interface Grid {
+  cols: number;
+  /** Content width (inside the padding). */
+  width: number;
+  gap: number;
+}
+
+/** Reads the grid's geometry from its CSS (--card-min, --card-gap, padding), kept live by a ResizeObserver. */
+function useGrid(el: HTMLDivElement | null): Grid {
+  const [grid, setGrid] = useState<Grid>({ cols: 1, width: 0, gap: 10 });
+  useLayoutEffect(() => {
+    if (!el) return;
+    const measure = () => {
+      const css = getComputedStyle(el);
+      const width = el.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight);
+      const gap = parseFloat(css.getPropertyValue('--card-gap')) || 0;
+      const cols = gridColumns(width, parseFloat(css.getPropertyValue('--card-min')), gap);
+      setGrid((g) => (g.cols === cols && g.width === width && g.gap === gap ? g : { cols, width, gap }));
+    };
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [el]);
+  return grid;
 }
 
 export function Gallery() {
@@ -38,7 +67,7 @@ export function Gallery() {
     useShallow((c) => ({ byMode: c.byMode, labels: c.labels, loo: c.loo })),
   );
   const normalLow = normalRange(loo, modeKey)?.low ?? null;
-  const list = useRef<HTMLDivElement>(null);
+  const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   const folder = useSessions((s) => s.folder);
   const labelFilter = useSessions((s) => s.labelFilter);
   const ownThreshold = (im: (typeof images)[number]) => imageThresholdFor(im, modeKey, thresholds, byMode);
@@ -48,18 +77,64 @@ export function Gallery() {
     filter,
     ownThreshold,
   );
-  const focusId = visible.some((im) => im.id === selectedId) ? selectedId : (visible[0]?.id ?? null);
+  const focusIndex = Math.max(
+    0,
+    visible.findIndex((im) => im.id === selectedId),
+  );
+  const focusId = visible[focusIndex]?.id ?? null;
+
+  const { cols, width, gap } = useGrid(scroller);
+  const rowCount = Math.ceil(visible.length / cols);
+  const focusRow = Math.floor(focusIndex / cols);
+  const keepFocusRow = useCallback(
+    (range: Range) => {
+      const rows = defaultRangeExtractor(range);
+      if (focusRow < range.count && !rows.includes(focusRow)) rows.push(focusRow);
+      return rows.sort((a, b) => a - b);
+    },
+    [focusRow],
+  );
+  const rows = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scroller,
+    estimateSize: () => estimatedRowHeight(width, cols, gap),
+    gap,
+    overscan: OVERSCAN_ROWS,
+    rangeExtractor: keepFocusRow,
+  });
+  // Row heights depend on the column count: re-measure when it changes.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: cols and width are the triggers
+  useLayoutEffect(() => rows.measure(), [cols, width, rows]);
+
+  // A new filter, sort or folder keeps the selected image in view when it is still listed, else goes to
+  // the top; coming back from the detail view scrolls to the image that was open.
+  const rowRef = useRef(focusRow);
+  rowRef.current = focusRow;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the list transform or the grid changes
+  useEffect(() => {
+    if (!scroller || width === 0) return;
+    if (rowRef.current === 0) rows.scrollToOffset(0);
+    else rows.scrollToIndex(rowRef.current, { align: 'auto' });
+  }, [filter, sort, folder, scroller, width === 0]);
 
   const select = useCallback((id: string) => patchUi({ selectedId: id }), []);
   const open = useCallback((id: string) => patchUi({ selectedId: id, detailOpen: true }), []);
 
+  // Keyboard moves focus to a card that may not be rendered yet: focus it once its row is in the DOM.
+  const pendingFocus = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    const id = pendingFocus.current;
+    if (!id || !scroller) return;
+    const el = scroller.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
+    if (el) {
+      pendingFocus.current = null;
+      el.focus({ preventScroll: true });
+    }
+  });
+
   const onKeyDown = (e: KeyboardEvent) => {
-    if (!list.current || visible.length === 0) return;
-    const i = Math.max(
-      0,
-      visible.findIndex((im) => im.id === focusId),
-    );
-    const cols = columnsOf(list.current);
+    if (visible.length === 0) return;
+    const i = focusIndex;
     let next = i;
     switch (e.key) {
       case 'ArrowRight':
@@ -105,8 +180,9 @@ export function Gallery() {
     }
     e.preventDefault();
     const id = visible[next].id;
+    pendingFocus.current = id;
     select(id);
-    list.current.querySelector<HTMLElement>(`[data-id="${id}"]`)?.focus();
+    rows.scrollToIndex(Math.floor(next / cols), { align: 'auto' });
   };
 
   if (visible.length === 0) {
@@ -114,35 +190,54 @@ export function Gallery() {
   }
   return (
     <div
-      ref={list}
+      ref={setScroller}
       className="gallery"
       role="listbox"
       aria-label="Inspection results"
       tabIndex={-1}
       onKeyDown={onKeyDown}
       data-testid="gallery"
+      data-cols={cols}
     >
-      {visible.map((im) => {
-        const style = heatmapStyleFor(settings, im, images, thresholds.pixel, normalLow);
-        return (
-          <ResultCard
-            key={im.id}
-            image={im}
-            threshold={ownThreshold(im)}
-            label={labelOf(labels, im)}
-            selected={im.id === selectedId}
-            focusable={im.id === focusId}
-            colormap={settings.colormap}
-            rangeLo={style.range[0]}
-            rangeHi={style.range[1]}
-            split={style.split}
-            opacity={settings.heatmapOpacity}
-            showHeatmap={settings.showHeatmap}
-            onSelect={select}
-            onOpen={open}
-          />
-        );
-      })}
+      <div className="gallery-rows" style={{ height: rows.getTotalSize() }}>
+        {rows.getVirtualItems().map((row) => (
+          <div
+            key={row.key}
+            ref={rows.measureElement}
+            data-index={row.index}
+            className="gallery-row"
+            role="presentation"
+            style={{
+              transform: `translateY(${row.start}px)`,
+              gridTemplateColumns: `repeat(${cols}, minmax(0, 1fr))`,
+            }}
+          >
+            {visible.slice(row.index * cols, (row.index + 1) * cols).map((im, j) => {
+              const style = heatmapStyleFor(settings, im, images, thresholds.pixel, normalLow);
+              return (
+                <ResultCard
+                  key={im.id}
+                  image={im}
+                  position={row.index * cols + j + 1}
+                  total={visible.length}
+                  threshold={ownThreshold(im)}
+                  label={labelOf(labels, im)}
+                  selected={im.id === selectedId}
+                  focusable={im.id === focusId}
+                  colormap={settings.colormap}
+                  rangeLo={style.range[0]}
+                  rangeHi={style.range[1]}
+                  split={style.split}
+                  opacity={settings.heatmapOpacity}
+                  showHeatmap={settings.showHeatmap}
+                  onSelect={select}
+                  onOpen={open}
+                />
+              );
+            })}
+          </div>
+        ))}
+      </div>
     </div>
   );
 }

@@ -10,6 +10,9 @@ import { useCardVisibility } from './use-card-visibility';
 
 interface Props {
   image: InspectedImage;
+  /** 1-based place in the filtered list, and its length (the gallery renders only some cards). */
+  position: number;
+  total: number;
   threshold: number;
   /** The user's OK/NG mark, if any. */
   label: Label | null;
@@ -66,6 +69,8 @@ export const ResultCard = memo(function ResultCard(p: Props) {
       ref={root}
       role="option"
       aria-selected={p.selected}
+      aria-posinset={p.position}
+      aria-setsize={p.total}
       aria-label={label}
       tabIndex={p.focusable ? 0 : -1}
       data-id={image.id}
