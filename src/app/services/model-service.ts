@@ -73,9 +73,11 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
       fromCache: fetched.fromCache,
       cacheWarning: fetched.cacheWarning,
       // Before the bytes are transferred to the worker (which takes the weights fingerprint).
-      weightsBytes: files.weightParts?.length
-        ? files.weightParts.reduce((n, p) => n + p.byteLength, 0)
-        : files.weights.length,
+      weightsBytes: files.weightsOnDisk
+        ? files.weightsOnDisk.file.size
+        : files.weightParts?.length
+          ? files.weightParts.reduce((n, p) => n + p.byteLength, 0)
+          : files.weights.length,
     });
     const loaded = await engineJobs.run(() =>
       engine().loadModel(signal, Comlink.transfer(files, modelTransferables(files))),

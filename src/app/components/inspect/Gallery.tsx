@@ -106,7 +106,7 @@ export function Gallery() {
   // biome-ignore lint/correctness/useExhaustiveDependencies: cols and width are the triggers
   useLayoutEffect(() => rows.measure(), [cols, width, rows]);
 
-  // A new filter, sort or folder keeps the selected image in view when it is still listed, else goes to
+  // A new filter, sort, folder or mark filter keeps the selected image in view when it is still listed, else goes to
   // the top; coming back from the detail view scrolls to the image that was open.
   const rowRef = useRef(focusRow);
   rowRef.current = focusRow;
@@ -115,7 +115,7 @@ export function Gallery() {
     if (!scroller || width === 0) return;
     if (rowRef.current === 0) rows.scrollToOffset(0);
     else rows.scrollToIndex(rowRef.current, { align: 'auto' });
-  }, [filter, sort, folder, scroller, width === 0]);
+  }, [filter, sort, folder, labelFilter, scroller, width === 0]);
 
   const select = useCallback((id: string) => patchUi({ selectedId: id }), []);
   const open = useCallback((id: string) => patchUi({ selectedId: id, detailOpen: true }), []);
