@@ -69,8 +69,15 @@ export class BlobBytes extends Uint8Array<ArrayBuffer> {
     const buf = this.last as (ArrayBuffer & { transfer?: (n: number) => ArrayBuffer }) | null;
     this.last = null;
     if (!buf || buf.byteLength === 0) return;
-    // transfer(0) frees the memory at once; a transferring clone (older engines) at least detaches it.
-    if (typeof buf.transfer === 'function') buf.transfer(0);
+    if (typeof MessageChannel === 'function') {
+      // Posted, with transfer, to a port whose peer is closed: the browser drops the message and its
+      // memory at once. A buffer the browser made (FileReaderSync's) otherwise lives until a full
+      // garbage collection, even when detached from script.
+      const ch = new MessageChannel();
+      ch.port2.close();
+      ch.port1.postMessage(buf, [buf]);
+      ch.port1.close();
+    } else if (typeof buf.transfer === 'function') buf.transfer(0);
     else structuredClone(buf, { transfer: [buf] });
   }
 
