@@ -481,10 +481,24 @@ export function openSession(id: string): Promise<void> {
   });
 }
 
+/** Renames run one after another: each reads the record the previous one wrote (two quick edits, e.g.
+ * name then lot, would otherwise both read the old record and the second would undo the first). */
+let renames: Promise<void> = Promise.resolve();
+
 export async function renameSession(
   patch: Partial<Pick<SessionRecord, 'name' | 'part' | 'lot' | 'station'>>,
 ): Promise<void> {
+  // The session being edited now, even if another is opened before this rename runs.
   const id = activeId();
+  const run = renames.then(() => renameNow(id, patch));
+  renames = run.catch(() => undefined);
+  return run;
+}
+
+async function renameNow(
+  id: string,
+  patch: Partial<Pick<SessionRecord, 'name' | 'part' | 'lot' | 'station'>>,
+): Promise<void> {
   const rec = await getOne<SessionRecord>(SESSIONS, id);
   if (!rec) return;
   const next = { ...rec, ...patch, updatedAt: Date.now() };
