@@ -119,7 +119,7 @@ describe('--device', () => {
   it.skipIf(existsSync(cudaLib))('cuda without the CUDA provider fails with one line', async () => {
     const line = await scoreFails(['--device', 'cuda', img('test_a.png')]);
     expect(line).toMatch(
-      /^winclip: --device cuda: this onnxruntime-node install has no CUDA execution provider \(libonnxruntime_providers_cuda\.so is missing; install it with .*ONNXRUNTIME_NODE_INSTALL=cuda12/,
+      /^winclip: --device cuda: this onnxruntime-node install has no CUDA execution provider \(libonnxruntime_providers_cuda\.so is missing; install it with .*npm run setup:cuda/,
     );
   });
 

@@ -44,7 +44,7 @@ function ortBinDir(): string {
 }
 
 const CUDA_INSTALL_HINT =
-  'install it with `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node`; it needs CUDA 12 and cuDNN 9';
+  'install it with `npm run setup:cuda`; it needs CUDA 12 and cuDNN 9';
 
 /** Checks that need no session: is the CUDA provider compiled in, and is its library present? */
 function cudaInstalled(): ProbeResult {
