@@ -12,101 +12,43 @@ import {
   preprocessedProblem,
   preprocessImage,
 } from '../core/preprocess';
-import { bilinearResize } from '../core/resize';
 import { type ScoreOptions, type ScoringParameters, scoringParameters } from '../core/score-options';
 import {
   anomalyScores,
-  buildMemory,
   type ClassPrototypes,
-  classPrototypes,
   type FewShotTile,
   fewShotFromAssociations,
   fewShotQueries,
   type Memory,
-  scoreTile,
-  type TileScore,
 } from '../core/scoring';
 import { SerialQueue } from '../core/serial-queue';
-import { meanTileScore, mergeTileMaps } from '../core/tiling';
-import type { Box, Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
-import { windowIndices } from '../core/windows';
+import { meanTileScore } from '../core/tiling';
+import type { Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
 import { type ModelConfig, parseModelConfig } from '../model/config';
 import type { ModelFiles } from '../model/file-names';
-import { buildAssociationGraph } from '../model/graphs/association';
-import { buildImageEncoder } from '../model/graphs/image-encoder';
-import { buildTextEncoder } from '../model/graphs/text-encoder';
-import type { BuiltGraph } from '../model/onnx/graph-builder';
-import { textTensors } from '../model/openclip-layout';
 import { ClipTokenizer } from '../model/tokenizer';
-import { ModelWeights, WeightsError } from '../model/weights';
 import type { EncodedImage, EncodeHooks, EngineStats, ModelInfo, WinclipApi } from './api';
+import { composeResult, type DetailedResult } from './compose-result';
+import { openSessions } from './open-sessions';
+import { passFeeds, passTokenIndex, textFeeds } from './passes';
+import { PromptCache } from './prompt-cache';
+import { ReferenceBank } from './reference-bank';
 import type { Feed, GraphSession, OrtRuntime } from './runtime';
 
 /** Prompts per text-encoder run: bounds activation memory for large ensembles. */
 const TEXT_BATCH = 128;
 
-/**
- * Size of the output map and where each tile lands in it: the image itself, or a scaled-down copy
- * whose longer side is `maxSide` (tiles keep their relative place and stay square and inside).
- */
-function mapGeometry(enc: EncodedImage, maxSide?: number): { width: number; height: number; boxes: Box[] } {
-  const { width, height, boxes } = enc;
-  if (!maxSide || Math.max(width, height) <= maxSide) return { width, height, boxes };
-  const f = maxSide / Math.max(width, height);
-  const w = Math.max(1, Math.round(width * f));
-  const h = Math.max(1, Math.round(height * f));
-  const side = Math.min(w, h);
-  const scaled = boxes.map(([l, t]): Box => {
-    const left = Math.min(Math.round(l * f), w - side);
-    const top = Math.min(Math.round(t * f), h - side);
-    return [left, top, left + side, top + side];
-  });
-  return { width: w, height: h, boxes: scaled };
-}
-
-/** Builds a graph and opens its session; the graph (and its external-data references) dies here. */
-/** Refuses up front, with the reason, a model whose biggest weight the device cannot hold in one buffer. */
-function checkBufferLimit(weights: ModelWeights, runtime: OrtRuntime): void {
-  const limit = runtime.maxBufferBytes;
-  const big = weights.largest();
-  if (!limit || big.length <= limit) return;
-  const mb = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
-  throw new WeightsError(
-    `This model cannot run on ${runtime.backend} on this device: its largest weight (${big.name}, ${mb(big.length)}) is bigger than the ${mb(limit)} the GPU allows in one buffer. Use the WASM backend (?backend=wasm) or a smaller model.`,
-  );
-}
-
-/** Names of the weights the text graph reads (what must stay held once the image session exists). */
-function textGraphWeights(config: ModelConfig): string[] {
-  return textTensors(config).map(([n]) => n);
-}
-
-/** Per-tile intermediate results, for parity checks and diagnostics. */
-export interface DetailedResult extends ImageResult {
-  tiles: TileScore[];
-  tileMaps: Float32Array[];
-}
+export type { DetailedResult } from './compose-result';
 
 export class WinclipEngine implements WinclipApi {
-  private readonly textCache = new Map<string, Float32Array>();
   private readonly images = new Map<string, EncodedImage>();
-  private readonly references: string[] = [];
-  private prompts: PromptSet | null = null;
-  private protos: ClassPrototypes | null = null;
-  private memory: Memory | null = null;
-  /** Bumped whenever the reference bank changes; keys the few-shot cache. */
-  private memoryVersion = 0;
-  /** Visual-association results per image: prompt edits reuse them, only bank changes invalidate. */
-  private readonly fewShotCache = new Map<
-    string,
-    { version: number; optsKey: string; tiles: FewShotTile[] }
-  >();
+  private readonly promptCache: PromptCache;
+  private readonly bank: ReferenceBank;
   private readonly queue = new SerialQueue();
   private readonly windowIndex = new Map<number, BigInt64Array>();
-  private readonly counters: EngineStats = {
+  private readonly counters: Omit<EngineStats, 'promptsEmbedded'> = {
     imageEncoderRuns: 0,
     imagesEncoded: 0,
-    promptsEmbedded: 0,
     textEncoderRuns: 0,
   };
 
@@ -119,7 +61,10 @@ export class WinclipEngine implements WinclipApi {
     private readonly modelInfo: ModelInfo,
     /** The method settings every image is encoded and scored with (defaults: src/core/method-settings.ts). */
     readonly settings: Readonly<MethodSettings>,
-  ) {}
+  ) {
+    this.promptCache = new PromptCache(config.embedDim, (texts) => this.embedTexts(texts));
+    this.bank = new ReferenceBank(config.vision.width, config.embedDim, (k) => this.images.get(k)?.tiles);
+  }
 
   /**
    * Validates the three model files, builds the three graphs (text encoder, image encoder, few-shot
@@ -133,40 +78,7 @@ export class WinclipEngine implements WinclipApi {
     const config = parseModelConfig(files.config);
     const method = methodSettings(settings, config.vision.grid);
     const tokenizer = new ClipTokenizer(files.tokenizer, config.text.contextLength);
-    // Parts are taken out of `files` so that nothing but `weights` holds them, and `weights` lets the
-    // vision part go once the image session holds it: the text session is then created without it.
-    const owned = !!files.weightParts?.length;
-    const parts = owned ? files.weightParts!.splice(0) : [files.weights];
-    const weights = ModelWeights.fromParts(parts, config);
-    // On WebGPU a failed creation (e.g. the GPU out of memory) is retried on WASM with the same files, so
-    // the parts are only detached where nothing retries: elsewhere they go back to `files` on failure.
-    const detach = owned && runtime.backend !== 'webgpu';
-    const retained = detach ? [] : parts.slice();
-    parts.length = 0;
-    checkBufferLimit(weights, runtime);
-    const textNames = textGraphWeights(config);
-    // Sessions opened before a later one fails are released, or their weights stay in the heap.
-    const opened: GraphSession[] = [];
-    const open = async (build: () => BuiltGraph) => {
-      const session = await runtime.createSession(build());
-      opened.push(session);
-      return session;
-    };
-    let textSession: GraphSession;
-    let imageSession: GraphSession;
-    let associationSession: GraphSession;
-    try {
-      imageSession = await open(() => buildImageEncoder(config, weights));
-      // Parts were handed over (the caller kept no reference), so they are freed at once, not at the next GC.
-      weights.release(textNames, { detach });
-      textSession = await open(() => buildTextEncoder(config, weights));
-      weights.release([], { detach });
-      associationSession = await open(() => buildAssociationGraph());
-    } catch (err) {
-      for (const session of opened) await session.release().catch(() => undefined);
-      if (owned && !detach) files.weightParts!.push(...retained);
-      throw err;
-    }
+    const sessions = await openSessions(files, config, runtime);
     const v = config.vision;
     const info: ModelInfo = {
       embedDim: config.embedDim,
@@ -178,10 +90,18 @@ export class WinclipEngine implements WinclipApi {
       textWidth: config.text.width,
       textLayers: config.text.layers,
       quickGelu: config.quickGelu,
-      parameters: weights.parameters,
+      parameters: sessions.parameters,
       backend: runtime.backend,
     };
-    return new WinclipEngine(config, tokenizer, textSession, imageSession, associationSession, info, method);
+    return new WinclipEngine(
+      config,
+      tokenizer,
+      sessions.text,
+      sessions.image,
+      sessions.association,
+      info,
+      method,
+    );
   }
 
   info(): ModelInfo {
@@ -189,7 +109,7 @@ export class WinclipEngine implements WinclipApi {
   }
 
   stats(): EngineStats {
-    return { ...this.counters };
+    return { ...this.counters, promptsEmbedded: this.promptCache.embedded };
   }
 
   get geometry(): Geometry {
@@ -214,25 +134,8 @@ export class WinclipEngine implements WinclipApi {
     const E = this.config.embedDim;
     for (let s = 0; s < texts.length; s += TEXT_BATCH) {
       const chunk = texts.slice(s, s + TEXT_BATCH).map((t) => this.tokenizer.encode(t));
-      const L = Math.max(...chunk.map((c) => c.length));
-      const ids = new BigInt64Array(chunk.length * L);
-      const eot = new BigInt64Array(chunk.length);
-      chunk.forEach((c, b) => {
-        for (let i = 0; i < c.length; i++) ids[b * L + i] = BigInt(c[i]);
-        eot[b] = BigInt(b * L + c.length - 1);
-      });
-      const mask = new Float32Array(L * L);
-      for (let i = 0; i < L; i++) for (let j = i + 1; j < L; j++) mask[i * L + j] = Number.NEGATIVE_INFINITY;
-      const res = await this.queue.run(() =>
-        this.textSession.run(
-          {
-            ids: { type: 'int64', data: ids, dims: [chunk.length, L] },
-            attn_mask: { type: 'float32', data: mask, dims: [L, L] },
-            eot_index: { type: 'int64', data: eot, dims: [chunk.length] },
-          },
-          ['text_embedding'],
-        ),
-      );
+      const feeds = textFeeds(chunk);
+      const res = await this.queue.run(() => this.textSession.run(feeds, ['text_embedding']));
       this.counters.textEncoderRuns++;
       const emb = res.text_embedding.data;
       for (let b = 0; b < chunk.length; b++) out.push(emb.slice(b * E, (b + 1) * E));
@@ -241,118 +144,46 @@ export class WinclipEngine implements WinclipApi {
   }
 
   async setPrompts(prompts: PromptSet): Promise<{ embedded: number; ms: number }> {
-    if (prompts.normal.length === 0 || prompts.anomalous.length === 0) {
-      throw new Error('prompts: both the normal and the anomalous list need at least one prompt');
-    }
-    const t0 = performance.now();
-    const fresh = [...new Set([...prompts.normal, ...prompts.anomalous])].filter(
-      (p) => !this.textCache.has(p),
-    );
-    if (fresh.length > 0) {
-      const emb = await this.embedTexts(fresh);
-      for (const [i, p] of fresh.entries()) this.textCache.set(p, emb[i]);
-      this.counters.promptsEmbedded += fresh.length;
-    }
-    this.prompts = { normal: [...prompts.normal], anomalous: [...prompts.anomalous] };
-    this.protos = classPrototypes(
-      this.stack(prompts.normal),
-      this.stack(prompts.anomalous),
-      this.config.embedDim,
-    );
-    return { embedded: fresh.length, ms: performance.now() - t0 };
+    return this.promptCache.set(prompts);
   }
 
   /** Cached embeddings of prompts, stacked [n, E]. */
   promptEmbeddings(prompts: string[]): Float32Array {
-    return this.stack(prompts);
+    return this.promptCache.stack(prompts);
   }
 
   /** Embeddings of prompts, stacked [n, E]; embeds (and caches) only those not seen before. */
   async embedPrompts(prompts: string[]): Promise<Float32Array> {
-    const fresh = [...new Set(prompts)].filter((p) => !this.textCache.has(p));
-    if (fresh.length > 0) {
-      const emb = await this.embedTexts(fresh);
-      for (const [i, p] of fresh.entries()) this.textCache.set(p, emb[i]);
-      this.counters.promptsEmbedded += fresh.length;
-    }
-    return this.stack(prompts);
+    return this.promptCache.embed(prompts);
   }
 
   /** Cached embeddings of those prompts that have one (for a persistent cache outside the engine). */
   exportPromptEmbeddings(prompts: string[]): [string, Float32Array][] {
-    const out: [string, Float32Array][] = [];
-    for (const p of new Set(prompts)) {
-      const e = this.textCache.get(p);
-      if (e) out.push([p, e]);
-    }
-    return out;
+    return this.promptCache.export(prompts);
   }
 
   /** Seeds the prompt cache with embeddings computed earlier by this model; wrong sizes are refused. */
   importPromptEmbeddings(entries: [string, Float32Array][]): number {
-    const E = this.config.embedDim;
-    let n = 0;
-    for (const [p, e] of entries) {
-      if (e.length !== E) throw new Error(`prompt embedding of "${p}" has ${e.length} values, expected ${E}`);
-      if (!this.textCache.has(p)) n++;
-      this.textCache.set(p, e);
-    }
-    return n;
+    return this.promptCache.import(entries);
   }
 
   currentPrompts(): PromptSet | null {
-    return this.prompts ? { normal: [...this.prompts.normal], anomalous: [...this.prompts.anomalous] } : null;
+    return this.promptCache.current();
   }
 
   prototypes(): ClassPrototypes {
-    if (!this.protos) throw new Error('no prompts set: call setPrompts first');
-    return this.protos;
-  }
-
-  private stack(prompts: string[]): Float32Array {
-    const E = this.config.embedDim;
-    const out = new Float32Array(prompts.length * E);
-    prompts.forEach((p, i) => {
-      const e = this.textCache.get(p);
-      if (!e) throw new Error(`internal: prompt not embedded: ${p}`);
-      out.set(e, i * E);
-    });
-    return out;
+    return this.promptCache.prototypes();
   }
 
   // ---- images ---------------------------------------------------------------------------------
 
-  private tokenIndex(k: number): BigInt64Array {
+  private imageFeeds(pixels: Float32Array, k: number): Record<string, Feed> {
     let idx = this.windowIndex.get(k);
     if (!idx) {
-      const g = this.config.vision.grid;
-      if (k === 0) {
-        // The full pass: CLS and every patch, in order.
-        idx = BigInt64Array.from({ length: g * g + 1 }, (_, i) => BigInt(i));
-      } else {
-        const w = windowIndices(g, k);
-        const kk = k * k;
-        const n = w.length / kk;
-        idx = new BigInt64Array(n * (kk + 1));
-        for (let j = 0; j < n; j++) {
-          idx[j * (kk + 1)] = 0n; // CLS keeps its slot; patch rows shift by one past it.
-          for (let r = 0; r < kk; r++) idx[j * (kk + 1) + 1 + r] = BigInt(w[j * kk + r] + 1);
-        }
-      }
+      idx = passTokenIndex(this.config.vision.grid, k);
       this.windowIndex.set(k, idx);
     }
-    return idx;
-  }
-
-  /** Feeds of one image-encoder run: the tile's pixels and the token sequences of pass k (0 = full). */
-  private imageFeeds(pixels: Float32Array, k: number): Record<string, Feed> {
-    const S = this.config.vision.imageSize;
-    const idx = this.tokenIndex(k);
-    const tokens = k === 0 ? idx.length : k * k + 1;
-    return {
-      pixels: { type: 'float32', data: pixels, dims: [1, 3, S, S] },
-      token_index: { type: 'int64', data: idx, dims: [idx.length / tokens, tokens] },
-    };
+    return passFeeds(pixels, this.config.vision.imageSize, idx, k);
   }
 
   /** Runs the image encoder on one pre-processed tile [3, S, S]: full pass then each window scale. */
@@ -447,10 +278,10 @@ export class WinclipEngine implements WinclipApi {
       const { imageEmbedding, patchEmbeddings } = await this.fullPass(px);
       fulls.push({ imageEmbedding, patchEmbeddings });
     }
-    if (hooks.onImageScore && this.protos) {
+    if (hooks.onImageScore && this.promptCache.hasPrototypes()) {
       hooks.onImageScore({
         imageScore: this.fullPassScore(fulls.map((f) => f.imageEmbedding)),
-        final: this.references.length === 0,
+        final: this.bank.size === 0,
         ms: performance.now() - t0,
       });
     }
@@ -475,8 +306,7 @@ export class WinclipEngine implements WinclipApi {
 
   putEncoded(key: string, encoded: EncodedImage): void {
     this.images.set(key, encoded);
-    this.fewShotCache.delete(key);
-    if (this.references.includes(key)) this.invalidateMemory();
+    this.bank.featuresChanged(key);
   }
 
   getEncoded(key: string): EncodedImage | undefined {
@@ -484,56 +314,32 @@ export class WinclipEngine implements WinclipApi {
   }
 
   forget(key: string): void {
-    if (this.references.includes(key)) this.removeReference(key);
+    this.bank.remove(key);
     this.images.delete(key);
-    this.fewShotCache.delete(key);
+    this.bank.featuresChanged(key);
   }
 
   // ---- reference bank -------------------------------------------------------------------------
 
   async addReference(key: string, image: RgbImage): Promise<void> {
     await this.encode(key, image);
-    this.addReferenceEncoded(key);
+    this.bank.add(key);
   }
 
   addReferenceEncoded(key: string): void {
-    if (!this.images.has(key)) throw new Error(`reference '${key}' is not encoded`);
-    if (!this.references.includes(key)) {
-      this.references.push(key);
-      this.invalidateMemory();
-    }
+    this.bank.add(key);
   }
 
   removeReference(key: string): void {
-    const i = this.references.indexOf(key);
-    if (i >= 0) {
-      this.references.splice(i, 1);
-      this.invalidateMemory();
-    }
+    this.bank.remove(key);
   }
 
   clearReferences(): void {
-    this.references.length = 0;
-    this.invalidateMemory();
+    this.bank.clear();
   }
 
   referenceKeys(): string[] {
-    return [...this.references];
-  }
-
-  private invalidateMemory(): void {
-    this.memory = null;
-    this.memoryVersion++;
-  }
-
-  /** Memories over every tile of every reference, in bank order (built lazily, reused). */
-  private currentMemory(): Memory | null {
-    if (this.references.length === 0) return null;
-    if (!this.memory) {
-      const tiles = this.references.flatMap((k) => this.images.get(k)!.tiles);
-      this.memory = buildMemory(tiles, this.config.vision.width, this.config.embedDim);
-    }
-    return this.memory;
+    return this.bank.list();
   }
 
   // ---- scoring --------------------------------------------------------------------------------
@@ -561,12 +367,12 @@ export class WinclipEngine implements WinclipApi {
     cacheKey?: string,
   ): Promise<DetailedResult> {
     const params = scoringParameters(options, this.settings);
-    const memory = options.zeroShotOnly ? null : this.currentMemory();
+    const memory = options.zeroShotOnly ? null : this.bank.currentMemory();
     if (!memory) return this.compose(enc, options, params, null);
-    const cached = this.cachedFewShot(cacheKey, params);
+    const cached = this.bank.cached(cacheKey, params);
     if (cached) return this.compose(enc, options, params, cached);
     const fewShot = await this.fewShotOnDevice(enc, memory, params);
-    this.storeFewShot(cacheKey, params, fewShot);
+    this.bank.store(cacheKey, params, fewShot);
     return this.compose(enc, options, params, fewShot);
   }
 
@@ -580,13 +386,8 @@ export class WinclipEngine implements WinclipApi {
     if (!enc) throw new Error(`image '${key}' is not encoded`);
     if (bankKeys.length === 0) throw new Error('scoreWithBank: the bank needs at least one image');
     if (options.zeroShotOnly) throw new Error('scoreWithBank: a zero-shot score does not use a bank');
-    const tiles = bankKeys.flatMap((k) => {
-      const e = this.images.get(k);
-      if (!e) throw new Error(`bank image '${k}' is not encoded`);
-      return e.tiles;
-    });
     const params = scoringParameters(options, this.settings);
-    const memory = buildMemory(tiles, this.config.vision.width, this.config.embedDim);
+    const memory = this.bank.memoryOf(bankKeys);
     return this.compose(enc, options, params, await this.fewShotOnDevice(enc, memory, params));
   }
 
@@ -627,49 +428,13 @@ export class WinclipEngine implements WinclipApi {
     return r.distance.data;
   }
 
-  /** The parameters the few-shot maps depend on (the association itself depends on the scales only). */
-  private fewShotOptsKey(params: ScoringParameters): string {
-    return `${params.aggregation}|${params.scales.join(',')}`;
-  }
-
-  private cachedFewShot(cacheKey: string | undefined, params: ScoringParameters): FewShotTile[] | undefined {
-    const hit = cacheKey ? this.fewShotCache.get(cacheKey) : undefined;
-    return hit && hit.version === this.memoryVersion && hit.optsKey === this.fewShotOptsKey(params)
-      ? hit.tiles
-      : undefined;
-  }
-
-  private storeFewShot(cacheKey: string | undefined, params: ScoringParameters, tiles: FewShotTile[]): void {
-    if (cacheKey)
-      this.fewShotCache.set(cacheKey, {
-        version: this.memoryVersion,
-        optsKey: this.fewShotOptsKey(params),
-        tiles,
-      });
-  }
-
-  /** Zero-shot part (cheap, prompt-dependent) + the given few-shot part → tile maps → full-res map. */
   private compose(
     enc: EncodedImage,
     options: ScoreOptions,
     params: ScoringParameters,
     fewShot: FewShotTile[] | null,
   ): DetailedResult {
-    const protos = this.prototypes();
-    const geom = this.geometry;
-    const S = geom.imageSize;
-    const tiles = enc.tiles.map((t, i) => scoreTile(t, protos, geom, params, fewShot?.[i] ?? null));
-    const tileMaps = tiles.map((t) => bilinearResize(t.grid, geom.grid, geom.grid, S, S));
-    const { width, height, boxes } = mapGeometry(enc, options.maxMapSide);
-    return {
-      width,
-      height,
-      imageScore: meanTileScore(tiles.map((t) => t.imageScore)),
-      anomalyMap: mergeTileMaps(width, height, boxes, tileMaps, S),
-      mode: fewShot ? 'few-shot' : 'zero-shot',
-      tiles,
-      tileMaps,
-    };
+    return composeResult(enc, this.prototypes(), this.geometry, params, fewShot, options.maxMapSide);
   }
 
   async dispose(): Promise<void> {
