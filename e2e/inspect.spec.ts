@@ -16,6 +16,7 @@ import {
   waitModelReady,
   waitScored,
 } from './support/app';
+import { storedZipEntries, zipAsDownload } from './support/downloads';
 import { expect, test } from './support/fixtures';
 import { fixtureImage, TINY_REPO } from './support/paths';
 import { maxDiff, referenceScores, TOLERANCE } from './support/reference-engine';
@@ -238,19 +239,13 @@ test('dropped images get the engine scores and heatmaps; detail view, thresholds
   }
 
   // Every overlay in one ZIP, each at its image's size.
+  await zipAsDownload(page);
   const zip = await saveDownload(page, () => page.getByRole('button', { name: 'Overlays (ZIP)' }).click());
   const eocd = zip.bytes.length - 22;
   expect(zip.bytes.readUInt32LE(eocd)).toBe(0x06054b50);
   expect(zip.bytes.readUInt16LE(eocd + 10)).toBe(total);
-  let off = 0;
   const found: Record<string, [number, number]> = {};
-  while (zip.bytes.readUInt32LE(off) === 0x04034b50) {
-    const size = zip.bytes.readUInt32LE(off + 18);
-    const nameLen = zip.bytes.readUInt16LE(off + 26);
-    const name = zip.bytes.subarray(off + 30, off + 30 + nameLen).toString();
-    found[name] = pngSize(zip.bytes.subarray(off + 30 + nameLen, off + 30 + nameLen + size));
-    off += 30 + nameLen + size;
-  }
+  for (const [name, bytes] of storedZipEntries(zip.bytes)) found[name] = pngSize(bytes);
   expect(found).toEqual(
     Object.fromEntries(TEST_IMAGES.map((n) => [n.replace('.png', '-overlay.png'), SIZES[n]])),
   );

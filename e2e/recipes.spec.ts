@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNpyFloat32 } from '../src/io/npy';
 import { dropFiles, fileFrom, openApp, shot, shownScores, waitModelReady, waitScored } from './support/app';
-import { saveDownload, storedZipEntries } from './support/downloads';
+import { fakeSavePicker, saveDownload, storedZipEntries, zipAsDownload } from './support/downloads';
 import { expect, test } from './support/fixtures';
 import { FILE_ONLY, guardedContext } from './support/guarded-context';
 import { fixtureImage, TINY_REPO } from './support/paths';
@@ -130,9 +130,19 @@ test('exports carry every per-image field, raw maps as .npy, and a report that o
   );
   await waitScored(page, TESTS);
 
-  // Raw maps: float32 (H, W) per image, with an annotated overlay beside each.
+  // Raw maps: float32 (H, W) per image, with an annotated overlay beside each; first as a download (no
+  // save picker, as in Firefox and Safari), then streamed into a picked file: the same entries.
+  await zipAsDownload(page);
   const zip = await saveDownload(page, () => page.getByRole('button', { name: 'Maps (ZIP)' }).click());
+  expect(zip.name).toMatch(/^winclip-maps-\d{8}-\d{6}\.zip$/);
   const entries = storedZipEntries(zip.bytes);
+  const picked = await fakeSavePicker(page);
+  await page.getByRole('button', { name: 'Maps (ZIP)' }).click();
+  const saved = await picked();
+  expect(saved.name).toMatch(/^winclip-maps-\d{8}-\d{6}\.zip$/);
+  const savedEntries = storedZipEntries(saved.bytes);
+  expect([...savedEntries.keys()]).toEqual([...entries.keys()]);
+  for (const [name, bytes] of entries) expect(savedEntries.get(name)!.equals(bytes), name).toBe(true);
   expect([...entries.keys()].sort()).toEqual(
     ['test_a.npy', 'test_a-annotated.png', 'test_c.npy', 'test_c-annotated.png'].sort(),
   );

@@ -8,6 +8,7 @@ import {
   exportReport,
 } from '../services/export-service';
 import { ownModeThreshold } from '../state/calibration';
+import { useExportProgress } from '../state/export-progress';
 import { countVerdicts } from '../state/selectors';
 import { patchUi, useApp } from '../state/store';
 
@@ -58,6 +59,7 @@ export function TopBar() {
   const counts = useApp(useShallow((s) => countVerdicts(s.images, ownModeThreshold(s))));
   const k = useApp((s) => s.references.filter((r) => r.status === 'ready').length);
   const anyScored = counts.scored > 0;
+  const zipping = useExportProgress((s) => s.current);
   return (
     <header className="topbar">
       <div className="brand">
@@ -100,6 +102,14 @@ export function TopBar() {
           </span>
         )}
       </div>
+      {zipping && (
+        <span className="count count-pending" role="status" data-testid="export-progress">
+          {zipping.label}{' '}
+          <b>
+            {zipping.done}/{zipping.total}
+          </b>
+        </span>
+      )}
       <fieldset className="export-group">
         <legend className="sr-only">Export</legend>
         <button
@@ -121,7 +131,7 @@ export function TopBar() {
         <button
           type="button"
           className="btn btn-ghost"
-          disabled={!anyScored}
+          disabled={!anyScored || zipping !== null}
           onClick={() => void exportAllOverlays()}
         >
           Overlays (ZIP)
@@ -129,7 +139,7 @@ export function TopBar() {
         <button
           type="button"
           className="btn btn-ghost"
-          disabled={!anyScored}
+          disabled={!anyScored || zipping !== null}
           title="Raw maps as float32 .npy and annotated overlays"
           onClick={() => void exportMaps()}
         >

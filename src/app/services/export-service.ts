@@ -9,11 +9,13 @@ import { bytesToBase64, serializeRecipe } from '../../core/recipe';
 import { sha256Hex } from '../../core/sha256';
 import type { PromptSet } from '../../core/types';
 import { npyHeader } from '../../io/npy';
+import type { ZipItem } from '../../io/zip-stream';
 import { baseName, downloadBlob, stamp } from '../export/download';
 import { htmlReport } from '../export/html-report';
 import { type RowContext, type RowExtras, resultRows, toCsv, toJson } from '../export/results';
-import { zipStore } from '../export/zip';
+import { chooseZipTarget, saveZip } from '../export/save-zip';
 import { currentModeKey, imageModeKey, labelOf, normalRange, useCalib } from '../state/calibration';
+import { setExportProgress, useExportProgress } from '../state/export-progress';
 import { heatmapStyleFor } from '../state/heatmap-style';
 import { verdictOf } from '../state/selectors';
 import { DEFAULT_THRESHOLDS, notify, useApp } from '../state/store';
@@ -167,52 +169,62 @@ function uniqueBases(images: InspectedImage[]): string[] {
   });
 }
 
-export async function exportAllOverlays(): Promise<void> {
+async function pngBytes(png: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await png.arrayBuffer());
+}
+
+/**
+ * Writes a ZIP of `entries(images, bases)`, made one entry at a time as the archive is written, with
+ * its progress in the top bar. The save picker opens first, while the click still counts as a gesture.
+ */
+async function exportZip(
+  what: string,
+  fileName: string,
+  entriesPerImage: number,
+  entries: (images: InspectedImage[], bases: string[]) => AsyncGenerator<ZipItem>,
+): Promise<void> {
   const scored = scoredImages();
-  if (scored.length === 0) return;
-  try {
-    const bases = uniqueBases(scored);
-    const entries = [];
-    for (const [i, im] of scored.entries()) {
-      entries.push({
-        name: `${bases[i]}-overlay.png`,
-        data: new Uint8Array(await (await renderOverlay(im)).arrayBuffer()),
-      });
+  if (scored.length === 0 || useExportProgress.getState().current) return;
+  const target = await chooseZipTarget(fileName);
+  if (!target) return;
+  const total = scored.length * entriesPerImage;
+  const label = `${what} ZIP`;
+  setExportProgress({ label, done: 0, total });
+  async function* counted(): AsyncGenerator<ZipItem> {
+    let done = 0;
+    for await (const item of entries(scored, uniqueBases(scored))) {
+      yield item;
+      // Resumed once the archive has taken the whole entry.
+      setExportProgress({ label, done: ++done, total });
     }
-    downloadBlob(zipStore(entries), `winclip-overlays-${stamp()}.zip`);
+  }
+  try {
+    await saveZip(target, counted());
   } catch (err) {
-    notify('error', `Overlay export failed: ${errorText(err)}`);
+    notify('error', `${what} export failed: ${errorText(err)}`);
+  } finally {
+    setExportProgress(null);
   }
 }
 
-/** Float32 .npy bytes of a map, shape (height, width). */
-function npyBytes(width: number, height: number, data: Float32Array): Uint8Array {
-  const header = npyHeader([height, width]);
-  const out = new Uint8Array(header.length + data.byteLength);
-  out.set(header, 0);
-  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), header.length);
-  return out;
+export function exportAllOverlays(): Promise<void> {
+  return exportZip('Overlay', `winclip-overlays-${stamp()}.zip`, 1, async function* (images, bases) {
+    for (const [i, im] of images.entries()) {
+      yield { name: `${bases[i]}-overlay.png`, data: await pngBytes(await renderOverlay(im)) };
+    }
+  });
 }
 
-/** Every scored image's raw map (`<name>.npy`) and annotated overlay (`<name>-annotated.png`). */
-export async function exportMaps(): Promise<void> {
-  const scored = scoredImages();
-  if (scored.length === 0) return;
-  try {
-    const bases = uniqueBases(scored);
-    const entries = [];
-    for (const [i, im] of scored.entries()) {
+/** Every scored image's raw map (`<name>.npy`, float32 (H, W)) and annotated overlay (`<name>-annotated.png`). */
+export function exportMaps(): Promise<void> {
+  return exportZip('Map', `winclip-maps-${stamp()}.zip`, 2, async function* (images, bases) {
+    for (const [i, im] of images.entries()) {
       const map = await engine().rawMap(undefined, im.id);
-      entries.push({ name: `${bases[i]}.npy`, data: npyBytes(map.width, map.height, map.data) });
-      entries.push({
-        name: `${bases[i]}-annotated.png`,
-        data: new Uint8Array(await (await renderOverlay(im, true)).arrayBuffer()),
-      });
+      const data = new Uint8Array(map.data.buffer, map.data.byteOffset, map.data.byteLength);
+      yield { name: `${bases[i]}.npy`, data: [npyHeader([map.height, map.width]), data] };
+      yield { name: `${bases[i]}-annotated.png`, data: await pngBytes(await renderOverlay(im, true)) };
     }
-    downloadBlob(zipStore(entries), `winclip-maps-${stamp()}.zip`);
-  } catch (err) {
-    notify('error', `Map export failed: ${errorText(err)}`);
-  }
+  });
 }
 
 /** Longest side of the overlays embedded in the report (keeps a report of 12-MP photos small). */
