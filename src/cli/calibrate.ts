@@ -53,6 +53,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   if (values.recipe) refuseWithRecipe('calibrate', values, ['object', 'prompts', 'ref']);
   if (values['write-recipe']) checkWriteRecipe(values);
   const rule = ruleOf(values.margin, values['false-reject-rate']);
+  const device = parseDeviceFlag(values.device, 'calibrate');
   const quiet = !!values.quiet;
   const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'calibrate') : null;
   const given = values.ref ?? [];
@@ -67,12 +68,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const { prompts, temperature } = recipe ? { ...choice, prompts: recipe.prompts } : choice;
 
   const notes = quiet ? { write: () => true } : process.stderr;
-  const engine = await openCliEngine(
-    values.model,
-    parseDeviceFlag(values.device, 'calibrate'),
-    { temperature },
-    notes,
-  );
+  const engine = await openCliEngine(values.model, device, { temperature }, notes);
   try {
     await engine.setPrompts(prompts);
     // Progress only on a terminal; the JSON comes after the bars have finished their lines.

@@ -48,6 +48,7 @@ export async function runEval(argv: string[]): Promise<number> {
   const shots = (values.shots ?? '0,1,2,4').split(',').map((s) => positiveInt('--shots', s.trim(), 0));
   if (new Set(shots).size !== shots.length) throw new UsageError('eval', '--shots lists a shot count twice');
   const seeds = positiveInt('--seeds', values.seeds ?? '5');
+  const device = parseDeviceFlag(values.device, 'eval');
   const ablationName = values.ablation ?? 'full';
   if (!isAblationName(ablationName))
     throw new UsageError(
@@ -74,7 +75,6 @@ export async function runEval(argv: string[]): Promise<number> {
     ? parseRefsFile(await readJsonFile(values.refs, '--refs'), values.refs)
     : undefined;
 
-  const device = parseDeviceFlag(values.device, 'eval');
   const quiet = !!values.quiet;
   const notes = quiet ? { write: () => true } : process.stderr;
   const engine = await openCliEngine(values.model, device, {}, notes);

@@ -45,7 +45,8 @@ export function parseCommand<F extends Record<string, FlagSpec>>(spec: CommandSp
     return parseArgs({ args: argv, options: spec.flags, allowPositionals: spec.positionals !== undefined });
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    const flag = /'(-[^ ']*)/.exec(e.message ?? '')?.[1] ?? '';
+    // parseArgs names a flag with a short form as '-q, --quiet': take the long name.
+    const flag = /'(?:-\w, )?(-[^ ']*)/.exec(e.message ?? '')?.[1] ?? '';
     const positional = /Unexpected argument '([^']*)'/.exec(e.message ?? '')?.[1];
     switch (e.code) {
       case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
@@ -53,11 +54,17 @@ export function parseCommand<F extends Record<string, FlagSpec>>(spec: CommandSp
         const near = flag.startsWith('--') ? closestName(flag.slice(2), known) : undefined;
         throw new UsageError(spec.name, `unknown flag '${flag}'${near ? ` (did you mean --${near}?)` : ''}`);
       }
-      case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+        const m = e.message ?? '';
         throw new UsageError(
           spec.name,
-          /argument missing/.test(e.message ?? '') ? `${flag} needs a value` : `${flag} takes no value`,
+          /argument missing/.test(m)
+            ? `${flag} needs a value`
+            : /ambiguous/.test(m)
+              ? `${flag} needs a value; one that starts with a dash is given as ${flag}=<value>`
+              : `${flag} takes no value`,
         );
+      }
       case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
         throw new UsageError(spec.name, `unexpected argument '${positional ?? ''}'`);
       default:

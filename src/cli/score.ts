@@ -25,6 +25,7 @@ export async function runScore(argv: string[]): Promise<number> {
   if (!values.model) throw new UsageError('score', '--model <dir> is required');
   if (positionals.length === 0) throw new UsageError('score', 'give at least one image, folder or glob');
   if (values.recipe) refuseWithRecipe('score', values, ['object', 'prompts', 'ref']);
+  const device = parseDeviceFlag(values.device, 'score');
   const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'score') : null;
   const choice = await promptChoice('score', values);
   const { prompts, groups, temperature } = recipe
@@ -46,7 +47,7 @@ export async function runScore(argv: string[]): Promise<number> {
 
   const engine = await openCliEngine(
     values.model,
-    parseDeviceFlag(values.device, 'score'),
+    device,
     { temperature },
     quiet ? { write: () => true } : process.stderr,
   );
