@@ -154,7 +154,8 @@ describe('winclip calibrate', () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(err).not.toBeNull();
-    expect(err!.code).not.toBe(0);
+    // Each is a usage error: exit 2.
+    expect(err!.code).toBe(2);
     expect(err!.stderr.trim().split('\n')).toHaveLength(1);
     expect(err!.stderr).toMatch(msg);
   });

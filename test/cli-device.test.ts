@@ -133,7 +133,7 @@ describe('--device', () => {
 
   it('rejects an unknown device with one line', async () => {
     expect(await scoreFails(['--device', 'tpu', img('test_a.png')])).toBe(
-      "winclip: score: --device must be one of cpu, webgpu, cuda, auto, got 'tpu'",
+      "winclip: score: --device must be one of cpu, webgpu, cuda, auto, got 'tpu' (see winclip score --help)",
     );
   });
 

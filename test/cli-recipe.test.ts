@@ -199,12 +199,17 @@ describe('--recipe', () => {
         img('ref_1.png'),
         img('test_a.png'),
       ]),
-    ).rejects.toMatchObject({ stderr: 'winclip: score: --recipe replaces --ref; give one or the other\n' });
+    ).rejects.toMatchObject({
+      code: 2,
+      stdout: '',
+      stderr: 'winclip: score: --recipe replaces --ref; give one or the other (see winclip score --help)\n',
+    });
     const broken = join(tmp, 'broken.json');
     writeFileSync(broken, '{"format": "winclip-recipe", "version": 7}');
     await expect(
       run('node', [BIN, 'calibrate', '--model', FIXTURE_DIR, '--recipe', broken]),
     ).rejects.toMatchObject({
+      code: 1,
       stderr: `winclip: calibrate: --recipe ${broken}: recipe: version 7 is not supported (this build reads version 1)\n`,
     });
   });

@@ -218,32 +218,42 @@ describe('winclip score', () => {
   });
 
   it.each([
-    ['a missing model folder', ['--model', join(tmp, 'nope'), img('test_a.png')], /model folder not found/],
+    [
+      'a missing model folder',
+      ['--model', join(tmp, 'nope'), img('test_a.png')],
+      /model folder not found/,
+      1,
+    ],
     [
       'a missing image',
       ['--model', FIXTURE_DIR, join(tmp, 'nope.png')],
       /^winclip: \S+nope\.png: no such file or folder$/,
+      1,
     ],
     [
       'a folder without images',
       ['--model', FIXTURE_DIR, join(FIXTURE_DIR, 'arrays')],
       /arrays: the folder holds no images/,
+      1,
     ],
     [
       'a glob matching nothing',
       ['--model', FIXTURE_DIR, join(tmp, '*.webp')],
       /\*\.webp: no file matches this pattern$/,
+      1,
     ],
+    // Usage errors: exit 2 (argparse's convention), pointing at --help.
     [
       'an unknown flag',
       ['--model', FIXTURE_DIR, '--colour', 'red', img('test_a.png')],
       /^winclip: score: unknown flag '--colour' \(see winclip score --help\)$/,
+      2,
     ],
-    ['a flag without its value', ['--model'], /^winclip: score: --model needs a value/],
-    ['no images', ['--model', FIXTURE_DIR], /at least one image/],
-  ])('fails with one clear line for %s', async (_label, args, msg) => {
+    ['a flag without its value', ['--model'], /^winclip: score: --model needs a value/, 2],
+    ['no images', ['--model', FIXTURE_DIR], /at least one image/, 2],
+  ])('fails with one clear line for %s', async (_label, args, msg, code) => {
     const r = await winclip(['score', ...args]);
-    expect(r.code).not.toBe(0);
+    expect([r.code, r.stdout]).toEqual([code, '']);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr.trim()).toMatch(msg);
   });

@@ -185,6 +185,20 @@ describe('winclip eval on a synthetic MVTec-AD set', () => {
     expect(again.json.categories).toEqual(first.json.categories);
   });
 
+  it('reports each phase on stderr when piped, and nothing with --quiet', async () => {
+    const args = ['eval', '--data', DATA, '--dataset', 'mvtec', '--model', FIXTURE_DIR, '--cache', CACHE];
+    const small = ['--categories', 'washer', '--shots', '0', '--seeds', '1', '--out', join(tmp, 'q.json')];
+    const loud = await winclip([...args, ...small]);
+    expect(loud.stderr).toMatch(
+      /^\[1\/1\] washer: features: 6\/6 images in \d+:\d\d \(0 encoded, 6 from cache\)$/m,
+    );
+    expect(loud.stderr).toMatch(/^\[1\/1\] washer: scoring: 6\/6 images in /m);
+    expect(loud.stderr).toContain(`wrote ${join(tmp, 'q.json')}\n`);
+    const quiet = await winclip([...args, ...small, '--quiet']);
+    expect(quiet.stderr).toBe('');
+    expect(quiet.stdout).toBe(loud.stdout);
+  });
+
   it('takes fixed draws from --refs, object names from --object-names, and evaluates at --pixel-size', async () => {
     const refs = join(tmp, 'refs.json');
     writeFileSync(

@@ -4,56 +4,78 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { DEFAULT_THRESHOLD_RULE, describeRule, type ThresholdRule } from '../core/calibration';
-import { serializeRecipe } from '../core/recipe';
-import { calibrate } from '../engine/calibration';
+import { DEFAULT_OBJECT_NAME } from '../core/prompts';
+import { serializeRecipe, validateRecipe } from '../core/recipe';
+import { type BankScorer, calibrate } from '../engine/calibration';
+import { ProgressBar } from '../eval/progress';
 import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
 import { openCliEngine, parseDeviceFlag } from './device';
+import { EXIT } from './exit-codes';
 import { parseCommand } from './flags';
-import { expandInputs } from './inputs';
+import { expandInputs, relativeToCommonFolder } from './inputs';
 import { promptChoice } from './prompt-flags';
 import { readRecipeInput, refuseWithRecipe } from './recipe-input';
+import { newRecipe } from './recipe-output';
 import { CALIBRATE_SPEC } from './specs';
+import { UsageError } from './usage-error';
 
 function ruleOf(margin: string | undefined, rate: string | undefined): ThresholdRule {
   if (margin !== undefined && rate !== undefined)
-    throw new Error('calibrate: give --margin or --false-reject-rate, not both');
+    throw new UsageError('calibrate', 'give --margin or --false-reject-rate, not both');
   if (rate !== undefined) {
     const r = Number(rate);
     if (!(r >= 0 && r <= 1))
-      throw new Error(`calibrate: --false-reject-rate must be in [0, 1], got '${rate}'`);
+      throw new UsageError('calibrate', `--false-reject-rate must be in [0, 1], got '${rate}'`);
     return { kind: 'false-reject-rate', rate: r };
   }
   if (margin !== undefined) {
     const k = Number(margin);
-    if (!(k >= 0)) throw new Error(`calibrate: --margin must be a number >= 0, got '${margin}'`);
+    if (!(k >= 0)) throw new UsageError('calibrate', `--margin must be a number >= 0, got '${margin}'`);
     return { kind: 'max-plus-std', k };
   }
   return DEFAULT_THRESHOLD_RULE;
 }
 
+/** Flags a written recipe cannot carry: refused rather than written into a recipe that scores differently. */
+function checkWriteRecipe(values: { recipe?: string; prompts?: string; temperature?: string }): void {
+  if (values.temperature !== undefined)
+    throw new UsageError('calibrate', '--write-recipe: a recipe does not hold --temperature; leave it out');
+  if (!values.recipe && values.prompts !== undefined)
+    throw new UsageError(
+      'calibrate',
+      "--write-recipe: a recipe holds state words and templates, not a --prompts file's sentences; use --object",
+    );
+}
+
 export async function runCalibrate(argv: string[]): Promise<number> {
   const { values } = parseCommand(CALIBRATE_SPEC, argv);
-  if (!values.model) throw new Error('calibrate: --model <dir> is required (see winclip calibrate --help)');
+  if (!values.model) throw new UsageError('calibrate', '--model <dir> is required');
   if (values.recipe) refuseWithRecipe('calibrate', values, ['object', 'prompts', 'ref']);
-  if (values['write-recipe'] && !values.recipe) throw new Error('calibrate: --write-recipe needs --recipe');
+  if (values['write-recipe']) checkWriteRecipe(values);
+  const rule = ruleOf(values.margin, values['false-reject-rate']);
+  const device = parseDeviceFlag(values.device, 'calibrate');
+  const quiet = !!values.quiet;
   const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'calibrate') : null;
   const given = values.ref ?? [];
-  if (new Set(given).size !== given.length) throw new Error('calibrate: a --ref image is given twice');
+  if (new Set(given).size !== given.length) throw new UsageError('calibrate', 'a --ref image is given twice');
   const refs = recipe ? recipe.references.map((r) => r.name) : await expandInputs(given, '--ref');
   if (recipe && refs.length < 2)
     throw new Error(
       `calibrate: the recipe holds ${refs.length} reference shots; calibration needs at least 2`,
     );
-  if (refs.length < 2) throw new Error(`calibrate: give at least 2 --ref images, got ${refs.length}`);
-  const rule = ruleOf(values.margin, values['false-reject-rate']);
+  if (refs.length < 2) throw new UsageError('calibrate', `give at least 2 --ref images, got ${refs.length}`);
   const choice = await promptChoice('calibrate', values);
   const { prompts, temperature } = recipe ? { ...choice, prompts: recipe.prompts } : choice;
 
-  const engine = await openCliEngine(values.model, parseDeviceFlag(values.device, 'calibrate'), {
-    temperature,
-  });
+  const notes = quiet ? { write: () => true } : process.stderr;
+  const engine = await openCliEngine(values.model, device, { temperature }, notes);
   try {
     await engine.setPrompts(prompts);
+    // Progress only on a terminal; the JSON comes after the bars have finished their lines.
+    const showProgress = !quiet && !!process.stderr.isTTY;
+    const encodeBar = showProgress
+      ? new ProgressBar(process.stderr, 'encoding references', refs.length)
+      : null;
     const keys = refs.map((f, i) => `ref:${i}:${f}`);
     for (const [i, f] of refs.entries()) {
       const shot = recipe?.references[i];
@@ -61,9 +83,20 @@ export async function runCalibrate(argv: string[]): Promise<number> {
         keys[i],
         shot ? await decodeImageBytes(shot.bytes, shot.name) : await decodeImageFile(f),
       );
+      encodeBar?.tick();
     }
-    const cal = await calibrate(engine, keys, {}, rule);
+    encodeBar?.finish();
+    const looBar = showProgress ? new ProgressBar(process.stderr, 'leave-one-out', refs.length) : null;
+    const scorer: BankScorer = {
+      scoreWithBank: async (key, bank, options) => {
+        const r = await engine.scoreWithBank(key, bank, options);
+        looBar?.tick();
+        return r;
+      },
+    };
+    const cal = await calibrate(scorer, keys, {}, rule);
     const t = cal.thresholds;
+    looBar?.finish(`image threshold ${t.image.toFixed(4)}, pixel threshold ${t.pixel.toFixed(4)}`);
     const json = JSON.stringify({
       references: cal.references.map((r, i) => ({
         file: refs[i],
@@ -77,22 +110,31 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       image_scores: t.imageStats,
       max_pixels: t.pixelStats,
     });
-    if (recipe && values['write-recipe']) {
-      const updated = {
-        ...recipe.recipe,
-        thresholds: { ...recipe.recipe.thresholds, 'few-shot': { image: t.image, pixel: t.pixel } },
-        calibration: {
-          rule: describeRule(t.rule),
-          references: refs.length,
-          imageThreshold: t.image,
-          pixelThreshold: t.pixel,
-        },
-      };
-      await writeFile(values['write-recipe'], serializeRecipe(updated));
+    const calibration = {
+      rule: describeRule(t.rule),
+      references: refs.length,
+      imageThreshold: t.image,
+      pixelThreshold: t.pixel,
+    };
+    if (values['write-recipe']) {
+      const written = recipe
+        ? {
+            ...recipe.recipe,
+            thresholds: { ...recipe.recipe.thresholds, 'few-shot': { image: t.image, pixel: t.pixel } },
+            calibration,
+          }
+        : await newRecipe({
+            modelDir: values.model,
+            objectName: values.object ?? DEFAULT_OBJECT_NAME,
+            references: relativeToCommonFolder(refs).map((name, i) => ({ file: refs[i], name })),
+            calibration,
+          });
+      // Checked as `score --recipe` will read it, so a recipe that cannot be loaded is never written.
+      await writeFile(values['write-recipe'], serializeRecipe(validateRecipe(written)));
     }
     if (values.out) await writeFile(values.out, json);
     else process.stdout.write(`${json}\n`);
-    return 0;
+    return EXIT.ok;
   } finally {
     await engine.dispose();
   }

@@ -6,12 +6,13 @@ import type { MethodSettings } from '../core/method-settings';
 import { DEVICE_CHOICES, type DeviceChoice, isDeviceChoice } from '../engine/devices';
 import type { WinclipEngine } from '../engine/engine';
 import { createNodeEngine } from './node-engine';
+import { UsageError } from './usage-error';
 
 /** The flag's value, validated; undefined means cpu. */
 export function parseDeviceFlag(raw: string | undefined, command: string): DeviceChoice {
   if (raw === undefined) return 'cpu';
   if (!isDeviceChoice(raw))
-    throw new Error(`${command}: --device must be one of ${DEVICE_CHOICES.join(', ')}, got '${raw}'`);
+    throw new UsageError(command, `--device must be one of ${DEVICE_CHOICES.join(', ')}, got '${raw}'`);
   return raw;
 }
 

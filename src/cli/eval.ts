@@ -15,6 +15,7 @@ import { formatReport } from '../eval/tables';
 import { openCliEngine, parseDeviceFlag } from './device';
 import { parseCommand } from './flags';
 import { EVAL_SPEC } from './specs';
+import { UsageError } from './usage-error';
 
 async function readJsonFile(path: string, flag: string): Promise<unknown> {
   let text: string;
@@ -33,23 +34,27 @@ async function readJsonFile(path: string, flag: string): Promise<unknown> {
 function positiveInt(flag: string, raw: string, min = 1): number {
   const v = Number(raw);
   if (!Number.isInteger(v) || v < min)
-    throw new Error(`eval: ${flag} must be an integer >= ${min}, got '${raw}'`);
+    throw new UsageError('eval', `${flag} must be an integer >= ${min}, got '${raw}'`);
   return v;
 }
 
 export async function runEval(argv: string[]): Promise<number> {
   const { values } = parseCommand(EVAL_SPEC, argv);
   if (!values.data || !values.model || !values.dataset)
-    throw new Error('eval: --data, --dataset and --model are required (see winclip eval --help)');
+    throw new UsageError('eval', '--data, --dataset and --model are required');
   const dataset = values.dataset;
   if (dataset !== 'mvtec' && dataset !== 'visa')
-    throw new Error(`eval: --dataset must be mvtec or visa, got '${dataset}'`);
+    throw new UsageError('eval', `--dataset must be mvtec or visa, got '${dataset}'`);
   const shots = (values.shots ?? '0,1,2,4').split(',').map((s) => positiveInt('--shots', s.trim(), 0));
-  if (new Set(shots).size !== shots.length) throw new Error('eval: --shots lists a shot count twice');
+  if (new Set(shots).size !== shots.length) throw new UsageError('eval', '--shots lists a shot count twice');
   const seeds = positiveInt('--seeds', values.seeds ?? '5');
+  const device = parseDeviceFlag(values.device, 'eval');
   const ablationName = values.ablation ?? 'full';
   if (!isAblationName(ablationName))
-    throw new Error(`eval: unknown --ablation '${ablationName}' (one of ${ABLATION_NAMES.join(', ')})`);
+    throw new UsageError(
+      'eval',
+      `unknown --ablation '${ablationName}' (one of ${ABLATION_NAMES.join(', ')})`,
+    );
   const pixelSize =
     values['pixel-size'] !== undefined ? positiveInt('--pixel-size', values['pixel-size']) : undefined;
   const exactPixelLimit =
@@ -70,8 +75,9 @@ export async function runEval(argv: string[]): Promise<number> {
     ? parseRefsFile(await readJsonFile(values.refs, '--refs'), values.refs)
     : undefined;
 
-  const device = parseDeviceFlag(values.device, 'eval');
-  const engine = await openCliEngine(values.model, device);
+  const quiet = !!values.quiet;
+  const notes = quiet ? { write: () => true } : process.stderr;
+  const engine = await openCliEngine(values.model, device, {}, notes);
   try {
     let cache = null;
     if (!values['no-cache']) {
@@ -96,13 +102,13 @@ export async function runEval(argv: string[]): Promise<number> {
       pixelSize,
       cache,
       exactPixelLimit,
-      progress: process.stderr,
+      progress: quiet ? undefined : process.stderr,
     });
     process.stdout.write(formatReport(out, shots));
     if (values.out) {
       // NaN (an undefined metric) becomes null in JSON.
       await writeFile(values.out, `${JSON.stringify(out, null, 1)}\n`);
-      process.stderr.write(`wrote ${values.out}\n`);
+      notes.write(`wrote ${values.out}\n`);
     }
   } finally {
     await engine.dispose();

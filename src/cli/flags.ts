@@ -3,6 +3,9 @@
  * are refused) and the `--help` text, so every flag's help and default stay next to its definition.
  */
 import { parseArgs } from 'node:util';
+import { closestName } from './did-you-mean';
+import { twoColumns, wrapWords } from './help-layout';
+import { UsageError } from './usage-error';
 
 export interface FlagSpec {
   type: 'string' | 'boolean';
@@ -36,44 +39,52 @@ export function wantsHelp(argv: string[]): boolean {
   return false;
 }
 
-/** Parses argv against the spec; every mistake is one line naming the flag and pointing at --help. */
+/** Parses argv against the spec; every mistake is a UsageError naming the flag (and the likely intended one). */
 export function parseCommand<F extends Record<string, FlagSpec>>(spec: CommandSpec<F>, argv: string[]) {
-  const see = `(see winclip ${spec.name} --help)`;
   try {
     return parseArgs({ args: argv, options: spec.flags, allowPositionals: spec.positionals !== undefined });
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    const flag = /'(-[^ ']*)/.exec(e.message ?? '')?.[1] ?? '';
+    // parseArgs names a flag with a short form as '-q, --quiet': take the long name.
+    const flag = /'(?:-\w, )?(-[^ ']*)/.exec(e.message ?? '')?.[1] ?? '';
     const positional = /Unexpected argument '([^']*)'/.exec(e.message ?? '')?.[1];
     switch (e.code) {
-      case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-        throw new Error(`${spec.name}: unknown flag '${flag}' ${see}`);
-      case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-        throw new Error(
-          /argument missing/.test(e.message ?? '')
-            ? `${spec.name}: ${flag} needs a value ${see}`
-            : `${spec.name}: ${flag} takes no value ${see}`,
+      case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+        const known = Object.keys(spec.flags);
+        const near = flag.startsWith('--') ? closestName(flag.slice(2), known) : undefined;
+        throw new UsageError(spec.name, `unknown flag '${flag}'${near ? ` (did you mean --${near}?)` : ''}`);
+      }
+      case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+        const m = e.message ?? '';
+        throw new UsageError(
+          spec.name,
+          /argument missing/.test(m)
+            ? `${flag} needs a value`
+            : /ambiguous/.test(m)
+              ? `${flag} needs a value; one that starts with a dash is given as ${flag}=<value>`
+              : `${flag} takes no value`,
         );
+      }
       case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
-        throw new Error(`${spec.name}: unexpected argument '${positional ?? ''}' ${see}`);
+        throw new UsageError(spec.name, `unexpected argument '${positional ?? ''}'`);
       default:
         throw err;
     }
   }
 }
 
-/** Multi-line help: usage, each flag with its placeholder, help and default, then examples. */
-export function helpText(spec: CommandSpec): string {
+/** Multi-line help wrapped to `width`: usage, each flag with its placeholder, help and default, then examples. */
+export function helpText(spec: CommandSpec, width = 80): string {
   const lines = [`usage: winclip ${spec.name} [flags]${spec.positionals ? ` ${spec.positionals}` : ''}`, ''];
-  lines.push(spec.summary, '', 'flags:');
-  const entries = Object.entries(spec.flags).map(([name, f]) => {
-    const head = `  ${f.short ? `-${f.short}, ` : ''}--${name}${f.arg ? ` ${f.arg}` : ''}`;
+  lines.push(...wrapWords(spec.summary, width), '', 'flags:');
+  const rows = Object.entries(spec.flags).map(([name, f]) => {
+    const head = `${f.short ? `-${f.short}, ` : ''}--${name}${f.arg ? ` ${f.arg}` : ''}`;
     const tail = `${f.help}${f.multiple ? ' (repeatable)' : ''}${f.shownDefault ? ` [default: ${f.shownDefault}]` : ''}`;
     return [head, tail] as const;
   });
-  const width = Math.max(...entries.map(([h]) => h.length)) + 2;
-  for (const [head, tail] of entries) lines.push(head.padEnd(width) + tail);
-  if (spec.notes?.length) lines.push('', ...spec.notes);
+  lines.push(...twoColumns(rows, width));
+  if (spec.notes?.length) lines.push('', ...wrapWords(spec.notes.join(' '), width));
+  // Examples stay one line each, so a copied command is never cut in two.
   lines.push('', 'examples:', ...spec.examples.map((e) => `  ${e}`));
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import { buildPromptSet, DEFAULT_OBJECT_NAME } from '../core/prompts';
 import { promptGroups, type StateGroups, stateGroups } from '../core/state-words';
 import type { PromptSet } from '../core/types';
 import type { FlagSpec } from './flags';
+import { UsageError } from './usage-error';
 
 export const PROMPT_FLAGS = {
   object: {
@@ -61,7 +62,7 @@ export async function promptChoice(
   if (values.temperature !== undefined) {
     temperature = Number(values.temperature);
     if (!(temperature > 0))
-      throw new Error(`${command}: --temperature must be a positive number, got '${values.temperature}'`);
+      throw new UsageError(command, `--temperature must be a positive number, got '${values.temperature}'`);
   }
   const objectName = values.object ?? DEFAULT_OBJECT_NAME;
   if (values.prompts) {

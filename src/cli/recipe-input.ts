@@ -18,6 +18,7 @@ import {
 import type { PromptSet } from '../core/types';
 import { fingerprintRanges, weightsFingerprint } from '../core/weights-fingerprint';
 import { WEIGHTS_FILE } from '../model/file-names';
+import { UsageError } from './usage-error';
 
 export interface RecipeInput {
   recipe: Recipe;
@@ -87,5 +88,5 @@ export async function readRecipeInput(path: string, modelDir: string, command: s
 export function refuseWithRecipe(command: string, values: Record<string, unknown>, flags: string[]): void {
   const both = flags.filter((f) => values[f] !== undefined);
   if (both.length > 0)
-    throw new Error(`${command}: --recipe replaces --${both.join(', --')}; give one or the other`);
+    throw new UsageError(command, `--recipe replaces --${both.join(', --')}; give one or the other`);
 }

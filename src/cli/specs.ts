@@ -12,6 +12,15 @@ export const DEVICE_FLAG = {
   },
 } satisfies Record<string, FlagSpec>;
 
+export const QUIET_FLAG = {
+  quiet: {
+    type: 'boolean',
+    short: 'q',
+    help: 'no progress and no notes on stderr; errors are still reported',
+    shownDefault: 'off',
+  },
+} satisfies Record<string, FlagSpec>;
+
 const spec = <F extends Record<string, FlagSpec>>(s: CommandSpec<F>): CommandSpec<F> => s;
 
 export const SCORE_SPEC = spec({
@@ -21,7 +30,8 @@ export const SCORE_SPEC = spec({
     'Scores images zero-shot (WinCLIP) or, with --ref, few-shot (WinCLIP+). Folders are searched recursively for\n' +
     'PNG, JPEG, WebP, BMP, GIF and AVIF files; quoted globs (e.g. "parts/**/*.png") are expanded. A file that\n' +
     'cannot be scored is reported on stderr and as {"file", "error"} in the results; the others are still scored\n' +
-    'and the exit status is 1 at the end.',
+    'and the exit status is 1 at the end. On a terminal, progress is shown on stderr while the results go to a\n' +
+    'file or a pipe.',
   positionals: '<image|folder|glob>...',
   flags: {
     model: {
@@ -71,6 +81,12 @@ export const SCORE_SPEC = spec({
       help: 'include anomaly_map in the JSON printed on stdout',
       shownDefault: 'off',
     },
+    'fail-on-ng': {
+      type: 'boolean',
+      help: 'exit 3 when any image is NG, after writing every result (needs --image-threshold or a recipe with thresholds; exit 1 for images that could not be scored takes precedence)',
+      shownDefault: 'off',
+    },
+    ...QUIET_FLAG,
     ...DEVICE_FLAG,
     help: { type: 'boolean', short: 'h', help: 'show this help' },
   },
@@ -109,7 +125,7 @@ export const CALIBRATE_SPEC = spec({
     'write-recipe': {
       type: 'string',
       arg: '<recipe.json>',
-      help: 'with --recipe: write it again with the suggested few-shot thresholds and how they were found',
+      help: 'write a recipe with the suggested few-shot thresholds and how they were found: the --recipe again, or without it a new one from --model, --object and the --ref images (for winclip score --recipe)',
     },
     margin: {
       type: 'string',
@@ -123,6 +139,7 @@ export const CALIBRATE_SPEC = spec({
       help: 'instead: the threshold that rejects a fraction r of the references (for large banks)',
     },
     out: { type: 'string', arg: '<file.json>', help: 'write the JSON here instead of stdout' },
+    ...QUIET_FLAG,
     ...DEVICE_FLAG,
     help: { type: 'boolean', short: 'h', help: 'show this help' },
   },
@@ -133,6 +150,7 @@ export const CALIBRATE_SPEC = spec({
   examples: [
     'winclip calibrate --model ./model --object bottle --ref good/',
     'winclip calibrate --model ./model --object bottle --ref good1.png --ref good2.png --ref good3.png --margin 2',
+    'winclip calibrate --model ./model --object bottle --ref good/ --write-recipe bottle.recipe.json',
   ],
 });
 
@@ -141,7 +159,8 @@ export const EVAL_SPEC = spec({
   brief: "the paper's tables on MVTec-AD or VisA",
   summary:
     "Reproduces the paper's tables on an MVTec-AD or VisA layout: per-category image AUROC/AUPR/F1-max and pixel\n" +
-    'AUROC/PRO/F1-max, mean ± std over seeds. Tables on stdout, progress on stderr.',
+    'AUROC/PRO/F1-max, mean ± std over seeds. Tables on stdout, progress on stderr (redrawn on a terminal, one\n' +
+    'line per phase otherwise; none with --quiet).',
   flags: {
     data: { type: 'string', arg: '<dir>', help: 'dataset root; required' },
     dataset: { type: 'string', arg: 'mvtec|visa', help: 'dataset layout; required' },
@@ -182,6 +201,7 @@ export const EVAL_SPEC = spec({
       help: 'past n pixels per run, pixel metrics use a fine histogram with a reported error bound',
       shownDefault: '8388608',
     },
+    ...QUIET_FLAG,
     ...DEVICE_FLAG,
     help: { type: 'boolean', short: 'h', help: 'show this help' },
   },

@@ -3,21 +3,22 @@ import { resolve } from 'node:path';
 import { DEFAULT_SYNTH_CATEGORIES, generateSynthDataset } from '../synth/generator';
 import { parseCommand } from './flags';
 import { SYNTH_SPEC } from './specs';
+import { UsageError } from './usage-error';
 
 function intOption(name: string, raw: string | undefined, fallback: number, min: number): number {
   if (raw === undefined) return fallback;
   const v = Number(raw);
   if (!Number.isInteger(v) || v < min)
-    throw new Error(`synth: --${name} must be an integer >= ${min}, got '${raw}'`);
+    throw new UsageError('synth', `--${name} must be an integer >= ${min}, got '${raw}'`);
   return v;
 }
 
 export async function runSynth(argv: string[]): Promise<number> {
   const { values } = parseCommand(SYNTH_SPEC, argv);
-  if (!values.out) throw new Error('synth: --out <dir> is required');
+  if (!values.out) throw new UsageError('synth', '--out <dir> is required');
   const layout = values.layout ?? 'mvtec';
   if (layout !== 'mvtec' && layout !== 'visa')
-    throw new Error(`synth: --layout must be mvtec or visa, got '${layout}'`);
+    throw new UsageError('synth', `--layout must be mvtec or visa, got '${layout}'`);
   const categories = values.categories
     ? values.categories
         .split(',')

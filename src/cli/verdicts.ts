@@ -5,6 +5,7 @@ import type { StateEmbedding } from '../core/state-words';
 import type { ImageResult } from '../core/types';
 import type { WinclipEngine } from '../engine/engine';
 import { explain } from '../engine/explain';
+import { UsageError } from './usage-error';
 
 export interface VerdictThresholds {
   image?: number;
@@ -16,7 +17,7 @@ export function thresholdFlag(name: string, raw: string | undefined): number | u
   if (raw === undefined) return undefined;
   const v = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(v))
-    throw new Error(`score: --${name} must be a number, got '${raw}'`);
+    throw new UsageError('score', `--${name} must be a number, got '${raw}'`);
   return v;
 }
 
