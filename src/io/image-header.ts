@@ -4,10 +4,9 @@
  * a huge image is refused with its real size before anything is decoded.
  */
 
-export type SniffedFormat = 'png' | 'jpeg' | 'webp' | 'bmp' | 'gif' | 'avif';
+export type SniffedFormat = 'png' | 'jpeg' | 'webp' | 'bmp' | 'gif' | 'avif' | 'tiff';
 
-/** The formats both the CLI and the app decode, for messages. */
-export const SUPPORTED_FORMATS_TEXT = 'PNG, JPEG, WebP, BMP, GIF or AVIF';
+export { SUPPORTED_FORMATS_TEXT } from '../core/image-formats';
 
 /**
  * Largest image accepted, in pixels: 16383², sharp's own default, and just under the largest canvas
@@ -40,13 +39,13 @@ export function sniffImageFormat(head: Uint8Array): SniffedFormat | null {
   if (ascii(head, 0, 2) === 'BM') return 'bmp';
   if (ascii(head, 0, 4) === 'GIF8') return 'gif';
   if (ascii(head, 4, 8) === 'ftyp' && /avi[fs]/.test(ascii(head, 8, 12))) return 'avif';
+  // TIFF (42) or BigTIFF (43), either byte order.
+  if (/^(II[*+]\0|MM\0[*+])$/.test(ascii(head, 0, 4))) return 'tiff';
   return null;
 }
 
 /** Formats some decoders could read but that this project refuses, with the reason (null: not one). */
 export function unsupportedFormat(head: Uint8Array): string | null {
-  if (startsWith(head, [0x49, 0x49, 0x2a, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2a]))
-    return 'a TIFF image, which browsers cannot decode';
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 1024)).trimStart();
   if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!doctype svg[^>]*>\s*)?<svg[\s>]/i.test(text))
     return 'an SVG (vector) image, which has no pixel size of its own';
@@ -106,7 +105,7 @@ function webpHeader(b: Uint8Array): ImageHeader | null {
 /**
  * The format and pixel size stated by the header, from the file's first bytes (64 KiB are plenty except
  * for JPEGs with very large metadata ahead of the frame header). Null when the format is not one of
- * ours or the size is not in the bytes given (AVIF sizes sit deep in its boxes and are left to the decoder).
+ * ours or the size is not in the bytes given (AVIF and TIFF sizes sit deeper and are left to the decoder).
  */
 export function readImageHeader(b: Uint8Array): ImageHeader | null {
   const format = sniffImageFormat(b);

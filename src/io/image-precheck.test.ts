@@ -8,7 +8,7 @@ describe('imageProblem', () => {
   it('names empty files, non-images, refused formats and huge headers', async () => {
     expect(await imageProblem(blob(new Uint8Array(0)), 'a.png')).toBe('a.png: the file is empty');
     expect(await imageProblem(blob(new TextEncoder().encode('%PDF-1.7\n')), 'r.jpg')).toBe(
-      'r.jpg: not an image (a PDF document); use PNG, JPEG, WebP, BMP, GIF or AVIF',
+      'r.jpg: not an image (a PDF document); use PNG, JPEG, WebP, BMP, GIF, AVIF or TIFF',
     );
     expect(await imageProblem(blob(new TextEncoder().encode('<svg width="8"/>')), 's.png')).toContain(
       's.png: an SVG (vector) image',
@@ -21,7 +21,7 @@ describe('imageProblem', () => {
   it('names HEIC photos as such', async () => {
     const heic = Uint8Array.of(0, 0, 0, 24, ...new TextEncoder().encode('ftypheic\0\0\0\0mif1heic'));
     expect(await imageProblem(blob(heic), 'IMG_1.HEIC')).toBe(
-      'IMG_1.HEIC: a HEIC/HEIF image (as phones save photos), which browsers cannot decode; use PNG, JPEG, WebP, BMP, GIF or AVIF',
+      'IMG_1.HEIC: a HEIC/HEIF image (as phones save photos), which browsers cannot decode; use PNG, JPEG, WebP, BMP, GIF, AVIF or TIFF',
     );
   });
 

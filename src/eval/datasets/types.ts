@@ -32,4 +32,3 @@ export interface DatasetReader {
   read(category: string): Promise<CategoryData>;
 }
 
-export const IMAGE_EXTENSIONS = /\.(png|jpe?g|bmp|tiff?|webp)$/i;

@@ -2,7 +2,7 @@
 import { addImages } from '../../services/inspection-service';
 import { patchUi, useApp } from '../../state/store';
 import { FilePickButton } from '../common/FilePickButton';
-import { IMAGE_ACCEPT } from './Toolbar';
+import { IMAGE_ACCEPT, SUPPORTED_FORMATS_TEXT } from '../../../core/image-formats';
 
 export function EmptyState({ dragging }: { dragging: boolean }) {
   const phase = useApp((s) => s.model.phase);
@@ -25,7 +25,7 @@ export function EmptyState({ dragging }: { dragging: boolean }) {
         </svg>
         <h2>Drop part photos to inspect</h2>
         <p className="muted">
-          PNG, JPEG, WebP, BMP, GIF or AVIF · paste with Ctrl+V · nothing leaves this computer
+          {SUPPORTED_FORMATS_TEXT} · paste with Ctrl+V · nothing leaves this computer
         </p>
         <FilePickButton
           label="Choose images…"
