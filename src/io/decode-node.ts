@@ -11,7 +11,6 @@ import sharp from 'sharp';
 import { errorText } from '../core/errors';
 import type { RgbImage } from '../core/types';
 import { decodeBmp } from './bmp';
-import { decodeTiff } from './tiff';
 import { cmykToRgb } from './cmyk';
 import {
   MAX_IMAGE_PIXELS,
@@ -21,6 +20,7 @@ import {
   sniffImageFormat,
   unsupportedFormat,
 } from './image-header';
+import { decodeTiff } from './tiff';
 
 function open(bytes: Uint8Array) {
   return sharp(bytes, {

@@ -23,7 +23,13 @@ export class TiffError extends Error {
 /** What is decoded, for the end of every refusal. */
 export const TIFF_SUPPORTED_TEXT = '8-bit grey/RGB/RGBA, 16-bit grey or 16-bit RGB/RGBA only';
 
-const COMPRESSIONS: Record<number, string> = { 1: 'none', 5: 'LZW', 8: 'Deflate', 32946: 'Deflate', 32773: 'PackBits' };
+const COMPRESSIONS: Record<number, string> = {
+  1: 'none',
+  5: 'LZW',
+  8: 'Deflate',
+  32946: 'Deflate',
+  32773: 'PackBits',
+};
 const REFUSED_COMPRESSIONS: Record<number, string> = {
   2: 'CCITT fax-compressed',
   3: 'CCITT fax-compressed',
@@ -79,9 +85,9 @@ async function layoutOf(tags: Tags, name: string): Promise<Layout> {
   if (!COMPRESSIONS[compression])
     throw refuse(REFUSED_COMPRESSIONS[compression] ?? `compression ${compression}`);
   const spp = (await tag('SamplesPerPixel'))[0] ?? 1;
-  const bitsList = (await tag('BitsPerSample'));
+  const bitsList = await tag('BitsPerSample');
   const bits = bitsList[0] ?? 1;
-  const formats = (await tag('SampleFormat'));
+  const formats = await tag('SampleFormat');
   const format = formats[0] ?? 1;
   if (format === 3) throw refuse(`${bits}-bit float`);
   if (format === 2) throw refuse(`${bits}-bit signed-integer`);
@@ -94,14 +100,16 @@ async function layoutOf(tags: Tags, name: string): Promise<Layout> {
     throw refuse(PHOTOMETRIC_NAMES[photometric] ?? `photometric ${photometric}`);
   const planar = (await tag('PlanarConfiguration'))[0] ?? 1;
   if (planar !== 1 && spp > 1) throw refuse('separate-plane (PlanarConfiguration 2)');
-  const extra = (await tag('ExtraSamples'));
+  const extra = await tag('ExtraSamples');
   const grey = photometric !== RGB;
   if (grey && photometric === MIN_IS_WHITE && (bits !== 8 || spp !== 1))
     // Pillow reads 16-bit MinIsWhite as plain I;16 (not inverted) and cannot open it with alpha.
     throw refuse(`${bits}-bit MinIsWhite grey${spp > 1 ? ' with alpha' : ''}`);
   if (grey && spp === 2 && (bits !== 8 || extra[0] !== UNASSOCIATED_ALPHA))
     // Pillow opens only 8-bit grey with unassociated alpha ("LA").
-    throw refuse(`${bits}-bit grey with ${extra[0] === UNASSOCIATED_ALPHA ? '' : 'premultiplied or unmarked '}alpha`);
+    throw refuse(
+      `${bits}-bit grey with ${extra[0] === UNASSOCIATED_ALPHA ? '' : 'premultiplied or unmarked '}alpha`,
+    );
   if ((grey && spp > 2) || (!grey && (spp < 3 || spp > 4)))
     throw refuse(`${grey ? 'grey' : 'RGB'} ${spp}-sample`);
   return { bits, spp, photometric, premultiplied: !grey && spp === 4 && extra[0] === ASSOCIATED_ALPHA };
@@ -122,7 +130,7 @@ export function tiffSamplesToRgb(
     for (let i = 0, j = 0; i < n; i++, j += spp) {
       const raw = samples[j];
       // 16-bit grey clips (Pillow I;16 → RGB), 8-bit passes, MinIsWhite 8-bit inverts.
-      const v = bits === 16 ? (raw > 255 ? 255 : raw) : invert ? 255 - raw : raw;
+      const v = bits === 16 ? Math.min(raw, 255) : invert ? 255 - raw : raw;
       out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = v;
     }
     return out;
@@ -194,7 +202,10 @@ export async function decodeTiff(bytes: Uint8Array, name = 'image.tif'): Promise
   } catch (err) {
     throw corrupt(err);
   }
-  if (!(samples instanceof Uint8Array || samples instanceof Uint16Array) || samples.length < width * height * layout.spp)
+  if (
+    !(samples instanceof Uint8Array || samples instanceof Uint16Array) ||
+    samples.length < width * height * layout.spp
+  )
     throw corrupt('fewer samples than the image size needs');
   return { width, height, data: tiffSamplesToRgb(samples, width, height, layout) };
 }

@@ -31,4 +31,3 @@ export interface DatasetReader {
   categories(): Promise<string[]>;
   read(category: string): Promise<CategoryData>;
 }
-
