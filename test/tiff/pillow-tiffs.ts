@@ -5,7 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface PillowTiff {
   name: string;
@@ -20,7 +21,8 @@ export interface PillowTiff {
   rgb: Uint8Array;
 }
 
-const SCRIPT = resolve(__dirname, 'make_tiffs.py');
+// import.meta.url, not __dirname: Playwright loads this file as an ES module.
+const SCRIPT = join(dirname(fileURLToPath(import.meta.url)), 'make_tiffs.py');
 
 function pillowPython(): string | null {
   const candidates = [process.env.PYTHON, 'python3', '/usr/bin/python3'].filter((p): p is string => !!p);
