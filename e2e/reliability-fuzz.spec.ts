@@ -59,7 +59,7 @@ async function jpegOf(source: string): Promise<Buffer> {
 /** Bad image files refused at the drop, with the message each must produce. */
 async function refusedImages(): Promise<{ file: FileSpec; message: string }[]> {
   const generated = REFUSED_IMAGE_CASES.filter((c) =>
-    ['huge.png', 'huge.jpg', 'huge.webp', 'huge.bmp', 'logo.svg', 'notes.png'].includes(c.file),
+    ['huge.png', 'huge.jpg', 'huge.webp', 'huge.bmp', 'logo.svg', 'scan.tif', 'notes.png'].includes(c.file),
   ).map((c) => ({ file: { name: c.file, bytes: buf(c.bytes()) }, message: c.expect! }));
   return [
     ...generated,

@@ -1,6 +1,6 @@
 /**
  * TIFF in the app: a dropped 16-bit grey and an LZW RGB TIFF score exactly like PNGs of the pixels Pillow
- * converts them to, and a float TIFF's card says why it is refused. Fixtures come from Pillow
+ * converts them to, and a float TIFF is refused at the drop with the reason. Fixtures come from Pillow
  * (test/tiff/make_tiffs.py); without a Python that has Pillow the test is skipped, saying so.
  */
 import { readFileSync } from 'node:fs';
@@ -27,9 +27,14 @@ test('dropped TIFFs score like PNGs of the same pixels; a float TIFF is refused 
     ...files,
     { name: 'float.tif', bytes: Buffer.from(floatTiff(4, 4)), type: 'image/tiff' },
   ]);
-  await expect(card(page, 'float.tif').getByTestId('card-error')).toContainText(
-    'float.tif: 32-bit float TIFF is not supported (8-bit grey/RGB/RGBA, 16-bit grey or 16-bit RGB/RGBA only)',
-  );
+  // Refused at the drop, from its header: a notice, no card.
+  await expect(
+    page.getByRole('alert').filter({
+      hasText:
+        'float.tif: 32-bit float TIFF is not supported (8-bit grey/RGB/RGBA, 16-bit grey or 16-bit RGB/RGBA only)',
+    }),
+  ).toBeVisible();
+  await expect(card(page, 'float.tif')).toHaveCount(0);
   await waitScored(
     page,
     files.map((f) => f.name),

@@ -14,7 +14,7 @@
  * Only the first page is read; the Orientation tag is not applied (Pillow's open() does not apply it).
  */
 import type { RgbImage } from '../core/types';
-import { pixelLimitProblem } from './image-header';
+import { pixelLimitProblem, readTiffTags } from './image-header';
 
 export class TiffError extends Error {
   override name = 'TiffError';
@@ -113,6 +113,32 @@ async function layoutOf(tags: Tags, name: string): Promise<Layout> {
   if ((grey && spp > 2) || (!grey && (spp < 3 || spp > 4)))
     throw refuse(`${grey ? 'grey' : 'RGB'} ${spp}-sample`);
   return { bits, spp, photometric, premultiplied: !grey && spp === 4 && extra[0] === ASSOCIATED_ALPHA };
+}
+
+const TAG_NUMBERS: Record<string, number> = {
+  Compression: 259,
+  SamplesPerPixel: 277,
+  BitsPerSample: 258,
+  SampleFormat: 339,
+  PhotometricInterpretation: 262,
+  PlanarConfiguration: 284,
+  ExtraSamples: 338,
+};
+
+/**
+ * Why a TIFF cannot be decoded, from its header alone (the app refuses it at the drop), or null when the
+ * layout is one of ours or its IFD lies beyond `head` (then the decoder decides).
+ */
+export async function tiffLayoutProblem(head: Uint8Array, name: string): Promise<string | null> {
+  const tags = readTiffTags(head);
+  if (!tags) return null;
+  try {
+    await layoutOf({ loadValue: async (key) => tags.get(TAG_NUMBERS[key]), hasTag: () => true }, name);
+    return null;
+  } catch (err) {
+    if (err instanceof TiffError) return err.message;
+    throw err;
+  }
 }
 
 /** Samples (interleaved, any depth) → 8-bit RGB, by Pillow's rules (see the file comment). */

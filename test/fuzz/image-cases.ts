@@ -34,8 +34,11 @@ function pngChunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** An uncompressed little-endian one-strip TIFF of 32-bit float grey samples (all 0.5), as microscopes save. */
-export function floatTiff(width: number, height: number): Uint8Array {
+/**
+ * An uncompressed little-endian one-strip TIFF of 32-bit float grey samples (all 0.5), as microscopes save;
+ * with `withPixels` false, the header alone (its strip stated but absent).
+ */
+export function floatTiff(width: number, height: number, withPixels = true): Uint8Array {
   // [tag, type (3 SHORT, 4 LONG), value]; every value fits in the entry.
   const entries: [number, number, number][] = [
     [256, 4, width],
@@ -50,7 +53,7 @@ export function floatTiff(width: number, height: number): Uint8Array {
     [339, 3, 3], // SampleFormat: IEEE float
   ];
   const dataOffset = 8 + 2 + entries.length * 12 + 4;
-  const out = new Uint8Array(dataOffset + width * height * 4);
+  const out = new Uint8Array(dataOffset + (withPixels ? width * height * 4 : 0));
   const v = new DataView(out.buffer);
   out.set([0x49, 0x49, 42, 0]);
   v.setUint32(4, 8, true);
@@ -64,7 +67,7 @@ export function floatTiff(width: number, height: number): Uint8Array {
     if (type === 3) v.setUint16(o + 8, val, true);
     else v.setUint32(o + 8, val, true);
   });
-  for (let i = 0; i < width * height; i++) v.setFloat32(dataOffset + 4 * i, 0.5, true);
+  if (withPixels) for (let i = 0; i < width * height; i++) v.setFloat32(dataOffset + 4 * i, 0.5, true);
   return out;
 }
 
@@ -276,6 +279,12 @@ export const REFUSED_IMAGE_CASES: ImageCase[] = [
       return b;
     },
     expect: 'huge.bmp: 30000×10000 pixels (300.00 megapixels) is over the limit',
+  },
+  {
+    name: 'a 40000×20000 TIFF header',
+    file: 'huge.tif',
+    bytes: () => floatTiff(40000, 20000, false),
+    expect: 'huge.tif: 40000×20000 pixels (800.00 megapixels) is over the limit',
   },
   {
     name: 'an RLE8 BMP',
