@@ -10,6 +10,7 @@ import { parseNpyFloat32 } from '../src/io/npy';
 import { FIXTURE_DIR, fixturePrompts, loadF32, manifest, maxAbsDiff } from './fixture';
 import { BMP_CASES, REFUSED_IMAGE_CASES } from './fuzz/image-cases';
 import { cmykJpeg } from './fuzz/jpeg-cmyk';
+import { makePillowTiffs, NO_PILLOW_REASON } from './tiff/pillow-tiffs';
 
 const run = promisify(execFile);
 const BIN = resolve(__dirname, '../bin/winclip.mjs');
@@ -185,6 +186,28 @@ describe('winclip score', () => {
   it('expands a quoted glob', async () => {
     const out = await score([join(FIXTURE_DIR, 'test_[ab].png')]);
     expect(out.images.map((i) => i.file)).toEqual([img('test_a.png'), img('test_b.png')]);
+  });
+
+  it('scores TIFFs found in a folder (.tif, .tiff) exactly like PNGs of the pixels Pillow converts them to', async (ctx) => {
+    const tiffs = makePillowTiffs(['grey16', 'rgb-lzw']);
+    if (!tiffs) return ctx.skip(NO_PILLOW_REASON);
+    const dir = join(tmp, 'tiffs');
+    mkdirSync(dir);
+    copyFileSync(tiffs[0].tif, join(dir, 'a-grey16.tif'));
+    copyFileSync(tiffs[1].tif, join(dir, 'b-rgb-lzw.tiff'));
+    const fromTiff = await score(['--print-maps', dir]);
+    const fromPng = await score(['--print-maps', tiffs[0].png, tiffs[1].png]);
+    expect(fromTiff.images.map((i) => i.file)).toEqual([
+      join(dir, 'a-grey16.tif'),
+      join(dir, 'b-rgb-lzw.tiff'),
+    ]);
+    fromTiff.images.forEach((t, i) => {
+      const p = fromPng.images[i];
+      expect([t.width, t.height, t.image_score]).toEqual([p.width, p.height, p.image_score]);
+      expect(t.anomaly_map).toEqual(p.anomaly_map);
+    });
+    // The grey and the colour image score differently: the comparison is not of two constant outputs.
+    expect(fromTiff.images[0].image_score).not.toBe(fromTiff.images[1].image_score);
   });
 
   it('scores generated BMPs and a CMYK JPEG, and reports every refused image by name', async () => {

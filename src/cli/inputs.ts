@@ -6,9 +6,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { glob } from 'tinyglobby';
+import { IMAGE_EXTENSIONS } from '../core/image-formats';
 
-/** Extensions collected from folders (files given by name or glob are taken whatever they are called). */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.bmp', '.gif', '.avif'];
+// IMAGE_EXTENSIONS: what folders are searched for (files given by name or glob are taken whatever they are called).
 
 const GLOB_CHARS = /[*?[\]{}]/;
 

@@ -1,4 +1,5 @@
 /** The flags, help and examples of every subcommand (kept free of heavy imports: `--help` loads only this). */
+import { IMAGE_EXTENSIONS, SUPPORTED_FORMATS_TEXT } from '../core/image-formats';
 import { DEVICE_CHOICES } from '../engine/devices';
 import type { CommandSpec, FlagSpec } from './flags';
 import { PROMPT_FLAGS } from './prompt-flags';
@@ -28,10 +29,10 @@ export const SCORE_SPEC = spec({
   brief: 'anomaly score and map per image, zero- or few-shot',
   summary:
     'Scores images zero-shot (WinCLIP) or, with --ref, few-shot (WinCLIP+). Folders are searched recursively for\n' +
-    'PNG, JPEG, WebP, BMP, GIF and AVIF files; quoted globs (e.g. "parts/**/*.png") are expanded. A file that\n' +
-    'cannot be scored is reported on stderr and as {"file", "error"} in the results; the others are still scored\n' +
-    'and the exit status is 1 at the end. On a terminal, progress is shown on stderr while the results go to a\n' +
-    'file or a pipe.',
+    `${SUPPORTED_FORMATS_TEXT} files (${IMAGE_EXTENSIONS.join(' ')}; a TIFF's first page);\n` +
+    'quoted globs (e.g. "parts/**/*.png") are expanded. A file that cannot be scored is reported on stderr and as\n' +
+    '{"file", "error"} in the results; the others are still scored and the exit status is 1 at the end. On a\n' +
+    'terminal, progress is shown on stderr while the results go to a file or a pipe.',
   positionals: '<image|folder|glob>...',
   flags: {
     model: {

@@ -3,6 +3,8 @@
  * where the platform allows: no ICC colour management, alpha dropped, grey replicated. Unlike the Node
  * decoder, the EXIF orientation is applied, because that is what the user sees in every image viewer.
  * Known limit: canvases store premultiplied alpha, so RGB under partial transparency is approximate.
+ * TIFF, which browsers do not decode, goes through the decoder the CLI uses (tiff.ts): its RGB is exact
+ * and, as in Pillow, its Orientation tag is not applied.
  */
 
 import { errorText } from '../core/errors';
@@ -10,10 +12,12 @@ import type { RgbImage } from '../core/types';
 import {
   pixelLimitProblem,
   readImageHeader,
+  type SniffedFormat,
   SUPPORTED_FORMATS_TEXT,
   sniffImageFormat,
   unsupportedFormat,
 } from './image-header';
+import { decodeTiff } from './tiff';
 
 export class ImageDecodeError extends Error {
   override name = 'ImageDecodeError';
@@ -42,11 +46,8 @@ async function readHead(blob: Blob): Promise<Uint8Array> {
   return new Uint8Array(await blob.slice(0, 256 * 1024).arrayBuffer());
 }
 
-/**
- * Decodes into an ImageBitmap with EXIF orientation applied and no colour conversion. Throws
- * ImageDecodeError with a message that says what the file is when it is not a decodable image.
- */
-export async function decodeToBitmap(blob: Blob, name: string): Promise<ImageBitmap> {
+/** The sniffed format, or ImageDecodeError saying what the file is when it is not an image of ours. */
+async function checkedFormat(blob: Blob, name: string): Promise<SniffedFormat> {
   if (blob.size === 0) throw new ImageDecodeError(`${name}: the file is empty`);
   const head = await readHead(blob);
   const refused = unsupportedFormat(head);
@@ -61,6 +62,16 @@ export async function decodeToBitmap(blob: Blob, name: string): Promise<ImageBit
   const header = readImageHeader(head);
   const tooBig = header && pixelLimitProblem(name, header.width, header.height);
   if (tooBig) throw new ImageDecodeError(tooBig);
+  return format;
+}
+
+/**
+ * Decodes into an ImageBitmap with EXIF orientation applied and no colour conversion. Throws
+ * ImageDecodeError with a message that says what the file is when it is not a decodable image.
+ */
+export async function decodeToBitmap(blob: Blob, name: string): Promise<ImageBitmap> {
+  const format = await checkedFormat(blob, name);
+  if (format === 'tiff') return rgbToBitmap(await decodeTiffBlob(blob, name));
   try {
     return await createImageBitmap(blob, {
       imageOrientation: 'from-image',
@@ -70,6 +81,28 @@ export async function decodeToBitmap(blob: Blob, name: string): Promise<ImageBit
   } catch {
     throw new ImageDecodeError(`${name}: corrupt or truncated ${format.toUpperCase()} data`);
   }
+}
+
+/** TIFF bytes → RGB, with the decoder's one-line refusals as ImageDecodeError (shown as they are). */
+async function decodeTiffBlob(blob: Blob, name: string): Promise<RgbImage> {
+  try {
+    return await decodeTiff(new Uint8Array(await blob.arrayBuffer()), name);
+  } catch (err) {
+    throw new ImageDecodeError(errorText(err));
+  }
+}
+
+/** An opaque bitmap of RGB pixels (thumbnails and the detail view of images decoded by our own code). */
+async function rgbToBitmap(rgb: RgbImage): Promise<ImageBitmap> {
+  const n = rgb.width * rgb.height;
+  const rgba = new Uint8ClampedArray(n * 4);
+  for (let i = 0, j = 0; i < n; i++, j += 4) {
+    rgba[j] = rgb.data[i * 3];
+    rgba[j + 1] = rgb.data[i * 3 + 1];
+    rgba[j + 2] = rgb.data[i * 3 + 2];
+    rgba[j + 3] = 255;
+  }
+  return createImageBitmap(new ImageData(rgba, rgb.width, rgb.height));
 }
 
 function context2d(width: number, height: number): OffscreenCanvasRenderingContext2D {
@@ -105,6 +138,11 @@ export async function decodeImageBlob(
   blob: Blob,
   name: string,
 ): Promise<{ rgb: RgbImage; bitmap: ImageBitmap }> {
+  if ((await checkedFormat(blob, name)) === 'tiff') {
+    // The decoder's own RGB, not read back from a canvas.
+    const rgb = await decodeTiffBlob(blob, name);
+    return { rgb, bitmap: await rgbToBitmap(rgb) };
+  }
   const bitmap = await decodeToBitmap(blob, name);
   return { rgb: bitmapToRgb(bitmap), bitmap };
 }

@@ -1,8 +1,9 @@
 /**
  * Node image decoding to 8-bit RGB with Pillow's convert('RGB') semantics: greyscale replicated, alpha dropped
  * (no premultiplication), 16-bit reduced to the high byte, no EXIF rotation and no ICC colour management.
- * CMYK JPEGs are converted with Pillow's own formula (not an ICC transform), BMPs by a decoder of our own;
- * TIFF and SVG are refused, like the app does; images over MAX_IMAGE_PIXELS are refused from the header.
+ * CMYK JPEGs are converted with Pillow's own formula (not an ICC transform), BMPs and TIFFs by decoders
+ * shared with the app (bmp.ts, tiff.ts); SVG is refused, like the app does; images over MAX_IMAGE_PIXELS
+ * are refused from the header.
  * Known difference: Pillow clips 16-bit greyscale values above 255 to 255; here they are scaled like 16-bit RGB.
  */
 import { readFile } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import {
   sniffImageFormat,
   unsupportedFormat,
 } from './image-header';
+import { decodeTiff } from './tiff';
 
 function open(bytes: Uint8Array) {
   return sharp(bytes, {
@@ -62,7 +64,10 @@ async function cmykJpegToRgb(bytes: Uint8Array): Promise<RgbImage> {
   return { width: info.width, height: info.height, data: cmykToRgb(data) };
 }
 
-/** Decodes encoded image bytes (PNG, JPEG, WebP, GIF's first frame, AVIF, BMP); `name` labels error messages. */
+/**
+ * Decodes encoded image bytes (PNG, JPEG, WebP, GIF's first frame, AVIF, BMP, TIFF's first page); `name`
+ * labels error messages.
+ */
 export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promise<RgbImage> {
   if (bytes.length === 0) throw new Error(`${name}: not an image (unsupported or unknown format)`);
   const refused = unsupportedFormat(bytes);
@@ -73,6 +78,7 @@ export async function decodeImageBytes(bytes: Uint8Array, name = 'image'): Promi
   const tooBig = header && pixelLimitProblem(name, header.width, header.height);
   if (tooBig) throw new Error(tooBig);
   if (format === 'bmp') return decodeBmp(bytes, name);
+  if (format === 'tiff') return decodeTiff(bytes, name);
   let decoded: Awaited<ReturnType<typeof toRgb>>;
   try {
     if (header?.format === 'jpeg' && header.components === 4) return await cmykJpegToRgb(bytes);

@@ -4,10 +4,9 @@
  * a huge image is refused with its real size before anything is decoded.
  */
 
-export type SniffedFormat = 'png' | 'jpeg' | 'webp' | 'bmp' | 'gif' | 'avif';
+export type SniffedFormat = 'png' | 'jpeg' | 'webp' | 'bmp' | 'gif' | 'avif' | 'tiff';
 
-/** The formats both the CLI and the app decode, for messages. */
-export const SUPPORTED_FORMATS_TEXT = 'PNG, JPEG, WebP, BMP, GIF or AVIF';
+export { SUPPORTED_FORMATS_TEXT } from '../core/image-formats';
 
 /**
  * Largest image accepted, in pixels: 16383², sharp's own default, and just under the largest canvas
@@ -40,13 +39,13 @@ export function sniffImageFormat(head: Uint8Array): SniffedFormat | null {
   if (ascii(head, 0, 2) === 'BM') return 'bmp';
   if (ascii(head, 0, 4) === 'GIF8') return 'gif';
   if (ascii(head, 4, 8) === 'ftyp' && /avi[fs]/.test(ascii(head, 8, 12))) return 'avif';
+  // TIFF (42) or BigTIFF (43), either byte order.
+  if (/^(II[*+]\0|MM\0[*+])$/.test(ascii(head, 0, 4))) return 'tiff';
   return null;
 }
 
 /** Formats some decoders could read but that this project refuses, with the reason (null: not one). */
 export function unsupportedFormat(head: Uint8Array): string | null {
-  if (startsWith(head, [0x49, 0x49, 0x2a, 0x00]) || startsWith(head, [0x4d, 0x4d, 0x00, 0x2a]))
-    return 'a TIFF image, which browsers cannot decode';
   const text = new TextDecoder('utf-8', { fatal: false }).decode(head.subarray(0, 1024)).trimStart();
   if (/^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!doctype svg[^>]*>\s*)?<svg[\s>]/i.test(text))
     return 'an SVG (vector) image, which has no pixel size of its own';
@@ -103,10 +102,46 @@ function webpHeader(b: Uint8Array): ImageHeader | null {
   return null;
 }
 
+/** TIFF field types whose values are read: BYTE, SHORT, LONG (bytes each). */
+const TIFF_TYPE_SIZES: Record<number, number> = { 1: 1, 3: 2, 4: 4 };
+
+/**
+ * The values of the first IFD's small fields (at most 16 values each: sizes, depths, compression, …) of a
+ * classic TIFF, from its first bytes. Null when the IFD, or one of those values, lies beyond the bytes given
+ * (writers may put the IFD after the pixel data) or the file is BigTIFF.
+ */
+export function readTiffTags(b: Uint8Array): Map<number, number[]> | null {
+  if (b.length < 8) return null;
+  const le = b[0] === 0x49;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (view.getUint16(2, le) !== 42) return null;
+  const ifd = view.getUint32(4, le);
+  if (ifd + 2 > b.length) return null;
+  const count = view.getUint16(ifd, le);
+  if (ifd + 2 + count * 12 > b.length) return null;
+  const tags = new Map<number, number[]>();
+  for (let i = 0; i < count; i++) {
+    const e = ifd + 2 + i * 12;
+    const size = TIFF_TYPE_SIZES[view.getUint16(e + 2, le)];
+    const n = view.getUint32(e + 4, le);
+    if (!size || n > 16) continue;
+    const at = n * size <= 4 ? e + 8 : view.getUint32(e + 8, le);
+    if (at + n * size > b.length) return null;
+    const read = (o: number) =>
+      size === 1 ? view.getUint8(o) : size === 2 ? view.getUint16(o, le) : view.getUint32(o, le);
+    tags.set(
+      view.getUint16(e, le),
+      Array.from({ length: n }, (_, k) => read(at + k * size)),
+    );
+  }
+  return tags;
+}
+
 /**
  * The format and pixel size stated by the header, from the file's first bytes (64 KiB are plenty except
  * for JPEGs with very large metadata ahead of the frame header). Null when the format is not one of
- * ours or the size is not in the bytes given (AVIF sizes sit deep in its boxes and are left to the decoder).
+ * ours or the size is not in the bytes given (AVIF sizes sit deep in its boxes, a TIFF's IFD may follow its
+ * pixels: those are left to the decoder).
  */
 export function readImageHeader(b: Uint8Array): ImageHeader | null {
   const format = sniffImageFormat(b);
@@ -127,6 +162,11 @@ export function readImageHeader(b: Uint8Array): ImageHeader | null {
       const dib = u16le(b, 14) | (u16le(b, 16) << 16);
       if (dib === 12) return { format, width: u16le(b, 18), height: u16le(b, 20) };
       return { format, width: Math.abs(i32le(b, 18)), height: Math.abs(i32le(b, 22)) };
+    }
+    case 'tiff': {
+      const tags = readTiffTags(b);
+      const [width, height] = [tags?.get(256)?.[0], tags?.get(257)?.[0]];
+      return width !== undefined && height !== undefined ? { format, width, height } : null;
     }
     default:
       return null;

@@ -1,6 +1,6 @@
 /** Drop-time image checks and truncation, on generated files (Blob exists in Node). */
 import { describe, expect, it } from 'vitest';
-import { encodeBmp, pngHeaderOnly } from '../../test/fuzz/image-cases';
+import { encodeBmp, floatTiff, pngHeaderOnly } from '../../test/fuzz/image-cases';
 import { imageProblem, truncatedImageProblem, truncationProblem } from './image-precheck';
 
 const blob = (b: Uint8Array) => new Blob([b as Uint8Array<ArrayBuffer>]);
@@ -8,7 +8,7 @@ describe('imageProblem', () => {
   it('names empty files, non-images, refused formats and huge headers', async () => {
     expect(await imageProblem(blob(new Uint8Array(0)), 'a.png')).toBe('a.png: the file is empty');
     expect(await imageProblem(blob(new TextEncoder().encode('%PDF-1.7\n')), 'r.jpg')).toBe(
-      'r.jpg: not an image (a PDF document); use PNG, JPEG, WebP, BMP, GIF or AVIF',
+      'r.jpg: not an image (a PDF document); use PNG, JPEG, WebP, BMP, GIF, AVIF or TIFF',
     );
     expect(await imageProblem(blob(new TextEncoder().encode('<svg width="8"/>')), 's.png')).toContain(
       's.png: an SVG (vector) image',
@@ -21,7 +21,21 @@ describe('imageProblem', () => {
   it('names HEIC photos as such', async () => {
     const heic = Uint8Array.of(0, 0, 0, 24, ...new TextEncoder().encode('ftypheic\0\0\0\0mif1heic'));
     expect(await imageProblem(blob(heic), 'IMG_1.HEIC')).toBe(
-      'IMG_1.HEIC: a HEIC/HEIF image (as phones save photos), which browsers cannot decode; use PNG, JPEG, WebP, BMP, GIF or AVIF',
+      'IMG_1.HEIC: a HEIC/HEIF image (as phones save photos), which browsers cannot decode; use PNG, JPEG, WebP, BMP, GIF, AVIF or TIFF',
+    );
+  });
+
+  it('refuses a TIFF whose header states a layout the decoder does not read, and passes one it reads', async () => {
+    expect(await imageProblem(blob(floatTiff(3, 3)), 'f.tif')).toBe(
+      'f.tif: 32-bit float TIFF is not supported (8-bit grey/RGB/RGBA, 16-bit grey or 16-bit RGB/RGBA only)',
+    );
+    const grey8 = floatTiff(3, 3);
+    const v = new DataView(grey8.buffer);
+    v.setUint16(10 + 12 * 2 + 8, 8, true); // BitsPerSample 8
+    v.setUint16(10 + 12 * 9 + 8, 1, true); // SampleFormat unsigned
+    expect(await imageProblem(blob(grey8), 'g.tif')).toBeNull();
+    expect(await imageProblem(blob(floatTiff(40000, 20000, false)), 'h.tif')).toContain(
+      'h.tif: 40000×20000 pixels (800.00 megapixels) is over the limit',
     );
   });
 

@@ -15,6 +15,7 @@ import {
   sniffImageFormat,
   unsupportedFormat,
 } from './image-header';
+import { tiffLayoutProblem } from './tiff';
 
 /** Bytes read from the start (headers, JPEG metadata) and from the end (end markers). */
 const HEAD_BYTES = 256 * 1024;
@@ -82,7 +83,8 @@ export async function imageProblem(blob: Blob, name: string): Promise<string | n
   if (!format) return `${name}: not an image (${describeNonImage(head)}); use ${SUPPORTED_FORMATS_TEXT}`;
   const header = readImageHeader(head);
   const tooBig = header && pixelLimitProblem(name, header.width, header.height);
-  return tooBig || null;
+  if (tooBig) return tooBig;
+  return format === 'tiff' ? tiffLayoutProblem(head, name) : null;
 }
 
 async function truncationOf(blob: Blob): Promise<string | null> {

@@ -34,6 +34,43 @@ function pngChunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * An uncompressed little-endian one-strip TIFF of 32-bit float grey samples (all 0.5), as microscopes save;
+ * with `withPixels` false, the header alone (its strip stated but absent).
+ */
+export function floatTiff(width: number, height: number, withPixels = true): Uint8Array {
+  // [tag, type (3 SHORT, 4 LONG), value]; every value fits in the entry.
+  const entries: [number, number, number][] = [
+    [256, 4, width],
+    [257, 4, height],
+    [258, 3, 32],
+    [259, 3, 1],
+    [262, 3, 1],
+    [273, 4, 0], // strip offset, set below
+    [277, 3, 1],
+    [278, 4, height],
+    [279, 4, width * height * 4],
+    [339, 3, 3], // SampleFormat: IEEE float
+  ];
+  const dataOffset = 8 + 2 + entries.length * 12 + 4;
+  const out = new Uint8Array(dataOffset + (withPixels ? width * height * 4 : 0));
+  const v = new DataView(out.buffer);
+  out.set([0x49, 0x49, 42, 0]);
+  v.setUint32(4, 8, true);
+  v.setUint16(8, entries.length, true);
+  entries.forEach(([tag, type, value], i) => {
+    const o = 10 + i * 12;
+    v.setUint16(o, tag, true);
+    v.setUint16(o + 2, type, true);
+    v.setUint32(o + 4, 1, true);
+    const val = tag === 273 ? dataOffset : value;
+    if (type === 3) v.setUint16(o + 8, val, true);
+    else v.setUint32(o + 8, val, true);
+  });
+  if (withPixels) for (let i = 0; i < width * height; i++) v.setFloat32(dataOffset + 4 * i, 0.5, true);
+  return out;
+}
+
 /** A PNG whose header (with valid CRCs) states `width`×`height`; the pixel data is not there. */
 export function pngHeaderOnly(width: number, height: number): Uint8Array {
   const ihdr = new Uint8Array(13);
@@ -244,6 +281,12 @@ export const REFUSED_IMAGE_CASES: ImageCase[] = [
     expect: 'huge.bmp: 30000×10000 pixels (300.00 megapixels) is over the limit',
   },
   {
+    name: 'a 40000×20000 TIFF header',
+    file: 'huge.tif',
+    bytes: () => floatTiff(40000, 20000, false),
+    expect: 'huge.tif: 40000×20000 pixels (800.00 megapixels) is over the limit',
+  },
+  {
     name: 'an RLE8 BMP',
     file: 'rle.bmp',
     bytes: () =>
@@ -282,13 +325,14 @@ export const REFUSED_IMAGE_CASES: ImageCase[] = [
     bytes: () =>
       text('<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>'),
     expect:
-      'logo.svg: an SVG (vector) image, which has no pixel size of its own; use PNG, JPEG, WebP, BMP, GIF or AVIF',
+      'logo.svg: an SVG (vector) image, which has no pixel size of its own; use PNG, JPEG, WebP, BMP, GIF, AVIF or TIFF',
   },
   {
-    name: 'a TIFF',
+    name: 'a 32-bit float TIFF',
     file: 'scan.tif',
-    bytes: () => Uint8Array.of(0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0, 0, 0),
-    expect: 'scan.tif: a TIFF image, which browsers cannot decode; use PNG, JPEG, WebP, BMP, GIF or AVIF',
+    bytes: () => floatTiff(2, 2),
+    expect:
+      'scan.tif: 32-bit float TIFF is not supported (8-bit grey/RGB/RGBA, 16-bit grey or 16-bit RGB/RGBA only)',
   },
   {
     name: 'a text file',

@@ -4,7 +4,8 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join, parse, resolve } from 'node:path';
-import { type CategoryData, type DatasetReader, IMAGE_EXTENSIONS, type TestSample } from './types';
+import { hasImageExtension } from '../../core/image-formats';
+import type { CategoryData, DatasetReader, TestSample } from './types';
 
 async function isDir(path: string): Promise<boolean> {
   return (await stat(path).catch(() => null))?.isDirectory() ?? false;
@@ -12,7 +13,7 @@ async function isDir(path: string): Promise<boolean> {
 
 async function imagesIn(dir: string): Promise<string[]> {
   const names = await readdir(dir);
-  return names.filter((n) => IMAGE_EXTENSIONS.test(n)).sort();
+  return names.filter(hasImageExtension).sort();
 }
 
 export function mvtecReader(rootDir: string): DatasetReader {

@@ -31,5 +31,3 @@ export interface DatasetReader {
   categories(): Promise<string[]>;
   read(category: string): Promise<CategoryData>;
 }
-
-export const IMAGE_EXTENSIONS = /\.(png|jpe?g|bmp|tiff?|webp)$/i;

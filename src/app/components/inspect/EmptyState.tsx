@@ -1,8 +1,9 @@
 /** First screen of the workspace: what to do, in three steps, with the drop target. */
+
+import { IMAGE_ACCEPT, SUPPORTED_FORMATS_TEXT } from '../../../core/image-formats';
 import { addImages } from '../../services/inspection-service';
 import { patchUi, useApp } from '../../state/store';
 import { FilePickButton } from '../common/FilePickButton';
-import { IMAGE_ACCEPT } from './Toolbar';
 
 export function EmptyState({ dragging }: { dragging: boolean }) {
   const phase = useApp((s) => s.model.phase);
@@ -24,9 +25,7 @@ export function EmptyState({ dragging }: { dragging: boolean }) {
           <path d="M24 16v14M17 23l7 7 7-7" fill="none" stroke="currentColor" strokeWidth="2" />
         </svg>
         <h2>Drop part photos to inspect</h2>
-        <p className="muted">
-          PNG, JPEG, WebP, BMP, GIF or AVIF · paste with Ctrl+V · nothing leaves this computer
-        </p>
+        <p className="muted">{SUPPORTED_FORMATS_TEXT} · paste with Ctrl+V · nothing leaves this computer</p>
         <FilePickButton
           label="Choose images…"
           accept={IMAGE_ACCEPT}

@@ -1,5 +1,6 @@
 /** Workspace toolbar: add images, queue progress and cancel, sort and filter; decision thresholds. */
 import { useShallow } from 'zustand/react/shallow';
+import { IMAGE_ACCEPT } from '../../../core/image-formats';
 import { toggleCamera } from '../../services/camera-service';
 import { addImages } from '../../services/inspection-service';
 import { ownModeThreshold } from '../../state/calibration';
@@ -13,8 +14,6 @@ import { NumberSlider } from '../common/NumberSlider';
 import { Segmented } from '../common/Segmented';
 import { AddFolderButton, ClearControl, FolderFilter, QueueStatus } from './BatchControls';
 import { MarkFilter } from './MarkFilter';
-
-export const IMAGE_ACCEPT = 'image/png,image/jpeg,image/webp,image/bmp,.bmp';
 
 export function Toolbar() {
   const { sort, filter } = useApp(useShallow((s) => ({ sort: s.ui.sort, filter: s.ui.filter })));

@@ -1,12 +1,11 @@
 /** The few-shot reference bank: drop normal shots, see K and the mode, remove one or all. */
 import { useCallback } from 'react';
+import { IMAGE_ACCEPT } from '../../../core/image-formats';
 import { useFileDrop } from '../../hooks';
 import { addReferences, clearReferences, removeReference } from '../../services/reference-service';
 import { useApp } from '../../state/store';
 import { BitmapCanvas } from '../common/BitmapCanvas';
 import { FilePickButton } from '../common/FilePickButton';
-
-const IMAGE_ACCEPT = 'image/png,image/jpeg,image/webp,image/bmp';
 
 export function ReferenceBank() {
   const refs = useApp((s) => s.references);
