@@ -75,11 +75,11 @@ describe('result rows with calibration extras', () => {
       peak: 0.33,
       state: 'damaged bottle',
     });
-    const lines = toCsv(rows).trim().split('\r\n');
+    const lines = toCsv(rows, { model: 'm', weights: 'w', promptSet: 'p' }).slice(1).trim().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines[1]).toBe(
-      'a.png,240,240,scored,0.3,NG,few-shot,0.28,,3,,0.29,,,1,m,w,p,NG,few-shot:3,damaged bottle,damaged bottle',
+      `a.png,240,240,0.3,NG,scored,few-shot,3,0.28,0.29,few-shot:3,,,,1,1,2,11,12,80,${(80 / 57600) * 100},0.33,damaged bottle,damaged bottle,NG,m,w,p,`,
     );
-    expect(lines[2]).toBe('b.png,240,240,scored,0.52,OK,zero-shot,0.531,,3,,0.6,,,,m,w,p,,zero-shot,,');
+    expect(lines[2]).toBe('b.png,240,240,0.52,OK,scored,zero-shot,3,0.531,0.6,zero-shot,,,,,,,,,,,,,,,m,w,p,');
   });
 });
