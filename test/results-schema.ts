@@ -1,9 +1,8 @@
 /** Validates results documents and records against docs/results.schema.json (Ajv, draft 2020-12). */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 
-const schema = JSON.parse(readFileSync(resolve(__dirname, '../docs/results.schema.json'), 'utf8'));
+const schema = JSON.parse(readFileSync(new URL('../docs/results.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true });
 const validateDocument = ajv.compile(schema);
 const validateImage = ajv.compile({ $ref: `${schema.$id}#/$defs/image` });
