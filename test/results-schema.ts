@@ -1,6 +1,6 @@
 /** Validates results documents and records against docs/results.schema.json (Ajv, draft 2020-12). */
 import { readFileSync } from 'node:fs';
-import Ajv2020 from 'ajv/dist/2020';
+import Ajv2020 from 'ajv/dist/2020.js';
 
 const schema = JSON.parse(readFileSync(new URL('../docs/results.schema.json', import.meta.url), 'utf8'));
 const ajv = new Ajv2020({ allErrors: true });
