@@ -27,12 +27,20 @@ import { CsvWriter, JsonLinesWriter, JsonResultsWriter, type ResultEntry, writeM
 import { promptChoice } from './prompt-flags';
 import { fingerprintModelDir, readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { SCORE_SPEC } from './specs';
-import { csvColumnGroups, scoredRecord, thresholdFlag } from './verdicts';
+import { csvColumnGroups, scoredRecord, thresholdFlag, type VerdictThresholds } from './verdicts';
 
 /** The package's version (read at run time: the CLI runs from the source tree through tsx). */
 function toolVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
   return String(pkg.version);
+}
+
+/** 'flag', 'recipe', 'flag+recipe' (each gave one of the two) or null (none given). */
+function thresholdSource(flagged: VerdictThresholds, fromRecipe: object | null): string | null {
+  const flags = Object.values(flagged).filter((v) => v !== undefined).length;
+  if (flags === 2 || (flags === 1 && !fromRecipe)) return 'flag';
+  if (flags === 1) return 'flag+recipe';
+  return fromRecipe ? 'recipe' : null;
 }
 
 export async function runScore(argv: string[]): Promise<number> {
@@ -87,12 +95,7 @@ export async function runScore(argv: string[]): Promise<number> {
         image: thresholds.image ?? null,
         pixel: thresholds.pixel ?? null,
         mode: modeKey(k),
-        source:
-          flagged.image !== undefined || flagged.pixel !== undefined
-            ? 'flag'
-            : recipe?.thresholds
-              ? 'recipe'
-              : null,
+        source: thresholdSource(flagged, recipe?.thresholds ?? null),
       },
       method: methodProvenance(engine.settings, k),
     });
