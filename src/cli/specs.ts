@@ -87,7 +87,8 @@ export const SCORE_SPEC = spec({
   notes: [
     'output: {"format": "winclip-results", "version": 1, "created", "tool", "model", "prompt_set", "thresholds",',
     '"method", "images": [{"file", "width", "height", "image_score", "anomaly_map": [H·W values, row-major]}]}',
-    '(schema: docs/results.schema.json; a box is [left, top, right, bottom), right and bottom exclusive).',
+    '(schema: docs/results.schema.json); a region box is [left, top, right, bottom] in pixels, right and bottom',
+    'exclusive. --jsonl prints the same image records, one per line, with nothing around them.',
     "stdout leaves anomaly_map out unless --print-maps; --out files always have it. --maps keeps the images'",
     'paths relative to their common folder, so equal names in different folders stay apart.',
   ],
