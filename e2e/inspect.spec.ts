@@ -209,32 +209,39 @@ test('dropped images get the engine scores and heatmaps; detail view, thresholds
   expect(correlation(edges(overlay, 640), edges(photo, 640))).toBeGreaterThan(0.25);
   await page.keyboard.press('Escape');
 
-  // CSV and JSON carry the shown scores and verdicts.
+  // CSV and JSON carry the shown scores and verdicts (the results format shared with the CLI).
   const csv = await saveDownload(page, () => page.getByRole('button', { name: 'CSV' }).click());
-  const lines = csv.bytes.toString('utf8').trim().split(/\r?\n/);
-  expect(lines[0]).toBe(
-    'file,width,height,status,score,verdict,mode,image_threshold,error,k,max_pixel,pixel_threshold,area_px,area_percent,regions,model,weights,prompt_set,label,threshold_mode,top_region_state,top_state',
+  const lines = csv.bytes
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimEnd()
+    .split('\r\n');
+  const header = lines[0].split(',');
+  expect(header.slice(0, 7)).toEqual(['file', 'width', 'height', 'image_score', 'verdict', 'status', 'mode']);
+  const rows = Object.fromEntries(
+    lines
+      .slice(1)
+      .map((l) => [l.split(',')[0], Object.fromEntries(header.map((h, i) => [h, l.split(',')[i]]))]),
   );
-  const rows = Object.fromEntries(lines.slice(1).map((l) => [l.split(',')[0], l.split(',')]));
   for (const n of TEST_IMAGES) {
     const r = rows[n];
-    expect([Number(r[1]), Number(r[2])]).toEqual(SIZES[n]);
-    expect(r[3]).toBe('scored');
-    expect(Number(r[4])).toBeCloseTo(shown[n], 6);
-    expect(r[5]).toBe(ng.includes(n) ? 'NG' : 'OK');
-    expect(r[6]).toBe('zero-shot');
+    expect([Number(r.width), Number(r.height)]).toEqual(SIZES[n]);
+    expect(r.status).toBe('scored');
+    expect(Number(r.image_score)).toBeCloseTo(shown[n], 6);
+    expect(r.verdict).toBe(ng.includes(n) ? 'NG' : 'OK');
+    expect(r.mode).toBe('zero-shot');
   }
-  expect(rows['broken.png'][3]).toBe('error');
+  expect(rows['broken.png'].status).toBe('error');
   const json = JSON.parse(
     (await saveDownload(page, () => page.getByRole('button', { name: 'JSON' }).click())).bytes.toString(),
   );
-  expect(json.mode).toBe('zero-shot');
+  expect([json.format, json.version, json.method.mode]).toEqual(['winclip-results', 1, 'zero-shot']);
   expect(json.counts).toEqual({ ok: total - ng.length, ng: ng.length, unscored: 1 });
   expect(json.thresholds.image).toBeCloseTo(committed, 9);
   expect(json.prompts.counts).toEqual({ normal: 7 * 22, anomalous: 4 * 22 });
   for (const n of TEST_IMAGES) {
-    const r = json.results.find((x: { file: string }) => x.file === n);
-    expect(r.score).toBeCloseTo(shown[n], 9);
+    const r = json.images.find((x: { file: string }) => x.file === n);
+    expect(r.image_score).toBeCloseTo(shown[n], 9);
     expect(r.verdict).toBe(ng.includes(n) ? 'NG' : 'OK');
   }
 

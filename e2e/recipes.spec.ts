@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNpyFloat32 } from '../src/io/npy';
+import { resultsErrors } from '../test/results-schema';
 import { dropFiles, fileFrom, openApp, shot, shownScores, waitModelReady, waitScored } from './support/app';
 import { fakeSavePicker, saveDownload, storedZipEntries, zipAsDownload } from './support/downloads';
 import { expect, test } from './support/fixtures';
@@ -130,8 +131,9 @@ test('exports carry every per-image field, raw maps as .npy, and a report that o
   );
   await waitScored(page, TESTS);
 
-  // Raw maps: float32 (H, W) per image, with an annotated overlay beside each; first as a download (no
-  // save picker, as in Firefox and Safari), then streamed into a picked file: the same entries.
+  // Raw maps: float32 (H, W) per image, with an annotated overlay beside each, named as winclip score --maps
+  // names them (src/core/map-files.ts); first as a download (no save picker, as in Firefox and Safari), then
+  // streamed into a picked file: the same entries.
   await zipAsDownload(page);
   const zip = await saveDownload(page, () => page.getByRole('button', { name: 'Maps (ZIP)' }).click());
   expect(zip.name).toMatch(/^winclip-maps-\d{8}-\d{6}\.zip$/);
@@ -144,10 +146,10 @@ test('exports carry every per-image field, raw maps as .npy, and a report that o
   expect([...savedEntries.keys()]).toEqual([...entries.keys()]);
   for (const [name, bytes] of entries) expect(savedEntries.get(name)!.equals(bytes), name).toBe(true);
   expect([...entries.keys()].sort()).toEqual(
-    ['test_a.npy', 'test_a-annotated.png', 'test_c.npy', 'test_c-annotated.png'].sort(),
+    ['test_a.png.npy', 'test_a.png.overlay.png', 'test_c.png.npy', 'test_c.png.overlay.png'].sort(),
   );
   const maps = Object.fromEntries(
-    TESTS.map((n) => [n, parseNpyFloat32(new Uint8Array(entries.get(n.replace('.png', '.npy'))!))]),
+    TESTS.map((n) => [n, parseNpyFloat32(new Uint8Array(entries.get(`${n}.npy`)!))]),
   );
   expect(maps['test_c.png'].shape).toEqual([400, 640]);
   // A pixel threshold halfway up test_a's map, so it has regions and some area above.
@@ -161,10 +163,27 @@ test('exports carry every per-image field, raw maps as .npy, and a report that o
   const json = JSON.parse(
     (await saveDownload(page, () => page.getByRole('button', { name: 'JSON' }).click())).bytes.toString(),
   );
-  const csv = (await saveDownload(page, () => page.getByRole('button', { name: 'CSV' }).click())).bytes
-    .toString('utf8')
-    .trim()
-    .split(/\r?\n/)
+  // The same document format as winclip score writes, with the app's provenance.
+  expect(resultsErrors(json)).toEqual([]);
+  expect(json).toMatchObject({
+    format: 'winclip-results',
+    version: 1,
+    tool: { name: 'winclip-app' },
+    model: { repo: TINY_REPO, path: null },
+    thresholds: { pixel: t, mode: 'zero-shot' },
+    method: { mode: 'zero-shot', k: 0 },
+  });
+  expect(json.model.weights_fingerprint).toMatch(/^sampled-sha256-v1:/);
+  expect(json.prompt_set).toMatch(/^[0-9a-f]{16}$/);
+  // Excel-flavoured CSV: a UTF-8 BOM, then CRLF lines.
+  const csvText = (
+    await saveDownload(page, () => page.getByRole('button', { name: 'CSV' }).click())
+  ).bytes.toString('utf8');
+  expect(csvText.startsWith('\uFEFFfile,')).toBe(true);
+  const csv = csvText
+    .slice(1)
+    .trimEnd()
+    .split('\r\n')
     .map((l) => l.split(','));
   const header = csv[0];
   const shown = await shownScores(page);
@@ -172,7 +191,7 @@ test('exports carry every per-image field, raw maps as .npy, and a report that o
     const { data, shape } = maps[n];
     const above = data.reduce((c, v) => c + (v >= t ? 1 : 0), 0);
     const max = data.reduce((m, v) => Math.max(m, v), -Infinity);
-    const r = json.results.find((x: { file: string }) => x.file === n);
+    const r = json.images.find((x: { file: string }) => x.file === n);
     expect(r).toMatchObject({
       width: shape[1],
       height: shape[0],
@@ -180,21 +199,21 @@ test('exports carry every per-image field, raw maps as .npy, and a report that o
       k: 0,
       pixel_threshold: t,
     });
-    expect(r.score).toBeCloseTo(shown[n], 9);
+    expect(r.image_score).toBeCloseTo(shown[n], 9);
     expect(r.max_pixel).toBe(max);
     expect(r.area_px).toBe(above);
     expect(r.area_percent).toBeCloseTo((100 * above) / data.length, 9);
     expect(r.regions.reduce((s: number, g: { area: number }) => s + g.area, 0)).toBe(above);
-    expect(r.model).toBe(TINY_REPO);
-    expect(r.weights).toMatch(/^sampled-sha256-v1:/);
-    expect(r.prompt_set).toMatch(/^[0-9a-f]{16}$/);
     const row = Object.fromEntries(header.map((h, i) => [h, csv.find((l) => l[0] === n)![i]]));
     expect(Number(row.area_px)).toBe(above);
     expect(Number(row.regions)).toBe(r.regions.length);
     expect(Number(row.max_pixel)).toBe(max);
-    expect(row.prompt_set).toBe(r.prompt_set);
+    expect(row.model).toBe(TINY_REPO);
+    expect(row.weights).toBe(json.model.weights_fingerprint);
+    expect(row.prompt_set).toBe(json.prompt_set);
+    if (r.regions.length > 0) expect(Number(row.top_region_peak)).toBe(r.regions[0].peak);
   }
-  expect(json.results.find((x: { file: string }) => x.file === 'test_a.png').regions.length).toBeGreaterThan(
+  expect(json.images.find((x: { file: string }) => x.file === 'test_a.png').regions.length).toBeGreaterThan(
     0,
   );
 

@@ -10,6 +10,7 @@ import { parseNpyFloat32 } from '../src/io/npy';
 import { FIXTURE_DIR, fixturePrompts, loadF32, manifest, maxAbsDiff } from './fixture';
 import { BMP_CASES, REFUSED_IMAGE_CASES } from './fuzz/image-cases';
 import { cmykJpeg } from './fuzz/jpeg-cmyk';
+import { imageRecordErrors, resultsErrors } from './results-schema';
 import { makePillowTiffs, NO_PILLOW_REASON } from './tiff/pillow-tiffs';
 
 const run = promisify(execFile);
@@ -31,10 +32,19 @@ interface Scored {
   width: number;
   height: number;
   image_score: number;
+  verdict?: 'OK' | 'NG';
+  max_pixel?: number;
+  regions?: { box: number[]; area: number; area_percent: number; peak: number; state: string | null }[];
   anomaly_map?: number[];
   error?: string;
 }
 interface Out {
+  format: string;
+  version: number;
+  model: { path: string; weights_fingerprint: string };
+  prompt_set: string;
+  thresholds: { image: number | null; pixel: number | null; mode: string; source: string | null };
+  method: { mode: string; k: number };
   images: Scored[];
 }
 
@@ -102,6 +112,110 @@ describe('winclip score', () => {
     expect(parsed.images[0].image_score).toBe(plain.images[0].image_score);
     expect(parsed.images[0].anomaly_map).toHaveLength(240 * 240);
     expect(text).toBe(`${JSON.stringify(parsed)}\n`);
+    // Both are winclip-results documents that the schema accepts, with the provenance on top.
+    expect(resultsErrors(parsed)).toEqual([]);
+    expect(resultsErrors(plain)).toEqual([]);
+    expect(Object.keys(parsed)).toEqual([
+      'format',
+      'version',
+      'created',
+      'tool',
+      'model',
+      'prompt_set',
+      'thresholds',
+      'method',
+      'images',
+    ]);
+    expect(parsed.model).toMatchObject({ path: FIXTURE_DIR, repo: null, commit: null });
+    expect(parsed.model.weights_fingerprint).toMatch(/^sampled-sha256-v1:[0-9a-f]{64}$/);
+    expect(parsed.thresholds).toEqual({ image: null, pixel: null, mode: 'zero-shot', source: null });
+    expect(parsed.method).toMatchObject({ mode: 'zero-shot', k: 0, window_scales: [2, 3] });
+  });
+
+  it('--jsonl prints one schema-valid record per line, equal to the --out records, and nothing else', async () => {
+    const out = join(tmp, 'lines.json');
+    const csv = join(tmp, 'lines.csv');
+    // A pixel threshold halfway up test_a's few-shot map, so it has regions.
+    const fsMap = loadF32(`${tests.find((t) => t.file === 'test_a.png')!.name}.final_fs_map`);
+    const [lo, hi] = [Math.min(...fsMap), Math.max(...fsMap)];
+    const pixel = String(Math.round(((lo + hi) / 2) * 1000) / 1000);
+    const r = await winclip([
+      'score',
+      '--model',
+      FIXTURE_DIR,
+      '--prompts',
+      promptsFile,
+      ...refs.flatMap((x) => ['--ref', img(x.file)]),
+      '--image-threshold',
+      '0.5',
+      '--pixel-threshold',
+      pixel,
+      '--jsonl',
+      '--out',
+      out,
+      '--csv',
+      csv,
+      '--csv-excel',
+      img('test_a.png'),
+      truncated,
+      img('test_d.png'),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stdout.endsWith('\n')).toBe(true);
+    const lines = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    for (const l of lines) expect(imageRecordErrors(l)).toEqual([]);
+    const doc: Out = JSON.parse(readFileSync(out, 'utf8'));
+    expect(resultsErrors(doc)).toEqual([]);
+    expect(doc.thresholds).toEqual({
+      image: 0.5,
+      pixel: Number(pixel),
+      mode: `few-shot:${refs.length}`,
+      source: 'flag',
+    });
+    // The lines are the document's records without their maps (stdout leaves maps out).
+    expect(lines).toEqual(doc.images.map(({ anomaly_map, ...rest }) => rest));
+    expect(lines.map((l) => l.file)).toEqual([img('test_a.png'), truncated, img('test_d.png')]);
+    expect(Object.keys(lines[0])).toEqual([
+      'file',
+      'width',
+      'height',
+      'image_score',
+      'verdict',
+      'max_pixel',
+      'regions',
+    ]);
+    const a: Scored = lines[0];
+    expect(a.regions?.length).toBeGreaterThan(0);
+    expect(a.verdict).toBe(a.image_score >= 0.5 ? 'NG' : 'OK');
+    // A region's box is [left, top, right, bottom) with right and bottom exclusive.
+    for (const g of a.regions ?? []) {
+      expect(g.box[2] - g.box[0]).toBeGreaterThan(0);
+      expect(g.box[2]).toBeLessThanOrEqual(a.width);
+      expect(g.box[3]).toBeLessThanOrEqual(a.height);
+      expect(g.area).toBeLessThanOrEqual((g.box[2] - g.box[0]) * (g.box[3] - g.box[1]));
+      expect(g.area_percent).toBeCloseTo((100 * g.area) / (a.width * a.height), 12);
+    }
+    // The Excel CSV: BOM, CRLF, the region count and the top region's fields in their own columns.
+    const text = readFileSync(csv, 'utf8');
+    expect(
+      text.startsWith('\uFEFFfile,width,height,image_score,verdict,max_pixel,regions,top_region_left,'),
+    ).toBe(true);
+    const rows = text.slice(1).split('\r\n');
+    expect(rows).toHaveLength(5);
+    const header = rows[0].split(',');
+    const row = Object.fromEntries(header.map((h, i) => [h, rows[1].split(',')[i]]));
+    expect(Number(row.image_score)).toBe(a.image_score);
+    expect(Number(row.regions)).toBe(a.regions?.length);
+    expect(Number(row.top_region_peak)).toBe(a.regions?.[0]?.peak);
+    expect(row.prompt_set).toBe(doc.prompt_set);
+  });
+
+  it('refuses --csv-excel without --csv', async () => {
+    const r = await winclip(['score', '--model', FIXTURE_DIR, '--csv-excel', img('test_a.png')]);
+    expect([r.code, r.stderr]).toEqual([1, 'winclip: score: --csv-excel needs --csv <file.csv>\n']);
   });
 
   it('honours --temperature', async () => {
@@ -160,14 +274,15 @@ describe('winclip score', () => {
       dims('test_d.png').width,
       dims('test_d.png').height,
     ]);
+    const prov = `${FIXTURE_DIR},${parsed.model.weights_fingerprint},${parsed.prompt_set}`;
     expect(readFileSync(csv, 'utf8')).toBe(
       [
-        'file,width,height,image_score,error',
-        `${a.file},${a.width},${a.height},${a.image_score},`,
-        `${broken},,,,${parsed.images[1].error}`,
-        `${d.file},${d.width},${d.height},${d.image_score},`,
+        'file,width,height,image_score,model,weights,prompt_set,error',
+        `${a.file},${a.width},${a.height},${a.image_score},${prov},`,
+        `${broken},,,,${prov},${parsed.images[1].error}`,
+        `${d.file},${d.width},${d.height},${d.image_score},${prov},`,
         '',
-      ].join('\n'),
+      ].join('\r\n'),
     );
     // Equal names in different folders stay apart; the .npy holds exactly the --out map.
     for (const [rel, rec] of [
@@ -306,6 +421,8 @@ describe('winclip --help', () => {
         '--out',
         '--csv',
         '--maps',
+        '--jsonl',
+        '--csv-excel',
         '--print-maps',
       ],
     ],

@@ -1,37 +1,31 @@
 /**
  * Result writers for `winclip score`, each fed one image at a time so nothing holds every map at once:
- * the JSON document (streamed, maps written in chunks straight from the Float32Array), a CSV table, and
- * per-image .npy maps with overlay PNGs.
+ * the results document (src/core/results-format.ts; streamed, maps written in chunks straight from the
+ * Float32Array), JSON Lines, a CSV table (src/core/results-csv.ts), and per-image .npy maps with overlay
+ * PNGs (named by src/core/map-files.ts).
  */
 import { createWriteStream } from 'node:fs';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import sharp from 'sharp';
+import { mapFileNames } from '../core/map-files';
+import { type CsvColumn, type CsvContext, type CsvOptions, csvHeader, csvRow } from '../core/results-csv';
+import type { ImageRecord, ResultsHeader } from '../core/results-format';
 import type { RgbImage } from '../core/types';
 import { npyHeader } from '../io/npy';
 import { colormapLut } from '../render/colormap';
 
-/** Per-image values besides the score (e.g. verdicts at thresholds): JSON fields and CSV columns. */
-export type ExtraFields = Record<string, unknown>;
-
+/** A scored image's record and its map (the map goes into JSON only when maps are asked for). */
 export interface ScoredImage {
-  file: string;
+  record: ImageRecord;
   width: number;
   height: number;
-  imageScore: number;
   anomalyMap: Float32Array;
-  extra?: ExtraFields;
 }
 
-export interface FailedImage {
-  file: string;
-  error: string;
-}
-
-export type ImageRecord = ScoredImage | FailedImage;
-
-export const isFailed = (r: ImageRecord): r is FailedImage => 'error' in r;
+/** A record to write: scored (with its map) or failed ({file, error}). */
+export type ResultEntry = ScoredImage | { record: ImageRecord; anomalyMap?: undefined };
 
 /** Awaits the stream's drain when its buffer is full, so a huge map never sits in memory as text. */
 async function write(stream: Writable, text: string): Promise<void> {
@@ -43,9 +37,36 @@ const num = (v: number) => (Number.isFinite(v) ? String(v) : 'null');
 
 const MAP_CHUNK = 1 << 16;
 
+/** One record as JSON, with "anomaly_map" last when `map` is given; the map is written in chunks. */
+async function writeRecord(s: Writable, record: ImageRecord, map: Float32Array | undefined): Promise<void> {
+  const text = JSON.stringify(record);
+  if (!map) {
+    await write(s, text);
+    return;
+  }
+  await write(s, `${text.slice(0, -1)},"anomaly_map":[`);
+  for (let start = 0; start < map.length; start += MAP_CHUNK) {
+    const end = Math.min(map.length, start + MAP_CHUNK);
+    let chunk = start > 0 ? ',' : '';
+    chunk += num(map[start]);
+    for (let i = start + 1; i < end; i++) chunk += `,${num(map[i])}`;
+    await write(s, chunk);
+  }
+  await write(s, ']}');
+}
+
+async function openFile(path: string): Promise<Writable> {
+  const stream = createWriteStream(path);
+  await new Promise<void>((res, rej) => stream.once('open', () => res()).once('error', rej));
+  return stream;
+}
+
+const endStream = (s: Writable) => new Promise<void>((res, rej) => s.end(() => res()).once('error', rej));
+
 /**
- * Streams {"images": [...]} with the documented shape (maps as flat row-major arrays); byte for byte what
- * JSON.stringify gives for the same values, without ever building the whole string.
+ * Streams the results document ({"format", "version", provenance…, "images": [...]}, maps as flat
+ * row-major arrays); byte for byte what JSON.stringify gives for the same values, without ever building
+ * the whole string.
  */
 export class JsonResultsWriter {
   private count = 0;
@@ -53,81 +74,70 @@ export class JsonResultsWriter {
     private readonly stream: Writable,
     private readonly withMaps: boolean,
     private readonly ownsStream: boolean,
+    private readonly head: string,
   ) {}
 
-  static async open(target: string | Writable, withMaps: boolean): Promise<JsonResultsWriter> {
+  static async open(
+    target: string | Writable,
+    withMaps: boolean,
+    header: ResultsHeader,
+  ): Promise<JsonResultsWriter> {
     const owns = typeof target === 'string';
-    const stream = owns ? createWriteStream(target) : target;
-    if (owns) await new Promise<void>((res, rej) => stream.once('open', () => res()).once('error', rej));
-    return new JsonResultsWriter(stream, withMaps, owns);
+    const stream = owns ? await openFile(target) : target;
+    return new JsonResultsWriter(stream, withMaps, owns, `${JSON.stringify(header).slice(0, -1)},"images":[`);
   }
 
-  async add(r: ImageRecord): Promise<void> {
-    const s = this.stream;
+  async add(r: ResultEntry): Promise<void> {
     // The opening goes out with the first image, so a terminal shows stderr lines before, not inside, it.
-    await write(s, this.count++ > 0 ? ',' : '{"images":[');
-    if (isFailed(r)) {
-      await write(s, JSON.stringify({ file: r.file, error: r.error }));
-      return;
-    }
-    const head = { file: r.file, width: r.width, height: r.height, image_score: r.imageScore, ...r.extra };
-    const text = JSON.stringify(head);
-    if (!this.withMaps) {
-      await write(s, text);
-      return;
-    }
-    await write(s, `${text.slice(0, -1)},"anomaly_map":[`);
-    const m = r.anomalyMap;
-    for (let start = 0; start < m.length; start += MAP_CHUNK) {
-      const end = Math.min(m.length, start + MAP_CHUNK);
-      let chunk = start > 0 ? ',' : '';
-      chunk += num(m[start]);
-      for (let i = start + 1; i < end; i++) chunk += `,${num(m[i])}`;
-      await write(s, chunk);
-    }
-    await write(s, ']}');
+    await write(this.stream, this.count++ > 0 ? ',' : this.head);
+    await writeRecord(this.stream, r.record, this.withMaps ? r.anomalyMap : undefined);
   }
 
   async close(): Promise<void> {
-    await write(this.stream, this.count > 0 ? ']}\n' : '{"images":[]}\n');
-    if (this.ownsStream)
-      await new Promise<void>((res, rej) => this.stream.end(() => res()).once('error', rej));
+    await write(this.stream, `${this.count > 0 ? '' : this.head}]}\n`);
+    if (this.ownsStream) await endStream(this.stream);
   }
 }
 
-function csvField(v: unknown): string {
-  // Structured values (e.g. the regions list) go into one quoted cell as JSON.
-  const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+/** JSON Lines: one image record per line as each image finishes, nothing around them. */
+export class JsonLinesWriter {
+  constructor(
+    private readonly stream: Writable,
+    private readonly withMaps: boolean,
+  ) {}
+
+  async add(r: ResultEntry): Promise<void> {
+    await writeRecord(this.stream, r.record, this.withMaps ? r.anomalyMap : undefined);
+    await write(this.stream, '\n');
+  }
 }
 
-/** One row per image: file,width,height,image_score, then the extra columns, then error (failed images). */
+/** One row per image (src/core/results-csv.ts), written as each image finishes. */
 export class CsvWriter {
   private constructor(
     private readonly stream: Writable,
-    private readonly extraColumns: string[],
+    private readonly columns: CsvColumn[],
+    private readonly ctx: CsvContext,
+    private readonly opts: CsvOptions,
   ) {}
 
-  static async open(path: string, extraColumns: string[] = []): Promise<CsvWriter> {
-    const stream = createWriteStream(path);
-    await new Promise<void>((res, rej) => stream.once('open', () => res()).once('error', rej));
-    const w = new CsvWriter(stream, extraColumns);
-    await write(
-      stream,
-      `${['file', 'width', 'height', 'image_score', ...extraColumns, 'error'].join(',')}\n`,
-    );
-    return w;
+  static async open(
+    path: string,
+    columns: CsvColumn[],
+    ctx: CsvContext,
+    opts: CsvOptions = {},
+  ): Promise<CsvWriter> {
+    const stream = await openFile(path);
+    await write(stream, csvHeader(columns, opts));
+    return new CsvWriter(stream, columns, ctx, opts);
   }
 
-  async add(r: ImageRecord): Promise<void> {
-    const row = isFailed(r)
-      ? [r.file, '', '', '', ...this.extraColumns.map(() => ''), r.error]
-      : [r.file, r.width, r.height, r.imageScore, ...this.extraColumns.map((c) => r.extra?.[c]), ''];
-    await write(this.stream, `${row.map(csvField).join(',')}\n`);
+  async add(r: ResultEntry): Promise<void> {
+    await write(this.stream, csvRow(r.record, this.columns, this.ctx, this.opts));
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((res, rej) => this.stream.end(() => res()).once('error', rej));
+    await endStream(this.stream);
   }
 }
 
@@ -156,9 +166,10 @@ export async function writeMapFiles(
   image: RgbImage,
   r: ScoredImage,
 ): Promise<void> {
-  const base = join(dir, rel);
-  await mkdir(dirname(base), { recursive: true });
-  const fh = await open(`${base}.npy`, 'w');
+  const names = mapFileNames(rel);
+  const npy = join(dir, names.npy);
+  await mkdir(dirname(npy), { recursive: true });
+  const fh = await open(npy, 'w');
   try {
     await fh.write(npyHeader([r.height, r.width]));
     const m = r.anomalyMap;
@@ -168,5 +179,5 @@ export async function writeMapFiles(
   }
   await sharp(overlayPixels(image, r.anomalyMap), { raw: { width: r.width, height: r.height, channels: 3 } })
     .png()
-    .toFile(`${base}.overlay.png`);
+    .toFile(join(dir, names.overlay));
 }

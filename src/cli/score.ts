@@ -1,9 +1,21 @@
 /**
  * `winclip score`: zero-shot (no --ref) or few-shot (--ref …) scoring of images with a model folder.
- * Results: {"images": [{file, width, height, image_score, anomaly_map}]} (map row-major H·W), or
- * {file, error} for an image that could not be scored; see SCORE_SPEC for the flags.
+ * Results: the "winclip-results" document (src/core/results-format.ts, docs/results.schema.json) with
+ * {file, width, height, image_score, anomaly_map} per image (map row-major H·W), or {file, error} for an
+ * image that could not be scored; or the same records as JSON Lines (--jsonl). SCORE_SPEC has the flags.
  */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { errorText } from '../core/errors';
+import { csvColumns } from '../core/results-csv';
+import {
+  failedRecord,
+  methodProvenance,
+  modeKey,
+  promptSetId,
+  type ResultsHeader,
+  resultsHeader,
+} from '../core/results-format';
 import { type StateEmbedding, stateGroups } from '../core/state-words';
 import type { RgbImage } from '../core/types';
 import { stateVocabulary } from '../engine/explain';
@@ -13,12 +25,26 @@ import { openCliEngine, parseDeviceFlag } from './device';
 import { EXIT } from './exit-codes';
 import { parseCommand } from './flags';
 import { expandInputs, relativeToCommonFolder } from './inputs';
-import { CsvWriter, type ImageRecord, JsonResultsWriter, writeMapFiles } from './outputs';
+import { CsvWriter, JsonLinesWriter, JsonResultsWriter, type ResultEntry, writeMapFiles } from './outputs';
 import { promptChoice } from './prompt-flags';
-import { readRecipeInput, refuseWithRecipe } from './recipe-input';
+import { fingerprintModelDir, readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { SCORE_SPEC } from './specs';
 import { UsageError } from './usage-error';
-import { thresholdFlag, verdictCsvColumns, verdictFields } from './verdicts';
+import { csvColumnGroups, scoredRecord, thresholdFlag, type VerdictThresholds } from './verdicts';
+
+/** The package's version (read at run time: the CLI runs from the source tree through tsx). */
+function toolVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return String(pkg.version);
+}
+
+/** 'flag', 'recipe', 'flag+recipe' (each gave one of the two) or null (none given). */
+function thresholdSource(flagged: VerdictThresholds, fromRecipe: object | null): string | null {
+  const flags = Object.values(flagged).filter((v) => v !== undefined).length;
+  if (flags === 2 || (flags === 1 && !fromRecipe)) return 'flag';
+  if (flags === 1) return 'flag+recipe';
+  return fromRecipe ? 'recipe' : null;
+}
 
 export async function runScore(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(SCORE_SPEC, argv);
@@ -31,10 +57,15 @@ export async function runScore(argv: string[]): Promise<number> {
   const { prompts, groups, temperature } = recipe
     ? { ...choice, prompts: recipe.prompts, groups: stateGroups(recipe.promptOptions) }
     : choice;
+  if (values['csv-excel'] && !values.csv) throw new UsageError('score', '--csv-excel needs --csv <file.csv>');
   // Threshold flags override the recipe's thresholds for its mode.
+  const flagged = {
+    image: thresholdFlag('image-threshold', values['image-threshold']),
+    pixel: thresholdFlag('pixel-threshold', values['pixel-threshold']),
+  };
   const thresholds = {
-    image: thresholdFlag('image-threshold', values['image-threshold']) ?? recipe?.thresholds?.image,
-    pixel: thresholdFlag('pixel-threshold', values['pixel-threshold']) ?? recipe?.thresholds?.pixel,
+    image: flagged.image ?? recipe?.thresholds?.image,
+    pixel: flagged.pixel ?? recipe?.thresholds?.pixel,
   };
   if (values['fail-on-ng'] && thresholds.image === undefined)
     throw new UsageError(
@@ -62,11 +93,42 @@ export async function runScore(argv: string[]): Promise<number> {
     for (const [i, ref] of (recipe?.references ?? []).entries()) {
       await engine.addReference(`recipe:${i}:${ref.name}`, await decodeImageBytes(ref.bytes, ref.name));
     }
-    const json = await JsonResultsWriter.open(
-      values.out ?? process.stdout,
-      !!values.out || !!values['print-maps'],
-    );
-    const csv = values.csv ? await CsvWriter.open(values.csv, verdictCsvColumns(thresholds)) : null;
+    const k = refs.length + (recipe?.references.length ?? 0);
+    const fingerprint = await fingerprintModelDir(values.model).catch(() => null);
+    const header: ResultsHeader = resultsHeader({
+      created: new Date().toISOString(),
+      tool: { name: 'winclip', version: toolVersion() },
+      model: {
+        name: basename(values.model),
+        repo: null,
+        path: values.model,
+        commit: null,
+        weights_fingerprint: fingerprint?.fingerprint ?? null,
+      },
+      prompt_set: promptSetId(prompts),
+      thresholds: {
+        image: thresholds.image ?? null,
+        pixel: thresholds.pixel ?? null,
+        mode: modeKey(k),
+        source: thresholdSource(flagged, recipe?.thresholds ?? null),
+      },
+      method: methodProvenance(engine.settings, k),
+    });
+    const printMaps = !!values['print-maps'];
+    // --jsonl replaces the document on stdout; with --out the document still goes to the file.
+    const json =
+      values.out || !values.jsonl
+        ? await JsonResultsWriter.open(values.out ?? process.stdout, !!values.out || printMaps, header)
+        : null;
+    const lines = values.jsonl ? new JsonLinesWriter(process.stdout, printMaps) : null;
+    const csv = values.csv
+      ? await CsvWriter.open(
+          values.csv,
+          csvColumns(csvColumnGroups(thresholds)),
+          { model: values.model, weights: header.model.weights_fingerprint, prompt_set: header.prompt_set },
+          { excel: !!values['csv-excel'] },
+        )
+      : null;
     const rel = relativeToCommonFolder(files);
     // Progress only on a terminal, and not over results streaming to that same terminal.
     const bar =
@@ -77,7 +139,7 @@ export async function runScore(argv: string[]): Promise<number> {
     let failed = 0;
     let ng = 0;
     for (const [i, file] of files.entries()) {
-      let record: ImageRecord;
+      let entry: ResultEntry;
       try {
         const key = `img:${i}:${file}`;
         let image: RgbImage | null = await decodeImageFile(file);
@@ -85,31 +147,32 @@ export async function runScore(argv: string[]): Promise<number> {
         // The pixels are only needed again for the overlay; let a large image go before its map is built.
         if (!values.maps) image = null;
         const r = await engine.score(key);
-        record = {
-          file,
+        const scored = {
+          record: scoredRecord(engine, key, file, r, thresholds, vocabulary),
           width: r.width,
           height: r.height,
-          imageScore: r.imageScore,
           anomalyMap: r.anomalyMap,
-          extra: verdictFields(engine, key, r, thresholds, vocabulary),
         };
-        if (record.extra?.verdict === 'NG') ng++;
+        if (scored.record.verdict === 'NG') ng++;
+        entry = scored;
         engine.forget(key);
-        if (image && values.maps) await writeMapFiles(values.maps, rel[i], image, record);
+        if (image && values.maps) await writeMapFiles(values.maps, rel[i], image, scored);
       } catch (err) {
         failed++;
         const m = errorText(err);
-        record = { file, error: m.startsWith(file) ? m : `${file}: ${m}` };
-        report(`winclip: ${record.error}\n`);
+        const error = m.startsWith(file) ? m : `${file}: ${m}`;
+        entry = { record: failedRecord(file, error) };
+        report(`winclip: ${error}\n`);
       }
-      await json.add(record);
-      await csv?.add(record);
+      await lines?.add(entry);
+      await json?.add(entry);
+      await csv?.add(entry);
       bar?.tick();
     }
     bar?.finish(
       [failed && `${failed} failed`, thresholds.image !== undefined && `${ng} NG`].filter(Boolean).join(', '),
     );
-    await json.close();
+    await json?.close();
     await csv?.close();
     if (failed > 0)
       process.stderr.write(`winclip: ${failed} of ${files.length} images could not be scored\n`);

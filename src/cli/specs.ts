@@ -60,12 +60,22 @@ export const SCORE_SPEC = spec({
     csv: {
       type: 'string',
       arg: '<file.csv>',
-      help: 'also write one row per image: file,width,height,image_score,error',
+      help: 'also write one row per image (RFC 4180, CRLF): file,width,height,image_score,…,error',
+    },
+    'csv-excel': {
+      type: 'boolean',
+      help: 'with --csv: add a UTF-8 BOM and quote-prefix text starting with = + - @ (for spreadsheets)',
+      shownDefault: 'off',
     },
     maps: {
       type: 'string',
       arg: '<dir>',
-      help: 'also write <path>.npy (float32 H×W map) and <path>.overlay.png per image',
+      help: 'also write <path>.npy (float32 H×W map) and <path>.overlay.png per image (a.png → a.png.npy)',
+    },
+    jsonl: {
+      type: 'boolean',
+      help: 'print one JSON record per image on stdout as it finishes (JSON Lines) instead of the document',
+      shownDefault: 'off',
     },
     'image-threshold': {
       type: 'string',
@@ -79,7 +89,7 @@ export const SCORE_SPEC = spec({
     },
     'print-maps': {
       type: 'boolean',
-      help: 'include anomaly_map in the JSON printed on stdout',
+      help: 'include anomaly_map in the JSON (or --jsonl lines) printed on stdout',
       shownDefault: 'off',
     },
     'fail-on-ng': {
@@ -92,13 +102,17 @@ export const SCORE_SPEC = spec({
     help: { type: 'boolean', short: 'h', help: 'show this help' },
   },
   notes: [
-    'output: {"images": [{"file", "width", "height", "image_score", "anomaly_map": [H·W values, row-major]}]};',
+    'output: {"format": "winclip-results", "version": 1, "created", "tool", "model", "prompt_set", "thresholds",',
+    '"method", "images": [{"file", "width", "height", "image_score", "anomaly_map": [H·W values, row-major]}]}',
+    '(schema: docs/results.schema.json); a region box is [left, top, right, bottom] in pixels, right and bottom',
+    'exclusive. --jsonl prints the same image records, one per line, with nothing around them.',
     "stdout leaves anomaly_map out unless --print-maps; --out files always have it. --maps keeps the images'",
     'paths relative to their common folder, so equal names in different folders stay apart.',
   ],
   examples: [
     'winclip score --model ./ViT-B-16-plus-240 --object "metal nut" part1.png part2.jpg',
     'winclip score --model ./model --object bottle --ref good/ --out scores.json --csv scores.csv --maps maps/ test/',
+    'winclip score --model ./model --object bottle --jsonl test/ | jq -c "{file, image_score}"',
   ],
 });
 

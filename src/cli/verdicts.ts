@@ -1,6 +1,8 @@
-/** Verdict and regions of one scored image for `winclip score --image-threshold/--pixel-threshold`. */
+/** The record of one scored image, with verdict and regions for `--image-threshold/--pixel-threshold`. */
 import { verdictOf } from '../core/calibration';
 import { mapRange } from '../core/map-regions';
+import type { CsvColumnGroup } from '../core/results-csv';
+import { type ImageRecord, imageRecord, regionRecord } from '../core/results-format';
 import type { StateEmbedding } from '../core/state-words';
 import type { ImageResult } from '../core/types';
 import type { WinclipEngine } from '../engine/engine';
@@ -21,34 +23,39 @@ export function thresholdFlag(name: string, raw: string | undefined): number | u
   return v;
 }
 
-/** CSV columns of the fields below, for the thresholds given. */
-export function verdictCsvColumns(thresholds: VerdictThresholds): string[] {
+/** The CSV column groups (src/core/results-csv.ts) that apply for the thresholds given. */
+export function csvColumnGroups(thresholds: VerdictThresholds): CsvColumnGroup[] {
   return [
-    ...(thresholds.image !== undefined ? ['verdict'] : []),
-    ...(thresholds.pixel !== undefined ? ['max_pixel', 'regions'] : []),
+    'image',
+    ...(thresholds.image !== undefined ? (['verdict'] as const) : []),
+    ...(thresholds.pixel !== undefined ? (['pixel'] as const) : []),
+    'provenance',
   ];
 }
 
-/** The JSON fields added per image: `verdict` with an image threshold, `regions` with a pixel one. */
-export function verdictFields(
+/** The per-image record: `verdict` with an image threshold, `max_pixel` and `regions` with a pixel one. */
+export function scoredRecord(
   engine: WinclipEngine,
   key: string,
+  file: string,
   result: ImageResult,
   thresholds: VerdictThresholds,
   vocabulary: readonly StateEmbedding[],
-): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (thresholds.image !== undefined) out.verdict = verdictOf(result.imageScore, thresholds.image);
-  if (thresholds.pixel !== undefined) {
-    const e = explain(engine, key, result, thresholds.pixel, vocabulary);
-    out.max_pixel = mapRange(result.anomalyMap).max;
-    out.regions = e.regions.map((r) => ({
-      box: r.box,
-      area: r.area,
-      area_percent: 100 * r.areaFraction,
-      peak: r.peak,
-      state: r.state?.state ?? null,
-    }));
-  }
-  return out;
+): ImageRecord {
+  const { width, height } = result;
+  const regions =
+    thresholds.pixel === undefined
+      ? undefined
+      : explain(engine, key, result, thresholds.pixel, vocabulary).regions.map((r) =>
+          regionRecord({ ...r, state: r.state?.state }, width, height),
+        );
+  return imageRecord({
+    file,
+    width,
+    height,
+    imageScore: result.imageScore,
+    verdict: thresholds.image === undefined ? undefined : verdictOf(result.imageScore, thresholds.image),
+    maxPixel: thresholds.pixel === undefined ? undefined : mapRange(result.anomalyMap).max,
+    regions,
+  });
 }

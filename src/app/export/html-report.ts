@@ -16,6 +16,8 @@ export interface ReportInput {
   recipe: Recipe | null;
   recipeDataUri: string | null;
   backend: string | null;
+  /** Identity of the prompt ensemble (src/core/results-format.ts promptSetId). */
+  promptSet: string | null;
 }
 
 const ESCAPES: Record<string, string> = {
@@ -30,7 +32,8 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
-const fmt = (v: number | null, digits = 4) => (v === null ? '—' : v.toFixed(digits));
+const fmt = (v: number | null | undefined, digits = 4) =>
+  v === null || v === undefined ? '—' : v.toFixed(digits);
 
 function setupSection(r: Recipe, recipeDataUri: string | null): string {
   const list = (xs: string[]) => xs.map((x) => `<code>${escapeHtml(x)}</code>`).join(' ');
@@ -67,7 +70,7 @@ export function htmlReport(input: ReportInput): string {
 <td>${r.width ?? '—'}×${r.height ?? '—'}</td>
 <td>${escapeHtml(r.mode ?? '—')}</td>
 <td>${r.k}</td>
-<td class="num">${fmt(r.score)}</td>
+<td class="num">${fmt(r.image_score)}</td>
 <td class="verdict">${escapeHtml(verdict)}</td>
 <td class="num">${fmt(r.max_pixel)}</td>
 <td class="num">${r.area_px ?? '—'} <span class="muted">(${fmt(r.area_percent, 2)} %)</span></td>
@@ -96,7 +99,7 @@ table { border-collapse: collapse; } th, td { padding: 6px 10px; border-bottom: 
 </style></head><body>
 <h1>${escapeHtml(input.title)}</h1>
 <p class="muted">${escapeHtml(input.createdAt.toISOString())}${input.backend ? ` · ${escapeHtml(input.backend)}` : ''}${
-    first?.prompt_set ? ` · prompt set ${escapeHtml(first.prompt_set)}` : ''
+    input.promptSet ? ` · prompt set ${escapeHtml(input.promptSet)}` : ''
   }</p>
 <section class="summary" data-testid="summary">
 <div>Images<b>${rows.length}</b></div><div>OK<b>${counts.ok}</b></div><div>NG<b>${counts.ng}</b></div><div>Unscored<b>${counts.unscored}</b></div>

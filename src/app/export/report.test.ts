@@ -63,22 +63,32 @@ describe('result rows', () => {
       pixel_threshold: 0.6,
       area_px: 3,
       area_percent: 37.5,
-      model: 'org/clip',
-      prompt_set: '0123456789abcdef',
     });
-    expect(rows[0].regions).toHaveLength(2);
+    expect(rows[0].regions).toEqual([
+      { box: [0, 0, 2, 1], area: 2, area_percent: 25, peak: 0.9, state: null },
+      { box: [3, 1, 4, 2], area: 1, area_percent: 12.5, peak: 0.7, state: null },
+    ]);
     expect(rows[1]).toMatchObject({ verdict: 'OK', max_pixel: null, area_px: null, regions: null });
-    expect(rows[2]).toMatchObject({ status: 'error', score: null, verdict: null });
+    expect(rows[2]).toMatchObject({ status: 'error', image_score: null, verdict: null });
   });
 
-  it('become CSV with quoting and the region count', () => {
-    const lines = toCsv(rows).trimEnd().split('\r\n');
+  it('become CSV with quoting, the region count and the top region', () => {
+    const csv = toCsv(rows, ctx);
+    // Excel-flavoured: BOM first, CRLF line ends.
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    const lines = csv.slice(1).trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
-    expect(lines[1]).toBe(
-      'a.png,4,2,scored,0.7,NG,few-shot,0.5,,2,0.9,0.6,3,37.5,2,org/clip,sampled-sha256-v1:ab,0123456789abcdef,,,,',
+    expect(lines[0]).toBe(
+      'file,width,height,image_score,verdict,status,mode,k,image_threshold,pixel_threshold,threshold_mode,' +
+        'max_pixel,area_px,area_percent,regions,top_region_left,top_region_top,top_region_right,' +
+        'top_region_bottom,top_region_area,top_region_area_percent,top_region_peak,top_region_state,top_state,' +
+        'label,model,weights,prompt_set,error',
     );
-    expect(lines[2].startsWith('"b ""x"".png",4,2,scored,0.2,OK,')).toBe(true);
-    expect(lines[3]).toContain(',"broken, truncated",');
+    expect(lines[1]).toBe(
+      'a.png,4,2,0.7,NG,scored,few-shot,2,0.5,0.6,,0.9,3,37.5,2,0,0,2,1,2,25,0.9,,,,org/clip,sampled-sha256-v1:ab,0123456789abcdef,',
+    );
+    expect(lines[2].startsWith('"b ""x"".png",4,2,0.2,OK,scored,')).toBe(true);
+    expect(lines[3].endsWith(',"broken, truncated"')).toBe(true);
   });
 
   it('make an HTML report with every image and nothing external', () => {
@@ -90,11 +100,14 @@ describe('result rows', () => {
       recipe: null,
       recipeDataUri: null,
       backend: 'wasm',
+      promptSet: '0123456789abcdef',
     });
     expect(html).toContain('<title>Report &lt;bottle&gt;</title>');
     expect(html.match(/<tr class="v-/g)).toHaveLength(3);
     expect(html).toContain('<img alt="a.png" src="data:image/png;base64,AAAA">');
     expect(html).toContain('b &quot;x&quot;.png');
+    expect(html).toContain('<td class="num">0.7000</td>');
+    expect(html).toContain('prompt set 0123456789abcdef');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(html).not.toContain('<script');
     expect(escapeHtml(`<a href='x'>&</a>`)).toBe('&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;');

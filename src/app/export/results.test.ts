@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { resultsErrors } from '../../../test/results-schema';
+import { METHOD_SETTINGS } from '../../core/method-settings';
+import { type ImageRecord, methodProvenance, type ResultsProvenance } from '../../core/results-format';
 import type { InspectedImage } from '../state/types';
-import { CSV_COLUMNS, resultRows, toCsv } from './results';
+import { CSV_COLUMNS, resultRows, toCsv, toJson } from './results';
 
 const base: Omit<InspectedImage, 'id' | 'name' | 'result'> = {
   file: null as unknown as File,
@@ -75,11 +78,102 @@ describe('result rows with calibration extras', () => {
       peak: 0.33,
       state: 'damaged bottle',
     });
-    const lines = toCsv(rows).trim().split('\r\n');
+    const lines = toCsv(rows, { model: 'm', weights: 'w', promptSet: 'p' }).slice(1).trim().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines[1]).toBe(
-      'a.png,240,240,scored,0.3,NG,few-shot,0.28,,3,,0.29,,,1,m,w,p,NG,few-shot:3,damaged bottle,damaged bottle',
+      `a.png,240,240,0.3,NG,scored,few-shot,3,0.28,0.29,few-shot:3,,,,1,1,2,11,12,80,${(80 / 57600) * 100},0.33,damaged bottle,damaged bottle,NG,m,w,p,`,
     );
-    expect(lines[2]).toBe('b.png,240,240,scored,0.52,OK,zero-shot,0.531,,3,,0.6,,,,m,w,p,,zero-shot,,');
+    expect(lines[2]).toBe(
+      'b.png,240,240,0.52,OK,scored,zero-shot,3,0.531,0.6,zero-shot,,,,,,,,,,,,,,,m,w,p,',
+    );
+  });
+});
+
+describe('the JSON export', () => {
+  it('is a winclip-results v1 document that the schema accepts, with the CLI field names', () => {
+    const failed: InspectedImage = {
+      ...base,
+      id: 'c',
+      name: 'lot 7/c.png',
+      status: 'error',
+      error: 'c.png: not an image',
+      width: null,
+      height: null,
+      result: null,
+    };
+    const maps = new Map([
+      [
+        'b',
+        {
+          width: 240,
+          height: 240,
+          maxPixel: 0.71,
+          areaAbove: 12,
+          areaAboveFraction: 12 / 57600,
+          regions: [{ box: [5, 6, 9, 9] as [number, number, number, number], area: 12, peak: 0.71 }],
+        },
+      ],
+    ]);
+    const rows = resultRows(
+      [...images, failed],
+      {
+        thresholds: { image: 0.5, pixel: 0.6 },
+        k: 3,
+        model: 'org/clip',
+        weights: `sampled-sha256-v1:${'ab'.repeat(32)}`,
+        promptSet: '0123456789abcdef',
+        extras: {
+          label: (im) => (im.id === 'b' ? 'OK' : null),
+          thresholds: (im) => (im.result ? { mode: 'few-shot:3', image: 0.5, pixel: 0.6 } : null),
+          explanations: new Map(),
+        },
+      },
+      maps,
+    );
+    const provenance: ResultsProvenance = {
+      created: '2026-01-02T03:04:05.678Z',
+      tool: { name: 'winclip-app', version: '0.1.0' },
+      model: {
+        name: 'org/clip',
+        repo: 'org/clip',
+        path: null,
+        commit: null,
+        weights_fingerprint: `sampled-sha256-v1:${'ab'.repeat(32)}`,
+      },
+      prompt_set: '0123456789abcdef',
+      thresholds: { image: 0.5, pixel: 0.6, mode: 'few-shot:3', source: 'reference-bank' },
+      method: methodProvenance(METHOD_SETTINGS, 3),
+      session: { name: 'Morning', part: 'bottle', lot: '7', station: 'A' },
+    };
+    const doc = JSON.parse(
+      toJson(rows, provenance, {
+        backend: 'wasm',
+        prompts: {
+          objectName: 'bottle',
+          normalStates: ['flawless'],
+          anomalousStates: ['broken'],
+          templates: ['a photo of a {}.'],
+          counts: { normal: 1, anomalous: 1 },
+        },
+        references: ['r1.png', 'r2.png', 'r3.png'],
+        thresholdsByMode: { 'few-shot:3': { image: 0.5, pixel: 0.6, source: 'reference-bank' } },
+      }),
+    );
+    expect(resultsErrors(doc)).toEqual([]);
+    expect([doc.format, doc.version]).toEqual(['winclip-results', 1]);
+    expect(doc.method).toMatchObject({ mode: 'few-shot', k: 3, window_scales: [2, 3] });
+    expect(doc.images.map((r: ImageRecord) => [r.file, r.image_score, r.verdict])).toEqual([
+      ['a.png', 0.3, 'OK'],
+      ['b.png', 0.52, 'NG'],
+      ['lot 7/c.png', null, null],
+    ]);
+    expect(doc.images[1].regions).toEqual([
+      { box: [5, 6, 9, 9], area: 12, area_percent: (100 * 12) / 57600, peak: 0.71, state: null },
+    ]);
+    expect(doc.counts).toEqual({ ok: 1, ng: 1, unscored: 1 });
+    // The old names are gone, so a misspelt or stale field fails the schema.
+    expect(resultsErrors({ ...doc, images: [{ ...doc.images[0], score: 0.3 }] })).toEqual([
+      '/images/0 must NOT have additional properties',
+    ]);
   });
 });

@@ -1,10 +1,20 @@
 /**
- * Result tables for export: the same rows feed CSV, JSON and the HTML report, so they always agree.
- * A column is a name and a getter (RESULT_COLUMNS); a new per-image field is one entry there.
+ * Result rows for export: the same rows feed CSV, JSON and the HTML report, so they always agree. The
+ * record and its columns are the CLI's too (src/core/results-format.ts, src/core/results-csv.ts); a new
+ * per-image field is a field there and, for the CSV, one entry in CSV_COLUMNS.
  */
 import type { ExplainResult, MapReport } from '../../../workers/protocol';
 import type { Label } from '../../core/label-metrics';
-import type { ModelInfo } from '../../engine/api';
+import { csvColumns, csvTable } from '../../core/results-csv';
+import {
+  type AppImageFields,
+  type ImageRecord,
+  imageRecord,
+  type RegionRecord,
+  type ResultsProvenance,
+  regionRecord,
+  resultsHeader,
+} from '../../core/results-format';
 import { verdictOf } from '../state/selectors';
 import type { InspectedImage, PromptConfig, Thresholds } from '../state/types';
 
@@ -29,79 +39,39 @@ export interface RowExtras {
   explanations: ReadonlyMap<string, ExplainResult>;
 }
 
-/** A region above the pixel threshold, with its closest anomalous state word when explained. */
-export interface ExportRegion {
-  box: [number, number, number, number];
-  area: number;
-  area_percent: number;
-  peak: number;
-  state?: string | null;
-}
-
-export interface ResultRow {
-  file: string;
-  width: number | null;
-  height: number | null;
-  status: string;
-  score: number | null;
-  verdict: 'OK' | 'NG' | null;
-  mode: string | null;
-  error: string | null;
-  k: number;
-  image_threshold: number;
-  max_pixel: number | null;
-  pixel_threshold: number;
-  /** Pixels at or above the pixel threshold, and their share of the image in %. */
-  area_px: number | null;
-  area_percent: number | null;
-  regions: ExportRegion[] | null;
-  model: string | null;
-  weights: string | null;
-  prompt_set: string | null;
-  /** The user's OK/NG mark. */
-  label: Label | null;
-  /** Mode key of the thresholds the verdict used ('zero-shot', 'few-shot:K'). */
-  threshold_mode: string | null;
-  /** The whole image's state words, largest share first. */
-  states: ExplainResult['imageStates'] | null;
-}
+/** One image's export record: the shared fields (all present, null where unknown) and the app's own. */
+export type ResultRow = ImageRecord & AppImageFields;
 
 export function resultRow(im: InspectedImage, ctx: RowContext, map: MapReport | undefined): ResultRow {
   const own = ctx.extras?.thresholds(im) ?? null;
   const t = own ?? ctx.thresholds;
   const explained = ctx.extras?.explanations.get(im.id);
-  const regions: ExportRegion[] | null = explained
-    ? explained.regions.map((r) => ({
-        box: r.box,
-        area: r.area,
-        area_percent: 100 * r.areaFraction,
-        peak: r.peak,
-        state: r.state,
-      }))
+  const regions: RegionRecord[] | null = explained
+    ? explained.regions.map((r) => regionRecord(r, explained.width, explained.height))
     : map
-      ? map.regions.map((r) => ({ ...r, area_percent: (100 * r.area) / (map.width * map.height) }))
+      ? map.regions.map((r) => regionRecord(r, map.width, map.height))
       : null;
-  return {
+  const shared = imageRecord({
     file: im.name,
     width: im.width,
     height: im.height,
-    status: im.result ? 'scored' : im.status,
-    score: im.result ? im.result.score : null,
+    imageScore: im.result ? im.result.score : null,
     verdict: im.result ? verdictOf(im.result.score, t.image) : null,
-    mode: im.result?.mode ?? null,
+    maxPixel: map?.maxPixel ?? null,
+    regions,
     error: im.error,
+  });
+  return {
+    ...shared,
+    status: im.result ? 'scored' : im.status,
+    mode: im.result?.mode ?? null,
     k: ctx.k,
     image_threshold: t.image,
-    max_pixel: map?.maxPixel ?? null,
     pixel_threshold: t.pixel,
+    threshold_mode: own?.mode ?? null,
     area_px: map?.areaAbove ?? null,
     area_percent: map ? 100 * map.areaAboveFraction : null,
-    regions,
-    model: ctx.model,
-    weights: ctx.weights,
-    prompt_set: ctx.promptSet,
     label: ctx.extras?.label(im) ?? null,
-    threshold_mode: own?.mode ?? null,
     states: explained?.imageStates ?? null,
   };
 }
@@ -115,57 +85,21 @@ export function resultRows(
   return images.map((im) => resultRow(im, ctx, maps.get(im.id)));
 }
 
-type Cell = string | number | null;
+/** The app's CSV columns: every group of src/core/results-csv.ts, in its order. */
+export const APP_CSV_COLUMNS = csvColumns(['image', 'verdict', 'app', 'pixel', 'provenance']);
+export const CSV_COLUMNS = APP_CSV_COLUMNS.map((c) => c.name);
 
-/** CSV columns in order; the first nine are the original export's (kept for existing readers). */
-export const RESULT_COLUMNS: { name: string; cell: (r: ResultRow) => Cell }[] = [
-  { name: 'file', cell: (r) => r.file },
-  { name: 'width', cell: (r) => r.width },
-  { name: 'height', cell: (r) => r.height },
-  { name: 'status', cell: (r) => r.status },
-  { name: 'score', cell: (r) => r.score },
-  { name: 'verdict', cell: (r) => r.verdict },
-  { name: 'mode', cell: (r) => r.mode },
-  { name: 'image_threshold', cell: (r) => r.image_threshold },
-  { name: 'error', cell: (r) => r.error },
-  { name: 'k', cell: (r) => r.k },
-  { name: 'max_pixel', cell: (r) => r.max_pixel },
-  { name: 'pixel_threshold', cell: (r) => r.pixel_threshold },
-  { name: 'area_px', cell: (r) => r.area_px },
-  { name: 'area_percent', cell: (r) => r.area_percent },
-  { name: 'regions', cell: (r) => (r.regions ? r.regions.length : null) },
-  { name: 'model', cell: (r) => r.model },
-  { name: 'weights', cell: (r) => r.weights },
-  { name: 'prompt_set', cell: (r) => r.prompt_set },
-  { name: 'label', cell: (r) => r.label },
-  { name: 'threshold_mode', cell: (r) => r.threshold_mode },
-  { name: 'top_region_state', cell: (r) => r.regions?.[0]?.state ?? null },
-  { name: 'top_state', cell: (r) => r.states?.[0]?.state ?? null },
-];
-
-export const CSV_COLUMNS = RESULT_COLUMNS.map((c) => c.name);
-
-function csvCell(v: Cell): string {
-  if (v === null) return '';
-  const s = typeof v === 'number' ? String(v) : v;
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(rows: ResultRow[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const r of rows) lines.push(RESULT_COLUMNS.map((c) => csvCell(c.cell(r))).join(','));
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-export interface ExportContext {
-  model: { label: string | null; info: ModelInfo | null; backend: string | null; weights: string | null };
-  prompts: PromptConfig;
-  promptCounts: { normal: number; anomalous: number };
-  promptSet: string | null;
-  thresholds: Thresholds;
-  references: string[];
-  /** Thresholds of every mode, with where they came from. */
-  thresholdsByMode?: Record<string, Thresholds & { source: string }>;
+/**
+ * The CSV export. Excel-flavoured (UTF-8 BOM, formula guard) because the app's CSV is opened in a
+ * spreadsheet at the station, and its file names come from the user's disk; pandas reads the BOM too.
+ */
+export function toCsv(rows: ResultRow[], ctx: Pick<RowContext, 'model' | 'weights' | 'promptSet'>): string {
+  return csvTable(
+    rows,
+    APP_CSV_COLUMNS,
+    { model: ctx.model, weights: ctx.weights, prompt_set: ctx.promptSet },
+    { excel: true },
+  );
 }
 
 export function verdictCounts(rows: ResultRow[]): { ok: number; ng: number; unscored: number } {
@@ -178,18 +112,26 @@ export function verdictCounts(rows: ResultRow[]): { ok: number; ng: number; unsc
   return counts;
 }
 
-export function toJson(rows: ResultRow[], ctx: ExportContext): string {
+/** What the JSON export adds to the shared provenance: the app's prompts, bank, backend and per-mode thresholds. */
+export interface ExportExtras {
+  backend: string | null;
+  prompts: PromptConfig & { counts: { normal: number; anomalous: number } };
+  references: string[];
+  /** Thresholds of every mode, with where they came from. */
+  thresholdsByMode?: Record<string, Thresholds & { source: string }>;
+}
+
+/** The results document ("winclip-results", docs/results.schema.json): provenance, counts, then images. */
+export function toJson(rows: ResultRow[], provenance: ResultsProvenance, extras: ExportExtras): string {
   return JSON.stringify(
     {
-      exportedAt: new Date().toISOString(),
-      model: ctx.model,
-      mode: ctx.references.length > 0 ? 'few-shot' : 'zero-shot',
-      thresholds: ctx.thresholds,
-      ...(ctx.thresholdsByMode ? { thresholdsByMode: ctx.thresholdsByMode } : {}),
-      prompts: { ...ctx.prompts, counts: ctx.promptCounts, id: ctx.promptSet },
-      references: ctx.references,
+      ...resultsHeader(provenance),
+      backend: extras.backend,
+      prompts: extras.prompts,
+      references: extras.references,
+      ...(extras.thresholdsByMode ? { thresholds_by_mode: extras.thresholdsByMode } : {}),
       counts: verdictCounts(rows),
-      results: rows,
+      images: rows,
     },
     null,
     2,

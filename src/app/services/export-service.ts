@@ -3,11 +3,13 @@
  * .npy with annotated overlays in a ZIP, and a self-contained HTML report of the session.
  */
 
+import { version as appVersion } from '../../../package.json';
 import type { ExplainResult, MapReport, OverlayCaption } from '../../../workers/protocol';
 import { errorText } from '../../core/errors';
+import { mapFileNames, safeRelativePath, uniquePaths } from '../../core/map-files';
+import { METHOD_SETTINGS } from '../../core/method-settings';
 import { bytesToBase64, serializeRecipe } from '../../core/recipe';
-import { sha256Hex } from '../../core/sha256';
-import type { PromptSet } from '../../core/types';
+import { methodProvenance, promptSetId, type ResultsProvenance } from '../../core/results-format';
 import { npyHeader } from '../../io/npy';
 import type { ZipItem } from '../../io/zip-stream';
 import { baseName, downloadBlob, stamp } from '../export/download';
@@ -18,6 +20,7 @@ import { currentModeKey, imageModeKey, labelOf, normalRange, useCalib } from '..
 import { setExportProgress, useExportProgress } from '../state/export-progress';
 import { heatmapStyleFor } from '../state/heatmap-style';
 import { verdictOf } from '../state/selectors';
+import { useSessions } from '../state/session-store';
 import { DEFAULT_THRESHOLDS, notify, useApp } from '../state/store';
 import type { InspectedImage } from '../state/types';
 import { engine } from './engine-service';
@@ -49,10 +52,7 @@ async function rowExtras(): Promise<RowExtras> {
   return { label: (im) => labelOf(labels, im), thresholds, explanations };
 }
 
-/** Short, stable identity of a prompt ensemble: the first 16 hex digits of SHA-256 over its prompts. */
-export function promptSetId(set: PromptSet): string {
-  return sha256Hex(new TextEncoder().encode(JSON.stringify([set.normal, set.anomalous]))).slice(0, 16);
-}
+export { promptSetId };
 
 function scoredImages(): InspectedImage[] {
   return useApp.getState().images.filter((im) => im.status === 'done' && im.result);
@@ -80,6 +80,39 @@ async function mapReports(images: InspectedImage[]): Promise<Map<string, MapRepo
   return out;
 }
 
+/** The results document's top: model identity, prompts, thresholds, method, session and tool. */
+export function exportProvenance(): ResultsProvenance {
+  const s = useApp.getState();
+  const src = s.model.source;
+  const k = s.references.filter((r) => r.status === 'ready').length;
+  const mode = currentModeKey(s);
+  const sessions = useSessions.getState();
+  const session = sessions.sessions.find((x) => x.id === sessions.activeId);
+  return {
+    created: new Date().toISOString(),
+    tool: { name: 'winclip-app', version: appVersion },
+    model: {
+      name: src?.label ?? null,
+      repo: src?.kind === 'hub' ? src.repo : null,
+      path: src?.kind === 'url' ? src.baseUrl : src?.kind === 'local' ? src.label : null,
+      // Filled once the model identity carries the resolved hub commit.
+      commit: src && 'commit' in src && typeof src.commit === 'string' ? src.commit : null,
+      weights_fingerprint: s.model.weightsFingerprint,
+    },
+    prompt_set: promptSetId(promptSetOf(s.prompts)),
+    thresholds: {
+      image: s.thresholds.image,
+      pixel: s.thresholds.pixel,
+      mode,
+      source: useCalib.getState().byMode[mode]?.source ?? null,
+    },
+    method: methodProvenance(METHOD_SETTINGS, k),
+    ...(session
+      ? { session: { name: session.name, part: session.part, lot: session.lot, station: session.station } }
+      : {}),
+  };
+}
+
 async function rowsNow() {
   const { images } = useApp.getState();
   return resultRows(images, { ...rowContext(), extras: await rowExtras() }, await mapReports(images));
@@ -87,7 +120,8 @@ async function rowsNow() {
 
 export async function exportCsv(): Promise<void> {
   try {
-    downloadBlob(new Blob([toCsv(await rowsNow())], { type: 'text/csv' }), `winclip-results-${stamp()}.csv`);
+    const csv = toCsv(await rowsNow(), rowContext());
+    downloadBlob(new Blob([csv], { type: 'text/csv' }), `winclip-results-${stamp()}.csv`);
   } catch (err) {
     notify('error', `CSV export failed: ${errorText(err)}`);
   }
@@ -97,17 +131,9 @@ export async function exportJson(): Promise<void> {
   try {
     const s = useApp.getState();
     const set = promptSetOf(s.prompts);
-    const json = toJson(await rowsNow(), {
-      model: {
-        label: s.model.source?.label ?? null,
-        info: s.model.info,
-        backend: s.engine.backend,
-        weights: s.model.weightsFingerprint,
-      },
-      prompts: s.prompts,
-      promptCounts: { normal: set.normal.length, anomalous: set.anomalous.length },
-      promptSet: promptSetId(set),
-      thresholds: s.thresholds,
+    const json = toJson(await rowsNow(), exportProvenance(), {
+      backend: s.engine.backend,
+      prompts: { ...s.prompts, counts: { normal: set.normal.length, anomalous: set.anomalous.length } },
       references: s.references.filter((r) => r.status === 'ready').map((r) => r.name),
       thresholdsByMode: Object.fromEntries(
         Object.entries(useCalib.getState().byMode).map(([k, e]) => [
@@ -215,14 +241,20 @@ export function exportAllOverlays(): Promise<void> {
   });
 }
 
-/** Every scored image's raw map (`<name>.npy`, float32 (H, W)) and annotated overlay (`<name>-annotated.png`). */
+/**
+ * Every scored image's raw map and annotated overlay, named as `winclip score --maps` names them
+ * (src/core/map-files.ts): `<name>.npy` (float32 (H, W)) and `<name>.overlay.png`, folders of dropped
+ * folders kept.
+ */
 export function exportMaps(): Promise<void> {
-  return exportZip('Map', `winclip-maps-${stamp()}.zip`, 2, async function* (images, bases) {
+  return exportZip('Map', `winclip-maps-${stamp()}.zip`, 2, async function* (images) {
+    const paths = uniquePaths(images.map((im) => safeRelativePath(im.name)));
     for (const [i, im] of images.entries()) {
+      const names = mapFileNames(paths[i]);
       const map = await engine().rawMap(undefined, im.id);
       const data = new Uint8Array(map.data.buffer, map.data.byteOffset, map.data.byteLength);
-      yield { name: `${bases[i]}.npy`, data: [npyHeader([map.height, map.width]), data] };
-      yield { name: `${bases[i]}-annotated.png`, data: await pngBytes(await renderOverlay(im, true)) };
+      yield { name: names.npy, data: [npyHeader([map.height, map.width]), data] };
+      yield { name: names.overlay, data: await pngBytes(await renderOverlay(im, true)) };
     }
   });
 }
@@ -268,6 +300,7 @@ export async function exportReport(): Promise<void> {
       recipe,
       recipeDataUri,
       backend: s.engine.backend,
+      promptSet: promptSetId(promptSetOf(s.prompts)),
     });
     downloadBlob(new Blob([html], { type: 'text/html' }), `winclip-report-${stamp()}.html`);
   } catch (err) {
