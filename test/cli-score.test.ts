@@ -213,9 +213,13 @@ describe('winclip score', () => {
     expect(row.prompt_set).toBe(doc.prompt_set);
   });
 
-  it('refuses --csv-excel without --csv', async () => {
+  it('refuses --csv-excel without --csv as a usage error', async () => {
     const r = await winclip(['score', '--model', FIXTURE_DIR, '--csv-excel', img('test_a.png')]);
-    expect([r.code, r.stderr]).toEqual([1, 'winclip: score: --csv-excel needs --csv <file.csv>\n']);
+    expect([r.code, r.stdout, r.stderr]).toEqual([
+      2,
+      '',
+      'winclip: score: --csv-excel needs --csv <file.csv> (see winclip score --help)\n',
+    ]);
   });
 
   it('honours --temperature', async () => {
