@@ -10,8 +10,9 @@ import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
 import { openCliEngine, parseDeviceFlag } from './device';
 import { parseCommand } from './flags';
 import { expandInputs } from './inputs';
+import { resolveModelArg } from './model-arg';
 import { promptChoice } from './prompt-flags';
-import { readRecipeInput, refuseWithRecipe } from './recipe-input';
+import { checkRecipeModel, readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { CALIBRATE_SPEC } from './specs';
 
 function ruleOf(margin: string | undefined, rate: string | undefined): ThresholdRule {
@@ -33,10 +34,13 @@ function ruleOf(margin: string | undefined, rate: string | undefined): Threshold
 
 export async function runCalibrate(argv: string[]): Promise<number> {
   const { values } = parseCommand(CALIBRATE_SPEC, argv);
-  if (!values.model) throw new Error('calibrate: --model <dir> is required (see winclip calibrate --help)');
+  if (!values.model)
+    throw new Error(
+      'calibrate: --model <dir|owner/name[@revision]> is required (see winclip calibrate --help)',
+    );
   if (values.recipe) refuseWithRecipe('calibrate', values, ['object', 'prompts', 'ref']);
   if (values['write-recipe'] && !values.recipe) throw new Error('calibrate: --write-recipe needs --recipe');
-  const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'calibrate') : null;
+  const recipe = values.recipe ? await readRecipeInput(values.recipe, 'calibrate') : null;
   const given = values.ref ?? [];
   if (new Set(given).size !== given.length) throw new Error('calibrate: a --ref image is given twice');
   const refs = recipe ? recipe.references.map((r) => r.name) : await expandInputs(given, '--ref');
@@ -49,7 +53,10 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const choice = await promptChoice('calibrate', values);
   const { prompts, temperature } = recipe ? { ...choice, prompts: recipe.prompts } : choice;
 
-  const engine = await openCliEngine(values.model, parseDeviceFlag(values.device, 'calibrate'), {
+  const device = parseDeviceFlag(values.device, 'calibrate');
+  const model = await resolveModelArg(values.model, 'calibrate', { pin: recipe?.recipe.model });
+  if (recipe) await checkRecipeModel(recipe.recipe, model, 'calibrate');
+  const engine = await openCliEngine(model, device, {
     temperature,
   });
   try {

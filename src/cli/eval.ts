@@ -14,6 +14,7 @@ import { parseRefsFile } from '../eval/sampling';
 import { formatReport } from '../eval/tables';
 import { openCliEngine, parseDeviceFlag } from './device';
 import { parseCommand } from './flags';
+import { resolveModelArg } from './model-arg';
 import { EVAL_SPEC } from './specs';
 
 async function readJsonFile(path: string, flag: string): Promise<unknown> {
@@ -71,7 +72,8 @@ export async function runEval(argv: string[]): Promise<number> {
     : undefined;
 
   const device = parseDeviceFlag(values.device, 'eval');
-  const engine = await openCliEngine(values.model, device);
+  const model = await resolveModelArg(values.model, 'eval');
+  const engine = await openCliEngine(model, device);
   try {
     let cache = null;
     if (!values['no-cache']) {
@@ -80,13 +82,13 @@ export async function runEval(argv: string[]): Promise<number> {
       engine.forget('eval-cache-probe');
       cache = await openFeatureCache(
         resolve(values.cache ?? defaultCacheDir()),
-        await modelFingerprint(values.model),
+        await modelFingerprint(model.dir),
         probe,
       );
     }
     const out = await runEvaluation(engine, {
       reader: datasetReader(dataset, values.data),
-      modelLabel: values.model,
+      modelLabel: model.label,
       categories,
       shots,
       seeds,

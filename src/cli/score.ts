@@ -11,18 +11,20 @@ import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
 import { openCliEngine, parseDeviceFlag } from './device';
 import { parseCommand } from './flags';
 import { expandInputs, relativeToCommonFolder } from './inputs';
+import { resolveModelArg } from './model-arg';
 import { CsvWriter, type ImageRecord, JsonResultsWriter, writeMapFiles } from './outputs';
 import { promptChoice } from './prompt-flags';
-import { readRecipeInput, refuseWithRecipe } from './recipe-input';
+import { checkRecipeModel, readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { SCORE_SPEC } from './specs';
 import { thresholdFlag, verdictCsvColumns, verdictFields } from './verdicts';
 
 export async function runScore(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(SCORE_SPEC, argv);
-  if (!values.model) throw new Error('score: --model <dir> is required (see winclip score --help)');
+  if (!values.model)
+    throw new Error('score: --model <dir|owner/name[@revision]> is required (see winclip score --help)');
   if (positionals.length === 0) throw new Error('score: give at least one image, folder or glob');
   if (values.recipe) refuseWithRecipe('score', values, ['object', 'prompts', 'ref']);
-  const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'score') : null;
+  const recipe = values.recipe ? await readRecipeInput(values.recipe, 'score') : null;
   const choice = await promptChoice('score', values);
   const { prompts, groups, temperature } = recipe
     ? { ...choice, prompts: recipe.prompts, groups: stateGroups(recipe.promptOptions) }
@@ -35,7 +37,10 @@ export async function runScore(argv: string[]): Promise<number> {
   const files = await expandInputs(positionals);
   const refs = await expandInputs(values.ref ?? [], '--ref');
 
-  const engine = await openCliEngine(values.model, parseDeviceFlag(values.device, 'score'), { temperature });
+  const device = parseDeviceFlag(values.device, 'score');
+  const model = await resolveModelArg(values.model, 'score', { pin: recipe?.recipe.model });
+  if (recipe) await checkRecipeModel(recipe.recipe, model, 'score');
+  const engine = await openCliEngine(model, device, { temperature });
   try {
     await engine.setPrompts(prompts);
     const vocabulary: StateEmbedding[] =

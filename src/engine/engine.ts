@@ -180,6 +180,7 @@ export class WinclipEngine implements WinclipApi {
       quickGelu: config.quickGelu,
       parameters: weights.parameters,
       backend: runtime.backend,
+      commit: files.commit ?? null,
     };
     return new WinclipEngine(config, tokenizer, textSession, imageSession, associationSession, info, method);
   }
