@@ -173,6 +173,31 @@ export async function openUrl(url: string, file: string, signal?: AbortSignal): 
   return res;
 }
 
+/**
+ * The commit a branch or tag points at now, from the hub's X-Repo-Commit on a HEAD of `file` (null when
+ * the server does not name it, e.g. a plain mirror). Failures are HubErrors, as for `openUrl`.
+ */
+export async function resolveRevision(
+  hub: string,
+  repo: string,
+  revision: string,
+  file: string,
+  signal?: AbortSignal,
+): Promise<string | null> {
+  if (COMMIT_HASH.test(revision)) return revision;
+  const url = hubFileUrl(hub, repo, file, revision);
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'HEAD', signal, mode: 'cors', credentials: 'omit', cache: 'no-store' });
+  } catch {
+    if (signal?.aborted) throw abortError();
+    throw await diagnoseFetchFailure(url, signal);
+  }
+  if (!res.ok) throw httpError(url, res.status, res.statusText, file);
+  const commit = repoCommitOf(res);
+  return commit && COMMIT_HASH.test(commit) ? commit : null;
+}
+
 export function contentLength(res: Response): number {
   // A compressed body's Content-Length is not the decoded size; the reader grows its buffer if needed.
   const n = Number(res.headers.get('content-length'));
