@@ -92,12 +92,19 @@ export async function cachedFile(
   return null;
 }
 
-/** Links the snapshot entry to its blob (relative, as huggingface_hub does); copies where links fail. */
-export async function linkSnapshot(blob: string, pointer: string): Promise<void> {
+/**
+ * Links the snapshot entry to its blob (relative, as huggingface_hub does); copies where links fail
+ * (Windows without developer mode, some network drives). `link` is replaceable for tests.
+ */
+export async function linkSnapshot(
+  blob: string,
+  pointer: string,
+  link: (target: string, path: string) => Promise<void> = symlink,
+): Promise<void> {
   await mkdir(dirname(pointer), { recursive: true });
   await rm(pointer, { force: true });
   try {
-    await symlink(relative(dirname(pointer), blob), pointer);
+    await link(relative(dirname(pointer), blob), pointer);
   } catch {
     await copyFile(blob, pointer);
   }
