@@ -108,6 +108,42 @@ describe('winclip score --model owner/name', () => {
     expect(asked.some((q) => q.startsWith('GET /lfs/'))).toBe(false);
   });
 
+  it('reloads the commit a recipe names when --model gives the repo without @revision', async () => {
+    const recipe = join(tmp, 'recipe.json');
+    writeFileSync(
+      recipe,
+      JSON.stringify({
+        format: 'winclip-recipe',
+        version: 1,
+        model: {
+          source: { kind: 'hub', repo: 'acme/tiny' },
+          label: 'acme/tiny',
+          weightsBytes: null,
+          weightsFingerprint: null,
+          commit: OLD,
+        },
+        prompts: {
+          objectName: fixturePrompts.class_name,
+          normalStates: ['flawless {}'],
+          anomalousStates: ['damaged {}'],
+          templates: ['a photo of a {}.'],
+        },
+      }),
+    );
+    const before = hub.requests.length;
+    const home2 = join(tmp, 'recipe-home');
+    const r = await winclip(['score', '--model', 'acme/tiny', '--recipe', recipe, image], {
+      HF_ENDPOINT: hub.url,
+      HF_HOME: home2,
+    });
+    expect(r.stderr).toBe('');
+    const asked = hub.requests.slice(before).filter((q) => q.includes('acme/tiny'));
+    expect(asked.length).toBeGreaterThan(0);
+    expect(asked.every((q) => q.includes(`/${OLD}/`))).toBe(true);
+    expect(existsSync(join(home2, 'hub/models--acme--tiny/snapshots', OLD))).toBe(true);
+    expect(existsSync(join(home2, 'hub/models--acme--tiny/snapshots', MAIN))).toBe(false);
+  });
+
   it.each([
     [
       'a missing repo',
