@@ -16,8 +16,20 @@ describe('download progress on stderr', () => {
   it('rewrites one line on a terminal and ends it when the file is complete; cache reads are silent', () => {
     const { out, lines } = sink(true);
     const print = progressPrinter(out);
-    print({ kind: 'download', file: 'open_clip_model.safetensors', from: 'network', loaded: 2e6, total: 8e6 });
-    print({ kind: 'download', file: 'open_clip_model.safetensors', from: 'network', loaded: 8e6, total: 8e6 });
+    print({
+      kind: 'download',
+      file: 'open_clip_model.safetensors',
+      from: 'network',
+      loaded: 2e6,
+      total: 8e6,
+    });
+    print({
+      kind: 'download',
+      file: 'open_clip_model.safetensors',
+      from: 'network',
+      loaded: 8e6,
+      total: 8e6,
+    });
     print({ kind: 'download', file: 'tokenizer.json', from: 'cache', loaded: 9, total: 9 });
     expect(lines).toEqual([
       '\r\x1b[2Kwinclip: downloading open_clip_model.safetensors 2.0 MB of 8.0 MB (25%)',

@@ -441,7 +441,8 @@ async function fetchRemote(
   } else if (cache) {
     await writeManifest(cache, {
       id,
-      label: source.label,
+      // Two commits of one repo stay apart in the cache list.
+      label: commit ? `${source.label} @ ${commit.slice(0, 7)}` : source.label,
       source: cachedSource(source, commit),
       files: { config: config.ref, weights: weights.ref, tokenizer: tokenizer.ref },
       savedAt: Date.now(),
