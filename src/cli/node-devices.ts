@@ -43,7 +43,8 @@ function ortBinDir(): string {
   return join(ortPackageDir(), 'bin', 'napi-v6', process.platform, process.arch);
 }
 
-const CUDA_INSTALL_HINT = 'install it with `npm run setup:cuda`; it needs CUDA 12 and cuDNN 9';
+const CUDA_INSTALL_HINT =
+  'install it with `npm run setup:cuda`; it needs CUDA 12 and cuDNN 9';
 
 /** Checks that need no session: is the CUDA provider compiled in, and is its library present? */
 function cudaInstalled(): ProbeResult {
