@@ -4,10 +4,21 @@
  * the app stays usable.
  */
 import { readFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
 import { card, dropFiles, fileFrom, openApp, shot, waitModelReady, waitScored } from './support/app';
 import { expect, test } from './support/fixtures';
-import { startMockHub } from './support/mock-hub';
+import { mockCommit, startMockHub } from './support/mock-hub';
 import { CLIP_TOKENIZER, FIXTURE, fixtureImage, HUB_REPOS, TINY_REPO, TOKENIZER_REPO } from './support/paths';
+
+/** The hub commit the loaded model came from, as the engine reports it. */
+function loadedCommit(page: Page): Promise<string | null> {
+  return page.evaluate(
+    () =>
+      (
+        window as unknown as { winclip: { state(): { model: { info: { commit: string | null } | null } } } }
+      ).winclip.state().model.info?.commit ?? null,
+  );
+}
 
 test('hub download with progress, cancel and retry; a reload loads from the cache with the hub stopped', async ({
   page,
@@ -40,11 +51,16 @@ test('hub download with progress, cancel and retry; a reload loads from the cach
     await expect(page.getByTestId('backend-reason')).toContainText(
       backend === 'webgpu' ? 'WebGPU was requested and an adapter is available' : 'WASM was requested',
     );
+    // main was resolved to its commit, and the files fetched (and cached) under that commit.
+    expect(hub.requests).toContain(`/${TINY_REPO}/resolve/main/open_clip_config.json`);
+    const commit = mockCommit(TINY_REPO);
+    expect(hub.requests).toContain(`/${TINY_REPO}/resolve/${commit}/open_clip_model.safetensors`);
     // The repo has no tokenizer.json (like timm's OpenCLIP repos): it came from the CLIP tokenizer repo.
-    expect(hub.requests).toContain(`/${TINY_REPO}/resolve/main/tokenizer.json`);
+    expect(hub.requests).toContain(`/${TINY_REPO}/resolve/${commit}/tokenizer.json`);
     expect(hub.requests).toContain(`/${TOKENIZER_REPO}/resolve/main/tokenizer.json`);
     expect(hub.requests).toContain(`/lfs/${TINY_REPO}/open_clip_model.safetensors`);
     await expect(page.getByTestId('cache-panel')).toContainText(TINY_REPO);
+    expect(await loadedCommit(page)).toBe(commit);
 
     // Second visit with the hub gone: everything from Cache Storage.
     await hub.stop();
@@ -52,6 +68,8 @@ test('hub download with progress, cancel and retry; a reload loads from the cach
     await page.goto(`/?backend=${backend}&hub=${encodeURIComponent(hub.url)}`);
     await waitModelReady(page);
     await expect(page.getByTestId('model-source')).toHaveText('Cache (offline)');
+    // Offline, main is the commit it last resolved to.
+    expect(await loadedCommit(page)).toBe(commit);
     expect(hub.requests.length).toBe(seen);
     await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);
     await waitScored(page, ['test_a.png']);

@@ -1,10 +1,11 @@
 /**
  * A stand-in for the Hugging Face hub on 127.0.0.1, in the hub's URL layout:
- *   GET <hub>/<owner>/<name>/resolve/main/<file>
- * Large files answer with a 302 to a /lfs/ path (as the hub redirects to its CDN), every response is
+ *   HEAD/GET <hub>/<owner>/<name>/resolve/<main or the repo's commit>/<file>
+ * Every answer names the repo's one commit (X-Repo-Commit, `mockCommit`), as the hub does. Large files answer with a 302 to a /lfs/ path (as the hub redirects to its CDN), every response is
  * CORS-enabled (the app runs on another port, so this is cross-origin), unknown files are 404. It can
  * throttle bodies so progress is observable, and it can be stopped to prove the cache works offline.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +26,11 @@ const CORS_HEADERS = {
   'Access-Control-Expose-Headers': 'Content-Length, ETag, X-Repo-Commit',
 };
 
+/** The one commit each mock repo has (stable, so tests can name the URLs the app asks for). */
+export function mockCommit(repo: string): string {
+  return createHash('sha1').update(repo).digest('hex');
+}
+
 function contentType(file: string): string {
   return file.endsWith('.json') ? 'application/json' : 'application/octet-stream';
 }
@@ -38,10 +44,11 @@ export async function startMockHub(
   const CORS = opts.cors === false ? {} : CORS_HEADERS;
   const requests: string[] = [];
 
-  const send = (res: ServerResponse, path: string, file: string) => {
+  const send = (res: ServerResponse, path: string, file: string, repo: string) => {
     const size = statSync(path).size;
     res.writeHead(200, {
       ...CORS,
+      'X-Repo-Commit': mockCommit(repo),
       'Content-Type': contentType(file),
       'Content-Length': String(size),
       ETag: `"${size}"`,
@@ -79,16 +86,17 @@ export async function startMockHub(
       return;
     }
     const lfs = /^\/lfs\/([^/]+\/[^/]+)\/([^/]+)$/.exec(url.pathname);
-    const resolve = /^\/([^/]+\/[^/]+)\/resolve\/main\/([^/]+)$/.exec(url.pathname);
-    const m = lfs ?? resolve;
-    const path = m ? repos[m[1]]?.[m[2]] : undefined;
+    const resolve = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/([^/]+)$/.exec(url.pathname);
+    const revisionKnown = !resolve || resolve[2] === 'main' || resolve[2] === mockCommit(resolve[1]);
+    const m = lfs ?? (resolve && [resolve[0], resolve[1], resolve[3]]);
+    const path = m && revisionKnown ? repos[m[1]]?.[m[2]] : undefined;
     if (!m || !path) return notFound(res, url.pathname);
     if (resolve && m[2].endsWith('.safetensors')) {
-      res.writeHead(302, { ...CORS, Location: `/lfs/${m[1]}/${m[2]}` });
+      res.writeHead(302, { ...CORS, 'X-Repo-Commit': mockCommit(m[1]), Location: `/lfs/${m[1]}/${m[2]}` });
       res.end();
       return;
     }
-    send(res, path, m[2]);
+    send(res, path, m[2], m[1]);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const { port } = server.address() as AddressInfo;

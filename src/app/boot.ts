@@ -8,8 +8,8 @@
 
 import type { BackendChoice } from '../../workers/protocol';
 import { errorText } from '../core/errors';
-import { normalizeHubUrl } from '../io/hub';
-import { openModelCache, readManifest, sourceId } from '../io/model-cache';
+import { DEFAULT_REVISION, normalizeHubUrl } from '../io/hub';
+import { findHubManifest, openModelCache, readManifest, sourceId } from '../io/model-cache';
 import { keptModelSource } from './model-loading/kept-local-model';
 import { flushCalibration, startCalibration } from './services/calibration-service';
 import { engineClient, refreshStats, releaseEngineOnPageHide, startEngine } from './services/engine-service';
@@ -44,10 +44,9 @@ function applyUrlParams(params: URLSearchParams): void {
 async function isCached(source: PersistedModelSource): Promise<boolean> {
   const cache = await openModelCache();
   if (!cache) return false;
-  const id = sourceId(
-    source.kind === 'hub' ? { kind: 'hub', repo: source.repo } : { kind: 'url', baseUrl: source.baseUrl },
-  );
-  return (await readManifest(cache, id)) !== null;
+  if (source.kind === 'hub')
+    return (await findHubManifest(cache, source.repo, source.revision ?? DEFAULT_REVISION)) !== null;
+  return (await readManifest(cache, sourceId({ kind: 'url', baseUrl: source.baseUrl }))) !== null;
 }
 
 /** Handles for tests and power users, e.g. `winclip.stats()` in the console. */

@@ -13,8 +13,9 @@ import { openCliEngine, parseDeviceFlag } from './device';
 import { EXIT } from './exit-codes';
 import { parseCommand } from './flags';
 import { expandInputs, relativeToCommonFolder } from './inputs';
+import { resolveModelArg } from './model-arg';
 import { promptChoice } from './prompt-flags';
-import { readRecipeInput, refuseWithRecipe } from './recipe-input';
+import { checkRecipeModel, readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { newRecipe } from './recipe-output';
 import { CALIBRATE_SPEC } from './specs';
 import { UsageError } from './usage-error';
@@ -49,13 +50,13 @@ function checkWriteRecipe(values: { recipe?: string; prompts?: string; temperatu
 
 export async function runCalibrate(argv: string[]): Promise<number> {
   const { values } = parseCommand(CALIBRATE_SPEC, argv);
-  if (!values.model) throw new UsageError('calibrate', '--model <dir> is required');
+  if (!values.model) throw new UsageError('calibrate', '--model <dir|owner/name[@revision]> is required');
   if (values.recipe) refuseWithRecipe('calibrate', values, ['object', 'prompts', 'ref']);
   if (values['write-recipe']) checkWriteRecipe(values);
   const rule = ruleOf(values.margin, values['false-reject-rate']);
   const device = parseDeviceFlag(values.device, 'calibrate');
   const quiet = !!values.quiet;
-  const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'calibrate') : null;
+  const recipe = values.recipe ? await readRecipeInput(values.recipe, 'calibrate') : null;
   const given = values.ref ?? [];
   if (new Set(given).size !== given.length) throw new UsageError('calibrate', 'a --ref image is given twice');
   const refs = recipe ? recipe.references.map((r) => r.name) : await expandInputs(given, '--ref');
@@ -68,7 +69,9 @@ export async function runCalibrate(argv: string[]): Promise<number> {
   const { prompts, temperature } = recipe ? { ...choice, prompts: recipe.prompts } : choice;
 
   const notes = quiet ? { write: () => true } : process.stderr;
-  const engine = await openCliEngine(values.model, device, { temperature }, notes);
+  const model = await resolveModelArg(values.model, 'calibrate', { pin: recipe?.recipe.model });
+  if (recipe) await checkRecipeModel(recipe.recipe, model, 'calibrate');
+  const engine = await openCliEngine(model, device, { temperature }, notes);
   try {
     await engine.setPrompts(prompts);
     // Progress only on a terminal; the JSON comes after the bars have finished their lines.
@@ -124,7 +127,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
             calibration,
           }
         : await newRecipe({
-            modelDir: values.model,
+            model,
             objectName: values.object ?? DEFAULT_OBJECT_NAME,
             references: relativeToCommonFolder(refs).map((name, i) => ({ file: refs[i], name })),
             calibration,

@@ -5,6 +5,7 @@
 import type { MethodSettings } from '../core/method-settings';
 import { DEVICE_CHOICES, type DeviceChoice, isDeviceChoice } from '../engine/devices';
 import type { WinclipEngine } from '../engine/engine';
+import type { CliModel } from './model-arg';
 import { createNodeEngine } from './node-engine';
 import { UsageError } from './usage-error';
 
@@ -16,9 +17,9 @@ export function parseDeviceFlag(raw: string | undefined, command: string): Devic
   return raw;
 }
 
-/** Loads the model folder and opens the engine on `device`; `out` receives the line `auto` prints. */
+/** Loads the model's files and opens the engine on `device`; `out` receives the line `auto` prints. */
 export function openCliEngine(
-  modelDir: string,
+  model: CliModel,
   device: DeviceChoice,
   settings: Partial<MethodSettings> = {},
   out: { write(s: string): unknown } = process.stderr,
@@ -28,5 +29,5 @@ export function openCliEngine(
       ? (sel: { device: string; reason: string }) =>
           out.write(`winclip: device ${sel.device} (${sel.reason})\n`)
       : undefined;
-  return createNodeEngine(modelDir, { device, onSelect }, settings);
+  return createNodeEngine(model.paths, { device, onSelect }, settings);
 }

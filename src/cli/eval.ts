@@ -14,6 +14,7 @@ import { parseRefsFile } from '../eval/sampling';
 import { formatReport } from '../eval/tables';
 import { openCliEngine, parseDeviceFlag } from './device';
 import { parseCommand } from './flags';
+import { resolveModelArg } from './model-arg';
 import { EVAL_SPEC } from './specs';
 import { UsageError } from './usage-error';
 
@@ -77,7 +78,8 @@ export async function runEval(argv: string[]): Promise<number> {
 
   const quiet = !!values.quiet;
   const notes = quiet ? { write: () => true } : process.stderr;
-  const engine = await openCliEngine(values.model, device, {}, notes);
+  const model = await resolveModelArg(values.model, 'eval');
+  const engine = await openCliEngine(model, device, {}, notes);
   try {
     let cache = null;
     if (!values['no-cache']) {
@@ -86,13 +88,13 @@ export async function runEval(argv: string[]): Promise<number> {
       engine.forget('eval-cache-probe');
       cache = await openFeatureCache(
         resolve(values.cache ?? defaultCacheDir()),
-        await modelFingerprint(values.model),
+        await modelFingerprint(model.dir),
         probe,
       );
     }
     const out = await runEvaluation(engine, {
       reader: datasetReader(dataset, values.data),
-      modelLabel: values.model,
+      modelLabel: model.label,
       categories,
       shots,
       seeds,

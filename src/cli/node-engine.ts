@@ -1,17 +1,17 @@
-/** Node entry point to the engine: a model folder on disk, onnxruntime-node on the chosen device. */
+/** Node entry point to the engine: model files on disk, onnxruntime-node on the chosen device. */
 import type { MethodSettings } from '../core/method-settings';
 import { WinclipEngine } from '../engine/engine';
-import { loadModelDir } from '../io/model-dir-node';
+import { loadModelDir, loadModelPaths, type ModelPaths } from '../io/model-dir-node';
 import { type NodeRuntimeChoice, openNodeRuntime } from './node-devices';
 
 /** `runtime` as a number is the CPU thread count (0 = all cores); the default is the CPU, unprobed. */
 export async function createNodeEngine(
-  modelDir: string,
+  model: string | ModelPaths,
   runtime: NodeRuntimeChoice | number = {},
   settings: Partial<MethodSettings> = {},
 ): Promise<WinclipEngine> {
-  // The model folder is read first so a wrong path fails before any device is probed.
-  const files = await loadModelDir(modelDir);
+  // The model is read first so a wrong path fails before any device is probed.
+  const files = typeof model === 'string' ? await loadModelDir(model) : await loadModelPaths(model);
   const rt = await openNodeRuntime(typeof runtime === 'number' ? { threads: runtime } : runtime);
   return WinclipEngine.create(files, rt, settings);
 }

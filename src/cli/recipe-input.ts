@@ -18,6 +18,7 @@ import {
 import type { PromptSet } from '../core/types';
 import { fingerprintRanges, weightsFingerprint } from '../core/weights-fingerprint';
 import { WEIGHTS_FILE } from '../model/file-names';
+import type { CliModel } from './model-arg';
 import { UsageError } from './usage-error';
 
 export interface RecipeInput {
@@ -46,7 +47,8 @@ export async function fingerprintModelDir(dir: string): Promise<{ bytes: number;
   }
 }
 
-export async function readRecipeInput(path: string, modelDir: string, command: string): Promise<RecipeInput> {
+/** Reads and checks the recipe file; the model is checked against it by `checkRecipeModel`. */
+export async function readRecipeInput(path: string, command: string): Promise<RecipeInput> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -58,16 +60,6 @@ export async function readRecipeInput(path: string, modelDir: string, command: s
     recipe = parseRecipe(text);
   } catch (err) {
     throw err instanceof RecipeError ? new Error(`${command}: --recipe ${path}: ${err.message}`) : err;
-  }
-  const have = await fingerprintModelDir(modelDir).catch(() => null);
-  if (have) {
-    const mismatch = modelMismatch(recipe.model, {
-      source: { kind: 'local' },
-      label: modelDir,
-      weightsBytes: have.bytes,
-      weightsFingerprint: have.fingerprint,
-    });
-    if (mismatch) throw new Error(`${command}: ${mismatch}`);
   }
   const promptOptions: PromptSetOptions = {
     objectName: recipe.prompts.objectName.trim(),
@@ -82,6 +74,19 @@ export async function readRecipeInput(path: string, modelDir: string, command: s
     references: recipe.references.map((r) => ({ name: r.name, bytes: base64ToBytes(r.data) })),
     thresholds: recipeThresholds(recipe),
   };
+}
+
+/** Refuses a model whose weights (or hub commit) are not the recipe's. */
+export async function checkRecipeModel(recipe: Recipe, model: CliModel, command: string): Promise<void> {
+  const have = await fingerprintModelDir(model.dir).catch(() => null);
+  const mismatch = modelMismatch(recipe.model, {
+    source: model.hub ? { kind: 'hub', repo: model.hub.repo } : { kind: 'local' },
+    label: model.label,
+    weightsBytes: have?.bytes ?? null,
+    weightsFingerprint: have?.fingerprint ?? null,
+    commit: model.hub?.commit ?? null,
+  });
+  if (mismatch) throw new Error(`${command}: ${mismatch}`);
 }
 
 /** Flags that a recipe replaces; giving both is refused rather than silently merged. */

@@ -14,6 +14,7 @@ import {
   type RecipeCalibration,
   type RecipeModel,
 } from '../core/recipe';
+import type { CliModel } from './model-arg';
 import { fingerprintModelDir } from './recipe-input';
 
 const MEDIA_TYPES: Record<string, string> = {
@@ -31,19 +32,23 @@ export function mediaTypeOf(file: string): string {
   return MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/** A model folder as a recipe names it: its weights' size and sampled fingerprint, labelled by folder. */
-export async function localModelIdentity(modelDir: string): Promise<RecipeModel> {
-  const weights = await fingerprintModelDir(modelDir);
+/**
+ * The model as a recipe names it: its weights' size and sampled fingerprint; a hub model by repo and the
+ * commit it resolved to (so the recipe reloads exactly those files), a folder by its name.
+ */
+export async function modelIdentity(model: CliModel): Promise<RecipeModel> {
+  const weights = await fingerprintModelDir(model.dir);
   return {
-    source: { kind: 'local' },
-    label: basename(modelDir.replace(/[\\/]+$/, '')) || modelDir,
+    source: model.hub ? { kind: 'hub', repo: model.hub.repo } : { kind: 'local' },
+    label: model.hub ? model.hub.repo : basename(model.dir.replace(/[\\/]+$/, '')) || model.dir,
     weightsBytes: weights.bytes,
     weightsFingerprint: weights.fingerprint,
+    commit: model.hub?.commit ?? null,
   };
 }
 
 export interface NewRecipe {
-  modelDir: string;
+  model: CliModel;
   objectName: string;
   /** Reference image files and the names they get in the recipe (distinct, readable). */
   references: { file: string; name: string }[];
@@ -55,7 +60,7 @@ export async function newRecipe(r: NewRecipe): Promise<Recipe> {
     format: RECIPE_FORMAT,
     version: RECIPE_VERSION,
     createdAt: new Date().toISOString(),
-    model: await localModelIdentity(r.modelDir),
+    model: await modelIdentity(r.model),
     prompts: {
       objectName: r.objectName,
       normalStates: [...DEFAULT_NORMAL_STATES],

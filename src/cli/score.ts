@@ -25,9 +25,10 @@ import { openCliEngine, parseDeviceFlag } from './device';
 import { EXIT } from './exit-codes';
 import { parseCommand } from './flags';
 import { expandInputs, relativeToCommonFolder } from './inputs';
+import { resolveModelArg } from './model-arg';
 import { CsvWriter, JsonLinesWriter, JsonResultsWriter, type ResultEntry, writeMapFiles } from './outputs';
 import { promptChoice } from './prompt-flags';
-import { fingerprintModelDir, readRecipeInput, refuseWithRecipe } from './recipe-input';
+import { checkRecipeModel, fingerprintModelDir, readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { SCORE_SPEC } from './specs';
 import { UsageError } from './usage-error';
 import { csvColumnGroups, scoredRecord, thresholdFlag, type VerdictThresholds } from './verdicts';
@@ -48,11 +49,11 @@ function thresholdSource(flagged: VerdictThresholds, fromRecipe: object | null):
 
 export async function runScore(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(SCORE_SPEC, argv);
-  if (!values.model) throw new UsageError('score', '--model <dir> is required');
+  if (!values.model) throw new UsageError('score', '--model <dir|owner/name[@revision]> is required');
   if (positionals.length === 0) throw new UsageError('score', 'give at least one image, folder or glob');
   if (values.recipe) refuseWithRecipe('score', values, ['object', 'prompts', 'ref']);
   const device = parseDeviceFlag(values.device, 'score');
-  const recipe = values.recipe ? await readRecipeInput(values.recipe, values.model, 'score') : null;
+  const recipe = values.recipe ? await readRecipeInput(values.recipe, 'score') : null;
   const choice = await promptChoice('score', values);
   const { prompts, groups, temperature } = recipe
     ? { ...choice, prompts: recipe.prompts, groups: stateGroups(recipe.promptOptions) }
@@ -76,8 +77,10 @@ export async function runScore(argv: string[]): Promise<number> {
   const files = await expandInputs(positionals);
   const refs = await expandInputs(values.ref ?? [], '--ref');
 
+  const model = await resolveModelArg(values.model, 'score', { pin: recipe?.recipe.model });
+  if (recipe) await checkRecipeModel(recipe.recipe, model, 'score');
   const engine = await openCliEngine(
-    values.model,
+    model,
     device,
     { temperature },
     quiet ? { write: () => true } : process.stderr,
@@ -94,15 +97,15 @@ export async function runScore(argv: string[]): Promise<number> {
       await engine.addReference(`recipe:${i}:${ref.name}`, await decodeImageBytes(ref.bytes, ref.name));
     }
     const k = refs.length + (recipe?.references.length ?? 0);
-    const fingerprint = await fingerprintModelDir(values.model).catch(() => null);
+    const fingerprint = await fingerprintModelDir(model.dir).catch(() => null);
     const header: ResultsHeader = resultsHeader({
       created: new Date().toISOString(),
       tool: { name: 'winclip', version: toolVersion() },
       model: {
-        name: basename(values.model),
-        repo: null,
-        path: values.model,
-        commit: null,
+        name: model.hub ? model.hub.repo : basename(values.model),
+        repo: model.hub?.repo ?? null,
+        path: model.hub ? null : values.model,
+        commit: model.hub?.commit ?? null,
         weights_fingerprint: fingerprint?.fingerprint ?? null,
       },
       prompt_set: promptSetId(prompts),
@@ -125,7 +128,7 @@ export async function runScore(argv: string[]): Promise<number> {
       ? await CsvWriter.open(
           values.csv,
           csvColumns(csvColumnGroups(thresholds)),
-          { model: values.model, weights: header.model.weights_fingerprint, prompt_set: header.prompt_set },
+          { model: model.label, weights: header.model.weights_fingerprint, prompt_set: header.prompt_set },
           { excel: !!values['csv-excel'] },
         )
       : null;

@@ -37,8 +37,8 @@ export const SCORE_SPEC = spec({
   flags: {
     model: {
       type: 'string',
-      arg: '<dir>',
-      help: 'model folder (open_clip_config.json, *.safetensors, tokenizer.json); required',
+      arg: '<dir|owner/name[@rev]>',
+      help: 'model folder (open_clip_config.json, *.safetensors, tokenizer.json), or a Hugging Face hub model, downloaded into the hub cache (HF_HOME, HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE); required',
     },
     ...PROMPT_FLAGS,
     ref: {
@@ -111,6 +111,7 @@ export const SCORE_SPEC = spec({
   ],
   examples: [
     'winclip score --model ./ViT-B-16-plus-240 --object "metal nut" part1.png part2.jpg',
+    'winclip score --model timm/vit_base_patch16_plus_clip_240.laion400m_e31 --object bottle x.png',
     'winclip score --model ./model --object bottle --ref good/ --out scores.json --csv scores.csv --maps maps/ test/',
     'winclip score --model ./model --object bottle --jsonl test/ | jq -c "{file, image_score}"',
   ],
@@ -124,7 +125,11 @@ export const CALIBRATE_SPEC = spec({
     'parts score with these prompts, and suggests an image and a pixel threshold for winclip score\n' +
     '(--image-threshold, --pixel-threshold). Needs at least 2 references; more give a better estimate.',
   flags: {
-    model: { type: 'string', arg: '<dir>', help: 'model folder; required' },
+    model: {
+      type: 'string',
+      arg: '<dir|owner/name[@rev]>',
+      help: 'model folder or hub model (as for score); required',
+    },
     ...PROMPT_FLAGS,
     ref: {
       type: 'string',
@@ -179,7 +184,11 @@ export const EVAL_SPEC = spec({
   flags: {
     data: { type: 'string', arg: '<dir>', help: 'dataset root; required' },
     dataset: { type: 'string', arg: 'mvtec|visa', help: 'dataset layout; required' },
-    model: { type: 'string', arg: '<dir>', help: 'model folder; required' },
+    model: {
+      type: 'string',
+      arg: '<dir|owner/name[@rev]>',
+      help: 'model folder or hub model (as for score); required',
+    },
     categories: { type: 'string', arg: 'a,b', help: 'categories to run', shownDefault: 'all in the dataset' },
     shots: { type: 'string', arg: '0,1,2,4', help: 'shot counts k', shownDefault: '0,1,2,4' },
     seeds: { type: 'string', arg: '<n>', help: 'random draws of the k shots', shownDefault: '5' },

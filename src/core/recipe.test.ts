@@ -11,6 +11,8 @@ import {
 } from './recipe';
 import { fingerprintBytes, fingerprintRanges } from './weights-fingerprint';
 
+const COMMIT = '0123456789abcdef0123456789abcdef01234567';
+
 function recipe(): Recipe {
   return {
     format: 'winclip-recipe',
@@ -21,6 +23,7 @@ function recipe(): Recipe {
       label: 'org/clip',
       weightsBytes: 1234,
       weightsFingerprint: 'sampled-sha256-v1:ab',
+      commit: COMMIT,
     },
     prompts: {
       objectName: 'bottle',
@@ -43,6 +46,12 @@ describe('recipe', () => {
     expect(Array.from(base64ToBytes(r.references[0].data))).toEqual([1, 2, 3, 250]);
   });
 
+  it('reads a recipe written before commits were recorded, with no commit', () => {
+    const old = recipe();
+    delete old.model.commit;
+    expect(parseRecipe(serializeRecipe(old)).model.commit).toBeNull();
+  });
+
   it('picks the thresholds of its own mode', () => {
     const r = recipe();
     expect(recipeMode(r)).toBe('few-shot');
@@ -57,6 +66,10 @@ describe('recipe', () => {
     ['{', 'recipe: not valid JSON'],
     ['{"format": "other"}', 'recipe: not a WinCLIP recipe (no "format": "winclip-recipe")'],
     [{ version: 2 }, 'recipe: version 2 is not supported (this build reads version 1)'],
+    [
+      { model: { ...recipe().model, commit: 'main' } },
+      'recipe: model.commit must be a 40-hex-digit commit id or null',
+    ],
     [
       { prompts: { ...recipe().prompts, templates: ['no placeholder'] } },
       'recipe: prompts: "no placeholder" has no {} placeholder',
@@ -91,6 +104,12 @@ describe('recipe', () => {
     );
     const other = { ...want, source: { kind: 'hub' as const, repo: 'org/other' }, weightsFingerprint: null };
     expect(modelMismatch(want, other)).toBe('the recipe is for org/clip; the loaded model is org/other');
+    // Another commit of the same repo, when the weights cannot tell.
+    const noFp = { ...want, weightsFingerprint: null };
+    expect(modelMismatch(noFp, { ...noFp, commit: 'f'.repeat(40) })).toBe(
+      `the recipe is for org/clip@${COMMIT}; the loaded model is org/clip@${'f'.repeat(40)}`,
+    );
+    expect(modelMismatch(want, { ...want, commit: 'f'.repeat(40) })).toBeNull();
     // Same weights dropped from disk: the fingerprint decides.
     expect(modelMismatch(want, { ...want, source: { kind: 'local' }, label: 'local' })).toBeNull();
   });

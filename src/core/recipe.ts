@@ -22,6 +22,11 @@ export interface RecipeModel {
   weightsBytes: number | null;
   /** See weights-fingerprint.ts. */
   weightsFingerprint: string | null;
+  /**
+   * The hub commit the model was loaded from, so the recipe reloads exactly those files (a branch
+   * moves); null for local files, folder URLs and recipes written before commits were recorded.
+   */
+  commit?: string | null;
 }
 
 export interface RecipePrompts {
@@ -111,11 +116,15 @@ function parseModel(v: unknown): RecipeModel {
   if (bytes !== null && !(typeof bytes === 'number' && Number.isInteger(bytes) && bytes > 0))
     fail('model.weightsBytes must be a positive integer or null');
   if (fp !== null && typeof fp !== 'string') fail('model.weightsFingerprint must be a string or null');
+  const commit = v.commit ?? null;
+  if (commit !== null && !(typeof commit === 'string' && /^[0-9a-f]{40}$/.test(commit)))
+    fail('model.commit must be a 40-hex-digit commit id or null');
   return {
     source: parseSource(v.source),
     label: str(v, 'label', 'model'),
     weightsBytes: bytes,
     weightsFingerprint: fp,
+    commit,
   };
 }
 
@@ -230,6 +239,8 @@ export function modelMismatch(want: RecipeModel, have: RecipeModel): string | nu
   const b = have.source;
   if (a.kind === 'hub' && b.kind === 'hub' && a.repo !== b.repo)
     return `the recipe is for ${a.repo}; the loaded model is ${b.repo}`;
+  if (a.kind === 'hub' && b.kind === 'hub' && want.commit && have.commit && want.commit !== have.commit)
+    return `the recipe is for ${a.repo}@${want.commit}; the loaded model is ${b.repo}@${have.commit}`;
   if (a.kind === 'url' && b.kind === 'url' && a.url !== b.url)
     return `the recipe is for ${a.url}; the loaded model is ${b.url}`;
   if (a.kind !== b.kind && a.kind !== 'local' && b.kind !== 'local')

@@ -26,6 +26,8 @@ export interface ModelInfo {
   parameters: number;
   /** Which ORT execution provider runs the graphs ('webgpu', 'wasm', 'cpu'). */
   backend: string;
+  /** The hub commit the model files were taken from; null for local files and folder URLs. */
+  commit: string | null;
 }
 
 /** The image score exists after the full passes (about 1/12 of a tile's work), before the map. */

@@ -92,6 +92,7 @@ export class WinclipEngine implements WinclipApi {
       quickGelu: config.quickGelu,
       parameters: sessions.parameters,
       backend: runtime.backend,
+      commit: files.commit ?? null,
     };
     return new WinclipEngine(
       config,

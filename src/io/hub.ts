@@ -9,7 +9,23 @@ export const DEFAULT_HUB_URL = 'https://huggingface.co';
 /** OpenCLIP repos on the hub often lack tokenizer.json; every CLIP model shares this one. */
 export const DEFAULT_TOKENIZER_REPO = 'openai/clip-vit-base-patch32';
 
-export type HubErrorKind = 'offline' | 'not-found' | 'unauthorized' | 'cors' | 'unreachable' | 'http';
+export type HubErrorKind =
+  | 'offline'
+  | 'not-found'
+  | 'unauthorized'
+  | 'cors'
+  | 'unreachable'
+  | 'http'
+  | 'not-cached';
+
+/** Bytes of one model file arriving, from the cache, the network or a local file; 0 total = unknown. */
+export interface DownloadProgress {
+  kind: 'download';
+  file: string;
+  from: 'cache' | 'network' | 'local';
+  loaded: number;
+  total: number;
+}
 
 export class HubError extends Error {
   override name = 'HubError';
@@ -43,8 +59,41 @@ export function isRepoId(value: string): boolean {
   return REPO_ID.test(value.trim());
 }
 
-export function hubFileUrl(hub: string, repo: string, file: string, revision = 'main'): string {
-  return `${hub.replace(/\/+$/, '')}/${repo}/resolve/${revision}/${file}`;
+export const DEFAULT_REVISION = 'main';
+/** A full commit id: a revision that cannot move. */
+export const COMMIT_HASH = /^[0-9a-f]{40}$/;
+
+/** A hub model reference `owner/name[@revision]`, or null when `value` is not one. */
+export function parseHubRef(value: string): { repo: string; revision: string } | null {
+  const at = value.indexOf('@');
+  const repo = (at < 0 ? value : value.slice(0, at)).trim();
+  const revision = at < 0 ? DEFAULT_REVISION : value.slice(at + 1).trim();
+  return isRepoId(repo) && revision !== '' ? { repo, revision } : null;
+}
+
+/**
+ * The hub's file URL. The revision is escaped whole (a branch "refs/pr/1" becomes "refs%2Fpr%2F1") and
+ * the path segment by segment, as huggingface_hub's `hf_hub_url` quotes them.
+ */
+export function hubFileUrl(hub: string, repo: string, file: string, revision = DEFAULT_REVISION): string {
+  const path = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+  return `${hub.replace(/\/+$/, '')}/${path(repo)}/resolve/${encodeURIComponent(revision)}/${path(file)}`;
+}
+
+/** The commit a hub response was served from (huggingface_hub reads the same header). */
+export function repoCommitOf(res: Response): string | null {
+  const commit = res.headers.get('x-repo-commit')?.trim();
+  return commit || null;
+}
+
+/**
+ * A file's ETag as huggingface_hub names its blob: X-Linked-Etag (the LFS sha256, set on the hub's
+ * redirect) before ETag, without the weak marker and quotes.
+ */
+export function etagOf(res: Response): string | null {
+  const raw = res.headers.get('x-linked-etag') ?? res.headers.get('etag');
+  const tag = raw?.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
+  return tag || null;
 }
 
 function hostOf(url: string): string {
@@ -84,7 +133,14 @@ async function diagnoseFetchFailure(url: string, signal?: AbortSignal): Promise<
   }
 }
 
-function httpError(url: string, status: number, statusText: string, file: string): HubError {
+/** A non-2xx answer as a HubError; `authHint` is appended to 401/403 (e.g. how to give a token). */
+export function httpError(
+  url: string,
+  status: number,
+  statusText: string,
+  file: string,
+  authHint = 'Download the files and load them locally.',
+): HubError {
   if (status === 404) {
     return new HubError(
       'not-found',
@@ -96,7 +152,7 @@ function httpError(url: string, status: number, statusText: string, file: string
   if (status === 401 || status === 403) {
     return new HubError(
       'unauthorized',
-      `Access denied (${status}) to ${url}: the repo is private or gated. Download the files and load them locally.`,
+      `Access denied (${status}) to ${url}: the repo is private or gated. ${authHint}`,
       url,
       status,
     );
@@ -115,6 +171,31 @@ export async function openUrl(url: string, file: string, signal?: AbortSignal): 
   }
   if (!res.ok) throw httpError(url, res.status, res.statusText, file);
   return res;
+}
+
+/**
+ * The commit a branch or tag points at now, from the hub's X-Repo-Commit on a HEAD of `file` (null when
+ * the server does not name it, e.g. a plain mirror). Failures are HubErrors, as for `openUrl`.
+ */
+export async function resolveRevision(
+  hub: string,
+  repo: string,
+  revision: string,
+  file: string,
+  signal?: AbortSignal,
+): Promise<string | null> {
+  if (COMMIT_HASH.test(revision)) return revision;
+  const url = hubFileUrl(hub, repo, file, revision);
+  let res: Response;
+  try {
+    res = await fetch(url, { method: 'HEAD', signal, mode: 'cors', credentials: 'omit', cache: 'no-store' });
+  } catch {
+    if (signal?.aborted) throw abortError();
+    throw await diagnoseFetchFailure(url, signal);
+  }
+  if (!res.ok) throw httpError(url, res.status, res.statusText, file);
+  const commit = repoCommitOf(res);
+  return commit && COMMIT_HASH.test(commit) ? commit : null;
 }
 
 export function contentLength(res: Response): number {

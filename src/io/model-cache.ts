@@ -1,8 +1,13 @@
 /**
  * Model cache on Cache Storage: each model file is stored once as a streamed Response (written while it
  * downloads), plus a small manifest per model naming its three entries, so a later visit loads offline.
- * Hub files are keyed by repo and file, not by hub URL, so a mirror and the main hub share entries.
+ * Hub files are keyed by repo, commit and file, not by hub URL, so a mirror and the main hub share
+ * entries, a moved branch never serves the old commit's files under its name, and old commits stay.
+ * A ref entry per repo and branch remembers the commit it last resolved to (huggingface_hub's
+ * refs/<revision>), for loading offline.
  */
+import { COMMIT_HASH } from './hub';
+
 export const MODEL_CACHE_NAME = 'winclip-models-v1';
 /** Synthetic origin for cache keys (never fetched). */
 const KEY_ORIGIN = 'https://model-cache.winclip.invalid';
@@ -16,13 +21,35 @@ export interface CachedModelManifest {
   /** Stable id of the source (hub repo or folder URL). */
   id: string;
   label: string;
-  source: { kind: 'hub'; repo: string } | { kind: 'url'; baseUrl: string };
+  /** A hub model's commit is absent only in manifests written before commits were recorded. */
+  source: { kind: 'hub'; repo: string; commit?: string } | { kind: 'url'; baseUrl: string };
   files: { config: CachedFileRef; weights: CachedFileRef; tokenizer: CachedFileRef };
   savedAt: number;
 }
 
-export function hubCacheKey(repo: string, file: string): string {
-  return `${KEY_ORIGIN}/hub/${repo}/${file}`;
+/** A hub file's key under the commit (or, for the shared tokenizer, the branch) it was fetched at. */
+export function hubCacheKey(repo: string, file: string, revision: string): string {
+  return `${KEY_ORIGIN}/hub/${repo}/resolve/${encodeURIComponent(revision)}/${file}`;
+}
+
+function refKey(repo: string, revision: string): string {
+  return `${KEY_ORIGIN}/ref/${repo}/${encodeURIComponent(revision)}`;
+}
+
+/** The commit `revision` last resolved to (itself when it is a commit), or null. */
+export async function readRef(cache: Cache, repo: string, revision: string): Promise<string | null> {
+  if (COMMIT_HASH.test(revision)) return revision;
+  const res = await cache.match(refKey(repo, revision));
+  const commit = res ? (await res.text()).trim() : '';
+  return COMMIT_HASH.test(commit) ? commit : null;
+}
+
+export async function writeRef(cache: Cache, repo: string, revision: string, commit: string): Promise<void> {
+  if (revision === commit) return;
+  await cache.put(
+    refKey(repo, revision),
+    new Response(commit, { headers: { 'content-type': 'text/plain' } }),
+  );
 }
 
 export function urlCacheKey(url: string): string {
@@ -34,7 +61,22 @@ function manifestKey(id: string): string {
 }
 
 export function sourceId(source: CachedModelManifest['source']): string {
-  return source.kind === 'hub' ? `hub:${source.repo}` : `url:${source.baseUrl}`;
+  if (source.kind === 'url') return `url:${source.baseUrl}`;
+  return source.commit ? `hub:${source.repo}@${source.commit}` : `hub:${source.repo}`;
+}
+
+/**
+ * The cached manifest of a hub model at `revision` without asking the hub: the commit the revision last
+ * resolved to, else a manifest from before commits were recorded.
+ */
+export async function findHubManifest(
+  cache: Cache,
+  repo: string,
+  revision: string,
+): Promise<CachedModelManifest | null> {
+  const commit = await readRef(cache, repo, revision);
+  const pinned = commit ? await readManifest(cache, sourceId({ kind: 'hub', repo, commit })) : null;
+  return pinned ?? (COMMIT_HASH.test(revision) ? null : readManifest(cache, sourceId({ kind: 'hub', repo })));
 }
 
 /** The model cache, or null where Cache Storage is unavailable (insecure context, some private modes). */

@@ -22,11 +22,13 @@ export interface ModelFiles {
    * so the weights are never held in JS. `unreadable` words a read failure, with `{reason}` for the reason.
    */
   weightsOnDisk?: { file: Blob; unreadable: string };
+  /** The hub commit the files were taken from (absent for local files and folder URLs). */
+  commit?: string;
 }
 
 /** Which file each part of `ModelFiles` is read from. */
 export const MODEL_FILE_NAMES: Readonly<
-  Record<Exclude<keyof ModelFiles, 'weightParts' | 'weightsOnDisk'>, string>
+  Record<Exclude<keyof ModelFiles, 'weightParts' | 'weightsOnDisk' | 'commit'>, string>
 > = {
   config: CONFIG_FILE,
   weights: WEIGHTS_FILE,

@@ -1,3 +1,5 @@
+export { formatBytes } from '../../core/format-bytes';
+
 /** Built-in OpenCLIP ViTs on the Hugging Face hub (repos serving open_clip_config.json + open_clip_model.safetensors). */
 export interface CatalogueEntry {
   repo: string;
@@ -42,11 +44,4 @@ export const CATALOGUE: CatalogueEntry[] = [
 
 export function catalogueEntry(repo: string): CatalogueEntry | undefined {
   return CATALOGUE.find((e) => e.repo === repo);
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(2)} GB`;
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(0)} kB`;
-  return `${bytes} B`;
 }

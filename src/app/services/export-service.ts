@@ -95,8 +95,8 @@ export function exportProvenance(): ResultsProvenance {
       name: src?.label ?? null,
       repo: src?.kind === 'hub' ? src.repo : null,
       path: src?.kind === 'url' ? src.baseUrl : src?.kind === 'local' ? src.label : null,
-      // Filled once the model identity carries the resolved hub commit.
-      commit: src && 'commit' in src && typeof src.commit === 'string' ? src.commit : null,
+      // The hub commit the loaded files came from (null for local files and folder URLs).
+      commit: s.model.info?.commit ?? null,
       weights_fingerprint: s.model.weightsFingerprint,
     },
     prompt_set: promptSetId(promptSetOf(s.prompts)),

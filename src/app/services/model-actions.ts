@@ -10,9 +10,11 @@ import type { ModelSource } from '../state/types';
 import { restartEngine } from './engine-service';
 import { loadModel } from './model-service';
 
-export function hubSource(repo: string): ModelSource {
+/** A hub model at `revision` (a branch, tag or commit; main when absent). */
+export function hubSource(repo: string, revision?: string | null): ModelSource {
   const entry = catalogueEntry(repo);
-  return { kind: 'hub', repo, label: entry ? `${entry.arch} · ${entry.pretrained}` : repo };
+  const label = entry ? `${entry.arch} · ${entry.pretrained}` : repo;
+  return revision ? { kind: 'hub', repo, label, revision } : { kind: 'hub', repo, label };
 }
 
 export function urlSource(baseUrl: string): ModelSource {

@@ -1,7 +1,7 @@
 /** Loading a model end to end: files (cache, hub, folder URL or local) → worker → prompts, bank, images. */
 import * as Comlink from 'comlink';
 import { errorText, isAbortError } from '../../core/errors';
-import { fetchModelFiles, modelTransferables } from '../model-loading/fetch-model-files';
+import { fetchModelFiles, modelTransferables } from '../../io/model-fetch';
 import { forgetKeptChoice, isKept, keepLocalModel } from '../model-loading/kept-local-model';
 import {
   initialModelState,
@@ -42,7 +42,13 @@ function messageOf(err: unknown): string {
 }
 
 export function persistable(source: ModelSource): PersistedModelSource | null {
-  if (source.kind === 'hub') return { kind: 'hub', repo: source.repo, label: source.label };
+  if (source.kind === 'hub')
+    return {
+      kind: 'hub',
+      repo: source.repo,
+      label: source.label,
+      ...(source.revision ? { revision: source.revision } : {}),
+    };
   if (source.kind === 'url') return { kind: 'url', baseUrl: source.baseUrl, label: source.label };
   return null;
 }

@@ -46,6 +46,7 @@ export function currentModelIdentity(): RecipeModel | null {
     label: src.kind === 'hub' ? src.repo : src.label,
     weightsBytes: model.weightsBytes,
     weightsFingerprint: model.weightsFingerprint,
+    commit: model.info?.commit ?? null,
   };
 }
 
@@ -105,7 +106,8 @@ export async function exportRecipe(): Promise<void> {
 
 function loadableSource(recipe: Recipe): ModelSource | null {
   const src = recipe.model.source;
-  if (src.kind === 'hub') return hubSource(src.repo);
+  // Exactly the commit the recipe was made with (a branch may have moved since).
+  if (src.kind === 'hub') return hubSource(src.repo, recipe.model.commit);
   if (src.kind === 'url') return urlSource(src.url);
   return null;
 }

@@ -3,28 +3,20 @@
 import type { BackendChoice, SmallMap, StageProgress } from '../../../workers/protocol';
 import type { ScoreMode } from '../../core/types';
 import type { EngineStats, ModelInfo } from '../../engine/api';
+import type { DownloadProgress } from '../../io/hub';
+import type { ModelSource } from '../../io/model-fetch';
 import type { ColormapName } from '../../render/colormap';
 
-/** Where a model comes from. Local files are held as File handles (disk-backed, not copied). */
-export type ModelSource =
-  | { kind: 'hub'; repo: string; label: string }
-  | { kind: 'url'; baseUrl: string; label: string }
-  | { kind: 'local'; label: string; config: File; weights: File; tokenizer?: File };
+/**
+ * Where a model comes from (local files are held as File handles, disk-backed, not copied), and the
+ * bytes of one model file arriving (worded by progress-text.ts): both are the loader's, in src/io.
+ */
+export type { DownloadProgress, ModelSource };
 
 /** The serialisable part of a ModelSource (what a reload can reload by itself). */
 export type PersistedModelSource =
-  | { kind: 'hub'; repo: string; label: string }
+  | { kind: 'hub'; repo: string; label: string; revision?: string }
   | { kind: 'url'; baseUrl: string; label: string };
-
-/** Bytes of one model file arriving; worded by the UI (progress-text.ts). */
-export interface DownloadProgress {
-  kind: 'download';
-  file: string;
-  from: 'cache' | 'network' | 'local';
-  loaded: number;
-  /** 0 when unknown. */
-  total: number;
-}
 
 /** Everything the app reports progress on: model files arriving, and the worker's stages. */
 export type ProgressEvent = DownloadProgress | StageProgress;

@@ -1,21 +1,37 @@
 /**
- * Gathers the three files of a model from the cache, the hub, a folder URL or local files, with
- * progress, cancellation and early checks. Hub and folder downloads are streamed into Cache Storage
- * as they arrive, so a second visit loads with no network.
+ * Gathers the three files of a model in the browser (page or worker) from the cache, the hub, a folder
+ * URL or local files, with progress, cancellation and early checks. Hub and folder downloads are
+ * streamed into Cache Storage as they arrive, so a second visit loads with no network. A hub branch is
+ * resolved to its commit first and the files are fetched and cached under that commit. Node's loader
+ * (the Hugging Face cache on disk) is src/io/hub-model-node.ts; both report DownloadProgress.
  */
 
-import { errorText } from '../../core/errors';
+import { errorText } from '../core/errors';
+import { formatBytes } from '../core/format-bytes';
+import { parseModelConfig } from '../model/config';
+import { CONFIG_FILE, type ModelFiles, TOKENIZER_FILE, WEIGHTS_FILE } from '../model/file-names';
+import { safetensorsSplit } from '../model/weight-parts';
 import {
   checkDownloadedSafetensorsSize,
   checkSafetensorsStart,
   parseConfigFile,
   parseTokenizerFile,
-} from '../../io/check-model-bytes';
-import { contentLength, HubError, hubFileUrl, openUrl, readDownload } from '../../io/hub';
-import { LocalFilesError } from '../../io/local-files';
+} from './check-model-bytes';
+import {
+  contentLength,
+  DEFAULT_REVISION,
+  type DownloadProgress,
+  HubError,
+  hubFileUrl,
+  openUrl,
+  readDownload,
+  resolveRevision,
+} from './hub';
+import { LocalFilesError } from './local-files';
 import {
   type CachedFileRef,
   type CachedModelManifest,
+  findHubManifest,
   hubCacheKey,
   matchFile,
   openModelCache,
@@ -25,19 +41,16 @@ import {
   storageEstimate,
   urlCacheKey,
   writeManifest,
-} from '../../io/model-cache';
-import type { SplitRule } from '../../io/parts-sink';
-import {
-  type ReadStreamOptions,
-  type ReadStreamResult,
-  readStream,
-  StreamReadError,
-} from '../../io/read-stream';
-import { parseModelConfig } from '../../model/config';
-import { CONFIG_FILE, type ModelFiles, TOKENIZER_FILE, WEIGHTS_FILE } from '../../model/file-names';
-import { safetensorsSplit } from '../../model/weight-parts';
-import type { DownloadProgress, ModelSource } from '../state/types';
-import { formatBytes } from './catalogue';
+  writeRef,
+} from './model-cache';
+import type { SplitRule } from './parts-sink';
+import { type ReadStreamOptions, type ReadStreamResult, readStream, StreamReadError } from './read-stream';
+
+/** Where a model's files come from. A hub `revision` is a branch, tag or commit (default main). */
+export type ModelSource =
+  | { kind: 'hub'; repo: string; label: string; revision?: string }
+  | { kind: 'url'; baseUrl: string; label: string }
+  | { kind: 'local'; label: string; config: File; weights: File; tokenizer?: File };
 
 export interface FetchedModel {
   files: ModelFiles;
@@ -279,11 +292,15 @@ async function downloadWeights(
   return { files: weightFields(got), ref: got.ref, cacheError: null };
 }
 
-/** Where each file of a hub or folder source lives (URL to fetch, cache key). */
-function locations(source: Extract<ModelSource, { kind: 'hub' | 'url' }>, hubUrl: string) {
+/** Where each file of a hub (at `revision`) or folder source lives (URL to fetch, cache key). */
+function locations(source: Extract<ModelSource, { kind: 'hub' | 'url' }>, hubUrl: string, revision: string) {
   const at = (file: string): Location =>
     source.kind === 'hub'
-      ? { url: hubFileUrl(hubUrl, source.repo, file), key: hubCacheKey(source.repo, file), file }
+      ? {
+          url: hubFileUrl(hubUrl, source.repo, file, revision),
+          key: hubCacheKey(source.repo, file, revision),
+          file,
+        }
       : { url: `${source.baseUrl.replace(/\/+$/, '')}/${file}`, key: '', file };
   const withKey = (loc: Location): Location => (loc.key ? loc : { ...loc, key: urlCacheKey(loc.url) });
   return {
@@ -296,7 +313,8 @@ function locations(source: Extract<ModelSource, { kind: 'hub' | 'url' }>, hubUrl
 function fallbackTokenizer(opts: FetchOptions): Location {
   return {
     url: hubFileUrl(opts.hubUrl, opts.tokenizerRepo, TOKENIZER_FILE),
-    key: hubCacheKey(opts.tokenizerRepo, TOKENIZER_FILE),
+    // Shared by every model and never re-resolved: the CLIP tokenizer does not change.
+    key: hubCacheKey(opts.tokenizerRepo, TOKENIZER_FILE, DEFAULT_REVISION),
     file: `${opts.tokenizerRepo}/${TOKENIZER_FILE}`,
   };
 }
@@ -327,10 +345,45 @@ async function fetchTokenizer(
   return download(cache, shared, 'tokenizer', opts);
 }
 
-function cachedSource(source: Extract<ModelSource, { kind: 'hub' | 'url' }>): CachedModelManifest['source'] {
-  return source.kind === 'hub'
-    ? { kind: 'hub', repo: source.repo }
-    : { kind: 'url', baseUrl: source.baseUrl };
+function cachedSource(
+  source: Extract<ModelSource, { kind: 'hub' | 'url' }>,
+  commit: string | null,
+): CachedModelManifest['source'] {
+  if (source.kind === 'url') return { kind: 'url', baseUrl: source.baseUrl };
+  return commit ? { kind: 'hub', repo: source.repo, commit } : { kind: 'hub', repo: source.repo };
+}
+
+/** A failure that means "no network now", after which a cached copy may still serve. */
+function isUnreachable(err: unknown): boolean {
+  return (
+    err instanceof HubError && (err.kind === 'offline' || err.kind === 'unreachable' || err.kind === 'cors')
+  );
+}
+
+/**
+ * The hub commit to load and, when the hub cannot be asked, the cached manifest of the commit the
+ * revision last resolved to. A pinned commit needs no request.
+ */
+async function resolveHub(
+  cache: Cache | null,
+  source: Extract<ModelSource, { kind: 'hub' }>,
+  opts: FetchOptions,
+): Promise<{ commit: string | null; manifest: CachedModelManifest | null }> {
+  const revision = source.revision ?? DEFAULT_REVISION;
+  let commit: string | null;
+  try {
+    commit = await resolveRevision(opts.hubUrl, source.repo, revision, CONFIG_FILE, opts.signal);
+  } catch (err) {
+    const offline = cache && isUnreachable(err) ? await findHubManifest(cache, source.repo, revision) : null;
+    if (!offline) throw err;
+    return {
+      commit: offline.source.kind === 'hub' ? (offline.source.commit ?? null) : null,
+      manifest: offline,
+    };
+  }
+  if (!cache || !commit) return { commit, manifest: null };
+  await writeRef(cache, source.repo, revision, commit).catch(() => undefined);
+  return { commit, manifest: await readManifest(cache, sourceId(cachedSource(source, commit))) };
 }
 
 async function fetchRemote(
@@ -338,8 +391,16 @@ async function fetchRemote(
   opts: FetchOptions,
 ): Promise<FetchedModel> {
   const cache = await openModelCache();
-  const id = sourceId(cachedSource(source));
-  const manifest = cache ? await readManifest(cache, id) : null;
+  const resolved =
+    source.kind === 'hub'
+      ? await resolveHub(cache, source, opts)
+      : {
+          commit: null,
+          manifest: cache ? await readManifest(cache, sourceId(cachedSource(source, null))) : null,
+        };
+  const { commit, manifest } = resolved;
+  const id = sourceId(cachedSource(source, commit));
+  const pin = commit ? { commit } : {};
   if (cache && manifest) {
     const config = parseConfigFile(
       await readCached(cache, manifest.files.config, CONFIG_FILE, 'config', opts),
@@ -352,10 +413,16 @@ async function fetchRemote(
     const weights = await cachedWeights(cache, manifest.files.weights, WEIGHTS_FILE, opts);
     if (!weights)
       throw new Error(`The cached copy of ${WEIGHTS_FILE} is missing; clear the cache and download again.`);
-    return { files: { config: config.raw, tokenizer, ...weights }, fromCache: true, cacheWarning: null };
+    return {
+      files: { config: config.raw, tokenizer, ...weights, ...pin },
+      fromCache: true,
+      cacheWarning: null,
+    };
   }
 
-  const loc = locations(source, opts.hubUrl);
+  // A server that names no commit (a plain mirror) is read and cached under the branch, as before.
+  const revision = source.kind === 'hub' ? (commit ?? source.revision ?? DEFAULT_REVISION) : '';
+  const loc = locations(source, opts.hubUrl, revision);
   // The config first: a wrong repo or folder fails in a second, before the weights download starts.
   const config = await download(cache, loc.config, 'config', opts);
   const parsedConfig = parseConfigFile(config.bytes, CONFIG_FILE);
@@ -374,14 +441,15 @@ async function fetchRemote(
   } else if (cache) {
     await writeManifest(cache, {
       id,
-      label: source.label,
-      source: cachedSource(source),
+      // Two commits of one repo stay apart in the cache list.
+      label: commit ? `${source.label} @ ${commit.slice(0, 7)}` : source.label,
+      source: cachedSource(source, commit),
       files: { config: config.ref, weights: weights.ref, tokenizer: tokenizer.ref },
       savedAt: Date.now(),
     });
   }
   return {
-    files: { config: parsedConfig.raw, tokenizer: parsedTokenizer, ...weights.files },
+    files: { config: parsedConfig.raw, tokenizer: parsedTokenizer, ...weights.files, ...pin },
     fromCache: false,
     cacheWarning,
   };

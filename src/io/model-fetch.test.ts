@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { LocalFilesError } from '../../io/local-files';
-import type { DownloadProgress } from '../state/types';
-import { fetchModelFiles } from './fetch-model-files';
+import type { DownloadProgress } from './hub';
+import { LocalFilesError } from './local-files';
+import { fetchModelFiles } from './model-fetch';
 
 /** A local file whose bytes cannot be read (moved or deleted after it was picked). */
 class UnreadableFile extends File {
