@@ -95,7 +95,11 @@ describe('winclip --version and usage', () => {
 
   it.each([
     ['a flag without its value', ['score', img('test_a.png'), '--model'], /--model needs a value/],
-    ['no --model', ['score', img('test_a.png')], /score: --model <dir> is required/],
+    [
+      'no --model',
+      ['score', img('test_a.png')],
+      /score: --model <dir\|owner\/name\[@revision\]> is required/,
+    ],
     ['no images', ['score', '--model', FIXTURE_DIR], /give at least one image/],
     [
       'a bad threshold',

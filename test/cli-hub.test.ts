@@ -74,7 +74,11 @@ describe('winclip score --model owner/name', () => {
     const fromHub = await score('acme/tiny', { HF_ENDPOINT: hub.url, HF_HOME: home });
     expect(fromHub.stderr).toBe('');
     expect(fromHub.code).toBe(0);
-    expect(fromHub.stdout).toBe(local.stdout);
+    // The same images, scores and maps; the provenance names the hub repo and the commit it resolved to.
+    const hubDoc = JSON.parse(fromHub.stdout);
+    expect(hubDoc.images).toEqual(JSON.parse(local.stdout).images);
+    expect(hubDoc.model).toMatchObject({ name: 'acme/tiny', repo: 'acme/tiny', path: null, commit: MAIN });
+    expect(hubDoc.model.weights_fingerprint).toBe(JSON.parse(local.stdout).model.weights_fingerprint);
     // huggingface_hub's layout: refs/main → commit, snapshot entries link to blobs named by ETag.
     expect(readFileSync(join(home, 'hub/models--acme--tiny/refs/main'), 'utf8')).toBe(MAIN);
     const weights = join(snapshot, 'open_clip_model.safetensors');
@@ -90,7 +94,8 @@ describe('winclip score --model owner/name', () => {
     const local = await score(FIXTURE_DIR, {});
     const r = await score('acme/tiny', { HF_ENDPOINT: offlineHub.url, HF_HOME: home, HF_HUB_OFFLINE: '1' });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe(local.stdout);
+    expect(JSON.parse(r.stdout).images).toEqual(JSON.parse(local.stdout).images);
+    expect(JSON.parse(r.stdout).model.commit).toBe(MAIN);
     expect(offlineHub.requests).toEqual([]);
   });
 
