@@ -1,5 +1,5 @@
 /** Runs `winclip score` as a user would (a child process through the bin) on the fixture model. */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -130,6 +130,45 @@ describe('winclip score', () => {
     expect(parsed.model.weights_fingerprint).toMatch(/^sampled-sha256-v1:[0-9a-f]{64}$/);
     expect(parsed.thresholds).toEqual({ image: null, pixel: null, mode: 'zero-shot', source: null });
     expect(parsed.method).toMatchObject({ mode: 'zero-shot', k: 0, window_scales: [2, 3] });
+  });
+
+  it('--jsonl prints each record as its image finishes, before the next image is even read', async () => {
+    // The second input is a named pipe the test fills only after the first line arrived: a CLI that
+    // held its output back until the end could never print it.
+    const fifo = join(tmp, 'later.png');
+    execFileSync('mkfifo', [fifo]);
+    const child = spawn('node', [
+      BIN,
+      'score',
+      '--model',
+      FIXTURE_DIR,
+      '--prompts',
+      promptsFile,
+      '--jsonl',
+      img('test_a.png'),
+      fifo,
+    ]);
+    let out = '';
+    child.stdout.setEncoding('utf8');
+    const firstLine = new Promise<string>((res) =>
+      child.stdout.on('data', (d: string) => {
+        out += d;
+        if (out.includes('\n')) res(out.slice(0, out.indexOf('\n')));
+      }),
+    );
+    const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+    const first = JSON.parse(await firstLine);
+    expect(first.file).toBe(img('test_a.png'));
+    expect(child.exitCode).toBeNull();
+    writeFileSync(fifo, readFileSync(img('test_b.png')));
+    expect(await exited).toBe(0);
+    const lines = out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.file)).toEqual([img('test_a.png'), fifo]);
+    const direct = await score([img('test_b.png')]);
+    expect(lines[1].image_score).toBe(direct.images[0].image_score);
   });
 
   it('--jsonl prints one schema-valid record per line, equal to the --out records, and nothing else', async () => {

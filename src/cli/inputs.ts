@@ -39,7 +39,8 @@ export async function expandInputs(args: string[], what = 'image'): Promise<stri
   for (const arg of args) {
     const label = what === 'image' ? arg : `${what} ${arg}`;
     const info = await stat(arg).catch(() => null);
-    if (info?.isFile()) add(arg);
+    // A named pipe counts as a file: `<(ssh camera cat part.png)` or a FIFO a station writes into.
+    if (info?.isFile() || info?.isFIFO()) add(arg);
     else if (info?.isDirectory()) {
       const found = await walk(arg);
       if (found.length === 0)
