@@ -703,9 +703,16 @@ export class EngineHost implements EngineWorkerApi {
     }
     return this.guard(requestId, `inspecting ${nameOf(image, key)}`, async (check) => {
       try {
-        return await this.inspectEncoded(check, key, prepared.contentHash, prepared.thumb, options, async () => {
-          await engine.encodePrepared(key, prepared, this.firstScoreHooks(key));
-        });
+        return await this.inspectEncoded(
+          check,
+          key,
+          prepared.contentHash,
+          prepared.thumb,
+          options,
+          async () => {
+            await engine.encodePrepared(key, prepared, this.firstScoreHooks(key));
+          },
+        );
       } catch (err) {
         prepared.thumb.close();
         throw err;

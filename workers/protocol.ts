@@ -4,9 +4,9 @@
  */
 
 import type { PreprocessConfig, PreprocessedImage } from '../src/core/preprocess';
-import type { StateGroups } from '../src/core/state-words';
-import type { ModeKind } from '../src/core/scoring-mode';
 import type { ScoreOptions } from '../src/core/score-options';
+import type { ModeKind } from '../src/core/scoring-mode';
+import type { StateGroups } from '../src/core/state-words';
 import type { PromptSet } from '../src/core/types';
 import type { EngineStats, ModelInfo } from '../src/engine/api';
 import type { ModelFiles } from '../src/model/file-names';

@@ -125,7 +125,10 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       const written = recipe
         ? {
             ...recipe.recipe,
-            thresholds: { ...recipe.recipe.thresholds, [recipeModeOf(bankMode)]: { image: t.image, pixel: t.pixel } },
+            thresholds: {
+              ...recipe.recipe.thresholds,
+              [recipeModeOf(bankMode)]: { image: t.image, pixel: t.pixel },
+            },
             calibration,
           }
         : await newRecipe({

@@ -4,8 +4,8 @@
  * provenance at the top. Both sides build their records here, so a field means the same on each.
  */
 import type { MethodSettings } from './method-settings';
-import { sha256Hex } from './sha256';
 import { type ModeKind, referenceCount, type ScoringMode, thresholdKey } from './scoring-mode';
+import { sha256Hex } from './sha256';
 import type { PromptSet } from './types';
 
 export const RESULTS_FORMAT = 'winclip-results';

@@ -44,7 +44,16 @@ describe('threshold keys', () => {
   });
 
   it('names no mode for keys it does not know', () => {
-    for (const bad of ['', 'few-shot', 'few-shot:', 'few-shot:0', 'few-shot:03', 'few-shot:2.5', 'lot:4', 'Zero-shot'])
+    for (const bad of [
+      '',
+      'few-shot',
+      'few-shot:',
+      'few-shot:0',
+      'few-shot:03',
+      'few-shot:2.5',
+      'lot:4',
+      'Zero-shot',
+    ])
       expect(parseThresholdKey(bad)).toBeNull();
   });
 });

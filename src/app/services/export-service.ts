@@ -9,7 +9,12 @@ import { errorText } from '../../core/errors';
 import { mapFileNames, safeRelativePath, uniquePaths } from '../../core/map-files';
 import { METHOD_SETTINGS } from '../../core/method-settings';
 import { bytesToBase64, serializeRecipe } from '../../core/recipe';
-import { methodProvenance, promptSetId, type ResultsProvenance, thresholdProvenance } from '../../core/results-format';
+import {
+  methodProvenance,
+  promptSetId,
+  type ResultsProvenance,
+  thresholdProvenance,
+} from '../../core/results-format';
 import { referenceCount, thresholdKey } from '../../core/scoring-mode';
 import { npyHeader } from '../../io/npy';
 import type { ZipItem } from '../../io/zip-stream';
@@ -17,7 +22,14 @@ import { baseName, downloadBlob, stamp } from '../export/download';
 import { htmlReport } from '../export/html-report';
 import { type RowContext, type RowExtras, resultRows, toCsv, toJson } from '../export/results';
 import { chooseZipTarget, saveZip } from '../export/save-zip';
-import { currentMode, currentModeKey, imageModeKey, labelOf, normalRange, useCalib } from '../state/calibration';
+import {
+  currentMode,
+  currentModeKey,
+  imageModeKey,
+  labelOf,
+  normalRange,
+  useCalib,
+} from '../state/calibration';
 import { setExportProgress, useExportProgress } from '../state/export-progress';
 import { heatmapStyleFor } from '../state/heatmap-style';
 import { verdictOf } from '../state/selectors';

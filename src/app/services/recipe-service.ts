@@ -19,7 +19,14 @@ import {
   recipeThresholds,
   serializeRecipe,
 } from '../../core/recipe';
-import { isModeKind, modeLabel, modeOf, modeOfRecipeEntry, recipeModeOf, thresholdKey } from '../../core/scoring-mode';
+import {
+  isModeKind,
+  modeLabel,
+  modeOf,
+  modeOfRecipeEntry,
+  recipeModeOf,
+  thresholdKey,
+} from '../../core/scoring-mode';
 import { baseName, downloadBlob, stamp } from '../export/download';
 import { basisFor, currentMode } from '../state/calibration';
 import { useRecipe } from '../state/recipe-store';

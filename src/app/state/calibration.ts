@@ -7,7 +7,14 @@
 import { create } from 'zustand';
 import type { SuggestedThresholds } from '../../core/calibration';
 import type { Label } from '../../core/label-metrics';
-import { modeLabel, modeOf, modeOfResult, parseThresholdKey, type ScoringMode, thresholdKey } from '../../core/scoring-mode';
+import {
+  modeLabel,
+  modeOf,
+  modeOfResult,
+  parseThresholdKey,
+  type ScoringMode,
+  thresholdKey,
+} from '../../core/scoring-mode';
 import type { AppState } from './store';
 import { DEFAULT_THRESHOLDS } from './store';
 import type { InspectedImage, Thresholds } from './types';

@@ -5,8 +5,8 @@
  */
 import { useShallow } from 'zustand/react/shallow';
 import { describeRule } from '../../../core/calibration';
-import { applyBankSuggestion } from '../../services/calibration-service';
 import { parseThresholdKey } from '../../../core/scoring-mode';
+import { applyBankSuggestion } from '../../services/calibration-service';
 import { basisOf, currentModeKey, keyLabel, useCalib } from '../../state/calibration';
 import { patchUi, useApp } from '../../state/store';
 
