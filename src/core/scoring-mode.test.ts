@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   isModeKind,
@@ -86,5 +87,31 @@ describe('labels', () => {
     );
     expect(referenceCount({ kind: 'few-shot', k: 7 })).toBe(7);
     expect(referenceCount({ kind: 'zero-shot' })).toBe(0);
+  });
+});
+
+describe('the results schema', () => {
+  // The schema is hand-written JSON: this keeps its modes the ones this module knows.
+  const schema = JSON.parse(readFileSync(new URL('../../docs/results.schema.json', import.meta.url), 'utf8'));
+  const header = schema.properties;
+
+  it('lists every kind for the method and the app records', () => {
+    expect(header.method.properties.mode.enum).toEqual(MODE_KINDS);
+    const image = Object.values(
+      schema.$defs as Record<string, { properties?: { mode?: { enum?: unknown } } }>,
+    )
+      .map((d) => d.properties?.mode?.enum)
+      .find((e) => Array.isArray(e));
+    expect(image).toEqual([...MODE_KINDS, null]);
+  });
+
+  it("accepts every mode's threshold key and nothing parseThresholdKey refuses", () => {
+    const pattern = new RegExp(header.thresholds.properties.mode.pattern);
+    for (const k of [0, 1, 9, 10, 123])
+      expect(pattern.test(thresholdKey(modeOf({ readyReferences: k })))).toBe(true);
+    for (const bad of ['few-shot:0', 'few-shot:', 'lot:3']) {
+      expect(pattern.test(bad)).toBe(false);
+      expect(parseThresholdKey(bad)).toBeNull();
+    }
   });
 });
