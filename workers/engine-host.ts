@@ -14,6 +14,7 @@ import {
 } from '../src/core/errors';
 import { mapRange, mapRegions } from '../src/core/map-regions';
 import { type PreprocessConfig, samePreprocess } from '../src/core/preprocess';
+import type { ScoreOptions } from '../src/core/score-options';
 import type { StateEmbedding, StateGroups } from '../src/core/state-words';
 import type { ImageResult, PromptSet, RgbImage } from '../src/core/types';
 
@@ -98,6 +99,8 @@ export class EngineHost implements EngineWorkerApi {
   private readonly cancelled = new Set<string>();
   /** Full results by key; cleared when prompts or references change. */
   private readonly results = new ResultCache(RESULT_CACHE_SIZE);
+  /** The options each image was last scored with, so its full-resolution map matches its score. */
+  private readonly scoreOptions = new Map<string, ScoreOptions>();
   private readonly store = new FeatureStore();
   private modelId: string | null = null;
   /** Content hash per image key, for keys whose features may live in storage. */
@@ -343,7 +346,7 @@ export class EngineHost implements EngineWorkerApi {
     if (cached) return cached;
     const engine = this.requireEngine();
     if (!(await this.ensureLoaded(key))) throw new Error('This image is not encoded yet');
-    const result = await engine.score(key);
+    const result = await engine.score(key, this.scoreOptions.get(key));
     this.results.put(key, result);
     return result;
   }
@@ -353,12 +356,13 @@ export class EngineHost implements EngineWorkerApi {
    * re-scoring a gallery of 12-MP photos after a prompt edit stays fast; the detail view and exports
    * compute the full-resolution map on demand. Few-shot association runs on the inference device.
    */
-  private async summarize(key: string): Promise<ScoreSummary> {
+  private async summarize(key: string, options: ScoreOptions = {}): Promise<ScoreSummary> {
     const engine = this.requireEngine();
     const encoded = engine.getEncoded(key);
     if (!encoded) throw new Error('This image is not encoded yet');
-    const preview = await engine.score(key, { maxMapSide: THUMB_MAP_SIDE });
+    const preview = await engine.score(key, { ...options, maxMapSide: THUMB_MAP_SIDE });
     this.results.delete(key);
+    this.scoreOptions.set(key, options);
     const { min, max } = mapRange(preview.anomalyMap);
     return {
       key,
@@ -389,7 +393,13 @@ export class EngineHost implements EngineWorkerApi {
     };
   }
 
-  async inspect(requestId: string, key: string, image: Blob, thumbSide: number): Promise<InspectResult> {
+  async inspect(
+    requestId: string,
+    key: string,
+    image: Blob,
+    thumbSide: number,
+    options?: ScoreOptions,
+  ): Promise<InspectResult> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
     return this.guard(requestId, `inspecting ${name}`, async (check) => {
@@ -401,7 +411,7 @@ export class EngineHost implements EngineWorkerApi {
       const encoded = await this.encodeWithFirstScore(engine, key, rgb);
       const encodeMs = performance.now() - t0;
       check();
-      const summary = await this.summarize(key);
+      const summary = await this.summarize(key, options);
       const out: InspectResult = { ...summary, thumb, encodeMs, tiles: encoded.tiles.length };
       return Comlink.transfer(out, [thumb, summary.thumbMap.data.buffer]);
     });
@@ -439,7 +449,7 @@ export class EngineHost implements EngineWorkerApi {
     return this.engine?.referenceKeys() ?? [];
   }
 
-  async rescore(requestId: string, keys: string[]): Promise<RescoreResult> {
+  async rescore(requestId: string, keys: string[], options?: ScoreOptions): Promise<RescoreResult> {
     this.requireEngine();
     const t0 = performance.now();
     return this.guard(requestId, 're-scoring', async (check) => {
@@ -447,7 +457,7 @@ export class EngineHost implements EngineWorkerApi {
       for (let i = 0; i < keys.length; i++) {
         check();
         if (!(await this.ensureLoaded(keys[i]))) continue;
-        results.push(await this.summarize(keys[i]));
+        results.push(await this.summarize(keys[i], options));
         this.report({ kind: 'stage', stage: 'rescore', done: i + 1, total: keys.length });
         // Yield so that a cancel message can be processed between images.
         if (i % 4 === 3) await new Promise((r) => setTimeout(r, 0));
@@ -555,6 +565,7 @@ export class EngineHost implements EngineWorkerApi {
 
   forget(key: string): void {
     this.results.delete(key);
+    this.scoreOptions.delete(key);
     this.engine?.forget(key);
     this.bindings.delete(key);
     this.workingSet.delete(key);
@@ -656,6 +667,7 @@ export class EngineHost implements EngineWorkerApi {
     key: string,
     image: Blob,
     thumbSide: number,
+    options?: ScoreOptions,
   ): Promise<InspectResult & StoredInfo> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
@@ -665,7 +677,7 @@ export class EngineHost implements EngineWorkerApi {
       const thumb = await thumbnailOf(bitmap, thumbSide);
       bitmap.close();
       check();
-      return this.inspectEncoded(check, key, hash, thumb, async () => {
+      return this.inspectEncoded(check, key, hash, thumb, options, async () => {
         await this.encodeWithFirstScore(engine, key, rgb);
       });
     });
@@ -681,18 +693,26 @@ export class EngineHost implements EngineWorkerApi {
     image: Blob,
     prepared: PreparedImage,
     thumbSide: number,
+    options?: ScoreOptions,
   ): Promise<InspectResult & StoredInfo> {
     const engine = this.requireEngine();
     if (!samePreprocess(prepared.config, engine.preprocessConfig())) {
       // Prepared for another model: its tensors are the wrong ones; decode here as usual.
       prepared.thumb.close();
-      return this.inspectStored(requestId, key, image, thumbSide);
+      return this.inspectStored(requestId, key, image, thumbSide, options);
     }
     return this.guard(requestId, `inspecting ${nameOf(image, key)}`, async (check) => {
       try {
-        return await this.inspectEncoded(check, key, prepared.contentHash, prepared.thumb, async () => {
-          await engine.encodePrepared(key, prepared, this.firstScoreHooks(key));
-        });
+        return await this.inspectEncoded(
+          check,
+          key,
+          prepared.contentHash,
+          prepared.thumb,
+          options,
+          async () => {
+            await engine.encodePrepared(key, prepared, this.firstScoreHooks(key));
+          },
+        );
       } catch (err) {
         prepared.thumb.close();
         throw err;
@@ -706,6 +726,7 @@ export class EngineHost implements EngineWorkerApi {
     key: string,
     hash: string,
     thumb: ImageBitmap,
+    options: ScoreOptions | undefined,
     encode: () => Promise<void>,
   ): Promise<InspectResult & StoredInfo> {
     const engine = this.requireEngine();
@@ -716,7 +737,7 @@ export class EngineHost implements EngineWorkerApi {
     this.touch(key);
     this.spill();
     const tiles = engine.getEncoded(key)!.tiles.length;
-    const summary = await this.summarize(key);
+    const summary = await this.summarize(key, options);
     const out: InspectResult & StoredInfo = {
       ...summary,
       thumb,

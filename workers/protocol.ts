@@ -4,8 +4,10 @@
  */
 
 import type { PreprocessConfig, PreprocessedImage } from '../src/core/preprocess';
+import type { ScoreOptions } from '../src/core/score-options';
+import type { ModeKind } from '../src/core/scoring-mode';
 import type { StateGroups } from '../src/core/state-words';
-import type { PromptSet, ScoreMode } from '../src/core/types';
+import type { PromptSet } from '../src/core/types';
 import type { EngineStats, ModelInfo } from '../src/engine/api';
 import type { ModelFiles } from '../src/model/file-names';
 import type { HeatmapStyle } from '../src/render/layers';
@@ -47,7 +49,7 @@ export interface ScoreSummary {
   width: number;
   height: number;
   score: number;
-  mode: ScoreMode;
+  mode: ModeKind;
   /** References in the bank when it was scored (0 = zero-shot): thresholds belong to (mode, K). */
   bank: number;
   mapMin: number;
@@ -239,12 +241,23 @@ export interface EngineWorkerApi {
   loadModel(requestId: string, files: ModelFiles): Promise<LoadedModel>;
   unloadModel(): Promise<void>;
   setPrompts(requestId: string, prompts: PromptSet): Promise<{ embedded: number; ms: number }>;
-  inspect(requestId: string, key: string, image: Blob, thumbSide: number): Promise<InspectResult>;
+  /**
+   * The scoring calls (`inspect*`, `rescore`) take the scoring options last (src/core/score-options.ts;
+   * left out: the engine's method settings). The worker keeps each image's options, so its detail map,
+   * overlay and exports are computed the same way as its score.
+   */
+  inspect(
+    requestId: string,
+    key: string,
+    image: Blob,
+    thumbSide: number,
+    options?: ScoreOptions,
+  ): Promise<InspectResult>;
   addReference(requestId: string, key: string, image: Blob): Promise<ReferenceAdded>;
   removeReference(key: string): void;
   clearReferences(): void;
   referenceKeys(): string[];
-  rescore(requestId: string, keys: string[]): Promise<RescoreResult>;
+  rescore(requestId: string, keys: string[], options?: ScoreOptions): Promise<RescoreResult>;
   renderDetail(requestId: string, key: string, opts: DetailRenderOptions): Promise<DetailRender>;
   renderOverlayPng(requestId: string, key: string, image: Blob, opts: OverlayOptions): Promise<Blob>;
   /** Few-shot score of a reference against the bank `bankKeys` only (the current bank is untouched). */
@@ -269,6 +282,7 @@ export interface EngineWorkerApi {
     key: string,
     image: Blob,
     thumbSide: number,
+    options?: ScoreOptions,
   ): Promise<InspectResult & StoredInfo>;
   /** The loaded model's pre-processing (for the pre-processing worker), or null with none loaded. */
   preprocessConfig(): PreprocessConfig | null;
@@ -282,6 +296,7 @@ export interface EngineWorkerApi {
     image: Blob,
     prepared: PreparedImage,
     thumbSide: number,
+    options?: ScoreOptions,
   ): Promise<InspectResult & StoredInfo>;
   /** Like `addReference`, with the feature store. */
   addReferenceStored(requestId: string, key: string, image: Blob): Promise<ReferenceAdded & StoredInfo>;

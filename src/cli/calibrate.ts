@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { DEFAULT_THRESHOLD_RULE, describeRule, type ThresholdRule } from '../core/calibration';
 import { DEFAULT_OBJECT_NAME } from '../core/prompts';
 import { serializeRecipe, validateRecipe } from '../core/recipe';
+import { modeOf, recipeModeOf } from '../core/scoring-mode';
 import { type BankScorer, calibrate } from '../engine/calibration';
 import { ProgressBar } from '../eval/progress';
 import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
@@ -113,6 +114,7 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       image_scores: t.imageStats,
       max_pixels: t.pixelStats,
     });
+    const bankMode = modeOf({ readyReferences: refs.length });
     const calibration = {
       rule: describeRule(t.rule),
       references: refs.length,
@@ -123,7 +125,10 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       const written = recipe
         ? {
             ...recipe.recipe,
-            thresholds: { ...recipe.recipe.thresholds, 'few-shot': { image: t.image, pixel: t.pixel } },
+            thresholds: {
+              ...recipe.recipe.thresholds,
+              [recipeModeOf(bankMode)]: { image: t.image, pixel: t.pixel },
+            },
             calibration,
           }
         : await newRecipe({

@@ -14,6 +14,7 @@ import {
   type RecipeCalibration,
   type RecipeModel,
 } from '../core/recipe';
+import { modeOf, recipeModeOf } from '../core/scoring-mode';
 import type { CliModel } from './model-arg';
 import { fingerprintModelDir } from './recipe-input';
 
@@ -67,8 +68,12 @@ export async function newRecipe(r: NewRecipe): Promise<Recipe> {
       anomalousStates: [...DEFAULT_ANOMALOUS_STATES],
       templates: [...DEFAULT_TEMPLATES],
     },
+    // Filed under the mode the calibrated bank scores in.
     thresholds: {
-      'few-shot': { image: r.calibration.imageThreshold, pixel: r.calibration.pixelThreshold },
+      [recipeModeOf(modeOf({ readyReferences: r.calibration.references }))]: {
+        image: r.calibration.imageThreshold,
+        pixel: r.calibration.pixelThreshold,
+      },
     },
     calibration: r.calibration,
     references: await Promise.all(

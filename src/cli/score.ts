@@ -11,11 +11,12 @@ import { csvColumns } from '../core/results-csv';
 import {
   failedRecord,
   methodProvenance,
-  modeKey,
   promptSetId,
   type ResultsHeader,
   resultsHeader,
+  thresholdProvenance,
 } from '../core/results-format';
+import { modeOf } from '../core/scoring-mode';
 import { type StateEmbedding, stateGroups } from '../core/state-words';
 import type { RgbImage } from '../core/types';
 import { stateVocabulary } from '../engine/explain';
@@ -96,7 +97,7 @@ export async function runScore(argv: string[]): Promise<number> {
     for (const [i, ref] of (recipe?.references ?? []).entries()) {
       await engine.addReference(`recipe:${i}:${ref.name}`, await decodeImageBytes(ref.bytes, ref.name));
     }
-    const k = refs.length + (recipe?.references.length ?? 0);
+    const mode = modeOf({ readyReferences: refs.length + (recipe?.references.length ?? 0) });
     const fingerprint = await fingerprintModelDir(model.dir).catch(() => null);
     const header: ResultsHeader = resultsHeader({
       created: new Date().toISOString(),
@@ -109,13 +110,12 @@ export async function runScore(argv: string[]): Promise<number> {
         weights_fingerprint: fingerprint?.fingerprint ?? null,
       },
       prompt_set: promptSetId(prompts),
-      thresholds: {
-        image: thresholds.image ?? null,
-        pixel: thresholds.pixel ?? null,
-        mode: modeKey(k),
-        source: thresholdSource(flagged, recipe?.thresholds ?? null),
-      },
-      method: methodProvenance(engine.settings, k),
+      thresholds: thresholdProvenance(
+        mode,
+        { image: thresholds.image ?? null, pixel: thresholds.pixel ?? null },
+        thresholdSource(flagged, recipe?.thresholds ?? null),
+      ),
+      method: methodProvenance(engine.settings, mode),
     });
     const printMaps = !!values['print-maps'];
     // --jsonl replaces the document on stdout; with --out the document still goes to the file.

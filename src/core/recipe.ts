@@ -5,10 +5,10 @@
  * parses without an archive reader; the bank is a handful of photos, so base64's third more is cheap.
  */
 
+import { isModeKind, MODE_KINDS, type ModeKind, modeOf, recipeModeOf } from './scoring-mode';
+
 export const RECIPE_FORMAT = 'winclip-recipe';
 export const RECIPE_VERSION = 1;
-
-export type RecipeMode = 'zero-shot' | 'few-shot';
 
 export type RecipeModelSource =
   | { kind: 'hub'; repo: string }
@@ -62,7 +62,7 @@ export interface Recipe {
   createdAt: string;
   model: RecipeModel;
   prompts: RecipePrompts;
-  thresholds: Partial<Record<RecipeMode, RecipeThresholds>>;
+  thresholds: Partial<Record<ModeKind, RecipeThresholds>>;
   calibration: RecipeCalibration | null;
   references: RecipeReference[];
 }
@@ -142,12 +142,12 @@ function parsePrompts(v: unknown): RecipePrompts {
   return p;
 }
 
-function parseThresholds(v: unknown): Partial<Record<RecipeMode, RecipeThresholds>> {
+function parseThresholds(v: unknown): Partial<Record<ModeKind, RecipeThresholds>> {
   if (!isObj(v)) fail('thresholds must be an object');
-  const out: Partial<Record<RecipeMode, RecipeThresholds>> = {};
+  const out: Partial<Record<ModeKind, RecipeThresholds>> = {};
   for (const key of Object.keys(v)) {
-    if (key !== 'zero-shot' && key !== 'few-shot')
-      fail(`thresholds.${key}: modes are "zero-shot" and "few-shot"`);
+    if (!isModeKind(key))
+      fail(`thresholds.${key}: modes are ${MODE_KINDS.map((m) => `"${m}"`).join(' and ')}`);
     const t = v[key];
     if (!isObj(t)) fail(`thresholds.${key} must be an object`);
     out[key] = { image: num(t, 'image', `thresholds.${key}`), pixel: num(t, 'pixel', `thresholds.${key}`) };
@@ -216,9 +216,9 @@ export function serializeRecipe(recipe: Recipe): string {
   return `${JSON.stringify(recipe, null, 2)}\n`;
 }
 
-/** Few-shot when the recipe carries reference shots. */
-export function recipeMode(recipe: Recipe): RecipeMode {
-  return recipe.references.length > 0 ? 'few-shot' : 'zero-shot';
+/** The mode the recipe's own bank puts a station in (few-shot when it carries reference shots). */
+export function recipeMode(recipe: Recipe): ModeKind {
+  return recipeModeOf(modeOf({ readyReferences: recipe.references.length }));
 }
 
 /** The thresholds for the recipe's own mode, if it has them. */

@@ -4,6 +4,7 @@
  * provenance at the top. Both sides build their records here, so a field means the same on each.
  */
 import type { MethodSettings } from './method-settings';
+import { type ModeKind, referenceCount, type ScoringMode, thresholdKey } from './scoring-mode';
 import { sha256Hex } from './sha256';
 import type { PromptSet } from './types';
 
@@ -139,7 +140,7 @@ export interface ThresholdProvenance {
 }
 
 export interface MethodProvenance {
-  mode: 'zero-shot' | 'few-shot';
+  mode: ModeKind;
   k: number;
   temperature: number;
   window_scales: number[];
@@ -176,15 +177,19 @@ export function resultsHeader(p: ResultsProvenance): ResultsHeader {
   return { format: RESULTS_FORMAT, version: RESULTS_VERSION, ...p };
 }
 
-/** The thresholds' mode key for a bank of k references (as the app keys its thresholds). */
-export function modeKey(k: number): string {
-  return k > 0 ? `few-shot:${k}` : 'zero-shot';
+/** The thresholds' part of the provenance: `mode` is the mode's threshold key (as the app keys them). */
+export function thresholdProvenance(
+  mode: ScoringMode,
+  t: { image: number | null; pixel: number | null },
+  source: string | null,
+): ThresholdProvenance {
+  return { image: t.image, pixel: t.pixel, mode: thresholdKey(mode), source };
 }
 
-export function methodProvenance(s: Readonly<MethodSettings>, k: number): MethodProvenance {
+export function methodProvenance(s: Readonly<MethodSettings>, mode: ScoringMode): MethodProvenance {
   return {
-    mode: k > 0 ? 'few-shot' : 'zero-shot',
-    k,
+    mode: mode.kind,
+    k: referenceCount(mode),
     temperature: s.temperature,
     window_scales: [...s.windowScales],
     aggregation: s.aggregation,

@@ -1,5 +1,7 @@
 /** Shared value types of the pure core. No DOM, no ORT. */
 
+import type { ModeKind } from './scoring-mode';
+
 /** A decoded image: 8-bit RGB, interleaved, row-major (3 bytes per pixel, no alpha). */
 export interface RgbImage {
   width: number;
@@ -38,8 +40,6 @@ export interface Geometry {
   visionWidth: number;
 }
 
-export type ScoreMode = 'zero-shot' | 'few-shot';
-
 /** Final per-image result (after tiling). */
 export interface ImageResult {
   width: number;
@@ -47,5 +47,6 @@ export interface ImageResult {
   imageScore: number;
   /** Full-resolution anomaly map [height*width], row-major. */
   anomalyMap: Float32Array;
-  mode: ScoreMode;
+  /** The mode's kind it was scored in (the bank size is the caller's: see scoring-mode.ts). */
+  mode: ModeKind;
 }

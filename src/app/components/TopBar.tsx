@@ -1,5 +1,6 @@
 /** Header: product name, model and backend status, OK/NG counts, mode, exports. */
 import { useShallow } from 'zustand/react/shallow';
+import { modeDescription, modeLabel } from '../../core/scoring-mode';
 import {
   exportAllOverlays,
   exportCsv,
@@ -7,7 +8,7 @@ import {
   exportMaps,
   exportReport,
 } from '../services/export-service';
-import { ownModeThreshold } from '../state/calibration';
+import { currentMode, ownModeThreshold } from '../state/calibration';
 import { useExportProgress } from '../state/export-progress';
 import { countVerdicts } from '../state/selectors';
 import { patchUi, useApp } from '../state/store';
@@ -57,7 +58,7 @@ function ModelChip() {
 
 export function TopBar() {
   const counts = useApp(useShallow((s) => countVerdicts(s.images, ownModeThreshold(s))));
-  const k = useApp((s) => s.references.filter((r) => r.status === 'ready').length);
+  const mode = useApp(useShallow(currentMode));
   const anyScored = counts.scored > 0;
   const zipping = useExportProgress((s) => s.current);
   return (
@@ -73,15 +74,11 @@ export function TopBar() {
       <ModelChip />
       <BackendBadge />
       <span
-        className={`badge badge-mode ${k > 0 ? 'few' : 'zero'}`}
+        className={`badge badge-mode mode-${mode.kind}`}
         data-testid="mode-badge"
-        title={
-          k > 0
-            ? `Few-shot (WinCLIP+): images are also compared with K=${k} good reference images`
-            : 'Zero-shot (WinCLIP): images are scored from the prompts alone'
-        }
+        title={modeDescription(mode)}
       >
-        {k > 0 ? `Few-shot · K=${k}` : 'Zero-shot'}
+        {modeLabel(mode)}
       </span>
       <div className="spacer" />
       <div className="counts" data-testid="counts">

@@ -142,7 +142,7 @@ describe('the JSON export', () => {
       },
       prompt_set: '0123456789abcdef',
       thresholds: { image: 0.5, pixel: 0.6, mode: 'few-shot:3', source: 'reference-bank' },
-      method: methodProvenance(METHOD_SETTINGS, 3),
+      method: methodProvenance(METHOD_SETTINGS, { kind: 'few-shot', k: 3 }),
       session: { name: 'Morning', part: 'bottle', lot: '7', station: 'A' },
     };
     const doc = JSON.parse(

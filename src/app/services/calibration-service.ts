@@ -8,6 +8,7 @@
 import { type SuggestedThresholds, suggestThresholds } from '../../core/calibration';
 import { errorText, isAbortError } from '../../core/errors';
 import type { Label } from '../../core/label-metrics';
+import { thresholdKey, ZERO_SHOT } from '../../core/scoring-mode';
 import {
   basisOf,
   currentModeKey,
@@ -223,7 +224,7 @@ export async function startCalibration(): Promise<void> {
   if (Object.keys(byMode).length === 0 && modes === undefined) {
     const t = s0.thresholds;
     if (t.image !== DEFAULT_THRESHOLDS.image || t.pixel !== DEFAULT_THRESHOLDS.pixel)
-      byMode['zero-shot'] = { ...t, source: 'manual', basis: basisOf(s0) };
+      byMode[thresholdKey(ZERO_SHOT)] = { ...t, source: 'manual', basis: basisOf(s0) };
   }
   useCalib.setState({ byMode, labels: validLabels(labels) });
   useCalib.subscribe((c, prev) => {

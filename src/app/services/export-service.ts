@@ -9,14 +9,27 @@ import { errorText } from '../../core/errors';
 import { mapFileNames, safeRelativePath, uniquePaths } from '../../core/map-files';
 import { METHOD_SETTINGS } from '../../core/method-settings';
 import { bytesToBase64, serializeRecipe } from '../../core/recipe';
-import { methodProvenance, promptSetId, type ResultsProvenance } from '../../core/results-format';
+import {
+  methodProvenance,
+  promptSetId,
+  type ResultsProvenance,
+  thresholdProvenance,
+} from '../../core/results-format';
+import { referenceCount, thresholdKey } from '../../core/scoring-mode';
 import { npyHeader } from '../../io/npy';
 import type { ZipItem } from '../../io/zip-stream';
 import { baseName, downloadBlob, stamp } from '../export/download';
 import { htmlReport } from '../export/html-report';
 import { type RowContext, type RowExtras, resultRows, toCsv, toJson } from '../export/results';
 import { chooseZipTarget, saveZip } from '../export/save-zip';
-import { currentModeKey, imageModeKey, labelOf, normalRange, useCalib } from '../state/calibration';
+import {
+  currentMode,
+  currentModeKey,
+  imageModeKey,
+  labelOf,
+  normalRange,
+  useCalib,
+} from '../state/calibration';
 import { setExportProgress, useExportProgress } from '../state/export-progress';
 import { heatmapStyleFor } from '../state/heatmap-style';
 import { verdictOf } from '../state/selectors';
@@ -63,7 +76,7 @@ function rowContext(): RowContext {
   const src = s.model.source;
   return {
     thresholds: s.thresholds,
-    k: s.references.filter((r) => r.status === 'ready').length,
+    k: referenceCount(currentMode(s)),
     model: src ? (src.kind === 'hub' ? src.repo : src.label) : null,
     weights: s.model.weightsFingerprint,
     promptSet: promptSetId(promptSetOf(s.prompts)),
@@ -84,8 +97,7 @@ async function mapReports(images: InspectedImage[]): Promise<Map<string, MapRepo
 export function exportProvenance(): ResultsProvenance {
   const s = useApp.getState();
   const src = s.model.source;
-  const k = s.references.filter((r) => r.status === 'ready').length;
-  const mode = currentModeKey(s);
+  const mode = currentMode(s);
   const sessions = useSessions.getState();
   const session = sessions.sessions.find((x) => x.id === sessions.activeId);
   return {
@@ -100,13 +112,12 @@ export function exportProvenance(): ResultsProvenance {
       weights_fingerprint: s.model.weightsFingerprint,
     },
     prompt_set: promptSetId(promptSetOf(s.prompts)),
-    thresholds: {
-      image: s.thresholds.image,
-      pixel: s.thresholds.pixel,
+    thresholds: thresholdProvenance(
       mode,
-      source: useCalib.getState().byMode[mode]?.source ?? null,
-    },
-    method: methodProvenance(METHOD_SETTINGS, k),
+      s.thresholds,
+      useCalib.getState().byMode[thresholdKey(mode)]?.source ?? null,
+    ),
+    method: methodProvenance(METHOD_SETTINGS, mode),
     ...(session
       ? { session: { name: session.name, part: session.part, lot: session.lot, station: session.station } }
       : {}),

@@ -15,13 +15,20 @@ import {
   RECIPE_VERSION,
   type Recipe,
   type RecipeCalibration,
-  type RecipeMode,
   type RecipeModel,
   recipeThresholds,
   serializeRecipe,
 } from '../../core/recipe';
+import {
+  isModeKind,
+  modeLabel,
+  modeOf,
+  modeOfRecipeEntry,
+  recipeModeOf,
+  thresholdKey,
+} from '../../core/scoring-mode';
 import { baseName, downloadBlob, stamp } from '../export/download';
-import { basisFor, modeKeyOf } from '../state/calibration';
+import { basisFor, currentMode } from '../state/calibration';
 import { useRecipe } from '../state/recipe-store';
 import { notify, patchThresholds, useApp } from '../state/store';
 import type { ModelSource } from '../state/types';
@@ -50,16 +57,11 @@ export function currentModelIdentity(): RecipeModel | null {
   };
 }
 
-/** Few-shot when the bank holds shots (the mode a recipe's thresholds are filed under). */
-export function currentMode(): RecipeMode {
-  return useApp.getState().references.some((r) => r.status !== 'error') ? 'few-shot' : 'zero-shot';
-}
-
 /** The opened recipe's calibration, while the thresholds and bank it was made for are still in use. */
 function calibrationStillValid(shots: number): RecipeCalibration | null {
   const c = useRecipe.getState().calibration;
   const t = useApp.getState().thresholds;
-  if (!c || currentMode() !== 'few-shot' || c.references !== shots) return null;
+  if (!c || currentMode(useApp.getState()).kind !== 'few-shot' || c.references !== shots) return null;
   return c.imageThreshold === t.image && c.pixelThreshold === t.pixel ? c : null;
 }
 
@@ -86,7 +88,8 @@ export async function buildRecipe(): Promise<Recipe> {
       anomalousStates: [...s.prompts.anomalousStates],
       templates: [...s.prompts.templates],
     },
-    thresholds: { [currentMode()]: { image: s.thresholds.image, pixel: s.thresholds.pixel } },
+    // The sliders hold the current mode's thresholds.
+    thresholds: { [recipeModeOf(currentMode(s))]: { image: s.thresholds.image, pixel: s.thresholds.pixel } },
     calibration: calibrationStillValid(shots.length),
     references,
   };
@@ -136,11 +139,9 @@ export async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
     // Thresholds belong to a mode: file them under the modes the recipe's bank puts the app in, set
     // under the recipe's model (so they are not stale once it loads).
     const basis = basisFor(recipe.model.label, useApp.getState().prompts);
-    for (const [mode, th] of Object.entries(recipe.thresholds)) {
-      if (!th) continue;
-      const key =
-        mode === 'few-shot' ? modeKeyOf('few-shot', recipe.references.length) : modeKeyOf('zero-shot', 0);
-      setModeThresholds(key, th, 'manual', basis);
+    for (const [kind, th] of Object.entries(recipe.thresholds)) {
+      if (!th || !isModeKind(kind)) continue;
+      setModeThresholds(thresholdKey(modeOfRecipeEntry(kind, recipe.references.length)), th, 'manual', basis);
     }
     const t = recipeThresholds(recipe);
     if (t) patchThresholds({ image: t.image, pixel: t.pixel });
@@ -150,10 +151,10 @@ export async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
       (r) => new File([base64ToBytes(r.data)], r.name, { type: r.mediaType }),
     );
     if (files.length > 0) await addReferences(files);
-    const k = files.length;
+    const mode = modeOf({ readyReferences: files.length });
     notify(
       'success',
-      `Recipe ${name}: "${recipe.prompts.objectName}", ${k > 0 ? `few-shot with K = ${k}` : 'zero-shot'}` +
+      `Recipe ${name}: "${recipe.prompts.objectName}", ${modeLabel(mode)}` +
         (t ? `, thresholds ${t.image} / ${t.pixel}.` : ', no thresholds for this mode.'),
     );
   } finally {

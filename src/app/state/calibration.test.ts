@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDLE_LOO, imageThresholdFor, labelKey, modeKeyOf, modeLabel, normalRange } from './calibration';
+import { IDLE_LOO, imageModeKey, imageThresholdFor, keyLabel, labelKey, normalRange } from './calibration';
 import type { InspectedImage } from './types';
 
 function image(mode: 'zero-shot' | 'few-shot' | null, bank = 0): InspectedImage {
@@ -30,10 +30,11 @@ function image(mode: 'zero-shot' | 'few-shot' | null, bank = 0): InspectedImage 
 
 describe('thresholds per mode', () => {
   it('keys zero-shot and few-shot per K', () => {
-    expect(modeKeyOf('zero-shot', 0)).toBe('zero-shot');
-    expect(modeKeyOf('few-shot', 3)).toBe('few-shot:3');
-    expect(modeLabel('few-shot:3')).toBe('Few-shot · K=3');
-    expect(modeLabel('zero-shot')).toBe('Zero-shot');
+    expect(imageModeKey(image('zero-shot'))).toBe('zero-shot');
+    expect(imageModeKey(image('few-shot', 3))).toBe('few-shot:3');
+    expect(imageModeKey(image(null))).toBeNull();
+    expect(keyLabel('few-shot:3')).toBe('Few-shot · K=3');
+    expect(keyLabel('zero-shot')).toBe('Zero-shot');
   });
 
   it("uses each image's own mode: sliders for the current mode, the table for another, else the default", () => {

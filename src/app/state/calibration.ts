@@ -1,12 +1,20 @@
 /**
  * Calibration state, a store of its own: thresholds per scoring mode, the reference bank's
  * leave-one-out run, and the OK/NG marks the user puts on images. Zero-shot and few-shot (per K)
- * scores live on different scales, so a threshold belongs to a mode key ('zero-shot', 'few-shot:3').
+ * scores live on different scales, so a threshold belongs to a mode's key ('zero-shot', 'few-shot:3';
+ * see src/core/scoring-mode.ts). `currentMode` is the one place the app decides which mode it is in.
  */
 import { create } from 'zustand';
 import type { SuggestedThresholds } from '../../core/calibration';
 import type { Label } from '../../core/label-metrics';
-import type { ScoreMode } from '../../core/types';
+import {
+  modeLabel,
+  modeOf,
+  modeOfResult,
+  parseThresholdKey,
+  type ScoringMode,
+  thresholdKey,
+} from '../../core/scoring-mode';
 import type { AppState } from './store';
 import { DEFAULT_THRESHOLDS } from './store';
 import type { InspectedImage, Thresholds } from './types';
@@ -72,28 +80,35 @@ export function patchLoo(patch: Partial<LooState>): void {
   useCalib.setState((s) => ({ loo: { ...s.loo, ...patch } }));
 }
 
-export function modeKeyOf(mode: ScoreMode, bank: number): string {
-  return mode === 'few-shot' && bank > 0 ? `few-shot:${bank}` : 'zero-shot';
-}
-
-/** 'few-shot:3' → 'Few-shot · K=3'. */
-export function modeLabel(key: string): string {
-  return key === 'zero-shot' ? 'Zero-shot' : `Few-shot · K=${key.split(':')[1]}`;
+/** 'few-shot:3' → 'Few-shot · K=3'; a key no mode has is shown as it is. */
+export function keyLabel(key: string): string {
+  const mode = parseThresholdKey(key);
+  return mode ? modeLabel(mode) : key;
 }
 
 export function readyReferences(s: AppState): number {
   return s.references.filter((r) => r.status === 'ready').length;
 }
 
-/** The mode new scores are computed in: zero-shot without ready references, else few-shot with K. */
+/** The mode new scores are computed in (from the ready references): the only place the app decides it. */
+export function currentMode(s: AppState): ScoringMode {
+  return modeOf({ readyReferences: readyReferences(s) });
+}
+
+/** The current mode's threshold key. */
 export function currentModeKey(s: AppState): string {
-  const k = readyReferences(s);
-  return k > 0 ? `few-shot:${k}` : 'zero-shot';
+  return thresholdKey(currentMode(s));
 }
 
 /** The mode an image's shown score was computed in (null when unscored). */
+export function imageMode(im: InspectedImage): ScoringMode | null {
+  return im.result ? modeOfResult(im.result) : null;
+}
+
+/** Its threshold key. */
 export function imageModeKey(im: InspectedImage): string | null {
-  return im.result ? modeKeyOf(im.result.mode, im.result.bank) : null;
+  const mode = imageMode(im);
+  return mode ? thresholdKey(mode) : null;
 }
 
 /** Short stable hash (FNV-1a, 32 bit) so the basis stays small in storage. */

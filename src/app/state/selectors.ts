@@ -97,7 +97,3 @@ export function rangeFor(
 }
 
 export const selectCounts = (s: AppState) => countVerdicts(s.images, s.thresholds.image);
-
-export function fewShot(s: AppState): boolean {
-  return s.references.some((r) => r.status === 'ready');
-}

@@ -1,7 +1,7 @@
 /** Shapes of the app state (zustand store) and of what is persisted. */
 
 import type { BackendChoice, SmallMap, StageProgress } from '../../../workers/protocol';
-import type { ScoreMode } from '../../core/types';
+import type { ModeKind } from '../../core/scoring-mode';
 import type { EngineStats, ModelInfo } from '../../engine/api';
 import type { DownloadProgress } from '../../io/hub';
 import type { ModelSource } from '../../io/model-fetch';
@@ -98,7 +98,7 @@ export type ImageStatus = 'queued' | 'processing' | 'done' | 'error' | 'cancelle
 
 export interface ImageScore {
   score: number;
-  mode: ScoreMode;
+  mode: ModeKind;
   /** References in the bank it was scored with (0 = zero-shot). */
   bank: number;
   mapMin: number;

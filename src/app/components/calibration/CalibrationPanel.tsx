@@ -17,8 +17,8 @@ import { applyBankSuggestion, applyLabelThreshold, recalibrate } from '../../ser
 import {
   currentModeKey,
   imageModeKey,
+  keyLabel,
   labelOf,
-  modeLabel,
   readyReferences,
   useCalib,
 } from '../../state/calibration';
@@ -90,7 +90,7 @@ function BankCalibration() {
         <div className="suggested" data-testid="loo-suggested">
           <p className="small">
             Rule: <b>{describeRule(loo.suggested.rule)}</b> (image threshold on the scores, pixel threshold on
-            the max pixels), for {modeLabel(loo.modeKey ?? key)}.
+            the max pixels), for {keyLabel(loo.modeKey ?? key)}.
           </p>
           <dl className="kv">
             <dt>Image threshold</dt>
@@ -172,7 +172,7 @@ function LabelCalibration() {
   return (
     <div data-testid="labels-panel">
       <p className="small" data-testid="labels-counts">
-        {nOk} marked OK, {nNg} marked NG in {modeLabel(key)}
+        {nOk} marked OK, {nNg} marked NG in {keyLabel(key)}
         {otherMode > 0 ? ` (${otherMode} more scored in another mode are left out)` : ''}.
       </p>
       <div className="chart-legend small">

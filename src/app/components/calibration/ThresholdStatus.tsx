@@ -5,8 +5,9 @@
  */
 import { useShallow } from 'zustand/react/shallow';
 import { describeRule } from '../../../core/calibration';
+import { parseThresholdKey } from '../../../core/scoring-mode';
 import { applyBankSuggestion } from '../../services/calibration-service';
-import { basisOf, currentModeKey, modeLabel, useCalib } from '../../state/calibration';
+import { basisOf, currentModeKey, keyLabel, useCalib } from '../../state/calibration';
 import { patchUi, useApp } from '../../state/store';
 
 export type ThresholdState = 'uncalibrated' | 'stale' | 'reference-bank' | 'labels' | 'manual';
@@ -50,10 +51,10 @@ export function ThresholdStatus({ inPanel = false }: { inPanel?: boolean }) {
   return (
     <div className="threshold-status" data-testid="threshold-status" data-state={state} data-mode={key}>
       <span
-        className={`badge badge-mode ${key === 'zero-shot' ? 'zero' : 'few'}`}
+        className={`badge badge-mode mode-${parseThresholdKey(key)?.kind}`}
         title="Thresholds belong to a mode: zero-shot, or few-shot with K references"
       >
-        {modeLabel(key)}
+        {keyLabel(key)}
       </span>
       <span
         className={`calib-state calib-${state}`}

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DetailRender } from '../../../../workers/protocol';
 import { errorText, isAbortError } from '../../../core/errors';
+import { modeDescription, thresholdKey } from '../../../core/scoring-mode';
 import type { ColormapName } from '../../../render/colormap';
 import { COLORMAPS } from '../../../render/colormap';
 import type { HeatmapStyle } from '../../../render/layers';
@@ -18,10 +19,10 @@ import { exportOverlay } from '../../services/export-service';
 import { removeImages } from '../../services/inspection-service';
 import {
   currentModeKey,
-  imageModeKey,
+  imageMode,
   imageThresholdFor,
+  keyLabel,
   labelOf,
-  modeLabel,
   normalRange,
   useCalib,
 } from '../../state/calibration';
@@ -165,7 +166,7 @@ export function DetailView({ image }: { image: InspectedImage }) {
   const box = { width: Math.max(1, Math.floor(w * scale)), height: Math.max(1, Math.floor(h * scale)) };
   const imageThreshold = imageThresholdFor(image, modeKey, thresholds, byMode);
   const verdict = image.result ? verdictOf(image.result.score, imageThreshold) : null;
-  const ownKey = imageModeKey(image);
+  const ownMode = imageMode(image);
 
   return (
     <section className="detail" aria-label={`Detail of ${image.name}`} data-testid="detail-view">
@@ -279,13 +280,9 @@ export function DetailView({ image }: { image: InspectedImage }) {
               Mode
             </dt>
             <dd data-testid="detail-mode">
-              {image.result
-                ? image.result.mode === 'few-shot'
-                  ? `Few-shot (WinCLIP+), K=${image.result.bank}`
-                  : 'Zero-shot (WinCLIP)'
-                : '–'}
-              {ownKey && ownKey !== modeKey && (
-                <span className="muted small"> · scored before the switch to {modeLabel(modeKey)}</span>
+              {ownMode ? modeDescription(ownMode) : '–'}
+              {ownMode && thresholdKey(ownMode) !== modeKey && (
+                <span className="muted small"> · scored before the switch to {keyLabel(modeKey)}</span>
               )}
             </dd>
             <dt>Mark</dt>

@@ -2,12 +2,13 @@
 
 import { IMAGE_ACCEPT, SUPPORTED_FORMATS_TEXT } from '../../../core/image-formats';
 import { addImages } from '../../services/inspection-service';
+import { currentMode } from '../../state/calibration';
 import { patchUi, useApp } from '../../state/store';
 import { FilePickButton } from '../common/FilePickButton';
 
 export function EmptyState({ dragging }: { dragging: boolean }) {
   const phase = useApp((s) => s.model.phase);
-  const k = useApp((s) => s.references.filter((r) => r.status === 'ready').length);
+  const fewShot = useApp((s) => currentMode(s).kind === 'few-shot');
   return (
     <div className={`empty${dragging ? ' dragging' : ''}`} data-testid="empty-state">
       <div className="empty-drop">
@@ -50,7 +51,7 @@ export function EmptyState({ dragging }: { dragging: boolean }) {
           <b>Zero-shot</b>
           <span>Drop images: each gets an anomaly score and heatmap from text prompts alone.</span>
         </li>
-        <li className={k > 0 ? 'done' : undefined}>
+        <li className={fewShot ? 'done' : undefined}>
           <b>Few-shot</b>
           <span>
             Add a few photos of good parts to the{' '}

@@ -1,6 +1,7 @@
 /** One gallery card: thumbnail + heatmap, score, verdict, status. */
 import { memo, useEffect, useRef } from 'react';
 import type { Label } from '../../../core/label-metrics';
+import { modeDescription, modeOfResult, modeShortLabel } from '../../../core/scoring-mode';
 import type { ColormapName } from '../../../render/colormap';
 import { formatScore } from '../../hooks';
 import { verdictOf } from '../../state/selectors';
@@ -100,15 +101,8 @@ export const ResultCard = memo(function ResultCard(p: Props) {
           </span>
         )}
         {image.result && (
-          <span
-            className="card-mode"
-            title={
-              image.result.mode === 'few-shot'
-                ? `Few-shot (WinCLIP+), scored against K=${image.result.bank} reference images`
-                : 'Zero-shot (WinCLIP): scored from the prompts alone'
-            }
-          >
-            {image.result.mode === 'few-shot' ? `FS${image.result.bank}` : 'ZS'}
+          <span className="card-mode" title={modeDescription(modeOfResult(image.result))}>
+            {modeShortLabel(modeOfResult(image.result))}
           </span>
         )}
         {p.label && (

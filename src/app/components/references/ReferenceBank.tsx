@@ -1,8 +1,11 @@
 /** The few-shot reference bank: drop normal shots, see K and the mode, remove one or all. */
 import { useCallback } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { IMAGE_ACCEPT } from '../../../core/image-formats';
+import { modeDescription } from '../../../core/scoring-mode';
 import { useFileDrop } from '../../hooks';
 import { addReferences, clearReferences, removeReference } from '../../services/reference-service';
+import { currentMode, readyReferences } from '../../state/calibration';
 import { useApp } from '../../state/store';
 import { BitmapCanvas } from '../common/BitmapCanvas';
 import { FilePickButton } from '../common/FilePickButton';
@@ -10,7 +13,8 @@ import { FilePickButton } from '../common/FilePickButton';
 export function ReferenceBank() {
   const refs = useApp((s) => s.references);
   const modelReady = useApp((s) => s.model.phase === 'ready');
-  const k = refs.filter((r) => r.status === 'ready').length;
+  const mode = useApp(useShallow(currentMode));
+  const k = useApp(readyReferences);
   const encoding = refs.filter((r) => r.status === 'pending' || r.status === 'encoding').length;
   const onDrop = useCallback((dt: DataTransfer) => void addReferences(Array.from(dt.files)), []);
   const drop = useFileDrop(onDrop);
@@ -28,7 +32,7 @@ export function ReferenceBank() {
               K = {k}
             </div>
             <div className="muted small" data-testid="bank-mode">
-              {k > 0 ? 'Few-shot (WinCLIP+): language + visual memory' : 'Zero-shot (WinCLIP): language only'}
+              {modeDescription(mode)}
             </div>
           </div>
           <button
