@@ -189,7 +189,8 @@ describe('upgrade steps', () => {
   type V2 = SessionsSchema<{ name: string }, null> & {
     images: { indexes: { session: string; contentHash: string } };
   };
-  const v1Steps = sessionsDatabase<{ name: string }, null>().spec.steps as readonly UpgradeStep<V2>[];
+  const v1Steps = sessionsDatabase<{ name: string }, null>().spec
+    .steps as unknown as readonly UpgradeStep<V2>[];
   /** A later layout: an index by content hash, and a field every old image record gets. */
   const addHashIndex: UpgradeStep<V2> = (_db, tx) => {
     const images = tx.objectStore('images');
