@@ -5,26 +5,15 @@
  * losing them costs time, never results. Values are stored as structured clones (typed arrays and the
  * per-scale Map survive as they are).
  */
-import type { EncodedImage } from '../src/engine/api';
 
-const DB_NAME = 'winclip-features';
-const DB_VERSION = 1;
+import type { IDBPDatabase } from 'idb';
+import type { EncodedImage } from '../src/engine/api';
+import { type FeatureRecordOf, type FeaturesSchema, featuresDatabase } from '../src/io/app-databases';
+
 const FEATURES = 'features';
 const PROMPTS = 'prompts';
 
-interface FeatureRecord {
-  hash: string;
-  model: string;
-  encoded: EncodedImage;
-  bytes: number;
-  savedAt: number;
-}
-
-interface PromptRecord {
-  model: string;
-  prompt: string;
-  embedding: Float32Array;
-}
+type FeatureRecord = FeatureRecordOf<EncodedImage>;
 
 /** Float32 bytes held by one encoded image (what a stored copy costs, give or take the clone's framing). */
 export function encodedBytes(enc: EncodedImage): number {
@@ -36,23 +25,9 @@ export function encodedBytes(enc: EncodedImage): number {
   return n;
 }
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
-}
-
-function done(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
-
 export class FeatureStore {
-  private db: Promise<IDBDatabase> | null = null;
+  /** Layout and upgrade steps: `src/io/app-databases.ts`. */
+  private readonly db = featuresDatabase<EncodedImage>();
 
   /** False where IndexedDB is missing (then nothing persists and every call is a cheap no-op). */
   static available(): boolean {
@@ -64,90 +39,61 @@ export class FeatureStore {
     if (FeatureStore.available()) this.open().catch(() => undefined);
   }
 
-  private open(): Promise<IDBDatabase> {
-    if (!this.db) {
-      this.db = new Promise((resolve, reject) => {
-        const req = indexedDB.open(DB_NAME, DB_VERSION);
-        req.onupgradeneeded = () => {
-          const db = req.result;
-          if (!db.objectStoreNames.contains(FEATURES))
-            db.createObjectStore(FEATURES, { keyPath: ['hash', 'model'] });
-          if (!db.objectStoreNames.contains(PROMPTS))
-            db.createObjectStore(PROMPTS, { keyPath: ['model', 'prompt'] });
-        };
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-      this.db.catch(() => {
-        this.db = null;
-      });
-    }
-    return this.db;
+  private open(): Promise<IDBPDatabase<FeaturesSchema<EncodedImage>>> {
+    return this.db.open();
   }
 
   async getFeatures(model: string, hash: string): Promise<EncodedImage | null> {
     if (!FeatureStore.available()) return null;
-    const db = await this.open();
-    const tx = db.transaction(FEATURES, 'readonly');
-    const rec = (await request(tx.objectStore(FEATURES).get([hash, model]))) as FeatureRecord | undefined;
+    const rec = await (await this.open()).get(FEATURES, [hash, model]);
     return rec?.encoded ?? null;
   }
 
   async hasFeatures(model: string, hash: string): Promise<boolean> {
     if (!FeatureStore.available()) return false;
-    const db = await this.open();
-    const tx = db.transaction(FEATURES, 'readonly');
-    return (await request(tx.objectStore(FEATURES).count([hash, model]))) > 0;
+    return (await (await this.open()).count(FEATURES, [hash, model])) > 0;
   }
 
   /** Writes features; throws the browser's error (QuotaExceededError when storage is full). */
   async putFeatures(model: string, hash: string, encoded: EncodedImage): Promise<number> {
     if (!FeatureStore.available()) throw new Error('IndexedDB is not available');
     const db = await this.open();
-    const tx = db.transaction(FEATURES, 'readwrite');
     const bytes = encodedBytes(encoded);
     const rec: FeatureRecord = { hash, model, encoded, bytes, savedAt: Date.now() };
-    tx.objectStore(FEATURES).put(rec);
-    await done(tx);
+    await db.put(FEATURES, rec);
     return bytes;
   }
 
   /** Deletes the features of these image contents, for every model. */
   async deleteFeatures(hashes: string[]): Promise<void> {
     if (!FeatureStore.available() || hashes.length === 0) return;
-    const db = await this.open();
-    const tx = db.transaction(FEATURES, 'readwrite');
-    const store = tx.objectStore(FEATURES);
-    for (const h of hashes) store.delete(IDBKeyRange.bound([h, ''], [h, '\uffff']));
-    await done(tx);
+    const tx = (await this.open()).transaction(FEATURES, 'readwrite');
+    const deletes = hashes.map((h) => tx.store.delete(IDBKeyRange.bound([h, ''], [h, '\uffff'])));
+    await Promise.all([...deletes, tx.done]);
   }
 
   async getPrompts(model: string, prompts: string[]): Promise<[string, Float32Array][]> {
     if (!FeatureStore.available() || prompts.length === 0) return [];
-    const db = await this.open();
-    const tx = db.transaction(PROMPTS, 'readonly');
-    const store = tx.objectStore(PROMPTS);
-    const recs = await Promise.all(
-      prompts.map((p) => request(store.get([model, p])) as Promise<PromptRecord | undefined>),
-    );
-    return recs.filter((r): r is PromptRecord => r !== undefined).map((r) => [r.prompt, r.embedding]);
+    const tx = (await this.open()).transaction(PROMPTS, 'readonly');
+    const recs = await Promise.all(prompts.map((p) => tx.store.get([model, p])));
+    return recs.filter((r) => r !== undefined).map((r) => [r.prompt, r.embedding]);
   }
 
   async putPrompts(model: string, entries: [string, Float32Array][]): Promise<void> {
     if (!FeatureStore.available() || entries.length === 0) return;
-    const db = await this.open();
-    const tx = db.transaction(PROMPTS, 'readwrite');
-    const store = tx.objectStore(PROMPTS);
-    for (const [prompt, embedding] of entries) store.put({ model, prompt, embedding } satisfies PromptRecord);
-    await done(tx);
+    const tx = (await this.open()).transaction(PROMPTS, 'readwrite');
+    const puts = entries.map(([prompt, embedding]) => tx.store.put({ model, prompt, embedding }));
+    await Promise.all([...puts, tx.done]);
   }
 
   async clearAll(): Promise<void> {
     if (!FeatureStore.available()) return;
-    const db = await this.open();
-    const tx = db.transaction([FEATURES, PROMPTS], 'readwrite');
-    tx.objectStore(FEATURES).clear();
-    tx.objectStore(PROMPTS).clear();
-    await done(tx);
+    const tx = (await this.open()).transaction([FEATURES, PROMPTS], 'readwrite');
+    await Promise.all([tx.objectStore(FEATURES).clear(), tx.objectStore(PROMPTS).clear(), tx.done]);
+  }
+
+  /** Closes the connection (tests); the next call reopens it. */
+  close(): Promise<void> {
+    return this.db.close();
   }
 }

@@ -5,7 +5,7 @@
  * database; loading a hub or URL model afterwards makes that one the next visit's model instead.
  */
 import { CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE } from '../../model/file-names';
-import { getOne, META, putMany } from '../services/session-db';
+import { getMeta, putMeta } from '../services/session-db';
 import type { ModelSource } from '../state/types';
 
 type LocalSource = Extract<ModelSource, { kind: 'local' }>;
@@ -55,17 +55,17 @@ export async function keepLocalModel(source: LocalSource): Promise<void> {
     label: source.label.replace(/ \(local\)$/, ''),
     savedAt: Date.now(),
   };
-  await putMany(META, [choice], KEY);
+  await putMeta(KEY, choice);
 }
 
 /** The next visit loads the hub or URL model instead of a kept local one. */
 export async function forgetKeptChoice(): Promise<void> {
-  await putMany(META, [null], KEY).catch(() => undefined);
+  await putMeta(KEY, null).catch(() => undefined);
 }
 
 /** The kept local model as a source (disk-backed File objects from OPFS), or null. */
 export async function keptModelSource(): Promise<LocalSource | null> {
-  const choice = await getOne<KeptChoice | null>(META, KEY).catch(() => null);
+  const choice = await getMeta<KeptChoice | null>(KEY).catch(() => null);
   if (!choice) return null;
   const models = await modelsDir(false);
   if (!models) return null;

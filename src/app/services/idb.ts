@@ -1,70 +1,36 @@
-/** A minimal promise wrapper over IndexedDB: one database, a key-value store and a references store. */
-const DB_NAME = 'winclip-inspector';
-const DB_VERSION = 1;
+/**
+ * The settings database (`winclip-inspector`, layout in `src/io/app-databases.ts`): a key-value store
+ * and the reference bank. Values are read back as the caller's type; callers validate what they read.
+ */
+import { settingsDatabase } from '../../io/app-databases';
+
 export const KV_STORE = 'kv';
 export const REFS_STORE = 'references';
+type Store = typeof KV_STORE | typeof REFS_STORE;
 
-let dbPromise: Promise<IDBDatabase> | null = null;
+const db = settingsDatabase<{ id: string }>();
 
-function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
+export async function idbGet<T>(store: Store, key: string): Promise<T | undefined> {
+  return (await (await db.open()).get(store, key)) as T | undefined;
 }
 
-export function openDb(): Promise<IDBDatabase> {
-  if (!dbPromise) {
-    dbPromise = new Promise((resolve, reject) => {
-      const req = indexedDB.open(DB_NAME, DB_VERSION);
-      req.onupgradeneeded = () => {
-        const db = req.result;
-        if (!db.objectStoreNames.contains(KV_STORE)) db.createObjectStore(KV_STORE);
-        if (!db.objectStoreNames.contains(REFS_STORE)) db.createObjectStore(REFS_STORE, { keyPath: 'id' });
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-      req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of this app'));
-    });
-    dbPromise.catch(() => {
-      dbPromise = null;
-    });
-  }
-  return dbPromise;
+export async function idbGetAll<T>(store: Store): Promise<T[]> {
+  return (await (await db.open()).getAll(store)) as T[];
 }
 
-async function withStore<T>(
-  name: string,
-  mode: IDBTransactionMode,
-  fn: (s: IDBObjectStore) => IDBRequest<T>,
-): Promise<T> {
-  const db = await openDb();
-  const tx = db.transaction(name, mode);
-  const result = request(fn(tx.objectStore(name)));
-  await new Promise<void>((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-  return result;
+/** `key` for the key-value store; references carry their own (`id`). */
+export async function idbPut(store: typeof KV_STORE, value: unknown, key: string): Promise<void>;
+export async function idbPut(store: typeof REFS_STORE, value: { id: string }): Promise<void>;
+export async function idbPut(store: Store, value: unknown, key?: string): Promise<void> {
+  const conn = await db.open();
+  if (store === KV_STORE) await conn.put(KV_STORE, value, key);
+  else await conn.put(REFS_STORE, value as { id: string });
 }
 
-export function idbGet<T>(store: string, key: IDBValidKey): Promise<T | undefined> {
-  return withStore(store, 'readonly', (s) => s.get(key) as IDBRequest<T | undefined>);
+export async function idbDelete(store: Store, key: string): Promise<void> {
+  await (await db.open()).delete(store, key);
 }
 
-export function idbGetAll<T>(store: string): Promise<T[]> {
-  return withStore(store, 'readonly', (s) => s.getAll() as IDBRequest<T[]>);
-}
-
-export async function idbPut(store: string, value: unknown, key?: IDBValidKey): Promise<void> {
-  await withStore(store, 'readwrite', (s) => s.put(value, key));
-}
-
-export async function idbDelete(store: string, key: IDBValidKey): Promise<void> {
-  await withStore(store, 'readwrite', (s) => s.delete(key));
-}
-
-export async function idbClear(store: string): Promise<void> {
-  await withStore(store, 'readwrite', (s) => s.clear());
+export async function idbClear(store: Store): Promise<void> {
+  await (await db.open()).clear(store);
 }

@@ -1,12 +1,18 @@
 /**
- * IndexedDB of inspection sessions (database `winclip-sessions`, separate from the settings database so
- * the two evolve independently): session records, image metadata and results (small, rewritten on
- * every re-score), and image files with their stored thumbnails (large, written once per image).
+ * The sessions database (`winclip-sessions`, layout and upgrade steps in `src/io/app-databases.ts`),
+ * typed with the app's records: session records, image metadata and results (small, rewritten on every
+ * re-score), image files and their stored thumbnails (large, written once per image), and keyed values.
  */
-import type { ImageScore, InspectedImage, PromptConfig, Thresholds } from '../state/types';
+import {
+  type BlobRecord,
+  type ImageRecordOf,
+  type SessionRecordOf,
+  type SessionsSchema,
+  sessionsDatabase,
+} from '../../io/app-databases';
+import type { SessionSummary } from '../state/session-store';
+import type { InspectedImage, PromptConfig, Thresholds } from '../state/types';
 
-const DB_NAME = 'winclip-sessions';
-const DB_VERSION = 1;
 export const SESSIONS = 'sessions';
 export const IMAGES = 'images';
 export const BLOBS = 'blobs';
@@ -26,139 +32,109 @@ export interface SessionSetup {
   references: StoredReferenceShot[];
 }
 
-export interface SessionRecord {
-  id: string;
-  name: string;
-  part: string;
-  lot: string;
-  station: string;
-  createdAt: number;
-  updatedAt: number;
-  /** Null until the session is left for another one (the live setup is the app's current one). */
-  setup: SessionSetup | null;
-}
-
 /** An image's serialisable state: everything of InspectedImage but the file and the decoded thumbnail. */
 export type StoredImageState = Omit<InspectedImage, 'file' | 'thumb'>;
 
-export interface ImageRecord {
-  id: string;
-  session: string;
-  /** Optional fields (labels and later additions) travel inside `image` as they are. */
-  image: StoredImageState;
-  contentHash: string | null;
-  /** Identity of the model the result was computed with. */
-  modelId: string | null;
-  fileBytes: number;
-  thumbBytes: number;
-  featureBytes: number;
+export type SessionRecord = SessionRecordOf<SessionSetup>;
+export type ImageRecord = ImageRecordOf<StoredImageState>;
+export type { BlobRecord };
+
+type Schema = SessionsSchema<StoredImageState, SessionSetup>;
+type KeyedStore = typeof SESSIONS | typeof IMAGES | typeof BLOBS;
+type Value<N extends KeyedStore> = Schema[N]['value'];
+
+const db = sessionsDatabase<StoredImageState, SessionSetup>();
+
+/** The key of a stored thumbnail in BLOBS (the file's key is the image id). */
+export const thumbKey = (id: string): string => `${id}#thumb`;
+
+export async function getAll<N extends KeyedStore>(store: N): Promise<Value<N>[]> {
+  return (await db.open()).getAll(store);
 }
 
-export interface BlobRecord {
-  id: string;
-  session: string;
-  file: File;
-  thumb: Blob | null;
+export async function getBySession<N extends typeof IMAGES | typeof BLOBS>(
+  store: N,
+  session: string,
+): Promise<Value<N>[]> {
+  return (await db.open()).getAllFromIndex(store, 'session', IDBKeyRange.only(session));
 }
 
-export type { ImageScore };
-
-let dbPromise: Promise<IDBDatabase> | null = null;
-
-export function request<T>(req: IDBRequest<T>): Promise<T> {
-  return new Promise((resolve, reject) => {
-    req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
-  });
+export async function getOne<N extends KeyedStore>(store: N, key: string): Promise<Value<N> | undefined> {
+  return (await db.open()).get(store, key);
 }
 
-export function txDone(tx: IDBTransaction): Promise<void> {
-  return new Promise((resolve, reject) => {
-    tx.oncomplete = () => resolve();
-    tx.onerror = () => reject(tx.error);
-    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
-  });
-}
-
-export function openSessionDb(): Promise<IDBDatabase> {
-  if (!dbPromise) {
-    dbPromise = new Promise((resolve, reject) => {
-      const req = indexedDB.open(DB_NAME, DB_VERSION);
-      req.onupgradeneeded = () => {
-        const db = req.result;
-        db.createObjectStore(SESSIONS, { keyPath: 'id' });
-        db.createObjectStore(IMAGES, { keyPath: 'id' }).createIndex('session', 'session');
-        db.createObjectStore(BLOBS, { keyPath: 'id' }).createIndex('session', 'session');
-        db.createObjectStore(META);
-      };
-      req.onsuccess = () => resolve(req.result);
-      req.onerror = () => reject(req.error);
-      req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of this app'));
-    });
-    dbPromise.catch(() => {
-      dbPromise = null;
-    });
-  }
-  return dbPromise;
-}
-
-export async function getAll<T>(store: string): Promise<T[]> {
-  const db = await openSessionDb();
-  return request(db.transaction(store, 'readonly').objectStore(store).getAll() as IDBRequest<T[]>);
-}
-
-export async function getBySession<T>(store: string, session: string): Promise<T[]> {
-  const db = await openSessionDb();
-  const idx = db.transaction(store, 'readonly').objectStore(store).index('session');
-  return request(idx.getAll(session) as IDBRequest<T[]>);
-}
-
-export async function getOne<T>(store: string, key: IDBValidKey): Promise<T | undefined> {
-  const db = await openSessionDb();
-  return request(db.transaction(store, 'readonly').objectStore(store).get(key) as IDBRequest<T | undefined>);
-}
-
-export async function putMany(store: string, values: unknown[], key?: IDBValidKey): Promise<void> {
+export async function putMany<N extends KeyedStore>(store: N, values: Value<N>[]): Promise<void> {
   if (values.length === 0) return;
-  const db = await openSessionDb();
-  const tx = db.transaction(store, 'readwrite');
-  const s = tx.objectStore(store);
-  for (const v of values) s.put(v, key);
-  await txDone(tx);
+  const tx = (await db.open()).transaction(store, 'readwrite');
+  for (const v of values) void tx.store.put(v);
+  await tx.done;
 }
 
-export async function deleteMany(store: string, keys: IDBValidKey[]): Promise<void> {
+export async function deleteMany(store: typeof IMAGES | typeof BLOBS, keys: string[]): Promise<void> {
   if (keys.length === 0) return;
-  const db = await openSessionDb();
-  const tx = db.transaction(store, 'readwrite');
-  const s = tx.objectStore(store);
-  for (const k of keys) s.delete(k);
-  await txDone(tx);
+  const tx = (await db.open()).transaction(store, 'readwrite');
+  for (const k of keys) void tx.store.delete(k);
+  await tx.done;
+}
+
+/** A keyed value of META ('active': the active session id; 'keptLocalModel'), as the caller's type. */
+export async function getMeta<T>(key: string): Promise<T | undefined> {
+  return (await (await db.open()).get(META, key)) as T | undefined;
+}
+
+export async function putMeta(key: string, value: unknown): Promise<void> {
+  await (await db.open()).put(META, value, key);
+}
+
+/**
+ * Read-modify-write of one session record in a single transaction, so writes never start from the
+ * same old record (a rename and an autosave's counts, or two renames, cannot undo each other).
+ * Returns the record written, or undefined when the session no longer exists.
+ */
+export async function updateSession(
+  id: string,
+  change: (rec: SessionRecord) => SessionRecord,
+): Promise<SessionRecord | undefined> {
+  const tx = (await db.open()).transaction(SESSIONS, 'readwrite');
+  const rec = await tx.store.get(id);
+  const next = rec && change(rec);
+  if (next) void tx.store.put(next);
+  await tx.done;
+  return next;
 }
 
 /** Deletes a session's images and files (and the session record when `record`). */
 export async function deleteSessionData(session: string, record: boolean): Promise<void> {
-  const db = await openSessionDb();
-  const tx = db.transaction([SESSIONS, IMAGES, BLOBS], 'readwrite');
-  for (const store of [IMAGES, BLOBS]) {
-    const idx = tx.objectStore(store).index('session');
-    const req = idx.openKeyCursor(IDBKeyRange.only(session));
-    req.onsuccess = () => {
-      const c = req.result;
-      if (!c) return;
-      tx.objectStore(store).delete(c.primaryKey);
-      c.continue();
-    };
+  const tx = (await db.open()).transaction([SESSIONS, IMAGES, BLOBS], 'readwrite');
+  const deletes: Promise<void>[] = [];
+  for (const store of [IMAGES, BLOBS] as const) {
+    const index = tx.objectStore(store).index('session');
+    for (const key of await index.getAllKeys(session)) deletes.push(tx.objectStore(store).delete(key));
   }
-  if (record) tx.objectStore(SESSIONS).delete(session);
-  await txDone(tx);
+  if (record) deletes.push(tx.objectStore(SESSIONS).delete(session));
+  await Promise.all([...deletes, tx.done]);
 }
 
 export async function clearAllSessions(): Promise<void> {
-  const db = await openSessionDb();
-  const tx = db.transaction([SESSIONS, IMAGES, BLOBS, META], 'readwrite');
-  for (const s of [SESSIONS, IMAGES, BLOBS, META]) tx.objectStore(s).clear();
-  await txDone(tx);
+  const tx = (await db.open()).transaction([SESSIONS, IMAGES, BLOBS, META], 'readwrite');
+  await Promise.all([
+    ...([SESSIONS, IMAGES, BLOBS, META] as const).map((s) => tx.objectStore(s).clear()),
+    tx.done,
+  ]);
+}
+
+export function summaryOf(rec: SessionRecord): SessionSummary {
+  return {
+    id: rec.id,
+    name: rec.name,
+    part: rec.part,
+    lot: rec.lot,
+    station: rec.station,
+    createdAt: rec.createdAt,
+    updatedAt: rec.updatedAt,
+    images: rec.images ?? 0,
+    bytes: rec.bytes ?? 0,
+  };
 }
 
 export function isQuotaError(err: unknown): boolean {
@@ -166,4 +142,9 @@ export function isQuotaError(err: unknown): boolean {
     (err instanceof DOMException && err.name === 'QuotaExceededError') ||
     (err instanceof Error && err.name === 'QuotaExceededError')
   );
+}
+
+/** Closes the connection (tests); the next call reopens it. */
+export function closeSessionDb(): Promise<void> {
+  return db.close();
 }

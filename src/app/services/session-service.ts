@@ -1,61 +1,44 @@
 /**
- * Persistent inspection sessions. Every gallery image (file, stored thumbnail, status, result and any
- * optional field such as a label) is saved as it changes, under the active session; a reload shows the
- * whole gallery at once from storage, and images whose result came from the loaded model are bound to
- * their stored features (nothing is re-encoded). Sessions are named records (part, lot, station) that
- * keep their own images and the prompt/reference setup and thresholds they were scored with.
- * When storage is full, images stay in memory and the user is told which were not saved.
+ * Persistent inspection sessions: restoring the active one at start-up, starting, reopening, renaming
+ * and deleting sessions, and wiping all stored data. Sessions are named records (part, lot, station)
+ * that keep their own images and the prompt/reference setup and thresholds they were scored with; a
+ * reload shows the whole gallery at once from storage, and images whose result came from the loaded
+ * model are bound to their stored features (nothing is re-encoded). Saving gallery changes as they
+ * happen is `session-autosave.ts`; loading and unloading a gallery is `session-gallery.ts`.
  */
 
 import { errorText } from '../../core/errors';
 import { formatBytes } from '../model-loading/catalogue';
 import { deleteKeptModels } from '../model-loading/kept-local-model';
 import { patchSessions, type SessionSummary, useSessions } from '../state/session-store';
-import type { AppState } from '../state/store';
 import { notify, useApp } from '../state/store';
-import type { InspectedImage, ReferenceShot } from '../state/types';
+import type { ReferenceShot } from '../state/types';
 import { engine, engineJobs } from './engine-service';
 import { cancelQueue, requeueAll } from './inspection-service';
 import { deleteAllReferences, saveReference } from './persistence';
 import { applyPrompts } from './prompt-service';
 import { encodeAllReferences, restoreReferences } from './reference-service';
+import { flushSession, forgetStored, sessionBytes } from './session-autosave';
 import {
-  BLOBS,
   clearAllSessions,
-  deleteMany,
   deleteSessionData,
   getAll,
   getBySession,
+  getMeta,
   getOne,
   IMAGES,
-  type ImageRecord,
-  isQuotaError,
-  META,
   putMany,
+  putMeta,
   SESSIONS,
   type SessionRecord,
   type SessionSetup,
-  type StoredImageState,
+  summaryOf,
+  updateSession,
 } from './session-db';
-import { currentModelId, dropMeta, metaOf, setCurrentModelId, setMeta } from './stored-meta';
+import { readImages, showImages, unloadGallery } from './session-gallery';
+import { metaOf, setCurrentModelId } from './stored-meta';
 
-interface BlobRecord {
-  id: string;
-  session: string;
-  blob: Blob;
-}
-
-const THUMB_KEY = (id: string) => `${id}#thumb`;
-const SAVE_DEBOUNCE_MS = 150;
-
-/** While a session is swapped in or out, gallery changes are not saved (nor deleted). */
-let suppress = 0;
-const pendingMeta = new Map<string, InspectedImage>();
-const pendingDelete = new Set<string>();
-const fileSaved = new Set<string>();
-const thumbSaved = new Set<string>();
-let timer: ReturnType<typeof setTimeout> | null = null;
-let writing: Promise<void> = Promise.resolve();
+const ACTIVE_KEY = 'active';
 
 function activeId(): string {
   const id = useSessions.getState().activeId;
@@ -77,253 +60,8 @@ function newRecord(name: string, from?: Partial<SessionRecord>): SessionRecord {
   };
 }
 
-async function thumbBlob(bitmap: ImageBitmap): Promise<Blob> {
-  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-  canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
-  return canvas.convertToBlob({ type: 'image/webp', quality: 0.9 });
-}
-
-function stateOf(im: InspectedImage): StoredImageState {
-  const { file: _f, thumb: _t, ...rest } = im;
-  return rest;
-}
-
-function sessionBytes(): { images: number; bytes: number } {
-  let bytes = 0;
-  const images = useApp.getState().images;
-  for (const im of images) {
-    const m = metaOf(im.id);
-    bytes += m.fileBytes + m.thumbBytes + m.featureBytes;
-  }
-  return { images: images.length, bytes };
-}
-
-function markUnsaved(ids: string[], saved: boolean): void {
-  const cur = new Set(useSessions.getState().unsaved);
-  const before = cur.size;
-  for (const id of ids) {
-    if (saved) cur.delete(id);
-    else cur.add(id);
-  }
-  if (cur.size !== before) patchSessions({ unsaved: [...cur] });
-  if (cur.size < noticedUnsaved) noticedUnsaved = cur.size;
-}
-
-async function writeBatch(): Promise<void> {
-  const session = useSessions.getState().activeId;
-  if (!session) return;
-  const images = [...pendingMeta.values()];
-  const deletes = [...pendingDelete];
-  pendingMeta.clear();
-  pendingDelete.clear();
-  const blobs: BlobRecord[] = [];
-  for (const im of images) {
-    const m = metaOf(im.id);
-    if (!fileSaved.has(im.id)) {
-      blobs.push({ id: im.id, session, blob: im.file });
-      m.fileBytes = im.file.size;
-    }
-    if (im.thumb && !thumbSaved.has(im.id)) {
-      const blob = await thumbBlob(im.thumb).catch(() => null);
-      if (blob) {
-        blobs.push({ id: THUMB_KEY(im.id), session, blob });
-        m.thumbBytes = blob.size;
-      }
-    }
-  }
-  const records: ImageRecord[] = images.map((im) => {
-    const m = metaOf(im.id);
-    return { id: im.id, session, image: stateOf(im), ...m };
-  });
-  try {
-    await putMany(BLOBS, blobs);
-    for (const b of blobs)
-      (b.id.endsWith('#thumb') ? thumbSaved : fileSaved).add(b.id.replace(/#thumb$/, ''));
-    await putMany(IMAGES, records);
-    markUnsaved(
-      images.map((im) => im.id),
-      true,
-    );
-  } catch (err) {
-    const ids = images.map((im) => im.id);
-    markUnsaved(ids, false);
-    if (isQuotaError(err)) noticeQuota();
-    else
-      notify('error', `Could not save ${ids.length} image${ids.length === 1 ? '' : 's'}: ${errorText(err)}`);
-  }
-  if (deletes.length > 0) {
-    await deleteMany(IMAGES, deletes).catch(() => undefined);
-    await deleteMany(BLOBS, [...deletes, ...deletes.map(THUMB_KEY)]).catch(() => undefined);
-    for (const id of deletes) {
-      fileSaved.delete(id);
-      thumbSaved.delete(id);
-    }
-    markUnsaved(deletes, true);
-  }
-  await touchSession();
-}
-
-let quotaTimer: ReturnType<typeof setTimeout> | null = null;
-/** Unsaved images the last notice told about: a later failure of the same images says nothing new. */
-let noticedUnsaved = 0;
-
-/** One notice per burst of failed writes that leaves more images unsaved, with the count once it is over. */
-function noticeQuota(): void {
-  if (quotaTimer) clearTimeout(quotaTimer);
-  quotaTimer = setTimeout(() => {
-    quotaTimer = null;
-    const n = useSessions.getState().unsaved.length;
-    if (n <= noticedUnsaved) return;
-    noticedUnsaved = n;
-    notify(
-      'error',
-      `Storage is full: ${n} image${n === 1 ? '' : 's'} of this session ${n === 1 ? 'is' : 'are'} not saved. ` +
-        'They stay here until the page is closed; free space under Sessions → Storage.',
-      20_000,
-    );
-  }, 1000);
-}
-
-async function touchSession(): Promise<void> {
-  const id = useSessions.getState().activeId;
-  if (!id) return;
-  const rec = await getOne<SessionRecord>(SESSIONS, id).catch(() => undefined);
-  if (!rec) return;
-  const { images, bytes } = sessionBytes();
-  const summary: SessionSummary = { ...summaryOf(rec), images, bytes };
-  patchSessions({
-    sessions: useSessions.getState().sessions.map((s) => (s.id === id ? summary : s)),
-  });
-  await putMany(SESSIONS, [{ ...rec, updatedAt: Date.now(), images, bytes }]).catch(() => undefined);
-}
-
-function summaryOf(rec: SessionRecord & { images?: number; bytes?: number }): SessionSummary {
-  return {
-    id: rec.id,
-    name: rec.name,
-    part: rec.part,
-    lot: rec.lot,
-    station: rec.station,
-    createdAt: rec.createdAt,
-    updatedAt: rec.updatedAt,
-    images: rec.images ?? 0,
-    bytes: rec.bytes ?? 0,
-  };
-}
-
-function schedule(): void {
-  if (timer) clearTimeout(timer);
-  timer = setTimeout(() => {
-    timer = null;
-    writing = writing.then(writeBatch, writeBatch);
-  }, SAVE_DEBOUNCE_MS);
-}
-
-/** Resolves once every queued image change is written (tests, page unload, session switch). */
-export async function flushSession(): Promise<void> {
-  if (timer) {
-    clearTimeout(timer);
-    timer = null;
-    writing = writing.then(writeBatch, writeBatch);
-  }
-  await writing;
-}
-
-/** Saves gallery changes of the active session as they happen. */
-export function startSessionAutosave(): () => void {
-  return useApp.subscribe((s: AppState, prev: AppState) => {
-    if (!s.hydrated || suppress > 0 || s.images === prev.images) return;
-    const before = new Map(prev.images.map((im) => [im.id, im]));
-    for (const im of s.images) {
-      if (before.get(im.id) !== im) {
-        pendingMeta.set(im.id, im);
-        pendingDelete.delete(im.id);
-      }
-      before.delete(im.id);
-    }
-    for (const id of before.keys()) {
-      pendingMeta.delete(id);
-      pendingDelete.add(id);
-    }
-    schedule();
-  });
-}
-
-interface ReadImages {
-  images: InspectedImage[];
-  /** Stored thumbnails by image id, decoded after the gallery is shown. */
-  thumbs: Map<string, Blob>;
-}
-
-async function readImages(session: string): Promise<ReadImages> {
-  const [records, blobs] = await Promise.all([
-    getBySession<ImageRecord>(IMAGES, session),
-    getBySession<BlobRecord>(BLOBS, session),
-  ]);
-  const blobOf = new Map(blobs.map((b) => [b.id, b.blob]));
-  const out: InspectedImage[] = [];
-  const thumbs = new Map<string, Blob>();
-  for (const r of records.sort((a, b) => a.image.addedAt - b.image.addedAt)) {
-    const file = blobOf.get(r.id);
-    if (!(file instanceof File)) continue;
-    const thumbData = blobOf.get(THUMB_KEY(r.id));
-    fileSaved.add(r.id);
-    if (thumbData) {
-      thumbSaved.add(r.id);
-      thumbs.set(r.id, thumbData);
-    }
-    setMeta(r.id, {
-      contentHash: r.contentHash,
-      modelId: r.modelId,
-      fileBytes: r.fileBytes,
-      thumbBytes: r.thumbBytes,
-      featureBytes: r.featureBytes,
-    });
-    const done = r.image.status === 'done' && r.image.result !== null;
-    const status = done ? 'done' : r.image.status === 'error' ? 'error' : 'queued';
-    out.push({ ...r.image, file, thumb: null, status });
-  }
-  return { images: out, thumbs };
-}
-
-/** Shows a restored gallery at once, then decodes its stored thumbnails in parallel chunks. */
-async function showImages({ images, thumbs }: ReadImages): Promise<void> {
-  suppress++;
-  try {
-    useApp.setState({ images });
-  } finally {
-    suppress--;
-  }
-  const ids = images.map((im) => im.id).filter((id) => thumbs.has(id));
-  const CHUNK = 48;
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    const bitmaps = await Promise.all(
-      chunk.map((id) => createImageBitmap(thumbs.get(id)!).catch(() => null)),
-    );
-    const byId = new Map(chunk.map((id, j) => [id, bitmaps[j]]));
-    const used = new Set<string>();
-    suppress++;
-    try {
-      useApp.setState((s) => ({
-        images: s.images.map((im) => {
-          const b = byId.get(im.id);
-          if (!b || im.thumb) return im;
-          used.add(im.id);
-          return { ...im, thumb: b };
-        }),
-      }));
-    } finally {
-      suppress--;
-    }
-    // Bitmaps nobody took (the image left, or has a fresh thumbnail meanwhile) are released.
-    for (const [id, b] of byId) if (b && !used.has(id)) b.close();
-  }
-}
-
 async function listSessions(): Promise<SessionSummary[]> {
-  const all = await getAll<SessionRecord & { images?: number; bytes?: number }>(SESSIONS);
-  return all.map(summaryOf).sort((a, b) => a.createdAt - b.createdAt);
+  return (await getAll(SESSIONS)).map(summaryOf).sort((a, b) => a.createdAt - b.createdAt);
 }
 
 export async function refreshStorage(): Promise<void> {
@@ -335,7 +73,7 @@ export async function refreshStorage(): Promise<void> {
 export async function restoreActiveSession(): Promise<void> {
   try {
     let sessions = await listSessions();
-    let active = await getOne<string>(META, 'active');
+    let active = await getMeta<string>(ACTIVE_KEY);
     if (!active || !sessions.some((s) => s.id === active)) {
       if (sessions.length === 0) {
         const rec = newRecord('Session 1');
@@ -343,7 +81,7 @@ export async function restoreActiveSession(): Promise<void> {
         sessions = await listSessions();
         active = rec.id;
       } else active = sessions[sessions.length - 1].id;
-      await putMany(META, [active], 'active');
+      await putMeta(ACTIVE_KEY, active);
     }
     patchSessions({ activeId: active, sessions });
     void showImages(await readImages(active));
@@ -385,32 +123,25 @@ function currentSetup(): SessionSetup {
   };
 }
 
-/** Unloads the gallery of the active session from memory (its records stay) and saves its setup. */
-async function leaveActive(): Promise<void> {
+/**
+ * Stops the queue and writes every pending change; then the gallery can be unloaded with nothing of
+ * it left to save (no await between the last flush and the caller's synchronous unload).
+ */
+async function settle(): Promise<void> {
   cancelQueue();
   await flushSession();
+}
+
+/** Saves the active session's setup and unloads its gallery from memory (its records stay). */
+async function leaveActive(): Promise<void> {
+  await settle();
   const id = activeId();
-  const rec = await getOne<SessionRecord>(SESSIONS, id);
-  const { images, bytes } = sessionBytes();
-  if (rec) await putMany(SESSIONS, [{ ...rec, setup: currentSetup(), updatedAt: Date.now(), images, bytes }]);
-  const old = useApp.getState().images;
-  suppress++;
-  try {
-    useApp.setState((s) => ({ images: [], ui: { ...s.ui, selectedId: null, detailOpen: false } }));
-  } finally {
-    suppress--;
-  }
-  for (const im of old) {
-    im.thumb?.close();
-    dropMeta(im.id);
-    fileSaved.delete(im.id);
-    thumbSaved.delete(im.id);
-    void engine()
-      .forget(im.id)
-      .catch(() => undefined);
-  }
-  noticedUnsaved = 0;
-  patchSessions({ unsaved: [], folder: '', cleared: null });
+  const setup = currentSetup();
+  const counts = sessionBytes();
+  await updateSession(id, (r) => ({ ...r, setup, updatedAt: Date.now(), ...counts }));
+  // A result that landed while the record was written is saved before the gallery goes.
+  await flushSession();
+  unloadGallery();
 }
 
 /** Puts a session's setup (prompts, thresholds, reference bank) in place without re-scoring. */
@@ -435,7 +166,7 @@ async function applySetup(setup: SessionSetup): Promise<void> {
 }
 
 async function enter(id: string, setup: SessionSetup | null): Promise<void> {
-  await putMany(META, [id], 'active');
+  await putMeta(ACTIVE_KEY, id);
   patchSessions({ activeId: id, sessions: await listSessions() });
   if (setup) await applySetup(setup);
   await showImages(await readImages(id));
@@ -446,6 +177,7 @@ async function enter(id: string, setup: SessionSetup | null): Promise<void> {
   void refreshStorage();
 }
 
+/** Session actions run one at a time (a second click while one runs does nothing). */
 async function exclusive(fn: () => Promise<void>): Promise<void> {
   if (useSessions.getState().busy) return;
   patchSessions({ busy: true });
@@ -461,7 +193,7 @@ async function exclusive(fn: () => Promise<void>): Promise<void> {
 /** Starts an empty session with the current setup and the given name (part, lot, station kept). */
 export function newSession(name: string): Promise<void> {
   return exclusive(async () => {
-    const cur = await getOne<SessionRecord>(SESSIONS, activeId());
+    const cur = await getOne(SESSIONS, activeId());
     await leaveActive();
     const n = useSessions.getState().sessions.length + 1;
     const rec = newRecord(name.trim() || `Session ${n}`, cur);
@@ -474,43 +206,35 @@ export function newSession(name: string): Promise<void> {
 export function openSession(id: string): Promise<void> {
   return exclusive(async () => {
     if (id === useSessions.getState().activeId) return;
-    const rec = await getOne<SessionRecord>(SESSIONS, id);
+    const rec = await getOne(SESSIONS, id);
     if (!rec) throw new Error('that session no longer exists');
     await leaveActive();
     await enter(id, rec.setup);
   });
 }
 
-/** Renames run one after another: each reads the record the previous one wrote (two quick edits, e.g.
- * name then lot, would otherwise both read the old record and the second would undo the first). */
-let renames: Promise<void> = Promise.resolve();
+type Naming = Partial<Pick<SessionRecord, 'name' | 'part' | 'lot' | 'station'>>;
 
-export async function renameSession(
-  patch: Partial<Pick<SessionRecord, 'name' | 'part' | 'lot' | 'station'>>,
-): Promise<void> {
-  // The session being edited now, even if another is opened before this rename runs.
+/**
+ * Renames the session being edited now (even if another is opened before the write runs). Each rename
+ * reads and writes the record in one transaction, and transactions on the record run in call order,
+ * so two quick edits (name, then lot) both stay.
+ */
+export async function renameSession(patch: Naming): Promise<void> {
   const id = activeId();
-  const run = renames.then(() => renameNow(id, patch));
-  renames = run.catch(() => undefined);
-  return run;
-}
-
-async function renameNow(
-  id: string,
-  patch: Partial<Pick<SessionRecord, 'name' | 'part' | 'lot' | 'station'>>,
-): Promise<void> {
-  const rec = await getOne<SessionRecord>(SESSIONS, id);
-  if (!rec) return;
-  const next = { ...rec, ...patch, updatedAt: Date.now() };
-  await putMany(SESSIONS, [next]).catch((err) => notify('error', `Could not rename: ${errorText(err)}`));
+  try {
+    if (!(await updateSession(id, (r) => ({ ...r, ...patch, updatedAt: Date.now() })))) return;
+  } catch (err) {
+    notify('error', `Could not rename: ${errorText(err)}`);
+  }
   patchSessions({
     sessions: useSessions.getState().sessions.map((s) => (s.id === id ? { ...s, ...patch } : s)),
   });
 }
 
-/** Content hashes still used by any stored image or reference, across sessions. */
+/** Content hashes still used by any stored image, across sessions. */
 async function hashesInUse(): Promise<Set<string>> {
-  const recs = await getAll<ImageRecord>(IMAGES);
+  const recs = await getAll(IMAGES);
   return new Set(recs.map((r) => r.contentHash).filter((h): h is string => h !== null));
 }
 
@@ -519,7 +243,7 @@ export function deleteSession(id: string): Promise<void> {
   return exclusive(async () => {
     if (id === useSessions.getState().activeId)
       throw new Error('open another session before deleting this one');
-    const hashes = (await getBySession<ImageRecord>(IMAGES, id))
+    const hashes = (await getBySession(IMAGES, id))
       .map((r) => r.contentHash)
       .filter((h): h is string => h !== null);
     await deleteSessionData(id, true);
@@ -535,24 +259,9 @@ export function deleteSession(id: string): Promise<void> {
 /** Deletes every session, image, stored feature, prompt embedding and kept local model; a fresh session starts. */
 export function clearAllStorage(): Promise<void> {
   return exclusive(async () => {
-    cancelQueue();
-    await flushSession();
-    const old = useApp.getState().images;
-    suppress++;
-    try {
-      useApp.setState((s) => ({ images: [], ui: { ...s.ui, selectedId: null, detailOpen: false } }));
-    } finally {
-      suppress--;
-    }
-    for (const im of old) {
-      im.thumb?.close();
-      dropMeta(im.id);
-      void engine()
-        .forget(im.id)
-        .catch(() => undefined);
-    }
-    fileSaved.clear();
-    thumbSaved.clear();
+    await settle();
+    unloadGallery();
+    forgetStored();
     await clearAllSessions();
     await deleteKeptModels();
     await engine()
@@ -560,8 +269,6 @@ export function clearAllStorage(): Promise<void> {
       .catch(() => undefined);
     const rec = newRecord('Session 1');
     await putMany(SESSIONS, [rec]);
-    noticedUnsaved = 0;
-    patchSessions({ unsaved: [], cleared: null, folder: '' });
     await enter(rec.id, null);
     notify('success', 'Stored sessions, images and features were deleted.');
   });
@@ -573,5 +280,3 @@ export function storageText(): string {
   if (!st) return 'Storage use unknown';
   return `${formatBytes(st.usage)} used of ${formatBytes(st.quota)}`;
 }
-
-export { currentModelId };
