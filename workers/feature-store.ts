@@ -3,9 +3,11 @@
  * keyed by (image content hash, model identity), and prompt embeddings keyed by (model identity,
  * prompt string). Both are what the engine would otherwise recompute (image encoder, text encoder), so
  * losing them costs time, never results. Values are stored as structured clones (typed arrays and the
- * per-scale Map survive as they are).
+ * per-scale Map survive as they are). Features reach the host through the one feature-store
+ * interface (src/engine/feature-store.ts), as `IdbFeatureStore` (workers/feature-store-idb.ts).
  */
 import type { EncodedImage } from '../src/engine/api';
+import { encodedBytes } from '../src/engine/feature-store';
 
 const DB_NAME = 'winclip-features';
 const DB_VERSION = 1;
@@ -26,16 +28,6 @@ interface PromptRecord {
   embedding: Float32Array;
 }
 
-/** Float32 bytes held by one encoded image (what a stored copy costs, give or take the clone's framing). */
-export function encodedBytes(enc: EncodedImage): number {
-  let n = 0;
-  for (const t of enc.tiles) {
-    n += t.imageEmbedding.byteLength + t.patchEmbeddings.byteLength;
-    for (const w of t.windowEmbeddings.values()) n += w.byteLength;
-  }
-  return n;
-}
-
 function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
@@ -51,7 +43,7 @@ function done(tx: IDBTransaction): Promise<void> {
   });
 }
 
-export class FeatureStore {
+export class FeatureDatabase {
   private db: Promise<IDBDatabase> | null = null;
 
   /** False where IndexedDB is missing (then nothing persists and every call is a cheap no-op). */
@@ -61,7 +53,7 @@ export class FeatureStore {
 
   /** Opens the database in the background, so the first read after a model load need not wait for it. */
   prepare(): void {
-    if (FeatureStore.available()) this.open().catch(() => undefined);
+    if (FeatureDatabase.available()) this.open().catch(() => undefined);
   }
 
   private open(): Promise<IDBDatabase> {
@@ -86,7 +78,7 @@ export class FeatureStore {
   }
 
   async getFeatures(model: string, hash: string): Promise<EncodedImage | null> {
-    if (!FeatureStore.available()) return null;
+    if (!FeatureDatabase.available()) return null;
     const db = await this.open();
     const tx = db.transaction(FEATURES, 'readonly');
     const rec = (await request(tx.objectStore(FEATURES).get([hash, model]))) as FeatureRecord | undefined;
@@ -94,7 +86,7 @@ export class FeatureStore {
   }
 
   async hasFeatures(model: string, hash: string): Promise<boolean> {
-    if (!FeatureStore.available()) return false;
+    if (!FeatureDatabase.available()) return false;
     const db = await this.open();
     const tx = db.transaction(FEATURES, 'readonly');
     return (await request(tx.objectStore(FEATURES).count([hash, model]))) > 0;
@@ -102,7 +94,7 @@ export class FeatureStore {
 
   /** Writes features; throws the browser's error (QuotaExceededError when storage is full). */
   async putFeatures(model: string, hash: string, encoded: EncodedImage): Promise<number> {
-    if (!FeatureStore.available()) throw new Error('IndexedDB is not available');
+    if (!FeatureDatabase.available()) throw new Error('IndexedDB is not available');
     const db = await this.open();
     const tx = db.transaction(FEATURES, 'readwrite');
     const bytes = encodedBytes(encoded);
@@ -114,7 +106,7 @@ export class FeatureStore {
 
   /** Deletes the features of these image contents, for every model. */
   async deleteFeatures(hashes: string[]): Promise<void> {
-    if (!FeatureStore.available() || hashes.length === 0) return;
+    if (!FeatureDatabase.available() || hashes.length === 0) return;
     const db = await this.open();
     const tx = db.transaction(FEATURES, 'readwrite');
     const store = tx.objectStore(FEATURES);
@@ -123,7 +115,7 @@ export class FeatureStore {
   }
 
   async getPrompts(model: string, prompts: string[]): Promise<[string, Float32Array][]> {
-    if (!FeatureStore.available() || prompts.length === 0) return [];
+    if (!FeatureDatabase.available() || prompts.length === 0) return [];
     const db = await this.open();
     const tx = db.transaction(PROMPTS, 'readonly');
     const store = tx.objectStore(PROMPTS);
@@ -134,7 +126,7 @@ export class FeatureStore {
   }
 
   async putPrompts(model: string, entries: [string, Float32Array][]): Promise<void> {
-    if (!FeatureStore.available() || entries.length === 0) return;
+    if (!FeatureDatabase.available() || entries.length === 0) return;
     const db = await this.open();
     const tx = db.transaction(PROMPTS, 'readwrite');
     const store = tx.objectStore(PROMPTS);
@@ -143,7 +135,7 @@ export class FeatureStore {
   }
 
   async clearAll(): Promise<void> {
-    if (!FeatureStore.available()) return;
+    if (!FeatureDatabase.available()) return;
     const db = await this.open();
     const tx = db.transaction([FEATURES, PROMPTS], 'readwrite');
     tx.objectStore(FEATURES).clear();
