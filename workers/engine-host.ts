@@ -8,19 +8,18 @@ import * as Comlink from 'comlink';
 import { type PreprocessConfig, samePreprocess } from '../src/core/preprocess';
 import type { StateGroups } from '../src/core/state-words';
 import type { ImageResult, PromptSet } from '../src/core/types';
-import { fingerprintBytes } from '../src/core/weights-fingerprint';
-import type { EncodeHooks, EngineStats } from '../src/engine/api';
+import { type EncodeHooks, type EngineStats, ZERO_STATS } from '../src/engine/api';
 import { type LooReference, leaveOneOut, medianPixel } from '../src/engine/calibration';
 import { WinclipEngine } from '../src/engine/engine';
 import { createWebRuntime, webGpuDevice } from '../src/engine/runtime-web';
 import { warmedUp } from '../src/engine/warm-up';
-import { diskReadError, openDiskWeights } from '../src/io/blob-bytes';
-import { contentHash, modelIdentityOf } from '../src/io/model-identity';
+import { contentHash } from '../src/io/model-identity';
 import type { ModelFiles } from '../src/model/file-names';
 import { decodeImage, decodeWithThumbnail, nameOf } from './decode';
 import { FeatureDatabase } from './feature-store';
 import { IdbFeatureStore } from './feature-store-idb';
 import * as maps from './map-queries';
+import { openModel } from './open-model';
 import type {
   BackendReport,
   DetailRender,
@@ -56,12 +55,9 @@ import { RuntimeSupervisor } from './supervision';
 /** Full-resolution results kept for the detail view and overlay export. */
 const RESULT_CACHE_SIZE = 3;
 
-const ZERO_STATS: EngineStats = {
-  imageEncoderRuns: 0,
-  imagesEncoded: 0,
-  promptsEmbedded: 0,
-  textEncoderRuns: 0,
-};
+function looScore(r: LooReference): LooScore {
+  return { key: r.key, imageScore: r.imageScore, maxPixel: r.maxPixel, medianPixel: medianPixel(r) };
+}
 
 export class EngineHost implements EngineWorkerApi {
   private engine: WinclipEngine | null = null;
@@ -127,22 +123,9 @@ export class EngineHost implements EngineWorkerApi {
     this.report({ kind: 'stage', stage: 'model' });
     const t0 = performance.now();
     return this.supervisor.guard(requestId, 'loading the model', async (check) => {
-      const { files: opened, disk } = await openDiskWeights(files);
-      let weightsFingerprint: string;
-      let modelId: string;
-      let engine: WinclipEngine;
-      try {
-        // Taken before the engine takes over (and frees) the weight parts.
-        weightsFingerprint = fingerprintBytes(
-          opened.weightParts?.length ? opened.weightParts : opened.weights,
-        );
-        modelId = await modelIdentityOf(weightsFingerprint, opened.config);
-        engine = await this.supervisor.createEngine(opened);
-      } catch (err) {
-        throw diskReadError(files, disk) ?? err;
-      } finally {
-        disk?.dropLastRead();
-      }
+      const { engine, modelId, weightsFingerprint } = await openModel(files, (opened) =>
+        this.supervisor.createEngine(opened),
+      );
       const runtime = this.supervisor.runtime!;
       if (this.engine) await this.releaseEngine();
       try {
@@ -285,20 +268,13 @@ export class EngineHost implements EngineWorkerApi {
     onReference: LooProgressListener | null,
   ): Promise<LooScore[]> {
     const engine = this.requireEngine();
-    const toScore = (r: LooReference): LooScore => ({
-      key: r.key,
-      imageScore: r.imageScore,
-      maxPixel: r.maxPixel,
-      medianPixel: medianPixel(r),
-    });
     return this.supervisor.guard(requestId, 'calibrating', async (check) => {
       const refs = await leaveOneOut(engine, refKeys, {
         beforeEach: check,
-        onReference: (r, done) => {
-          void Promise.resolve(onReference?.(toScore(r), done)).catch(() => undefined);
-        },
+        onReference: (r, done) =>
+          void Promise.resolve(onReference?.(looScore(r), done)).catch(() => undefined),
       });
-      return refs.map(toScore);
+      return refs.map(looScore);
     });
   }
 
@@ -333,8 +309,6 @@ export class EngineHost implements EngineWorkerApi {
     this.engine?.forget(key);
     this.residency.forget(key);
   }
-
-  // ---- stored features ----------------------------------------------------------------------
 
   modelIdentity(): string | null {
     return this.modelId;
