@@ -3,11 +3,13 @@
  * keyed by (image content hash, model identity), and prompt embeddings keyed by (model identity,
  * prompt string). Both are what the engine would otherwise recompute (image encoder, text encoder), so
  * losing them costs time, never results. Values are stored as structured clones (typed arrays and the
- * per-scale Map survive as they are).
+ * per-scale Map survive as they are). Features reach the host through the one feature-store
+ * interface (src/engine/feature-store.ts), as `IdbFeatureStore` (workers/feature-store-idb.ts).
  */
 
 import type { IDBPDatabase } from 'idb';
 import type { EncodedImage } from '../src/engine/api';
+import { encodedBytes } from '../src/engine/feature-store';
 import { type FeatureRecordOf, type FeaturesSchema, featuresDatabase } from '../src/io/app-databases';
 
 const FEATURES = 'features';
@@ -15,17 +17,7 @@ const PROMPTS = 'prompts';
 
 type FeatureRecord = FeatureRecordOf<EncodedImage>;
 
-/** Float32 bytes held by one encoded image (what a stored copy costs, give or take the clone's framing). */
-export function encodedBytes(enc: EncodedImage): number {
-  let n = 0;
-  for (const t of enc.tiles) {
-    n += t.imageEmbedding.byteLength + t.patchEmbeddings.byteLength;
-    for (const w of t.windowEmbeddings.values()) n += w.byteLength;
-  }
-  return n;
-}
-
-export class FeatureStore {
+export class FeatureDatabase {
   /** Layout and upgrade steps: `src/io/app-databases.ts`. */
   private readonly db = featuresDatabase<EncodedImage>();
 
@@ -36,7 +28,7 @@ export class FeatureStore {
 
   /** Opens the database in the background, so the first read after a model load need not wait for it. */
   prepare(): void {
-    if (FeatureStore.available()) this.open().catch(() => undefined);
+    if (FeatureDatabase.available()) this.open().catch(() => undefined);
   }
 
   private open(): Promise<IDBPDatabase<FeaturesSchema<EncodedImage>>> {
@@ -44,19 +36,19 @@ export class FeatureStore {
   }
 
   async getFeatures(model: string, hash: string): Promise<EncodedImage | null> {
-    if (!FeatureStore.available()) return null;
+    if (!FeatureDatabase.available()) return null;
     const rec = await (await this.open()).get(FEATURES, [hash, model]);
     return rec?.encoded ?? null;
   }
 
   async hasFeatures(model: string, hash: string): Promise<boolean> {
-    if (!FeatureStore.available()) return false;
+    if (!FeatureDatabase.available()) return false;
     return (await (await this.open()).count(FEATURES, [hash, model])) > 0;
   }
 
   /** Writes features; throws the browser's error (QuotaExceededError when storage is full). */
   async putFeatures(model: string, hash: string, encoded: EncodedImage): Promise<number> {
-    if (!FeatureStore.available()) throw new Error('IndexedDB is not available');
+    if (!FeatureDatabase.available()) throw new Error('IndexedDB is not available');
     const db = await this.open();
     const bytes = encodedBytes(encoded);
     const rec: FeatureRecord = { hash, model, encoded, bytes, savedAt: Date.now() };
@@ -66,28 +58,28 @@ export class FeatureStore {
 
   /** Deletes the features of these image contents, for every model. */
   async deleteFeatures(hashes: string[]): Promise<void> {
-    if (!FeatureStore.available() || hashes.length === 0) return;
+    if (!FeatureDatabase.available() || hashes.length === 0) return;
     const tx = (await this.open()).transaction(FEATURES, 'readwrite');
     const deletes = hashes.map((h) => tx.store.delete(IDBKeyRange.bound([h, ''], [h, '\uffff'])));
     await Promise.all([...deletes, tx.done]);
   }
 
   async getPrompts(model: string, prompts: string[]): Promise<[string, Float32Array][]> {
-    if (!FeatureStore.available() || prompts.length === 0) return [];
+    if (!FeatureDatabase.available() || prompts.length === 0) return [];
     const tx = (await this.open()).transaction(PROMPTS, 'readonly');
     const recs = await Promise.all(prompts.map((p) => tx.store.get([model, p])));
     return recs.filter((r) => r !== undefined).map((r) => [r.prompt, r.embedding]);
   }
 
   async putPrompts(model: string, entries: [string, Float32Array][]): Promise<void> {
-    if (!FeatureStore.available() || entries.length === 0) return;
+    if (!FeatureDatabase.available() || entries.length === 0) return;
     const tx = (await this.open()).transaction(PROMPTS, 'readwrite');
     const puts = entries.map(([prompt, embedding]) => tx.store.put({ model, prompt, embedding }));
     await Promise.all([...puts, tx.done]);
   }
 
   async clearAll(): Promise<void> {
-    if (!FeatureStore.available()) return;
+    if (!FeatureDatabase.available()) return;
     const tx = (await this.open()).transaction([FEATURES, PROMPTS], 'readwrite');
     await Promise.all([tx.objectStore(FEATURES).clear(), tx.objectStore(PROMPTS).clear(), tx.done]);
   }

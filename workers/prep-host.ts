@@ -5,9 +5,8 @@
  */
 import * as Comlink from 'comlink';
 import { type PreprocessConfig, preprocessImage } from '../src/core/preprocess';
-import { thumbnailOf } from '../src/io/decode-browser';
-import { decodeWholeImage } from '../src/io/image-precheck';
 import { contentHash } from '../src/io/model-identity';
+import { decodeWithThumbnail } from './decode';
 import type { PreparedImage, PrepWorkerApi } from './protocol';
 
 export class PrepHost implements PrepWorkerApi {
@@ -19,13 +18,7 @@ export class PrepHost implements PrepWorkerApi {
   ): Promise<PreparedImage> {
     const t0 = performance.now();
     const hash = await contentHash(await image.arrayBuffer());
-    const { rgb, bitmap } = await decodeWholeImage(image, name);
-    let thumb: ImageBitmap;
-    try {
-      thumb = await thumbnailOf(bitmap, thumbSide);
-    } finally {
-      bitmap.close();
-    }
+    const { rgb, thumb } = await decodeWithThumbnail(image, name, thumbSide);
     const tiles = preprocessImage(rgb, config);
     const out: PreparedImage = {
       ...tiles,

@@ -173,6 +173,9 @@ export interface LooScore {
   medianPixel: number;
 }
 
+/** Each reference's leave-one-out score as soon as it is known, with the count done so far. */
+export type LooProgressListener = (score: LooScore, done: number) => void;
+
 /** One region above the pixel threshold, in the image's pixels, with its closest anomalous state word. */
 export interface ExplainedRegion {
   /** [left, top, right, bottom], right and bottom exclusive. */
@@ -217,7 +220,7 @@ export interface EngineFault {
 export type FaultListener = (f: EngineFault) => void;
 
 /**
- * An image's score, sent while `inspect` still runs the window passes that make its map (only when it
+ * An image's score, sent while `inspectStored`/`inspectPrepared` still runs the window passes that make its map (only when it
  * is already the final score: zero-shot, the reference bank empty).
  */
 export interface FirstScore {
@@ -246,22 +249,22 @@ export interface EngineWorkerApi {
    * left out: the engine's method settings). The worker keeps each image's options, so its detail map,
    * overlay and exports are computed the same way as its score.
    */
-  inspect(
-    requestId: string,
-    key: string,
-    image: Blob,
-    thumbSide: number,
-    options?: ScoreOptions,
-  ): Promise<InspectResult>;
-  addReference(requestId: string, key: string, image: Blob): Promise<ReferenceAdded>;
   removeReference(key: string): void;
   clearReferences(): void;
   referenceKeys(): string[];
   rescore(requestId: string, keys: string[], options?: ScoreOptions): Promise<RescoreResult>;
   renderDetail(requestId: string, key: string, opts: DetailRenderOptions): Promise<DetailRender>;
   renderOverlayPng(requestId: string, key: string, image: Blob, opts: OverlayOptions): Promise<Blob>;
-  /** Few-shot score of a reference against the bank `bankKeys` only (the current bank is untouched). */
-  looScore(requestId: string, key: string, bankKeys: string[]): Promise<LooScore>;
+  /**
+   * Leave-one-out over `refKeys` (the engine's loop, src/engine/calibration.ts): each reference scored
+   * few-shot against the others only (the current bank is untouched). Stops between references when
+   * cancelled; `onReference` hears each score as it comes.
+   */
+  leaveOneOut(
+    requestId: string,
+    refKeys: string[],
+    onReference: LooProgressListener | null,
+  ): Promise<LooScore[]>;
   /** Regions above `pixelThreshold` with state words (full-resolution map), and the image's state words. */
   explain(
     requestId: string,
@@ -276,7 +279,10 @@ export interface EngineWorkerApi {
   cancel(requestId: string): void;
   /** Identity of the loaded model's weights (see src/io/model-identity.ts), or null with none loaded. */
   modelIdentity(): string | null;
-  /** Like `inspect`, but features come from (and go to) the feature store when it has them. */
+  /**
+   * Decodes, encodes and scores one image with its thumbnail; features come from (and go to) the
+   * feature store when it has them.
+   */
   inspectStored(
     requestId: string,
     key: string,
@@ -298,7 +304,7 @@ export interface EngineWorkerApi {
     thumbSide: number,
     options?: ScoreOptions,
   ): Promise<InspectResult & StoredInfo>;
-  /** Like `addReference`, with the feature store. */
+  /** Encodes an image (or reads its stored features) and adds it to the reference bank. */
   addReferenceStored(requestId: string, key: string, image: Blob): Promise<ReferenceAdded & StoredInfo>;
   /** Registers images scored earlier: their features are loaded from storage when a call needs them. */
   bindStored(entries: StoredBinding[]): void;
@@ -320,15 +326,13 @@ export interface EngineWorkerApi {
 export const CANCELLABLE_CALLS = [
   'loadModel',
   'setPrompts',
-  'inspect',
-  'addReference',
   'rescore',
   'renderDetail',
   'renderOverlayPng',
   'inspectStored',
   'inspectPrepared',
   'addReferenceStored',
-  'looScore',
+  'leaveOneOut',
   'explain',
   'mapReport',
   'rawMap',

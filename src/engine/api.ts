@@ -53,6 +53,14 @@ export interface EngineStats {
   textEncoderRuns: number;
 }
 
+/** Stats of an engine that has not run yet (or of none). */
+export const ZERO_STATS: EngineStats = {
+  imageEncoderRuns: 0,
+  imagesEncoded: 0,
+  promptsEmbedded: 0,
+  textEncoderRuns: 0,
+};
+
 export interface WinclipApi {
   info(): ModelInfo;
   stats(): EngineStats;

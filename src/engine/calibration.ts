@@ -37,6 +37,17 @@ export interface LooReference {
 export interface LeaveOneOutOptions extends ScoreOptions {
   histogramBins?: number;
   histogramRange?: { lo: number; hi: number };
+  /** Called before each reference is scored: throws to stop the loop (a cancelled request). */
+  beforeEach?: () => void;
+  /** Each reference's result as soon as it is scored, with the count done so far (progress). */
+  onReference?: (r: LooReference, done: number) => void;
+}
+
+/** The median of a reference's map (where normal pixels sit), from its PIXEL_QUANTILES. */
+export function medianPixel(r: LooReference): number {
+  const median = r.pixelQuantiles.find((q) => q.p === 0.5);
+  if (!median) throw new Error('internal: PIXEL_QUANTILES lacks the median');
+  return median.value;
 }
 
 export async function leaveOneOut(
@@ -47,9 +58,16 @@ export async function leaveOneOut(
   if (refKeys.length < 2)
     throw new Error(`calibration needs at least 2 reference images, got ${refKeys.length}`);
   if (new Set(refKeys).size !== refKeys.length) throw new Error('calibration: reference keys repeat');
-  const { histogramBins = 100, histogramRange = { lo: 0, hi: 1 }, ...scoreOptions } = options;
+  const {
+    histogramBins = 100,
+    histogramRange = { lo: 0, hi: 1 },
+    beforeEach,
+    onReference,
+    ...scoreOptions
+  } = options;
   const out: LooReference[] = [];
   for (const key of refKeys) {
+    beforeEach?.();
     const others = refKeys.filter((k) => k !== key);
     const r = await engine.scoreWithBank(key, others, scoreOptions);
     const map = r.anomalyMap;
@@ -61,6 +79,7 @@ export async function leaveOneOut(
       pixelQuantiles: PIXEL_QUANTILES.map((p, i) => ({ p, value: qs[i] })),
       pixelHistogram: histogram(map, histogramRange.lo, histogramRange.hi, histogramBins),
     });
+    onReference?.(out[out.length - 1], out.length);
   }
   return out;
 }

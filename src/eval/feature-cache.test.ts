@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EncodedImage } from '../engine/api';
+import { encodedBytes } from '../engine/feature-store';
 import {
   deserializeEncoded,
-  encodedBytes,
   encodedDistance,
   FeatureDiskCache,
   modelFingerprint,
@@ -75,29 +75,34 @@ describe('disk cache', () => {
   it('stores by content hash, leaves no temporary files, and misses on damage', async () => {
     const cache = new FeatureDiskCache(join(dir, 'plain'));
     const hash = 'ab'.repeat(32);
-    expect(await cache.load(hash)).toBeUndefined();
-    await cache.save(hash, sample(1));
-    expect((await cache.load(hash))?.tiles[0].imageEmbedding).toEqual(sample(1).tiles[0].imageEmbedding);
+    expect(await cache.get(hash)).toBeNull();
+    expect(await cache.has(hash)).toBe(false);
+    expect(await cache.put(hash, sample(1))).toBe(encodedBytes(sample(1)));
+    expect(await cache.has(hash)).toBe(true);
+    expect((await cache.get(hash))?.tiles[0].imageEmbedding).toEqual(sample(1).tiles[0].imageEmbedding);
     expect(await readdir(join(cache.dir, 'ab'))).toEqual([`${hash}.wcf`]);
     await writeFile(join(cache.dir, 'ab', `${hash}.wcf`), 'garbage');
-    expect(await cache.load(hash)).toBeUndefined();
+    expect(await cache.get(hash)).toBeNull();
+    await cache.delete(hash);
+    expect(await cache.has(hash)).toBe(false);
+    expect(await readdir(join(cache.dir, 'ab'))).toEqual([]);
   });
 
   it('keeps one generation per encoder: float noise reuses it, a changed encoder starts a new one', async () => {
     const root = join(dir, 'gens');
     const probe = sample(2);
     const a = await openFeatureCache(root, 'c'.repeat(64), probe);
-    await a.save('cd'.repeat(32), sample(1));
+    await a.put('cd'.repeat(32), sample(1));
     const noisy = deserializeEncoded(serializeEncoded(probe));
     noisy.tiles[0].patchEmbeddings[5] += 1e-5;
     const b = await openFeatureCache(root, 'c'.repeat(64), noisy);
     expect(b.dir).toBe(a.dir);
-    expect(await b.load('cd'.repeat(32))).toBeDefined();
+    expect(await b.get('cd'.repeat(32))).not.toBeNull();
     const changed = deserializeEncoded(serializeEncoded(probe));
     changed.tiles[1].windowEmbeddings.get(2)![0] += 0.05;
     const c = await openFeatureCache(root, 'c'.repeat(64), changed);
     expect(c.dir).not.toBe(a.dir);
-    expect(await c.load('cd'.repeat(32))).toBeUndefined();
+    expect(await c.get('cd'.repeat(32))).toBeNull();
     // Going back to the first encoder finds its generation again.
     expect((await openFeatureCache(root, 'c'.repeat(64), probe)).dir).toBe(a.dir);
     expect(await readdir(join(root, 'c'.repeat(24)))).toEqual(['g1', 'g2']);

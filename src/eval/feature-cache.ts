@@ -14,11 +14,12 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Box, RgbImage, TileFeatures } from '../core/types';
 import type { EncodedImage } from '../engine/api';
+import { encodedBytes, type FeatureStore } from '../engine/feature-store';
 
 /** Bump when the engine's features change meaning (e.g. a pre-processing fix) to invalidate old entries. */
 export const FEATURE_FORMAT_VERSION = 1;
@@ -94,15 +95,6 @@ export function deserializeEncoded(bytes: Uint8Array): EncodedImage {
   return { width: header.width, height: header.height, boxes: header.boxes, tiles };
 }
 
-export function encodedBytes(enc: EncodedImage): number {
-  let n = 0;
-  for (const t of enc.tiles) {
-    n += t.imageEmbedding.byteLength + t.patchEmbeddings.byteLength;
-    for (const w of t.windowEmbeddings.values()) n += w.byteLength;
-  }
-  return n;
-}
-
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -130,7 +122,8 @@ export function defaultCacheDir(): string {
   return join(base, 'winclip', 'features');
 }
 
-export class FeatureDiskCache {
+/** The disk backend of the feature store: one file per image, keyed by the SHA-256 of its bytes. */
+export class FeatureDiskCache implements FeatureStore {
   /** A cache rooted at `dir` (one generation of one model; see openFeatureCache). */
   constructor(readonly dir: string) {}
 
@@ -138,14 +131,26 @@ export class FeatureDiskCache {
     return join(this.dir, imageHash.slice(0, 2), `${imageHash}.wcf`);
   }
 
-  /** The cached features, or undefined when absent or unreadable (a damaged entry is simply re-encoded). */
-  async load(imageHash: string): Promise<EncodedImage | undefined> {
-    return readEncoded(this.path(imageHash));
+  /** The cached features, or null when absent or unreadable (a damaged entry is simply re-encoded). */
+  async get(imageHash: string): Promise<EncodedImage | null> {
+    return (await readEncoded(this.path(imageHash))) ?? null;
   }
 
   /** Writes atomically (temporary file + rename), so an interrupted run never leaves a half entry. */
-  async save(imageHash: string, enc: EncodedImage): Promise<void> {
+  async put(imageHash: string, enc: EncodedImage): Promise<number> {
     await writeEncoded(this.path(imageHash), enc);
+    return encodedBytes(enc);
+  }
+
+  async has(imageHash: string): Promise<boolean> {
+    return access(this.path(imageHash)).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  async delete(imageHash: string): Promise<void> {
+    await rm(this.path(imageHash), { force: true });
   }
 }
 

@@ -11,9 +11,9 @@ import type { ScoreOptions } from '../core/score-options';
 import type { ImageResult, PromptSet } from '../core/types';
 import type { EncodedImage, ModelInfo } from '../engine/api';
 import { type AblationName, ablation, oneClassScore } from './ablations';
+import { CategoryFeatures, DEFAULT_FEATURE_MEMORY, type Encoder } from './category-features';
 import type { DatasetReader } from './datasets/types';
 import type { FeatureDiskCache } from './feature-cache';
-import { DEFAULT_FEATURE_MEMORY, type Encoder, FeatureStore } from './feature-store';
 import { evalSize, loadTruth } from './masks';
 import { objectNameFor } from './object-names';
 import { ProgressBar, type ProgressStream } from './progress';
@@ -99,21 +99,25 @@ export async function runEvaluation(engine: EvalEngine, s: EvalSettings): Promis
     const refFiles = [...new Set([...plans.values()].flatMap((runs) => runs.flatMap((r) => r.refs)))].sort();
 
     // Encoding phase: every test image and every reference any run uses, each once.
-    const store = new FeatureStore(engine, s.cache ?? null, s.featureMemoryBytes ?? DEFAULT_FEATURE_MEMORY);
+    const features = new CategoryFeatures(
+      engine,
+      s.cache ?? null,
+      s.featureMemoryBytes ?? DEFAULT_FEATURE_MEMORY,
+    );
     const truths = new Map<string, MaskRegions>();
     const encodeBar = new ProgressBar(stream, `${tag}: features`, data.test.length + refFiles.length);
     for (const t of data.test) {
-      await store.prepare(t.file, t.path);
+      await features.prepare(t.file, t.path);
       if (abl.pixel && t.maskPath) truths.set(t.file, await loadTruth(t.maskPath, s.pixelSize));
       encodeBar.tick();
     }
     for (const f of refFiles) {
-      await store.prepare(f, join(data.dir, f));
+      await features.prepare(f, join(data.dir, f));
       encodeBar.tick();
     }
-    encodeBar.finish(`${store.encoded} encoded, ${store.fromCache} from cache`);
-    out.stats.images_encoded += store.encoded;
-    out.stats.features_from_cache += store.fromCache;
+    encodeBar.finish(`${features.encoded} encoded, ${features.fromCache} from cache`);
+    out.stats.images_encoded += features.encoded;
+    out.stats.features_from_cache += features.fromCache;
 
     // Scoring phase.
     const totalRuns = [...plans.values()].reduce((n, r) => n + r.length, 0);
@@ -126,14 +130,14 @@ export async function runEvaluation(engine: EvalEngine, s: EvalSettings): Promis
         engine.clearReferences();
         const refKeys = run.refs.map((f) => `eval-ref:${category}/${f}`);
         for (const [i, f] of run.refs.entries()) {
-          engine.putEncoded(refKeys[i], await store.get(f));
+          engine.putEncoded(refKeys[i], await features.get(f));
           engine.addReferenceEncoded(refKeys[i]);
         }
         const acc = abl.pixel ? new PixelMetricsAccumulator({ exactPixelLimit: s.exactPixelLimit }) : null;
         const normal = abl.imageScore === 'one-class' ? engine.prototypes().normal : null;
         const scores: RunRecord['scores'] = [];
         for (const t of data.test) {
-          const enc = await store.get(t.file);
+          const enc = await features.get(t.file);
           let imageScore: number;
           if (normal) {
             imageScore = oneClassScore(
@@ -176,7 +180,7 @@ export async function runEvaluation(engine: EvalEngine, s: EvalSettings): Promis
       byShots[String(k)] = aggregateRuns(records);
     }
     scoreBar.finish(`${totalRuns} run${totalRuns === 1 ? '' : 's'}`);
-    store.clear();
+    features.clear();
     out.categories[category] = byShots;
   }
   out.summary = summarize(out.categories, s.shots);

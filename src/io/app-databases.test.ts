@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { FeatureStore } from '../../workers/feature-store';
+import { FeatureDatabase } from '../../workers/feature-store';
 import type { EncodedImage } from '../engine/api';
 import { featuresDatabase, type SessionsSchema, sessionsDatabase, settingsDatabase } from './app-databases';
 import { BLOCKED_MESSAGE, Database, type UpgradeStep } from './idb-database';
@@ -128,7 +128,7 @@ describe('version-1 databases written before the idb layer', () => {
     await store.close();
   });
 
-  it('keeps encoded features and prompt embeddings, read through FeatureStore (winclip-features)', async () => {
+  it('keeps encoded features and prompt embeddings, read through FeatureDatabase (winclip-features)', async () => {
     const encoded: EncodedImage = {
       tiles: [
         {
@@ -154,7 +154,7 @@ describe('version-1 databases written before the idb layer', () => {
       ],
     ]);
 
-    const fs = new FeatureStore();
+    const fs = new FeatureDatabase();
     const got = await fs.getFeatures('model-a', 'h1');
     expect(Array.from(got!.tiles[0].patchEmbeddings)).toEqual([3, 4, 5, 6]);
     expect(Array.from(got!.tiles[0].windowEmbeddings.get(2)!)).toEqual([7, 8]);

@@ -1,10 +1,11 @@
 /**
  * Calibration: keeps the sliders on the thresholds of the mode being scored (zero-shot, few-shot with
- * K references), runs leave-one-out over the reference bank in the background (after the image
- * queue, one reference per engine job, cancelled and restarted when the bank, prompts or model
+ * K references), schedules leave-one-out over the reference bank in the background (after the image
+ * queue; the worker runs the engine's loop, cancelled and restarted when the bank, prompts or model
  * change), and keeps the user's OK/NG marks. Thresholds per mode and marks survive a reload.
  */
 
+import type { LooScore } from '../../../workers/protocol';
 import { type SuggestedThresholds, suggestThresholds } from '../../core/calibration';
 import { errorText, isAbortError } from '../../core/errors';
 import type { Label } from '../../core/label-metrics';
@@ -13,6 +14,7 @@ import {
   basisOf,
   currentModeKey,
   IDLE_LOO,
+  type LooEntry,
   labelKey,
   type ModeThresholds,
   patchLoo,
@@ -111,14 +113,31 @@ async function runLeaveOneOut(signature: string): Promise<void> {
   run = { abort, signature };
   patchLoo({ status: 'running', modeKey: key, done: 0, total: refs.length, entries: [], error: null });
   try {
-    const entries = [];
-    for (const ref of refs) {
-      const others = refs.filter((r) => r.id !== ref.id).map((r) => r.id);
-      const r = await engineJobs.run(() => engine().looScore(abort.signal, ref.id, others));
-      if (abort.signal.aborted) return;
-      entries.push({ ...ref, imageScore: r.imageScore, maxPixel: r.maxPixel, medianPixel: r.medianPixel });
-      patchLoo({ done: entries.length, entries: [...entries] });
-    }
+    // The worker runs the engine's leave-one-out loop (one job, stopped between references when the
+    // run is cancelled); each reference's score is shown as it comes.
+    const names = new Map(refs.map((r) => [r.id, r.name]));
+    const entryOf = (r: LooScore): LooEntry => ({
+      id: r.key,
+      name: names.get(r.key) ?? r.key,
+      imageScore: r.imageScore,
+      maxPixel: r.maxPixel,
+      medianPixel: r.medianPixel,
+    });
+    const shown: LooEntry[] = [];
+    const scores = await engineJobs.run(() =>
+      engine().leaveOneOut(
+        abort.signal,
+        refs.map((r) => r.id),
+        (r, done) => {
+          if (abort.signal.aborted || run?.abort !== abort) return;
+          shown.push(entryOf(r));
+          patchLoo({ done, entries: [...shown] });
+        },
+      ),
+    );
+    if (abort.signal.aborted) return;
+    const entries = scores.map(entryOf);
+    patchLoo({ done: entries.length, entries });
     const suggested = suggestThresholds(entries);
     patchLoo({ status: 'done', suggested, signature });
     adoptSuggestion(key, suggested);

@@ -16,6 +16,7 @@ import {
   type ProgressListener,
 } from '../../../workers/protocol';
 import { abortError, isEngineFatalError } from '../../core/errors';
+import { RestartBudget } from '../../core/supervision';
 
 type EngineApi = Comlink.Remote<EngineWorkerApi>;
 
@@ -49,6 +50,11 @@ function nextRequestId(): string {
   return `r${requestCounter}`;
 }
 
+/** A listener passed with a call travels as a proxy (functions cannot be cloned to the worker). */
+function callable(arg: unknown): unknown {
+  return typeof arg === 'function' ? Comlink.proxy(arg as (...a: unknown[]) => unknown) : arg;
+}
+
 export class WorkerClient {
   private worker!: Worker;
   private remote!: EngineApi;
@@ -56,14 +62,14 @@ export class WorkerClient {
   private readonly pending = new Set<Pending>();
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private pingSentAt: number | null = null;
-  private restartTimes: number[] = [];
+  private readonly restartBudget = new RestartBudget();
   private disposed = false;
   private suspended = false;
   readonly heartbeatMs: number;
   readonly idleTimeoutMs: number;
   readonly busyTimeoutMs: number;
   /**
-   * The engine's calls, generated from the protocol's lists: `api.inspect(signal, key, blob, side)`.
+   * The engine's calls, generated from the protocol's lists: `api.rescore(signal, keys)`.
    * Cancellable calls take an AbortSignal (or undefined) first; every call fails with
    * EngineRestartedError when the worker is replaced while it waits.
    */
@@ -163,7 +169,8 @@ export class WorkerClient {
       const hard = HARD_CANCEL_CALLS.includes(name);
       calls[name] = (signal, ...args) =>
         this.run(
-          (api, requestId) => (api[name] as (...a: unknown[]) => Promise<unknown>)(requestId, ...args),
+          (api, requestId) =>
+            (api[name] as (...a: unknown[]) => Promise<unknown>)(requestId, ...args.map(callable)),
           signal as AbortSignal | undefined,
           hard,
         );
@@ -178,15 +185,13 @@ export class WorkerClient {
   /** Replaces the worker; every call still waiting is rejected with EngineRestartedError. */
   restart(reason: string, requested = false): void {
     if (this.disposed) return;
-    const now = Date.now();
-    this.restartTimes = this.restartTimes.filter((t) => now - t < 60_000);
-    this.restartTimes.push(now);
+    const decision = this.restartBudget.record(Date.now());
     this.generation += 1;
     for (const p of this.pending) p.reject(new EngineRestartedError(`The engine was restarted: ${reason}`));
     this.pending.clear();
     this.remote[Comlink.releaseProxy]();
     this.worker.terminate();
-    if (this.restartTimes.length > 3) {
+    if (decision === 'give-up') {
       this.disposed = true;
       if (this.heartbeat) clearInterval(this.heartbeat);
       this.opts.onRestart(`it failed repeatedly (${reason})`, true, requested);
