@@ -50,29 +50,9 @@ export const DEFAULT_TEMPLATES: string[] = [
  * The 21-template list of a widely used re-implementation (METHOD.md §6): it repeats
  * "a jpeg corrupted photo of the {}." and lacks two of the paper's templates. Parity fixtures use it.
  */
-export const LEGACY_21_TEMPLATES: string[] = [
-  'a cropped photo of the {}.',
-  'a close-up photo of a {}.',
-  'a close-up photo of the {}.',
-  'a bright photo of a {}.',
-  'a bright photo of the {}.',
-  'a dark photo of the {}.',
-  'a dark photo of a {}.',
-  'a jpeg corrupted photo of the {}.',
-  'a jpeg corrupted photo of the {}.',
-  'a blurry photo of the {}.',
-  'a blurry photo of a {}.',
-  'a photo of a {}.',
-  'a photo of the {}.',
-  'a photo of a small {}.',
-  'a photo of the small {}.',
-  'a photo of a large {}.',
-  'a photo of the large {}.',
-  'a photo of the {} for visual inspection.',
-  'a photo of a {} for visual inspection.',
-  'a photo of the {} for anomaly detection.',
-  'a photo of a {} for anomaly detection.',
-];
+export const LEGACY_21_TEMPLATES: string[] = DEFAULT_TEMPLATES.filter(
+  (t) => t !== 'a cropped photo of a {}.',
+).map((t) => (t === 'a jpeg corrupted photo of a {}.' ? 'a jpeg corrupted photo of the {}.' : t));
 
 export interface PromptSetOptions {
   objectName: string;
