@@ -12,7 +12,7 @@ import { imageProblem } from '../../io/image-precheck';
 import { isCardVisible } from '../state/card-visibility';
 import { patchSessions, useSessions } from '../state/session-store';
 import { applyScores, notify, patchQueue, updateImage, useApp } from '../state/store';
-import type { ImageScore, InspectedImage } from '../state/types';
+import { type ImageScore, type InspectedImage, queuedImage } from '../state/types';
 import { handOver } from '../worker-client/prep-client';
 import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats } from './engine-service';
@@ -76,20 +76,7 @@ export async function addImageEntries(entries: ImageEntry[]): Promise<number> {
       refused.push(path && path !== file.name ? problem.replace(file.name, path) : problem);
       continue;
     }
-    accepted.push({
-      id: newId(),
-      name: path || file.name || `pasted-${t}-${i}.png`,
-      file,
-      addedAt: t + i,
-      status: 'queued',
-      error: null,
-      width: null,
-      height: null,
-      tiles: null,
-      thumb: null,
-      result: null,
-      encodeMs: null,
-    });
+    accepted.push(queuedImage(newId(), path || file.name || `pasted-${t}-${i}.png`, file, t + i));
   }
   for (const msg of refused.slice(0, 5)) notify('error', msg);
   if (refused.length > 5)

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { patchSessions } from '../state/session-store';
 import { useApp } from '../state/store';
-import type { InspectedImage } from '../state/types';
+import { type InspectedImage, queuedImage } from '../state/types';
 import { flushSession, startSessionAutosave, withoutAutosave } from './session-autosave';
 import {
   BLOBS,
@@ -21,20 +21,7 @@ function record(id: string): SessionRecord {
 }
 
 function image(id: string, addedAt: number): InspectedImage {
-  return {
-    id,
-    name: `${id}.png`,
-    file: new File([id], `${id}.png`, { type: 'image/png' }),
-    addedAt,
-    status: 'queued',
-    error: null,
-    width: null,
-    height: null,
-    tiles: null,
-    thumb: null,
-    result: null,
-    encodeMs: null,
-  };
+  return queuedImage(id, `${id}.png`, new File([id], `${id}.png`, { type: 'image/png' }), addedAt);
 }
 
 let stop: () => void;

@@ -2,23 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Label } from '../../core/label-metrics';
 import { labelKey } from './calibration';
 import { countLabels, matchesLabel, withLabel } from './label-filter';
-import type { InspectedImage } from './types';
+import { type InspectedImage, queuedImage } from './types';
 
 function image(id: string, name: string, addedAt: number): InspectedImage {
-  return {
-    id,
-    name,
-    file: null as unknown as File,
-    addedAt,
-    status: 'queued',
-    error: null,
-    width: null,
-    height: null,
-    tiles: null,
-    thumb: null,
-    result: null,
-    encodeMs: null,
-  };
+  return queuedImage(id, name, null as unknown as File, addedAt);
 }
 
 const a = image('1', 'a.png', 1);

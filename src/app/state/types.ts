@@ -123,6 +123,24 @@ export interface InspectedImage {
   firstScore?: { score: number; ms: number } | null;
 }
 
+/** A gallery image as it enters the queue: nothing known about it yet but its file. */
+export function queuedImage(id: string, name: string, file: File, addedAt: number): InspectedImage {
+  return {
+    id,
+    name,
+    file,
+    addedAt,
+    status: 'queued',
+    error: null,
+    width: null,
+    height: null,
+    tiles: null,
+    thumb: null,
+    result: null,
+    encodeMs: null,
+  };
+}
+
 export type ReferenceStatus = 'pending' | 'encoding' | 'ready' | 'error';
 
 export interface ReferenceShot {
