@@ -1,7 +1,9 @@
 /**
- * End-to-end tests in Debian's Chromium against the built app served on 127.0.0.1. The app runs
- * twice, once per inference backend (projects webgpu and wasm); the engine harness spec launches its
- * own browser and runs once. Tests run one at a time: the suite shares a small machine.
+ * End-to-end tests in Debian's Chromium against the built app served on 127.0.0.1. Every UI flow runs
+ * once, on WASM (project wasm). What depends on the inference backend runs on WebGPU too (project
+ * webgpu, SwiftShader in CI): tests tagged @gpu run on both projects, tests tagged @gpu-only on WebGPU
+ * alone (device loss, the GPU fallback). The engine harness spec launches its own browser and checks
+ * the worker on both backends (project engine). Tests run one at a time: the suite shares a small machine.
  */
 import { defineConfig } from '@playwright/test';
 import type { AppOptions } from './e2e/support/fixtures';
@@ -22,10 +24,15 @@ const BASE_ARGS = [
   '--use-fake-ui-for-media-stream',
 ];
 const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
+/** Backend-dependent tests (`{ tag: '@gpu' }` or '@gpu-only'): the webgpu project runs these alone. */
+const GPU_TAG = /@gpu\b/;
+const GPU_ONLY_TAG = /@gpu-only\b/;
 
 export default defineConfig<AppOptions>({
   testDir: 'e2e',
   outputDir: 'test-results',
+  // Budget on WASM with the tiny model: 3 min a test, 30 s a UI wait (longer waits name their budget,
+  // e2e/support/app.ts BUDGET).
   timeout: 180_000,
   expect: { timeout: 30_000 },
   workers: 1,
@@ -51,7 +58,9 @@ export default defineConfig<AppOptions>({
     {
       name: 'webgpu',
       testIgnore: /engine\.spec\.ts$/,
-      // SwiftShader (WebGPU on the CPU) takes seconds per encoder pass: give inference-bound waits room.
+      grep: GPU_TAG,
+      // Budget: SwiftShader (WebGPU on the CPU) takes seconds per encoder pass, several times the
+      // WASM project's time: 6 min a test, 2 min a wait on inference.
       timeout: 360_000,
       expect: { timeout: 120_000 },
       use: {
@@ -59,6 +68,6 @@ export default defineConfig<AppOptions>({
         launchOptions: { executablePath: CHROMIUM, args: [...BASE_ARGS, ...WEBGPU_ARGS] },
       },
     },
-    { name: 'wasm', testIgnore: /engine\.spec\.ts$/, use: { backend: 'wasm' } },
+    { name: 'wasm', testIgnore: /engine\.spec\.ts$/, grepInvert: GPU_ONLY_TAG, use: { backend: 'wasm' } },
   ],
 });

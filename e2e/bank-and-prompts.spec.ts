@@ -5,40 +5,18 @@
  */
 
 import { DEFAULT_ANOMALOUS_STATES } from '../src/core/prompts';
-import {
-  card,
-  dropFiles,
-  engineStats,
-  fileFrom,
-  openApp,
-  shot,
-  shownScores,
-  waitModelReady,
-  waitScored,
-} from './support/app';
+import { card, drop, engineStats, shot, shownScores, waitScored } from './support/app';
 import { expect, test } from './support/fixtures';
-import { fixtureImage, TINY_REPO } from './support/paths';
 import { maxDiff, referenceScores, TOLERANCE } from './support/reference-engine';
 
-/** Fewer images on WebGPU: in CI it runs on SwiftShader, a CPU rasteriser (see inspect.spec.ts). */
-const IMAGES_BY_BACKEND: Record<string, string[]> = {
-  webgpu: ['test_a.png', 'test_d.png'],
-  wasm: ['test_a.png', 'test_b.png', 'test_c.png', 'test_d.png'],
-};
+const IMAGES = ['test_a.png', 'test_b.png', 'test_c.png', 'test_d.png'];
 
 test('prompt edits and reference shots re-score every image without re-encoding it', async ({
   page,
-  backend,
-  hub,
+  app,
 }, info) => {
-  const IMAGES = IMAGES_BY_BACKEND[backend];
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
-  await dropFiles(
-    page,
-    page.getByTestId('workspace'),
-    IMAGES.map((n) => fileFrom(fixtureImage(n))),
-  );
+  await app.openTinyModel();
+  await drop(page, IMAGES);
   await waitScored(page, IMAGES);
   const zeroShot = await shownScores(page);
   const encoded = await engineStats(page);
@@ -65,10 +43,7 @@ test('prompt edits and reference shots re-score every image without re-encoding 
   // Reference bank: two normal shots → few-shot, scores change, the engine agrees.
   await page.getByRole('tab', { name: /References/ }).click();
   await expect(page.getByTestId('bank-k')).toHaveText('K = 0');
-  await dropFiles(page, page.getByTestId('reference-dropzone'), [
-    fileFrom(fixtureImage('ref_1.png')),
-    fileFrom(fixtureImage('ref_2.png')),
-  ]);
+  await drop(page, ['ref_1.png', 'ref_2.png'], 'references');
   await expect(page.getByTestId('bank-k')).toHaveText('K = 2');
   await expect(page.getByTestId('mode-badge')).toHaveText('Few-shot · K=2');
   await expect(page.getByTestId('reference-item')).toHaveCount(2);
