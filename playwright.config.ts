@@ -6,24 +6,19 @@
  * the worker on both backends (project engine). Tests run one at a time: the suite shares a small machine.
  */
 import { defineConfig } from '@playwright/test';
+import { BASE_ARGS, CHROMIUM, WEBGPU_ARGS } from './e2e/support/chromium';
 import type { AppOptions } from './e2e/support/fixtures';
 
 // E2E_PORT lets two checkouts run their suites side by side on one machine.
 const PORT = Number(process.env.E2E_PORT ?? 4179);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const BASE_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
+const APP_ARGS = [
+  ...BASE_ARGS,
   // Belt and braces with the per-test request guard: no host name resolves except 127.0.0.1.
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
   // A synthetic camera for e2e/camera.spec.ts, and no permission prompt for it.
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
 ];
-const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
 /** Backend-dependent tests (`{ tag: '@gpu' }` or '@gpu-only'): the webgpu project runs these alone. */
 const GPU_TAG = /@gpu\b/;
 const GPU_ONLY_TAG = /@gpu-only\b/;
@@ -45,7 +40,7 @@ export default defineConfig<AppOptions>({
     viewport: { width: 1440, height: 900 },
     acceptDownloads: true,
     screenshot: 'only-on-failure',
-    launchOptions: { executablePath: CHROMIUM, args: BASE_ARGS },
+    launchOptions: { executablePath: CHROMIUM, args: APP_ARGS },
   },
   webServer: {
     command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
@@ -65,7 +60,7 @@ export default defineConfig<AppOptions>({
       expect: { timeout: 120_000 },
       use: {
         backend: 'webgpu',
-        launchOptions: { executablePath: CHROMIUM, args: [...BASE_ARGS, ...WEBGPU_ARGS] },
+        launchOptions: { executablePath: CHROMIUM, args: [...APP_ARGS, ...WEBGPU_ARGS] },
       },
     },
     { name: 'wasm', testIgnore: /engine\.spec\.ts$/, grepInvert: GPU_ONLY_TAG, use: { backend: 'wasm' } },

@@ -9,6 +9,7 @@ import { type Browser, chromium, expect, test } from '@playwright/test';
 import { build, type PreviewServer, preview } from 'vite';
 import { FIXTURE_DIR, fixturePrompts, loadF32, maxAbsDiff } from '../test/fixture';
 import { harnessConfig } from './engine-harness/vite.config';
+import { BASE_ARGS, CHROMIUM, WEBGPU_ARGS } from './support/chromium';
 
 const TOL = 1e-3;
 let server: PreviewServer;
@@ -23,18 +24,7 @@ test.beforeAll(async () => {
   await build(harnessConfig(outDir));
   server = await preview(harnessConfig(outDir));
   base = server.resolvedUrls!.local[0];
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-unsafe-webgpu',
-      '--enable-unsafe-swiftshader',
-    ],
-  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, ...WEBGPU_ARGS] });
 });
 
 test.afterAll(async () => {
