@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { build } from 'vite';
 import { harnessConfig } from '../e2e/engine-harness/vite.config';
-import { chromiumPssByProcess, PssSampler } from '../e2e/support/chromium-memory';
+import { chromiumPssByProcess, PssSampler, settle } from '../e2e/support/chromium-memory';
 import { launch, randomModelDir } from '../e2e/support/launch';
 import { VIT_B_16_PLUS_240_CONFIG, VIT_L_14_CONFIG } from '../src/model/random-weights';
 import { CLIP_DIR } from '../test/fixture';
@@ -62,7 +62,7 @@ const call = <T>(page: Page, fn: string, ...a: unknown[]) =>
 const sampler = new PssSampler(MARKER);
 const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
 const ms = (n: number) => `${(n / 1000).toFixed(2)} s`;
-const settle = () => new Promise((r) => setTimeout(r, Number(process.env.SETTLE_MS ?? 3000)));
+const settleMs = Number(process.env.SETTLE_MS ?? 3000);
 // Lines print as soon as they are known: a run cut short still leaves its figures.
 const say = (k: string, v: string) => console.log(`  ${k.padEnd(42)} ${v}`);
 console.log(`\n## ${MODEL.name} (random weights, ${(weightBytes / 1e9).toFixed(3)} GB float32) in Chromium`);
@@ -76,7 +76,7 @@ try {
     threads,
     flag('--prepacking'),
   );
-  await settle();
+  await settle(settleMs);
   sampler.reset();
   const idle = sampler.last;
   const above = (n: number) => `${gib(n - idle)} (${((n - idle) / weightBytes).toFixed(2)}× the weights)`;
@@ -95,7 +95,7 @@ try {
     flag('--whole') ? 'whole' : flag('--in-memory') ? 'parts' : 'disk',
   );
   const loadPeak = sampler.peak;
-  await settle();
+  await settle(settleMs);
   const settled = sampler.sample();
   say('backend', `${started.backend}: ${started.reason}`);
   say(
@@ -114,7 +114,7 @@ try {
     const events: [number, string][] = load.marks.map(([m, t]) => [t, m]);
     let next = load.started;
     for (const [t, b] of sampler.series) {
-      if (t < load.started || t > load.marks.at(-1)![1] + Number(process.env.SETTLE_MS ?? 3000)) continue;
+      if (t < load.started || t > load.marks.at(-1)![1] + settleMs) continue;
       if (t >= next || b === loadPeak) events.push([t, above(b)]);
       if (t >= next) next = t + 1000;
     }
@@ -141,7 +141,7 @@ try {
     for (const [k, t] of Object.entries(img.windowPassMs ?? {})) say(`window pass, scale ${k}`, ms(t));
     if (img.fewShotMs !== undefined) say('1-shot score incl. association', ms(img.fewShotMs));
     peakAll = sampler.peak;
-    await settle();
+    await settle(settleMs);
     settledAfterImage = sampler.sample();
   }
   if (!flag('--load-only')) {

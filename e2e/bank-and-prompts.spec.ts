@@ -5,7 +5,7 @@
  */
 
 import { DEFAULT_ANOMALOUS_STATES } from '../src/core/prompts';
-import { card, drop, engineStats, shot, shownScores, waitScored } from './support/app';
+import { card, drop, engineStats, shot, shownScores, waitBankK, waitScored } from './support/app';
 import { expect, test } from './support/fixtures';
 import { maxDiff, referenceScores, TOLERANCE } from './support/reference-engine';
 
@@ -44,7 +44,7 @@ test('prompt edits and reference shots re-score every image without re-encoding 
   await page.getByRole('tab', { name: /References/ }).click();
   await expect(page.getByTestId('bank-k')).toHaveText('K = 0');
   await drop(page, ['ref_1.png', 'ref_2.png'], 'references');
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 2');
+  await waitBankK(page, 2);
   await expect(page.getByTestId('mode-badge')).toHaveText('Few-shot · K=2');
   await expect(page.getByTestId('reference-item')).toHaveCount(2);
   for (const n of IMAGES) await expect(card(page, n)).toHaveAccessibleName(/score/);
@@ -63,7 +63,7 @@ test('prompt edits and reference shots re-score every image without re-encoding 
 
   // Remove one: K = 1, still few-shot, scores change again.
   await page.getByRole('button', { name: 'Remove reference ref_2.png' }).click();
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 1');
+  await waitBankK(page, 1);
   await expect.poll(async () => maxDiff(await shownScores(page), fewShot)).toBeGreaterThan(1e-6);
   const oneShot = await shownScores(page);
   const expectedOne = await referenceScores(IMAGES, { objectName: 'object', anomalousStates }, ['ref_1.png']);

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { DEFAULT_ANOMALOUS_STATES } from '../src/core/prompts';
-import { BUDGET, card, drop, shot, shownScores, waitModelReady, waitScored } from './support/app';
+import { BUDGET, card, drop, shot, shownScores, waitBankK, waitModelReady, waitScored } from './support/app';
 import { evalDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
 import { fixtureImage } from './support/paths';
@@ -59,7 +59,7 @@ test('three good references calibrate the few-shot thresholds; switching mode ne
 
   await page.getByRole('tab', { name: /References/ }).click();
   await drop(page, REFS, 'references');
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 3');
+  await waitBankK(page, 3);
   await expect(status).toHaveAttribute('data-mode', 'few-shot:3');
   // The zero-shot 0.531 is never applied to few-shot scores: the mode is uncalibrated until the
   // leave-one-out run ends, then calibrated.

@@ -19,6 +19,7 @@ let base: string;
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
+  // Budget: building the harness and starting Chromium, 4 min on a busy 2-core machine.
   test.setTimeout(240_000);
   const outDir = mkdtempSync(join(tmpdir(), 'engine-harness-'));
   await build(harnessConfig(outDir));
@@ -34,6 +35,7 @@ test.afterAll(async () => {
 
 for (const backend of ['webgpu', 'wasm'] as const) {
   test(`engine in a worker on ${backend} reproduces test_c (2 tiles) zero- and few-shot`, async () => {
+    // Budget: model load and 12 image-encoder passes (SwiftShader for webgpu): 4 min.
     test.setTimeout(240_000);
     const page = await browser.newPage();
     const errors: string[] = [];

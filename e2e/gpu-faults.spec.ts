@@ -5,7 +5,7 @@
  * restores model, prompts and reference bank, re-runs the interrupted image, and every score equals
  * the one an undisturbed engine computes. WebGPU only: these faults do not exist on WASM.
  */
-import { card, drop, shot, shownScores, waitModelReady, waitScored } from './support/app';
+import { card, drop, shot, shownScores, waitBankK, waitModelReady, waitScored } from './support/app';
 import { evalDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
 import { TINY_REPO } from './support/paths';
@@ -23,7 +23,7 @@ test(
     await page.getByLabel('Object name').fill('bottle');
     await page.getByRole('tab', { name: /References/ }).click();
     await drop(page, ['ref_1.png'], 'references');
-    await expect(page.getByTestId('bank-k')).toHaveText('K = 1');
+    await waitBankK(page, 1);
 
     await drop(page, IMAGES);
     await waitScored(page, [IMAGES[0]]);
@@ -40,7 +40,7 @@ test(
     await waitScored(page, IMAGES);
     await expect(page.getByTestId('engine-status')).toHaveText(/ready/i);
     await expect(page.getByTestId('backend-badge')).toHaveText('WebGPU');
-    await expect(page.getByTestId('bank-k')).toHaveText('K = 1');
+    await waitBankK(page, 1);
     expect(await evalDebug(page, (h) => h.state().engine.restarts)).toBe(1);
     await shot(page, info, 'gpu-device-lost');
 

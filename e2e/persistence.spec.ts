@@ -2,7 +2,16 @@
  * What survives a reload (prompts, thresholds, reference bank), and a crashed engine worker being
  * replaced with its model, prompts and bank restored.
  */
-import { BUDGET, card, drop, engineStats, shownScores, waitModelReady, waitScored } from './support/app';
+import {
+  BUDGET,
+  card,
+  drop,
+  engineStats,
+  shownScores,
+  waitBankK,
+  waitModelReady,
+  waitScored,
+} from './support/app';
 import { evalDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
 
@@ -14,7 +23,7 @@ test('a reload restores prompts, thresholds and the reference bank', async ({ pa
   await page.getByLabel('New normal state').press('Enter');
   await page.getByRole('tab', { name: /References/ }).click();
   await drop(page, ['ref_1.png', 'ref_2.png'], 'references');
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 2');
+  await waitBankK(page, 2);
   // Thresholds belong to a mode: these are set by hand for few-shot with K = 2, once its calibration has
   // landed (a hand-set threshold is then kept over the next calibration).
   await expect(page.getByTestId('threshold-status')).toHaveAttribute('data-state', 'reference-bank');
@@ -32,7 +41,7 @@ test('a reload restores prompts, thresholds and the reference bank', async ({ pa
   await expect(page.getByRole('spinbutton', { name: 'Pixel threshold value' })).toHaveValue('0.600');
   await expect(page.getByTestId('threshold-status')).toHaveAttribute('data-state', 'manual');
   await page.getByRole('tab', { name: /References/ }).click();
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 2');
+  await waitBankK(page, 2);
   await expect(page.getByTestId('reference-item')).toHaveCount(2);
   await expect(page.getByTestId('mode-badge')).toHaveText('Few-shot · K=2');
   await page.getByRole('tab', { name: 'Prompts' }).click();
@@ -45,7 +54,7 @@ test('a crashed engine worker is replaced and its state restored', async ({ page
   await app.openTinyModel();
   await page.getByRole('tab', { name: /References/ }).click();
   await drop(page, ['ref_1.png'], 'references');
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 1');
+  await waitBankK(page, 1);
   await drop(page, ['test_a.png']);
   await waitScored(page, ['test_a.png']);
   const before = await shownScores(page);

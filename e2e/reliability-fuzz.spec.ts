@@ -12,7 +12,7 @@ import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { REFUSED_IMAGE_CASES } from '../test/fuzz/image-cases';
 import { CONFIG_CASES, WEIGHTS_CASES } from '../test/fuzz/model-cases';
-import { card, drop, type FileSpec, shot, shownScores, waitModelReady } from './support/app';
+import { card, drop, type FileSpec, shot, shownScores, waitBankK, waitModelReady } from './support/app';
 import { evalDebug } from './support/debug-handle';
 import { FAULT_REPOS, startFaultyHub } from './support/faulty-hub';
 import { expect, test } from './support/fixtures';
@@ -137,7 +137,7 @@ test('bad images in the gallery and the reference bank: a true message each, val
   await expect(page.getByTestId('bank-k')).toHaveText('K = 0');
   // A good shot still works: few-shot, and the gallery image re-scores to the engine's few-shot score.
   await drop(page, ['ref_1.png'], 'references');
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 1');
+  await waitBankK(page, 1);
   await expect
     .poll(async () => {
       const shown = (await shownScores(page))['png-named.jpg'];
@@ -346,7 +346,7 @@ test('IndexedDB quota exceeded: a reference is used but said not to survive a re
     page,
     "Could not save reference ref_1.png (the browser's storage quota for this site is full (free space or clear the model cache)); it is used now but will not survive a reload.",
   );
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 1');
+  await waitBankK(page, 1);
   await drop(page, ['test_b.png']);
   await expectValidScore(page, 'test_b.png', 'test_b.png', ['ref_1.png']);
 });

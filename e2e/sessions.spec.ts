@@ -14,6 +14,7 @@ import {
   engineStats,
   shot,
   shownScores,
+  waitBankK,
   waitModelReady,
   waitScored,
 } from './support/app';
@@ -40,7 +41,7 @@ test('a reload shows every image with identical scores and re-encodes and re-emb
   await page.getByRole('tab', { name: /References/ }).click();
   const extraRefs = await synthFiles(2, 'good', 100);
   await drop(page, ['ref_1.png', 'ref_2.png', ...extraRefs], 'references');
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 4', { timeout: BUDGET.scored });
+  await waitBankK(page, 4);
   const toolbar = page.getByRole('toolbar', { name: 'Images' });
   const idleHeight = (await toolbar.boundingBox())!.height;
 
@@ -90,7 +91,7 @@ test('a reload shows every image with identical scores and re-encodes and re-emb
   const shownMs = Date.now() - t0;
   await waitModelReady(page);
   await page.getByRole('tab', { name: /References/ }).click();
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 4');
+  await waitBankK(page, 4);
   // Since the reloaded page's navigation started; `seenMs` includes the polling of these waits.
   const seenMs = Math.round(await page.evaluate(() => performance.now()));
   const readyMs = Math.round(Number(await readyAt));

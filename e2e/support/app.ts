@@ -135,6 +135,11 @@ export async function drop(
   );
 }
 
+/** Waits until the reference bank holds `k` encoded shots (each shot is an inference: BUDGET.scored). */
+export async function waitBankK(page: Page, k: number): Promise<void> {
+  await expect(page.getByTestId('bank-k')).toHaveText(`K = ${k}`, { timeout: BUDGET.scored });
+}
+
 export function card(page: Page, name: string): Locator {
   return page.locator(`[data-testid="result-card"][data-name="${name}"]`);
 }

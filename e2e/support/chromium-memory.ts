@@ -74,3 +74,6 @@ export class PssSampler {
     clearInterval(this.timer);
   }
 }
+
+/** Lets the processes settle (garbage collected, pages returned) before a memory figure: a timed window. */
+export const settle = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

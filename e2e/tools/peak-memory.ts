@@ -13,7 +13,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { VIT_B_16_PLUS_240_CONFIG } from '../../src/model/random-weights';
-import { chromiumPssByProcess, PssSampler } from '../support/chromium-memory';
+import { chromiumPssByProcess, PssSampler, settle } from '../support/chromium-memory';
 import { type DebugFn, evalDebug, waitDebug } from '../support/debug-handle';
 import { launch, randomModelDir } from '../support/launch';
 import { CLIP_TOKENIZER, fixtureImage } from '../support/paths';
@@ -24,7 +24,6 @@ const REPO = 'timm/vit_base_patch16_plus_clip_240.laion400m_e31';
 const MARKER = '--winclip-peak-memory-probe';
 
 const gb = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function log(sampler: PssSampler, what: string): void {
   console.error(
@@ -73,9 +72,9 @@ async function main(): Promise<void> {
     const loadPeak = sampler.peak;
     const loadedMs = Date.now() - t0;
     // Settled: 3 s after the load, and 15 s after (a garbage collection may come only then).
-    await sleep(3000);
+    await settle(3000);
     const settled3 = sampler.sample();
-    await sleep(12_000);
+    await settle(12_000);
     const settled15 = sampler.sample();
     const cacheWarning = await evalDebug(page, (h) => h.state().model.cacheWarning);
     console.error('cache warning after the first load:', cacheWarning);
@@ -93,7 +92,7 @@ async function main(): Promise<void> {
 
     // Second visit, in a fresh tab after closing this one: everything from Cache Storage.
     await page.close();
-    await sleep(3000);
+    await settle(3000);
     page = await run.context.newPage();
     sampler.reset();
     const baseline2 = sampler.last;
@@ -102,9 +101,9 @@ async function main(): Promise<void> {
     await waitFor('model ready from the cache', (h) => h.state().model.phase === 'ready', 180_000);
     const cacheMs = Date.now() - t1;
     const cachePeak = sampler.peak;
-    await sleep(3000);
+    await settle(3000);
     const cacheSettled3 = sampler.sample();
-    await sleep(12_000);
+    await settle(12_000);
     const cacheSettled15 = sampler.sample();
     for (const p of chromiumPssByProcess(MARKER).filter((p) => p.bytes > 2 ** 24))
       console.error(`settled: ${p.kind.padEnd(40)} ${gb(p.bytes)}`);

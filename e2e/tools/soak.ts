@@ -10,7 +10,7 @@
  * --switch loads the model again without unloading it first (a model switch releases the old engine).
  */
 import { readFileSync } from 'node:fs';
-import { chromiumPss } from '../support/chromium-memory';
+import { chromiumPss, settle } from '../support/chromium-memory';
 import { type DebugFn, evalDebug, waitDebug } from '../support/debug-handle';
 import { launch } from '../support/launch';
 import { fixtureImage, TINY_REPO } from '../support/paths';
@@ -24,7 +24,6 @@ const MARKER = '--winclip-soak-probe';
 const SOURCES = ['test_a.png', 'test_b.png', 'test_c.png', 'test_d.png', 'ref_1.png', 'ref_2.png'];
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
   const run = await launch({ marker: MARKER });
@@ -64,7 +63,7 @@ async function main(): Promise<void> {
       // stays held, the higher ones are garbage not yet collected.
       const samples: number[] = [];
       for (let i = 0; i < 6; i++) {
-        await sleep(500);
+        await settle(500);
         samples.push(chromiumPss(MARKER));
       }
       const pss = Math.min(...samples);
