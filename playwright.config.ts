@@ -1,31 +1,33 @@
 /**
- * End-to-end tests in Debian's Chromium against the built app served on 127.0.0.1. The app runs
- * twice, once per inference backend (projects webgpu and wasm); the engine harness spec launches its
- * own browser and runs once. Tests run one at a time: the suite shares a small machine.
+ * End-to-end tests in Debian's Chromium against the built app served on 127.0.0.1. Every UI flow runs
+ * once, on WASM (project wasm). What depends on the inference backend runs on WebGPU too (project
+ * webgpu, SwiftShader in CI): tests tagged @gpu run on both projects, tests tagged @gpu-only on WebGPU
+ * alone (device loss, the GPU fallback). The engine harness spec launches its own browser and checks
+ * the worker on both backends (project engine). Tests run one at a time: the suite shares a small machine.
  */
 import { defineConfig } from '@playwright/test';
+import { BASE_ARGS, CHROMIUM, WEBGPU_ARGS } from './e2e/support/chromium';
 import type { AppOptions } from './e2e/support/fixtures';
 
 // E2E_PORT lets two checkouts run their suites side by side on one machine.
 const PORT = Number(process.env.E2E_PORT ?? 4179);
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const BASE_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
+const APP_ARGS = [
+  ...BASE_ARGS,
   // Belt and braces with the per-test request guard: no host name resolves except 127.0.0.1.
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
   // A synthetic camera for e2e/camera.spec.ts, and no permission prompt for it.
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
 ];
-const WEBGPU_ARGS = ['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader'];
+/** Backend-dependent tests (`{ tag: '@gpu' }` or '@gpu-only'): the webgpu project runs these alone. */
+const GPU_TAG = /@gpu\b/;
+const GPU_ONLY_TAG = /@gpu-only\b/;
 
 export default defineConfig<AppOptions>({
   testDir: 'e2e',
   outputDir: 'test-results',
+  // Budget on WASM with the tiny model: 3 min a test, 30 s a UI wait (longer waits name their budget,
+  // e2e/support/app.ts BUDGET).
   timeout: 180_000,
   expect: { timeout: 30_000 },
   workers: 1,
@@ -38,7 +40,7 @@ export default defineConfig<AppOptions>({
     viewport: { width: 1440, height: 900 },
     acceptDownloads: true,
     screenshot: 'only-on-failure',
-    launchOptions: { executablePath: CHROMIUM, args: BASE_ARGS },
+    launchOptions: { executablePath: CHROMIUM, args: APP_ARGS },
   },
   webServer: {
     command: `npx vite build --logLevel warn && npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
@@ -51,14 +53,16 @@ export default defineConfig<AppOptions>({
     {
       name: 'webgpu',
       testIgnore: /engine\.spec\.ts$/,
-      // SwiftShader (WebGPU on the CPU) takes seconds per encoder pass: give inference-bound waits room.
+      grep: GPU_TAG,
+      // Budget: SwiftShader (WebGPU on the CPU) takes seconds per encoder pass, several times the
+      // WASM project's time: 6 min a test, 2 min a wait on inference.
       timeout: 360_000,
       expect: { timeout: 120_000 },
       use: {
         backend: 'webgpu',
-        launchOptions: { executablePath: CHROMIUM, args: [...BASE_ARGS, ...WEBGPU_ARGS] },
+        launchOptions: { executablePath: CHROMIUM, args: [...APP_ARGS, ...WEBGPU_ARGS] },
       },
     },
-    { name: 'wasm', testIgnore: /engine\.spec\.ts$/, use: { backend: 'wasm' } },
+    { name: 'wasm', testIgnore: /engine\.spec\.ts$/, grepInvert: GPU_ONLY_TAG, use: { backend: 'wasm' } },
   ],
 });

@@ -9,17 +9,16 @@
  * prompts instead of the ensemble and times only the image (for slow machines and big models). --trace
  * prints the load's memory timeline with the stage marks. Figures only.
  */
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Page } from '@playwright/test';
-import { build, preview } from 'vite';
+import type { Page } from '@playwright/test';
+import { build } from 'vite';
 import { harnessConfig } from '../e2e/engine-harness/vite.config';
-import { startMockHub } from '../e2e/support/mock-hub';
-import { parseModelConfig } from '../src/model/config';
-import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG, VIT_L_14_CONFIG } from '../src/model/random-weights';
+import { chromiumPssByProcess, PssSampler, settle } from '../e2e/support/chromium-memory';
+import { launch, randomModelDir } from '../e2e/support/launch';
+import { VIT_B_16_PLUS_240_CONFIG, VIT_L_14_CONFIG } from '../src/model/random-weights';
 import { CLIP_DIR } from '../test/fixture';
-import { chromiumPssByProcess, PssSampler } from './chromium-memory';
 
 const args = process.argv.slice(2);
 const flag = (f: string) => args.includes(f);
@@ -34,33 +33,24 @@ const MODEL = large
 // Unique per run, so that two benches side by side each measure their own browser.
 const MARKER = `--winclip-bench-browser-${process.pid}`;
 
-/** The random-weight checkpoint on disk (made once, shared with e2e/tools/peak-memory.ts). */
-function ensureModel(): string {
-  const dir = join(tmpdir(), MODEL.dir);
-  const weights = join(dir, 'open_clip_model.safetensors');
-  if (!existsSync(weights)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'open_clip_config.json'), JSON.stringify(MODEL.config));
-    writeFileSync(weights, randomSafetensors(parseModelConfig(MODEL.config), 1));
-  }
-  return weights;
-}
-
-const weightsFile = ensureModel();
+// The random-weight checkpoint, made once and shared with e2e/tools/peak-memory.ts.
+const weightsFile = join(randomModelDir(MODEL.dir, MODEL.config), 'open_clip_model.safetensors');
 const weightBytes = statSync(weightsFile).size;
 const outDir = mkdtempSync(join(tmpdir(), 'bench-harness-'));
 await build(harnessConfig(outDir));
 // The model comes from the mock hub, as in the app: the preview server would gzip it on the fly.
 const BENCH_REPO = 'bench/random-weights';
-const hub = await startMockHub({
-  [BENCH_REPO]: {
-    'open_clip_model.safetensors': weightsFile,
-    'tokenizer.json': join(CLIP_DIR, 'tokenizer.json'),
+const run = await launch({
+  previewConfig: harnessConfig(outDir),
+  marker: MARKER,
+  repos: {
+    [BENCH_REPO]: {
+      'open_clip_model.safetensors': weightsFile,
+      'tokenizer.json': join(CLIP_DIR, 'tokenizer.json'),
+    },
   },
 });
-const fileUrl = (f: string) => `${hub.url}/${BENCH_REPO}/resolve/main/${f}`;
-const server = await preview(harnessConfig(outDir));
-const base = server.resolvedUrls!.local[0];
+const fileUrl = (f: string) => `${run.hub.url}/${BENCH_REPO}/resolve/main/${f}`;
 
 type Harness = Record<string, (...a: unknown[]) => Promise<unknown>>;
 const call = <T>(page: Page, fn: string, ...a: unknown[]) =>
@@ -69,21 +59,16 @@ const call = <T>(page: Page, fn: string, ...a: unknown[]) =>
     [fn, a] as const,
   ) as Promise<T>;
 
-// A persistent profile, as a user's browser has: a private one keeps Cache Storage and OPFS in memory.
-const browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'bench-profile-')), {
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', MARKER],
-});
 const sampler = new PssSampler(MARKER);
 const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
 const ms = (n: number) => `${(n / 1000).toFixed(2)} s`;
-const settle = () => new Promise((r) => setTimeout(r, Number(process.env.SETTLE_MS ?? 3000)));
+const settleMs = Number(process.env.SETTLE_MS ?? 3000);
 // Lines print as soon as they are known: a run cut short still leaves its figures.
 const say = (k: string, v: string) => console.log(`  ${k.padEnd(42)} ${v}`);
 console.log(`\n## ${MODEL.name} (random weights, ${(weightBytes / 1e9).toFixed(3)} GB float32) in Chromium`);
 try {
-  const page = await browser.newPage();
-  await page.goto(base);
+  const page = await run.context.newPage();
+  await page.goto(run.base);
   const started = await call<{ backend: string; reason: string }>(
     page,
     'benchStart',
@@ -91,7 +76,7 @@ try {
     threads,
     flag('--prepacking'),
   );
-  await settle();
+  await settle(settleMs);
   sampler.reset();
   const idle = sampler.last;
   const above = (n: number) => `${gib(n - idle)} (${((n - idle) / weightBytes).toFixed(2)}× the weights)`;
@@ -110,7 +95,7 @@ try {
     flag('--whole') ? 'whole' : flag('--in-memory') ? 'parts' : 'disk',
   );
   const loadPeak = sampler.peak;
-  await settle();
+  await settle(settleMs);
   const settled = sampler.sample();
   say('backend', `${started.backend}: ${started.reason}`);
   say(
@@ -129,7 +114,7 @@ try {
     const events: [number, string][] = load.marks.map(([m, t]) => [t, m]);
     let next = load.started;
     for (const [t, b] of sampler.series) {
-      if (t < load.started || t > load.marks.at(-1)![1] + Number(process.env.SETTLE_MS ?? 3000)) continue;
+      if (t < load.started || t > load.marks.at(-1)![1] + settleMs) continue;
       if (t >= next || b === loadPeak) events.push([t, above(b)]);
       if (t >= next) next = t + 1000;
     }
@@ -156,7 +141,7 @@ try {
     for (const [k, t] of Object.entries(img.windowPassMs ?? {})) say(`window pass, scale ${k}`, ms(t));
     if (img.fewShotMs !== undefined) say('1-shot score incl. association', ms(img.fewShotMs));
     peakAll = sampler.peak;
-    await settle();
+    await settle(settleMs);
     settledAfterImage = sampler.sample();
   }
   if (!flag('--load-only')) {
@@ -165,7 +150,5 @@ try {
   }
 } finally {
   sampler.stop();
-  await browser.close();
-  await new Promise<void>((r) => server.httpServer.close(() => r()));
-  await hub.stop();
+  await run.stop();
 }

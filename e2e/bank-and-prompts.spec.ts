@@ -5,40 +5,18 @@
  */
 
 import { DEFAULT_ANOMALOUS_STATES } from '../src/core/prompts';
-import {
-  card,
-  dropFiles,
-  engineStats,
-  fileFrom,
-  openApp,
-  shot,
-  shownScores,
-  waitModelReady,
-  waitScored,
-} from './support/app';
+import { card, drop, engineStats, shot, shownScores, waitBankK, waitScored } from './support/app';
 import { expect, test } from './support/fixtures';
-import { fixtureImage, TINY_REPO } from './support/paths';
 import { maxDiff, referenceScores, TOLERANCE } from './support/reference-engine';
 
-/** Fewer images on WebGPU: in CI it runs on SwiftShader, a CPU rasteriser (see inspect.spec.ts). */
-const IMAGES_BY_BACKEND: Record<string, string[]> = {
-  webgpu: ['test_a.png', 'test_d.png'],
-  wasm: ['test_a.png', 'test_b.png', 'test_c.png', 'test_d.png'],
-};
+const IMAGES = ['test_a.png', 'test_b.png', 'test_c.png', 'test_d.png'];
 
 test('prompt edits and reference shots re-score every image without re-encoding it', async ({
   page,
-  backend,
-  hub,
+  app,
 }, info) => {
-  const IMAGES = IMAGES_BY_BACKEND[backend];
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
-  await dropFiles(
-    page,
-    page.getByTestId('workspace'),
-    IMAGES.map((n) => fileFrom(fixtureImage(n))),
-  );
+  await app.openTinyModel();
+  await drop(page, IMAGES);
   await waitScored(page, IMAGES);
   const zeroShot = await shownScores(page);
   const encoded = await engineStats(page);
@@ -65,11 +43,8 @@ test('prompt edits and reference shots re-score every image without re-encoding 
   // Reference bank: two normal shots → few-shot, scores change, the engine agrees.
   await page.getByRole('tab', { name: /References/ }).click();
   await expect(page.getByTestId('bank-k')).toHaveText('K = 0');
-  await dropFiles(page, page.getByTestId('reference-dropzone'), [
-    fileFrom(fixtureImage('ref_1.png')),
-    fileFrom(fixtureImage('ref_2.png')),
-  ]);
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 2');
+  await drop(page, ['ref_1.png', 'ref_2.png'], 'references');
+  await waitBankK(page, 2);
   await expect(page.getByTestId('mode-badge')).toHaveText('Few-shot · K=2');
   await expect(page.getByTestId('reference-item')).toHaveCount(2);
   for (const n of IMAGES) await expect(card(page, n)).toHaveAccessibleName(/score/);
@@ -88,7 +63,7 @@ test('prompt edits and reference shots re-score every image without re-encoding 
 
   // Remove one: K = 1, still few-shot, scores change again.
   await page.getByRole('button', { name: 'Remove reference ref_2.png' }).click();
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 1');
+  await waitBankK(page, 1);
   await expect.poll(async () => maxDiff(await shownScores(page), fewShot)).toBeGreaterThan(1e-6);
   const oneShot = await shownScores(page);
   const expectedOne = await referenceScores(IMAGES, { objectName: 'object', anomalousStates }, ['ref_1.png']);

@@ -7,18 +7,10 @@ import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { DEFAULT_ANOMALOUS_STATES } from '../src/core/prompts';
-import {
-  card,
-  dropFiles,
-  fileFrom,
-  openApp,
-  shot,
-  shownScores,
-  waitModelReady,
-  waitScored,
-} from './support/app';
+import { BUDGET, card, drop, shot, shownScores, waitBankK, waitModelReady, waitScored } from './support/app';
+import { evalDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
-import { fixtureImage, TINY_REPO } from './support/paths';
+import { fixtureImage } from './support/paths';
 import { referenceScores, TOLERANCE } from './support/reference-engine';
 
 interface CalibView {
@@ -28,9 +20,7 @@ interface CalibView {
 }
 
 function calibration(page: Page): Promise<CalibView> {
-  return page.evaluate(() =>
-    (window as unknown as { winclip: { calibration: () => CalibView } }).winclip.calibration(),
-  );
+  return evalDebug(page, (h) => h.calibration() as unknown as CalibView);
 }
 
 async function setThreshold(page: Page, which: 'Image' | 'Pixel', value: number): Promise<void> {
@@ -48,8 +38,7 @@ function maxPlusStd(v: number[]): number {
 
 test('three good references calibrate the few-shot thresholds; switching mode never keeps a stale one', async ({
   page,
-  backend,
-  hub,
+  app,
 }, info) => {
   // Two defective parts and a good one (a reference photo mirrored: another view of a good part).
   const good = await sharp(readFileSync(fixtureImage('ref_1.png')))
@@ -58,13 +47,8 @@ test('three good references calibrate the few-shot thresholds; switching mode ne
     .toBuffer();
   const IMAGES = ['test_a.png', 'test_d.png', 'good_mirrored.png'];
   const REFS = ['ref_1.png', 'ref_2.png', 'test_b.png'];
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
-  await dropFiles(page, page.getByTestId('workspace'), [
-    fileFrom(fixtureImage('test_a.png')),
-    fileFrom(fixtureImage('test_d.png')),
-    { name: 'good_mirrored.png', bytes: good },
-  ]);
+  await app.openTinyModel();
+  await drop(page, ['test_a.png', 'test_d.png', { name: 'good_mirrored.png', bytes: good }]);
   await waitScored(page, IMAGES);
   const status = page.getByTestId('threshold-status').first();
   await expect(status).toHaveAttribute('data-mode', 'zero-shot');
@@ -74,12 +58,8 @@ test('three good references calibrate the few-shot thresholds; switching mode ne
   await expect(status).toHaveAttribute('data-state', 'manual');
 
   await page.getByRole('tab', { name: /References/ }).click();
-  await dropFiles(
-    page,
-    page.getByTestId('reference-dropzone'),
-    REFS.map((n) => fileFrom(fixtureImage(n))),
-  );
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 3');
+  await drop(page, REFS, 'references');
+  await waitBankK(page, 3);
   await expect(status).toHaveAttribute('data-mode', 'few-shot:3');
   // The zero-shot 0.531 is never applied to few-shot scores: the mode is uncalibrated until the
   // leave-one-out run ends, then calibrated.
@@ -132,15 +112,13 @@ test('three good references calibrate the few-shot thresholds; switching mode ne
   await shot(page, info, 'calibration-bank');
 
   // A prompt edit moves the scores: leave-one-out runs again and the few-shot thresholds follow, and
-  // the zero-shot threshold set under the old prompts turns stale. (WASM only: this is the app's
-  // bookkeeping, the same on every backend; the numbers' backend parity is checked above.)
-  let zeroState = 'manual';
-  if (backend === 'wasm') {
+  // the zero-shot threshold set under the old prompts turns stale.
+  {
     await page.getByRole('tab', { name: 'Prompts' }).click();
     await page.getByLabel('New anomalous state').fill('with a scratch');
     await page.getByLabel('New anomalous state').press('Enter');
     await expect
-      .poll(async () => (await calibration(page)).byMode['few-shot:3'].image, { timeout: 60_000 })
+      .poll(async () => (await calibration(page)).byMode['few-shot:3'].image, { timeout: BUDGET.scored })
       .not.toBe(t.image);
     await expect(status).toHaveAttribute('data-state', 'reference-bank');
     const prompts = {
@@ -160,14 +138,13 @@ test('three good references calibrate the few-shot thresholds; switching mode ne
       );
     const t2 = (await calibration(page)).byMode['few-shot:3'];
     expect(Math.abs(t2.image - maxPlusStd(loo2))).toBeLessThan(TOLERANCE);
-    zeroState = 'stale';
   }
 
   // Back to zero-shot: the zero-shot threshold returns, not the few-shot one.
   await page.getByRole('tab', { name: /References/ }).click();
   await page.getByRole('button', { name: 'Remove all' }).click();
   await expect(status).toHaveAttribute('data-mode', 'zero-shot');
-  await expect(status).toHaveAttribute('data-state', zeroState);
+  await expect(status).toHaveAttribute('data-state', 'stale');
   await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.531');
   const zero = await shownScores(page);
   for (const n of IMAGES)
@@ -176,20 +153,14 @@ test('three good references calibrate the few-shot thresholds; switching mode ne
 
 test('OK/NG marks give a histogram, ROC and confusion matrix, and offer thresholds; marks survive a reload', async ({
   page,
-  backend,
-  hub,
+  app,
 }, info) => {
   // test_d stays unmarked.
   const IMAGES = ['test_a.png', 'test_b.png', 'test_d.png'];
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
+  await app.openTinyModel();
   const toolbar = page.getByRole('toolbar', { name: 'Images' });
   const toolbarHeight = (await toolbar.boundingBox())!.height;
-  await dropFiles(
-    page,
-    page.getByTestId('workspace'),
-    IMAGES.map((n) => fileFrom(fixtureImage(n))),
-  );
+  await drop(page, IMAGES);
   await waitScored(page, IMAGES);
   const scores = await shownScores(page);
   // Keyboard on a focused card: N marks NG, G marks OK, the same key again clears.
@@ -246,9 +217,7 @@ test('OK/NG marks give a histogram, ROC and confusion matrix, and offer threshol
     scores['test_b.png'] >= scores['test_a.png'] ? 'NG' : 'OK',
   );
 
-  await page.evaluate(() =>
-    (window as unknown as { winclip: { flush: () => Promise<void> } }).winclip.flush(),
-  );
+  await evalDebug(page, (h) => h.flush());
   const before = (await calibration(page)).labels;
   expect(Object.values(before).sort()).toEqual(['NG', 'OK']);
   await page.reload();
@@ -259,12 +228,10 @@ test('OK/NG marks give a histogram, ROC and confusion matrix, and offer threshol
 
 test('the detail view lists regions with a state word; the threshold scale is cool below the pixel threshold', async ({
   page,
-  backend,
-  hub,
+  app,
 }, info) => {
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
-  await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);
+  await app.openTinyModel();
+  await drop(page, ['test_a.png']);
   await waitScored(page, ['test_a.png']);
   await card(page, 'test_a.png').dblclick();
   const detail = page.getByTestId('detail-view');

@@ -9,6 +9,7 @@ import { type Browser, chromium, expect, test } from '@playwright/test';
 import { build, type PreviewServer, preview } from 'vite';
 import { FIXTURE_DIR, fixturePrompts, loadF32, maxAbsDiff } from '../test/fixture';
 import { harnessConfig } from './engine-harness/vite.config';
+import { BASE_ARGS, CHROMIUM, WEBGPU_ARGS } from './support/chromium';
 
 const TOL = 1e-3;
 let server: PreviewServer;
@@ -18,23 +19,13 @@ let base: string;
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
+  // Budget: building the harness and starting Chromium, 4 min on a busy 2-core machine.
   test.setTimeout(240_000);
   const outDir = mkdtempSync(join(tmpdir(), 'engine-harness-'));
   await build(harnessConfig(outDir));
   server = await preview(harnessConfig(outDir));
   base = server.resolvedUrls!.local[0];
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--enable-unsafe-webgpu',
-      '--enable-unsafe-swiftshader',
-    ],
-  });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, ...WEBGPU_ARGS] });
 });
 
 test.afterAll(async () => {
@@ -44,6 +35,7 @@ test.afterAll(async () => {
 
 for (const backend of ['webgpu', 'wasm'] as const) {
   test(`engine in a worker on ${backend} reproduces test_c (2 tiles) zero- and few-shot`, async () => {
+    // Budget: model load and 12 image-encoder passes (SwiftShader for webgpu): 4 min.
     test.setTimeout(240_000);
     const page = await browser.newPage();
     const errors: string[] = [];

@@ -4,20 +4,15 @@
  * rendered.
  */
 import type { Page } from '@playwright/test';
-import { card, dropFiles, openApp, revealCard, shot, waitModelReady } from './support/app';
+import { BUDGET, card, drop, revealCard, shot } from './support/app';
+import { evalDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
-import { TINY_REPO } from './support/paths';
 import { synthFiles } from './support/synth-images';
 
 const COUNT = 60;
 
 function scoredCount(page: Page): Promise<number> {
-  return page.evaluate(
-    () =>
-      (window as unknown as { winclip: { state: () => { images: { status: string }[] } } }).winclip
-        .state()
-        .images.filter((im) => im.status === 'done').length,
-  );
+  return evalDebug(page, (h) => h.state().images.filter((im) => im.status === 'done').length);
 }
 
 async function galleryGeometry(page: Page) {
@@ -32,17 +27,13 @@ async function galleryGeometry(page: Page) {
   });
 }
 
-// Windowing is layout and DOM only, the same whichever backend scores the images: one project runs it.
 test('with 60 images only the cards near the viewport exist, and scrolling to the end shows the last', async ({
   page,
-  backend,
-  hub,
+  app,
 }, info) => {
-  test.skip(backend !== 'wasm', 'backend-independent (DOM windowing); runs on the faster WASM project');
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
-  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(COUNT, 'lot'));
-  await expect.poll(() => scoredCount(page), { timeout: 120_000 }).toBe(COUNT);
+  await app.openTinyModel();
+  await drop(page, await synthFiles(COUNT, 'lot'));
+  await expect.poll(() => scoredCount(page), { timeout: BUDGET.batch }).toBe(COUNT);
 
   // Rows in view, two overscan rows each side and the focused card's row, at most.
   const g = await galleryGeometry(page);

@@ -5,31 +5,27 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
-import { card, dropFiles, fileFrom, openApp, shot, waitModelReady, waitScored } from './support/app';
+import { card, drop, shot, waitModelReady, waitScored } from './support/app';
+import { evalDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
 import { mockCommit, startMockHub } from './support/mock-hub';
 import { CLIP_TOKENIZER, FIXTURE, fixtureImage, HUB_REPOS, TINY_REPO, TOKENIZER_REPO } from './support/paths';
 
 /** The hub commit the loaded model came from, as the engine reports it. */
 function loadedCommit(page: Page): Promise<string | null> {
-  return page.evaluate(
-    () =>
-      (
-        window as unknown as { winclip: { state(): { model: { info: { commit: string | null } | null } } } }
-      ).winclip.state().model.info?.commit ?? null,
-  );
+  return evalDebug(page, (h) => h.state().model.info?.commit ?? null);
 }
 
 test('hub download with progress, cancel and retry; a reload loads from the cache with the hub stopped', async ({
   page,
-  backend,
+  app,
 }, info) => {
   // An own hub, slowed down so progress is visible, and stoppable.
   const hub = await startMockHub(HUB_REPOS, { throttle: 2_500_000 });
   try {
-    await openApp(page, { backend, hub: hub.url });
+    await app.open({ hub: hub.url });
     await expect(page.getByTestId('empty-state')).toBeVisible();
-    await expect(page.getByTestId('backend-badge')).toHaveText(backend === 'webgpu' ? 'WebGPU' : 'WASM');
+    await expect(page.getByTestId('backend-badge')).toHaveText('WASM');
     await shot(page, info, 'empty-state');
 
     // Start, see progress, cancel: nothing is cached.
@@ -48,9 +44,7 @@ test('hub download with progress, cancel and retry; a reload loads from the cach
     await shot(page, info, 'model-loading');
     await waitModelReady(page);
     await expect(page.getByTestId('model-source')).toHaveText('Network');
-    await expect(page.getByTestId('backend-reason')).toContainText(
-      backend === 'webgpu' ? 'WebGPU was requested and an adapter is available' : 'WASM was requested',
-    );
+    await expect(page.getByTestId('backend-reason')).toContainText('WASM was requested');
     // main was resolved to its commit, and the files fetched (and cached) under that commit.
     expect(hub.requests).toContain(`/${TINY_REPO}/resolve/main/open_clip_config.json`);
     const commit = mockCommit(TINY_REPO);
@@ -65,13 +59,13 @@ test('hub download with progress, cancel and retry; a reload loads from the cach
     // Second visit with the hub gone: everything from Cache Storage.
     await hub.stop();
     const seen = hub.requests.length;
-    await page.goto(`/?backend=${backend}&hub=${encodeURIComponent(hub.url)}`);
+    await app.open({ hub: hub.url });
     await waitModelReady(page);
     await expect(page.getByTestId('model-source')).toHaveText('Cache (offline)');
     // Offline, main is the commit it last resolved to.
     expect(await loadedCommit(page)).toBe(commit);
     expect(hub.requests.length).toBe(seen);
-    await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);
+    await drop(page, ['test_a.png']);
     await waitScored(page, ['test_a.png']);
 
     // The cache can be cleared.
@@ -82,12 +76,8 @@ test('hub download with progress, cancel and retry; a reload loads from the cach
   }
 });
 
-test('wrong and mismatched model files get clear messages; the app stays usable', async ({
-  page,
-  backend,
-  hub,
-}) => {
-  await openApp(page, { backend, hub: hub.url });
+test('wrong and mismatched model files get clear messages; the app stays usable', async ({ page, app }) => {
+  await app.open();
   const input = page.getByTestId('model-file-input');
   const config = readFileSync(`${FIXTURE}/open_clip_config.json`);
   const weights = readFileSync(`${FIXTURE}/open_clip_model.safetensors`);
@@ -135,30 +125,23 @@ test('wrong and mismatched model files get clear messages; the app stays usable'
   ]);
   await waitModelReady(page);
   await expect(page.getByTestId('model-source')).toHaveText('Local files');
-  await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_b.png'))]);
+  await drop(page, ['test_b.png']);
   await waitScored(page, ['test_b.png']);
   await expect(card(page, 'test_b.png')).toHaveAttribute('data-verdict', /OK|NG/);
 });
 
-test('a model folder URL (?model=) loads directly', async ({ page, backend, hub }) => {
+test('a model folder URL (?model=) loads directly', async ({ page, app, hub }) => {
   const folder = `${hub.url}/${TINY_REPO}/resolve/main`;
-  await page.goto(
-    `/?backend=${backend}&hub=${encodeURIComponent(hub.url)}&model=${encodeURIComponent(folder)}`,
-  );
+  await app.open({ extra: { model: folder } });
   await waitModelReady(page);
   await expect(page.getByTestId('model-name')).toHaveText(folder.replace('http://', ''));
   await expect(page.getByTestId('model-source')).toHaveText('Network');
-  await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);
+  await drop(page, ['test_a.png']);
   await waitScored(page, ['test_a.png']);
 });
 
-test('network failures name their cause: CORS, server down, offline', async ({
-  page,
-  context,
-  backend,
-  hub,
-}) => {
-  await openApp(page, { backend, hub: hub.url });
+test('network failures name their cause: CORS, server down, offline', async ({ page, context, app, hub }) => {
+  await app.open();
   const noCors = await startMockHub(HUB_REPOS, { cors: false });
   const hubField = page.getByLabel('Hub URL');
   await hubField.fill(noCors.url);

@@ -3,31 +3,27 @@
  * replaced with its model, prompts and bank restored.
  */
 import {
+  BUDGET,
   card,
-  dropFiles,
+  drop,
   engineStats,
-  fileFrom,
-  openApp,
   shownScores,
+  waitBankK,
   waitModelReady,
   waitScored,
 } from './support/app';
+import { evalDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
-import { fixtureImage, TINY_REPO } from './support/paths';
 
-test('a reload restores prompts, thresholds and the reference bank', async ({ page, backend, hub }) => {
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
+test('a reload restores prompts, thresholds and the reference bank', async ({ page, app }) => {
+  await app.openTinyModel();
   await page.getByRole('tab', { name: 'Prompts' }).click();
   await page.getByLabel('Object name').fill('bottle');
   await page.getByLabel('New normal state').fill('clean {}');
   await page.getByLabel('New normal state').press('Enter');
   await page.getByRole('tab', { name: /References/ }).click();
-  await dropFiles(page, page.getByTestId('reference-dropzone'), [
-    fileFrom(fixtureImage('ref_1.png')),
-    fileFrom(fixtureImage('ref_2.png')),
-  ]);
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 2');
+  await drop(page, ['ref_1.png', 'ref_2.png'], 'references');
+  await waitBankK(page, 2);
   // Thresholds belong to a mode: these are set by hand for few-shot with K = 2, once its calibration has
   // landed (a hand-set threshold is then kept over the next calibration).
   await expect(page.getByTestId('threshold-status')).toHaveAttribute('data-state', 'reference-bank');
@@ -35,9 +31,7 @@ test('a reload restores prompts, thresholds and the reference bank', async ({ pa
   await page.getByRole('spinbutton', { name: 'Image threshold value' }).press('Enter');
   await page.getByRole('spinbutton', { name: 'Pixel threshold value' }).fill('0.6');
   await page.getByRole('spinbutton', { name: 'Pixel threshold value' }).press('Enter');
-  await page.evaluate(() =>
-    (window as unknown as { winclip: { flush: () => Promise<void> } }).winclip.flush(),
-  );
+  await evalDebug(page, (h) => h.flush());
 
   await page.reload();
   await waitModelReady(page);
@@ -47,7 +41,7 @@ test('a reload restores prompts, thresholds and the reference bank', async ({ pa
   await expect(page.getByRole('spinbutton', { name: 'Pixel threshold value' })).toHaveValue('0.600');
   await expect(page.getByTestId('threshold-status')).toHaveAttribute('data-state', 'manual');
   await page.getByRole('tab', { name: /References/ }).click();
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 2');
+  await waitBankK(page, 2);
   await expect(page.getByTestId('reference-item')).toHaveCount(2);
   await expect(page.getByTestId('mode-badge')).toHaveText('Few-shot · K=2');
   await page.getByRole('tab', { name: 'Prompts' }).click();
@@ -56,21 +50,18 @@ test('a reload restores prompts, thresholds and the reference bank', async ({ pa
   await expect(page.getByTestId('prompt-status')).toContainText('176 normal');
 });
 
-test('a crashed engine worker is replaced and its state restored', async ({ page, backend, hub }) => {
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
+test('a crashed engine worker is replaced and its state restored', async ({ page, app }) => {
+  await app.openTinyModel();
   await page.getByRole('tab', { name: /References/ }).click();
-  await dropFiles(page, page.getByTestId('reference-dropzone'), [fileFrom(fixtureImage('ref_1.png'))]);
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 1');
-  await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);
+  await drop(page, ['ref_1.png'], 'references');
+  await waitBankK(page, 1);
+  await drop(page, ['test_a.png']);
   await waitScored(page, ['test_a.png']);
   const before = await shownScores(page);
 
-  await page.evaluate(() =>
-    (window as unknown as { winclip: { simulateCrash: () => void } }).winclip.simulateCrash(),
-  );
-  await expect(page.getByTestId('statusbar')).toContainText('Restarts 1', { timeout: 30_000 });
-  await expect(page.getByTestId('engine-status')).toHaveText('Engine ready', { timeout: 60_000 });
+  await evalDebug(page, (h) => h.simulateCrash());
+  await expect(page.getByTestId('statusbar')).toContainText('Restarts 1');
+  await expect(page.getByTestId('engine-status')).toHaveText('Engine ready', { timeout: BUDGET.engineStart });
   await waitModelReady(page);
   // The new worker took the shot's and the image's features from storage (nothing re-encoded); the
   // score is the same as before.

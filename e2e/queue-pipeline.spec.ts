@@ -4,35 +4,13 @@
  * decodes itself (`?prefetch=0`).
  */
 import type { Page } from '@playwright/test';
-import {
-  dropFiles,
-  fileFrom,
-  openApp,
-  revealCard,
-  shot,
-  shownScores,
-  waitModelReady,
-  waitScored,
-} from './support/app';
+import { BUDGET, drop, revealCard, shot, shownScores, waitScored } from './support/app';
+import { evalDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
 import { guardedContext } from './support/guarded-context';
-import { fixtureImage, TINY_REPO } from './support/paths';
 import { synthFiles } from './support/synth-images';
 
 const COUNT = 14;
-
-async function waitPromptsApplied(page: Page): Promise<void> {
-  await expect
-    .poll(() =>
-      page.evaluate(
-        () =>
-          (
-            window as unknown as { winclip: { state: () => { promptStatus: { applied: boolean } } } }
-          ).winclip.state().promptStatus.applied,
-      ),
-    )
-    .toBe(true);
-}
 
 /** Names of the cards that intersect the viewport now (asked of an IntersectionObserver, as the app does). */
 function cardsInView(page: Page): Promise<string[]> {
@@ -51,28 +29,20 @@ function cardsInView(page: Page): Promise<string[]> {
   );
 }
 
-test('cards scrolled into view are scored before waiting cards out of view', async ({
-  page,
-  backend,
-  hub,
-}, info) => {
+test('cards scrolled into view are scored before waiting cards out of view', async ({ page, app }, info) => {
   // A small window: a row or two of cards fit, the rest of the batch is out of view.
   await page.setViewportSize({ width: 900, height: 600 });
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
-  await waitPromptsApplied(page);
+  await app.openTinyModel({ prompts: true });
   const files = await synthFiles(COUNT, 'part');
   const names = files.map((f) => f.name);
-  await dropFiles(page, page.getByTestId('workspace'), files);
+  await drop(page, files);
   // Paused right after the drop, so that the scroll below happens while most of the batch waits.
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(page.locator('[data-testid="result-card"][data-verdict="processing"]')).toHaveCount(0);
   // From the app's state, not the DOM: the gallery renders only the cards near its viewport.
   const queued = () =>
-    page.evaluate(() =>
-      (
-        window as unknown as { winclip: { state: () => { images: { name: string; status: string }[] } } }
-      ).winclip
+    evalDebug(page, (h) =>
+      h
         .state()
         .images.filter((im) => im.status === 'queued')
         .map((im) => im.name),
@@ -89,21 +59,18 @@ test('cards scrolled into view are scored before waiting cards out of view', asy
   expect(top.length).toBeGreaterThan(0);
 
   // Record the order in which images get their final score (in the state: scored cards may be unrendered).
-  await page.evaluate(() => {
-    const w = window as unknown as {
-      scoredOrder: string[];
-      winclip: { state: () => { images: { name: string; status: string }[] } };
-    };
+  await evalDebug(page, (h) => {
+    const w = window as unknown as { scoredOrder: string[] };
     w.scoredOrder = [];
     const seen = new Set<string>();
     const poll = () => {
-      for (const im of w.winclip.state().images)
+      for (const im of h.state().images)
         if (im.status === 'done' && !seen.has(im.name)) {
           seen.add(im.name);
           w.scoredOrder.push(im.name);
         }
     };
-    for (const im of w.winclip.state().images) if (im.status === 'done') seen.add(im.name);
+    for (const im of h.state().images) if (im.status === 'done') seen.add(im.name);
     setInterval(poll, 5);
   });
   await page.getByRole('button', { name: 'Resume' }).click();
@@ -111,7 +78,7 @@ test('cards scrolled into view are scored before waiting cards out of view', asy
   const want = bottom.length + 1;
   await expect
     .poll(() => page.evaluate(() => (window as unknown as { scoredOrder: string[] }).scoredOrder.length), {
-      timeout: 300_000,
+      timeout: BUDGET.batch,
     })
     .toBeGreaterThanOrEqual(want);
   const order = await page.evaluate(() => (window as unknown as { scoredOrder: string[] }).scoredOrder);
@@ -133,21 +100,12 @@ test('images pre-processed ahead score exactly as images the engine decodes itse
   page,
   browser,
   baseURL,
-  backend,
-  hub,
+  app,
 }) => {
-  // Pre-processing is the same JavaScript whatever the backend: one backend checks it, in CI time.
-  test.skip(backend === 'webgpu', 'checked on wasm');
   const images = ['test_a.png', 'test_c.png', 'test_b.png'];
   const run = async (p: Page, extra: Record<string, string>) => {
-    await openApp(p, { backend, hub: hub.url, repo: TINY_REPO, extra });
-    await waitModelReady(p);
-    await waitPromptsApplied(p);
-    await dropFiles(
-      p,
-      p.getByTestId('workspace'),
-      images.map((n) => fileFrom(fixtureImage(n))),
-    );
+    await app.openTinyModel({ page: p, extra, prompts: true });
+    await drop(p, images);
     await waitScored(p, images);
     const prepWorker = p.workers().some((w) => w.url().includes('prep.worker'));
     expect(prepWorker, 'pre-processing worker used').toBe(extra.prefetch !== '0');

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseNpyFloat32 } from '../src/io/npy';
 import { resultsErrors } from '../test/results-schema';
-import { dropFiles, fileFrom, openApp, shot, shownScores, waitModelReady, waitScored } from './support/app';
+import { drop, shot, shownScores, waitModelReady, waitScored } from './support/app';
 import { fakeSavePicker, saveDownload, storedZipEntries, zipAsDownload } from './support/downloads';
 import { expect, test } from './support/fixtures';
 import { FILE_ONLY, guardedContext } from './support/guarded-context';
-import { fixtureImage, TINY_REPO } from './support/paths';
+import { TINY_REPO } from './support/paths';
 
 const TESTS = ['test_a.png', 'test_c.png'];
 /** One part and one reference shot keep the two-profile test short on SwiftShader. */
@@ -20,14 +20,13 @@ const TEMPLATES = ['a photo of a {}.', 'a cropped photo of the {}.'];
 
 test('a recipe opened in a fresh profile gives the same prompts, thresholds, references and scores', async ({
   page,
-  backend,
-  hub,
+  app,
   browser,
   baseURL,
 }, info) => {
   // The setup is made before the model loads, and with two templates: the prompts are embedded once,
   // and few (SwiftShader needs seconds per text-encoder batch).
-  await openApp(page, { backend, hub: hub.url });
+  await app.open();
   await page.getByRole('tab', { name: 'Prompts' }).click();
   await page.getByLabel('Object name').fill('bottle');
   await page.getByLabel('New normal state').fill('clean {}');
@@ -39,14 +38,14 @@ test('a recipe opened in a fresh profile gives the same prompts, thresholds, ref
   await page.getByPlaceholder('owner/name').press('Enter');
   await waitModelReady(page);
   await page.getByRole('tab', { name: /References/ }).click();
-  await dropFiles(page, page.getByTestId('reference-dropzone'), [fileFrom(fixtureImage('ref_1.png'))]);
+  await drop(page, ['ref_1.png'], 'references');
   await expect(page.getByTestId('mode-badge')).toHaveText('Few-shot · K=1');
   // Thresholds belong to a mode: these are the few-shot (K = 1) ones the recipe must carry.
   await page.getByRole('spinbutton', { name: 'Image threshold value' }).fill('0.531');
   await page.getByRole('spinbutton', { name: 'Image threshold value' }).press('Enter');
   await page.getByRole('spinbutton', { name: 'Pixel threshold value' }).fill('0.6');
   await page.getByRole('spinbutton', { name: 'Pixel threshold value' }).press('Enter');
-  await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage(PART))]);
+  await drop(page, [PART]);
   await waitScored(page, [PART]);
   const before = await shownScores(page);
 
@@ -69,7 +68,7 @@ test('a recipe opened in a fresh profile gives the same prompts, thresholds, ref
       route.fulfill({ body: saved.bytes, contentType: 'application/json' }),
     );
     const p2 = await fresh.context.newPage();
-    await openApp(p2, { backend, hub: hub.url, extra: { recipe: '/station/recipe.json' } });
+    await app.open({ page: p2, extra: { recipe: '/station/recipe.json' } });
     const offer = p2.getByTestId('recipe-offer');
     await expect(offer).toContainText(`This recipe is for ${TINY_REPO}, which is not loaded.`);
     await shot(p2, info, 'recipe-offer');
@@ -85,14 +84,13 @@ test('a recipe opened in a fresh profile gives the same prompts, thresholds, ref
     await expect(p2.getByTestId('prompt-status')).toContainText('16 normal');
     await p2.getByText('Advanced: templates').click();
     await expect(p2.getByTestId('templates')).toHaveValue(TEMPLATES.join('\n'));
-    await dropFiles(p2, p2.getByTestId('workspace'), [fileFrom(fixtureImage(PART))]);
+    await drop(p2, [PART]);
     await waitScored(p2, [PART]);
     const after = await shownScores(p2);
     expect(after[PART]).toBeCloseTo(before[PART], 6);
 
     // A recipe made with other weights, dropped on the workspace: said so, with its model on offer.
-    // Pure UI logic (the bank is re-encoded meanwhile): once, on WASM, to spare SwiftShader the work.
-    if (backend === 'wasm') {
+    {
       const other = {
         ...recipe,
         model: {
@@ -102,7 +100,7 @@ test('a recipe opened in a fresh profile gives the same prompts, thresholds, ref
           weightsFingerprint: `sampled-sha256-v1:${'0'.repeat(64)}`,
         },
       };
-      await dropFiles(p2, p2.getByTestId('workspace'), [
+      await drop(p2, [
         { name: 'other.json', bytes: Buffer.from(JSON.stringify(other)), type: 'application/json' },
       ]);
       await expect(offer).toContainText(
@@ -118,17 +116,11 @@ test('a recipe opened in a fresh profile gives the same prompts, thresholds, ref
 
 test('exports carry every per-image field, raw maps as .npy, and a report that opens offline', async ({
   page,
-  backend,
-  hub,
+  app,
   browser,
 }, info) => {
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
-  await dropFiles(
-    page,
-    page.getByTestId('workspace'),
-    TESTS.map((n) => fileFrom(fixtureImage(n))),
-  );
+  await app.openTinyModel();
+  await drop(page, TESTS);
   await waitScored(page, TESTS);
 
   // Raw maps: float32 (H, W) per image, with an annotated overlay beside each, named as winclip score --maps

@@ -3,7 +3,7 @@
  * broken model folders, broken downloads, failing storage). Each case asserts the one-line message
  * that names the problem and the UI state, and every test ends by scoring a valid image correctly.
  *
- * Runs on the WASM project only: every case fails before inference (drop checks, decoding, file and
+ * Untagged, so the WASM project alone runs it: every case fails before inference (drop checks, decoding, file and
  * header validation, fetch, storage), which the backend does not touch; the one step that scores is
  * the same engine path the other specs cover on both backends.
  */
@@ -12,13 +12,12 @@ import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { REFUSED_IMAGE_CASES } from '../test/fuzz/image-cases';
 import { CONFIG_CASES, WEIGHTS_CASES } from '../test/fuzz/model-cases';
-import { card, dropFiles, type FileSpec, openApp, shot, shownScores, waitModelReady } from './support/app';
+import { card, drop, type FileSpec, shot, shownScores, waitBankK, waitModelReady } from './support/app';
+import { evalDebug } from './support/debug-handle';
 import { FAULT_REPOS, startFaultyHub } from './support/faulty-hub';
 import { expect, test } from './support/fixtures';
 import { CLIP_TOKENIZER, FIXTURE, fixtureImage, TINY_REPO } from './support/paths';
 import { referenceScores, TOLERANCE } from './support/reference-engine';
-
-test.skip(({ backend }) => backend !== 'wasm', 'inputs fail before inference: backend-independent');
 
 const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 const text = (s: string) => Buffer.from(s);
@@ -81,17 +80,14 @@ async function refusedImages(): Promise<{ file: FileSpec; message: string }[]> {
 
 test('bad images in the gallery and the reference bank: a true message each, valid images still score', async ({
   page,
-  backend,
-  hub,
+  app,
 }, info) => {
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
-  const workspace = page.getByTestId('workspace');
+  await app.openTinyModel();
   const cards = page.getByTestId('result-card');
 
   // Refused at the drop: a toast names the file and the problem, no card appears.
   for (const c of await refusedImages()) {
-    await dropFiles(page, workspace, [c.file]);
+    await drop(page, [c.file]);
     await expectNotice(page, c.message);
   }
   await expect(cards).toHaveCount(0);
@@ -115,37 +111,33 @@ test('bad images in the gallery and the reference bank: a true message each, val
       message: 'scrambled.png: corrupt or truncated PNG data',
     },
   ];
-  await dropFiles(
+  await drop(
     page,
-    workspace,
     broken.map((b) => b.file),
   );
   for (const b of broken)
     await expect(card(page, b.file.name).getByTestId('card-error')).toContainText(b.message);
 
   // A wrong extension does not matter (content decides): a PNG named .jpg scores as the PNG.
-  await dropFiles(page, workspace, [
-    { name: 'png-named.jpg', bytes: readFileSync(fixtureImage('test_a.png')) },
-  ]);
+  await drop(page, [{ name: 'png-named.jpg', bytes: readFileSync(fixtureImage('test_a.png')) }]);
   await expectValidScore(page, 'png-named.jpg', 'test_a.png');
   await shot(page, info, 'fuzz-gallery');
 
   // The reference bank refuses the same files with the same messages, and K stays 0.
   await page.getByRole('tab', { name: /References/ }).click();
-  const bank = page.getByTestId('reference-dropzone');
   for (const c of (await refusedImages()).slice(0, 6)) {
-    await dropFiles(page, bank, [c.file]);
+    await drop(page, [c.file], 'references');
     await expectNotice(page, c.message);
   }
   await expect(page.getByTestId('bank-k')).toHaveText('K = 0');
   // A truncated shot is listed as failed with the reason; it does not count.
-  await dropFiles(page, bank, [broken[1].file]);
+  await drop(page, [broken[1].file], 'references');
   await expectNotice(page, broken[1].message);
   await expect(page.locator('.ref-item.status-error')).toHaveCount(1);
   await expect(page.getByTestId('bank-k')).toHaveText('K = 0');
   // A good shot still works: few-shot, and the gallery image re-scores to the engine's few-shot score.
-  await dropFiles(page, bank, [{ name: 'ref_1.png', path: fixtureImage('ref_1.png') }]);
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 1');
+  await drop(page, ['ref_1.png'], 'references');
+  await waitBankK(page, 1);
   await expect
     .poll(async () => {
       const shown = (await shownScores(page))['png-named.jpg'];
@@ -160,10 +152,9 @@ test('bad images in the gallery and the reference bank: a true message each, val
 
 test('broken model folders dropped as local files: the message names the file and the fault', async ({
   page,
-  backend,
-  hub,
+  app,
 }) => {
-  await openApp(page, { backend, hub: hub.url });
+  await app.open();
   const input = page.getByTestId('model-file-input');
   const json = 'application/json';
   const tokenizer = { name: 'tokenizer.json', mimeType: json, buffer: readFileSync(CLIP_TOKENIZER) };
@@ -242,20 +233,17 @@ test('broken model folders dropped as local files: the message names the file an
   // The right files load and score.
   await input.setInputFiles([config(fixtureConfig), weights(fixtureWeights), tokenizer]);
   await waitModelReady(page);
-  await dropFiles(page, page.getByTestId('workspace'), [
-    { name: 'test_a.png', path: fixtureImage('test_a.png') },
-  ]);
+  await drop(page, ['test_a.png']);
   await expectValidScore(page, 'test_a.png', 'test_a.png');
 });
 
 test('broken downloads from the hub: 404, CORS, a cut connection, a file that changed size', async ({
   page,
-  backend,
-  hub,
+  app,
 }, info) => {
   const faulty = await startFaultyHub();
   try {
-    await openApp(page, { backend, hub: faulty.url });
+    await app.open({ hub: faulty.url });
     const repoField = page.getByLabel('Other OpenCLIP repo');
     const error = page.getByTestId('model-error');
     const host = faulty.url.replace('http://', '');
@@ -295,14 +283,11 @@ test('broken downloads from the hub: 404, CORS, a cut connection, a file that ch
     await page.getByRole('button', { name: 'Load', exact: true }).click();
     await waitModelReady(page);
     await expect(page.getByTestId('cache-panel')).toContainText(TINY_REPO);
-    await dropFiles(page, page.getByTestId('workspace'), [
-      { name: 'test_d.png', path: fixtureImage('test_d.png') },
-    ]);
+    await drop(page, ['test_d.png']);
     await expectValidScore(page, 'test_d.png', 'test_d.png');
   } finally {
     await faulty.stop();
   }
-  expect(hub.url).toMatch(/^http:\/\/127\.0\.0\.1:/);
 });
 
 /** Page scripts that break storage before the app starts. */
@@ -337,53 +322,42 @@ const BREAK_STORAGE = {
 test('Cache Storage quota exceeded: the model loads, says it could not be cached, and scores', async ({
   page,
   context,
-  backend,
-  hub,
+  app,
 }) => {
   await context.addInitScript(BREAK_STORAGE.cacheQuota);
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
+  await app.openTinyModel();
   await expectNotice(page, 'The model could not be cached (');
   await expectNotice(page, 'The quota has been exceeded.');
   await expect(page.getByTestId('cache-panel')).toContainText('Nothing cached');
-  await dropFiles(page, page.getByTestId('workspace'), [
-    { name: 'test_a.png', path: fixtureImage('test_a.png') },
-  ]);
+  await drop(page, ['test_a.png']);
   await expectValidScore(page, 'test_a.png', 'test_a.png');
 });
 
 test('IndexedDB quota exceeded: a reference is used but said not to survive a reload', async ({
   page,
   context,
-  backend,
-  hub,
+  app,
 }) => {
   await context.addInitScript(BREAK_STORAGE.idbQuota);
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
+  await app.openTinyModel();
   await page.getByRole('tab', { name: /References/ }).click();
-  await dropFiles(page, page.getByTestId('reference-dropzone'), [
-    { name: 'ref_1.png', path: fixtureImage('ref_1.png') },
-  ]);
+  await drop(page, ['ref_1.png'], 'references');
   await expectNotice(
     page,
     "Could not save reference ref_1.png (the browser's storage quota for this site is full (free space or clear the model cache)); it is used now but will not survive a reload.",
   );
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 1');
-  await dropFiles(page, page.getByTestId('workspace'), [
-    { name: 'test_b.png', path: fixtureImage('test_b.png') },
-  ]);
+  await waitBankK(page, 1);
+  await drop(page, ['test_b.png']);
   await expectValidScore(page, 'test_b.png', 'test_b.png', ['ref_1.png']);
 });
 
 test('IndexedDB unavailable: defaults with one message, and the app still scores', async ({
   page,
   context,
-  backend,
-  hub,
+  app,
 }) => {
   await context.addInitScript(BREAK_STORAGE.idbMissing);
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
+  await app.open({ repo: TINY_REPO });
   await expectNotice(
     page,
     'Saved settings could not be read (IndexedDB is not available in this browser window (private mode or site data blocked)); using defaults, and changes will not survive a reload.',
@@ -393,31 +367,27 @@ test('IndexedDB unavailable: defaults with one message, and the app still scores
   await page.getByRole('tab', { name: 'Prompts' }).click();
   await page.getByLabel('New anomalous state').fill('with a dent');
   await page.getByLabel('New anomalous state').press('Enter');
-  await page.waitForTimeout(400);
+  // Write the pending settings now instead of after the autosave's debounce.
+  await evalDebug(page, (h) => h.flush());
   await expect(page.locator('.notice').filter({ hasText: 'Could not save settings' })).toHaveCount(0);
   await page.getByRole('button', { name: 'Remove "{} with a dent"' }).click();
-  await dropFiles(page, page.getByTestId('workspace'), [
-    { name: 'test_c.png', path: fixtureImage('test_c.png') },
-  ]);
+  await drop(page, ['test_c.png']);
   await expectValidScore(page, 'test_c.png', 'test_c.png');
 });
 
 test('private mode (no Cache Storage, IndexedDB refuses to open): both said once, the app still scores', async ({
   page,
   context,
-  backend,
-  hub,
+  app,
 }) => {
   await context.addInitScript(BREAK_STORAGE.privateMode);
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
+  await app.open({ repo: TINY_REPO });
   await expectNotice(
     page,
     'Saved settings could not be read (IndexedDB is switched off here (private mode or site data blocked',
   );
   await waitModelReady(page);
   await expectNotice(page, 'Cache Storage is unavailable here: the model will download again next time.');
-  await dropFiles(page, page.getByTestId('workspace'), [
-    { name: 'test_a.png', path: fixtureImage('test_a.png') },
-  ]);
+  await drop(page, ['test_a.png']);
   await expectValidScore(page, 'test_a.png', 'test_a.png');
 });

@@ -1,25 +1,19 @@
 /**
  * Page lifecycle: a page put in the back/forward cache ends its engine worker (and the model's memory
- * with it); shown again, it restores model, prompts and results into a fresh worker. WASM project only:
- * the worker's lifetime is the same whatever backend it runs.
+ * with it); shown again, it restores model, prompts and results into a fresh worker.
  */
-import { card, dropFiles, fileFrom, openApp, shownScores, waitModelReady, waitScored } from './support/app';
+import { card, drop, shownScores, waitModelReady, waitScored } from './support/app';
 import { expect, test } from './support/fixtures';
-import { fixtureImage, TINY_REPO } from './support/paths';
 import { referenceScores, TOLERANCE } from './support/reference-engine';
-
-test.skip(({ backend }) => backend !== 'wasm', 'worker lifetime does not depend on the backend');
 
 test('hidden into the back/forward cache, the engine worker ends; shown again, the work is restored', async ({
   page,
-  backend,
-  hub,
+  app,
 }) => {
   // The engine worker by its script (onnxruntime's own thread workers are listed too).
   const engineWorkers = () => page.workers().filter((w) => /engine\.worker/.test(w.url())).length;
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
-  await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);
+  await app.openTinyModel();
+  await drop(page, ['test_a.png']);
   await waitScored(page, ['test_a.png']);
   const before = await shownScores(page);
   expect(engineWorkers()).toBe(1);
@@ -33,7 +27,7 @@ test('hidden into the back/forward cache, the engine worker ends; shown again, t
   await expect.poll(engineWorkers).toBe(1);
   await expect(page.getByTestId('engine-status')).toHaveText(/ready/i);
   await waitModelReady(page);
-  await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_d.png'))]);
+  await drop(page, ['test_d.png']);
   await waitScored(page, ['test_a.png', 'test_d.png']);
   const expected = await referenceScores(['test_a.png', 'test_d.png'], { objectName: 'object' });
   const shown = await shownScores(page);

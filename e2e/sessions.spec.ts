@@ -8,45 +8,40 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import {
+  BUDGET,
   card,
-  dropFiles,
+  drop,
   engineStats,
-  fileFrom,
-  openApp,
   shot,
   shownScores,
+  waitBankK,
   waitModelReady,
   waitScored,
 } from './support/app';
+import { evalDebug, waitDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
-import { CLIP_TOKENIZER, FIXTURE, fixtureImage, TINY_REPO } from './support/paths';
+import { CLIP_TOKENIZER, FIXTURE } from './support/paths';
 import { synthFiles, synthPng } from './support/synth-images';
 
 async function flush(page: Page): Promise<void> {
-  await page.evaluate(() =>
-    (window as unknown as { winclip: { flush: () => Promise<unknown> } }).winclip.flush(),
-  );
+  await evalDebug(page, (h) => h.flush());
 }
 
 async function allScored(page: Page, n: number): Promise<void> {
-  await expect(page.locator('[data-testid="result-card"][data-score]')).toHaveCount(n, { timeout: 300_000 });
+  await expect(page.locator('[data-testid="result-card"][data-score]')).toHaveCount(n, {
+    timeout: BUDGET.batch,
+  });
 }
 
 test('a reload shows every image with identical scores and re-encodes and re-embeds nothing', async ({
   page,
-  backend,
-  hub,
-}, info) => {
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
+  app,
+}) => {
+  await app.openTinyModel();
   await page.getByRole('tab', { name: /References/ }).click();
   const extraRefs = await synthFiles(2, 'good', 100);
-  await dropFiles(page, page.getByTestId('reference-dropzone'), [
-    fileFrom(fixtureImage('ref_1.png')),
-    fileFrom(fixtureImage('ref_2.png')),
-    ...extraRefs,
-  ]);
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 4', { timeout: 120_000 });
+  await drop(page, ['ref_1.png', 'ref_2.png', ...extraRefs], 'references');
+  await waitBankK(page, 4);
   const toolbar = page.getByRole('toolbar', { name: 'Images' });
   const idleHeight = (await toolbar.boundingBox())!.height;
 
@@ -63,11 +58,7 @@ test('a reload shows every image with identical scores and re-encodes and re-emb
       if (bar) w.queueSeen.heights.push(bar.getBoundingClientRect().height);
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
-  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(12));
-  if (backend === 'webgpu') {
-    await expect(page.getByTestId('queue-rate')).toContainText(/ETA/, { timeout: 120_000 });
-    await shot(page, info, 'batch-queue');
-  }
+  await drop(page, await synthFiles(12));
   await allScored(page, 12);
   const seen = await page.evaluate(
     () => (window as unknown as { queueSeen: { eta: boolean; heights: number[] } }).queueSeen,
@@ -87,36 +78,25 @@ test('a reload shows every image with identical scores and re-encodes and re-emb
   await page.reload();
   // Watched in the page every 5 ms, so the figure has no poll back-off in it: the model is ready
   // and the four references are encoded into the worker's bank again.
-  const readyAt = page.evaluate(
-    () =>
-      new Promise<number>((resolve) => {
-        const w = window as unknown as {
-          winclip?: { state: () => { references: { status: string }[] } };
-        };
-        const check = () => {
-          const chip = document.querySelector('[data-testid="model-chip"]');
-          const refs = w.winclip?.state().references ?? [];
-          if (
-            chip?.classList.contains('phase-ready') &&
-            refs.filter((r) => r.status === 'ready').length === 4
-          )
-            resolve(performance.now());
-          else setTimeout(check, 5);
-        };
-        check();
-      }),
+  const readyAt = waitDebug(
+    page,
+    (h) =>
+      document.querySelector('[data-testid="model-chip"]')?.classList.contains('phase-ready') &&
+      h.state().references.filter((r) => r.status === 'ready').length === 4 &&
+      performance.now(),
+    { timeout: BUDGET.modelReady, polling: 5 },
   );
   // The gallery is there before the model is.
   await allScored(page, 12);
   const shownMs = Date.now() - t0;
   await waitModelReady(page);
   await page.getByRole('tab', { name: /References/ }).click();
-  await expect(page.getByTestId('bank-k')).toHaveText('K = 4');
+  await waitBankK(page, 4);
   // Since the reloaded page's navigation started; `seenMs` includes the polling of these waits.
   const seenMs = Math.round(await page.evaluate(() => performance.now()));
-  const readyMs = Math.round(await readyAt);
+  const readyMs = Math.round(Number(await readyAt));
   console.log(
-    `[${backend}] reload with 12 images and 4 references: gallery shown after ${shownMs} ms, ready to score after ${readyMs} ms (seen by the waits after ${seenMs} ms)`,
+    `reload with 12 images and 4 references: gallery shown after ${shownMs} ms, ready to score after ${readyMs} ms (seen by the waits after ${seenMs} ms)`,
   );
   const after = await shownScores(page);
   expect(after).toEqual(before);
@@ -124,13 +104,13 @@ test('a reload shows every image with identical scores and re-encodes and re-emb
   expect(stats.imageEncoderRuns).toBe(0);
   expect(stats.promptsEmbedded).toBe(0);
   // A new image is scored against the restored bank: the worker holds the references' stored features.
-  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(1, 'late', 50));
+  await drop(page, await synthFiles(1, 'late', 50));
   await waitScored(page, ['late-050.png']);
   await expect(card(page, 'late-050.png')).toHaveAttribute('data-score', /\d/);
   expect((await engineStats(page)).imagesEncoded).toBe(1);
 });
 
-test('a folder keeps relative paths, so equal file names stay distinct', async ({ page, backend, hub }) => {
+test('a folder keeps relative paths, so equal file names stay distinct', async ({ page, app }) => {
   const root = mkdtempSync(join(tmpdir(), 'winclip-folder-'));
   const lot = join(root, 'lot7');
   for (const [sub, seed] of [
@@ -140,8 +120,7 @@ test('a folder keeps relative paths, so equal file names stay distinct', async (
     mkdirSync(join(lot, sub), { recursive: true });
     writeFileSync(join(lot, sub, '000.png'), await synthPng(seed));
   }
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
+  await app.openTinyModel();
   await page.getByTestId('folder-file-input').setInputFiles(lot);
   await waitScored(page, ['lot7/good/000.png', 'lot7/bad/000.png']);
   await expect(page.getByTestId('result-card')).toHaveCount(2);
@@ -154,19 +133,14 @@ test('a folder keeps relative paths, so equal file names stay distinct', async (
   await expect(card(page, 'lot7/bad/000.png')).toHaveAttribute('data-score', /\d/);
 });
 
-test('two named sessions switch back and forth with their own results', async ({
-  page,
-  backend,
-  hub,
-}, info) => {
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
+test('two named sessions switch back and forth with their own results', async ({ page, app }, info) => {
+  await app.openTinyModel();
   await page.getByRole('tab', { name: 'Sessions' }).click();
   await page.getByLabel('Session name', { exact: true }).fill('Housing A');
   await page.getByLabel('Session name', { exact: true }).press('Enter');
   await page.getByLabel('Session lot').fill('L-0042');
   await page.getByLabel('Session lot').press('Enter');
-  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(2, 'a'));
+  await drop(page, await synthFiles(2, 'a'));
   await waitScored(page, ['a-000.png', 'a-001.png']);
   const a = await shownScores(page);
 
@@ -175,7 +149,7 @@ test('two named sessions switch back and forth with their own results', async ({
   await expect(page.getByTestId('empty-state')).toBeVisible();
   await page.getByRole('spinbutton', { name: 'Image threshold value' }).fill('0.9');
   await page.getByRole('spinbutton', { name: 'Image threshold value' }).press('Enter');
-  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(1, 'b', 10));
+  await drop(page, await synthFiles(1, 'b', 10));
   await waitScored(page, ['b-010.png']);
   const b = await shownScores(page);
   await shot(page, info, 'session-list');
@@ -195,9 +169,8 @@ test('two named sessions switch back and forth with their own results', async ({
   expect((await engineStats(page)).imageEncoderRuns).toBe(3 * 3);
 });
 
-test('a full storage quota is reported and nothing on screen is lost', async ({ page, backend, hub }) => {
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
+test('a full storage quota is reported and nothing on screen is lost', async ({ page, app }) => {
+  await app.openTinyModel();
   // Simulated: every write of the sessions database fails the way a full disk does.
   await page.evaluate(() => {
     const put = IDBObjectStore.prototype.put;
@@ -208,7 +181,7 @@ test('a full storage quota is reported and nothing on screen is lost', async ({ 
       return put.apply(this, args);
     };
   });
-  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(3, 'q'));
+  await drop(page, await synthFiles(3, 'q'));
   // The notice comes once, as the first writes fail (it fades after 20 s; the Sessions tab keeps the count).
   await expect(page.getByRole('alert').filter({ hasText: 'Storage is full' })).toContainText(
     /3 images of this session are not saved/,
@@ -219,10 +192,9 @@ test('a full storage quota is reported and nothing on screen is lost', async ({ 
   await expect(page.locator('[data-testid="result-card"][data-score]')).toHaveCount(3);
 });
 
-test('Clear asks first, and Undo brings every image and result back', async ({ page, backend, hub }) => {
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
-  await dropFiles(page, page.getByTestId('workspace'), await synthFiles(3, 'c'));
+test('Clear asks first, and Undo brings every image and result back', async ({ page, app }) => {
+  await app.openTinyModel();
+  await drop(page, await synthFiles(3, 'c'));
   await waitScored(page, ['c-000.png', 'c-001.png', 'c-002.png']);
   const before = await shownScores(page);
   await page.getByRole('button', { name: 'Clear', exact: true }).click();
@@ -242,12 +214,8 @@ test('Clear asks first, and Undo brings every image and result back', async ({ p
   expect(await shownScores(page)).toEqual(before);
 });
 
-test('a local model loads on the next visit without picking the files again', async ({
-  page,
-  backend,
-  hub,
-}) => {
-  await openApp(page, { backend, hub: hub.url });
+test('a local model loads on the next visit without picking the files again', async ({ page, app }) => {
+  await app.open();
   const weights = readFileSync(`${FIXTURE}/open_clip_model.safetensors`);
   const json = 'application/json';
   await page.getByTestId('model-file-input').setInputFiles([
@@ -260,7 +228,7 @@ test('a local model loads on the next visit without picking the files again', as
     { name: 'tokenizer.json', mimeType: json, buffer: readFileSync(CLIP_TOKENIZER) },
   ]);
   await waitModelReady(page);
-  await dropFiles(page, page.getByTestId('workspace'), [fileFrom(fixtureImage('test_a.png'))]);
+  await drop(page, ['test_a.png']);
   await waitScored(page, ['test_a.png']);
   const before = await shownScores(page);
   // The copy into the origin-private file system finishes in the background.
@@ -281,7 +249,7 @@ test('a local model loads on the next visit without picking the files again', as
   await flush(page);
 
   // Next visit: no repo, no files picked, the hub is not asked for the model.
-  await openApp(page, { backend, hub: hub.url });
+  await app.open();
   await waitModelReady(page);
   await expect(page.getByTestId('model-chip')).toContainText('(kept)');
   expect(await shownScores(page)).toEqual(before);

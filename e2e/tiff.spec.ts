@@ -6,24 +6,21 @@
 import { readFileSync } from 'node:fs';
 import { floatTiff } from '../test/fuzz/image-cases';
 import { makePillowTiffs, NO_PILLOW_REASON } from '../test/tiff/pillow-tiffs';
-import { card, dropFiles, openApp, shownScores, waitModelReady, waitScored } from './support/app';
+import { card, drop, shownScores, waitScored } from './support/app';
 import { expect, test } from './support/fixtures';
-import { TINY_REPO } from './support/paths';
 
 test('dropped TIFFs score like PNGs of the same pixels; a float TIFF is refused with the reason', async ({
   page,
-  backend,
-  hub,
+  app,
 }) => {
   const tiffs = makePillowTiffs(['grey16', 'rgb-lzw']);
   test.skip(!tiffs, NO_PILLOW_REASON);
-  await openApp(page, { backend, hub: hub.url, repo: TINY_REPO });
-  await waitModelReady(page);
+  await app.openTinyModel();
   const files = tiffs!.flatMap((t) => [
     { name: `${t.name}.tif`, bytes: readFileSync(t.tif), type: 'image/tiff' },
     { name: `${t.name}-pillow.png`, bytes: readFileSync(t.png) },
   ]);
-  await dropFiles(page, page.getByTestId('workspace'), [
+  await drop(page, [
     ...files,
     { name: 'float.tif', bytes: Buffer.from(floatTiff(4, 4)), type: 'image/tiff' },
   ]);

@@ -1,9 +1,24 @@
 /** Drives the app like a user: open with URL parameters, drop files, read cards, take screenshots. */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Locator, Page, TestInfo } from '@playwright/test';
-import { expect } from './fixtures';
-import { ARTIFACTS } from './paths';
+import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { evalDebug } from './debug-handle';
+import { ARTIFACTS, fixtureImage, TINY_REPO } from './paths';
+
+/**
+ * Time budgets of the waits on the app, for the tiny fixture model on the WASM project (the WebGPU
+ * project runs on SwiftShader, a CPU rasteriser: playwright.config.ts gives its tests more time).
+ */
+export const BUDGET = {
+  /** The engine worker and its runtime start (WASM compile included). */
+  engineStart: 60_000,
+  /** The model downloads from the mock hub (or loads from the cache), graphs are built. */
+  modelReady: 120_000,
+  /** One image (or a few) from the drop to its final score and map. */
+  scored: 120_000,
+  /** A batch of tens of images through the queue. */
+  batch: 300_000,
+} as const;
 
 export interface OpenOptions {
   backend: string;
@@ -20,11 +35,32 @@ export async function openApp(page: Page, o: OpenOptions): Promise<void> {
     ...o.extra,
   });
   await page.goto(`/?${params}`);
-  await expect(page.getByTestId('engine-status')).not.toHaveText(/Starting/, { timeout: 60_000 });
+  await expect(page.getByTestId('engine-status')).not.toHaveText(/Starting/, { timeout: BUDGET.engineStart });
 }
 
-export async function waitModelReady(page: Page, timeout = 120_000): Promise<void> {
+export async function waitModelReady(page: Page, timeout: number = BUDGET.modelReady): Promise<void> {
   await expect(page.getByTestId('model-chip')).toHaveClass(/phase-ready/, { timeout });
+}
+
+/** Waits until the prompt set is embedded (scores need it; the model chip turns ready before). */
+export async function waitPromptsApplied(page: Page): Promise<void> {
+  await expect
+    .poll(() => evalDebug(page, (h) => h.state().promptStatus.applied), { timeout: BUDGET.modelReady })
+    .toBe(true);
+}
+
+export interface TinyModelOptions {
+  /** More URL parameters (`?recipe=`, `?prefetch=0`…). */
+  extra?: Record<string, string>;
+  /** Also wait until the prompts are embedded. */
+  prompts?: boolean;
+}
+
+/** Opens the app with the tiny fixture model from the mock hub and waits until the model is ready. */
+export async function setupTinyModel(page: Page, o: OpenOptions & TinyModelOptions): Promise<void> {
+  await openApp(page, { repo: TINY_REPO, ...o });
+  await waitModelReady(page);
+  if (o.prompts) await waitPromptsApplied(page);
 }
 
 export interface FileSpec {
@@ -74,6 +110,36 @@ export async function dropFiles(page: Page, target: Locator, files: FileSpec[]):
   await target.dispatchEvent('drop', { dataTransfer: dt });
 }
 
+/** Where files are dropped: the gallery's workspace, the reference bank, or any element. */
+export type DropTarget = 'workspace' | 'references' | Locator;
+
+/**
+ * Drops files as a drag from the file manager would: fixture images by name (`'test_a.png'`), or
+ * generated files. The reference bank's drop zone shows on the References tab only.
+ */
+export async function drop(
+  page: Page,
+  items: (string | FileSpec)[],
+  on: DropTarget = 'workspace',
+): Promise<void> {
+  const target =
+    on === 'workspace'
+      ? page.getByTestId('workspace')
+      : on === 'references'
+        ? page.getByTestId('reference-dropzone')
+        : on;
+  await dropFiles(
+    page,
+    target,
+    items.map((f) => (typeof f === 'string' ? fileFrom(fixtureImage(f)) : f)),
+  );
+}
+
+/** Waits until the reference bank holds `k` encoded shots (each shot is an inference: BUDGET.scored). */
+export async function waitBankK(page: Page, k: number): Promise<void> {
+  await expect(page.getByTestId('bank-k')).toHaveText(`K = ${k}`, { timeout: BUDGET.scored });
+}
+
 export function card(page: Page, name: string): Locator {
   return page.locator(`[data-testid="result-card"][data-name="${name}"]`);
 }
@@ -109,7 +175,11 @@ export async function shownScores(page: Page): Promise<Record<string, number>> {
   });
 }
 
-export async function waitScored(page: Page, names: string[], timeout = 120_000): Promise<void> {
+export async function waitScored(
+  page: Page,
+  names: string[],
+  timeout: number = BUDGET.scored,
+): Promise<void> {
   for (const n of names) await expect(card(page, n)).toHaveAttribute('data-score', /\d/, { timeout });
 }
 
@@ -121,9 +191,7 @@ export interface Stats {
 }
 
 export async function engineStats(page: Page): Promise<Stats> {
-  return page.evaluate(() =>
-    (window as unknown as { winclip: { stats: () => Promise<Stats> } }).winclip.stats(),
-  );
+  return evalDebug(page, (h) => h.stats() as Promise<Stats>);
 }
 
 /** Saves a screenshot of the main screens under e2e/artifacts/<project>/. */

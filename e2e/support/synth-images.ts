@@ -1,25 +1,28 @@
-/** Small distinct PNGs for batch tests: a smooth gradient with a seeded blotch, `side`² pixels. */
+/**
+ * Small distinct PNGs for batch tests: a smooth gradient with a seeded blotch, `width`×`height` pixels
+ * (48² by default); `grain` > 0 adds a fine texture to the blue channel (larger, less compressible files).
+ */
 import sharp from 'sharp';
 import type { FileSpec } from './app';
 
-export async function synthPng(seed: number, side = 48): Promise<Buffer> {
-  const px = Buffer.alloc(side * side * 3);
+export async function synthPng(seed: number, width = 48, height = width, grain = 0): Promise<Buffer> {
+  const px = Buffer.alloc(width * height * 3);
   // A small LCG keeps every image reproducible and different from the others.
   let s = (seed * 2654435761) >>> 0 || 1;
   const rnd = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  const cx = rnd() * side;
-  const cy = rnd() * side;
-  const r = 3 + rnd() * side * 0.2;
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      const i = (y * side + x) * 3;
+  const cx = rnd() * width;
+  const cy = rnd() * height;
+  const r = 3 + rnd() * Math.min(width, height) * 0.2;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
       const d = Math.hypot(x - cx, y - cy) < r;
-      px[i] = d ? 40 : 120 + Math.round((x / side) * 80);
-      px[i + 1] = d ? 30 : 120 + Math.round((y / side) * 60);
-      px[i + 2] = d ? 20 : 110 + ((seed * 13) % 40);
+      px[i] = d ? 40 : 120 + Math.round((x / width) * 80);
+      px[i + 1] = d ? 30 : 120 + Math.round((y / height) * 60);
+      px[i + 2] = d ? 20 : 110 + ((seed * 13) % 40) + (grain > 0 ? (x * y) % grain : 0);
     }
   }
-  return sharp(px, { raw: { width: side, height: side, channels: 3 } })
+  return sharp(px, { raw: { width, height, channels: 3 } })
     .png()
     .toBuffer();
 }

@@ -10,11 +10,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { preview } from 'vite';
-import { chromiumPss } from '../../bench/chromium-memory';
-import { startMockHub } from '../support/mock-hub';
-import { HUB_REPOS, REPO_ROOT, TINY_REPO } from '../support/paths';
+import { PssSampler } from '../support/chromium-memory';
+import { evalDebug, waitDebug } from '../support/debug-handle';
+import { launch } from '../support/launch';
+import { TINY_REPO } from '../support/paths';
 import { synthPng } from '../support/synth-images';
 
 const backend = process.argv.includes('webgpu') ? 'webgpu' : 'wasm';
@@ -38,86 +37,56 @@ async function makeFolder(): Promise<string> {
 
 async function main(): Promise<void> {
   const folder = await makeFolder();
-  const hub = await startMockHub(HUB_REPOS);
-  const server = await preview({
-    root: REPO_ROOT,
-    preview: { host: '127.0.0.1', port: 0 },
-    logLevel: 'warn',
-  });
-  const base = server.resolvedUrls!.local[0];
-  // A persistent profile: a private context's storage quota is small.
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'winclip-profile-')), {
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', MARKER],
-    viewport: { width: 1440, height: 900 },
-  });
-  let peak = 0;
-  let last = 0;
-  const timer = setInterval(() => {
-    last = chromiumPss(MARKER);
-    peak = Math.max(peak, last);
-  }, 100);
+  const run = await launch({ marker: MARKER });
+  const sampler = new PssSampler(MARKER, 100);
   try {
-    const page = await context.newPage();
-    const url = `${base}?backend=${backend}&hub=${encodeURIComponent(hub.url)}&repo=${TINY_REPO}`;
-    const state = 'window.winclip?.state()';
-    await page.goto(url);
-    await page.waitForFunction(
-      `${state}?.model.phase === 'ready' && ${state}.promptStatus.applied`,
-      undefined,
-      {
-        timeout: 300_000,
-      },
-    );
-    last = chromiumPss(MARKER);
-    const baseline = last;
-    peak = last;
+    const page = await run.context.newPage();
+    await page.goto(run.appUrl({ backend, repo: TINY_REPO }));
+    await waitDebug(page, (h) => h.state().model.phase === 'ready' && h.state().promptStatus.applied, {
+      timeout: 300_000,
+    });
+    sampler.reset();
+    const baseline = sampler.last;
     const t0 = Date.now();
     await page.getByTestId('folder-file-input').setInputFiles(folder);
-    await page.waitForFunction(`${state}.images.length === ${count}`, undefined, { timeout: 600_000 });
-    let lastLog = 0;
+    await waitDebug(page, (h, n) => h.state().images.length === n, { arg: count, timeout: 600_000 });
+    // Waits for the whole batch, with a progress line every 30 s (a thousand images take minutes).
     for (;;) {
-      const done = await page.evaluate(
-        () =>
-          (window as unknown as { winclip: { state: () => { images: { status: string }[] } } }).winclip
-            .state()
-            .images.filter((im) => im.status === 'done' || im.status === 'error').length,
+      const finished = await waitDebug(
+        page,
+        (h, n) => h.state().images.filter((im) => im.status === 'done' || im.status === 'error').length === n,
+        { arg: count, timeout: 30_000, polling: 500 },
+      ).then(
+        () => true,
+        () => false,
       );
-      if (Date.now() - lastLog > 30_000) {
-        console.error(
-          `${done}/${count} scored after ${((Date.now() - t0) / 1000).toFixed(0)} s, PSS ${gib(last)}, peak ${gib(peak)}`,
-        );
-        lastLog = Date.now();
-      }
-      if (done === count) break;
-      await new Promise((r) => setTimeout(r, 500));
+      const done = await evalDebug(
+        page,
+        (h) => h.state().images.filter((im) => im.status === 'done' || im.status === 'error').length,
+      );
+      console.error(
+        `${done}/${count} scored after ${((Date.now() - t0) / 1000).toFixed(0)} s, PSS ${gib(sampler.last)}, peak ${gib(sampler.peak)}`,
+      );
+      if (finished) break;
     }
     const scoreMs = Date.now() - t0;
-    const scoringPeak = peak;
-    const memory = await page.evaluate(() =>
-      (window as unknown as { winclip: { featureMemory: () => Promise<unknown> } }).winclip.featureMemory(),
+    const scoringPeak = sampler.peak;
+    const memory = await evalDebug(page, (h) => h.featureMemory());
+    const failed = await evalDebug(
+      page,
+      (h) => h.state().images.filter((im) => im.status === 'error').length,
     );
-    const failed = await page.evaluate(
-      () =>
-        (window as unknown as { winclip: { state: () => { images: { status: string }[] } } }).winclip
-          .state()
-          .images.filter((im) => im.status === 'error').length,
-    );
-    await page.evaluate(() =>
-      (window as unknown as { winclip: { flush: () => Promise<unknown> } }).winclip.flush(),
-    );
-    const settled = chromiumPss(MARKER);
+    await evalDebug(page, (h) => h.flush());
+    const settled = sampler.sample();
 
     const t1 = Date.now();
     await page.reload();
-    await page.waitForFunction(`${state}?.images.length === ${count}`, undefined, { timeout: 300_000 });
+    await waitDebug(page, (h, n) => h.state().images.length === n, { arg: count, timeout: 300_000 });
     const shownMs = Date.now() - t1;
-    await page.waitForFunction(`${state}.model.phase === 'ready' && !${state}.queue.running`, undefined, {
+    await waitDebug(page, (h) => h.state().model.phase === 'ready' && !h.state().queue.running, {
       timeout: 300_000,
     });
-    const stats = await page.evaluate(() =>
-      (window as unknown as { winclip: { stats: () => Promise<unknown> } }).winclip.stats(),
-    );
+    const stats = await evalDebug(page, (h) => h.stats());
     const usage = await page.evaluate(() => navigator.storage.estimate());
     console.log(
       JSON.stringify(
@@ -140,10 +109,8 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    clearInterval(timer);
-    await context.close();
-    await new Promise<void>((r) => server.httpServer.close(() => r()));
-    await hub.stop();
+    sampler.stop();
+    await run.stop();
   }
 }
 

@@ -9,90 +9,49 @@
  * --load-only skips prompt embedding and the first image (SwiftShader, WebGPU on the CPU, needs many
  * minutes for them at this size) and measures the two loads alone.
  */
-import { existsSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { preview } from 'vite';
-import { chromiumPss, chromiumPssByProcess } from '../../bench/chromium-memory';
-import { parseModelConfig } from '../../src/model/config';
-import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../../src/model/random-weights';
-import { startMockHub } from '../support/mock-hub';
-import { CLIP_TOKENIZER, fixtureImage, REPO_ROOT } from '../support/paths';
+import type { Page } from '@playwright/test';
+import { VIT_B_16_PLUS_240_CONFIG } from '../../src/model/random-weights';
+import { chromiumPssByProcess, PssSampler, settle } from '../support/chromium-memory';
+import { type DebugFn, evalDebug, waitDebug } from '../support/debug-handle';
+import { launch, randomModelDir } from '../support/launch';
+import { CLIP_TOKENIZER, fixtureImage } from '../support/paths';
 
 const backend = process.argv.includes('webgpu') ? 'webgpu' : 'wasm';
 const loadOnly = process.argv.includes('--load-only');
 const REPO = 'timm/vit_base_patch16_plus_clip_240.laion400m_e31';
 const MARKER = '--winclip-peak-memory-probe';
 
-function ensureModel(): string {
-  const dir = join(tmpdir(), 'winclip-random-b16plus');
-  const weights = join(dir, 'open_clip_model.safetensors');
-  if (!existsSync(weights)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'open_clip_config.json'), JSON.stringify(VIT_B_16_PLUS_240_CONFIG));
-    writeFileSync(weights, randomSafetensors(parseModelConfig(VIT_B_16_PLUS_240_CONFIG), 1));
-  }
-  return dir;
-}
-
-class Sampler {
-  peak = 0;
-  last = 0;
-  private timer = setInterval(() => this.sample(), 100);
-  sample(): number {
-    this.last = chromiumPss(MARKER);
-    this.peak = Math.max(this.peak, this.last);
-    return this.last;
-  }
-  reset(): void {
-    this.sample();
-    this.peak = this.last;
-  }
-  stop(): void {
-    clearInterval(this.timer);
-  }
-}
-
 const gb = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
 
-function log(sampler: Sampler, what: string): void {
+function log(sampler: PssSampler, what: string): void {
   console.error(
     `[${new Date().toISOString().slice(11, 19)}] ${what} (now ${gb(sampler.last)}, peak ${gb(sampler.peak)})`,
   );
 }
 
 async function main(): Promise<void> {
-  const dir = ensureModel();
-  const hub = await startMockHub({
-    [REPO]: {
-      'open_clip_config.json': join(dir, 'open_clip_config.json'),
-      'open_clip_model.safetensors': join(dir, 'open_clip_model.safetensors'),
-      'tokenizer.json': CLIP_TOKENIZER,
+  const dir = randomModelDir('winclip-random-b16plus', VIT_B_16_PLUS_240_CONFIG);
+  const run = await launch({
+    marker: MARKER,
+    repos: {
+      [REPO]: {
+        'open_clip_config.json': join(dir, 'open_clip_config.json'),
+        'open_clip_model.safetensors': join(dir, 'open_clip_model.safetensors'),
+        'tokenizer.json': CLIP_TOKENIZER,
+      },
     },
   });
-  const server = await preview({
-    root: REPO_ROOT,
-    preview: { host: '127.0.0.1', port: 0 },
-    logLevel: 'warn',
-  });
-  const base = server.resolvedUrls!.local[0];
-  // A persistent profile: Playwright's default contexts are private, with little Cache Storage.
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'winclip-profile-')), {
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', MARKER],
-  });
-  const sampler = new Sampler();
+  const sampler = new PssSampler(MARKER, 100);
   try {
-    let page = await context.newPage();
-    const waitFor = async (what: string, predicate: string, timeout = 1_800_000) => {
+    let page: Page = await run.context.newPage();
+    const waitFor = async (what: string, predicate: DebugFn<boolean, undefined>, timeout = 1_800_000) => {
       try {
-        await page.waitForFunction(predicate, undefined, { timeout, polling: 250 });
+        await waitDebug(page, predicate, { timeout, polling: 250 });
       } catch (err) {
-        const state = await page.evaluate(() => {
-          const s = (
-            window as unknown as { winclip: { state: () => Record<string, unknown> } }
-          ).winclip.state();
+        const state = await evalDebug(page, (h) => {
+          const s = h.state();
           return { model: s.model, engine: s.engine, notices: s.notices };
         });
         console.error(`timed out waiting for ${what}:`, JSON.stringify(state, null, 2));
@@ -100,38 +59,32 @@ async function main(): Promise<void> {
       }
       log(sampler, what);
     };
-    const state = 'window.winclip?.state()';
-    const open = () => page.goto(`${base}?backend=${backend}&hub=${encodeURIComponent(hub.url)}`);
+    const open = () => page.goto(run.appUrl({ backend }));
 
     await open();
-    await waitFor('engine ready', `${state}?.engine.status === 'ready'`, 120_000);
+    await waitFor('engine ready', (h) => h.state().engine.status === 'ready', 120_000);
     sampler.reset();
     const baseline = sampler.last;
     const t0 = Date.now();
     await page.getByLabel('Other OpenCLIP repo').fill(REPO);
     await page.getByRole('button', { name: 'Load', exact: true }).click();
-    await waitFor('model ready', `${state}.model.phase === 'ready'`);
+    await waitFor('model ready', (h) => h.state().model.phase === 'ready');
     const loadPeak = sampler.peak;
     const loadedMs = Date.now() - t0;
     // Settled: 3 s after the load, and 15 s after (a garbage collection may come only then).
-    await new Promise((r) => setTimeout(r, 3000));
+    await settle(3000);
     const settled3 = sampler.sample();
-    await new Promise((r) => setTimeout(r, 12_000));
+    await settle(12_000);
     const settled15 = sampler.sample();
-    const cacheWarning = await page.evaluate(
-      () =>
-        (
-          window as unknown as { winclip: { state: () => { model: { cacheWarning: string | null } } } }
-        ).winclip.state().model.cacheWarning,
-    );
+    const cacheWarning = await evalDebug(page, (h) => h.state().model.cacheWarning);
     console.error('cache warning after the first load:', cacheWarning);
     let promptsPeak = Number.NaN;
     let scorePeak = Number.NaN;
     if (!loadOnly) {
-      await waitFor('prompts embedded', `${state}.promptStatus.applied`);
+      await waitFor('prompts embedded', (h) => h.state().promptStatus.applied);
       promptsPeak = sampler.peak;
       await page.getByTestId('image-file-input').setInputFiles(fixtureImage('test_a.png'));
-      await waitFor('image scored', `${state}.images.some((im) => im.status === 'done')`);
+      await waitFor('image scored', (h) => h.state().images.some((im) => im.status === 'done'));
       scorePeak = sampler.peak;
     }
     sampler.sample();
@@ -139,26 +92,22 @@ async function main(): Promise<void> {
 
     // Second visit, in a fresh tab after closing this one: everything from Cache Storage.
     await page.close();
-    await new Promise((r) => setTimeout(r, 3000));
-    page = await context.newPage();
+    await settle(3000);
+    page = await run.context.newPage();
     sampler.reset();
     const baseline2 = sampler.last;
     const t1 = Date.now();
     await open();
-    await waitFor('model ready from the cache', `${state}?.model.phase === 'ready'`, 180_000);
+    await waitFor('model ready from the cache', (h) => h.state().model.phase === 'ready', 180_000);
     const cacheMs = Date.now() - t1;
     const cachePeak = sampler.peak;
-    await new Promise((r) => setTimeout(r, 3000));
+    await settle(3000);
     const cacheSettled3 = sampler.sample();
-    await new Promise((r) => setTimeout(r, 12_000));
+    await settle(12_000);
     const cacheSettled15 = sampler.sample();
     for (const p of chromiumPssByProcess(MARKER).filter((p) => p.bytes > 2 ** 24))
       console.error(`settled: ${p.kind.padEnd(40)} ${gb(p.bytes)}`);
-    const fromCache = await page.evaluate(
-      () =>
-        (window as unknown as { winclip: { state: () => { model: { fromCache: boolean } } } }).winclip.state()
-          .model.fromCache,
-    );
+    const fromCache = await evalDebug(page, (h) => h.state().model.fromCache);
 
     const weightBytes = statSync(join(dir, 'open_clip_model.safetensors')).size;
     const ratio = (n: number, base: number) =>
@@ -171,7 +120,7 @@ async function main(): Promise<void> {
       cacheLoadPeakRatio: ratio(cachePeak, baseline2),
       cacheSettled3sRatio: ratio(cacheSettled3, baseline2),
       cacheSettled15sRatio: ratio(cacheSettled15, baseline2),
-      model: `${REPO} (random weights, ${(statSync(join(dir, 'open_clip_model.safetensors')).size / 1e9).toFixed(3)} GB float32)`,
+      model: `${REPO} (random weights, ${(weightBytes / 1e9).toFixed(3)} GB float32)`,
       cacheWarning,
       baseline: gb(baseline),
       peakDuringDownloadAndBuild: gb(loadPeak),
@@ -189,9 +138,7 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(report, null, 2));
   } finally {
     sampler.stop();
-    await context.close();
-    await new Promise<void>((r) => server.httpServer.close(() => r()));
-    await hub.stop();
+    await run.stop();
   }
 }
 

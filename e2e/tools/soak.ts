@@ -9,14 +9,11 @@
  *
  * --switch loads the model again without unloading it first (a model switch releases the old engine).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { preview } from 'vite';
-import { chromiumPss } from '../../bench/chromium-memory';
-import { startMockHub } from '../support/mock-hub';
-import { fixtureImage, HUB_REPOS, REPO_ROOT, TINY_REPO } from '../support/paths';
+import { readFileSync } from 'node:fs';
+import { chromiumPss, settle } from '../support/chromium-memory';
+import { type DebugFn, evalDebug, waitDebug } from '../support/debug-handle';
+import { launch } from '../support/launch';
+import { fixtureImage, TINY_REPO } from '../support/paths';
 
 const backend = process.argv.includes('webgpu') ? 'webgpu' : 'wasm';
 const switching = process.argv.includes('--switch');
@@ -27,29 +24,17 @@ const MARKER = '--winclip-soak-probe';
 const SOURCES = ['test_a.png', 'test_b.png', 'test_c.png', 'test_d.png', 'ref_1.png', 'ref_2.png'];
 
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main(): Promise<void> {
-  const hub = await startMockHub(HUB_REPOS);
-  const server = await preview({
-    root: REPO_ROOT,
-    preview: { host: '127.0.0.1', port: 0 },
-    logLevel: 'warn',
-  });
-  const base = server.resolvedUrls!.local[0];
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'winclip-soak-')), {
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', MARKER],
-  });
+  const run = await launch({ marker: MARKER });
   const images = SOURCES.map((n) => ({ n, bytes: readFileSync(fixtureImage(n)) }));
   try {
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    const state = 'window.winclip?.state()';
-    const waitFor = (predicate: string, timeout = 600_000) =>
-      page.waitForFunction(predicate, undefined, { timeout, polling: 100 });
-    await page.goto(`${base}?backend=${backend}&hub=${encodeURIComponent(hub.url)}`);
-    await waitFor(`${state}?.engine.status === 'ready'`, 120_000);
+    const page = await run.context.newPage();
+    const cdp = await run.context.newCDPSession(page);
+    const waitFor = (predicate: DebugFn<boolean, undefined>, timeout = 600_000) =>
+      waitDebug(page, predicate, { timeout, polling: 100 });
+    await page.goto(run.appUrl({ backend }));
+    await waitFor((h) => h.state().engine.status === 'ready', 120_000);
     const repo = page.getByLabel('Other OpenCLIP repo');
     const rows: { cycle: number; pss: number; seconds: number }[] = [];
     let scored = 0;
@@ -57,29 +42,28 @@ async function main(): Promise<void> {
       const t0 = Date.now();
       await repo.fill(TINY_REPO);
       await page.getByRole('button', { name: 'Load', exact: true }).click();
-      await waitFor(`${state}.model.phase === 'ready' && ${state}.promptStatus.applied`);
+      await waitFor((h) => h.state().model.phase === 'ready' && h.state().promptStatus.applied);
       const files = Array.from({ length: IMAGES_PER_CYCLE }, (_, i) => {
         const src = images[(cycle * IMAGES_PER_CYCLE + i) % images.length];
         return { name: `c${cycle}-${i}-${src.n}`, mimeType: 'image/png', buffer: src.bytes };
       });
       await page.getByTestId('image-file-input').setInputFiles(files);
-      await waitFor(
-        `${state}.images.length === ${IMAGES_PER_CYCLE} && ${state}.images.every((im) => im.status === 'done')`,
+      await waitDebug(
+        page,
+        (h, n) => h.state().images.length === n && h.state().images.every((im) => im.status === 'done'),
+        { arg: IMAGES_PER_CYCLE, timeout: 600_000, polling: 100 },
       );
       scored += IMAGES_PER_CYCLE;
       await page.getByRole('button', { name: 'Clear', exact: true }).click();
-      await waitFor(`${state}.images.length === 0`);
-      if (!switching)
-        await page.evaluate(() =>
-          (window as unknown as { winclip: { unloadModel: () => Promise<void> } }).winclip.unloadModel(),
-        );
+      await waitFor((h) => h.state().images.length === 0);
+      if (!switching) await evalDebug(page, (h) => h.unloadModel());
       // Collect the page's garbage so what remains is what is held, then let the processes settle.
       await cdp.send('HeapProfiler.collectGarbage');
       // The worker's heap is collected on its own schedule: the lowest of a few samples over 3 s is what
       // stays held, the higher ones are garbage not yet collected.
       const samples: number[] = [];
       for (let i = 0; i < 6; i++) {
-        await sleep(500);
+        await settle(500);
         samples.push(chromiumPss(MARKER));
       }
       const pss = Math.min(...samples);
@@ -111,9 +95,7 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    await context.close();
-    await new Promise<void>((r) => server.httpServer.close(() => r()));
-    await hub.stop();
+    await run.stop();
   }
 }
 

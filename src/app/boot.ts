@@ -51,8 +51,8 @@ async function isCached(source: PersistedModelSource): Promise<boolean> {
 }
 
 /** Handles for tests and power users, e.g. `winclip.stats()` in the console. */
-function exposeDebugHandle(): void {
-  (window as unknown as { winclip: unknown }).winclip = {
+function debugHandle() {
+  return {
     stats: () => engineClient().api.stats(),
     state: () => useApp.getState(),
     calibration: () => useCalib.getState(),
@@ -65,6 +65,13 @@ function exposeDebugHandle(): void {
     prefetchStats,
     refreshStats,
   };
+}
+
+/** What `window.winclip` holds (e2e/support/debug-handle.ts reads it typed). */
+export type DebugHandle = ReturnType<typeof debugHandle>;
+
+function exposeDebugHandle(): void {
+  (window as unknown as { winclip: DebugHandle }).winclip = debugHandle();
 }
 
 export async function boot(): Promise<void> {

@@ -44,14 +44,22 @@ export function chromiumPssByProcess(marker: string): { pid: number; kind: strin
   return out;
 }
 
-/** Samples every 250 ms (reading /proc costs CPU the browser needs); `peak` since the last reset. */
+/**
+ * Samples every `intervalMs` (250 ms by default: reading /proc costs CPU the browser needs); `peak` is
+ * the highest since the last reset.
+ */
 export class PssSampler {
   peak = 0;
   last = 0;
   /** Every sample as [epoch ms, bytes], for a timeline (`bench:browser --trace`). */
   readonly series: [number, number][] = [];
-  private readonly timer = setInterval(() => this.sample(), 250);
-  constructor(private readonly marker: string) {}
+  private readonly timer: ReturnType<typeof setInterval>;
+  constructor(
+    private readonly marker: string,
+    intervalMs = 250,
+  ) {
+    this.timer = setInterval(() => this.sample(), intervalMs);
+  }
   sample(): number {
     this.last = chromiumPss(this.marker);
     this.peak = Math.max(this.peak, this.last);
@@ -66,3 +74,6 @@ export class PssSampler {
     clearInterval(this.timer);
   }
 }
+
+/** Lets the processes settle (garbage collected, pages returned) before a memory figure: a timed window. */
+export const settle = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
