@@ -44,16 +44,12 @@ async function cli<T>(args: string[]): Promise<T> {
   return JSON.parse(stdout);
 }
 
+/** `calibrate` on the fixture model with the fixture's prompts. */
+const CALIBRATE = ['calibrate', '--model', FIXTURE_DIR, '--prompts', promptsFile];
+
 describe('winclip calibrate', () => {
   it('each leave-one-out score equals `winclip score --ref <the other two>` of that reference', async () => {
-    const cal = await cli<Calibration>([
-      'calibrate',
-      '--model',
-      FIXTURE_DIR,
-      '--prompts',
-      promptsFile,
-      ...REFS.flatMap((r) => ['--ref', r]),
-    ]);
+    const cal = await cli<Calibration>([...CALIBRATE, ...REFS.flatMap((r) => ['--ref', r])]);
     expect(cal.references.map((r) => r.file)).toEqual(REFS);
     for (const [i, ref] of REFS.entries()) {
       const others = REFS.filter((_, j) => j !== i).flatMap((r) => ['--ref', r]);
@@ -82,11 +78,7 @@ describe('winclip calibrate', () => {
 
   it('--false-reject-rate 0 puts both thresholds just above the highest leave-one-out values', async () => {
     const cal = await cli<Calibration>([
-      'calibrate',
-      '--model',
-      FIXTURE_DIR,
-      '--prompts',
-      promptsFile,
+      ...CALIBRATE,
       '--false-reject-rate',
       '0',
       '--ref',

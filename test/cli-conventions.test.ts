@@ -36,6 +36,20 @@ async function winclip(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran
   );
 }
 
+/** `score --fail-on-ng` on the fixture model at image threshold `t`. */
+const failOnNg = (t: string, files: string[]) =>
+  winclip([
+    'score',
+    '--model',
+    FIXTURE_DIR,
+    '--object',
+    'bottle',
+    '--fail-on-ng',
+    '--image-threshold',
+    t,
+    ...files,
+  ]);
+
 const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 const hasScript = (() => {
   try {
@@ -165,34 +179,14 @@ describe('winclip score --fail-on-ng', () => {
     );
     const scores: number[] = plain.images.map((i: { image_score: number }) => i.image_score);
     const top = Math.max(...scores);
-    const ng = await winclip([
-      'score',
-      '--model',
-      FIXTURE_DIR,
-      '--object',
-      'bottle',
-      '--fail-on-ng',
-      '--image-threshold',
-      String(top),
-      ...files,
-    ]);
+    const ng = await failOnNg(String(top), files);
     expect(ng.code).toBe(3);
     const out = JSON.parse(ng.stdout);
     expect(out.images.map((i: { verdict: string }) => i.verdict)).toEqual(
       scores.map((s) => (s >= top ? 'NG' : 'OK')),
     );
     expect(ng.stderr).toBe('winclip: 1 of 2 images are NG\n');
-    const ok = await winclip([
-      'score',
-      '--model',
-      FIXTURE_DIR,
-      '--object',
-      'bottle',
-      '--fail-on-ng',
-      '--image-threshold',
-      String(top + 1e-6),
-      ...files,
-    ]);
+    const ok = await failOnNg(String(top + 1e-6), files);
     expect([ok.code, ok.stderr]).toEqual([0, '']);
     expect(JSON.parse(ok.stdout).images.map((i: { verdict: string }) => i.verdict)).toEqual(['OK', 'OK']);
     // --quiet drops the note; the exit status still tells.

@@ -61,8 +61,18 @@ async function winclip(args: string[]): Promise<Ran> {
   );
 }
 
+/** `score` on the fixture model with the fixture's prompts, then `extra`. */
+const scoreArgs = (...extra: string[]) => [
+  'score',
+  '--model',
+  FIXTURE_DIR,
+  '--prompts',
+  promptsFile,
+  ...extra,
+];
+
 async function score(extra: string[]): Promise<Out> {
-  const r = await winclip(['score', '--model', FIXTURE_DIR, '--prompts', promptsFile, ...extra]);
+  const r = await winclip(scoreArgs(...extra));
   expect(r.stderr).toBe('');
   return JSON.parse(r.stdout);
 }
@@ -96,16 +106,7 @@ describe('winclip score', () => {
     const out = join(tmp, 'o.json');
     const plain = await score([img('test_a.png')]);
     expect(Object.keys(plain.images[0])).toEqual(['file', 'width', 'height', 'image_score']);
-    const r = await winclip([
-      'score',
-      '--model',
-      FIXTURE_DIR,
-      '--prompts',
-      promptsFile,
-      '--out',
-      out,
-      img('test_a.png'),
-    ]);
+    const r = await winclip(scoreArgs('--out', out, img('test_a.png')));
     expect([r.code, r.stdout, r.stderr]).toEqual([0, '', '']);
     const text = readFileSync(out, 'utf8');
     const parsed: Out = JSON.parse(text);
@@ -178,27 +179,24 @@ describe('winclip score', () => {
     const fsMap = loadF32(`${tests.find((t) => t.file === 'test_a.png')!.name}.final_fs_map`);
     const [lo, hi] = [Math.min(...fsMap), Math.max(...fsMap)];
     const pixel = String(Math.round(((lo + hi) / 2) * 1000) / 1000);
-    const r = await winclip([
-      'score',
-      '--model',
-      FIXTURE_DIR,
-      '--prompts',
-      promptsFile,
-      ...refs.flatMap((x) => ['--ref', img(x.file)]),
-      '--image-threshold',
-      '0.5',
-      '--pixel-threshold',
-      pixel,
-      '--jsonl',
-      '--out',
-      out,
-      '--csv',
-      csv,
-      '--csv-excel',
-      img('test_a.png'),
-      truncated,
-      img('test_d.png'),
-    ]);
+    const r = await winclip(
+      scoreArgs(
+        ...refs.flatMap((x) => ['--ref', img(x.file)]),
+        '--image-threshold',
+        '0.5',
+        '--pixel-threshold',
+        pixel,
+        '--jsonl',
+        '--out',
+        out,
+        '--csv',
+        csv,
+        '--csv-excel',
+        img('test_a.png'),
+        truncated,
+        img('test_d.png'),
+      ),
+    );
     expect(r.code).toBe(1);
     expect(r.stdout.endsWith('\n')).toBe(true);
     const lines = r.stdout
@@ -279,20 +277,7 @@ describe('winclip score', () => {
     writeFileSync(join(dir, 'line2', 'broken.png'), png.subarray(0, 500));
     writeFileSync(join(dir, 'notes.txt'), 'not collected: not an image extension');
     const [out, csv, maps] = [join(tmp, 'parts.json'), join(tmp, 'parts.csv'), join(tmp, 'maps')];
-    const r = await winclip([
-      'score',
-      '--model',
-      FIXTURE_DIR,
-      '--prompts',
-      promptsFile,
-      '--out',
-      out,
-      '--csv',
-      csv,
-      '--maps',
-      maps,
-      dir,
-    ]);
+    const r = await winclip(scoreArgs('--out', out, '--csv', csv, '--maps', maps, dir));
     expect(r.code).toBe(1);
     const broken = join(dir, 'line2', 'broken.png');
     expect(r.stderr.trim().split('\n')).toEqual([
@@ -374,15 +359,7 @@ describe('winclip score', () => {
     for (const c of [...BMP_CASES, ...REFUSED_IMAGE_CASES]) writeFileSync(join(dir, c.file), c.bytes());
     writeFileSync(join(dir, 'cmyk.jpg'), (await cmykJpeg(true)).bytes);
     const files = [...BMP_CASES, ...REFUSED_IMAGE_CASES].map((c) => join(dir, c.file));
-    const r = await winclip([
-      'score',
-      '--model',
-      FIXTURE_DIR,
-      '--prompts',
-      promptsFile,
-      ...files,
-      join(dir, 'cmyk.jpg'),
-    ]);
+    const r = await winclip(scoreArgs(...files, join(dir, 'cmyk.jpg')));
     expect(r.code).toBe(1);
     const out: Out = JSON.parse(r.stdout);
     const byFile = new Map(out.images.map((i) => [i.file, i]));

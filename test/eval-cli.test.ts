@@ -24,21 +24,11 @@ async function winclip(args: string[]): Promise<{ stdout: string; stderr: string
   return exec('npx', ['--no-install', 'winclip', ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
 }
 
+/** `eval` of the synthetic MVTec-layout set with the fixture model. */
+const EVAL_MVTEC = ['eval', '--data', DATA, '--dataset', 'mvtec', '--model', FIXTURE_DIR];
+
 async function evaluate(extra: string[], out: string): Promise<{ stdout: string; json: EvalJson }> {
-  const { stdout } = await winclip([
-    'eval',
-    '--data',
-    DATA,
-    '--dataset',
-    'mvtec',
-    '--model',
-    FIXTURE_DIR,
-    '--cache',
-    CACHE,
-    '--out',
-    out,
-    ...extra,
-  ]);
+  const { stdout } = await winclip([...EVAL_MVTEC, '--cache', CACHE, '--out', out, ...extra]);
   return { stdout, json: JSON.parse(await readFile(out, 'utf8')) };
 }
 
@@ -186,7 +176,7 @@ describe('winclip eval on a synthetic MVTec-AD set', () => {
   });
 
   it('reports each phase on stderr when piped, and nothing with --quiet', async () => {
-    const args = ['eval', '--data', DATA, '--dataset', 'mvtec', '--model', FIXTURE_DIR, '--cache', CACHE];
+    const args = [...EVAL_MVTEC, '--cache', CACHE];
     const small = ['--categories', 'washer', '--shots', '0', '--seeds', '1', '--out', join(tmp, 'q.json')];
     const loud = await winclip([...args, ...small]);
     expect(loud.stderr).toMatch(
@@ -302,22 +292,9 @@ describe('winclip eval on a synthetic MVTec-AD set', () => {
     await expect(
       winclip(['eval', '--data', DATA, '--dataset', 'kitti', '--model', FIXTURE_DIR]),
     ).rejects.toThrow(/--dataset must be mvtec or visa/);
-    await expect(
-      winclip([
-        'eval',
-        '--data',
-        DATA,
-        '--dataset',
-        'mvtec',
-        '--model',
-        FIXTURE_DIR,
-        '--categories',
-        'nope',
-        '--no-cache',
-      ]),
-    ).rejects.toThrow(/category 'nope' not found/);
-    await expect(
-      winclip(['eval', '--data', DATA, '--dataset', 'mvtec', '--model', FIXTURE_DIR, '--ablation', 'x']),
-    ).rejects.toThrow(/unknown --ablation/);
+    await expect(winclip([...EVAL_MVTEC, '--categories', 'nope', '--no-cache'])).rejects.toThrow(
+      /category 'nope' not found/,
+    );
+    await expect(winclip([...EVAL_MVTEC, '--ablation', 'x'])).rejects.toThrow(/unknown --ablation/);
   });
 });

@@ -81,17 +81,6 @@ interface Location {
   file: string;
 }
 
-async function readCached(
-  cache: Cache,
-  ref: CachedFileRef,
-  file: string,
-  role: Role,
-  opts: FetchOptions,
-  split?: SplitRule,
-): Promise<Uint8Array> {
-  return (await readCachedParts(cache, ref, file, role, opts, split)).bytes;
-}
-
 async function readCachedParts(
   cache: Cache,
   ref: CachedFileRef,
@@ -257,7 +246,11 @@ async function fetchTokenizer(
   if (cache && hit) {
     const bytes = Number(hit.headers.get('x-winclip-bytes')) || 0;
     const ref = { key: shared.key, bytes };
-    return { bytes: await readCached(cache, ref, TOKENIZER_FILE, 'tokenizer', opts), ref, cacheError: null };
+    return {
+      bytes: (await readCachedParts(cache, ref, TOKENIZER_FILE, 'tokenizer', opts)).bytes,
+      ref,
+      cacheError: null,
+    };
   }
   return download(cache, shared, 'tokenizer', opts);
 }
@@ -320,11 +313,11 @@ async function fetchRemote(
   const pin = commit ? { commit } : {};
   if (cache && manifest) {
     const config = parseConfigFile(
-      await readCached(cache, manifest.files.config, CONFIG_FILE, 'config', opts),
+      (await readCachedParts(cache, manifest.files.config, CONFIG_FILE, 'config', opts)).bytes,
       CONFIG_FILE,
     );
     const tokenizer = parseTokenizerFile(
-      await readCached(cache, manifest.files.tokenizer, TOKENIZER_FILE, 'tokenizer', opts),
+      (await readCachedParts(cache, manifest.files.tokenizer, TOKENIZER_FILE, 'tokenizer', opts)).bytes,
       TOKENIZER_FILE,
     );
     const weights = await cachedWeights(cache, manifest.files.weights, WEIGHTS_FILE, opts);

@@ -4,21 +4,16 @@
  * queue's pause and rate, and the undo of the last "Clear".
  */
 import { create } from 'zustand';
+import type { SessionRecordOf } from '../../io/app-databases';
 import type { LabelFilter } from './label-filter';
 import type { InspectedImage } from './types';
 
-export interface SessionSummary {
-  id: string;
-  name: string;
-  part: string;
-  lot: string;
-  station: string;
-  createdAt: number;
-  updatedAt: number;
+/** A stored session as the list shows it: its record's fields (src/io/app-databases.ts), counted. */
+export type SessionSummary = Omit<SessionRecordOf<unknown>, 'setup'> & {
   images: number;
   /** Bytes of this session's files, thumbnails and image features in storage. */
   bytes: number;
-}
+};
 
 export interface StorageUse {
   /** The origin's usage and quota as the browser estimates them (all of the app's storage). */

@@ -1,7 +1,6 @@
 /** Shapes of the app state (zustand store) and of what is persisted. */
 
-import type { BackendChoice, SmallMap, StageProgress } from '../../../workers/protocol';
-import type { ModeKind } from '../../core/scoring-mode';
+import type { BackendChoice, ScoreSummary, StageProgress } from '../../../workers/protocol';
 import type { EngineStats, ModelInfo } from '../../engine/api';
 import type { DownloadProgress } from '../../io/hub';
 import type { ModelSource } from '../../io/model-fetch';
@@ -96,15 +95,8 @@ export interface Thresholds {
 
 export type ImageStatus = 'queued' | 'processing' | 'done' | 'error' | 'cancelled';
 
-export interface ImageScore {
-  score: number;
-  mode: ModeKind;
-  /** References in the bank it was scored with (0 = zero-shot). */
-  bank: number;
-  mapMin: number;
-  mapMax: number;
-  thumbMap: SmallMap;
-}
+/** What the gallery keeps of a score: the worker's summary less the image's key and size. */
+export type ImageScore = Omit<ScoreSummary, 'key' | 'width' | 'height'>;
 
 export interface InspectedImage {
   id: string;
