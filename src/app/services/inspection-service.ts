@@ -288,8 +288,3 @@ export function removeImages(ids: string[]): void {
         .catch(() => undefined);
   }
 }
-
-export function clearImages(): void {
-  cancelQueue();
-  removeImages(useApp.getState().images.map((im) => im.id));
-}

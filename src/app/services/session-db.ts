@@ -143,8 +143,3 @@ export function isQuotaError(err: unknown): boolean {
     (err instanceof Error && err.name === 'QuotaExceededError')
   );
 }
-
-/** Closes the connection (tests); the next call reopens it. */
-export function closeSessionDb(): Promise<void> {
-  return db.close();
-}

@@ -16,10 +16,6 @@ export interface StoredMeta {
 const metas = new Map<string, StoredMeta>();
 let modelId: string | null = null;
 
-export function currentModelId(): string | null {
-  return modelId;
-}
-
 export function setCurrentModelId(id: string | null): void {
   modelId = id;
 }

@@ -1,5 +1,4 @@
 /** Derived values: verdicts, counts, ordering and the shared heatmap range. */
-import type { AppState } from './store';
 import type { InspectedImage, RangeMode, SortKey, VerdictFilter } from './types';
 
 export type Verdict = 'OK' | 'NG';
@@ -95,5 +94,3 @@ export function rangeFor(
   }
   return batchRange(all);
 }
-
-export const selectCounts = (s: AppState) => countVerdicts(s.images, s.thresholds.image);

@@ -127,7 +127,6 @@ function patcher<K extends SliceKey>(key: K) {
 export const patchEngine = patcher('engine');
 export const patchModel = patcher('model');
 export const patchSettings = patcher('settings');
-export const patchPrompts = patcher('prompts');
 export const patchPromptStatus = patcher('promptStatus');
 export const patchThresholds = patcher('thresholds');
 export const patchQueue = patcher('queue');
