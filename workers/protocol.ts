@@ -223,14 +223,14 @@ export type FaultListener = (f: EngineFault) => void;
  * An image's score, sent while `inspectStored`/`inspectPrepared` still runs the window passes that make its map (only when it
  * is already the final score: zero-shot, the reference bank empty).
  */
-export interface FirstScore {
+export interface FirstScoreEvent {
   key: string;
   score: number;
   /** Milliseconds since encoding started. */
   ms: number;
 }
 
-export type FirstScoreListener = (s: FirstScore) => void;
+export type FirstScoreListener = (s: FirstScoreEvent) => void;
 
 /**
  * Every call that can be cancelled takes a request id first, so that `cancel(requestId)` can stop it

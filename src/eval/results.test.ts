@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateRuns, type EvalOutput, mean, type RunRecord, std, summarize } from './results';
+import { aggregateRuns, type EvalOutput, mean, meanOverCategories, type RunRecord, std } from './results';
 import { classwiseTable, formatCell, formatReport, layout } from './tables';
 
 function run(seed: number, auroc: number, pro: number | null): RunRecord {
@@ -25,7 +25,7 @@ describe('aggregation', () => {
     expect(a.std.image.auroc).toBeCloseTo(0.1, 12);
     expect(a.mean.pixel?.pro).toBeCloseTo(0.6, 12);
     const b = aggregateRuns([run(0, 0.5, 0.4), run(1, 0.5, 0.4)]);
-    const s = summarize({ x: { '1': a }, y: { '1': b } }, [1]);
+    const s = meanOverCategories({ x: { '1': a }, y: { '1': b } }, [1]);
     expect(s['1'].mean.image.auroc).toBeCloseTo(0.65, 12);
     expect(s['1'].std.image.auroc).toBeCloseTo(0.05, 12); // (0.1 + 0) / 2, not the spread of the two means
     expect(s['1'].categories).toBe(2);
@@ -69,7 +69,7 @@ describe('tables', () => {
     pixel_size: null,
     object_names: {},
     categories,
-    summary: summarize(categories, [0, 1]),
+    summary: meanOverCategories(categories, [0, 1]),
     stats: { images_encoded: 0, features_from_cache: 0, seconds: 0 },
   };
 

@@ -107,7 +107,7 @@ export function aggregateRuns(runs: RunRecord[]): ShotResult {
 }
 
 /** Mean row over categories: mean of means ± mean of stds (see above). */
-export function summarize(
+export function meanOverCategories(
   categories: Record<string, Record<string, ShotResult>>,
   shots: number[],
 ): EvalOutput['summary'] {

@@ -17,7 +17,13 @@ import type { FeatureDiskCache } from './feature-cache';
 import { evalSize, loadTruth } from './masks';
 import { objectNameFor } from './object-names';
 import { ProgressBar, type ProgressStream } from './progress';
-import { aggregateRuns, type EvalOutput, type RunRecord, type ShotResult, summarize } from './results';
+import {
+  aggregateRuns,
+  type EvalOutput,
+  meanOverCategories,
+  type RunRecord,
+  type ShotResult,
+} from './results';
 import { planRuns, type RefsFile, type ShotRun } from './sampling';
 
 /** The engine surface the evaluator uses (WinclipEngine provides it). */
@@ -183,7 +189,7 @@ export async function runEvaluation(engine: EvalEngine, s: EvalSettings): Promis
     features.clear();
     out.categories[category] = byShots;
   }
-  out.summary = summarize(out.categories, s.shots);
+  out.summary = meanOverCategories(out.categories, s.shots);
   out.stats.seconds = (performance.now() - t0) / 1000;
   return out;
 }

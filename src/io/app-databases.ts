@@ -53,7 +53,7 @@ export interface SessionRecordOf<Setup> {
   bytes?: number;
 }
 
-export interface ImageRecordOf<Image> {
+export interface SessionImageRecordOf<Image> {
   id: string;
   session: string;
   /** Optional fields (labels and later additions) travel inside `image` as they are. */
@@ -75,7 +75,7 @@ export interface BlobRecord {
 
 export interface SessionsSchema<Image = unknown, Setup = unknown> extends DBSchema {
   sessions: { key: string; value: SessionRecordOf<Setup> };
-  images: { key: string; value: ImageRecordOf<Image>; indexes: { session: string } };
+  images: { key: string; value: SessionImageRecordOf<Image>; indexes: { session: string } };
   blobs: { key: string; value: BlobRecord; indexes: { session: string } };
   /** Out-of-line keys: 'active' (a session id), 'keptLocalModel'. */
   meta: { key: string; value: unknown };

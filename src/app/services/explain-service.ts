@@ -15,7 +15,7 @@ function currentGroups() {
   });
 }
 
-export function explainImage(
+export function explainWithCurrentPrompts(
   signal: AbortSignal | undefined,
   imageId: string,
   pixelThreshold: number,

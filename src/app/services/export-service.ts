@@ -37,7 +37,7 @@ import { useSessions } from '../state/session-store';
 import { DEFAULT_THRESHOLDS, notify, useApp } from '../state/store';
 import type { InspectedImage } from '../state/types';
 import { engine } from './engine-service';
-import { explainImage } from './explain-service';
+import { explainWithCurrentPrompts } from './explain-service';
 import { promptSetOf } from './prompt-service';
 import { buildRecipe } from './recipe-service';
 
@@ -57,7 +57,7 @@ async function rowExtras(): Promise<RowExtras> {
     const t = thresholds(im);
     if (!t || im.status !== 'done') continue;
     try {
-      explanations.set(im.id, await explainImage(undefined, im.id, t.pixel));
+      explanations.set(im.id, await explainWithCurrentPrompts(undefined, im.id, t.pixel));
     } catch (err) {
       notify('error', `Regions of ${im.name} are left out of the export: ${errorText(err)}`);
     }

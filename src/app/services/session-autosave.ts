@@ -15,9 +15,9 @@ import {
   type BlobRecord,
   deleteMany,
   IMAGES,
-  type ImageRecord,
   isQuotaError,
   putMany,
+  type SessionImageRecord,
   type StoredImageState,
   summaryOf,
   thumbKey,
@@ -165,7 +165,7 @@ async function writeBatch({ session, images, deletes }: Batch): Promise<void> {
       }
     }
   }
-  const records: ImageRecord[] = images.map((im) => ({
+  const records: SessionImageRecord[] = images.map((im) => ({
     id: im.id,
     session,
     image: stateOf(im),

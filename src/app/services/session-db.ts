@@ -5,7 +5,7 @@
  */
 import {
   type BlobRecord,
-  type ImageRecordOf,
+  type SessionImageRecordOf,
   type SessionRecordOf,
   type SessionsSchema,
   sessionsDatabase,
@@ -36,7 +36,7 @@ export interface SessionSetup {
 export type StoredImageState = Omit<InspectedImage, 'file' | 'thumb'>;
 
 export type SessionRecord = SessionRecordOf<SessionSetup>;
-export type ImageRecord = ImageRecordOf<StoredImageState>;
+export type SessionImageRecord = SessionImageRecordOf<StoredImageState>;
 export type { BlobRecord };
 
 type Schema = SessionsSchema<StoredImageState, SessionSetup>;

@@ -32,7 +32,7 @@ export interface WorkerClientOptions {
    */
   onRestart: (reason: string, gaveUp: boolean, requested: boolean) => void;
   onProgress?: ProgressListener;
-  /** An image's score before its map (see FirstScore in the protocol). */
+  /** An image's score before its map (see FirstScoreEvent in the protocol). */
   onFirstScore?: FirstScoreListener;
   /** Heartbeat period and the answer time allowed when idle / while a call runs (a long run blocks pings). */
   heartbeatMs?: number;

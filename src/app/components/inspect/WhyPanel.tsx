@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'react';
 import type { ExplainResult } from '../../../../workers/protocol';
 import { errorText, isAbortError } from '../../../core/errors';
-import { explainImage } from '../../services/explain-service';
+import { explainWithCurrentPrompts } from '../../services/explain-service';
 import type { InspectedImage } from '../../state/types';
 
 export function useExplanation(image: InspectedImage, pixelThreshold: number) {
@@ -15,7 +15,7 @@ export function useExplanation(image: InspectedImage, pixelThreshold: number) {
     if (!image.result) return;
     const abort = new AbortController();
     const t = setTimeout(() => {
-      explainImage(abort.signal, image.id, pixelThreshold)
+      explainWithCurrentPrompts(abort.signal, image.id, pixelThreshold)
         .then((r) => {
           if (abort.signal.aborted) return;
           setResult(r);
