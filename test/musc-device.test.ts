@@ -16,17 +16,16 @@ import { decodeImageFile } from '../src/io/decode-node';
 import { parseModelConfig } from '../src/model/config';
 import { ModelWeights } from '../src/model/weights';
 import { FIXTURE_DIR, maxAbsDiff } from './fixture';
-import { type MuscReference, muscArray, muscManifest } from './musc-fixture';
+import { MUSC_BATCH, MUSC_LAYERS, type MuscReference, muscArray } from './musc-fixture';
 
-const LAYERS = [0, 1];
-const names = muscManifest('reference').batch_order;
-const N = names.length;
+const LAYERS = MUSC_LAYERS;
+const N = MUSC_BATCH.length;
 let engine: WinclipEngine;
 const images: RgbImage[] = [];
 
 beforeAll(async () => {
   engine = await createNodeEngine(FIXTURE_DIR, 2, {}, { lotMode: true });
-  for (const f of names) images.push(await decodeImageFile(join(FIXTURE_DIR, f)));
+  for (const n of MUSC_BATCH) images.push(await decodeImageFile(join(FIXTURE_DIR, `${n}.png`)));
 });
 
 const row = (a: Float32Array, i: number, n: number) => a.subarray(i * n, (i + 1) * n);

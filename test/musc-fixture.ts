@@ -1,4 +1,4 @@
-/** Reads the lot mode's reference arrays (../shared/fixtures/musc-tiny, S = 240 and S = 320). */
+/** Reads the MuSc stage reference (../shared/fixtures/musc-tiny) for tests. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHARED_DIR } from './fixture';
@@ -7,32 +7,30 @@ export const MUSC_DIR = join(SHARED_DIR, 'fixtures/musc-tiny');
 
 export type MuscReference = 'reference' | 'reference-320';
 
-interface MuscManifest {
-  batch_order: string[];
-  image_size: number;
-  arrays: { name: string; file: string; shape: number[] }[];
+interface Entry {
+  name: string;
+  file: string;
+  shape: number[];
 }
 
-const manifests = new Map<MuscReference, MuscManifest>();
+const manifests = new Map<MuscReference, { arrays: Entry[]; image_size?: number }>();
 
-export function muscManifest(ref: MuscReference): MuscManifest {
+function manifestOf(ref: MuscReference): { arrays: Entry[]; image_size?: number } {
   let m = manifests.get(ref);
   if (!m) {
-    m = JSON.parse(readFileSync(join(MUSC_DIR, ref, 'manifest.json'), 'utf8')) as MuscManifest;
-    manifests.set(ref, m);
+    m = JSON.parse(readFileSync(join(MUSC_DIR, ref, 'manifest.json'), 'utf8'));
+    manifests.set(ref, m!);
   }
-  return m;
+  return m!;
 }
 
 /** One array of a MuSc reference folder (raw little-endian float32) with its shape. */
 export function muscArray(ref: MuscReference, name: string): { data: Float32Array; shape: number[] } {
-  const e = muscManifest(ref).arrays.find((a) => a.name === name);
-  if (!e) throw new Error(`musc fixture ${ref} has no array ${name}`);
+  const e = manifestOf(ref).arrays.find((a) => a.name === name);
+  if (!e) throw new Error(`musc fixture ${ref}/${name} not in manifest`);
   const buf = readFileSync(join(MUSC_DIR, ref, e.file));
-  return {
-    data: new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength)),
-    shape: e.shape,
-  };
+  const data = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+  return { data, shape: e.shape };
 }
 
 /** Image i's slice of an array whose first axis is the batch. */
