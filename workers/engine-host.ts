@@ -19,34 +19,11 @@ import type { ModelFiles } from '../src/model/file-names';
 import { decodeImage, decodeWithThumbnail, nameOf } from './decode';
 import { FeatureDatabase } from './feature-store';
 import { IdbFeatureStore } from './feature-store-idb';
+import { LotHost } from './lot-host';
+import type * as L from './lot-protocol';
 import * as maps from './map-queries';
 import { openModel } from './open-model';
-import type {
-  BackendReport,
-  DetailRender,
-  DetailRenderOptions,
-  EngineWorkerApi,
-  ExplainResult,
-  FaultListener,
-  FeatureMemory,
-  FirstScoreListener,
-  InspectResult,
-  LoadedModel,
-  LooProgressListener,
-  LooScore,
-  MapReport,
-  OverlayOptions,
-  PreparedImage,
-  ProgressListener,
-  RawMap,
-  ReferenceAdded,
-  RescoreResult,
-  ScoreSummary,
-  StageProgress,
-  StartOptions,
-  StoredBinding,
-  StoredInfo,
-} from './protocol';
+import type * as P from './protocol';
 import { overlayPng } from './render-bitmaps';
 import { FeatureResidency } from './residency';
 import { ResultCache } from './result-cache';
@@ -56,14 +33,15 @@ import { RuntimeSupervisor } from './supervision';
 /** Full-resolution results kept for the detail view and overlay export. */
 const RESULT_CACHE_SIZE = 3;
 
-export class EngineHost implements EngineWorkerApi {
+export class EngineHost implements P.EngineWorkerApi {
   private engine: WinclipEngine | null = null;
-  private listener: ProgressListener | null = null;
-  private firstScoreListener: FirstScoreListener | null = null;
+  private listener: P.ProgressListener | null = null;
+  private firstScoreListener: P.FirstScoreListener | null = null;
   private readonly supervisor = new RuntimeSupervisor({
     createRuntime: createWebRuntime,
     gpuDevice: webGpuDevice,
-    createEngine: (files, runtime) => WinclipEngine.create(files, runtime),
+    // Lot mode keeps the vision weights (read from disk on demand when the files are blob-backed).
+    createEngine: (files, runtime) => WinclipEngine.create(files, runtime, {}, { lotMode: true }),
     report: (p) => this.report(p),
     // Its backend starts now, not awaited: the page reads the model meanwhile.
     warm: warmedUp,
@@ -74,24 +52,30 @@ export class EngineHost implements EngineWorkerApi {
   private readonly residency = new FeatureResidency((key) => this.results.delete(key));
   private readonly explainer = new maps.RegionExplainer();
   private modelId: string | null = null;
+  private readonly lot = new LotHost({
+    engine: () => this.requireEngine(),
+    modelId: () => this.modelId,
+    db: this.db,
+    guard: (id, what, body) => this.supervisor.guard(id, what, body),
+  });
 
   ping(): string {
     return 'pong';
   }
 
-  setProgressListener(listener: ProgressListener | null): void {
+  setProgressListener(listener: P.ProgressListener | null): void {
     this.listener = listener;
   }
 
-  setFirstScoreListener(listener: FirstScoreListener | null): void {
+  setFirstScoreListener(listener: P.FirstScoreListener | null): void {
     this.firstScoreListener = listener;
   }
 
-  setFaultListener(listener: FaultListener | null): void {
+  setFaultListener(listener: P.FaultListener | null): void {
     this.supervisor.setFaultListener(listener);
   }
 
-  private report(p: StageProgress): void {
+  private report(p: P.StageProgress): void {
     // Fire and forget: a slow UI thread must never stall the engine.
     void Promise.resolve(this.listener?.(p)).catch(() => undefined);
   }
@@ -105,12 +89,12 @@ export class EngineHost implements EngineWorkerApi {
     return this.engine;
   }
 
-  async start(opts: StartOptions): Promise<BackendReport> {
+  async start(opts: P.StartOptions): Promise<P.BackendReport> {
     this.db.prepare();
     return this.supervisor.start(opts);
   }
 
-  async loadModel(requestId: string, files: ModelFiles): Promise<LoadedModel> {
+  async loadModel(requestId: string, files: ModelFiles): Promise<P.LoadedModel> {
     if (!this.supervisor.runtime) throw new Error('The runtime is not started');
     // The previous model's sessions hold its weights in onnxruntime's heap (or GPU buffers): free them
     // before the new ones are built, or every switch grows memory by about twice the weights.
@@ -150,6 +134,7 @@ export class EngineHost implements EngineWorkerApi {
     const engine = this.engine;
     this.engine = null;
     this.results.clear();
+    this.lot.reset();
     if (engine) await engine.dispose().catch(() => undefined);
   }
 
@@ -180,7 +165,7 @@ export class EngineHost implements EngineWorkerApi {
 
   /** The full-resolution result of `key` (cached, or scored again, its features reloaded if need be). */
   private async resultFor(key: string): Promise<ImageResult> {
-    const cached = this.results.get(key);
+    const cached = this.results.get(key) ?? this.lot.result(key);
     if (cached) return cached;
     const engine = this.requireEngine();
     if (!(await this.residency.ensureLoaded(key))) throw new Error('This image is not encoded yet');
@@ -193,7 +178,7 @@ export class EngineHost implements EngineWorkerApi {
    * Score and a thumbnail-sized map (src/engine's full-resolution map is computed on demand by the
    * detail view and exports). The options are kept so that map is computed the same way.
    */
-  private async summarize(key: string, options: ScoreOptions = {}): Promise<ScoreSummary> {
+  private async summarize(key: string, options: ScoreOptions = {}): Promise<P.ScoreSummary> {
     const summary = await maps.scoreSummary(this.requireEngine(), key, options);
     this.results.scored(key, options);
     return summary;
@@ -229,11 +214,11 @@ export class EngineHost implements EngineWorkerApi {
     return this.engine?.referenceKeys() ?? [];
   }
 
-  async rescore(requestId: string, keys: string[], options?: ScoreOptions): Promise<RescoreResult> {
+  async rescore(requestId: string, keys: string[], options?: ScoreOptions): Promise<P.RescoreResult> {
     this.requireEngine();
     const t0 = performance.now();
     return this.supervisor.guard(requestId, 're-scoring', async (check) => {
-      const results: ScoreSummary[] = [];
+      const results: P.ScoreSummary[] = [];
       for (let i = 0; i < keys.length; i++) {
         check();
         if (!(await this.residency.ensureLoaded(keys[i]))) continue;
@@ -249,13 +234,13 @@ export class EngineHost implements EngineWorkerApi {
     });
   }
 
-  async renderDetail(requestId: string, key: string, opts: DetailRenderOptions): Promise<DetailRender> {
+  async renderDetail(requestId: string, key: string, opts: P.DetailRenderOptions): Promise<P.DetailRender> {
     return this.supervisor.guard(requestId, 'rendering the heatmap', async (check) =>
       maps.detailRender(await this.resultFor(key), opts, check),
     );
   }
 
-  async renderOverlayPng(requestId: string, key: string, image: Blob, opts: OverlayOptions): Promise<Blob> {
+  async renderOverlayPng(requestId: string, key: string, image: Blob, opts: P.OverlayOptions): Promise<Blob> {
     return this.supervisor.guard(requestId, 'exporting the overlay', async (check) => {
       const result = await this.resultFor(key);
       check();
@@ -266,8 +251,8 @@ export class EngineHost implements EngineWorkerApi {
   async leaveOneOut(
     requestId: string,
     refKeys: string[],
-    onReference: LooProgressListener | null,
-  ): Promise<LooScore[]> {
+    onReference: P.LooProgressListener | null,
+  ): Promise<P.LooScore[]> {
     const engine = this.requireEngine();
     return this.supervisor.guard(requestId, 'calibrating', async (check) => {
       const refs = await leaveOneOut(engine, refKeys, {
@@ -284,7 +269,7 @@ export class EngineHost implements EngineWorkerApi {
     key: string,
     pixelThreshold: number,
     groups: StateGroups,
-  ): Promise<ExplainResult> {
+  ): Promise<P.ExplainResult> {
     const engine = this.requireEngine();
     return this.supervisor.guard(requestId, 'explaining the regions', async (check) => {
       const result = await this.resultFor(key);
@@ -293,13 +278,13 @@ export class EngineHost implements EngineWorkerApi {
     });
   }
 
-  async mapReport(requestId: string, key: string, pixelThreshold: number): Promise<MapReport> {
+  async mapReport(requestId: string, key: string, pixelThreshold: number): Promise<P.MapReport> {
     return this.supervisor.guard(requestId, 'measuring the map', async () =>
       maps.mapReport(await this.resultFor(key), pixelThreshold),
     );
   }
 
-  async rawMap(requestId: string, key: string): Promise<RawMap> {
+  async rawMap(requestId: string, key: string): Promise<P.RawMap> {
     return this.supervisor.guard(requestId, 'exporting the map', async () =>
       maps.rawMap(await this.resultFor(key)),
     );
@@ -321,7 +306,7 @@ export class EngineHost implements EngineWorkerApi {
     image: Blob,
     thumbSide: number,
     options?: ScoreOptions,
-  ): Promise<InspectResult & StoredInfo> {
+  ): Promise<P.InspectResult & P.StoredInfo> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
     return this.supervisor.guard(requestId, `inspecting ${name}`, async (check) => {
@@ -342,10 +327,10 @@ export class EngineHost implements EngineWorkerApi {
     requestId: string,
     key: string,
     image: Blob,
-    prepared: PreparedImage,
+    prepared: P.PreparedImage,
     thumbSide: number,
     options?: ScoreOptions,
-  ): Promise<InspectResult & StoredInfo> {
+  ): Promise<P.InspectResult & P.StoredInfo> {
     const engine = this.requireEngine();
     if (!samePreprocess(prepared.config, engine.preprocessConfig())) {
       // Prepared for another model: its tensors are the wrong ones; decode here as usual.
@@ -379,7 +364,7 @@ export class EngineHost implements EngineWorkerApi {
     thumb: ImageBitmap,
     options: ScoreOptions | undefined,
     encode: () => Promise<void>,
-  ): Promise<InspectResult & StoredInfo> {
+  ): Promise<P.InspectResult & P.StoredInfo> {
     const engine = this.requireEngine();
     const t0 = performance.now();
     const info = await this.residency.featuresFor(key, hash, encode);
@@ -388,7 +373,7 @@ export class EngineHost implements EngineWorkerApi {
     this.residency.markUsed(key);
     const tiles = engine.getEncoded(key)!.tiles.length;
     const summary = await this.summarize(key, options);
-    const out: InspectResult & StoredInfo = {
+    const out: P.InspectResult & P.StoredInfo = {
       ...summary,
       thumb,
       encodeMs,
@@ -403,7 +388,7 @@ export class EngineHost implements EngineWorkerApi {
     requestId: string,
     key: string,
     image: Blob,
-  ): Promise<ReferenceAdded & StoredInfo> {
+  ): Promise<P.ReferenceAdded & P.StoredInfo> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
     return this.supervisor.guard(requestId, `adding reference ${name}`, async (check) => {
@@ -422,7 +407,7 @@ export class EngineHost implements EngineWorkerApi {
     });
   }
 
-  bindStored(entries: StoredBinding[]): void {
+  bindStored(entries: P.StoredBinding[]): void {
     for (const e of entries) this.residency.bind(e.key, e.contentHash);
   }
 
@@ -434,13 +419,22 @@ export class EngineHost implements EngineWorkerApi {
     return this.db.clearAll();
   }
 
-  featureMemory(): FeatureMemory {
+  featureMemory(): P.FeatureMemory {
     return this.residency.memory();
   }
 
   stats(): EngineStats {
     return this.engine?.stats() ?? ZERO_STATS;
   }
+
+  lotAdd(id: string, key: string, image: Blob, side: number, opts?: L.LotOptions): Promise<L.LotAdded> {
+    return this.lot.add(id, key, image, side, opts).then((r) => Comlink.transfer(r, [r.thumb]));
+  }
+
+  lotScores = (requestId: string): Promise<L.LotSummary> => this.lot.scores(requestId);
+  lotRemove = (keys: string[]): number => this.lot.remove(keys);
+  lotClear = (): void => this.lot.clear();
+  lotStats = (): L.LotStats => this.lot.stats();
 
   simulateCrash(): void {
     self.close();

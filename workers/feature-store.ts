@@ -10,16 +10,28 @@
 import type { IDBPDatabase } from 'idb';
 import type { EncodedImage } from '../src/engine/api';
 import { encodedBytes } from '../src/engine/feature-store';
+import type { MuscTokens } from '../src/engine/musc-api';
 import { type FeatureRecordOf, type FeaturesSchema, featuresDatabase } from '../src/io/app-databases';
 
 const FEATURES = 'features';
 const PROMPTS = 'prompts';
 
-type FeatureRecord = FeatureRecordOf<EncodedImage>;
+/** WinCLIP features, or the lot mode's block tokens (stored under a model key of their own). */
+type Stored = EncodedImage | MuscTokens;
+type FeatureRecord = FeatureRecordOf<Stored>;
+
+/** Bytes of one image's lot tokens. */
+export function lotTokenBytes(t: MuscTokens): number {
+  return t.patchTokens.reduce((a, p) => a + p.byteLength, t.classToken.byteLength);
+}
+
+function isTokens(v: Stored): v is MuscTokens {
+  return 'patchTokens' in v;
+}
 
 export class FeatureDatabase {
   /** Layout and upgrade steps: `src/io/app-databases.ts`. */
-  private readonly db = featuresDatabase<EncodedImage>();
+  private readonly db = featuresDatabase<Stored>();
 
   /** False where IndexedDB is missing (then nothing persists and every call is a cheap no-op). */
   static available(): boolean {
@@ -31,14 +43,30 @@ export class FeatureDatabase {
     if (FeatureDatabase.available()) this.open().catch(() => undefined);
   }
 
-  private open(): Promise<IDBPDatabase<FeaturesSchema<EncodedImage>>> {
+  private open(): Promise<IDBPDatabase<FeaturesSchema<Stored>>> {
     return this.db.open();
   }
 
   async getFeatures(model: string, hash: string): Promise<EncodedImage | null> {
     if (!FeatureDatabase.available()) return null;
     const rec = await (await this.open()).get(FEATURES, [hash, model]);
-    return rec?.encoded ?? null;
+    return rec && !isTokens(rec.encoded) ? rec.encoded : null;
+  }
+
+  /** The lot mode's tokens of this content under `model` (a key from lotStoreKey), or null. */
+  async getLotTokens(model: string, hash: string): Promise<MuscTokens | null> {
+    if (!FeatureDatabase.available()) return null;
+    const rec = await (await this.open()).get(FEATURES, [hash, model]);
+    return rec && isTokens(rec.encoded) ? rec.encoded : null;
+  }
+
+  /** Writes lot tokens; throws the browser's error (QuotaExceededError when storage is full). */
+  async putLotTokens(model: string, hash: string, tokens: MuscTokens): Promise<number> {
+    if (!FeatureDatabase.available()) throw new Error('IndexedDB is not available');
+    const bytes = lotTokenBytes(tokens);
+    const rec: FeatureRecord = { hash, model, encoded: tokens, bytes, savedAt: Date.now() };
+    await (await this.open()).put(FEATURES, rec);
+    return bytes;
   }
 
   async hasFeatures(model: string, hash: string): Promise<boolean> {

@@ -11,6 +11,7 @@ import type { PromptSet } from '../src/core/types';
 import type { EngineStats, ModelInfo } from '../src/engine/api';
 import type { ModelFiles } from '../src/model/file-names';
 import type { HeatmapStyle } from '../src/render/layers';
+import type { LotAdded, LotOptions, LotStats, LotSummary } from './lot-protocol';
 
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';
 
@@ -313,6 +314,24 @@ export interface EngineWorkerApi {
   /** Deletes every stored feature and prompt embedding. */
   clearStoredFeatures(): Promise<void>;
   featureMemory(): FeatureMemory;
+  /**
+   * Lot mode (workers/lot-protocol.ts): adds an image to the lot by its gallery key, computing its
+   * tokens (or reading them from the feature store) and only its pairs with the images already there.
+   */
+  lotAdd(
+    requestId: string,
+    key: string,
+    image: Blob,
+    thumbSide: number,
+    options?: LotOptions,
+  ): Promise<LotAdded>;
+  /** Every lot image's scores and small map, or how many more images the lot needs. */
+  lotScores(requestId: string): Promise<LotSummary>;
+  /** Drops images from the lot (their pairs too); returns how many it held. */
+  lotRemove(keys: string[]): number;
+  /** Drops the whole lot (leaving lot mode). */
+  lotClear(): void;
+  lotStats(): LotStats;
   /** Ends the worker as a crash would (used to prove restart-and-restore). */
   simulateCrash(): void;
   setFaultListener(listener: FaultListener | null): void;
@@ -336,6 +355,8 @@ export const CANCELLABLE_CALLS = [
   'explain',
   'mapReport',
   'rawMap',
+  'lotAdd',
+  'lotScores',
 ] as const;
 
 /** Calls that finish at once or cannot be stopped midway. */
@@ -353,6 +374,9 @@ export const PLAIN_CALLS = [
   'clearStoredFeatures',
   'featureMemory',
   'preprocessConfig',
+  'lotRemove',
+  'lotClear',
+  'lotStats',
 ] as const;
 
 /** Calls that cannot stop midway: cancelling one replaces the worker. */
