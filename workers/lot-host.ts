@@ -162,7 +162,7 @@ export class LotHost {
       this.last = new Map(s.images.map((im) => [im.key, im]));
       const images = s.images.map((im) => this.summary(im, lot.size));
       return Comlink.transfer(
-        { ready: true, n: lot.size, images },
+        { ready: true, n: lot.size, need: lot.minimum, images },
         images.map((im) => im.thumbMap.data.buffer),
       );
     });

@@ -31,7 +31,7 @@ export interface LotImageSummary extends ScoreSummary {
 }
 
 export type LotSummary =
-  | { ready: true; n: number; images: LotImageSummary[] }
+  | { ready: true; n: number; need: number; images: LotImageSummary[] }
   | { ready: false; n: number; need: number; more: number; message: string };
 
 /** What the lot holds and has computed (tests prove incremental pairs with these). */

@@ -13,6 +13,8 @@ import type { ModelFiles } from '../src/model/file-names';
 import type { HeatmapStyle } from '../src/render/layers';
 import type { LotAdded, LotOptions, LotStats, LotSummary } from './lot-protocol';
 
+export type { LotAdded, LotImageSummary, LotOptions, LotStats, LotSummary } from './lot-protocol';
+
 export type BackendChoice = 'webgpu' | 'wasm' | 'auto';
 
 export interface StartOptions {

@@ -17,6 +17,7 @@ import { handOver } from '../worker-client/prep-client';
 import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats } from './engine-service';
 import { dropPrefetched, PREFETCH_DEPTH, prefetch, prefetchEnabled, takePrepared } from './image-prefetch';
+import { addToLot, clearLot, refreshLot, removeFromLot } from './lot-service';
 import { workerHasModel } from './model-presence';
 import { noteScored } from './stored-meta';
 
@@ -126,6 +127,7 @@ async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<v
   updateImage(image.id, { status: 'processing', error: null, firstScore: null });
   patchQueue({ current: image.name });
   try {
+    if (useApp.getState().settings.lotMode) return await addToLot(image, signal, THUMB_SIDE);
     const r = await inspectRun(image, signal);
     noteScored(image.id, r);
     if (!useApp.getState().images.some((im) => im.id === image.id)) {
@@ -230,8 +232,11 @@ export function retryImages(ids?: string[]): void {
  * scores stay on screen meanwhile (same model, same prompts); after a model change they are cleared.
  */
 export function requeueAll(opts: { keepResults: boolean; skip?: Set<string> }): void {
+  // A lot is scored as a whole: every image joins it again (its tokens come from the feature store).
+  const lot = useApp.getState().settings.lotMode;
+  if (lot) void clearLot().catch(() => undefined);
   const keep = (im: InspectedImage) =>
-    (im.status === 'error' && !im.result) || opts.skip?.has(im.id) === true;
+    (im.status === 'error' && !im.result) || (!lot && opts.skip?.has(im.id) === true);
   const images = useApp.getState().images.filter((im) => !keep(im));
   // A new model may pre-process differently: nothing prepared for the old one is kept.
   dropPrefetched();
@@ -247,6 +252,8 @@ export function requeueAll(opts: { keepResults: boolean; skip?: Set<string> }): 
 
 /** Re-scores every scored image from its cached features (no image encoder run). */
 export async function rescoreAll(signal?: AbortSignal): Promise<{ ms: number; count: number }> {
+  // Lot scores depend on neither prompts nor references.
+  if (useApp.getState().settings.lotMode) return refreshLot(signal);
   const ids = useApp
     .getState()
     .images.filter((im) => im.status === 'done')
@@ -280,6 +287,8 @@ export function removeImages(ids: string[]): void {
       ui: selectedGone ? { ...s.ui, selectedId: null, detailOpen: false } : s.ui,
     };
   });
+  if (useApp.getState().settings.lotMode)
+    void removeFromLot(removed.map((im) => im.id)).catch(() => undefined);
   for (const im of removed) {
     im.thumb?.close();
     if (im.status === 'done')

@@ -90,8 +90,12 @@ export function readyReferences(s: AppState): number {
   return s.references.filter((r) => r.status === 'ready').length;
 }
 
-/** The mode new scores are computed in (from the ready references): the only place the app decides it. */
+/**
+ * The mode new scores are computed in: the lot when lot mode is on, else from the ready references.
+ * The only place the app decides it.
+ */
 export function currentMode(s: AppState): ScoringMode {
+  if (s.settings.lotMode) return { kind: 'lot', n: s.lot.n };
   return modeOf({ readyReferences: readyReferences(s) });
 }
 

@@ -11,6 +11,7 @@ import type {
   EngineState,
   ImageScore,
   InspectedImage,
+  LotStatus,
   ModelState,
   Notice,
   PromptConfig,
@@ -31,6 +32,7 @@ export const DEFAULT_SETTINGS: Settings = {
   showHeatmap: true,
   showOutline: true,
   rangeMode: 'threshold',
+  lotMode: false,
 };
 
 export function defaultPrompts(): PromptConfig {
@@ -56,6 +58,7 @@ export interface AppState {
   queue: QueueState;
   ui: UiState;
   notices: Notice[];
+  lot: LotStatus;
   /** True once persisted prompts/settings/bank were read (before that, nothing is saved). */
   hydrated: boolean;
 }
@@ -105,6 +108,7 @@ function initialState(): AppState {
     queue: { running: false, done: 0, total: 0, current: null },
     ui: { selectedId: null, detailOpen: false, sort: 'added', filter: 'all', sideTab: 'model' },
     notices: [],
+    lot: { n: 0, need: 5, more: 5, ready: false },
     hydrated: false,
   };
 }
@@ -113,7 +117,16 @@ export const useApp = create<AppState>()(() => initialState());
 
 type Patch<T> = Partial<T> | ((prev: T) => Partial<T>);
 
-type SliceKey = 'engine' | 'model' | 'settings' | 'prompts' | 'promptStatus' | 'thresholds' | 'queue' | 'ui';
+type SliceKey =
+  | 'engine'
+  | 'model'
+  | 'settings'
+  | 'prompts'
+  | 'promptStatus'
+  | 'thresholds'
+  | 'queue'
+  | 'ui'
+  | 'lot';
 
 function patcher<K extends SliceKey>(key: K) {
   return (patch: Patch<AppState[K]>) =>
@@ -131,6 +144,7 @@ export const patchPromptStatus = patcher('promptStatus');
 export const patchThresholds = patcher('thresholds');
 export const patchQueue = patcher('queue');
 export const patchUi = patcher('ui');
+export const patchLot = patcher('lot');
 
 export function updateImage(id: string, patch: Partial<InspectedImage>): void {
   useApp.setState((s) => ({ images: s.images.map((im) => (im.id === id ? { ...im, ...patch } : im)) }));

@@ -62,6 +62,8 @@ export interface Settings {
   showHeatmap: boolean;
   showOutline: boolean;
   rangeMode: RangeMode;
+  /** Lot mode (MuSc): the gallery's images are scored against each other instead of against prompts. */
+  lotMode: boolean;
 }
 
 export interface PromptConfig {
@@ -95,8 +97,19 @@ export interface Thresholds {
 
 export type ImageStatus = 'queued' | 'processing' | 'done' | 'error' | 'cancelled';
 
-/** What the gallery keeps of a score: the worker's summary less the image's key and size. */
-export type ImageScore = Omit<ScoreSummary, 'key' | 'width' | 'height'>;
+/**
+ * What the gallery keeps of a score: the worker's summary less the image's key and size. In lot mode
+ * `score` is the max before RsCIN (what thresholds apply to) and `lotScore` the final RsCIN score.
+ */
+export type ImageScore = Omit<ScoreSummary, 'key' | 'width' | 'height'> & { lotScore?: number };
+
+/** The worker's lot as the app shows it: its size and, below the minimum, how many more it needs. */
+export interface LotStatus {
+  n: number;
+  need: number;
+  more: number;
+  ready: boolean;
+}
 
 export interface InspectedImage {
   id: string;

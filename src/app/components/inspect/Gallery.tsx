@@ -19,6 +19,7 @@ import { visibleImages } from '../../state/selectors';
 import { inFolder, useSessions } from '../../state/session-store';
 import { patchUi, useApp } from '../../state/store';
 import { estimatedRowHeight, gridColumns } from './grid-columns';
+import { lotWaitText } from './LotMode';
 import { ResultCard } from './ResultCard';
 
 /** Rows rendered beyond each edge of the viewport, so a short scroll shows painted cards at once. */
@@ -52,7 +53,7 @@ function useGrid(el: HTMLDivElement | null): Grid {
 }
 
 export function Gallery() {
-  const { images, sort, filter, thresholds, selectedId, settings, modeKey } = useApp(
+  const { images, sort, filter, thresholds, selectedId, settings, modeKey, lotWait } = useApp(
     useShallow((s) => ({
       images: s.images,
       sort: s.ui.sort,
@@ -61,6 +62,7 @@ export function Gallery() {
       selectedId: s.ui.selectedId,
       settings: s.settings,
       modeKey: currentModeKey(s),
+      lotWait: s.settings.lotMode ? lotWaitText(s.lot) : null,
     })),
   );
   const { byMode, labels, loo } = useCalib(
@@ -230,6 +232,7 @@ export function Gallery() {
                   split={style.split}
                   opacity={settings.heatmapOpacity}
                   showHeatmap={settings.showHeatmap}
+                  waiting={lotWait}
                   onSelect={select}
                   onOpen={open}
                 />

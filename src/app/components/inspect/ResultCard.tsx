@@ -25,6 +25,8 @@ interface Props {
   split: number | undefined;
   opacity: number;
   showHeatmap: boolean;
+  /** Why a scored-but-unscorable image has no score yet (lot mode below its minimum), or null. */
+  waiting: string | null;
   onSelect: (id: string) => void;
   onOpen: (id: string) => void;
 }
@@ -58,11 +60,12 @@ export const ResultCard = memo(function ResultCard(p: Props) {
     }
   }, [image.thumb, image.result, p.colormap, p.rangeLo, p.rangeHi, p.split, p.opacity, p.showHeatmap]);
 
+  const waitText = !image.result && image.status === 'done' ? p.waiting : null;
   const label = image.result
     ? `${image.name}: score ${formatScore(image.result.score)}, ${verdict}${p.label ? `, marked ${p.label}` : ''}`
     : early
       ? `${image.name}: score ${formatScore(early.score)}, ${earlyVerdict}; computing the map`
-      : `${image.name}: ${STATUS_TEXT[image.status]}${image.error ? `, ${image.error}` : ''}`;
+      : `${image.name}: ${waitText ?? STATUS_TEXT[image.status]}${image.error ? `, ${image.error}` : ''}`;
 
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the listbox (roving focus), see Gallery
@@ -81,6 +84,7 @@ export const ResultCard = memo(function ResultCard(p: Props) {
       data-label={p.label ?? undefined}
       data-threshold={image.result ? p.threshold : undefined}
       data-score={image.result ? image.result.score : undefined}
+      data-lot-score={image.result?.lotScore}
       data-first-score={early ? early.score : undefined}
       className={`card${p.selected ? ' selected' : ''} verdict-${(verdict ?? image.status).toLowerCase()}`}
       onClick={() => p.onSelect(image.id)}
@@ -122,6 +126,15 @@ export const ResultCard = memo(function ResultCard(p: Props) {
         {image.result ? (
           <span className="card-score mono" data-testid="card-score">
             {formatScore(image.result.score)}
+            {image.result.lotScore !== undefined && (
+              <span
+                className="card-lot-score"
+                title="Rank within this lot after RsCIN: 0 = least, 1 = most anomalous image of the lot"
+              >
+                {' '}
+                · lot {image.result.lotScore.toFixed(2)}
+              </span>
+            )}
           </span>
         ) : early ? (
           <span
@@ -130,6 +143,10 @@ export const ResultCard = memo(function ResultCard(p: Props) {
             title={`Score after ${(early.ms / 1000).toFixed(1)} s; the map follows`}
           >
             {formatScore(early.score)} {earlyVerdict} · map…
+          </span>
+        ) : waitText ? (
+          <span className="card-status card-lot-wait" data-testid="card-lot-wait">
+            {waitText}
           </span>
         ) : (
           <span className={`card-status status-${image.status}`}>{STATUS_TEXT[image.status]}</span>

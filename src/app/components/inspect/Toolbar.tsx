@@ -13,6 +13,7 @@ import { FilePickButton } from '../common/FilePickButton';
 import { NumberSlider } from '../common/NumberSlider';
 import { Segmented } from '../common/Segmented';
 import { AddFolderButton, ClearControl, FolderFilter, QueueStatus } from './BatchControls';
+import { LotModeSwitch } from './LotMode';
 import { MarkFilter } from './MarkFilter';
 
 export function Toolbar() {
@@ -38,6 +39,7 @@ export function Toolbar() {
         Camera
       </button>
       <ClearControl />
+      <LotModeSwitch />
       <QueueStatus />
       <div className="spacer" />
       <FolderFilter />
@@ -72,6 +74,8 @@ export function Toolbar() {
 
 export function DecisionBar() {
   const thresholds = useApp((s) => s.thresholds);
+  // A lot's threshold is on a distance between unit vectors (0 to 2), not a probability.
+  const top = useApp((s) => (s.settings.lotMode ? 2 : 1));
   return (
     <fieldset className="decisionbar">
       <legend className="sr-only">Decision thresholds</legend>
@@ -81,7 +85,7 @@ export function DecisionBar() {
         hint="An image is NG when its score is at or above this threshold (for the current mode only)"
         value={thresholds.image}
         min={0}
-        max={1}
+        max={top}
         step={0.001}
         onChange={(image) => patchThresholds({ image })}
       />
@@ -91,7 +95,7 @@ export function DecisionBar() {
         hint="Pixels at or above this score form the outlined regions; the heatmap turns warm from here"
         value={thresholds.pixel}
         min={0}
-        max={1}
+        max={top}
         step={0.001}
         onChange={(pixel) => patchThresholds({ pixel })}
       />

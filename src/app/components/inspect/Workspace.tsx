@@ -10,6 +10,7 @@ import { RecipeOfferBanner } from '../recipe/RecipeOfferBanner';
 import { DetailView } from './DetailView';
 import { EmptyState } from './EmptyState';
 import { Gallery } from './Gallery';
+import { LotNote } from './LotMode';
 import { DecisionBar, Toolbar } from './Toolbar';
 
 export function Workspace() {
@@ -37,6 +38,7 @@ export function Workspace() {
       <RecipeOfferBanner />
       <Toolbar />
       <DecisionBar />
+      <LotNote />
       {cameraOpen && <CameraPanel />}
       <div className="workspace-body">
         {detail ? (
