@@ -62,6 +62,8 @@ function debugHandle() {
     unloadModel,
     flush: () => Promise.all([flushNow(), flushSession(), flushCalibration()]).then(() => undefined),
     featureMemory: () => engineClient().api.featureMemory(),
+    /** The worker's lot: size, pairs computed, images encoded, tokens read from storage. */
+    lotStats: () => engineClient().api.lotStats(),
     prefetchStats,
     refreshStats,
   };
