@@ -44,6 +44,8 @@ test(
   'lot mode: reference RsCIN scores, a seventh image adds only its pairs',
   { tag: '@gpu' },
   async ({ page, app }, info) => {
+    // Budget: 13 images through the queue on a small shared machine (tiny model).
+    test.setTimeout(BUDGET.batch);
     await app.openTinyModel({ prompts: true });
     await page.getByTestId('lot-mode-switch').check();
     await expect(page.getByTestId('mode-badge')).toHaveText('Lot');
@@ -77,6 +79,7 @@ test(
     info.annotations.push({ type: 'max |max score − reference|', description: dMax.toExponential(2) });
     expect(dLot).toBeLessThan(1e-5);
     expect(dMax).toBeLessThan(1e-5);
+    expect(await evalDebug(page, (h) => h.state().engine.restarts)).toBe(0);
     const at6 = await lotStats(page);
     expect(at6).toMatchObject({ size: 6, pairsComputed: 15, imagesEncoded: 6, tokensFromStore: 0 });
     expect(at6.settings).toEqual({ layers: [0, 1], size: 240, rList: [1, 3, 5] });
@@ -87,6 +90,7 @@ test(
     const seven = [...six, 'test_a_flipped.png'];
     await waitLotScored(page, ['test_a_flipped.png']);
     await expect(page.getByTestId('mode-badge')).toHaveText('Lot · N=7');
+    expect(await evalDebug(page, (h) => h.state().engine.restarts)).toBe(0);
     const at7 = await lotStats(page);
     expect(at7).toMatchObject({ size: 7, pairsComputed: 15 + 6, imagesEncoded: 7 });
     const incremental = await lotScores(page);
@@ -99,6 +103,7 @@ test(
     await page.getByTestId('lot-mode-switch').check();
     await expect.poll(async () => (await lotStats(page)).size, { timeout: BUDGET.scored }).toBe(7);
     await waitLotScored(page, seven);
+    expect(await evalDebug(page, (h) => h.state().engine.restarts)).toBe(0);
     const fresh = await lotStats(page);
     expect(fresh).toMatchObject({ size: 7, pairsComputed: 21, imagesEncoded: 0, tokensFromStore: 7 });
     const again = await lotScores(page);

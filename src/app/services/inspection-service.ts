@@ -129,6 +129,12 @@ async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<v
   try {
     if (useApp.getState().settings.lotMode) return await addToLot(image, signal, THUMB_SIDE);
     const r = await inspectRun(image, signal);
+    if (useApp.getState().settings.lotMode) {
+      // Lot mode was switched on meanwhile: this image joins the lot on its next turn.
+      r.thumb.close();
+      updateImage(image.id, { status: 'queued' });
+      return;
+    }
     noteScored(image.id, r);
     if (!useApp.getState().images.some((im) => im.id === image.id)) {
       // Removed while running: drop its features too.

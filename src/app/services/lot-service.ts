@@ -46,6 +46,12 @@ export async function refreshLot(signal?: AbortSignal): Promise<{ ms: number; co
 export async function addToLot(image: InspectedImage, signal: AbortSignal, thumbSide: number): Promise<void> {
   const r = await engineJobs.run(() => engine().lotAdd(signal, image.id, image.file, thumbSide));
   noteScored(image.id, r);
+  if (!useApp.getState().settings.lotMode) {
+    // Lot mode was switched off meanwhile (the lot is dropped): scored the usual way on its next turn.
+    r.thumb.close();
+    updateImage(image.id, { status: 'queued' });
+    return;
+  }
   if (!useApp.getState().images.some((im) => im.id === image.id)) {
     // Removed while it was being added.
     r.thumb.close();

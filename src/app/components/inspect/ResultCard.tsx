@@ -144,14 +144,15 @@ export const ResultCard = memo(function ResultCard(p: Props) {
           >
             {formatScore(early.score)} {earlyVerdict} · map…
           </span>
-        ) : waitText ? (
-          <span className="card-status card-lot-wait" data-testid="card-lot-wait">
-            {waitText}
-          </span>
-        ) : (
+        ) : waitText ? null : (
           <span className={`card-status status-${image.status}`}>{STATUS_TEXT[image.status]}</span>
         )}
       </div>
+      {waitText && (
+        <div className="card-lot-wait" data-testid="card-lot-wait">
+          {waitText}
+        </div>
+      )}
       {image.error && (
         <div className="card-error" role="alert" data-testid="card-error">
           {image.error}
