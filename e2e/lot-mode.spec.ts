@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
-import { BUDGET, card, drop, shot } from './support/app';
+import { BUDGET, card, drop, shot, waitModelReady } from './support/app';
 import { evalDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
 import { fixtureImage, SHARED } from './support/paths';
@@ -122,3 +122,45 @@ test(
     await shot(page, info, 'lot-mode-scored');
   },
 );
+
+test('lot mode keeps its own threshold and its tokens across a reload', async ({ page, app }) => {
+  test.setTimeout(BUDGET.batch);
+  await app.openTinyModel({ prompts: true });
+  const threshold = page.getByRole('spinbutton', { name: 'Image threshold value' });
+  await threshold.fill('0.3');
+  await threshold.press('Enter');
+  await page.getByTestId('lot-mode-switch').check();
+  const five = ['ref_1.png', 'ref_2.png', 'test_a.png', 'test_b.png', 'test_d.png'];
+  await drop(page, five);
+  await waitLotScored(page, five);
+  // The lot has its own threshold (key 'lot'): the zero-shot one set above does not apply.
+  await expect(threshold).toHaveValue('0.500');
+  await threshold.fill('0.45');
+  await threshold.press('Enter');
+  const before = await lotScores(page);
+  for (const n of five)
+    await expect(card(page, n)).toHaveAttribute('data-verdict', before[n].max >= 0.45 ? 'NG' : 'OK');
+  expect(await lotStats(page)).toMatchObject({ size: 5, pairsComputed: 10, imagesEncoded: 5 });
+  await page.getByTestId('lot-mode-switch').uncheck();
+  await expect(threshold).toHaveValue('0.300');
+  await page.getByTestId('lot-mode-switch').check();
+  await expect(threshold).toHaveValue('0.450');
+  await waitLotScored(page, five);
+  await evalDebug(page, (h) => h.flush());
+
+  // After a reload the lot is made again from the stored tokens: no image pass runs.
+  await page.reload();
+  await waitModelReady(page);
+  await expect(page.getByTestId('lot-mode-switch')).toBeChecked();
+  await expect
+    .poll(async () => (await evalDebug(page, (h) => h.lotStats())).size, { timeout: BUDGET.scored })
+    .toBe(5);
+  await waitLotScored(page, five);
+  expect(await lotStats(page)).toMatchObject({ size: 5, imagesEncoded: 0, tokensFromStore: 5 });
+  await expect(threshold).toHaveValue('0.450');
+  const after = await lotScores(page);
+  for (const n of five) {
+    expect(Math.abs(after[n].lot - before[n].lot)).toBeLessThan(1e-6);
+    expect(Math.abs(after[n].max - before[n].max)).toBeLessThan(1e-6);
+  }
+});
