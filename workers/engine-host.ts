@@ -165,7 +165,7 @@ export class EngineHost implements P.EngineWorkerApi {
 
   /** The full-resolution result of `key` (cached, or scored again, its features reloaded if need be). */
   private async resultFor(key: string): Promise<ImageResult> {
-    const cached = this.results.get(key) ?? this.lot.result(key);
+    const cached = this.lot.result(key) ?? this.results.get(key);
     if (cached) return cached;
     const engine = this.requireEngine();
     if (!(await this.residency.ensureLoaded(key))) throw new Error('This image is not encoded yet');

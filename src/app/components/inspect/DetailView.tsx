@@ -310,7 +310,13 @@ export function DetailView({ image }: { image: InspectedImage }) {
             </dd>
           </dl>
           {error && <p className="field-error">{error}</p>}
-          <WhyPanel explanation={why.result} error={why.error} hovered={hovered} onHover={setHovered} />
+          <WhyPanel
+            lot={image.result?.mode === 'lot'}
+            explanation={why.result}
+            error={why.error}
+            hovered={hovered}
+            onHover={setHovered}
+          />
           <div className="display-controls">
             <label className="check">
               <input

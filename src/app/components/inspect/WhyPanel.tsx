@@ -12,7 +12,8 @@ export function useExplanation(image: InspectedImage, pixelThreshold: number) {
   const [result, setResult] = useState<ExplainResult | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (!image.result) return;
+    // State words come from the prompts' embeddings: a lot score has none to explain it with.
+    if (!image.result || image.result.mode === 'lot') return;
     const abort = new AbortController();
     const t = setTimeout(() => {
       explainWithCurrentPrompts(abort.signal, image.id, pixelThreshold)
@@ -41,12 +42,22 @@ export function WhyPanel({
   error,
   hovered,
   onHover,
+  lot = false,
 }: {
+  /** The image was scored in lot mode (no prompts, so no state words). */
+  lot?: boolean;
   explanation: ExplainResult | null;
   error: string | null;
   hovered: number | null;
   onHover: (i: number | null) => void;
 }) {
+  if (lot)
+    return (
+      <p className="muted small" data-testid="why-lot">
+        A lot score compares this image with the other images of the lot, not with the prompts, so there are
+        no state words to explain its regions.
+      </p>
+    );
   if (error) return <p className="field-error">{error}</p>;
   if (!explanation) return <p className="muted small">Finding regions…</p>;
   const { regions, imageStates, width, height } = explanation;
