@@ -120,6 +120,16 @@ test(
     });
     expect(dFresh).toBeLessThan(1e-6);
     await shot(page, info, 'lot-mode-scored');
+
+    // The detail view shows the lot's map at the image's own size (640×400) and the max score.
+    await card(page, 'test_c.png').dblclick();
+    const detail = page.getByTestId('detail-view');
+    await expect(detail.getByTestId('detail-score')).toHaveText(again['test_c.png'].max.toFixed(4));
+    await expect(detail.getByTestId('detail-heatmap')).toHaveJSProperty('width', 640);
+    await expect(detail.getByTestId('detail-heatmap')).toHaveJSProperty('height', 400);
+    await expect(detail.getByTestId('detail-mode')).toContainText('Lot');
+    await expect(detail.getByTestId('why-lot')).toBeVisible();
+    await shot(page, info, 'lot-mode-detail');
   },
 );
 

@@ -55,7 +55,9 @@ export function resultRow(im: InspectedImage, ctx: RowContext, map: MapReport | 
     file: im.name,
     width: im.width,
     height: im.height,
-    imageScore: im.result ? im.result.score : null,
+    // A lot's image_score is its RsCIN score; its max_score is what the verdict compares.
+    imageScore: im.result ? (im.result.lotScore ?? im.result.score) : null,
+    maxScore: im.result?.lotScore !== undefined ? im.result.score : undefined,
     verdict: im.result ? verdictOf(im.result.score, t.image) : null,
     maxPixel: map?.maxPixel ?? null,
     regions,

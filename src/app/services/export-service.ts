@@ -8,6 +8,7 @@ import type { ExplainResult, MapReport, OverlayCaption } from '../../../workers/
 import { errorText } from '../../core/errors';
 import { mapFileNames, safeRelativePath, uniquePaths } from '../../core/map-files';
 import { METHOD_SETTINGS } from '../../core/method-settings';
+import { type MuscSettings, muscSettings } from '../../core/musc/settings';
 import { bytesToBase64, serializeRecipe } from '../../core/recipe';
 import {
   methodProvenance,
@@ -16,6 +17,7 @@ import {
   thresholdProvenance,
 } from '../../core/results-format';
 import { referenceCount, thresholdKey } from '../../core/scoring-mode';
+import type { ModelInfo } from '../../engine/api';
 import { npyHeader } from '../../io/npy';
 import type { ZipItem } from '../../io/zip-stream';
 import { baseName, downloadBlob, stamp } from '../export/download';
@@ -41,6 +43,13 @@ import { explainWithCurrentPrompts } from './explain-service';
 import { promptSetOf } from './prompt-service';
 import { buildRecipe } from './recipe-service';
 
+/** The lot settings the worker uses for this model (the app keeps the defaults), or none without a model. */
+function lotSettingsOf(info: ModelInfo | null): MuscSettings | undefined {
+  return info
+    ? muscSettings({ blocks: info.visionLayers, imageSize: info.imageSize, patchSize: info.patchSize })
+    : undefined;
+}
+
 /** Marks, each image's own-mode thresholds, and its regions with state words (asked of the worker). */
 async function rowExtras(): Promise<RowExtras> {
   const s = useApp.getState();
@@ -55,7 +64,8 @@ async function rowExtras(): Promise<RowExtras> {
   const explanations = new Map<string, ExplainResult>();
   for (const im of s.images) {
     const t = thresholds(im);
-    if (!t || im.status !== 'done') continue;
+    // A lot score has no state words (no prompts): its regions come from the map report.
+    if (!t || im.status !== 'done' || im.result?.mode === 'lot') continue;
     try {
       explanations.set(im.id, await explainWithCurrentPrompts(undefined, im.id, t.pixel));
     } catch (err) {
@@ -117,7 +127,7 @@ export function exportProvenance(): ResultsProvenance {
       s.thresholds,
       useCalib.getState().byMode[thresholdKey(mode)]?.source ?? null,
     ),
-    method: methodProvenance(METHOD_SETTINGS, mode),
+    method: methodProvenance(METHOD_SETTINGS, mode, lotSettingsOf(s.model.info)),
     ...(session
       ? { session: { name: session.name, part: session.part, lot: session.lot, station: session.station } }
       : {}),
