@@ -177,3 +177,23 @@ describe('the JSON export', () => {
     ]);
   });
 });
+
+describe('lot-mode rows', () => {
+  it('write the RsCIN score as image_score and the max score, which the verdict compares, as max_score', () => {
+    const lot: InspectedImage = {
+      ...base,
+      id: 'l',
+      name: 'l.png',
+      result: { score: 0.62, lotScore: 0.25, mode: 'lot', bank: 6, mapMin: 0.1, mapMax: 0.62, thumbMap: map },
+    };
+    const [row] = resultRows([lot], {
+      thresholds: { image: 0.6, pixel: 0.5 },
+      k: 0,
+      model: 'm',
+      weights: 'w',
+      promptSet: 'p',
+    });
+    // 0.62 ≥ 0.6 is NG, though the lot's RsCIN score 0.25 is below the threshold.
+    expect([row.image_score, row.max_score, row.verdict, row.mode]).toEqual([0.25, 0.62, 'NG', 'lot']);
+  });
+});
