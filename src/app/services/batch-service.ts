@@ -8,7 +8,8 @@ import { pathedFilesFromDataTransfer } from '../../io/dropped-entries';
 import { patchSessions, useSessions } from '../state/session-store';
 import { notify, patchQueue, useApp } from '../state/store';
 import { engine } from './engine-service';
-import { addImageEntries, cancelQueue, pump } from './inspection-service';
+import { addImageEntries, cancelQueue, pump, requeueAll } from './inspection-service';
+import { clearLot } from './lot-service';
 import { metaOf } from './stored-meta';
 
 /** How long a cleared batch can be brought back. */
@@ -45,6 +46,8 @@ export function clearWithUndo(): void {
   if (undoTimer) clearTimeout(undoTimer);
   dropCleared();
   cancelQueue();
+  // The worker's lot must not keep the cleared images: the next ones form a new lot.
+  if (useApp.getState().settings.lotMode) void clearLot().catch(() => undefined);
   patchSessions({ cleared: { images, at: Date.now() } });
   useApp.setState((s) => ({ images: [], ui: { ...s.ui, selectedId: null, detailOpen: false } }));
   undoTimer = setTimeout(() => {
@@ -65,6 +68,8 @@ export function undoClear(): void {
     im.status === 'processing' ? { ...im, status: 'queued' as const } : im,
   );
   useApp.setState((s) => ({ images: [...restored, ...s.images] }));
+  // A lot is scored as a whole: the restored images and any added since join a fresh lot.
+  if (useApp.getState().settings.lotMode) return requeueAll({ keepResults: false });
   const bindings = restored
     .filter((im) => im.status === 'done' && metaOf(im.id).contentHash)
     .map((im) => ({ key: im.id, contentHash: metaOf(im.id).contentHash! }));
