@@ -69,7 +69,10 @@ export function undoClear(): void {
   );
   useApp.setState((s) => ({ images: [...restored, ...s.images] }));
   // A lot is scored as a whole: the restored images and any added since join a fresh lot.
-  if (useApp.getState().settings.lotMode) return requeueAll({ keepResults: false });
+  if (useApp.getState().settings.lotMode) {
+    requeueAll({ keepResults: false });
+    return;
+  }
   const bindings = restored
     .filter((im) => im.status === 'done' && metaOf(im.id).contentHash)
     .map((im) => ({ key: im.id, contentHash: metaOf(im.id).contentHash! }));
