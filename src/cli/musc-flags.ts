@@ -49,7 +49,7 @@ export const MUSC_FLAGS = {
   },
 } satisfies Record<string, FlagSpec>;
 
-type MuscFlagValues = { [K in keyof typeof MUSC_FLAGS]?: string };
+export type MuscFlagValues = { [K in keyof typeof MUSC_FLAGS]?: string };
 
 /** The lot-only flags, by name, for refusing them with --method winclip. */
 const LOT_ONLY = ['layers', 'size', 'r-list', 'interval', 'rscin-k'] as const;
