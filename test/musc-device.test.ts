@@ -118,19 +118,19 @@ describe('nearest distances in blocks', () => {
       new Uint8Array(readFileSync(join(FIXTURE_DIR, 'open_clip_model.safetensors'))),
       cfg,
     );
-  const pair = 225 * 225 * 4;
+  const perSet = 225 * (64 + 2 + 225) * 4;
 
   it('plans the largest block under the bound', () => {
     const shape = { f: 6, p: 225, c: 64 };
-    expect(planBlocks(shape, 5, 2 * 6 * pair)).toEqual({ sets: 6, images: 2 });
-    expect(planBlocks(shape, 5, 100 * 6 * pair)).toEqual({ sets: 6, images: 5 });
-    expect(planBlocks(shape, 5, 4 * pair + 1)).toEqual({ sets: 4, images: 1 });
+    expect(planBlocks(shape, 5, 2 * 6 * perSet)).toEqual({ sets: 6, images: 2 });
+    expect(planBlocks(shape, 5, 100 * 6 * perSet)).toEqual({ sets: 6, images: 5 });
+    expect(planBlocks(shape, 5, 4 * perSet + 1)).toEqual({ sets: 4, images: 1 });
     expect(planBlocks(shape, 5, 1)).toEqual({ sets: 1, images: 1 });
   });
 
   it.each([
-    ['2 images a run', 2 * 6 * pair, 3],
-    ['4 of 6 feature sets a run', 4 * pair, 10],
+    ['2 images a run', 2 * 6 * perSet, 3],
+    ['4 of 6 feature sets a run', 4 * perSet, 10],
   ])('%s gives the same distances (1e-5)', async (_l, bound, runsPerQuery) => {
     const device = new OrtMuscDevice(cfg, createNodeRuntime(2), weights(), { blockBytes: bound });
     const worst = await checkDistances(device, 'reference');
