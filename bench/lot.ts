@@ -64,7 +64,7 @@ export async function benchLot(
   const f = settings.layers.length * settings.rList.length;
   const shape = { f, p: info.grid ** 2, c: info.visionWidth };
   console.log(
-    `  lot mode: S = ${S}, blocks [${settings.layers.join(', ')}], r [${settings.rList.join(', ')}] → F = ${f}, P = ${shape.p}, C = ${shape.c}; distance blocks ≤ ${mib(device.blockBytes)}`,
+    `  lot mode: S = ${S}, blocks [${settings.layers.join(', ')}], r [${settings.rList.join(', ')}] → F = ${f}, P = ${shape.p}, C = ${shape.c}; distance runs ≤ ${mib(device.blockBytes)}, ≤ ${device.imagesPerRun} other image(s) each`,
   );
   const t0 = performance.now();
   await device.encodeTokens(syntheticImage(S, 0), S, [...settings.layers]);
@@ -73,7 +73,7 @@ export async function benchLot(
     `${(performance.now() - t0).toFixed(0)} ms (once)`,
   );
   for (const n of lotSizes) {
-    const plan = planBlocks(shape, n - 1, device.blockBytes);
+    const plan = planBlocks(shape, n - 1, device.blockBytes, device.imagesPerRun);
     const per = (ms: number) => `${(ms / n).toFixed(1)} ms/image`;
     let t = performance.now();
     const tokens: { key: string; tokens: MuscTokens }[] = [];

@@ -150,13 +150,19 @@ describe('nearest distances in blocks', () => {
     expect(planBlocks(shape, 5, 100 * 6 * perSet)).toEqual({ sets: 6, images: 5 });
     expect(planBlocks(shape, 5, 4 * perSet + 1)).toEqual({ sets: 4, images: 1 });
     expect(planBlocks(shape, 5, 1)).toEqual({ sets: 1, images: 1 });
+    expect(planBlocks(shape, 5, 100 * 6 * perSet, 3)).toEqual({ sets: 6, images: 3 });
   });
 
   it.each([
-    ['2 images a run', 2 * 6 * perSet, 3],
-    ['4 of 6 feature sets a run', 4 * perSet, 10],
-  ])('%s gives the same distances (1e-5)', async (_l, bound, runsPerQuery) => {
-    const device = new OrtMuscDevice(cfg, createNodeRuntime(2), weights(), { blockBytes: bound });
+    ['one image a run (the CPU default)', undefined, undefined, 5],
+    ['2 images a run (byte bound)', 2 * 6 * perSet, 8, 3],
+    ['5 images a run (no bound)', undefined, 8, 1],
+    ['4 of 6 feature sets a run', 4 * perSet, 8, 10],
+  ])('%s gives the same distances (1e-5)', async (_l, bound, imagesPerRun, runsPerQuery) => {
+    const device = new OrtMuscDevice(cfg, createNodeRuntime(2), weights(), {
+      blockBytes: bound,
+      imagesPerRun,
+    });
     const worst = await checkDistances(device, 'reference');
     expect(worst).toBeLessThan(1e-5);
     expect(device.counters.distanceRuns).toBe(N * runsPerQuery);

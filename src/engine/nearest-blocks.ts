@@ -2,8 +2,7 @@
  * Runs the nearest-distance graph (src/model/graphs/nearest-distance.ts) over any number of other
  * images in blocks whose packed input and squared-distance matrix stay under a byte bound: M others
  * per run, and, when even one other image is over the bound, a few feature sets per run.
- * Packing is one copy per image (none when a run holds one image); one packing buffer is reused for
- * every block of the same size.
+ * Packing is one copy per image (none when a run holds one image) into one buffer per call.
  */
 import type { NearestDistances } from './musc-api';
 import type { GraphSession } from './runtime';
@@ -27,14 +26,22 @@ export interface BlockPlan {
   images: number;
 }
 
-/** The largest block under `bound` bytes; at least one feature set of one other image. */
-export function planBlocks(shape: FeatureShape, others: number, bound = DISTANCE_BLOCK_BYTES): BlockPlan {
+/**
+ * The largest block under `bound` bytes and `maxImages` other images; at least one feature set of one
+ * other image.
+ */
+export function planBlocks(
+  shape: FeatureShape,
+  others: number,
+  bound = DISTANCE_BLOCK_BYTES,
+  maxImages = Number.POSITIVE_INFINITY,
+): BlockPlan {
   // One feature set of one other image: P rows of C packed values and P×P distances.
   const perSet = shape.p * (shape.c + shape.p) * 4;
   const perImage = shape.f * perSet;
   if (perImage > bound)
     return { sets: Math.max(1, Math.min(shape.f, Math.floor(bound / perSet))), images: 1 };
-  return { sets: shape.f, images: Math.max(1, Math.min(others, Math.floor(bound / perImage))) };
+  return { sets: shape.f, images: Math.max(1, Math.min(others, maxImages, Math.floor(bound / perImage))) };
 }
 
 function checkShapes(query: Float32Array, others: Float32Array[], shape: FeatureShape): void {
@@ -49,8 +56,15 @@ function checkShapes(query: Float32Array, others: Float32Array[], shape: Feature
     throw new Error(`nearest distances: other image ${bad} has ${others[bad].length} values, not ${n}`);
 }
 
+export interface BlockLimits {
+  /** Bytes of one run's packed others and distance matrix together. */
+  bound: number;
+  /** Other images per run at most. */
+  maxImages: number;
+}
+
 /**
- * Distances of `query` to each of `others` both ways, in blocks planned under `bound`. `run` executes
+ * Distances of `query` to each of `others` both ways, in blocks planned under `limits`. `run` executes
  * one session run (the caller serialises runs on its device).
  */
 export async function nearestInBlocks(
@@ -58,16 +72,17 @@ export async function nearestInBlocks(
   query: Float32Array,
   others: Float32Array[],
   shape: FeatureShape,
-  bound: number,
+  limits: BlockLimits,
   run: <T>(job: () => Promise<T>) => Promise<T> = (job) => job(),
 ): Promise<NearestDistances> {
   checkShapes(query, others, shape);
   const { f, p, c } = shape;
-  const plan = planBlocks(shape, others.length, bound);
+  const plan = planBlocks(shape, others.length, limits.bound, limits.maxImages);
   const queryToOther = others.map(() => new Float32Array(f * p));
   const otherToQuery = others.map(() => new Float32Array(f * p));
   const slab = p * c;
-  let packed = new Float32Array(0);
+  // Sized for the largest block once; smaller blocks use its front.
+  const packed = plan.images > 1 ? new Float32Array(plan.images * plan.sets * slab) : null;
   for (let f0 = 0; f0 < f; f0 += plan.sets) {
     const fs = Math.min(plan.sets, f - f0);
     const q = query.subarray(f0 * slab, (f0 + fs) * slab);
@@ -76,10 +91,9 @@ export async function nearestInBlocks(
       const part = (j: number) => others[j].subarray(f0 * slab, (f0 + fs) * slab);
       // [M, F, P, C]: the feature sets of an image are contiguous, so each image is one copy (none for one).
       let block = part(j0);
-      if (m > 1) {
-        if (packed.length !== m * fs * slab) packed = new Float32Array(m * fs * slab);
-        for (let j = 0; j < m; j++) packed.set(part(j0 + j), j * fs * slab);
-        block = packed;
+      if (m > 1 && packed) {
+        block = packed.subarray(0, m * fs * slab);
+        for (let j = 0; j < m; j++) block.set(part(j0 + j), j * fs * slab);
       }
       const out = await run(() =>
         session.run(
