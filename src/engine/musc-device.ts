@@ -23,15 +23,24 @@ export interface LotSource {
 export interface MuscDeviceOptions {
   /** Runs one session job at a time on the device (the engine's queue); default: at once. */
   schedule?: <T>(job: () => Promise<T>) => Promise<T>;
-  /** Bound in bytes on one nearest-distance run's distance matrix (default DISTANCE_BLOCK_BYTES). */
+  /** Bound in bytes on one nearest-distance run's packed input and distance matrix (default DISTANCE_BLOCK_BYTES). */
   blockBytes?: number;
+  /**
+   * Other images per nearest-distance run at most. Default: 1 on CPU and WASM, where packing several
+   * into one input costs a memory copy that one image (fed in place) does not, and measured slower;
+   * as many as the bound allows on a GPU, where each run is an upload and a dispatch.
+   */
+  imagesPerRun?: number;
 }
+
+const GPU_BACKENDS = new Set(['webgpu', 'cuda']);
 
 export class OrtMuscDevice implements MuscDevice {
   private readonly imageSessions = new Map<string, Promise<GraphSession>>();
   private distanceSession: Promise<GraphSession> | null = null;
   private readonly schedule: <T>(job: () => Promise<T>) => Promise<T>;
   readonly blockBytes: number;
+  readonly imagesPerRun: number;
   /** Session runs so far, per kind (tests and benchmarks read them). */
   readonly counters = { imageRuns: 0, distanceRuns: 0, imageSessionsOpened: 0 };
 
@@ -43,7 +52,10 @@ export class OrtMuscDevice implements MuscDevice {
   ) {
     this.schedule = options.schedule ?? ((job) => job());
     this.blockBytes = options.blockBytes ?? DISTANCE_BLOCK_BYTES;
+    this.imagesPerRun =
+      options.imagesPerRun ?? (GPU_BACKENDS.has(runtime.backend) ? Number.POSITIVE_INFINITY : 1);
     if (!(this.blockBytes > 0)) throw new Error(`blockBytes must be positive, got ${this.blockBytes}`);
+    if (!(this.imagesPerRun >= 1)) throw new Error(`imagesPerRun must be ≥ 1, got ${this.imagesPerRun}`);
   }
 
   /** The pre-processed input [3, S, S] of one image (METHOD-musc.md §1). */
@@ -88,7 +100,8 @@ export class OrtMuscDevice implements MuscDevice {
     if (others.length === 0) return { queryToOther: [], otherToQuery: [] };
     this.distanceSession ??= this.runtime.createSession(buildNearestDistanceGraph());
     const session = await this.distanceSession;
-    return nearestInBlocks(session, query, others, shape, this.blockBytes, (job) =>
+    const limits = { bound: this.blockBytes, maxImages: this.imagesPerRun };
+    return nearestInBlocks(session, query, others, shape, limits, (job) =>
       this.schedule(() => {
         this.counters.distanceRuns++;
         return job();

@@ -1,13 +1,16 @@
 /**
  * Runs the nearest-distance graph (src/model/graphs/nearest-distance.ts) over any number of other
- * images in blocks whose squared-distance matrix stays under a byte bound: M others per run, and,
- * when even one other image's matrix (F·P²·4 bytes) is over the bound, a few feature sets per run.
- * One packing buffer is reused for every block of the same size.
+ * images in blocks whose packed input and squared-distance matrix stay under a byte bound: M others
+ * per run, and, when even one other image is over the bound, a few feature sets per run.
+ * Packing is one copy per image (none when a run holds one image) into one buffer per call.
  */
 import type { NearestDistances } from './musc-api';
 import type { GraphSession } from './runtime';
 
-/** Default bound on one run's F·P·(M·P) float32 distance matrix: 64 MiB, half of WebGPU's default binding limit. */
+/**
+ * Default bound on one run's two big buffers together, the packed others (M·F·P·C floats) and the
+ * distance matrix (M·F·P² floats): 64 MiB, so each stays under WebGPU's default 128 MiB binding limit.
+ */
 export const DISTANCE_BLOCK_BYTES = 64 * 2 ** 20;
 
 export interface FeatureShape {
@@ -23,12 +26,22 @@ export interface BlockPlan {
   images: number;
 }
 
-/** The largest block under `bound` bytes; at least one feature set of one other image. */
-export function planBlocks(shape: FeatureShape, others: number, bound = DISTANCE_BLOCK_BYTES): BlockPlan {
-  const pair = shape.p * shape.p * 4;
-  const perImage = shape.f * pair;
-  if (perImage > bound) return { sets: Math.max(1, Math.min(shape.f, Math.floor(bound / pair))), images: 1 };
-  return { sets: shape.f, images: Math.max(1, Math.min(others, Math.floor(bound / perImage))) };
+/**
+ * The largest block under `bound` bytes and `maxImages` other images; at least one feature set of one
+ * other image.
+ */
+export function planBlocks(
+  shape: FeatureShape,
+  others: number,
+  bound = DISTANCE_BLOCK_BYTES,
+  maxImages = Number.POSITIVE_INFINITY,
+): BlockPlan {
+  // One feature set of one other image: P rows of C packed values and P×P distances.
+  const perSet = shape.p * (shape.c + shape.p) * 4;
+  const perImage = shape.f * perSet;
+  if (perImage > bound)
+    return { sets: Math.max(1, Math.min(shape.f, Math.floor(bound / perSet))), images: 1 };
+  return { sets: shape.f, images: Math.max(1, Math.min(others, maxImages, Math.floor(bound / perImage))) };
 }
 
 function checkShapes(query: Float32Array, others: Float32Array[], shape: FeatureShape): void {
@@ -43,8 +56,15 @@ function checkShapes(query: Float32Array, others: Float32Array[], shape: Feature
     throw new Error(`nearest distances: other image ${bad} has ${others[bad].length} values, not ${n}`);
 }
 
+export interface BlockLimits {
+  /** Bytes of one run's packed others and distance matrix together. */
+  bound: number;
+  /** Other images per run at most. */
+  maxImages: number;
+}
+
 /**
- * Distances of `query` to each of `others` both ways, in blocks planned under `bound`. `run` executes
+ * Distances of `query` to each of `others` both ways, in blocks planned under `limits`. `run` executes
  * one session run (the caller serialises runs on its device).
  */
 export async function nearestInBlocks(
@@ -52,44 +72,43 @@ export async function nearestInBlocks(
   query: Float32Array,
   others: Float32Array[],
   shape: FeatureShape,
-  bound: number,
+  limits: BlockLimits,
   run: <T>(job: () => Promise<T>) => Promise<T> = (job) => job(),
 ): Promise<NearestDistances> {
   checkShapes(query, others, shape);
   const { f, p, c } = shape;
-  const plan = planBlocks(shape, others.length, bound);
+  const plan = planBlocks(shape, others.length, limits.bound, limits.maxImages);
   const queryToOther = others.map(() => new Float32Array(f * p));
   const otherToQuery = others.map(() => new Float32Array(f * p));
   const slab = p * c;
-  let packed = new Float32Array(0);
+  // Sized for the largest block once; smaller blocks use its front.
+  const packed = plan.images > 1 ? new Float32Array(plan.images * plan.sets * slab) : null;
   for (let f0 = 0; f0 < f; f0 += plan.sets) {
     const fs = Math.min(plan.sets, f - f0);
     const q = query.subarray(f0 * slab, (f0 + fs) * slab);
     for (let j0 = 0; j0 < others.length; j0 += plan.images) {
       const m = Math.min(plan.images, others.length - j0);
-      if (packed.length !== fs * m * slab) packed = new Float32Array(fs * m * slab);
-      // [F, M·P, C]: for each feature set, the M images' P rows one after the other.
-      for (let s = 0; s < fs; s++)
-        for (let k = 0; k < m; k++)
-          packed.set(others[j0 + k].subarray((f0 + s) * slab, (f0 + s + 1) * slab), (s * m + k) * slab);
+      const part = (j: number) => others[j].subarray(f0 * slab, (f0 + fs) * slab);
+      // [M, F, P, C]: the feature sets of an image are contiguous, so each image is one copy (none for one).
+      let block = part(j0);
+      if (m > 1 && packed) {
+        block = packed.subarray(0, m * fs * slab);
+        for (let j = 0; j < m; j++) block.set(part(j0 + j), j * fs * slab);
+      }
       const out = await run(() =>
         session.run(
           {
             query: { type: 'float32', data: q, dims: [fs, p, c] },
-            others: { type: 'float32', data: packed, dims: [fs, m * p, c] },
+            others: { type: 'float32', data: block, dims: [m, fs, p, c] },
           },
           ['query_to_other', 'other_to_query'],
         ),
       );
-      const toOther = out.query_to_other.data; // [fs, P, m]
-      const toQuery = out.other_to_query.data; // [fs, m, P]
-      for (let s = 0; s < fs; s++) {
-        for (let k = 0; k < m; k++) {
-          const qo = queryToOther[j0 + k];
-          const base = (f0 + s) * p;
-          for (let i = 0; i < p; i++) qo[base + i] = toOther[(s * p + i) * m + k];
-          otherToQuery[j0 + k].set(toQuery.subarray((s * m + k) * p, (s * m + k + 1) * p), base);
-        }
+      // Both [m, fs, P]: image j's block is contiguous.
+      for (let j = 0; j < m; j++) {
+        const from = j * fs * p;
+        queryToOther[j0 + j].set(out.query_to_other.data.subarray(from, from + fs * p), f0 * p);
+        otherToQuery[j0 + j].set(out.other_to_query.data.subarray(from, from + fs * p), f0 * p);
       }
     }
   }
