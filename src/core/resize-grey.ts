@@ -12,7 +12,14 @@ export interface GreyImage {
   data: Uint8Array;
 }
 
-function horizontal(src: Uint8Array, sw: number, y0: number, rows: number, dw: number, c: Coeffs): Uint8Array {
+function horizontal(
+  src: Uint8Array,
+  sw: number,
+  y0: number,
+  rows: number,
+  dw: number,
+  c: Coeffs,
+): Uint8Array {
   const out = new Uint8Array(dw * rows);
   for (let y = 0; y < rows; y++) {
     const row = (y0 + y) * sw;
