@@ -18,7 +18,11 @@ export interface MuscBruteImage {
 export function bruteMuscPro(images: MuscBruteImage[]): number {
   let min = Infinity;
   let max = -Infinity;
-  for (const im of images) for (const v of im.map) (min = Math.min(min, v)), (max = Math.max(max, v));
+  for (const im of images)
+    for (const v of im.map) {
+      min = Math.min(min, v);
+      max = Math.max(max, v);
+    }
   const delta = (max - min) / 200;
   const count = Math.ceil((max - min) / delta);
   const step = min + delta - min;
