@@ -1,0 +1,180 @@
+import { describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '../../../test/fixture';
+import { imageSlice, MUSC_R, type MuscReference, muscArray, patchTokens } from '../../../test/musc-fixture';
+import { boxMean, layerNormMap, lnamdFeatures, normalizeRows } from './lnamd';
+import { checkedRankRange, meanOverLayersAndR, minLotForInterval, msmScores, rankRange } from './msm';
+import { minMaxNormalise, rscin, similarityMatrix } from './rscin';
+import { mapMax, upsampleAlignCorners } from './upsample';
+
+const N = 6;
+const BLOCKS = [1, 2];
+
+/** (P, C) → (C, P): the fixture's LayerNorm map is stored channel-first. */
+function channelFirst(x: Float32Array, width: number): Float32Array {
+  const p = x.length / width;
+  const out = new Float32Array(x.length);
+  for (let q = 0; q < p; q++) for (let c = 0; c < width; c++) out[c * p + q] = x[q * width + c];
+  return out;
+}
+
+/** nn_dist (N, P, N−1) of image i as the lot keeps it: one P-vector (F = 1) per other image. */
+function othersOf(ref: MuscReference, name: string, i: number): Float32Array[] {
+  const a = muscArray(ref, name);
+  const [, p, m] = a.shape;
+  const rows = imageSlice(a, i);
+  return Array.from({ length: m }, (_, j) => {
+    const v = new Float32Array(p);
+    for (let q = 0; q < p; q++) v[q] = rows[q * m + j];
+    return v;
+  });
+}
+
+function msmOf(ref: MuscReference, r: number, block: number, interval: [number, number]): Float32Array {
+  const p = muscArray(ref, `nn_dist.r${r}.block${block}`).shape[1];
+  const out = new Float32Array(N * p);
+  const range = checkedRankRange(N, interval);
+  for (let i = 0; i < N; i++)
+    out.set(msmScores(othersOf(ref, `nn_dist.r${r}.block${block}`, i), 0, p, range), i * p);
+  return out;
+}
+
+for (const ref of ['reference', 'reference-320'] as const) {
+  describe(`MuSc math against ${ref}`, () => {
+    const width = muscArray(ref, 'patch_tokens.block1').shape[2];
+    const grid = muscArray(ref, 'patch_scores').shape[1];
+    const size = muscArray(ref, 'anomaly_maps').shape[1];
+    const p = grid * grid;
+
+    it('LayerNorms each map jointly over C×h×w', () => {
+      for (const b of BLOCKS) {
+        const want = muscArray(ref, `lnamd_layernorm.block${b}`);
+        for (let i = 0; i < N; i++) {
+          const got = channelFirst(layerNormMap(patchTokens(ref, b, i)), width);
+          expect(maxAbsDiff(got, imageSlice(want, i))).toBeLessThan(1e-4);
+        }
+      }
+    });
+
+    it('aggregates r×r neighbourhoods and normalises each patch (all r, both blocks)', () => {
+      for (const [ri, r] of MUSC_R.entries()) {
+        const raw = muscArray(ref, `lnamd_raw.r${r}`);
+        for (let i = 0; i < N; i++) {
+          const rows = imageSlice(raw, i); // (P, nL, C)
+          for (const [li, b] of BLOCKS.entries()) {
+            const mean = boxMean(layerNormMap(patchTokens(ref, b, i)), grid, width, r);
+            const wantRaw = new Float32Array(p * width);
+            for (let q = 0; q < p; q++)
+              wantRaw.set(rows.subarray((q * 2 + li) * width, (q * 2 + li + 1) * width), q * width);
+            expect(maxAbsDiff(mean, wantRaw)).toBeLessThan(1e-4);
+            const want = imageSlice(muscArray(ref, `lnamd.r${r}.block${b}`), i);
+            expect(maxAbsDiff(normalizeRows(mean, width), want)).toBeLessThan(1e-4);
+          }
+          // The lot's F×P×C layout: r outer, layer inner.
+          const all = lnamdFeatures(
+            BLOCKS.map((b) => patchTokens(ref, b, i)),
+            grid,
+            width,
+            MUSC_R,
+          );
+          const want = imageSlice(muscArray(ref, `lnamd.r${r}.block2`), i);
+          expect(
+            maxAbsDiff(all.subarray((ri * 2 + 1) * p * width, (ri * 2 + 2) * p * width), want),
+          ).toBeLessThan(1e-4);
+        }
+      }
+    });
+
+    it('scores patches by the interval mean of the sorted nearest distances (msm and variant_msm)', () => {
+      for (const r of MUSC_R)
+        for (const b of BLOCKS) {
+          expect(
+            maxAbsDiff(msmOf(ref, r, b, [0, 0.3]), muscArray(ref, `msm.r${r}.block${b}`).data),
+          ).toBeLessThan(1e-5);
+          const variant = msmOf(ref, r, b, [0.2, 0.7]);
+          expect(maxAbsDiff(variant, muscArray(ref, `variant_msm.r${r}.block${b}`).data)).toBeLessThan(1e-5);
+        }
+    });
+
+    it('averages over layers, then over r, and upsamples to S×S with the image max', () => {
+      const perSet: Float64Array[][] = Array.from({ length: N }, () => []);
+      for (const r of MUSC_R) {
+        const layers = BLOCKS.map((b) => muscArray(ref, `msm.r${r}.block${b}`));
+        const mean = new Float32Array(N * p);
+        for (let i = 0; i < N; i++) {
+          const sets = layers.map((a) => Float64Array.from(imageSlice(a, i)));
+          perSet[i].push(...sets);
+          mean.set(meanOverLayersAndR(sets, 1, 2), i * p);
+        }
+        expect(maxAbsDiff(mean, muscArray(ref, `msm_layer_mean.r${r}`).data)).toBeLessThan(1e-5);
+      }
+      const maps = muscArray(ref, 'anomaly_maps');
+      const ac = muscArray(ref, 'ac_score').data;
+      for (let i = 0; i < N; i++) {
+        const scores = meanOverLayersAndR(perSet[i], 3, 2);
+        expect(maxAbsDiff(scores, imageSlice(muscArray(ref, 'patch_scores'), i))).toBeLessThan(1e-5);
+        // From the reference's own patch scores, the map alone is checked at the tight tolerance.
+        const map = upsampleAlignCorners(
+          Float64Array.from(imageSlice(muscArray(ref, 'patch_scores'), i)),
+          grid,
+          size,
+        );
+        expect(maxAbsDiff(map, imageSlice(maps, i))).toBeLessThan(1e-5);
+        expect(Math.abs(mapMax(map) - ac[i])).toBeLessThan(1e-5);
+      }
+    });
+
+    it('re-scores with RsCIN', () => {
+      const ac = muscArray(ref, 'ac_score').data;
+      const tokens = Array.from({ length: N }, (_, i) => imageSlice(muscArray(ref, 'class_tokens'), i));
+      expect(maxAbsDiff(minMaxNormalise(ac), muscArray(ref, 'rscin_norm_score').data)).toBeLessThan(1e-5);
+      expect(maxAbsDiff(similarityMatrix(tokens), muscArray(ref, 'rscin_similarity').data)).toBeLessThan(
+        1e-5,
+      );
+      const { score } = rscin(ac, tokens, [1, 2, 3]);
+      expect(maxAbsDiff(score, muscArray(ref, 'rscin_score').data)).toBeLessThan(1e-5);
+    });
+  });
+}
+
+describe('MSM ranks', () => {
+  it('truncates (N−1)·t as the code does and needs 5 images for [0, 0.3)', () => {
+    expect(rankRange(6, [0, 0.3])).toEqual({ kMin: 0, kMax: 1 });
+    expect(rankRange(6, [0.2, 0.7])).toEqual({ kMin: 1, kMax: 3 });
+    // (11−1)·0.3 is 3.0000000000000004 in float64: int() gives 3.
+    expect(rankRange(11, [0, 0.3])).toEqual({ kMin: 0, kMax: 3 });
+    expect(rankRange(200, [0, 0.3])).toEqual({ kMin: 0, kMax: 59 });
+    expect(minLotForInterval([0, 0.3])).toBe(5);
+    expect(minLotForInterval([0.2, 0.7])).toBe(3);
+    expect(() => checkedRankRange(3, [0, 0.3])).toThrow('the lot mode needs at least 5 images; 2 more to go');
+  });
+
+  it('means the ranks [kMin, kMax) of the sorted distances, hand-worked', () => {
+    const others = [0.5, 0.1, 0.4, 0.2, 0.3].map((v) => Float32Array.of(v, 1 - v));
+    // Patch 0 sorted: 0.1 0.2 0.3 0.4 0.5 → ranks [1, 3) → (0.2 + 0.3) / 2; patch 1: 0.5 0.6 0.7 … → (0.6 + 0.7) / 2.
+    const got = msmScores(others, 0, 2, { kMin: 1, kMax: 3 });
+    expect(got[0]).toBeCloseTo(0.25, 7);
+    expect(got[1]).toBeCloseTo(0.65, 7);
+  });
+});
+
+describe('RsCIN edge cases', () => {
+  const tokens = [Float32Array.of(1, 0), Float32Array.of(0.6, 0.8), Float32Array.of(0, 1)];
+
+  it('scores a lot whose scores are all equal as all 0, not NaN', () => {
+    expect([...rscin([0.4, 0.4, 0.4], tokens, [1, 2]).score]).toEqual([0, 0, 0]);
+  });
+
+  it('refuses a k larger than the lot', () => {
+    expect(() => rscin([0.1, 0.2, 0.3], tokens, [1, 4])).toThrow(
+      'k = 4 needs at least 4 images, the lot has 3',
+    );
+  });
+
+  it('averages k = 1 (the score itself) and k = 2 (the weighted pair), hand-worked', () => {
+    // s = [0, 0.5, 1]; W rows: [1, .6, 0], [.6, 1, .8], [0, .8, 1].
+    // k = 2: row 0 keeps 1, .6 → (0 + .6·.5)/1.6; row 1 keeps 1, .8 → (.5 + .8)/1.8; row 2 keeps 1, .8 → (1 + .8·.5)/1.8.
+    const { score } = rscin([2, 3, 4], tokens, [1, 2]);
+    const want = [(0 + 0.3 / 1.6) / 2, (0.5 + 1.3 / 1.8) / 2, (1 + 1.4 / 1.8) / 2];
+    for (let i = 0; i < 3; i++) expect(score[i]).toBeCloseTo(want[i], 6);
+  });
+});
