@@ -48,7 +48,7 @@ function centerCrop(img: RgbImage, size: number): RgbImage {
  * Per-channel lookup of the normalised value of each byte, in float32 step by step as PyTorch does:
  * ToTensor's x/255, then Normalize's (x − mean)/std with float32 mean and std.
  */
-function normalisationTables(mean: number[], std: number[]): Float32Array[] {
+export function normalisationTables(mean: number[], std: number[]): Float32Array[] {
   const f = Math.fround;
   return [0, 1, 2].map((c) => {
     const m = f(mean[c]);
@@ -67,10 +67,14 @@ export function preprocessTile(img: RgbImage, box: Box, cfg: PreprocessConfig): 
   const tile = cropRgb(img, box);
   const [rw, rh] = shortEdgeSize(tile.width, tile.height, size);
   const square = centerCrop(resizeBicubicRgb(tile, rw, rh), size);
-  const tables = normalisationTables(cfg.mean, cfg.std);
-  const plane = size * size;
+  return normaliseRgb(square, normalisationTables(cfg.mean, cfg.std));
+}
+
+/** Interleaved RGB → normalised channel-first [3, H, W] float32, through per-channel byte tables. */
+export function normaliseRgb(img: RgbImage, tables: Float32Array[]): Float32Array {
+  const plane = img.width * img.height;
   const out = new Float32Array(3 * plane);
-  const src = square.data;
+  const src = img.data;
   for (let c = 0; c < 3; c++) {
     const t = tables[c];
     const o = c * plane;

@@ -29,6 +29,8 @@ import type { ModelFiles } from '../model/file-names';
 import { ClipTokenizer } from '../model/tokenizer';
 import type { EncodedImage, EncodeHooks, EngineStats, ModelInfo, WinclipApi } from './api';
 import { composeResult, type DetailedResult } from './compose-result';
+import { type EngineOptions, modelInfo } from './model-info';
+import { type LotSource, OrtMuscDevice } from './musc-device';
 import { openSessions } from './open-sessions';
 import { passFeeds, passTokenIndex, textFeeds } from './passes';
 import { PromptCache } from './prompt-cache';
@@ -46,6 +48,7 @@ export class WinclipEngine implements WinclipApi {
   private readonly bank: ReferenceBank;
   private readonly queue = new SerialQueue();
   private readonly windowIndex = new Map<number, BigInt64Array>();
+  private musc: OrtMuscDevice | null = null;
   private readonly counters: Omit<EngineStats, 'promptsEmbedded'> = {
     imageEncoderRuns: 0,
     imagesEncoded: 0,
@@ -61,6 +64,7 @@ export class WinclipEngine implements WinclipApi {
     private readonly modelInfo: ModelInfo,
     /** The method settings every image is encoded and scored with (defaults: src/core/method-settings.ts). */
     readonly settings: Readonly<MethodSettings>,
+    private readonly lot: LotSource | null,
   ) {
     this.promptCache = new PromptCache(config.embedDim, (texts) => this.embedTexts(texts));
     this.bank = new ReferenceBank(config.vision.width, config.embedDim, (k) => this.images.get(k)?.tiles);
@@ -68,32 +72,21 @@ export class WinclipEngine implements WinclipApi {
 
   /**
    * Validates the three model files, builds the three graphs (text encoder, image encoder, few-shot
-   * association) and opens their sessions. `settings` overrides the method settings' defaults.
+   * association) and opens their sessions. `settings` overrides the method settings' defaults;
+   * `options.lotMode` keeps the vision weights for `muscDevice()`.
    */
   static async create(
     files: ModelFiles,
     runtime: OrtRuntime,
     settings: Partial<MethodSettings> = {},
+    options: EngineOptions = {},
   ): Promise<WinclipEngine> {
     const config = parseModelConfig(files.config);
     const method = methodSettings(settings, config.vision.grid);
     const tokenizer = new ClipTokenizer(files.tokenizer, config.text.contextLength);
-    const sessions = await openSessions(files, config, runtime);
-    const v = config.vision;
-    const info: ModelInfo = {
-      embedDim: config.embedDim,
-      imageSize: v.imageSize,
-      patchSize: v.patchSize,
-      grid: v.grid,
-      visionWidth: v.width,
-      visionLayers: v.layers,
-      textWidth: config.text.width,
-      textLayers: config.text.layers,
-      quickGelu: config.quickGelu,
-      parameters: sessions.parameters,
-      backend: runtime.backend,
-      commit: files.commit ?? null,
-    };
+    const sessions = await openSessions(files, config, runtime, { keepVisionWeights: options.lotMode });
+    const info = modelInfo(config, sessions.parameters, runtime.backend, files.commit);
+    const lot = sessions.visionWeights && { runtime, weights: sessions.visionWeights };
     return new WinclipEngine(
       config,
       tokenizer,
@@ -102,7 +95,17 @@ export class WinclipEngine implements WinclipApi {
       sessions.association,
       info,
       method,
+      lot,
     );
+  }
+
+  /** The lot mode's device (MuSc); its sessions open on first use and run on this engine's queue. */
+  muscDevice(): OrtMuscDevice {
+    if (!this.lot) throw new Error('muscDevice(): the engine was created without { lotMode: true }');
+    this.musc ??= new OrtMuscDevice(this.config, this.lot.runtime, this.lot.weights, {
+      schedule: (job) => this.queue.run(job),
+    });
+    return this.musc;
   }
 
   info(): ModelInfo {
@@ -442,5 +445,6 @@ export class WinclipEngine implements WinclipApi {
     await this.textSession.release();
     await this.imageSession.release();
     await this.associationSession.release();
+    await this.musc?.dispose();
   }
 }

@@ -8,7 +8,7 @@ import { buildAssociationGraph } from '../model/graphs/association';
 import { buildImageEncoder } from '../model/graphs/image-encoder';
 import { buildTextEncoder } from '../model/graphs/text-encoder';
 import type { BuiltGraph } from '../model/onnx/graph-builder';
-import { textTensors } from '../model/openclip-layout';
+import { textTensors, visionTensors } from '../model/openclip-layout';
 import { ModelWeights, WeightsError } from '../model/weights';
 import type { GraphSession, OrtRuntime } from './runtime';
 
@@ -17,6 +17,13 @@ export interface ModelSessions {
   image: GraphSession;
   association: GraphSession;
   parameters: number;
+  /** The vision tower's weights, kept when asked (the lot mode builds its own image graphs from them). */
+  visionWeights: ModelWeights | null;
+}
+
+export interface OpenOptions {
+  /** Keep the vision weights after the sessions are open (they are let go otherwise). */
+  keepVisionWeights?: boolean;
 }
 
 /** Refuses up front, with the reason, a model whose biggest weight the device cannot hold in one buffer. */
@@ -34,6 +41,7 @@ export async function openSessions(
   files: ModelFiles,
   config: ModelConfig,
   runtime: OrtRuntime,
+  options: OpenOptions = {},
 ): Promise<ModelSessions> {
   // Parts are taken out of `files` so that nothing but `weights` holds them, and `weights` lets the
   // vision part go once the image session holds it: the text session is then created without it.
@@ -47,6 +55,7 @@ export async function openSessions(
   parts.length = 0;
   checkBufferLimit(weights, runtime);
   const textNames = textTensors(config).map(([n]) => n);
+  const kept = options.keepVisionWeights ? visionTensors(config).map(([n]) => n) : [];
   // Sessions opened before a later one fails are released, or their weights stay in the heap.
   const opened: GraphSession[] = [];
   const open = async (build: () => BuiltGraph) => {
@@ -57,11 +66,12 @@ export async function openSessions(
   try {
     const image = await open(() => buildImageEncoder(config, weights));
     // Parts were handed over (the caller kept no reference), so they are freed at once, not at the next GC.
-    weights.release(textNames, { detach });
+    weights.release([...textNames, ...kept], { detach });
     const text = await open(() => buildTextEncoder(config, weights));
-    weights.release([], { detach });
+    weights.release(kept, { detach });
     const association = await open(() => buildAssociationGraph());
-    return { text, image, association, parameters: weights.parameters };
+    const visionWeights = options.keepVisionWeights ? weights : null;
+    return { text, image, association, parameters: weights.parameters, visionWeights };
   } catch (err) {
     for (const session of opened) await session.release().catch(() => undefined);
     if (owned && !detach) files.weightParts!.push(...retained);

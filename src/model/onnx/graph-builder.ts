@@ -84,7 +84,7 @@ export class GraphBuilder {
     return name;
   }
 
-  constFloat(values: number[], dims: number[] = [values.length]): string {
+  constFloat(values: number[] | Float32Array, dims: number[] = [values.length]): string {
     const name = `const_f32_${this.counter++}`;
     const raw = new Uint8Array(new Float32Array(values).buffer);
     this.inits.set(name, { name, dtype: DType.FLOAT, dims, raw });
