@@ -5,6 +5,7 @@
 import type { MethodSettings } from '../core/method-settings';
 import { DEVICE_CHOICES, type DeviceChoice, isDeviceChoice } from '../engine/devices';
 import type { WinclipEngine } from '../engine/engine';
+import type { EngineOptions } from '../engine/model-info';
 import type { CliModel } from './model-arg';
 import { createNodeEngine } from './node-engine';
 import { UsageError } from './usage-error';
@@ -17,17 +18,18 @@ export function parseDeviceFlag(raw: string | undefined, command: string): Devic
   return raw;
 }
 
-/** Loads the model's files and opens the engine on `device`; `out` receives the line `auto` prints. */
+/** Loads the model's files and opens the engine on `device`; `out` receives the line `auto` prints; `options.lotMode` for the lot mode. */
 export function openCliEngine(
   model: CliModel,
   device: DeviceChoice,
   settings: Partial<MethodSettings> = {},
   out: { write(s: string): unknown } = process.stderr,
+  options: EngineOptions = {},
 ): Promise<WinclipEngine> {
   const onSelect =
     device === 'auto'
       ? (sel: { device: string; reason: string }) =>
           out.write(`winclip: device ${sel.device} (${sel.reason})\n`)
       : undefined;
-  return createNodeEngine(model.paths, { device, onSelect }, settings);
+  return createNodeEngine(model.paths, { device, onSelect }, settings, options);
 }
