@@ -28,14 +28,16 @@ export function bruteMuscPro(images: MuscBruteImage[]): number {
   const step = min + delta - min;
   const pros: number[] = [];
   const fprs: number[] = [];
+  // MuSc labels the masks inside the threshold loop; they do not change, so once is the same.
+  const regions = images.map((im) => bruteComponents(im.mask, im.w, im.h));
   for (let i = 0; i < count; i++) {
     const th = i === 1 ? min + delta : min + i * step;
     const pro: number[] = [];
     let fp = 0;
     let normal = 0;
-    for (const im of images) {
+    for (const [k, im] of images.entries()) {
       const binary = im.map.map((v) => (v > th ? 1 : 0));
-      for (const region of bruteComponents(im.mask, im.w, im.h)) {
+      for (const region of regions[k]) {
         const tp = region.filter((p) => binary[p] === 1).length;
         pro.push(tp / region.length);
       }
