@@ -11,8 +11,9 @@
 import { imageMetrics, PixelMetricsAccumulator } from '../core/metrics';
 import { type MuscMaskRule, muscMask } from '../core/metrics/musc-mask';
 import { MuscPixelAccumulator } from '../core/metrics/musc-protocol';
+import { lotTooSmallMessage } from '../core/musc/msm';
 import { rscin } from '../core/musc/rscin';
-import type { MuscSettings } from '../core/musc/settings';
+import { type MuscSettings, minLotSize } from '../core/musc/settings';
 import { bilinearResize } from '../core/resize';
 import type { RgbImage } from '../core/types';
 import type { MuscDevice } from '../engine/musc-api';
@@ -179,14 +180,19 @@ export async function runMuscEvaluation(device: MuscDevice, s: MuscEvalSettings)
     const data = await s.reader.read(category);
     out.object_names[category] = category;
     const subsets = divideLot(data.test, (t) => anomalyTypeOf(t.file), s.divide);
+    const lotName = (i: number) =>
+      subsets.length > 1 ? `${tag}: lot ${i + 1}/${subsets.length}` : `${tag}: lot`;
+    // Every lot must be scorable: say so before any image is encoded.
+    const need = minLotSize(lot);
+    const small = subsets.findIndex((x) => x.length < need);
+    if (small >= 0) throw new Error(`${lotName(small)}: ${lotTooSmallMessage(subsets[small].length, need)}`);
     const sink =
       s.protocol === 'musc'
         ? muscSink(maskRuleOf(s.reader.kind))
         : defaultSink(s.pixelSize, s.exactPixelLimit);
     const scored: Scored[] = [];
     for (const [i, subset] of subsets.entries()) {
-      const label = subsets.length > 1 ? `${tag}: lot ${i + 1}/${subsets.length}` : `${tag}: lot`;
-      const lotResult = await scoreLot(device, s, subset, sink, label);
+      const lotResult = await scoreLot(device, s, subset, sink, lotName(i));
       scored.push(...lotResult.scored);
       out.musc!.pairs_computed += lotResult.pairs;
       out.stats.images_encoded += subset.length;
