@@ -129,15 +129,15 @@ let engine: WinclipEngine;
 let settings: MuscSettings;
 
 /** Own lots on the same device: per image its final score (RsCIN over `subsets` together), max and map. */
-async function directLots(category: string, subsets: string[][]) {
+async function directLots(category: string, subsets: string[][], lotSettings = settings, root = DATA) {
   const out: { file: string; score: number; max: number; map: Float32Array }[] = [];
   const tokens: Float32Array[] = [];
   for (const files of subsets) {
-    const lot = new MuscLot(engine.muscDevice(), settings);
+    const lot = new MuscLot(engine.muscDevice(), lotSettings);
     for (const f of files) {
       const t = await engine
         .muscDevice()
-        .encodeTokens(await decodeImageFile(join(DATA, category, f)), S, [0, 1]);
+        .encodeTokens(await decodeImageFile(join(root, category, f)), S, [0, 1]);
       tokens.push(t.classToken);
       await lot.addTokens(f, t);
     }
@@ -149,7 +149,7 @@ async function directLots(category: string, subsets: string[][]) {
   const final = rscin(
     out.map((o) => o.max),
     tokens,
-    settings.rscinK,
+    lotSettings.rscinK,
   ).score;
   return out.map((o, i) => ({ ...o, score: final[i] }));
 }
@@ -272,6 +272,69 @@ describe('winclip eval --method musc, other protocols and splits', () => {
       'pAUROC',
     );
     close(run.pixel.pro, brutePro(images), 'PRO');
+  });
+
+  it('reads VisA: split-file order, RsCIN k = 1,8,9, masks positive where non-zero after the resize', async () => {
+    const visa = join(tmp, 'visa');
+    await winclip([
+      'synth',
+      '--out',
+      visa,
+      '--layout',
+      'visa',
+      '--categories',
+      'pcb1',
+      '--train',
+      '1',
+      '--test-good',
+      '5',
+      '--test-bad',
+      '5',
+      '--size',
+      String(S),
+    ]);
+    const out = join(tmp, 'visa.json');
+    await winclip(
+      ['eval', '--data', visa, '--dataset', 'visa', '--model', FIXTURE_DIR, ...MUSC_ARGS].concat([
+        '--protocol',
+        'musc',
+        '--out',
+        out,
+      ]),
+    );
+    const json: EvalJson = JSON.parse(await readFile(out, 'utf8'));
+    expect(json.musc.rscin_k).toEqual([1, 8, 9]);
+    const rows = (await readFile(join(visa, 'split_csv/1cls.csv'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => l.split(','))
+      .filter((r) => r[1] === 'test');
+    const files = rows.map((r) => r[3].replace('pcb1/', ''));
+    const run = json.categories.pcb1['0'].runs[0];
+    expect(run.scores.map((x) => x.file)).toEqual(files);
+    const visaSettings = { ...settings, rscinK: [1, 8, 9] };
+    const direct = await directLots('pcb1', [files], visaSettings, visa);
+    direct.forEach((d, i) => close(run.scores[i].image_score, d.score, `${d.file} score`));
+    const images: MuscBruteImage[] = [];
+    for (const [i, d] of direct.entries()) {
+      const mask = rows[i][4]
+        ? Array.from(await sharp(join(visa, rows[i][4])).extractChannel(0).raw().toBuffer(), (v) =>
+            v > 0 ? 1 : 0,
+          )
+        : new Array(S * S).fill(0);
+      images.push({ map: Array.from(d.map), mask, w: S, h: S });
+    }
+    // The synthetic VisA masks hold class indices (1, 2, …): truncation after ÷255 would drop them all.
+    expect(images.some((im) => im.mask.some((m) => m === 1))).toBe(true);
+    close(
+      run.pixel.auroc,
+      bruteAuroc(
+        images.flatMap((i) => i.map),
+        images.flatMap((i) => i.mask),
+      ),
+      'pAUROC',
+    );
+    close(run.pixel.pro, bruteMuscPro(images), 'PRO');
   });
 
   it('refuses WinCLIP-only flags, lot flags without --method musc, and bad lot settings', async () => {
