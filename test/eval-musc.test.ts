@@ -154,8 +154,9 @@ async function directLots(category: string, subsets: string[][], lotSettings = s
   return out.map((o, i) => ({ ...o, score: final[i] }));
 }
 
-const close = (got: number, want: number, what: string) =>
+function close(got: number, want: number, what: string): void {
   expect(Math.abs(got - want), `${what}: ${got} vs ${want}`).toBeLessThan(1e-6);
+}
 
 let musc: { stdout: string; json: EvalJson };
 
