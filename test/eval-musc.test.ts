@@ -198,7 +198,8 @@ describe('winclip eval --method musc --protocol musc', () => {
       expect(run.scores.map((s) => s.file)).toEqual(files);
       const direct = await directLots(category, [files]);
       const labels = files.map((f) => (f.includes('/good/') ? 0 : 1));
-      direct.forEach((d, i) => close(run.scores[i].image_score, d.score, `${category} ${d.file} score`));
+      for (const [i, d] of direct.entries())
+        close(run.scores[i].image_score, d.score, `${category} ${d.file} score`);
       const scores = direct.map((d) => d.score);
       close(run.image.auroc, bruteAuroc(scores, labels), `${category} image AUROC`);
       close(run.image.aupr, apFromSortedList(scores, labels), `${category} image AP`);
@@ -252,7 +253,7 @@ describe('winclip eval --method musc, other protocols and splits', () => {
     expect(run.scores.map((x) => x.file)).toEqual(subsets.flat());
     expect(json.musc.pairs_computed).toBe(2 * 10);
     const direct = await directLots('washer', subsets);
-    direct.forEach((d, i) => close(run.scores[i].image_score, d.score, `${d.file} score`));
+    for (const [i, d] of direct.entries()) close(run.scores[i].image_score, d.score, `${d.file} score`);
   });
 
   it('--protocol default scores with the WinCLIP metrics', async () => {
@@ -315,7 +316,7 @@ describe('winclip eval --method musc, other protocols and splits', () => {
     expect(run.scores.map((x) => x.file)).toEqual(files);
     const visaSettings = { ...settings, rscinK: [1, 8, 9] };
     const direct = await directLots('pcb1', [files], visaSettings, visa);
-    direct.forEach((d, i) => close(run.scores[i].image_score, d.score, `${d.file} score`));
+    for (const [i, d] of direct.entries()) close(run.scores[i].image_score, d.score, `${d.file} score`);
     const images: MuscBruteImage[] = [];
     for (const [i, d] of direct.entries()) {
       const mask = rows[i][4]
