@@ -344,9 +344,9 @@ describe('winclip eval --method musc, other protocols and splits', () => {
     await expect(winclip([...base, ...MUSC_ARGS, '--shots', '0'])).rejects.toThrow(
       /--shots: not used by --method musc/,
     );
-    await expect(winclip([...base, '--divide', '2'])).rejects.toThrow(/--divide: only with --method musc/);
+    await expect(winclip([...base, '--divide', '2'])).rejects.toThrow(/--divide needs --method musc/);
     await expect(winclip([...base, ...MUSC_ARGS, '--r-list', '2'])).rejects.toThrow(
-      /r list must be distinct odd/,
+      /eval: lot mode settings: r list must be distinct odd/,
     );
     await expect(winclip([...base, ...MUSC_ARGS, '--protocol', 'x'])).rejects.toThrow(
       /--protocol must be default or musc/,

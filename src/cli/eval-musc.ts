@@ -12,7 +12,7 @@ import { decodeImageFile } from '../io/decode-node';
 import { openCliEngine, parseDeviceFlag } from './device';
 import { type EvalValues, onlyFlags, positiveInt } from './eval-args';
 import { resolveModelArg } from './model-arg';
-import { parseMuscFlags } from './musc-flags';
+import { cliMuscSettings, muscOverrides } from './musc-flags';
 import { UsageError } from './usage-error';
 
 const WINCLIP_ONLY = ['shots', 'seeds', 'refs', 'ablation', 'object-names', 'cache'];
@@ -45,11 +45,12 @@ export async function runMuscEval(values: EvalValues, dataset: DatasetKind): Pro
   try {
     const info = engine.info();
     // The official code uses k = [1, 8, 9] for VisA (musc.py:242-248); --rscin-k overrides it.
-    const lot = parseMuscFlags(
-      'eval',
-      values,
+    const overrides = muscOverrides(values, 'eval');
+    if (dataset === 'visa') overrides.rscinK ??= [...RSCIN_K_VISA];
+    const lot = cliMuscSettings(
       { blocks: info.visionLayers, imageSize: info.imageSize, patchSize: info.patchSize },
-      dataset === 'visa' ? { rscinK: [...RSCIN_K_VISA] } : {},
+      overrides,
+      'eval',
     );
     const out = await runMuscEvaluation(engine.muscDevice(), {
       reader: datasetReader(dataset, values.data!),

@@ -17,7 +17,7 @@ import { onlyFlags, positiveInt } from './eval-args';
 import { runMuscEval } from './eval-musc';
 import { parseCommand } from './flags';
 import { resolveModelArg } from './model-arg';
-import { muscFlagsGiven } from './musc-flags';
+import { parseMethod, refuseLotFlags } from './musc-flags';
 import { EVAL_SPEC } from './specs';
 import { UsageError } from './usage-error';
 
@@ -42,11 +42,10 @@ export async function runEval(argv: string[]): Promise<number> {
   const dataset = values.dataset;
   if (dataset !== 'mvtec' && dataset !== 'visa')
     throw new UsageError('eval', `--dataset must be mvtec or visa, got '${dataset}'`);
-  const method = values.method ?? 'winclip';
-  if (method === 'musc') return runMuscEval(values, dataset);
-  if (method !== 'winclip') throw new UsageError('eval', `--method must be winclip or musc, got '${method}'`);
-  const lotOnly = [...muscFlagsGiven(values), ...onlyFlags(values, ['protocol', 'divide'])];
-  if (lotOnly.length) throw new UsageError('eval', `${lotOnly.join(', ')}: only with --method musc`);
+  if (parseMethod(values.method, 'eval') === 'musc') return runMuscEval(values, dataset);
+  refuseLotFlags(values, 'eval');
+  const lotOnly = onlyFlags(values, ['protocol', 'divide']);
+  if (lotOnly.length) throw new UsageError('eval', `${lotOnly[0]} needs --method musc`);
   const shots = (values.shots ?? '0,1,2,4').split(',').map((s) => positiveInt('--shots', s.trim(), 0));
   if (new Set(shots).size !== shots.length) throw new UsageError('eval', '--shots lists a shot count twice');
   const seeds = positiveInt('--seeds', values.seeds ?? '5');

@@ -1,5 +1,6 @@
 /**
- * `winclip score`: zero-shot (no --ref) or few-shot (--ref …) scoring of images with a model folder.
+ * `winclip score`: zero-shot (no --ref) or few-shot (--ref …) scoring of images with a model folder; the
+ * lot mode (`--method musc`) is `score-musc.ts`.
  * Results: the "winclip-results" document (src/core/results-format.ts, docs/results.schema.json) with
  * {file, width, height, image_score, anomaly_map} per image (map row-major H·W), or {file, error} for an
  * image that could not be scored; or the same records as JSON Lines (--jsonl). SCORE_SPEC has the flags.
@@ -27,9 +28,11 @@ import { EXIT } from './exit-codes';
 import { parseCommand } from './flags';
 import { expandInputs, relativeToCommonFolder } from './inputs';
 import { resolveModelArg } from './model-arg';
+import { parseMethod, refuseLotFlags } from './musc-flags';
 import { CsvWriter, JsonLinesWriter, JsonResultsWriter, type ResultEntry, writeMapFiles } from './outputs';
 import { promptChoice } from './prompt-flags';
 import { checkRecipeModel, fingerprintModelDir, readRecipeInput, refuseWithRecipe } from './recipe-input';
+import { refuseWinclipFlags, runLotScore } from './score-musc';
 import { SCORE_SPEC } from './specs';
 import { UsageError } from './usage-error';
 import { csvColumnGroups, scoredRecord, thresholdFlag, type VerdictThresholds } from './verdicts';
@@ -52,6 +55,24 @@ export async function runScore(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommand(SCORE_SPEC, argv);
   if (!values.model) throw new UsageError('score', '--model <dir|owner/name[@revision]> is required');
   if (positionals.length === 0) throw new UsageError('score', 'give at least one image, folder or glob');
+  const method = parseMethod(values.method);
+  if (method === 'musc') {
+    refuseWinclipFlags(values);
+    if (values['csv-excel'] && !values.csv)
+      throw new UsageError('score', '--csv-excel needs --csv <file.csv>');
+    const imageThreshold = thresholdFlag('image-threshold', values['image-threshold']);
+    if (values['fail-on-ng'] && imageThreshold === undefined)
+      throw new UsageError('score', '--fail-on-ng needs an image threshold: --image-threshold <t>');
+    const device = parseDeviceFlag(values.device, 'score');
+    return runLotScore(
+      { ...values, model: values.model },
+      positionals,
+      device,
+      imageThreshold,
+      toolVersion(),
+    );
+  }
+  refuseLotFlags(values);
   if (values.recipe) refuseWithRecipe('score', values, ['object', 'prompts', 'ref']);
   const device = parseDeviceFlag(values.device, 'score');
   const recipe = values.recipe ? await readRecipeInput(values.recipe, 'score') : null;

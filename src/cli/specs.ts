@@ -2,7 +2,7 @@
 import { IMAGE_EXTENSIONS, SUPPORTED_FORMATS_TEXT } from '../core/image-formats';
 import { DEVICE_CHOICES } from '../engine/devices';
 import type { CommandSpec, FlagSpec } from './flags';
-import { MUSC_FLAGS } from './musc-flags';
+import { LOT_FLAGS, MUSC_FLAGS } from './musc-flags';
 import { PROMPT_FLAGS } from './prompt-flags';
 
 export const DEVICE_FLAG = {
@@ -27,9 +27,10 @@ const spec = <F extends Record<string, FlagSpec>>(s: CommandSpec<F>): CommandSpe
 
 export const SCORE_SPEC = spec({
   name: 'score',
-  brief: 'anomaly score and map per image, zero- or few-shot',
+  brief: 'anomaly score and map per image, zero- or few-shot, or a lot scored against itself',
   summary:
-    'Scores images zero-shot (WinCLIP) or, with --ref, few-shot (WinCLIP+). Folders are searched recursively for\n' +
+    'Scores images zero-shot (WinCLIP) or, with --ref, few-shot (WinCLIP+); with --method musc, all the images\n' +
+    'form one unlabeled lot and each is scored against the others (MuSc). Folders are searched recursively for\n' +
     `${SUPPORTED_FORMATS_TEXT} files (${IMAGE_EXTENSIONS.join(' ')}; a TIFF's first page);\n` +
     'quoted globs (e.g. "parts/**/*.png") are expanded. A file that cannot be scored is reported on stderr and as\n' +
     '{"file", "error"} in the results; the others are still scored and the exit status is 1 at the end. On a\n' +
@@ -98,6 +99,7 @@ export const SCORE_SPEC = spec({
       help: 'exit 3 when any image is NG, after writing every result (needs --image-threshold or a recipe with thresholds; exit 1 for images that could not be scored takes precedence)',
       shownDefault: 'off',
     },
+    ...MUSC_FLAGS,
     ...QUIET_FLAG,
     ...DEVICE_FLAG,
     help: { type: 'boolean', short: 'h', help: 'show this help' },
@@ -109,12 +111,16 @@ export const SCORE_SPEC = spec({
     'exclusive. --jsonl prints the same image records, one per line, with nothing around them.',
     "stdout leaves anomaly_map out unless --print-maps; --out files always have it. --maps keeps the images'",
     'paths relative to their common folder, so equal names in different folders stay apart.',
+    '--method musc: each record also has "max_score" (the map max before the lot-relative re-scoring;',
+    '--image-threshold applies to it, so a threshold means the same from lot to lot) and "map_width",',
+    '"map_height" (S; anomaly_map is S×S); "image_score" is min-max normalised within the lot.',
   ],
   examples: [
     'winclip score --model ./ViT-B-16-plus-240 --object "metal nut" part1.png part2.jpg',
     'winclip score --model timm/vit_base_patch16_plus_clip_240.laion400m_e31 --object bottle x.png',
     'winclip score --model ./model --object bottle --ref good/ --out scores.json --csv scores.csv --maps maps/ test/',
     'winclip score --model ./model --object bottle --jsonl test/ | jq -c "{file, image_score}"',
+    'winclip score --model ./ViT-B-16-plus-240 --method musc --out lot.json lot-0412/',
   ],
 });
 
@@ -244,7 +250,9 @@ export const EVAL_SPEC = spec({
       help: "musc only: split each category into n lots as the official divide_num (seed 42, Python's shuffle per anomaly type)",
       shownDefault: '1',
     },
-    ...MUSC_FLAGS,
+    ...LOT_FLAGS,
+    // eval picks the k list by dataset, as the official code does.
+    'rscin-k': { ...LOT_FLAGS['rscin-k'], shownDefault: '1,2,3; on VisA 1,8,9' },
     ...QUIET_FLAG,
     ...DEVICE_FLAG,
     help: { type: 'boolean', short: 'h', help: 'show this help' },

@@ -77,7 +77,7 @@ describe('recipe', () => {
     [{ prompts: { ...recipe().prompts, normalStates: [] } }, 'recipe: prompts.normalStates is empty'],
     [
       { thresholds: { 'one-shot': { image: 1, pixel: 1 } } },
-      'recipe: thresholds.one-shot: modes are "zero-shot" and "few-shot"',
+      'recipe: thresholds.one-shot: modes are "zero-shot", "few-shot" and "lot"',
     ],
     [
       { thresholds: { 'few-shot': { image: 'x', pixel: 1 } } },

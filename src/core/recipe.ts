@@ -146,8 +146,10 @@ function parseThresholds(v: unknown): Partial<Record<ModeKind, RecipeThresholds>
   if (!isObj(v)) fail('thresholds must be an object');
   const out: Partial<Record<ModeKind, RecipeThresholds>> = {};
   for (const key of Object.keys(v)) {
-    if (!isModeKind(key))
-      fail(`thresholds.${key}: modes are ${MODE_KINDS.map((m) => `"${m}"`).join(' and ')}`);
+    if (!isModeKind(key)) {
+      const names = MODE_KINDS.map((m) => `"${m}"`);
+      fail(`thresholds.${key}: modes are ${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
+    }
     const t = v[key];
     if (!isObj(t)) fail(`thresholds.${key} must be an object`);
     out[key] = { image: num(t, 'image', `thresholds.${key}`), pixel: num(t, 'pixel', `thresholds.${key}`) };

@@ -16,10 +16,11 @@ export interface CsvContext {
 }
 
 /**
- * Which columns a writer emits: 'image' always; 'verdict' with an image threshold; 'pixel' with a pixel
- * threshold; 'app' for the app's per-image fields; 'provenance' for the CsvContext columns.
+ * Which columns a writer emits: 'image' always; 'lot' for lot-mode results; 'verdict' with an image
+ * threshold; 'pixel' with a pixel threshold; 'app' for the app's per-image fields; 'provenance' for the
+ * CsvContext columns.
  */
-export type CsvColumnGroup = 'image' | 'verdict' | 'pixel' | 'app' | 'provenance';
+export type CsvColumnGroup = 'image' | 'lot' | 'verdict' | 'pixel' | 'app' | 'provenance';
 
 export interface CsvColumn {
   name: string;
@@ -35,6 +36,9 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'width', group: 'image', cell: (r) => r.width },
   { name: 'height', group: 'image', cell: (r) => r.height },
   { name: 'image_score', group: 'image', cell: (r) => r.image_score },
+  { name: 'max_score', group: 'lot', cell: (r) => r.max_score },
+  { name: 'map_width', group: 'lot', cell: (r) => r.map_width },
+  { name: 'map_height', group: 'lot', cell: (r) => r.map_height },
   { name: 'verdict', group: 'verdict', cell: (r) => r.verdict },
   { name: 'status', group: 'app', cell: (r) => r.status },
   { name: 'mode', group: 'app', cell: (r) => r.mode },

@@ -4,6 +4,7 @@
  * provenance at the top. Both sides build their records here, so a field means the same on each.
  */
 import type { MethodSettings } from './method-settings';
+import type { MuscSettings } from './musc/settings';
 import { type ModeKind, referenceCount, type ScoringMode, thresholdKey } from './scoring-mode';
 import { sha256Hex } from './sha256';
 import type { PromptSet } from './types';
@@ -55,13 +56,13 @@ export interface StateShare {
 /** Per-image fields only the app writes (its gallery status, marks and per-mode thresholds). */
 export interface AppImageFields {
   status: string;
-  /** 'zero-shot' or 'few-shot' (null when unscored). */
+  /** 'zero-shot', 'few-shot' or 'lot' (null when unscored). */
   mode: string | null;
   /** Reference shots in the bank (0: zero-shot). */
   k: number;
   image_threshold: number;
   pixel_threshold: number;
-  /** Mode key of the thresholds the verdict used ('zero-shot', 'few-shot:K'). */
+  /** Mode key of the thresholds the verdict used ('zero-shot', 'few-shot:K', 'lot'). */
   threshold_mode: string | null;
   /** Pixels at or above the pixel threshold, and their share of the image in %. */
   area_px: number | null;
@@ -76,12 +77,19 @@ export interface AppImageFields {
  * One image. The CLI writes {file, width, height, image_score} plus `verdict` (with an image threshold),
  * `max_pixel` and `regions` (with a pixel threshold) and `anomaly_map` (flat row-major H·W, when asked);
  * an image that could not be scored is {file, error}. The app writes every field, null where unknown.
+ * A lot-mode record also has `max_score` and the map's own size `map_width`×`map_height` (S×S: the lot's
+ * maps stay at the network's input size, METHOD-musc.md §5); its `anomaly_map` is that size.
  */
 export interface ImageRecord extends Partial<AppImageFields> {
   file: string;
   width?: number | null;
   height?: number | null;
+  /** Lot mode: the RsCIN score, normalised within the lot. */
   image_score?: number | null;
+  /** Lot mode: the map's max before RsCIN, comparable across lots; what its image threshold applies to. */
+  max_score?: number | null;
+  map_width?: number;
+  map_height?: number;
   verdict?: Verdict | null;
   max_pixel?: number | null;
   regions?: RegionRecord[] | null;
@@ -94,6 +102,9 @@ export interface ImageRecordInput {
   width: number | null;
   height: number | null;
   imageScore: number | null;
+  /** Lot mode only (left out when undefined): the max score and the map's size. */
+  maxScore?: number | null;
+  mapSize?: { width: number; height: number };
   /** Left out of the record when undefined (e.g. no image threshold was given). */
   verdict?: Verdict | null;
   maxPixel?: number | null;
@@ -104,6 +115,11 @@ export interface ImageRecordInput {
 /** The record's shared fields, in the documented order; fields given as undefined are left out. */
 export function imageRecord(i: ImageRecordInput): ImageRecord {
   const r: ImageRecord = { file: i.file, width: i.width, height: i.height, image_score: i.imageScore };
+  if (i.maxScore !== undefined) r.max_score = i.maxScore;
+  if (i.mapSize !== undefined) {
+    r.map_width = i.mapSize.width;
+    r.map_height = i.mapSize.height;
+  }
   if (i.verdict !== undefined) r.verdict = i.verdict;
   if (i.maxPixel !== undefined) r.max_pixel = i.maxPixel;
   if (i.regions !== undefined) r.regions = i.regions;
@@ -133,14 +149,15 @@ export interface ModelProvenance {
 export interface ThresholdProvenance {
   image: number | null;
   pixel: number | null;
-  /** The mode they belong to: 'zero-shot' or 'few-shot:K'. */
+  /** The mode they belong to: 'zero-shot', 'few-shot:K' or 'lot' (its image threshold applies to max_score). */
   mode: string;
   /** Where they came from: 'flag', 'recipe', 'reference-bank', 'labels', 'manual', 'default'; null if none. */
   source: string | null;
 }
 
-export interface MethodProvenance {
-  mode: ModeKind;
+/** WinCLIP's settings (zero-shot and few-shot). */
+export interface WinclipMethodProvenance {
+  mode: Exclude<ModeKind, 'lot'>;
   k: number;
   temperature: number;
   window_scales: number[];
@@ -148,6 +165,20 @@ export interface MethodProvenance {
   use_image_scale: boolean;
   few_shot_weight: number;
 }
+
+/** The lot mode's settings (MuSc) and the lot's size. */
+export interface LotMethodProvenance {
+  mode: 'lot';
+  k: 0;
+  n: number;
+  layers: number[];
+  size: number;
+  r_list: number[];
+  interval: [number, number];
+  rscin_k: number[];
+}
+
+export type MethodProvenance = WinclipMethodProvenance | LotMethodProvenance;
 
 export interface SessionProvenance {
   name: string;
@@ -186,7 +217,16 @@ export function thresholdProvenance(
   return { image: t.image, pixel: t.pixel, mode: thresholdKey(mode), source };
 }
 
-export function methodProvenance(s: Readonly<MethodSettings>, mode: ScoringMode): MethodProvenance {
+/** The method part of the provenance: WinCLIP's settings, or for a lot the lot settings `lot` and its size. */
+export function methodProvenance(
+  s: Readonly<MethodSettings>,
+  mode: ScoringMode,
+  lot?: Readonly<MuscSettings>,
+): MethodProvenance {
+  if (mode.kind === 'lot') {
+    if (!lot) throw new Error('the provenance of a lot-mode result needs the lot settings');
+    return lotMethodProvenance(lot, mode.n);
+  }
   return {
     mode: mode.kind,
     k: referenceCount(mode),
@@ -195,6 +235,19 @@ export function methodProvenance(s: Readonly<MethodSettings>, mode: ScoringMode)
     aggregation: s.aggregation,
     use_image_scale: s.useImageScale,
     few_shot_weight: s.fewShotWeight,
+  };
+}
+
+export function lotMethodProvenance(s: Readonly<MuscSettings>, n: number): LotMethodProvenance {
+  return {
+    mode: 'lot',
+    k: 0,
+    n,
+    layers: [...s.layers],
+    size: s.size,
+    r_list: [...s.rList],
+    interval: [s.interval[0], s.interval[1]],
+    rscin_k: [...s.rscinK],
   };
 }
 

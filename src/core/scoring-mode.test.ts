@@ -27,6 +27,7 @@ describe('modeOf', () => {
     expect(modeOfResult({ mode: 'zero-shot', bank: 0 })).toEqual({ kind: 'zero-shot' });
     // Stored keys have always put a few-shot result with an empty bank under zero-shot.
     expect(modeOfResult({ mode: 'few-shot', bank: 0 })).toEqual({ kind: 'zero-shot' });
+    expect(modeOfResult({ mode: 'lot', bank: 40 })).toEqual({ kind: 'lot', n: 40 });
   });
 });
 
@@ -35,6 +36,12 @@ describe('threshold keys', () => {
     expect(thresholdKey({ kind: 'zero-shot' })).toBe('zero-shot');
     expect(thresholdKey({ kind: 'few-shot', k: 3 })).toBe('few-shot:3');
     expect(thresholdKey(modeOf({ readyReferences: 12 }))).toBe('few-shot:12');
+  });
+
+  it('keys every lot alike, whatever its size', () => {
+    expect(thresholdKey({ kind: 'lot', n: 5 })).toBe('lot');
+    expect(thresholdKey({ kind: 'lot', n: 200 })).toBe('lot');
+    expect(parseThresholdKey('lot')).toEqual({ kind: 'lot', n: 0 });
   });
 
   it('parses a key back to the same mode', () => {
@@ -63,7 +70,9 @@ describe('recipe modes', () => {
   it('files thresholds under the kind', () => {
     expect(recipeModeOf({ kind: 'zero-shot' })).toBe('zero-shot');
     expect(recipeModeOf({ kind: 'few-shot', k: 5 })).toBe('few-shot');
-    expect(MODE_KINDS).toEqual(['zero-shot', 'few-shot']);
+    expect(recipeModeOf({ kind: 'lot', n: 9 })).toBe('lot');
+    expect(MODE_KINDS).toEqual(['zero-shot', 'few-shot', 'lot']);
+    expect(isModeKind('lot')).toBe(true);
     expect(isModeKind('few-shot')).toBe(true);
     expect(isModeKind('few-shot:2')).toBe(false);
     expect(isModeKind('toString')).toBe(false);
@@ -73,6 +82,7 @@ describe('recipe modes', () => {
     expect(modeOfRecipeEntry('few-shot', 2)).toEqual({ kind: 'few-shot', k: 2 });
     expect(modeOfRecipeEntry('zero-shot', 2)).toEqual({ kind: 'zero-shot' });
     expect(modeOfRecipeEntry('few-shot', 0)).toEqual({ kind: 'zero-shot' });
+    expect(modeOfRecipeEntry('lot', 3)).toEqual({ kind: 'lot', n: 0 });
   });
 });
 
@@ -87,6 +97,13 @@ describe('labels', () => {
     );
     expect(referenceCount({ kind: 'few-shot', k: 7 })).toBe(7);
     expect(referenceCount({ kind: 'zero-shot' })).toBe(0);
+    expect(referenceCount({ kind: 'lot', n: 12 })).toBe(0);
+    expect(modeLabel({ kind: 'lot', n: 12 })).toBe('Lot · N=12');
+    expect(modeLabel({ kind: 'lot', n: 0 })).toBe('Lot');
+    expect(modeShortLabel({ kind: 'lot', n: 12 })).toBe('LOT');
+    expect(modeDescription({ kind: 'lot', n: 12 })).toBe(
+      'Lot (MuSc), each image scored against the other 11 images of its lot',
+    );
   });
 });
 
@@ -109,6 +126,7 @@ describe('the results schema', () => {
     const pattern = new RegExp(header.thresholds.properties.mode.pattern);
     for (const k of [0, 1, 9, 10, 123])
       expect(pattern.test(thresholdKey(modeOf({ readyReferences: k })))).toBe(true);
+    expect(pattern.test(thresholdKey({ kind: 'lot', n: 7 }))).toBe(true);
     for (const bad of ['few-shot:0', 'few-shot:', 'lot:3']) {
       expect(pattern.test(bad)).toBe(false);
       expect(parseThresholdKey(bad)).toBeNull();

@@ -31,33 +31,29 @@ export function layerNormMap(tokens: Float32Array): Float32Array {
 export function boxMean(x: Float32Array, grid: number, width: number, r: number): Float32Array {
   if (r === 1) return x.slice();
   const half = (r - 1) / 2;
+  // Horizontal window sums along each grid row; the channel loop is innermost so reads stay contiguous.
   const rows = new Float64Array(x.length);
-  // Horizontal window sums along each grid row.
-  for (let y = 0; y < grid; y++) {
-    for (let c = 0; c < width; c++) {
-      for (let gx = 0; gx < grid; gx++) {
-        let s = 0;
-        const from = Math.max(0, gx - half);
-        const to = Math.min(grid - 1, gx + half);
-        for (let t = from; t <= to; t++) s += x[(y * grid + t) * width + c];
-        rows[(y * grid + gx) * width + c] = s;
+  for (let y = 0; y < grid; y++)
+    for (let gx = 0; gx < grid; gx++) {
+      const o = (y * grid + gx) * width;
+      for (let t = Math.max(0, gx - half); t <= Math.min(grid - 1, gx + half); t++) {
+        const src = (y * grid + t) * width;
+        for (let c = 0; c < width; c++) rows[o + c] += x[src + c];
       }
     }
-  }
-  const out = new Float32Array(x.length);
-  const area = r * r;
-  for (let gy = 0; gy < grid; gy++) {
-    const from = Math.max(0, gy - half);
-    const to = Math.min(grid - 1, gy + half);
+  // Vertical sums of those, divided by r² (the zero-padded positions count in the denominator).
+  const sums = new Float64Array(x.length);
+  for (let gy = 0; gy < grid; gy++)
     for (let gx = 0; gx < grid; gx++) {
       const o = (gy * grid + gx) * width;
-      for (let c = 0; c < width; c++) {
-        let s = 0;
-        for (let t = from; t <= to; t++) s += rows[(t * grid + gx) * width + c];
-        out[o + c] = s / area;
+      for (let t = Math.max(0, gy - half); t <= Math.min(grid - 1, gy + half); t++) {
+        const src = (t * grid + gx) * width;
+        for (let c = 0; c < width; c++) sums[o + c] += rows[src + c];
       }
     }
-  }
+  const out = new Float32Array(x.length);
+  const area = r * r;
+  for (let i = 0; i < out.length; i++) out[i] = sums[i] / area;
   return out;
 }
 

@@ -46,10 +46,33 @@ export function checkedRankRange(n: number, interval: readonly [number, number])
   return range;
 }
 
+/** Reorders `a[from, to)` so that a[k] holds the value sorted order puts there, smaller ones before it. */
+function selectRank(a: Float32Array, from: number, to: number, k: number): void {
+  let lo = from;
+  let hi = to - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return;
+  }
+}
+
 /**
  * MSM of one image for one feature set f: `others[j]` is F×P (its nearest distances to the j-th other
- * image), the result P values. The sort and the mean follow the code's float32 (`topk` on `.float()`, a
- * float32 mean, then `.double()`).
+ * image), the result P values. The values between ranks are found by selection, not a full sort (the
+ * lot re-scores often); their float32 mean is then taken as the code's `.float()` mean and `.double()`.
  */
 export function msmScores(
   others: readonly Float32Array[],
@@ -59,14 +82,21 @@ export function msmScores(
 ): Float64Array {
   const m = others.length;
   if (range.kMax > m) throw new Error(`MSM: rank ${range.kMax} of ${m} distances`);
-  const values = new Float32Array(m);
+  // Patch q's m distances at [q·m, (q+1)·m): gathered image by image so each read is contiguous.
+  const values = new Float32Array(p * m);
+  for (let j = 0; j < m; j++) {
+    const row = others[j];
+    for (let q = 0; q < p; q++) values[q * m + j] = row[f * p + q];
+  }
   const out = new Float64Array(p);
   const count = range.kMax - range.kMin;
   for (let q = 0; q < p; q++) {
-    for (let j = 0; j < m; j++) values[j] = others[j][f * p + q];
-    values.sort();
+    const from = q * m;
+    // The kMax smallest first, then among them the kMin smallest: what is left between is the interval.
+    if (range.kMax < m) selectRank(values, from, from + m, from + range.kMax);
+    if (range.kMin > 0) selectRank(values, from, from + range.kMax, from + range.kMin);
     let s = 0;
-    for (let k = range.kMin; k < range.kMax; k++) s += values[k];
+    for (let k = from + range.kMin; k < from + range.kMax; k++) s += values[k];
     out[q] = Math.fround(s / count);
   }
   return out;

@@ -157,6 +157,30 @@ describe('MSM ranks', () => {
   });
 });
 
+describe('MSM selection', () => {
+  it('means the same ranks as a full sort would, ties included', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const m = 61;
+    // Two patches: distinct values, and values drawn from 5 levels (many ties).
+    const others = Array.from({ length: m }, () => Float32Array.of(next(), Math.floor(next() * 5) / 4));
+    for (const [kMin, kMax] of [
+      [0, 1],
+      [0, 18],
+      [5, 40],
+      [59, 61],
+      [0, 61],
+    ]) {
+      const got = msmScores(others, 0, 2, { kMin, kMax });
+      for (const q of [0, 1]) {
+        const sorted = others.map((o) => o[q]).sort((a, b) => a - b);
+        const want = sorted.slice(kMin, kMax).reduce((a, b) => a + b, 0) / (kMax - kMin);
+        expect(Math.abs(got[q] - want)).toBeLessThan(1e-6);
+      }
+    }
+  });
+});
+
 describe('RsCIN edge cases', () => {
   const tokens = [Float32Array.of(1, 0), Float32Array.of(0.6, 0.8), Float32Array.of(0, 1)];
 

@@ -1,0 +1,190 @@
+/**
+ * `winclip score --method musc`: the lot mode (MuSc, ../shared/docs/METHOD-musc.md). All the inputs form
+ * one unlabeled lot in the order given (folders expand sorted); each image is scored against the others
+ * by `MuscLot` (the same class the app's lot mode uses). Each record has `image_score` (RsCIN, within the
+ * lot), `max_score` (before RsCIN; the image threshold applies to it, see `thresholdKey`), the map's size
+ * S×S and, in files, the S×S map. `--maps` writes the map resized to the image, for display.
+ */
+import { basename } from 'node:path';
+import { verdictOf } from '../core/calibration';
+import { errorText } from '../core/errors';
+import { METHOD_SETTINGS } from '../core/method-settings';
+import { lotTooSmallMessage } from '../core/musc/msm';
+import { minLotSize } from '../core/musc/settings';
+import { bilinearResize } from '../core/resize';
+import { csvColumns } from '../core/results-csv';
+import {
+  failedRecord,
+  imageRecord,
+  methodProvenance,
+  resultsHeader,
+  thresholdProvenance,
+} from '../core/results-format';
+import type { ScoringMode } from '../core/scoring-mode';
+import type { DeviceChoice } from '../engine/devices';
+import { MuscLot } from '../engine/musc-lot';
+import { ProgressBar } from '../eval/progress';
+import { decodeImageFile } from '../io/decode-node';
+import { openCliEngine } from './device';
+import { EXIT } from './exit-codes';
+import { expandInputs, relativeToCommonFolder } from './inputs';
+import { resolveModelArg } from './model-arg';
+import { cliMuscSettings, type MuscFlagValues, muscOverrides } from './musc-flags';
+import { CsvWriter, JsonLinesWriter, JsonResultsWriter, type ResultEntry, writeMapFiles } from './outputs';
+import { fingerprintModelDir } from './recipe-input';
+import { UsageError } from './usage-error';
+
+export interface LotRunFlags extends MuscFlagValues {
+  model: string;
+  out?: string;
+  csv?: string;
+  'csv-excel'?: boolean;
+  maps?: string;
+  jsonl?: boolean;
+  'print-maps'?: boolean;
+  'fail-on-ng'?: boolean;
+  quiet?: boolean;
+}
+
+/** What `--method musc` cannot use: prompts, references, recipes, pixel regions. */
+const WINCLIP_ONLY = ['object', 'prompts', 'temperature', 'ref', 'recipe', 'pixel-threshold'] as const;
+
+export function refuseWinclipFlags(values: Partial<Record<(typeof WINCLIP_ONLY)[number], unknown>>): void {
+  const given = WINCLIP_ONLY.find((f) => values[f] !== undefined);
+  if (given) throw new UsageError('score', `--${given} does not apply to --method musc (the lot mode)`);
+}
+
+export async function runLotScore(
+  values: LotRunFlags,
+  positionals: string[],
+  device: DeviceChoice,
+  imageThreshold: number | undefined,
+  toolVersion: string,
+): Promise<number> {
+  const overrides = muscOverrides(values);
+  const quiet = !!values.quiet;
+  const files = await expandInputs(positionals);
+  const model = await resolveModelArg(values.model, 'score');
+  const engine = await openCliEngine(model, device, {}, quiet ? { write: () => true } : process.stderr, {
+    lotMode: true,
+  });
+  try {
+    const v = engine.config.vision;
+    const settings = cliMuscSettings(
+      { blocks: v.layers, imageSize: v.imageSize, patchSize: v.patchSize },
+      overrides,
+    );
+    const need = minLotSize(settings);
+    // Before any image is encoded: a lot too small would only be found out at the end.
+    if (files.length < need) throw new Error(lotTooSmallMessage(files.length, need));
+    const lot = new MuscLot(engine.muscDevice(), settings);
+    const bar =
+      !quiet && process.stderr.isTTY && (values.out || !process.stdout.isTTY)
+        ? new ProgressBar(process.stderr, 'encoding the lot', files.length)
+        : null;
+    const failed = new Map<string, string>();
+    for (const file of files) {
+      try {
+        await lot.add(file, await decodeImageFile(file));
+      } catch (err) {
+        const m = errorText(err);
+        const error = m.startsWith(file) ? m : `${file}: ${m}`;
+        failed.set(file, error);
+        if (bar) bar.note(`winclip: ${error}\n`);
+        else process.stderr.write(`winclip: ${error}\n`);
+      }
+      bar?.tick();
+    }
+    bar?.finish(failed.size ? `${failed.size} failed` : '');
+    const scored = lot.scores();
+    if (!scored.ready)
+      throw new Error(`${scored.message} (${failed.size} of ${files.length} could not be read)`);
+    const mode: ScoringMode = { kind: 'lot', n: lot.size };
+    const fingerprint = await fingerprintModelDir(model.dir).catch(() => null);
+    const header = resultsHeader({
+      created: new Date().toISOString(),
+      tool: { name: 'winclip', version: toolVersion },
+      model: {
+        name: model.hub ? model.hub.repo : basename(values.model),
+        repo: model.hub?.repo ?? null,
+        path: model.hub ? null : values.model,
+        commit: model.hub?.commit ?? null,
+        weights_fingerprint: fingerprint?.fingerprint ?? null,
+      },
+      prompt_set: null,
+      thresholds: thresholdProvenance(
+        mode,
+        { image: imageThreshold ?? null, pixel: null },
+        imageThreshold === undefined ? null : 'flag',
+      ),
+      method: methodProvenance(METHOD_SETTINGS, mode, settings),
+    });
+    const printMaps = !!values['print-maps'];
+    const json =
+      values.out || !values.jsonl
+        ? await JsonResultsWriter.open(values.out ?? process.stdout, !!values.out || printMaps, header)
+        : null;
+    const lines = values.jsonl ? new JsonLinesWriter(process.stdout, printMaps) : null;
+    const csv = values.csv
+      ? await CsvWriter.open(
+          values.csv,
+          csvColumns([
+            'image',
+            'lot',
+            ...(imageThreshold === undefined ? [] : (['verdict'] as const)),
+            'provenance',
+          ]),
+          { model: model.label, weights: header.model.weights_fingerprint, prompt_set: null },
+          { excel: !!values['csv-excel'] },
+        )
+      : null;
+    const results = new Map(scored.images.map((r) => [r.key, r]));
+    const rel = relativeToCommonFolder(files);
+    let ng = 0;
+    for (const [i, file] of files.entries()) {
+      const r = results.get(file);
+      let entry: ResultEntry;
+      if (!r) entry = { record: failedRecord(file, failed.get(file) ?? `${file}: not scored`) };
+      else {
+        // Decoded again only for its size (and the overlay): the lot does not keep pixels.
+        const image = await decodeImageFile(file);
+        const verdict = imageThreshold === undefined ? undefined : verdictOf(r.maxScore, imageThreshold);
+        if (verdict === 'NG') ng++;
+        const record = imageRecord({
+          file,
+          width: image.width,
+          height: image.height,
+          imageScore: r.imageScore,
+          maxScore: r.maxScore,
+          mapSize: { width: r.size, height: r.size },
+          verdict,
+        });
+        entry = { record, width: r.size, height: r.size, anomalyMap: r.map };
+        if (values.maps) {
+          const shown = bilinearResize(r.map, r.size, r.size, image.width, image.height);
+          await writeMapFiles(values.maps, rel[i], image, {
+            record,
+            width: image.width,
+            height: image.height,
+            anomalyMap: shown,
+          });
+        }
+      }
+      await lines?.add(entry);
+      await json?.add(entry);
+      await csv?.add(entry);
+    }
+    await json?.close();
+    await csv?.close();
+    if (failed.size > 0)
+      process.stderr.write(`winclip: ${failed.size} of ${files.length} images could not be scored\n`);
+    if (failed.size > 0) return EXIT.failure;
+    if (values['fail-on-ng'] && ng > 0) {
+      if (!quiet) process.stderr.write(`winclip: ${ng} of ${files.length} images are NG\n`);
+      return EXIT.ng;
+    }
+    return EXIT.ok;
+  } finally {
+    await engine.dispose();
+  }
+}
