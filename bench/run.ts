@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --device cpu|webgpu|cuda|auto] [--model tiny|full]`: median wall-clock
+ * `npm run bench [-- --device cpu|webgpu|cuda|auto] [--model tiny|full] [--lot 50,200|none] [--lot-only]`:
+ * median wall-clock
  * milliseconds of each engine stage in Node (onnxruntime-node), for the tiny fixture model and/or a
  * full-size ViT-B-16-plus-240 with random weights. Default: CPU, both models. WebGPU on a machine
  * without a GPU needs SwiftShader (see the README); it is slow, so `--model tiny` is the practical run.
@@ -20,12 +21,22 @@ import { parseModelConfig } from '../src/model/config';
 import type { ModelFiles } from '../src/model/file-names';
 import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../src/model/random-weights';
 import { CLIP_DIR, FIXTURE_DIR } from '../test/fixture';
+import { benchLot } from './lot';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { device: { type: 'string', default: 'cpu' }, model: { type: 'string' } },
+  options: {
+    device: { type: 'string', default: 'cpu' },
+    model: { type: 'string' },
+    // Lot sizes of the lot-mode section (MuSc), comma-separated; 'none' skips it. N = 200 takes minutes.
+    lot: { type: 'string', default: '50' },
+    'lot-only': { type: 'boolean', default: false },
+  },
 });
+const lotSizes = args.lot === 'none' ? [] : args.lot.split(',').map(Number);
+if (lotSizes.some((n) => !(Number.isInteger(n) && n >= 5)))
+  throw new Error(`bench: --lot takes lot sizes ≥ 5 (comma-separated) or 'none', got '${args.lot}'`);
 if (!isDeviceChoice(args.device)) throw new Error(`bench: unknown --device '${args.device}'`);
 const device = args.device;
 // `npm run bench -- tiny` (positional) still works.
@@ -58,7 +69,7 @@ async function benchModel(label: string, files: ModelFiles) {
   const t0 = performance.now();
   const runtime = await openNodeRuntime({ device });
   const probeMs = performance.now() - t0;
-  const engine = await WinclipEngine.create(files, runtime);
+  const engine = await WinclipEngine.create(files, runtime, {}, { lotMode: lotSizes.length > 0 });
   const loadMs = performance.now() - t0 - probeMs;
   const info = engine.info();
   const prompts = buildPromptSet({ objectName: 'bottle' });
@@ -71,6 +82,11 @@ async function benchModel(label: string, files: ModelFiles) {
   const row = (stage: string, figure: string) => console.log(`  ${stage.padEnd(72)}  ${figure}`);
   row('device selection (GPU probes)', `${probeMs.toFixed(0)} ms (once)`);
   row('build graphs + create sessions', `${loadMs.toFixed(0)} ms (once)`);
+  if (args['lot-only']) {
+    await benchLot(engine, lotSizes, row);
+    await engine.dispose();
+    return;
+  }
 
   const text = await median(() => engine.embedTexts(allPrompts));
   row(`text ensemble (${allPrompts.length} prompts)`, `${text.median.toFixed(1)} ms`);
@@ -133,6 +149,8 @@ async function benchModel(label: string, files: ModelFiles) {
   await engine.score('test');
   const cached = await median(() => engine.score('test'));
   row('re-score after a prompt edit, 4-shot (cached association)', `${cached.median.toFixed(2)} ms`);
+  row('peak RSS so far', mb(process.resourceUsage().maxRSS * 1024));
+  await benchLot(engine, lotSizes, row);
   row('peak RSS so far', mb(process.resourceUsage().maxRSS * 1024));
   await engine.dispose();
 }

@@ -7,16 +7,18 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createNodeEngine } from '../src/cli/node-engine';
+import { muscSettings } from '../src/core/musc/settings';
 import type { RgbImage } from '../src/core/types';
 import type { WinclipEngine } from '../src/engine/engine';
 import { OrtMuscDevice } from '../src/engine/musc-device';
+import { MuscLot } from '../src/engine/musc-lot';
 import { planBlocks } from '../src/engine/nearest-blocks';
 import { createNodeRuntime } from '../src/engine/runtime-node';
 import { decodeImageFile } from '../src/io/decode-node';
 import { parseModelConfig } from '../src/model/config';
 import { ModelWeights } from '../src/model/weights';
 import { FIXTURE_DIR, maxAbsDiff } from './fixture';
-import { MUSC_BATCH, MUSC_LAYERS, type MuscReference, muscArray } from './musc-fixture';
+import { imageSlice, MUSC_BATCH, MUSC_LAYERS, type MuscReference, muscArray } from './musc-fixture';
 
 const LAYERS = MUSC_LAYERS;
 const N = MUSC_BATCH.length;
@@ -64,6 +66,28 @@ describe.each([
     );
     expect(worstTok).toBeLessThan(1e-4);
     expect(worstCls).toBeLessThan(1e-5);
+  });
+
+  it('a lot on this device: images in, RsCIN scores (1e-5), max scores and maps (1e-4) out', async () => {
+    const settings = muscSettings({ blocks: 2, imageSize: 240, patchSize: 16 }, { size: S });
+    expect(settings.layers).toEqual(LAYERS);
+    const lot = new MuscLot(engine.muscDevice(), settings);
+    await lot.addAll(MUSC_BATCH.map((key, i) => ({ key, image: images[i] })));
+    expect(lot.counters().pairsComputed).toBe((N * (N - 1)) / 2);
+    const r = lot.scores();
+    if (!r.ready) throw new Error(r.message);
+    const rscin = muscArray(ref, 'rscin_score').data;
+    const ac = muscArray(ref, 'ac_score').data;
+    const maps = muscArray(ref, 'anomaly_maps');
+    let worstMap = 0;
+    r.images.forEach((im, i) => {
+      expect(im.key).toBe(MUSC_BATCH[i]);
+      expect(Math.abs(im.imageScore - rscin[i])).toBeLessThan(1e-5);
+      expect(Math.abs(im.maxScore - ac[i])).toBeLessThan(1e-5);
+      worstMap = Math.max(worstMap, maxAbsDiff(im.map, imageSlice(maps, i)));
+    });
+    console.log(`S=${S}: lot maps max |Δ| ${worstMap.toExponential(2)}`);
+    expect(worstMap).toBeLessThan(1e-4);
   });
 
   it('nearest distances of the LNAMD features reproduce nn_dist both ways (1e-5)', async () => {
@@ -118,19 +142,19 @@ describe('nearest distances in blocks', () => {
       new Uint8Array(readFileSync(join(FIXTURE_DIR, 'open_clip_model.safetensors'))),
       cfg,
     );
-  const pair = 225 * 225 * 4;
+  const perSet = 225 * (64 + 2 + 225) * 4;
 
   it('plans the largest block under the bound', () => {
     const shape = { f: 6, p: 225, c: 64 };
-    expect(planBlocks(shape, 5, 2 * 6 * pair)).toEqual({ sets: 6, images: 2 });
-    expect(planBlocks(shape, 5, 100 * 6 * pair)).toEqual({ sets: 6, images: 5 });
-    expect(planBlocks(shape, 5, 4 * pair + 1)).toEqual({ sets: 4, images: 1 });
+    expect(planBlocks(shape, 5, 2 * 6 * perSet)).toEqual({ sets: 6, images: 2 });
+    expect(planBlocks(shape, 5, 100 * 6 * perSet)).toEqual({ sets: 6, images: 5 });
+    expect(planBlocks(shape, 5, 4 * perSet + 1)).toEqual({ sets: 4, images: 1 });
     expect(planBlocks(shape, 5, 1)).toEqual({ sets: 1, images: 1 });
   });
 
   it.each([
-    ['2 images a run', 2 * 6 * pair, 3],
-    ['4 of 6 feature sets a run', 4 * pair, 10],
+    ['2 images a run', 2 * 6 * perSet, 3],
+    ['4 of 6 feature sets a run', 4 * perSet, 10],
   ])('%s gives the same distances (1e-5)', async (_l, bound, runsPerQuery) => {
     const device = new OrtMuscDevice(cfg, createNodeRuntime(2), weights(), { blockBytes: bound });
     const worst = await checkDistances(device, 'reference');

@@ -1,13 +1,17 @@
 /**
  * Runs the nearest-distance graph (src/model/graphs/nearest-distance.ts) over any number of other
- * images in blocks whose squared-distance matrix stays under a byte bound: M others per run, and,
- * when even one other image's matrix (F·P²·4 bytes) is over the bound, a few feature sets per run.
- * One packing buffer is reused for every block of the same size.
+ * images in blocks whose packed input and squared-distance matrix stay under a byte bound: M others
+ * per run, and, when even one other image is over the bound, a few feature sets per run.
+ * The rows are augmented for the graph's one-product distances while packing; one packing buffer is
+ * reused for every block of the same size, and each image's squared row norms are computed once.
  */
 import type { NearestDistances } from './musc-api';
 import type { GraphSession } from './runtime';
 
-/** Default bound on one run's F·P·(M·P) float32 distance matrix: 64 MiB, half of WebGPU's default binding limit. */
+/**
+ * Default bound on one run's two big buffers together, the packed others (M·F·P·(C+2) floats) and the
+ * distance matrix (M·F·P² floats): 64 MiB, so each stays under WebGPU's default 128 MiB binding limit.
+ */
 export const DISTANCE_BLOCK_BYTES = 64 * 2 ** 20;
 
 export interface FeatureShape {
@@ -25,9 +29,11 @@ export interface BlockPlan {
 
 /** The largest block under `bound` bytes; at least one feature set of one other image. */
 export function planBlocks(shape: FeatureShape, others: number, bound = DISTANCE_BLOCK_BYTES): BlockPlan {
-  const pair = shape.p * shape.p * 4;
-  const perImage = shape.f * pair;
-  if (perImage > bound) return { sets: Math.max(1, Math.min(shape.f, Math.floor(bound / pair))), images: 1 };
+  // One feature set of one other image: P rows of C + 2 packed values and P×P distances.
+  const perSet = shape.p * (shape.c + 2 + shape.p) * 4;
+  const perImage = shape.f * perSet;
+  if (perImage > bound)
+    return { sets: Math.max(1, Math.min(shape.f, Math.floor(bound / perSet))), images: 1 };
   return { sets: shape.f, images: Math.max(1, Math.min(others, Math.floor(bound / perImage))) };
 }
 
@@ -41,6 +47,53 @@ function checkShapes(query: Float32Array, others: Float32Array[], shape: Feature
   const bad = others.findIndex((o) => o.length !== n);
   if (bad >= 0)
     throw new Error(`nearest distances: other image ${bad} has ${others[bad].length} values, not ${n}`);
+}
+
+/** Squared row norms per image, kept while the image's features live (each image is in many pairs). */
+const squaredNorms = new WeakMap<Float32Array, Float32Array>();
+
+function rowNorms(x: Float32Array, c: number): Float32Array {
+  let n = squaredNorms.get(x);
+  if (!n) {
+    n = new Float32Array(x.length / c);
+    for (let r = 0; r < n.length; r++) {
+      let s = 0;
+      for (let i = r * c; i < (r + 1) * c; i++) s += x[i] * x[i];
+      n[r] = s;
+    }
+    squaredNorms.set(x, n);
+  }
+  return n;
+}
+
+/**
+ * Writes rows [first, first + rows) of `x` (c values each) into `out` at `at` as K = c + 2 values:
+ * the query's [−2x, |x|², 1] or an other image's [y, 1, |y|²] (the −2 scaling is exact).
+ */
+function augmentRows(
+  x: Float32Array,
+  c: number,
+  first: number,
+  rows: number,
+  out: Float32Array,
+  at: number,
+  asQuery: boolean,
+): void {
+  const norms = rowNorms(x, c);
+  const k = c + 2;
+  for (let r = 0; r < rows; r++) {
+    const src = (first + r) * c;
+    const dst = at + r * k;
+    if (asQuery) {
+      for (let i = 0; i < c; i++) out[dst + i] = -2 * x[src + i];
+      out[dst + c] = norms[first + r];
+      out[dst + c + 1] = 1;
+    } else {
+      out.set(x.subarray(src, src + c), dst);
+      out[dst + c] = 1;
+      out[dst + c + 1] = norms[first + r];
+    }
+  }
 }
 
 /**
@@ -57,39 +110,35 @@ export async function nearestInBlocks(
 ): Promise<NearestDistances> {
   checkShapes(query, others, shape);
   const { f, p, c } = shape;
+  const k = c + 2;
   const plan = planBlocks(shape, others.length, bound);
   const queryToOther = others.map(() => new Float32Array(f * p));
   const otherToQuery = others.map(() => new Float32Array(f * p));
-  const slab = p * c;
   let packed = new Float32Array(0);
   for (let f0 = 0; f0 < f; f0 += plan.sets) {
     const fs = Math.min(plan.sets, f - f0);
-    const q = query.subarray(f0 * slab, (f0 + fs) * slab);
+    const q = new Float32Array(fs * p * k);
+    augmentRows(query, c, f0 * p, fs * p, q, 0, true);
     for (let j0 = 0; j0 < others.length; j0 += plan.images) {
       const m = Math.min(plan.images, others.length - j0);
-      if (packed.length !== fs * m * slab) packed = new Float32Array(fs * m * slab);
-      // [F, M·P, C]: for each feature set, the M images' P rows one after the other.
-      for (let s = 0; s < fs; s++)
-        for (let k = 0; k < m; k++)
-          packed.set(others[j0 + k].subarray((f0 + s) * slab, (f0 + s + 1) * slab), (s * m + k) * slab);
+      if (packed.length !== m * fs * p * k) packed = new Float32Array(m * fs * p * k);
+      // [M, F, P, K]: each image's rows of these feature sets, one image after the other.
+      for (let j = 0; j < m; j++)
+        augmentRows(others[j0 + j], c, f0 * p, fs * p, packed, j * fs * p * k, false);
       const out = await run(() =>
         session.run(
           {
-            query: { type: 'float32', data: q, dims: [fs, p, c] },
-            others: { type: 'float32', data: packed, dims: [fs, m * p, c] },
+            query: { type: 'float32', data: q, dims: [fs, p, k] },
+            others: { type: 'float32', data: packed, dims: [m, fs, p, k] },
           },
           ['query_to_other', 'other_to_query'],
         ),
       );
-      const toOther = out.query_to_other.data; // [fs, P, m]
-      const toQuery = out.other_to_query.data; // [fs, m, P]
-      for (let s = 0; s < fs; s++) {
-        for (let k = 0; k < m; k++) {
-          const qo = queryToOther[j0 + k];
-          const base = (f0 + s) * p;
-          for (let i = 0; i < p; i++) qo[base + i] = toOther[(s * p + i) * m + k];
-          otherToQuery[j0 + k].set(toQuery.subarray((s * m + k) * p, (s * m + k + 1) * p), base);
-        }
+      // Both [m, fs, P]: image j's block is contiguous.
+      for (let j = 0; j < m; j++) {
+        const from = j * fs * p;
+        queryToOther[j0 + j].set(out.query_to_other.data.subarray(from, from + fs * p), f0 * p);
+        otherToQuery[j0 + j].set(out.other_to_query.data.subarray(from, from + fs * p), f0 * p);
       }
     }
   }
