@@ -18,7 +18,7 @@ export function parseDeviceFlag(raw: string | undefined, command: string): Devic
   return raw;
 }
 
-/** Loads the model's files and opens the engine on `device`; `out` receives the line `auto` prints. */
+/** Loads the model's files and opens the engine on `device`; `out` receives the line `auto` prints; `options.lotMode` for the lot mode. */
 export function openCliEngine(
   model: CliModel,
   device: DeviceChoice,

@@ -13,8 +13,11 @@ import { runEvaluation } from '../eval/runner';
 import { parseRefsFile } from '../eval/sampling';
 import { formatReport } from '../eval/tables';
 import { openCliEngine, parseDeviceFlag } from './device';
+import { onlyFlags, positiveInt } from './eval-args';
+import { runMuscEval } from './eval-musc';
 import { parseCommand } from './flags';
 import { resolveModelArg } from './model-arg';
+import { parseMethod, refuseLotFlags } from './musc-flags';
 import { EVAL_SPEC } from './specs';
 import { UsageError } from './usage-error';
 
@@ -32,13 +35,6 @@ async function readJsonFile(path: string, flag: string): Promise<unknown> {
   }
 }
 
-function positiveInt(flag: string, raw: string, min = 1): number {
-  const v = Number(raw);
-  if (!Number.isInteger(v) || v < min)
-    throw new UsageError('eval', `${flag} must be an integer >= ${min}, got '${raw}'`);
-  return v;
-}
-
 export async function runEval(argv: string[]): Promise<number> {
   const { values } = parseCommand(EVAL_SPEC, argv);
   if (!values.data || !values.model || !values.dataset)
@@ -46,6 +42,10 @@ export async function runEval(argv: string[]): Promise<number> {
   const dataset = values.dataset;
   if (dataset !== 'mvtec' && dataset !== 'visa')
     throw new UsageError('eval', `--dataset must be mvtec or visa, got '${dataset}'`);
+  if (parseMethod(values.method, 'eval') === 'musc') return runMuscEval(values, dataset);
+  refuseLotFlags(values, 'eval');
+  const lotOnly = onlyFlags(values, ['protocol', 'divide']);
+  if (lotOnly.length) throw new UsageError('eval', `${lotOnly[0]} needs --method musc`);
   const shots = (values.shots ?? '0,1,2,4').split(',').map((s) => positiveInt('--shots', s.trim(), 0));
   if (new Set(shots).size !== shots.length) throw new UsageError('eval', '--shots lists a shot count twice');
   const seeds = positiveInt('--seeds', values.seeds ?? '5');

@@ -1,7 +1,8 @@
 /**
- * `winclip score --method musc`: the flags of the lot mode and their parsing. A malformed value is a
- * usage error here; a value the model rules out (a layer it lacks, a size off its patch grid) is one
- * too, from the settings' own check once the model is known.
+ * The lot mode's flags and their parsing, for `winclip score --method musc` and `winclip eval --method musc`
+ * (`command` names the one whose usage errors these are). A malformed value is a usage error here; a value
+ * the model rules out (a layer it lacks, a size off its patch grid) is one too, from the settings' own
+ * check once the model is known.
  */
 import { type MuscModelShape, type MuscSettings, muscSettings } from '../core/musc/settings';
 import type { FlagSpec } from './flags';
@@ -10,13 +11,8 @@ import { UsageError } from './usage-error';
 export const METHODS = ['winclip', 'musc'] as const;
 export type ScoreMethod = (typeof METHODS)[number];
 
-export const MUSC_FLAGS = {
-  method: {
-    type: 'string',
-    arg: METHODS.join('|'),
-    help: 'winclip: each image on its own, zero- or few-shot; musc: the lot mode (MuSc), all the images form one unlabeled lot in the order given and each is scored against the others (no prompts, no references; at least 5 images)',
-    shownDefault: 'winclip',
-  },
+/** The lot's settings as flags (both commands). */
+export const LOT_FLAGS = {
   layers: {
     type: 'string',
     arg: '<l,l,…>',
@@ -49,26 +45,37 @@ export const MUSC_FLAGS = {
   },
 } satisfies Record<string, FlagSpec>;
 
+/** `score`'s method choice and the lot flags. */
+export const MUSC_FLAGS = {
+  method: {
+    type: 'string',
+    arg: METHODS.join('|'),
+    help: 'winclip: each image on its own, zero- or few-shot; musc: the lot mode (MuSc), all the images form one unlabeled lot in the order given and each is scored against the others (no prompts, no references; at least 5 images)',
+    shownDefault: 'winclip',
+  },
+  ...LOT_FLAGS,
+} satisfies Record<string, FlagSpec>;
+
 export type MuscFlagValues = { [K in keyof typeof MUSC_FLAGS]?: string };
 
 /** The lot-only flags, by name, for refusing them with --method winclip. */
 const LOT_ONLY = ['layers', 'size', 'r-list', 'interval', 'rscin-k'] as const;
 
-export function parseMethod(raw: string | undefined): ScoreMethod {
+export function parseMethod(raw: string | undefined, command = 'score'): ScoreMethod {
   if (raw === undefined) return 'winclip';
   if (!(METHODS as readonly string[]).includes(raw))
-    throw new UsageError('score', `--method must be one of ${METHODS.join(', ')}, got '${raw}'`);
+    throw new UsageError(command, `--method must be one of ${METHODS.join(', ')}, got '${raw}'`);
   return raw as ScoreMethod;
 }
 
 /** With WinCLIP the lot flags mean nothing: say so rather than ignore them. */
-export function refuseLotFlags(values: MuscFlagValues): void {
+export function refuseLotFlags(values: MuscFlagValues, command = 'score'): void {
   const given = LOT_ONLY.find((f) => values[f] !== undefined);
-  if (given) throw new UsageError('score', `--${given} needs --method musc`);
+  if (given) throw new UsageError(command, `--${given} needs --method musc`);
 }
 
 /** A comma-separated list of numbers ('1,3,5'); integers only when `integers`. */
-export function numberList(flag: string, raw: string, integers: boolean): number[] {
+export function numberList(flag: string, raw: string, integers: boolean, command = 'score'): number[] {
   const parts = raw.split(',').map((s) => s.trim());
   const values = parts.map(Number);
   const bad = parts.findIndex(
@@ -76,24 +83,24 @@ export function numberList(flag: string, raw: string, integers: boolean): number
   );
   if (bad >= 0)
     throw new UsageError(
-      'score',
+      command,
       `--${flag} must be a comma-separated list of ${integers ? 'integers' : 'numbers'}, got '${raw}'`,
     );
   return values;
 }
 
 /** The flags as settings overrides (absent flags undefined: the defaults stay). */
-export function muscOverrides(values: MuscFlagValues): Partial<MuscSettings> {
+export function muscOverrides(values: MuscFlagValues, command = 'score'): Partial<MuscSettings> {
   const list = (flag: keyof MuscFlagValues, integers: boolean) => {
     const raw = values[flag];
-    return raw === undefined ? undefined : numberList(flag, raw, integers);
+    return raw === undefined ? undefined : numberList(flag, raw, integers, command);
   };
   const size = list('size', true);
   if (size && size.length !== 1)
-    throw new UsageError('score', `--size must be one integer, got '${values.size}'`);
+    throw new UsageError(command, `--size must be one integer, got '${values.size}'`);
   const interval = list('interval', false);
   if (interval && interval.length !== 2)
-    throw new UsageError('score', `--interval must be two numbers lo,hi, got '${values.interval}'`);
+    throw new UsageError(command, `--interval must be two numbers lo,hi, got '${values.interval}'`);
   return {
     layers: list('layers', true),
     size: size?.[0],
@@ -104,10 +111,14 @@ export function muscOverrides(values: MuscFlagValues): Partial<MuscSettings> {
 }
 
 /** The lot settings for this model, a usage error when the model rules a flag's value out. */
-export function cliMuscSettings(model: MuscModelShape, overrides: Partial<MuscSettings>): MuscSettings {
+export function cliMuscSettings(
+  model: MuscModelShape,
+  overrides: Partial<MuscSettings>,
+  command = 'score',
+): MuscSettings {
   try {
     return muscSettings(model, overrides);
   } catch (err) {
-    throw new UsageError('score', (err as Error).message);
+    throw new UsageError(command, (err as Error).message);
   }
 }

@@ -2,7 +2,7 @@
 import { IMAGE_EXTENSIONS, SUPPORTED_FORMATS_TEXT } from '../core/image-formats';
 import { DEVICE_CHOICES } from '../engine/devices';
 import type { CommandSpec, FlagSpec } from './flags';
-import { MUSC_FLAGS } from './musc-flags';
+import { LOT_FLAGS, MUSC_FLAGS } from './musc-flags';
 import { PROMPT_FLAGS } from './prompt-flags';
 
 export const DEVICE_FLAG = {
@@ -232,6 +232,27 @@ export const EVAL_SPEC = spec({
       help: 'past n pixels per run, pixel metrics use a fine histogram with a reported error bound',
       shownDefault: '8388608',
     },
+    method: {
+      type: 'string',
+      arg: 'winclip|musc',
+      help: 'musc: the zero-shot lot mode (MuSc), each category one unlabeled lot; --shots, --seeds, --refs, --ablation, --object-names and --cache are WinCLIP-only',
+      shownDefault: 'winclip',
+    },
+    protocol: {
+      type: 'string',
+      arg: 'default|musc',
+      help: "musc only: musc = MuSc's published protocol (maps and masks at S×S, pixel AP, its 200-threshold PRO); default = the WinCLIP metrics on maps resized to the masks",
+      shownDefault: 'default',
+    },
+    divide: {
+      type: 'string',
+      arg: '<n>',
+      help: "musc only: split each category into n lots as the official divide_num (seed 42, Python's shuffle per anomaly type)",
+      shownDefault: '1',
+    },
+    ...LOT_FLAGS,
+    // eval picks the k list by dataset, as the official code does.
+    'rscin-k': { ...LOT_FLAGS['rscin-k'], shownDefault: '1,2,3; on VisA 1,8,9' },
     ...QUIET_FLAG,
     ...DEVICE_FLAG,
     help: { type: 'boolean', short: 'h', help: 'show this help' },
@@ -239,6 +260,7 @@ export const EVAL_SPEC = spec({
   examples: [
     'winclip eval --data ./mvtec --dataset mvtec --model ./ViT-B-16-plus-240 --shots 0,1,2,4 --seeds 5 --out results.json',
     'winclip eval --data /tmp/synth --dataset mvtec --model ./model --categories bottle --ablation no-harmonic',
+    'winclip eval --data ./mvtec --dataset mvtec --model ./ViT-L-14-336 --method musc --protocol musc --size 518',
   ],
 });
 

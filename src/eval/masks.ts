@@ -1,7 +1,8 @@
-/** Ground-truth masks: decoding, nearest-neighbour resizing, and the evaluation resolution. */
+/** Ground-truth masks: decoding (binary, or grey for MuSc), nearest-neighbour resizing, and the evaluation resolution. */
 import sharp, { type OutputInfo } from 'sharp';
 import { errorText } from '../core/errors';
 import { type MaskRegions, maskRegions } from '../core/metrics';
+import type { GreyImage } from '../core/resize-grey';
 
 export interface BinaryMask {
   width: number;
@@ -74,4 +75,28 @@ export async function loadTruth(path: string, pixelSize?: number): Promise<MaskR
   const size = evalSize(mask.width, mask.height, pixelSize);
   const m = resizeMaskNearest(mask, size.width, size.height);
   return maskRegions(m.data, m.width, m.height);
+}
+
+/**
+ * Decodes a mask to 8-bit grey as Pillow's convert('L') does (grey kept, colour by ITU-R 601-2 luma in
+ * Pillow's fixed point, alpha ignored): the input of MuSc's mask resize.
+ */
+export async function readGreyMask(path: string): Promise<GreyImage> {
+  let out: { data: Buffer; info: OutputInfo };
+  try {
+    out = await sharp(path, { failOn: 'error' })
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    throw new Error(`mask ${path}: ${errorText(err)}`);
+  }
+  const { width, height, channels } = out.info;
+  const src = out.data;
+  const data = new Uint8Array(width * height);
+  for (let i = 0; i < data.length; i++) {
+    const o = i * channels;
+    data[i] =
+      channels >= 3 ? (src[o] * 19595 + src[o + 1] * 38470 + src[o + 2] * 7471 + 0x8000) >>> 16 : src[o];
+  }
+  return { width, height, data };
 }

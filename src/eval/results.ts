@@ -25,18 +25,21 @@ export interface PixelEvalInfo {
   auroc_error_bound: number;
 }
 
+/** Pixel metrics of a run; `aupr` (pixel AP) only under MuSc's protocol, which reports it. */
+export type PixelBlock = PixelMetrics & { aupr?: number };
+
 export interface RunRecord {
   seed: number;
   refs: string[];
   scores: ScoreRecord[];
   image: ImageMetrics;
-  pixel: PixelMetrics | null;
+  pixel: PixelBlock | null;
   pixel_eval?: PixelEvalInfo;
 }
 
 export interface MetricBlock {
   image: ImageMetrics;
-  pixel: PixelMetrics | null;
+  pixel: PixelBlock | null;
 }
 
 export interface ShotResult {
@@ -51,9 +54,27 @@ export interface SummaryBlock {
   categories: number;
 }
 
+/** What `winclip eval --method musc` records about its runs (absent for WinCLIP). */
+export interface MuscRunInfo {
+  /** 'musc': METHOD-musc.md §12 at S×S; 'default': the WinCLIP evaluation's metrics on resized maps. */
+  protocol: 'musc' | 'default';
+  layers: number[];
+  size: number;
+  r_list: number[];
+  interval: [number, number];
+  rscin_k: number[];
+  /** Lots per category (the official divide_num). */
+  divide: number;
+  /** Unordered image pairs whose nearest distances were computed, over all lots. */
+  pairs_computed: number;
+}
+
 export interface EvalOutput {
   dataset: DatasetKind;
   model: string;
+  /** 'musc' for the lot mode; absent for WinCLIP. */
+  method?: 'musc';
+  musc?: MuscRunInfo;
   ablation: string;
   pixel_size: number | null;
   object_names: Record<string, string>;
@@ -82,14 +103,16 @@ function reduceImage(items: ImageMetrics[], f: (xs: number[]) => number): ImageM
   };
 }
 
-function reducePixel(items: (PixelMetrics | null)[], f: (xs: number[]) => number): PixelMetrics | null {
+function reducePixel(items: (PixelBlock | null)[], f: (xs: number[]) => number): PixelBlock | null {
   if (items.length === 0 || items.some((m) => m === null)) return null;
-  const ms = items as PixelMetrics[];
-  return {
+  const ms = items as PixelBlock[];
+  const out: PixelBlock = {
     auroc: f(ms.map((m) => m.auroc)),
     pro: f(ms.map((m) => m.pro)),
     f1_max: f(ms.map((m) => m.f1_max)),
   };
+  if (ms.every((m) => m.aupr !== undefined)) out.aupr = f(ms.map((m) => m.aupr as number));
+  return out;
 }
 
 export function aggregateRuns(runs: RunRecord[]): ShotResult {

@@ -24,6 +24,8 @@ const AS: MetricSpec[] = [
   { level: 'pixel', key: 'pro', title: 'PRO' },
   { level: 'pixel', key: 'f1_max', title: 'F1-max' },
 ];
+/** Pixel AP, reported only by MuSc's protocol. */
+const PIXEL_AP: MetricSpec = { level: 'pixel', key: 'aupr', title: 'pAUPR' };
 
 export function datasetTitle(kind: string): string {
   return kind === 'visa' ? 'VisA' : kind === 'mvtec' ? 'MVTec-AD' : kind;
@@ -55,16 +57,17 @@ export function layout(rows: string[][]): string {
     .join('\n');
 }
 
-function methodName(k: number, ablation: string): string {
+function methodName(k: number, out: Pick<EvalOutput, 'ablation' | 'method'>): string {
+  if (out.method === 'musc') return 'MuSc';
   const m = k === 0 ? 'WinCLIP' : 'WinCLIP+';
-  return ablation === 'full' ? m : `${m} [${ablation}]`;
+  return out.ablation === 'full' ? m : `${m} [${out.ablation}]`;
 }
 
 export function classwiseTable(out: EvalOutput, spec: MetricSpec, shots: number[]): string {
   const task = spec.level === 'image' ? 'AC' : 'AS';
   const rows: string[][] = [
     [`${datasetTitle(out.dataset)} (${task})`, ...shots.map((k) => `K = ${k}`)],
-    [spec.title, ...shots.map((k) => methodName(k, out.ablation))],
+    [spec.title, ...shots.map((k) => methodName(k, out))],
   ];
   for (const [cat, byShots] of Object.entries(out.categories)) {
     rows.push([
@@ -92,7 +95,7 @@ export function summaryTable(out: EvalOutput, specs: MetricSpec[], shots: number
     const s = out.summary[String(k)];
     rows.push([
       `${k}-shot`,
-      methodName(k, out.ablation),
+      methodName(k, out),
       ...specs.map((sp) => (s ? formatCell(pick(s.mean, sp), pick(s.std, sp)) : '-')),
     ]);
   }
@@ -102,10 +105,12 @@ export function summaryTable(out: EvalOutput, specs: MetricSpec[], shots: number
 
 /** Everything printed after a run: class-wise tables, then the Table 1 / Table 4 summaries. */
 export function formatReport(out: EvalOutput, shots: number[]): string {
-  const hasPixel = Object.values(out.summary).some((s) => s.mean.pixel !== null);
-  const specs = hasPixel ? [...AC, ...AS] : AC;
+  const pixels = Object.values(out.summary).map((s) => s.mean.pixel);
+  const hasPixel = pixels.some((p) => p !== null);
+  const as = pixels.some((p) => p?.aupr !== undefined) ? [...AS, PIXEL_AP] : AS;
+  const specs = hasPixel ? [...AC, ...as] : AC;
   const parts = specs.map((s) => classwiseTable(out, s, shots));
   parts.push(summaryTable(out, AC, shots));
-  if (hasPixel) parts.push(summaryTable(out, AS, shots));
+  if (hasPixel) parts.push(summaryTable(out, as, shots));
   return `${parts.join('\n\n')}\n`;
 }

@@ -1,0 +1,18 @@
+/** Argument checks shared by `winclip eval`'s two methods (WinCLIP and the lot mode). */
+import type { parseCommand } from './flags';
+import type { EVAL_SPEC } from './specs';
+import { UsageError } from './usage-error';
+
+export type EvalValues = ReturnType<typeof parseCommand<(typeof EVAL_SPEC)['flags']>>['values'];
+
+/** The flags of `names` present in `values`, as `--flag`. */
+export function onlyFlags(values: Record<string, unknown>, names: string[]): string[] {
+  return names.filter((n) => values[n] !== undefined).map((n) => `--${n}`);
+}
+
+export function positiveInt(flag: string, raw: string, min = 1): number {
+  const v = Number(raw);
+  if (!Number.isInteger(v) || v < min)
+    throw new UsageError('eval', `${flag} must be an integer >= ${min}, got '${raw}'`);
+  return v;
+}
