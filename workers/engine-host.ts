@@ -141,6 +141,7 @@ export class EngineHost implements EngineWorkerApi {
         reason: runtime.reason,
         ms: performance.now() - t0,
         weightsFingerprint,
+        modelId,
       };
     });
   }
