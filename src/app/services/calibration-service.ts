@@ -110,7 +110,8 @@ export function applyLabelThreshold(image: number): void {
 function adoptSuggestion(key: string, suggested: SuggestedThresholds): void {
   // A calibrated or missing entry follows the bank; one the user set is kept, even a stale one: the
   // status line offers the suggestion.
-  if (calibrationApplies(useCalib.getState().byMode[key])) setModeThresholds(key, suggested, 'reference-bank');
+  if (calibrationApplies(useCalib.getState().byMode[key]))
+    setModeThresholds(key, suggested, 'reference-bank');
 }
 
 async function runLeaveOneOut(signature: string): Promise<void> {

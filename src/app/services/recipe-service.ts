@@ -136,7 +136,12 @@ export async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
     const awaits = isLoaded(recipe.model) ? undefined : recipe.model;
     for (const [kind, th] of Object.entries(recipe.thresholds)) {
       if (!th || !isModeKind(kind)) continue;
-      setModeThresholds(thresholdKey(modeOfRecipeEntry(kind, recipe.references.length)), th, 'recipe', awaits);
+      setModeThresholds(
+        thresholdKey(modeOfRecipeEntry(kind, recipe.references.length)),
+        th,
+        'recipe',
+        awaits,
+      );
     }
     const t = recipeThresholds(recipe);
     checkModel(recipe.model);
