@@ -201,8 +201,10 @@ export function newSession(name: string): Promise<void> {
     const n = useSessions.getState().sessions.length + 1;
     const rec = newRecord(name.trim() || `Session ${n}`);
     await putMany(SESSIONS, [rec]);
+    const previous = { part: cur?.part ?? '', lot: cur?.lot ?? '', station: cur?.station ?? '' };
+    // Before the switch, so the new session's fields mount asking (and the first takes the focus).
+    patchSessions({ asked: { session: rec.id, previous } });
     await enter(rec.id, null);
-    patchSessions({ asked: { part: cur?.part ?? '', lot: cur?.lot ?? '', station: cur?.station ?? '' } });
   });
 }
 

@@ -57,7 +57,7 @@ export interface SessionsState {
    * Set when a new session starts: its part, lot and station are asked for (empty), and the previous
    * session's are offered, never copied (a copied lot number logs the next lot under the old one).
    */
-  asked: SessionNaming | null;
+  asked: { session: string; previous: SessionNaming } | null;
 }
 
 export const useSessions = create<SessionsState>()(() => ({

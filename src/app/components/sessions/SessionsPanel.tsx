@@ -41,21 +41,23 @@ function Field({ label, value, onCommit, previous, autoFocus }: FieldProps) {
   useEffect(() => setText(value), [value]);
   const offer = previous && !value && !text ? previous : null;
   return (
-    <label className="field">
-      <span>{label}</span>
-      <input
-        type="text"
-        value={text}
-        aria-label={`Session ${label.toLowerCase()}`}
-        placeholder={offer ? `was ${offer}` : undefined}
-        // biome-ignore lint/a11y/noAutofocus: a new session asks for its part first, as the operator expects
-        autoFocus={autoFocus}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={() => text !== value && onCommit(text.trim())}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
-        }}
-      />
+    <div className="session-field">
+      <label className="field">
+        <span>{label}</span>
+        <input
+          type="text"
+          value={text}
+          aria-label={`Session ${label.toLowerCase()}`}
+          placeholder={offer ? `was ${offer}` : undefined}
+          // biome-ignore lint/a11y/noAutofocus: a new session asks for its part first, as the operator expects
+          autoFocus={autoFocus}
+          onChange={(e) => setText(e.target.value)}
+          onBlur={() => text !== value && onCommit(text.trim())}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+          }}
+        />
+      </label>
       {offer && (
         <button
           type="button"
@@ -66,7 +68,7 @@ function Field({ label, value, onCommit, previous, autoFocus }: FieldProps) {
           Use {offer}
         </button>
       )}
-    </label>
+    </div>
   );
 }
 
@@ -130,7 +132,13 @@ export function SessionsPanel() {
   return (
     <div className="sessions" data-testid="sessions-panel">
       {/* Keyed by session, so a new session's fields mount empty and the first one takes the focus. */}
-      {active && <CurrentSession key={active.id} s={active} asked={asked} />}
+      {active && (
+        <CurrentSession
+          key={active.id}
+          s={active}
+          asked={asked?.session === active.id ? asked.previous : null}
+        />
+      )}
       <section className="panel-section">
         <form
           className="new-session"
