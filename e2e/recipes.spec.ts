@@ -183,7 +183,7 @@ test("a recipe's thresholds apply once its model's files are picked, and stay ov
   await expect(status).toHaveAttribute('data-state', 'recipe');
   await shot(page, info, 'recipe-thresholds-kept');
   // "Keep" hides the offer on the toolbar; the recipe's thresholds stay.
-  await calibOffer.getByRole('button', { name: 'Keep 0.270' }).click();
+  await calibOffer.getByRole('button', { name: 'Keep current' }).click();
   await expect(calibOffer).toHaveCount(0);
   await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.270');
 });

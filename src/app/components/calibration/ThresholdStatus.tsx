@@ -89,8 +89,13 @@ export function ThresholdStatus({ inPanel = false }: { inPanel?: boolean }) {
             Use
           </button>
           {!inPanel && (
-            <button type="button" className="btn btn-small btn-ghost" onClick={declineBankSuggestion}>
-              Keep {thresholds.image.toFixed(3)}
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              title={`Keep ${thresholds.image.toFixed(3)} / ${thresholds.pixel.toFixed(3)}`}
+              onClick={declineBankSuggestion}
+            >
+              Keep current
             </button>
           )}
         </span>
