@@ -2,16 +2,19 @@
  * Recipes carry a station's setup to a fresh browser profile (same prompts, thresholds, references and
  * scores); exports carry every per-image field; the HTML report opens offline from a file.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bytesToBase64 } from '../src/core/recipe';
+import { fingerprintBytes } from '../src/core/weights-fingerprint';
 import { parseNpyFloat32 } from '../src/io/npy';
 import { resultsErrors } from '../test/results-schema';
-import { drop, shot, shownScores, waitModelReady, waitScored } from './support/app';
+import { drop, pickTinyModelFiles, shot, shownScores, waitModelReady, waitScored } from './support/app';
+import { evalDebug } from './support/debug-handle';
 import { fakeSavePicker, saveDownload, storedZipEntries, zipAsDownload } from './support/downloads';
 import { expect, test } from './support/fixtures';
 import { FILE_ONLY, guardedContext } from './support/guarded-context';
-import { TINY_REPO } from './support/paths';
+import { FIXTURE, fixtureImage, TINY_REPO } from './support/paths';
 
 const TESTS = ['test_a.png', 'test_c.png'];
 /** One part and one reference shot keep the two-profile test short on SwiftShader. */
@@ -112,6 +115,77 @@ test('a recipe opened in a fresh profile gives the same prompts, thresholds, ref
   } finally {
     await fresh.context.close();
   }
+});
+
+test("a recipe's thresholds apply once its model's files are picked, and stay over the bank's calibration", async ({
+  page,
+  app,
+}, info) => {
+  // Made on a station that kept its local files, opened in a fresh profile: the model must be picked.
+  const recipe = {
+    format: 'winclip-recipe',
+    version: 1,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    model: {
+      source: { kind: 'local' },
+      label: 'open_clip_model (kept)',
+      weightsBytes: readFileSync(`${FIXTURE}/open_clip_model.safetensors`).byteLength,
+      weightsFingerprint: fingerprintBytes(
+        new Uint8Array(readFileSync(`${FIXTURE}/open_clip_model.safetensors`)),
+      ),
+      commit: null,
+    },
+    prompts: {
+      objectName: 'object',
+      normalStates: ['{}'],
+      anomalousStates: ['broken {}'],
+      templates: TEMPLATES,
+    },
+    thresholds: { 'few-shot': { image: 0.2698, pixel: 0.61 } },
+    calibration: null,
+    references: ['ref_1.png', 'ref_2.png'].map((name) => ({
+      name,
+      mediaType: 'image/png',
+      data: bytesToBase64(readFileSync(fixtureImage(name))),
+    })),
+  };
+  await page
+    .context()
+    .route('**/station/local-recipe.json', (route) =>
+      route.fulfill({ body: JSON.stringify(recipe), contentType: 'application/json' }),
+    );
+  await app.open({ extra: { recipe: '/station/local-recipe.json' } });
+  const offer = page.getByTestId('recipe-offer');
+  await expect(offer).toContainText('This recipe is for open_clip_model (kept), which is not loaded.');
+  await expect(offer).toContainText('Drop its files in the Model tab.');
+
+  await page.getByRole('tab', { name: 'Model' }).click();
+  await pickTinyModelFiles(page);
+  await waitModelReady(page);
+  // The same weights, under another name: the banner goes and the recipe's thresholds are in use.
+  await expect(offer).toHaveCount(0);
+  const status = page.getByTestId('threshold-status').first();
+  await expect(status).toHaveAttribute('data-mode', 'few-shot:2');
+  await expect(status).toHaveAttribute('data-state', 'recipe');
+  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.270');
+  await expect(page.getByRole('spinbutton', { name: 'Pixel threshold value' })).toHaveValue('0.610');
+  // The bank's own calibration finishes and is offered, not applied.
+  await expect
+    .poll(() => evalDebug(page, (h) => h.calibration().loo.status), { timeout: 120_000 })
+    .toBe('done');
+  const calib = await evalDebug(page, (h) => h.calibration());
+  const suggested = calib.loo.suggested!;
+  expect(calib.byMode['few-shot:2']).toMatchObject({ image: 0.2698, pixel: 0.61, source: 'recipe' });
+  const calibOffer = status.getByTestId('calibration-offer');
+  await expect(calibOffer).toContainText(
+    `New calibration ${suggested.image.toFixed(3)} / ${suggested.pixel.toFixed(3)}`,
+  );
+  await expect(status).toHaveAttribute('data-state', 'recipe');
+  await shot(page, info, 'recipe-thresholds-kept');
+  // "Keep" hides the offer on the toolbar; the recipe's thresholds stay.
+  await calibOffer.getByRole('button', { name: 'Keep current' }).click();
+  await expect(calibOffer).toHaveCount(0);
+  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.270');
 });
 
 test('exports carry every per-image field, raw maps as .npy, and a report that opens offline', async ({

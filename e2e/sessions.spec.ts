@@ -12,6 +12,7 @@ import {
   card,
   drop,
   engineStats,
+  pickTinyModelFiles,
   shot,
   shownScores,
   waitBankK,
@@ -20,7 +21,7 @@ import {
 } from './support/app';
 import { evalDebug, waitDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
-import { CLIP_TOKENIZER, FIXTURE } from './support/paths';
+import { FIXTURE } from './support/paths';
 import { synthFiles, synthPng } from './support/synth-images';
 
 async function flush(page: Page): Promise<void> {
@@ -217,16 +218,7 @@ test('Clear asks first, and Undo brings every image and result back', async ({ p
 test('a local model loads on the next visit without picking the files again', async ({ page, app }) => {
   await app.open();
   const weights = readFileSync(`${FIXTURE}/open_clip_model.safetensors`);
-  const json = 'application/json';
-  await page.getByTestId('model-file-input').setInputFiles([
-    {
-      name: 'open_clip_config.json',
-      mimeType: json,
-      buffer: readFileSync(`${FIXTURE}/open_clip_config.json`),
-    },
-    { name: 'open_clip_model.safetensors', mimeType: 'application/octet-stream', buffer: weights },
-    { name: 'tokenizer.json', mimeType: json, buffer: readFileSync(CLIP_TOKENIZER) },
-  ]);
+  await pickTinyModelFiles(page);
   await waitModelReady(page);
   await drop(page, ['test_a.png']);
   await waitScored(page, ['test_a.png']);
@@ -256,4 +248,46 @@ test('a local model loads on the next visit without picking the files again', as
   const stats = await engineStats(page);
   expect(stats.imageEncoderRuns).toBe(0);
   expect(stats.promptsEmbedded).toBe(0);
+});
+
+test('a new session asks for its part, lot and station, offering the previous ones', async ({
+  page,
+  app,
+}, info) => {
+  await app.open();
+  await page.getByRole('tab', { name: 'Sessions' }).click();
+  for (const [field, value] of [
+    ['part', 'P-100'],
+    ['lot', 'L-0042'],
+    ['station', 'S-2'],
+  ] as const) {
+    await page.getByLabel(`Session ${field}`).fill(value);
+    await page.getByLabel(`Session ${field}`).press('Enter');
+  }
+  await expect(page.getByTestId('session-item').filter({ hasText: 'lot L-0042' })).toHaveCount(1);
+
+  await page.getByLabel('New session name').fill('Next lot');
+  await page.getByRole('button', { name: 'New session' }).click();
+  await expect(page.getByTestId('session-item')).toHaveCount(2);
+  // Nothing is copied: the fields are empty, the first one has the focus, and it says so.
+  for (const field of ['part', 'lot', 'station'])
+    await expect(page.getByLabel(`Session ${field}`)).toHaveValue('');
+  await expect(page.getByLabel('Session part')).toBeFocused();
+  await expect(page.getByTestId('session-asks')).toHaveText('New session: enter its part, lot and station.');
+  await shot(page, info, 'session-asks');
+  // The previous part and station are one click each; the new lot is typed.
+  await page.getByRole('button', { name: 'Use the previous part P-100' }).click();
+  await page.getByRole('button', { name: 'Use the previous station S-2' }).click();
+  await page.getByLabel('Session lot').fill('L-0043');
+  await page.getByLabel('Session lot').press('Enter');
+  await expect(page.getByLabel('Session part')).toHaveValue('P-100');
+  await expect(page.getByLabel('Session station')).toHaveValue('S-2');
+  await expect(page.getByTestId('session-asks')).toHaveCount(0);
+  const items = page.getByTestId('session-item');
+  await expect(items.filter({ hasText: 'Next lot' })).toContainText('part P-100 · lot L-0043 · station S-2');
+  await expect(items.filter({ hasText: 'Session 1' })).toContainText('part P-100 · lot L-0042 · station S-2');
+  await flush(page);
+  await page.reload();
+  await page.getByRole('tab', { name: 'Sessions' }).click();
+  await expect(page.getByLabel('Session lot')).toHaveValue('L-0043');
 });

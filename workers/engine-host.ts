@@ -125,6 +125,7 @@ export class EngineHost implements P.EngineWorkerApi {
         reason: runtime.reason,
         ms: performance.now() - t0,
         weightsFingerprint,
+        modelId,
       };
     });
   }

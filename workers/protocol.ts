@@ -37,6 +37,8 @@ export interface LoadedModel {
   ms: number;
   /** The sampled weights fingerprint (src/core/weights-fingerprint.ts), taken before the parts were freed. */
   weightsFingerprint: string;
+  /** Identity of weights and config (src/io/model-identity.ts), whatever the files were called or came from. */
+  modelId: string;
 }
 
 /** A small copy of an anomaly map for gallery thumbnails (row-major, values in [0, 1]). */

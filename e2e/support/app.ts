@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { evalDebug } from './debug-handle';
-import { ARTIFACTS, fixtureImage, TINY_REPO } from './paths';
+import { ARTIFACTS, CLIP_TOKENIZER, FIXTURE, fixtureImage, TINY_REPO } from './paths';
 
 /**
  * Time budgets of the waits on the app, for the tiny fixture model on the WASM project (the WebGPU
@@ -61,6 +61,24 @@ export async function setupTinyModel(page: Page, o: OpenOptions & TinyModelOptio
   await openApp(page, { repo: TINY_REPO, ...o });
   await waitModelReady(page);
   if (o.prompts) await waitPromptsApplied(page);
+}
+
+/** Picks the tiny model's three files in the Model tab's file input, as a user with local files does. */
+export async function pickTinyModelFiles(page: Page): Promise<void> {
+  const json = 'application/json';
+  await page.getByTestId('model-file-input').setInputFiles([
+    {
+      name: 'open_clip_config.json',
+      mimeType: json,
+      buffer: readFileSync(`${FIXTURE}/open_clip_config.json`),
+    },
+    {
+      name: 'open_clip_model.safetensors',
+      mimeType: 'application/octet-stream',
+      buffer: readFileSync(`${FIXTURE}/open_clip_model.safetensors`),
+    },
+    { name: 'tokenizer.json', mimeType: json, buffer: readFileSync(CLIP_TOKENIZER) },
+  ]);
 }
 
 export interface FileSpec {

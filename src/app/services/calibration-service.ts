@@ -9,20 +9,22 @@ import type { LooScore } from '../../../workers/protocol';
 import { type SuggestedThresholds, suggestThresholds } from '../../core/calibration';
 import { errorText, isAbortError } from '../../core/errors';
 import type { Label } from '../../core/label-metrics';
+import type { RecipeModel } from '../../core/recipe';
 import { thresholdKey, ZERO_SHOT } from '../../core/scoring-mode';
-import {
-  basisOf,
-  currentModeKey,
-  IDLE_LOO,
-  type LooEntry,
-  labelKey,
-  type ModeThresholds,
-  patchLoo,
-  type ThresholdSource,
-  useCalib,
-} from '../state/calibration';
+import { currentModeKey, IDLE_LOO, type LooEntry, labelKey, patchLoo, useCalib } from '../state/calibration';
+import { loadedModelOf } from '../state/loaded-model';
 import type { AppState } from '../state/store';
 import { DEFAULT_THRESHOLDS, patchThresholds, useApp } from '../state/store';
+import {
+  bindToModel,
+  calibrationApplies,
+  carryOver,
+  entryNow,
+  type ModeThresholds,
+  modelBasis,
+  promptsBasis,
+  type ThresholdSource,
+} from '../state/threshold-decisions';
 import type { InspectedImage, Thresholds } from '../state/types';
 import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs } from './engine-service';
@@ -32,6 +34,8 @@ const MODE_THRESHOLDS_KEY = 'modeThresholds';
 const LABELS_KEY = 'labels';
 
 let lastKey: string | null = null;
+/** The mode of the last settled bank (no shot pending or encoding): where a bank change starts from. */
+let settledKey: string | null = null;
 let applying = false;
 let run: { abort: AbortController; signature: string } | null = null;
 
@@ -40,7 +44,7 @@ function readyRefs(s: AppState) {
 }
 
 function looSignature(s: AppState): string {
-  return `${basisOf(s)}|${readyRefs(s)
+  return `${modelBasis(s)}|${promptsBasis(s.prompts)}|${readyRefs(s)
     .map((r) => r.id)
     .join(',')}`;
 }
@@ -72,13 +76,15 @@ function applyMode(key: string): void {
   }
 }
 
+/** Sets a mode's thresholds under the current model and prompts; `awaits`: a recipe's, for its model. */
 export function setModeThresholds(
   key: string,
   t: Thresholds,
   source: ThresholdSource,
-  basis = basisOf(useApp.getState()),
+  awaits?: RecipeModel,
 ): void {
-  const entry: ModeThresholds = { image: t.image, pixel: t.pixel, source, basis };
+  const now = entryNow(t, source, useApp.getState());
+  const entry: ModeThresholds = awaits ? { ...now, model: null, awaits } : now;
   useCalib.setState((s) => ({ byMode: { ...s.byMode, [key]: entry } }));
   if (key === lastKey) applyMode(key);
 }
@@ -90,6 +96,11 @@ export function applyBankSuggestion(): void {
   setModeThresholds(loo.modeKey, loo.suggested, 'reference-bank');
 }
 
+/** Keeps the user's thresholds over the finished calibration (the offer goes until the next run). */
+export function declineBankSuggestion(): void {
+  useCalib.setState({ declined: useCalib.getState().loo.signature });
+}
+
 /** Sets the current mode's image threshold from the labelled images (pixel threshold unchanged). */
 export function applyLabelThreshold(image: number): void {
   const s = useApp.getState();
@@ -97,12 +108,10 @@ export function applyLabelThreshold(image: number): void {
 }
 
 function adoptSuggestion(key: string, suggested: SuggestedThresholds): void {
-  const e = useCalib.getState().byMode[key];
-  // A calibrated or missing entry follows the bank; one the user set is kept (the panel offers the
-  // suggestion) unless it was set under other prompts or another model.
-  if (!e || e.source === 'reference-bank' || e.basis !== basisOf(useApp.getState())) {
+  // A calibrated or missing entry follows the bank; one the user set is kept, even a stale one: the
+  // status line offers the suggestion.
+  if (calibrationApplies(useCalib.getState().byMode[key]))
     setModeThresholds(key, suggested, 'reference-bank');
-  }
 }
 
 async function runLeaveOneOut(signature: string): Promise<void> {
@@ -214,14 +223,51 @@ export async function flushCalibration(): Promise<void> {
   ]).catch(() => undefined);
 }
 
-function validModes(v: unknown): Record<string, ModeThresholds> {
+const SOURCES: ThresholdSource[] = ['reference-bank', 'labels', 'manual', 'recipe'];
+
+/**
+ * Stored entries, checked. Older builds stored one `basis` hash of the model's display name and the
+ * prompts, which cannot be taken apart: such an entry is taken as set under the current prompts and
+ * becomes the next loaded model's.
+ */
+function validModes(v: unknown, prompts: string): Record<string, ModeThresholds> {
   const out: Record<string, ModeThresholds> = {};
   if (!v || typeof v !== 'object') return out;
   for (const [k, e] of Object.entries(v as Record<string, Partial<ModeThresholds>>)) {
-    if (typeof e?.image === 'number' && typeof e.pixel === 'number' && typeof e.basis === 'string')
-      out[k] = { image: e.image, pixel: e.pixel, basis: e.basis, source: e.source ?? 'manual' };
+    if (typeof e?.image !== 'number' || typeof e.pixel !== 'number') continue;
+    const source = e.source && SOURCES.includes(e.source) ? e.source : 'manual';
+    const entry: ModeThresholds = { image: e.image, pixel: e.pixel, source, model: null, prompts };
+    if (typeof e.prompts === 'string') {
+      entry.prompts = e.prompts;
+      entry.model = typeof e.model === 'string' ? e.model : null;
+      if (e.awaits && typeof e.awaits === 'object') entry.awaits = e.awaits;
+    }
+    out[k] = entry;
   }
   return out;
+}
+
+function bankSettled(s: AppState): boolean {
+  return !s.references.some((r) => r.status === 'pending' || r.status === 'encoding');
+}
+
+/** A model became ready: unbound thresholds (and a recipe's, for its model) become its own. */
+function bindThresholds(s: AppState): void {
+  const identity = modelBasis(s);
+  if (identity === null) return;
+  const { byMode } = useCalib.getState();
+  const next = bindToModel(byMode, identity, loadedModelOf(s));
+  if (next !== byMode) useCalib.setState({ byMode: next });
+}
+
+/** The bank settled in another few-shot K: the user's threshold goes along (see carryOver). */
+function followBank(s: AppState, key: string): boolean {
+  if (!bankSettled(s)) return false;
+  const from = settledKey;
+  settledKey = key;
+  const next = from === null ? null : carryOver(useCalib.getState().byMode, from, key);
+  if (next) useCalib.setState({ byMode: next });
+  return next !== null;
 }
 
 function validLabels(v: unknown): Record<string, Label> {
@@ -237,23 +283,27 @@ export async function startCalibration(): Promise<void> {
     idbGet<unknown>(KV_STORE, MODE_THRESHOLDS_KEY).catch(() => undefined),
     idbGet<unknown>(KV_STORE, LABELS_KEY).catch(() => undefined),
   ]);
-  const byMode = validModes(modes);
   const s0 = useApp.getState();
+  const byMode = validModes(modes, promptsBasis(s0.prompts));
   // Thresholds saved before they belonged to a mode were zero-shot ones.
   if (Object.keys(byMode).length === 0 && modes === undefined) {
     const t = s0.thresholds;
     if (t.image !== DEFAULT_THRESHOLDS.image || t.pixel !== DEFAULT_THRESHOLDS.pixel)
-      byMode[thresholdKey(ZERO_SHOT)] = { ...t, source: 'manual', basis: basisOf(s0) };
+      byMode[thresholdKey(ZERO_SHOT)] = entryNow(t, 'manual', s0);
   }
   useCalib.setState({ byMode, labels: validLabels(labels) });
   useCalib.subscribe((c, prev) => {
     if (c.byMode !== prev.byMode || c.labels !== prev.labels) scheduleSave();
   });
   lastKey = currentModeKey(s0);
+  settledKey = bankSettled(s0) ? lastKey : null;
+  bindThresholds(s0);
   applyMode(lastKey);
   useApp.subscribe((s, prev) => {
+    if (modelBasis(s) !== modelBasis(prev)) bindThresholds(s);
     const key = currentModeKey(s);
-    if (key !== lastKey) {
+    const carried = followBank(s, key);
+    if (key !== lastKey || carried) {
       lastKey = key;
       applyMode(key);
     } else if (s.thresholds !== prev.thresholds && !applying) {

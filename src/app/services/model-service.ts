@@ -98,6 +98,7 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
       phase: 'ready',
       info: loaded.info,
       weightsFingerprint: loaded.weightsFingerprint,
+      identity: loaded.modelId,
       loadMs: performance.now() - t0,
       progress: null,
     });

@@ -2,7 +2,8 @@
  * Recipes in the app: save the station's setup (model identity, prompts, thresholds of the current
  * mode, reference shots) as one JSON file; open one from a file, a drop or `?recipe=<url>`. Opening
  * replaces prompts, thresholds and the bank; when the recipe names another model it says so and
- * offers to load that one.
+ * offers to load that one. Its thresholds stay "from the recipe" and become the model's as soon as
+ * the recipe's model is loaded, whichever way (hub, folder URL, picked or kept files).
  */
 
 import { errorText } from '../../core/errors';
@@ -28,9 +29,10 @@ import {
   thresholdKey,
 } from '../../core/scoring-mode';
 import { baseName, downloadBlob, stamp } from '../export/download';
-import { basisFor, currentMode } from '../state/calibration';
+import { currentMode } from '../state/calibration';
+import { loadedModelOf } from '../state/loaded-model';
 import { useRecipe } from '../state/recipe-store';
-import { notify, patchThresholds, useApp } from '../state/store';
+import { notify, useApp } from '../state/store';
 import type { ModelSource } from '../state/types';
 import { setModeThresholds } from './calibration-service';
 import { hubSource, urlSource } from './model-actions';
@@ -40,21 +42,7 @@ import { addReferences, clearReferences } from './reference-service';
 
 /** The loaded (or loading) model as a recipe names it, or null when there is none. */
 export function currentModelIdentity(): RecipeModel | null {
-  const { model } = useApp.getState();
-  const src = model.source;
-  if (!src) return null;
-  return {
-    source:
-      src.kind === 'hub'
-        ? { kind: 'hub', repo: src.repo }
-        : src.kind === 'url'
-          ? { kind: 'url', url: src.baseUrl }
-          : { kind: 'local' },
-    label: src.kind === 'hub' ? src.repo : src.label,
-    weightsBytes: model.weightsBytes,
-    weightsFingerprint: model.weightsFingerprint,
-    commit: model.info?.commit ?? null,
-  };
+  return loadedModelOf(useApp.getState());
 }
 
 /** The opened recipe's calibration, while the thresholds and bank it was made for are still in use. */
@@ -107,24 +95,30 @@ export async function exportRecipe(): Promise<void> {
   }
 }
 
-function loadableSource(recipe: Recipe): ModelSource | null {
-  const src = recipe.model.source;
+function loadableSource(model: RecipeModel): ModelSource | null {
+  const src = model.source;
   // Exactly the commit the recipe was made with (a branch may have moved since).
-  if (src.kind === 'hub') return hubSource(src.repo, recipe.model.commit);
+  if (src.kind === 'hub') return hubSource(src.repo, model.commit);
   if (src.kind === 'url') return urlSource(src.url);
   return null;
 }
 
+/** Whether the ready model is the recipe's (then its thresholds are that model's at once). */
+function isLoaded(want: RecipeModel): boolean {
+  const have = currentModelIdentity();
+  return useApp.getState().model.phase === 'ready' && have !== null && modelMismatch(want, have) === null;
+}
+
 /** Compares the recipe's model with the loaded one; sets or clears the offer to load it. */
-function checkModel(recipe: Recipe): void {
+function checkModel(want: RecipeModel): void {
   const have = currentModelIdentity();
   const phase = useApp.getState().model.phase;
-  const source = loadableSource(recipe);
+  const source = loadableSource(want);
   let message: string | null;
   if (!have || phase === 'error' || phase === 'cancelled') {
-    message = `This recipe is for ${recipe.model.label}, which is not loaded.`;
+    message = `This recipe is for ${want.label}, which is not loaded.`;
   } else {
-    const why = modelMismatch(recipe.model, have);
+    const why = modelMismatch(want, have);
     message = why ? `${why[0].toUpperCase()}${why.slice(1)}.` : null;
   }
   if (message && !source) message += ' Drop its files in the Model tab.';
@@ -133,19 +127,24 @@ function checkModel(recipe: Recipe): void {
 
 /** Replaces prompts, thresholds and the reference bank with the recipe's. */
 export async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
-  useRecipe.setState({ busy: true, lastOpened: name, calibration: recipe.calibration });
+  useRecipe.setState({ busy: true, lastOpened: name, calibration: recipe.calibration, model: recipe.model });
   try {
     updatePrompts({ ...recipe.prompts });
-    // Thresholds belong to a mode: file them under the modes the recipe's bank puts the app in, set
-    // under the recipe's model (so they are not stale once it loads).
-    const basis = basisFor(recipe.model.label, useApp.getState().prompts);
+    // Thresholds belong to a mode: file them under the modes the recipe's bank puts the app in (the
+    // sliders take them when the app is in that mode). Until the recipe's model is loaded they wait
+    // for it, so no other model's calibration counts as theirs.
+    const awaits = isLoaded(recipe.model) ? undefined : recipe.model;
     for (const [kind, th] of Object.entries(recipe.thresholds)) {
       if (!th || !isModeKind(kind)) continue;
-      setModeThresholds(thresholdKey(modeOfRecipeEntry(kind, recipe.references.length)), th, 'manual', basis);
+      setModeThresholds(
+        thresholdKey(modeOfRecipeEntry(kind, recipe.references.length)),
+        th,
+        'recipe',
+        awaits,
+      );
     }
     const t = recipeThresholds(recipe);
-    if (t) patchThresholds({ image: t.image, pixel: t.pixel });
-    checkModel(recipe);
+    checkModel(recipe.model);
     await clearReferences();
     const files = recipe.references.map(
       (r) => new File([base64ToBytes(r.data)], r.name, { type: r.mediaType }),
@@ -213,14 +212,12 @@ export function dismissRecipeOffer(): void {
   useRecipe.setState({ offer: null });
 }
 
-/** After a model becomes ready, an offer for that very model is moot. */
+/**
+ * After a model becomes ready (hub, folder URL, picked or kept files), the offer is checked again:
+ * gone when it is the recipe's model, reworded when it is another.
+ */
 useApp.subscribe((s, prev) => {
-  const offer = useRecipe.getState().offer;
-  if (!offer?.source || s.model.phase !== 'ready' || prev.model.phase === 'ready') return;
-  const src = s.model.source;
-  const a = offer.source;
-  const same =
-    (a.kind === 'hub' && src?.kind === 'hub' && a.repo === src.repo) ||
-    (a.kind === 'url' && src?.kind === 'url' && a.baseUrl === src.baseUrl);
-  if (same) useRecipe.setState({ offer: null });
+  const { offer, model } = useRecipe.getState();
+  if (!offer || !model || s.model.phase !== 'ready' || prev.model.phase === 'ready') return;
+  checkModel(model);
 });

@@ -46,14 +46,14 @@ function activeId(): string {
   return id;
 }
 
-function newRecord(name: string, from?: Partial<SessionRecord>): SessionRecord {
+function newRecord(name: string): SessionRecord {
   const now = Date.now();
   return {
     id: crypto.randomUUID(),
     name,
-    part: from?.part ?? '',
-    lot: from?.lot ?? '',
-    station: from?.station ?? '',
+    part: '',
+    lot: '',
+    station: '',
     createdAt: now,
     updatedAt: now,
     setup: null,
@@ -190,14 +190,20 @@ async function exclusive(fn: () => Promise<void>): Promise<void> {
   }
 }
 
-/** Starts an empty session with the current setup and the given name (part, lot, station kept). */
+/**
+ * Starts an empty session with the current setup and the given name. Its part, lot and station start
+ * empty and are asked for; the previous session's are offered (`asked`).
+ */
 export function newSession(name: string): Promise<void> {
   return exclusive(async () => {
     const cur = await getOne(SESSIONS, activeId());
     await leaveActive();
     const n = useSessions.getState().sessions.length + 1;
-    const rec = newRecord(name.trim() || `Session ${n}`, cur);
+    const rec = newRecord(name.trim() || `Session ${n}`);
     await putMany(SESSIONS, [rec]);
+    const previous = { part: cur?.part ?? '', lot: cur?.lot ?? '', station: cur?.station ?? '' };
+    // Before the switch, so the new session's fields mount asking (and the first takes the focus).
+    patchSessions({ asked: { session: rec.id, previous } });
     await enter(rec.id, null);
   });
 }
@@ -208,6 +214,7 @@ export function openSession(id: string): Promise<void> {
     if (id === useSessions.getState().activeId) return;
     const rec = await getOne(SESSIONS, id);
     if (!rec) throw new Error('that session no longer exists');
+    patchSessions({ asked: null });
     await leaveActive();
     await enter(id, rec.setup);
   });
@@ -260,6 +267,7 @@ export function deleteSession(id: string): Promise<void> {
 export function clearAllStorage(): Promise<void> {
   return exclusive(async () => {
     await settle();
+    patchSessions({ asked: null });
     unloadGallery();
     forgetStored();
     await clearAllSessions();

@@ -39,7 +39,9 @@ describe('thresholds per mode', () => {
 
   it("uses each image's own mode: sliders for the current mode, the table for another, else the default", () => {
     const current = { image: 0.28, pixel: 0.3 };
-    const byMode = { 'zero-shot': { image: 0.531, pixel: 0.6, source: 'manual' as const, basis: 'x' } };
+    const byMode = {
+      'zero-shot': { image: 0.531, pixel: 0.6, source: 'manual' as const, model: null, prompts: 'x' },
+    };
     expect(imageThresholdFor(image('few-shot', 3), 'few-shot:3', current, byMode)).toBe(0.28);
     expect(imageThresholdFor(image('zero-shot'), 'few-shot:3', current, byMode)).toBe(0.531);
     expect(imageThresholdFor(image('few-shot', 2), 'few-shot:3', current, byMode)).toBe(0.5);

@@ -17,16 +17,10 @@ import {
 } from '../../core/scoring-mode';
 import type { AppState } from './store';
 import { DEFAULT_THRESHOLDS } from './store';
+import type { ModeThresholds } from './threshold-decisions';
 import type { InspectedImage, Thresholds } from './types';
 
-/** Where a mode's thresholds came from. */
-export type ThresholdSource = 'reference-bank' | 'labels' | 'manual';
-
-export interface ModeThresholds extends Thresholds {
-  source: ThresholdSource;
-  /** Model and prompts they were set under (see basisOf); other ones make them stale. */
-  basis: string;
-}
+export type { ModeThresholds, ThresholdSource } from './threshold-decisions';
 
 export interface LooEntry {
   id: string;
@@ -44,7 +38,7 @@ export interface LooState {
   total: number;
   entries: LooEntry[];
   suggested: SuggestedThresholds | null;
-  /** Basis and bank the finished run belongs to. */
+  /** Model, prompts and bank the finished run belongs to. */
   signature: string | null;
   error: string | null;
 }
@@ -56,6 +50,8 @@ export interface CalibState {
   labels: Record<string, Label>;
   /** Target false-reject rate for the label-based suggestion (0..1). */
   targetFrr: number;
+  /** The calibration (its run's signature) the user chose not to use over their own thresholds. */
+  declined: string | null;
 }
 
 export const IDLE_LOO: LooState = {
@@ -74,6 +70,7 @@ export const useCalib = create<CalibState>()(() => ({
   loo: IDLE_LOO,
   labels: {},
   targetFrr: 0.05,
+  declined: null,
 }));
 
 export function patchLoo(patch: Partial<LooState>): void {
@@ -113,26 +110,6 @@ export function imageMode(im: InspectedImage): ScoringMode | null {
 export function imageModeKey(im: InspectedImage): string | null {
   const mode = imageMode(im);
   return mode ? thresholdKey(mode) : null;
-}
-
-/** Short stable hash (FNV-1a, 32 bit) so the basis stays small in storage. */
-function fnv(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
-
-/** What scores depend on besides the bank: the model and the prompts. */
-export function basisOf(s: AppState): string {
-  return basisFor(s.model.source?.label ?? '', s.prompts);
-}
-
-/** The same for a model that is not loaded yet (e.g. the one a recipe names). */
-export function basisFor(modelLabel: string, prompts: AppState['prompts']): string {
-  return fnv(`${modelLabel}\n${JSON.stringify(prompts)}`);
 }
 
 /** Labels key: the image's id and name (the gallery's own key), so marks follow a restored image. */

@@ -1,6 +1,6 @@
 /** Recipe state kept apart from the main store: the offer to load a recipe's model, and the last recipe. */
 import { create } from 'zustand';
-import type { RecipeCalibration } from '../../core/recipe';
+import type { RecipeCalibration, RecipeModel } from '../../core/recipe';
 import type { ModelSource } from './types';
 
 export interface RecipeOffer {
@@ -17,6 +17,8 @@ export interface RecipeState {
   busy: boolean;
   /** The opened recipe's calibration, saved again while its thresholds and bank size still hold. */
   calibration: RecipeCalibration | null;
+  /** The model the opened recipe names, checked again whenever a model becomes ready. */
+  model: RecipeModel | null;
 }
 
 export const useRecipe = create<RecipeState>()(() => ({
@@ -24,4 +26,5 @@ export const useRecipe = create<RecipeState>()(() => ({
   lastOpened: null,
   busy: false,
   calibration: null,
+  model: null,
 }));

@@ -21,6 +21,13 @@ export interface StorageUse {
   quota: number;
 }
 
+/** What names a session's parts besides its name. */
+export interface SessionNaming {
+  part: string;
+  lot: string;
+  station: string;
+}
+
 export interface QueueRun {
   startedAt: number;
   /** `queue.done` when the run (or the last resume) started. */
@@ -46,6 +53,11 @@ export interface SessionsState {
   run: QueueRun | null;
   cleared: ClearedBatch | null;
   busy: boolean;
+  /**
+   * Set when a new session starts: its part, lot and station are asked for (empty), and the previous
+   * session's are offered, never copied (a copied lot number logs the next lot under the old one).
+   */
+  asked: { session: string; previous: SessionNaming } | null;
 }
 
 export const useSessions = create<SessionsState>()(() => ({
@@ -59,6 +71,7 @@ export const useSessions = create<SessionsState>()(() => ({
   run: null,
   cleared: null,
   busy: false,
+  asked: null,
 }));
 
 export function patchSessions(patch: Partial<SessionsState>): void {

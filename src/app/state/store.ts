@@ -74,6 +74,7 @@ export const initialModelState: ModelState = {
   error: null,
   weightsBytes: null,
   weightsFingerprint: null,
+  identity: null,
 };
 
 function initialState(): AppState {

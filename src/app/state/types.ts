@@ -35,6 +35,11 @@ export interface ModelState {
   /** Size and sampled fingerprint of the weights file (src/core/weights-fingerprint.ts), for recipes. */
   weightsBytes: number | null;
   weightsFingerprint: string | null;
+  /**
+   * Weights fingerprint + config (src/io/model-identity.ts) once ready: what decides whether a
+   * threshold is stale. Never the display name, which differs between picked and kept files.
+   */
+  identity: string | null;
 }
 
 export type EngineStatus = 'starting' | 'ready' | 'restoring' | 'failed';

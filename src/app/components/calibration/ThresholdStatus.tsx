@@ -1,23 +1,23 @@
 /**
  * Which mode the thresholds on the sliders belong to and where they came from: calibrated from the
- * reference bank, from marked images, set by hand, or not calibrated at all (defaults). A threshold
- * set under other prompts or another model is called stale instead of being applied silently.
+ * reference bank, from marked images, set by hand, from a recipe, or not calibrated at all (defaults).
+ * A threshold set under other prompts or another model is called stale. A calibration that differs
+ * from thresholds the user set is offered here, never applied over them.
  */
 import { useShallow } from 'zustand/react/shallow';
 import { describeRule } from '../../../core/calibration';
 import { parseThresholdKey } from '../../../core/scoring-mode';
-import { applyBankSuggestion } from '../../services/calibration-service';
-import { basisOf, currentModeKey, keyLabel, useCalib } from '../../state/calibration';
+import { applyBankSuggestion, declineBankSuggestion } from '../../services/calibration-service';
+import { currentModeKey, keyLabel, useCalib } from '../../state/calibration';
 import { patchUi, useApp } from '../../state/store';
-
-export type ThresholdState = 'uncalibrated' | 'stale' | 'reference-bank' | 'labels' | 'manual';
+import { type ThresholdState, thresholdStateOf } from '../../state/threshold-decisions';
 
 export function useThresholdState(): { key: string; state: ThresholdState } {
-  const { key, basis } = useApp(useShallow((s) => ({ key: currentModeKey(s), basis: basisOf(s) })));
+  const { key, model, prompts } = useApp(
+    useShallow((s) => ({ key: currentModeKey(s), model: s.model, prompts: s.prompts })),
+  );
   const entry = useCalib((c) => c.byMode[key]);
-  if (!entry) return { key, state: 'uncalibrated' };
-  if (entry.basis !== basis) return { key, state: 'stale' };
-  return { key, state: entry.source };
+  return { key, state: thresholdStateOf(entry, { model, prompts }) };
 }
 
 const TEXT: Record<ThresholdState, string> = {
@@ -26,21 +26,23 @@ const TEXT: Record<ThresholdState, string> = {
   'reference-bank': 'Calibrated from the reference bank',
   labels: 'Set from your marks',
   manual: 'Set by hand',
+  recipe: 'From the recipe',
 };
 
 const TIP: Record<ThresholdState, string> = {
   uncalibrated:
     'No threshold was calibrated or set for this mode yet. Scores of different modes live on different scales, so the defaults (0.5) are unlikely to fit: add K ≥ 2 good references or mark images OK/NG.',
   stale:
-    'These thresholds were set under other prompts or another model, so scores may have moved. Recalibrate (the reference bank does it by itself) or set them again.',
+    'These thresholds were set under other prompts or another model, so scores may have moved. Use the calibration offered here, or set them again.',
   'reference-bank': 'Leave-one-out: each good reference scored against the others',
   labels: 'Picked from the OK/NG marks in the Calibration tab',
   manual: 'Typed or dragged on the sliders for this mode',
+  recipe: 'Opened from a recipe file, for the model it names; kept until you change them',
 };
 
 export function ThresholdStatus({ inPanel = false }: { inPanel?: boolean }) {
   const { key, state } = useThresholdState();
-  const loo = useCalib((c) => c.loo);
+  const { loo, declined } = useCalib(useShallow((c) => ({ loo: c.loo, declined: c.declined })));
   const suggestion = loo.status === 'done' && loo.modeKey === key ? loo.suggested : null;
   const thresholds = useApp((s) => s.thresholds);
   const differs =
@@ -48,6 +50,8 @@ export function ThresholdStatus({ inPanel = false }: { inPanel?: boolean }) {
     state !== 'reference-bank' &&
     (Math.abs(suggestion.image - thresholds.image) > 1e-9 ||
       Math.abs(suggestion.pixel - thresholds.pixel) > 1e-9);
+  // Declined offers stay in the Calibration tab, not on the toolbar.
+  const offered = differs && (inPanel || declined !== loo.signature);
   return (
     <div className="threshold-status" data-testid="threshold-status" data-state={state} data-mode={key}>
       <span
@@ -74,10 +78,27 @@ export function ThresholdStatus({ inPanel = false }: { inPanel?: boolean }) {
             : 'calibration waits for the queue…'}
         </span>
       )}
-      {differs && (
-        <button type="button" className="btn btn-small" onClick={applyBankSuggestion}>
-          Use calibrated {suggestion.image.toFixed(3)} / {suggestion.pixel.toFixed(3)}
-        </button>
+      {offered && (
+        <span
+          className="calib-offer"
+          data-testid="calibration-offer"
+          title="The reference bank was calibrated again. Your thresholds stay until you choose."
+        >
+          New calibration {suggestion.image.toFixed(3)} / {suggestion.pixel.toFixed(3)}
+          <button type="button" className="btn btn-small btn-primary" onClick={applyBankSuggestion}>
+            Use
+          </button>
+          {!inPanel && (
+            <button
+              type="button"
+              className="btn btn-small btn-ghost"
+              title={`Keep ${thresholds.image.toFixed(3)} / ${thresholds.pixel.toFixed(3)}`}
+              onClick={declineBankSuggestion}
+            >
+              Keep current
+            </button>
+          )}
+        </span>
       )}
       {!inPanel && (
         <button

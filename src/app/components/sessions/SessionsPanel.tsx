@@ -1,6 +1,7 @@
 /**
  * Sessions tab: name the current session (part, lot, station), start a new one, reopen or delete an
- * earlier one; what storage holds, per session and in total, and clearing it.
+ * earlier one; what storage holds, per session and in total, and clearing it. A new session asks for
+ * its part, lot and station, with the previous session's one click away.
  */
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -14,7 +15,7 @@ import {
   renameSession,
   storageText,
 } from '../../services/session-service';
-import { type SessionSummary, useSessions } from '../../state/session-store';
+import { type SessionNaming, type SessionSummary, useSessions } from '../../state/session-store';
 import { useApp } from '../../state/store';
 
 function sessionDetails(s: SessionSummary): string {
@@ -26,36 +27,82 @@ function imagesText(n: number): string {
   return `${n} image${n === 1 ? '' : 's'}`;
 }
 
-function Field({ label, value, onCommit }: { label: string; value: string; onCommit: (v: string) => void }) {
+interface FieldProps {
+  label: string;
+  value: string;
+  onCommit: (v: string) => void;
+  /** The previous session's value, offered while this one is empty. */
+  previous?: string;
+  autoFocus?: boolean;
+}
+
+function Field({ label, value, onCommit, previous, autoFocus }: FieldProps) {
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
+  const offer = previous && !value && !text ? previous : null;
   return (
-    <label className="field">
-      <span>{label}</span>
-      <input
-        type="text"
-        value={text}
-        aria-label={`Session ${label.toLowerCase()}`}
-        onChange={(e) => setText(e.target.value)}
-        onBlur={() => text !== value && onCommit(text.trim())}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
-        }}
-      />
-    </label>
+    <div className="session-field">
+      <label className="field">
+        <span>{label}</span>
+        <input
+          type="text"
+          value={text}
+          aria-label={`Session ${label.toLowerCase()}`}
+          placeholder={offer ? `was ${offer}` : undefined}
+          // biome-ignore lint/a11y/noAutofocus: a new session asks for its part first, as the operator expects
+          autoFocus={autoFocus}
+          onChange={(e) => setText(e.target.value)}
+          onBlur={() => text !== value && onCommit(text.trim())}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') (e.target as HTMLInputElement).blur();
+          }}
+        />
+      </label>
+      {offer && (
+        <button
+          type="button"
+          className="btn btn-small btn-ghost suggestion"
+          aria-label={`Use the previous ${label.toLowerCase()} ${offer}`}
+          onClick={() => onCommit(offer)}
+        >
+          Use {offer}
+        </button>
+      )}
+    </div>
   );
 }
 
-function CurrentSession({ s }: { s: SessionSummary }) {
+function CurrentSession({ s, asked }: { s: SessionSummary; asked: SessionNaming | null }) {
   const live = useApp(useShallow((st) => ({ n: st.images.length })));
   return (
     <section className="panel-section" data-testid="current-session">
       <h3>Current session</h3>
       <Field label="Name" value={s.name} onCommit={(name) => name && void renameSession({ name })} />
+      {asked && !(s.part && s.lot && s.station) && (
+        <p className="small warn-text" data-testid="session-asks">
+          New session: enter its part, lot and station.
+        </p>
+      )}
       <div className="field-row">
-        <Field label="Part" value={s.part} onCommit={(part) => void renameSession({ part })} />
-        <Field label="Lot" value={s.lot} onCommit={(lot) => void renameSession({ lot })} />
-        <Field label="Station" value={s.station} onCommit={(station) => void renameSession({ station })} />
+        <Field
+          label="Part"
+          value={s.part}
+          previous={asked?.part}
+          autoFocus={asked !== null}
+          onCommit={(part) => void renameSession({ part })}
+        />
+        <Field
+          label="Lot"
+          value={s.lot}
+          previous={asked?.lot}
+          onCommit={(lot) => void renameSession({ lot })}
+        />
+        <Field
+          label="Station"
+          value={s.station}
+          previous={asked?.station}
+          onCommit={(station) => void renameSession({ station })}
+        />
       </div>
       <p className="muted small" data-testid="current-session-size">
         {imagesText(live.n)} · {formatBytes(s.bytes)} stored
@@ -65,13 +112,14 @@ function CurrentSession({ s }: { s: SessionSummary }) {
 }
 
 export function SessionsPanel() {
-  const { sessions, activeId, unsaved, busy, storage } = useSessions(
+  const { sessions, activeId, unsaved, busy, storage, asked } = useSessions(
     useShallow((s) => ({
       sessions: s.sessions,
       activeId: s.activeId,
       unsaved: s.unsaved.length,
       busy: s.busy,
       storage: s.storage,
+      asked: s.asked,
     })),
   );
   const liveImages = useApp((st) => st.images.length);
@@ -83,7 +131,14 @@ export function SessionsPanel() {
   }, []);
   return (
     <div className="sessions" data-testid="sessions-panel">
-      {active && <CurrentSession s={active} />}
+      {/* Keyed by session, so a new session's fields mount empty and the first one takes the focus. */}
+      {active && (
+        <CurrentSession
+          key={active.id}
+          s={active}
+          asked={asked?.session === active.id ? asked.previous : null}
+        />
+      )}
       <section className="panel-section">
         <form
           className="new-session"
@@ -106,7 +161,8 @@ export function SessionsPanel() {
           </button>
         </form>
         <p className="muted small">
-          A new session starts with an empty gallery and the current prompts, references and thresholds.
+          A new session starts with an empty gallery and the current prompts, references and thresholds; it
+          asks for its own part, lot and station.
         </p>
       </section>
       <section className="panel-section">
