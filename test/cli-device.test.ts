@@ -76,7 +76,8 @@ describe('--device', () => {
   it('webgpu on SwiftShader reproduces the fixture few-shot scores and maps, with nothing on stderr', async () => {
     // Without XDG_RUNTIME_DIR (a CI container), Wayland lookups by Vulkan layers print an error per
     // Vulkan instance unless the CLI gives the loader a runtime directory: spawn it that way.
-    const { XDG_RUNTIME_DIR: _, ...env } = { ...process.env, ...swiftShaderEnv() };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...swiftShaderEnv() };
+    delete env.XDG_RUNTIME_DIR;
     // SwiftShader is slow (seconds per image pass): one single-tile image, few-shot, whose fused map
     // holds the zero-shot map too, so every graph (text, image passes, association) runs on WebGPU.
     // Zero-shot and tiling are device-independent JS, covered on the CPU by cli-score.test.ts.
