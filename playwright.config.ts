@@ -64,6 +64,10 @@ export default defineConfig<AppOptions>({
       name: 'webgpu',
       testIgnore: /engine\.spec\.ts$/,
       grep: GPU_TAG,
+      // SwiftShader tests run one at a time, after the engine project's (which also runs SwiftShader):
+      // two at once on 2 cores overran their budgets. The other worker runs WASM tests meanwhile.
+      dependencies: ['engine'],
+      workers: 1,
       // Budget: SwiftShader (WebGPU on the CPU) takes seconds per encoder pass, several times the
       // WASM project's time: 6 min a test, 2 min a wait on inference.
       timeout: 360_000,
