@@ -3,7 +3,14 @@
  * once, on WASM (project wasm). What depends on the inference backend runs on WebGPU too (project
  * webgpu, SwiftShader in CI): tests tagged @gpu run on both projects, tests tagged @gpu-only on WebGPU
  * alone (device loss, the GPU fallback). The engine harness spec launches its own browser and checks
- * the worker on both backends (project engine). Tests run one at a time: the suite shares a small machine.
+ * the worker on both backends (project engine).
+ *
+ * Which tests run on WebGPU (SwiftShader in CI: the CPU, several times slower than WASM): only what
+ * depends on the backend. Tag a test `@gpu` when its result comes from the backend's kernels or
+ * scheduling (scores in the page, the order of first score and map), `@gpu-only` when the fault it
+ * provokes exists on WebGPU alone (device loss, GPU out of memory). A UI flow (dialogs, exports,
+ * sessions, storage, decoding) is untagged: the wasm project runs it once. A new mode's page scores go
+ * in a @gpu test only if they run kernels no @gpu test runs yet.
  */
 import { defineConfig } from '@playwright/test';
 import { BASE_ARGS, CHROMIUM, WEBGPU_ARGS } from './e2e/support/chromium';
@@ -30,8 +37,11 @@ export default defineConfig<AppOptions>({
   // e2e/support/app.ts BUDGET).
   timeout: 180_000,
   expect: { timeout: 30_000 },
-  workers: 1,
-  fullyParallel: false,
+  // Two workers on the 2-core CI machine: much of a test is waiting (page start, worker start, storage,
+  // rendering), so two overlap well; every test has its own browser context, mock hub port and storage,
+  // and none waits on another's timing, so tests of one file may run on either worker.
+  workers: 2,
+  fullyParallel: true,
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [['list']],
@@ -54,6 +64,10 @@ export default defineConfig<AppOptions>({
       name: 'webgpu',
       testIgnore: /engine\.spec\.ts$/,
       grep: GPU_TAG,
+      // SwiftShader tests run one at a time, after the engine project's (which also runs SwiftShader):
+      // two at once on 2 cores overran their budgets. The other worker runs WASM tests meanwhile.
+      dependencies: ['engine'],
+      workers: 1,
       // Budget: SwiftShader (WebGPU on the CPU) takes seconds per encoder pass, several times the
       // WASM project's time: 6 min a test, 2 min a wait on inference.
       timeout: 360_000,

@@ -1,16 +1,22 @@
 /**
- * First verdict fast: a card shows the image score (from the full passes) before its map (which needs
- * the window passes), and that early score is the final zero-shot score.
+ * Scores in the page, on each backend: a card shows the image score (from the full passes) before its
+ * map (which needs the window passes), that early score is the final zero-shot score, and the final
+ * scores equal the engine's in Node, each image encoded once.
  */
-import { drop, shot, shownScores, waitScored } from './support/app';
+import { drop, engineStats, shot, shownScores, waitScored } from './support/app';
 import { expect, test } from './support/fixtures';
+import { maxDiff, referenceScores, TOLERANCE } from './support/reference-engine';
 
-// Tagged @gpu: the order depends on how the backend runs the passes, so both projects run it.
+// The square image and the two-tile one: single- and multi-tile scoring, what SwiftShader can afford.
+const IMAGES = ['test_a.png', 'test_c.png'];
+const TILES: Record<string, number> = { 'test_c.png': 2 };
+
+// Tagged @gpu: the order depends on how the backend runs the passes, and the scores on the backend's
+// kernels, so both projects run it (the webgpu project's only check of the page's scores).
 test(
-  'each card shows its score before its map, and the score does not change when the map lands',
+  'each card shows its score before its map, unchanged when the map lands, and it equals the engine score',
   { tag: '@gpu' },
   async ({ page, app }, info) => {
-    const images = ['test_a.png', 'test_c.png'];
     await app.openTinyModel({ prompts: true });
     // Record, per card, the order in which the early score and the final score (with the map) appear.
     await page.evaluate(() => {
@@ -30,19 +36,28 @@ test(
         attributeFilter: ['data-first-score', 'data-score'],
       });
     });
-    await drop(page, images);
-    await waitScored(page, images);
+    await drop(page, IMAGES);
+    await waitScored(page, IMAGES);
     const events = await page.evaluate(
       () => (window as unknown as { cardEvents: { name: string; what: string; score: number }[] }).cardEvents,
     );
     const final = await shownScores(page);
-    for (const name of images) {
+    for (const name of IMAGES) {
       const mine = events.filter((e) => e.name === name);
       expect(mine.map((e) => e.what)).toEqual(['first', 'final']);
       // Zero-shot, the full passes alone give the final image score.
       expect(mine[0].score).toBe(final[name]);
     }
     await expect(page.getByTestId('card-first-score')).toHaveCount(0);
+
+    // The final scores equal the engine's on the same files with the same (default) prompts.
+    const diff = maxDiff(final, await referenceScores(IMAGES, { objectName: 'object' }));
+    info.annotations.push({ type: 'max |score − engine score|', description: diff.toExponential(2) });
+    expect(diff).toBeLessThan(TOLERANCE);
+    // Every image encoded exactly once: one full pass and one batched pass per window scale, per tile.
+    const stats = await engineStats(page);
+    expect(stats.imagesEncoded).toBe(IMAGES.length);
+    expect(stats.imageEncoderRuns).toBe(3 * IMAGES.reduce((t, name) => t + (TILES[name] ?? 1), 0));
     await shot(page, info, 'first-score-gallery');
   },
 );

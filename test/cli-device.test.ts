@@ -73,26 +73,26 @@ afterEach(() => {
 });
 
 describe('--device', () => {
-  it('webgpu on SwiftShader reproduces the fixture zero- and few-shot scores and maps', async () => {
-    const env = { ...process.env, ...swiftShaderEnv() };
-    // SwiftShader is slow (seconds per image pass, ~40 s for this test on an idle 2-core machine):
-    // one single-tile image per mode, one run after the other (two at once only fight over the cores).
-    // Tiling is device-independent JS, covered on the CPU by cli-score.test.ts.
-    const zsNames = ['test_a'];
-    const fsNames = ['test_d'];
-    const zs = await score(['--device', 'webgpu', ...zsNames.map((n) => img(byName(n).file))], env);
+  it('webgpu on SwiftShader reproduces the fixture few-shot scores and maps, with nothing on stderr', async () => {
+    // Without XDG_RUNTIME_DIR (a CI container), Wayland lookups by Vulkan layers print an error per
+    // Vulkan instance unless the CLI gives the loader a runtime directory: spawn it that way.
+    const env: NodeJS.ProcessEnv = { ...process.env, ...swiftShaderEnv() };
+    delete env.XDG_RUNTIME_DIR;
+    // SwiftShader is slow (seconds per image pass): one single-tile image, few-shot, whose fused map
+    // holds the zero-shot map too, so every graph (text, image passes, association) runs on WebGPU.
+    // Zero-shot and tiling are device-independent JS, covered on the CPU by cli-score.test.ts.
+    const names = ['test_d'];
     const fs = await score(
       [
         '--device',
         'webgpu',
         ...refs.flatMap((r) => ['--ref', img(r.file)]),
-        ...fsNames.map((n) => img(byName(n).file)),
+        ...names.map((n) => img(byName(n).file)),
       ],
       env,
     );
-    expectFixture(zs.out, zsNames, 'zs');
-    expectFixture(fs.out, fsNames, 'fs');
-    expect(zs.stderr).toBe('');
+    expectFixture(fs.out, names, 'fs');
+    expect(fs.stderr).toBe('');
   }, 900_000);
 
   it('auto prints the device it chose on one stderr line, and its scores match the fixture', async () => {

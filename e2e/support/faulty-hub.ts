@@ -51,9 +51,9 @@ export async function startFaultyHub(): Promise<FaultyHub> {
         return send(res, weights, {});
       case FAULT_REPOS.cut: {
         res.writeHead(200, { ...CORS, 'Content-Length': String(weights.length) });
-        res.write(weights.subarray(0, Math.floor(weights.length * 0.4)));
-        // Give the bytes time to leave, then drop the connection as a failing proxy would.
-        setTimeout(() => res.socket?.destroy(), 200);
+        // Once the bytes have been handed to the socket, drop the connection as a failing proxy would
+        // (a fixed delay instead would race the page on a loaded machine).
+        res.write(weights.subarray(0, Math.floor(weights.length * 0.4)), () => res.socket?.destroy());
         return;
       }
       case FAULT_REPOS.shrunk:

@@ -16,6 +16,7 @@ import type { OrtRuntime } from '../engine/runtime';
 import { createNodeRuntime } from '../engine/runtime-node';
 import { GraphBuilder } from '../model/onnx/graph-builder';
 import { DType } from '../model/onnx/onnx-model';
+import { ensureRuntimeDir } from './gpu-loader-env';
 
 /** The order `auto` tries devices in: fastest first, the CPU always works. */
 export const AUTO_ORDER: readonly NodeDevice[] = ['cuda', 'webgpu', 'cpu'];
@@ -232,7 +233,10 @@ export type SelectedNodeRuntime = OrtRuntime & DeviceSelection;
  * on it. Throws one line naming what is missing when an explicitly requested device does not work.
  */
 export async function openNodeRuntime(choice: NodeRuntimeChoice = {}): Promise<SelectedNodeRuntime> {
-  const sel = await selectNodeDevice(choice.device ?? 'cpu', choice.probeTimeoutMs ?? PROBE_TIMEOUT_MS);
+  const device = choice.device ?? 'cpu';
+  // Before the probes (children inherit it) and the provider: no Wayland noise on stderr.
+  if (device !== 'cpu') ensureRuntimeDir();
+  const sel = await selectNodeDevice(device, choice.probeTimeoutMs ?? PROBE_TIMEOUT_MS);
   choice.onSelect?.(sel);
   return { ...createNodeRuntime({ device: sel.device, threads: choice.threads }), ...sel };
 }

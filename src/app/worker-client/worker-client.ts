@@ -77,7 +77,10 @@ export class WorkerClient {
 
   constructor(private readonly opts: WorkerClientOptions) {
     this.heartbeatMs = opts.heartbeatMs ?? 1000;
-    this.idleTimeoutMs = opts.idleTimeoutMs ?? 4000;
+    // Idle, a worker answers within milliseconds, but one that is starting (evaluating onnxruntime's
+    // script, compiling its WASM) on a CPU shared with other jobs took over 4 s: 20 s still finds a
+    // hung worker soon, without replacing healthy ones in a loop on a loaded machine.
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? 20_000;
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 180_000;
     this.spawn();
   }
