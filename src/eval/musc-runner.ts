@@ -22,7 +22,7 @@ import type { DatasetKind, DatasetReader, TestSample } from './datasets/types';
 import { evalSize, loadTruth, readGreyMask } from './masks';
 import { anomalyTypeOf, divideLot } from './musc-divide';
 import { ProgressBar, type ProgressStream } from './progress';
-import { aggregateRuns, type EvalOutput, type PixelBlock, type RunRecord, summarize } from './results';
+import { aggregateRuns, type EvalOutput, type PixelBlock, type RunRecord, meanOverCategories } from './results';
 
 export type MuscProtocol = 'musc' | 'default';
 
@@ -222,7 +222,7 @@ export async function runMuscEvaluation(device: MuscDevice, s: MuscEvalSettings)
     };
     out.categories[category] = { '0': aggregateRuns([record]) };
   }
-  out.summary = summarize(out.categories, [0]);
+  out.summary = meanOverCategories(out.categories, [0]);
   out.stats.seconds = (performance.now() - t0) / 1000;
   return out;
 }
