@@ -22,7 +22,13 @@ import type { DatasetKind, DatasetReader, TestSample } from './datasets/types';
 import { evalSize, loadTruth, readGreyMask } from './masks';
 import { anomalyTypeOf, divideLot } from './musc-divide';
 import { ProgressBar, type ProgressStream } from './progress';
-import { aggregateRuns, type EvalOutput, type PixelBlock, type RunRecord, meanOverCategories } from './results';
+import {
+  aggregateRuns,
+  type EvalOutput,
+  meanOverCategories,
+  type PixelBlock,
+  type RunRecord,
+} from './results';
 
 export type MuscProtocol = 'musc' | 'default';
 
