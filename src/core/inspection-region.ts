@@ -1,0 +1,75 @@
+/**
+ * Where a station looks: an inspection region (ROI, a box in image pixels) and don't-care areas inside it
+ * (boxes and polygons whose pixels vary legitimately: a date code, a label). Scoring with an ROI is exactly
+ * scoring the image cropped to it, so the crop happens first, before tiling and pre-processing. Don't-care
+ * areas are given in image pixels too; the map of a cropped image is in ROI pixels (see toRoiFrame).
+ */
+import type { RgbImage } from './types';
+
+/** A box in image pixels: integer left, top, width, height. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export type DontCareArea =
+  | { kind: 'rect'; box: Box }
+  | { kind: 'polygon'; points: readonly [number, number][] };
+
+export interface InspectionSetup {
+  /** Absent: the whole image is inspected. */
+  roi?: Box;
+  /** Don't-care areas, in image pixels; empty: every pixel counts. */
+  ignore: readonly DontCareArea[];
+}
+
+/** A message for a box that is not a box of whole pixels with a positive size. */
+export function boxProblem(box: Box): string | null {
+  const { x, y, width, height } = box;
+  if (![x, y, width, height].every(Number.isInteger)) return `the box ${formatBox(box)} must be whole pixels`;
+  if (x < 0 || y < 0) return `the box ${formatBox(box)} starts outside the image (negative x or y)`;
+  if (width <= 0 || height <= 0)
+    return `the box ${formatBox(box)} has no area (width and height must be > 0)`;
+  return null;
+}
+
+export function formatBox(b: Box): string {
+  return `${b.x},${b.y},${b.width},${b.height}`;
+}
+
+/** Why `roi` cannot be applied to an image of this size, or null when it fits. */
+export function roiProblem(roi: Box, width: number, height: number): string | null {
+  const bad = boxProblem(roi);
+  if (bad) return `The inspection region: ${bad}`;
+  if (roi.x >= width || roi.y >= height)
+    return `The inspection region ${formatBox(roi)} lies outside the ${width}×${height} image`;
+  if (roi.x + roi.width > width || roi.y + roi.height > height)
+    return `The ${width}×${height} image is smaller than the inspection region ${formatBox(roi)} (it needs at least ${roi.x + roi.width}×${roi.y + roi.height})`;
+  return null;
+}
+
+/** The image cropped to `roi` (a copy); throws roiProblem's message when it does not fit. */
+export function cropImage(image: RgbImage, roi: Box): RgbImage {
+  const problem = roiProblem(roi, image.width, image.height);
+  if (problem) throw new Error(problem);
+  const data = new Uint8Array(roi.width * roi.height * 3);
+  const rowBytes = roi.width * 3;
+  for (let y = 0; y < roi.height; y++) {
+    const from = ((roi.y + y) * image.width + roi.x) * 3;
+    data.set(image.data.subarray(from, from + rowBytes), y * rowBytes);
+  }
+  return { width: roi.width, height: roi.height, data };
+}
+
+/** A don't-care area moved from image pixels into the ROI's frame (the map of the cropped image). */
+export function toRoiFrame(area: DontCareArea, roi: Box | undefined): DontCareArea {
+  if (!roi) return area;
+  if (area.kind === 'rect')
+    return { kind: 'rect', box: { ...area.box, x: area.box.x - roi.x, y: area.box.y - roi.y } };
+  return {
+    kind: 'polygon',
+    points: area.points.map(([px, py]) => [px - roi.x, py - roi.y] as [number, number]),
+  };
+}
