@@ -3,18 +3,11 @@
  * (pillow-resample.ts), horizontal pass first, each pass rounded and clamped to uint8.
  * A dimension whose size does not change is not resampled, as in Pillow.
  */
-import { BICUBIC, type Coeffs, clip8, HALF, resizeSeparable } from './pillow-resample';
+import { BICUBIC, clip8, HALF, type HorizontalPass, resizeSeparable } from './pillow-resample';
 import type { RgbImage } from './types';
 
 /** Horizontal pass over source rows [y0, y0 + rows). */
-function horizontal(
-  src: Uint8Array,
-  sw: number,
-  y0: number,
-  rows: number,
-  dw: number,
-  c: Coeffs,
-): Uint8Array {
+const horizontal: HorizontalPass = (src, sw, y0, rows, dw, c) => {
   const out = new Uint8Array(dw * rows * 3);
   for (let y = 0; y < rows; y++) {
     const rowBase = (y0 + y) * sw * 3;
@@ -38,7 +31,7 @@ function horizontal(
     }
   }
   return out;
-}
+};
 
 /** Resizes interleaved 8-bit RGB to outW×outH exactly as Pillow's Image.resize(..., Image.BICUBIC). */
 export function resizeBicubicRgb(img: RgbImage, outW: number, outH: number): RgbImage {

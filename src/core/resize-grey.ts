@@ -3,7 +3,7 @@
  * antialiased fixed-point weights (pillow-resample.ts), horizontal pass first, each pass rounded and clamped
  * to uint8. A dimension whose size does not change is not resampled, as in Pillow.
  */
-import { BILINEAR, type Coeffs, clip8, HALF, resizeSeparable } from './pillow-resample';
+import { BILINEAR, clip8, HALF, type HorizontalPass, resizeSeparable } from './pillow-resample';
 
 export interface GreyImage {
   width: number;
@@ -12,14 +12,7 @@ export interface GreyImage {
   data: Uint8Array;
 }
 
-function horizontal(
-  src: Uint8Array,
-  sw: number,
-  y0: number,
-  rows: number,
-  dw: number,
-  c: Coeffs,
-): Uint8Array {
+const horizontal: HorizontalPass = (src, sw, y0, rows, dw, c) => {
   const out = new Uint8Array(dw * rows);
   for (let y = 0; y < rows; y++) {
     const row = (y0 + y) * sw;
@@ -32,7 +25,7 @@ function horizontal(
     }
   }
   return out;
-}
+};
 
 /** Resizes an 8-bit grey image to outW×outH exactly as Pillow's Image.resize(..., Image.BILINEAR). */
 export function resizeBilinearGrey(img: GreyImage, outW: number, outH: number): GreyImage {
