@@ -4,6 +4,8 @@
  * neighbour search against the reference memories, runs on the inference device: src/engine), and
  * their fusion. Hot loops run on Float32Array rows with doubles as accumulators.
  */
+
+import { memo } from './memo';
 import { type Aggregation, TEMPERATURE } from './method-settings';
 import type { ScoringParameters } from './score-options';
 import type { Geometry, TileFeatures } from './types';
@@ -115,13 +117,7 @@ export function anomalyScores(
 const indexCache = new Map<string, Int32Array>();
 
 function cachedWindowIndices(grid: number, k: number): Int32Array {
-  const key = `${grid}:${k}`;
-  let idx = indexCache.get(key);
-  if (!idx) {
-    idx = windowIndices(grid, k);
-    indexCache.set(key, idx);
-  }
-  return idx;
+  return memo(indexCache, `${grid}:${k}`, () => windowIndices(grid, k));
 }
 
 /**
