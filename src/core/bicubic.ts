@@ -35,15 +35,5 @@ const horizontal: HorizontalPass = (src, sw, y0, rows, dw, c) => {
 
 /** Resizes interleaved 8-bit RGB to outW×outH exactly as Pillow's Image.resize(..., Image.BICUBIC). */
 export function resizeBicubicRgb(img: RgbImage, outW: number, outH: number): RgbImage {
-  const { width: sw, height: sh, data } = img;
-  const out = resizeSeparable(
-    'resizeBicubicRgb',
-    data,
-    { sw, sh, channels: 3 },
-    outW,
-    outH,
-    BICUBIC,
-    horizontal,
-  );
-  return { width: outW, height: outH, data: out };
+  return resizeSeparable(img, 3, outW, outH, { name: 'resizeBicubicRgb', filter: BICUBIC, horizontal });
 }

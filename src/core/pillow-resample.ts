@@ -115,23 +115,22 @@ function vertical(src: Uint8Array, stride: number, rowOffset: number, dh: number
  * Pillow's two-pass resize of 8-bit interleaved pixels (`channels` bytes each): horizontal first, each pass
  * rounded and clamped to uint8; a dimension whose size does not change is not resampled, as in Pillow.
  */
-export function resizeSeparable(
-  what: string,
-  data: Uint8Array,
-  size: { sw: number; sh: number; channels: number },
+export function resizeSeparable<I extends { width: number; height: number; data: Uint8Array }>(
+  img: I,
+  channels: number,
   outW: number,
   outH: number,
-  filter: PillowFilter,
-  horizontal: HorizontalPass,
-): Uint8Array {
-  const { sw, sh, channels } = size;
+  pass: { name: string; filter: PillowFilter; horizontal: HorizontalPass },
+): { width: number; height: number; data: Uint8Array } {
+  const { width: sw, height: sh, data } = img;
+  const { name: what, filter, horizontal } = pass;
   if (data.length !== sw * sh * channels)
     throw new Error(`${what}: ${data.length} bytes for ${sw}×${sh}${channels === 3 ? ' RGB' : ''}`);
   if (!(Number.isInteger(outW) && Number.isInteger(outH) && outW > 0 && outH > 0))
     throw new Error(`${what}: invalid output size ${outW}×${outH}`);
   const needH = outW !== sw;
   const needV = outH !== sh;
-  if (!needH && !needV) return data.slice();
+  if (!needH && !needV) return { width: sw, height: sh, data: data.slice() };
   const cv = coefficients(sh, outH, filter);
   let cur = data;
   let rowOffset = 0;
@@ -142,5 +141,9 @@ export function resizeSeparable(
     cur = horizontal(data, sw, first, last - first, outW, coefficients(sw, outW, filter));
     rowOffset = first;
   }
-  return needV ? vertical(cur, outW * channels, rowOffset, outH, cv) : cur;
+  return {
+    width: outW,
+    height: outH,
+    data: needV ? vertical(cur, outW * channels, rowOffset, outH, cv) : cur,
+  };
 }

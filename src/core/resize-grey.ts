@@ -29,15 +29,5 @@ const horizontal: HorizontalPass = (src, sw, y0, rows, dw, c) => {
 
 /** Resizes an 8-bit grey image to outW×outH exactly as Pillow's Image.resize(..., Image.BILINEAR). */
 export function resizeBilinearGrey(img: GreyImage, outW: number, outH: number): GreyImage {
-  const { width: sw, height: sh, data } = img;
-  const out = resizeSeparable(
-    'resizeBilinearGrey',
-    data,
-    { sw, sh, channels: 1 },
-    outW,
-    outH,
-    BILINEAR,
-    horizontal,
-  );
-  return { width: outW, height: outH, data: out };
+  return resizeSeparable(img, 1, outW, outH, { name: 'resizeBilinearGrey', filter: BILINEAR, horizontal });
 }

@@ -1,4 +1,5 @@
 /** Colormaps as 256-entry RGBA lookup tables, and map → RGBA colouring. */
+import { memo } from '../core/memo';
 
 export type ColormapName = 'turbo' | 'inferno' | 'viridis' | 'jet' | 'gray';
 
@@ -121,7 +122,6 @@ export function colormapGradient(name: ColormapName): string {
  * the colormap, values at or above it only the warm end, so the two never share a colour and "warm"
  * means "above the pixel threshold" on every image.
  */
-import { memo } from '../core/memo';
 export const SPLIT_COOL: readonly [number, number] = [0.05, 0.35];
 export const SPLIT_WARM: readonly [number, number] = [0.65, 1];
 
