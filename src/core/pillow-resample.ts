@@ -4,7 +4,7 @@
  * 22 fractional bits. Shared by the 8-bit BICUBIC (RGB) and BILINEAR (grey) resizes.
  */
 
-export const PRECISION_BITS = 22;
+const PRECISION_BITS = 22;
 const ONE = 2 ** PRECISION_BITS;
 /** Rounding offset every accumulator starts from. */
 export const HALF = 2 ** (PRECISION_BITS - 1);
@@ -47,7 +47,7 @@ export interface Coeffs {
 }
 
 /** Weights for a full-extent box [0, inSize) resampled to outSize. */
-export function coefficients(inSize: number, outSize: number, filter: PillowFilter): Coeffs {
+function coefficients(inSize: number, outSize: number, filter: PillowFilter): Coeffs {
   const scale = inSize / outSize;
   const filterScale = Math.max(scale, 1);
   const support = filter.support * filterScale;

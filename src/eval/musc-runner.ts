@@ -52,7 +52,7 @@ export interface MuscEvalSettings {
 }
 
 /** The official readers binarise the resized mask differently (METHOD-musc.md §12, datasets/visa.py). */
-export function maskRuleOf(dataset: DatasetKind): MuscMaskRule {
+function maskRuleOf(dataset: DatasetKind): MuscMaskRule {
   return dataset === 'visa' ? 'nonzero' : 'truncate';
 }
 

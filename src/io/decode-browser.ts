@@ -81,7 +81,7 @@ function context2d(width: number, height: number): OffscreenCanvasRenderingConte
 }
 
 /** Reads an ImageBitmap's pixels as interleaved 8-bit RGB (alpha dropped). */
-export function bitmapToRgb(bitmap: ImageBitmap): RgbImage {
+function bitmapToRgb(bitmap: ImageBitmap): RgbImage {
   const { width, height } = bitmap;
   const ctx = context2d(width, height);
   ctx.drawImage(bitmap, 0, 0);

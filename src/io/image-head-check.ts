@@ -22,7 +22,7 @@ function startsWith(head: Uint8Array, sig: number[], at = 0): boolean {
   return sig.every((b, i) => head[at + i] === b);
 }
 
-export function describeNonImage(head: Uint8Array): string {
+function describeNonImage(head: Uint8Array): string {
   for (const [what, sig] of NON_IMAGE_SIGNATURES) if (startsWith(head, sig)) return what;
   const text = head.subarray(0, 64).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127));
   return text && head.length > 0 ? 'a text file' : 'not a recognised image format';

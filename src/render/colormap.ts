@@ -122,8 +122,8 @@ export function colormapGradient(name: ColormapName): string {
  * the colormap, values at or above it only the warm end, so the two never share a colour and "warm"
  * means "above the pixel threshold" on every image.
  */
-export const SPLIT_COOL: readonly [number, number] = [0.05, 0.35];
-export const SPLIT_WARM: readonly [number, number] = [0.65, 1];
+const SPLIT_COOL: readonly [number, number] = [0.05, 0.35];
+const SPLIT_WARM: readonly [number, number] = [0.65, 1];
 
 /** Colormap position (0..1) of `v` on the threshold scale lo < t < hi (clamped at both ends). */
 export function splitPosition(v: number, lo: number, t: number, hi: number): number {
