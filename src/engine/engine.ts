@@ -27,7 +27,7 @@ import type { Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '.
 import { type ModelConfig, parseModelConfig } from '../model/config';
 import type { ModelFiles } from '../model/file-names';
 import { ClipTokenizer } from '../model/tokenizer';
-import type { EncodedImage, EncodeHooks, EngineStats, ModelInfo, WinclipApi } from './api';
+import type { EncodedImage, EncodeHooks, EngineStats, ModelInfo } from './api';
 import { composeResult, type DetailedResult } from './compose-result';
 import { type EngineOptions, modelInfo } from './model-info';
 import { type LotSource, OrtMuscDevice } from './musc-device';
@@ -42,7 +42,7 @@ const TEXT_BATCH = 128;
 
 export type { DetailedResult } from './compose-result';
 
-export class WinclipEngine implements WinclipApi {
+export class WinclipEngine {
   private readonly images = new Map<string, EncodedImage>();
   private readonly promptCache: PromptCache;
   private readonly bank: ReferenceBank;
