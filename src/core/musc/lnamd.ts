@@ -25,41 +25,69 @@ export function layerNormMap(tokens: Float32Array): Float32Array {
 }
 
 /**
- * Mean of each channel over the r×r window around each patch, zero padding counted in the r²
- * denominator (torch Unfold + adaptive_avg_pool1d). Done as two 1-D running sums: O(P·C), not O(P·C·r²).
+ * Per channel, the sums over every top-left rectangle of the grid (a summed-area table, float64):
+ * entry (y, x) of the (grid+1)² table holds the sum over rows < y and columns < x. Any box sum is then
+ * four reads, so all r values of a layer share one O(P·C) pass.
  */
+export function summedAreaTable(x: Float32Array, grid: number, width: number): Float64Array {
+  const side = grid + 1;
+  const t = new Float64Array(side * side * width);
+  for (let y = 0; y < grid; y++) {
+    // Running sum along the row, added to the table row above.
+    const row = new Float64Array(width);
+    for (let gx = 0; gx < grid; gx++) {
+      const src = (y * grid + gx) * width;
+      const up = (y * side + gx + 1) * width;
+      const o = up + side * width;
+      for (let c = 0; c < width; c++) {
+        row[c] += x[src + c];
+        t[o + c] = t[up + c] + row[c];
+      }
+    }
+  }
+  return t;
+}
+
+/**
+ * Writes into `out` (from `at`) the mean of each channel over the r×r window around each patch, zero
+ * padding counted in the r² denominator (torch Unfold + adaptive_avg_pool1d), from a summed-area table.
+ */
+export function boxMeanInto(
+  table: Float64Array,
+  grid: number,
+  width: number,
+  r: number,
+  out: Float32Array,
+  at = 0,
+): void {
+  const half = (r - 1) / 2;
+  const side = grid + 1;
+  const area = r * r;
+  for (let gy = 0; gy < grid; gy++) {
+    const y0 = Math.max(0, gy - half) * side;
+    const y1 = (Math.min(grid - 1, gy + half) + 1) * side;
+    for (let gx = 0; gx < grid; gx++) {
+      const x0 = Math.max(0, gx - half);
+      const x1 = Math.min(grid - 1, gx + half) + 1;
+      const [a, b, c0, d] = [(y1 + x1) * width, (y0 + x1) * width, (y1 + x0) * width, (y0 + x0) * width];
+      const o = at + (gy * grid + gx) * width;
+      for (let c = 0; c < width; c++)
+        out[o + c] = (table[a + c] - table[b + c] - table[c0 + c] + table[d + c]) / area;
+    }
+  }
+}
+
+/** Mean of each channel over the r×r window around each patch (zero padding in the r² denominator). */
 export function boxMean(x: Float32Array, grid: number, width: number, r: number): Float32Array {
   if (r === 1) return x.slice();
-  const half = (r - 1) / 2;
-  // Horizontal window sums along each grid row; the channel loop is innermost so reads stay contiguous.
-  const rows = new Float64Array(x.length);
-  for (let y = 0; y < grid; y++)
-    for (let gx = 0; gx < grid; gx++) {
-      const o = (y * grid + gx) * width;
-      for (let t = Math.max(0, gx - half); t <= Math.min(grid - 1, gx + half); t++) {
-        const src = (y * grid + t) * width;
-        for (let c = 0; c < width; c++) rows[o + c] += x[src + c];
-      }
-    }
-  // Vertical sums of those, divided by r² (the zero-padded positions count in the denominator).
-  const sums = new Float64Array(x.length);
-  for (let gy = 0; gy < grid; gy++)
-    for (let gx = 0; gx < grid; gx++) {
-      const o = (gy * grid + gx) * width;
-      for (let t = Math.max(0, gy - half); t <= Math.min(grid - 1, gy + half); t++) {
-        const src = (t * grid + gx) * width;
-        for (let c = 0; c < width; c++) sums[o + c] += rows[src + c];
-      }
-    }
   const out = new Float32Array(x.length);
-  const area = r * r;
-  for (let i = 0; i < out.length; i++) out[i] = sums[i] / area;
+  boxMeanInto(summedAreaTable(x, grid, width), grid, width, r, out);
   return out;
 }
 
-/** Each patch's C-vector scaled to unit Euclidean length (in place; returns `x`). */
-export function normalizeRows(x: Float32Array, width: number): Float32Array {
-  for (let o = 0; o < x.length; o += width) {
+/** Each patch's C-vector scaled to unit Euclidean length (in place, values [from, to); returns `x`). */
+export function normalizeRows(x: Float32Array, width: number, from = 0, to = x.length): Float32Array {
+  for (let o = from; o < to; o += width) {
     let sq = 0;
     for (let c = 0; c < width; c++) sq += x[o + c] * x[o + c];
     const inv = 1 / Math.sqrt(sq);
@@ -82,12 +110,16 @@ export function lnamdFeatures(
   for (const t of layerTokens)
     if (t.length !== pc)
       throw new Error(`LNAMD: expected ${grid}×${grid}×${width} tokens, got ${t.length} values`);
-  const normed = layerTokens.map(layerNormMap);
   const out = new Float32Array(rList.length * layerTokens.length * pc);
-  rList.forEach((r, ri) => {
-    normed.forEach((x, li) => {
-      const z = normalizeRows(boxMean(x, grid, width, r), width);
-      out.set(z, (ri * layerTokens.length + li) * pc);
+  layerTokens.forEach((tokens, li) => {
+    const x = layerNormMap(tokens);
+    // One table per layer serves every r > 1; each feature set is written in place, then normalised.
+    const table = rList.some((r) => r > 1) ? summedAreaTable(x, grid, width) : null;
+    rList.forEach((r, ri) => {
+      const at = (ri * layerTokens.length + li) * pc;
+      if (r === 1 || !table) out.set(x, at);
+      else boxMeanInto(table, grid, width, r, out, at);
+      normalizeRows(out, width, at, at + pc);
     });
   });
   return out;
