@@ -48,6 +48,11 @@ function timedDevice(device: MuscDevice): { device: MuscDevice; distanceMs: () =
 
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
+/**
+ * Times lots of each size in `lotSizes` on the engine's lot device and reports each figure through
+ * `row` as soon as it is measured. Runs in Node (bench/run.ts) and in the browser harness's worker
+ * (bench/browser.ts), so both print the same rows.
+ */
 export async function benchLot(
   engine: WinclipEngine,
   lotSizes: readonly number[],
@@ -63,8 +68,9 @@ export async function benchLot(
   const device = engine.muscDevice();
   const f = settings.layers.length * settings.rList.length;
   const shape = { f, p: info.grid ** 2, c: info.visionWidth };
-  console.log(
-    `  lot mode: S = ${S}, blocks [${settings.layers.join(', ')}], r [${settings.rList.join(', ')}] → F = ${f}, P = ${shape.p}, C = ${shape.c}; distance runs ≤ ${mib(device.blockBytes)}, ≤ ${device.imagesPerRun} other image(s) each`,
+  row(
+    `lot mode: S = ${S}, blocks [${settings.layers.join(', ')}], r [${settings.rList.join(', ')}] → F = ${f}, P = ${shape.p}, C = ${shape.c}`,
+    `distance runs ≤ ${mib(device.blockBytes)}${Number.isFinite(device.imagesPerRun) ? `, ≤ ${device.imagesPerRun} image(s)` : ''}`,
   );
   const t0 = performance.now();
   await device.encodeTokens(syntheticImage(S, 0), S, [...settings.layers]);
@@ -104,6 +110,7 @@ export async function benchLot(
     row(`lot N = ${n}: total`, per(encodeMs + addMs + scoreMs));
     const featureBytes = n * (f * shape.p * shape.c + info.embedDim) * 4;
     row(`lot N = ${n}: kept features per image`, mib(featureBytes / n));
-    row(`lot N = ${n}: kept pair distances per image`, mib((lot.bytes() - featureBytes) / n));
+    row(`lot N = ${n}: kept pair distances per image (N − 1 others)`, mib((lot.bytes() - featureBytes) / n));
+    row(`lot N = ${n}: lot memory in all (features + distances)`, mib(lot.bytes()));
   }
 }
