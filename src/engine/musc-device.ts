@@ -11,7 +11,7 @@ import { buildNearestDistanceGraph } from '../model/graphs/nearest-distance';
 import { resizePositionalEmbedding } from '../model/positional-embedding';
 import type { ModelWeights } from '../model/weights';
 import type { MuscDevice, MuscTokens, NearestDistances } from './musc-api';
-import { DISTANCE_BLOCK_BYTES, type FeatureShape, nearestInBlocks } from './nearest-blocks';
+import { DISTANCE_BLOCK_BYTES, type FeatureShape, nearestInBlocks, PackBuffer } from './nearest-blocks';
 import type { GraphSession, OrtRuntime } from './runtime';
 
 /** What the device is built from: the engine's runtime and the vision weights it kept. */
@@ -37,6 +37,7 @@ export interface MuscDeviceOptions {
 export class OrtMuscDevice implements MuscDevice {
   private readonly imageSessions = new Map<string, Promise<GraphSession>>();
   private distanceSession: Promise<GraphSession> | null = null;
+  private packBuffer = new PackBuffer();
   private readonly schedule: <T>(job: () => Promise<T>) => Promise<T>;
   readonly blockBytes: number;
   readonly imagesPerRun: number;
@@ -99,11 +100,18 @@ export class OrtMuscDevice implements MuscDevice {
     this.distanceSession ??= this.runtime.createSession(buildNearestDistanceGraph());
     const session = await this.distanceSession;
     const limits = { bound: this.blockBytes, maxImages: this.imagesPerRun };
-    return nearestInBlocks(session, query, others, shape, limits, (job) =>
-      this.schedule(() => {
-        this.counters.distanceRuns++;
-        return job();
-      }),
+    return nearestInBlocks(
+      session,
+      query,
+      others,
+      shape,
+      limits,
+      (job) =>
+        this.schedule(() => {
+          this.counters.distanceRuns++;
+          return job();
+        }),
+      this.packBuffer,
     );
   }
 
@@ -138,6 +146,7 @@ export class OrtMuscDevice implements MuscDevice {
     if (this.distanceSession) sessions.push(this.distanceSession);
     this.imageSessions.clear();
     this.distanceSession = null;
+    this.packBuffer = new PackBuffer();
     for (const s of sessions) await (await s.catch(() => null))?.release();
   }
 }
