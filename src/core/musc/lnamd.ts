@@ -9,6 +9,11 @@ const LN_EPS = 1e-5;
 
 /** LayerNorm with the statistics of all P·C values jointly (weight 1, bias 0, biased variance). */
 export function layerNormMap(tokens: Float32Array): Float32Array {
+  return layerNormInto(tokens, new Float32Array(tokens.length), 0);
+}
+
+/** `layerNormMap` written into `out` from `at` (returns `out`). */
+export function layerNormInto(tokens: Float32Array, out: Float32Array, at: number): Float32Array {
   const n = tokens.length;
   let sum = 0;
   for (let i = 0; i < n; i++) sum += tokens[i];
@@ -19,8 +24,7 @@ export function layerNormMap(tokens: Float32Array): Float32Array {
     sq += d * d;
   }
   const inv = 1 / Math.sqrt(sq / n + LN_EPS);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = (tokens[i] - mean) * inv;
+  for (let i = 0; i < n; i++) out[at + i] = (tokens[i] - mean) * inv;
   return out;
 }
 
@@ -29,14 +33,20 @@ export function layerNormMap(tokens: Float32Array): Float32Array {
  * entry (y, x) of the (grid+1)² table holds the sum over rows < y and columns < x. Any box sum is then
  * four reads, so all r values of a layer share one O(P·C) pass.
  */
-export function summedAreaTable(x: Float32Array, grid: number, width: number): Float64Array {
+export function summedAreaTable(
+  x: Float32Array,
+  grid: number,
+  width: number,
+  from = 0,
+  // A table to reuse: its row 0 and column 0 are never written, so they stay 0.
+  t = new Float64Array((grid + 1) ** 2 * width),
+): Float64Array {
   const side = grid + 1;
-  const t = new Float64Array(side * side * width);
   for (let y = 0; y < grid; y++) {
     // Running sum along the row, added to the table row above.
     const row = new Float64Array(width);
     for (let gx = 0; gx < grid; gx++) {
-      const src = (y * grid + gx) * width;
+      const src = from + (y * grid + gx) * width;
       const up = (y * side + gx + 1) * width;
       const o = up + side * width;
       for (let c = 0; c < width; c++) {
@@ -110,17 +120,22 @@ export function lnamdFeatures(
   for (const t of layerTokens)
     if (t.length !== pc)
       throw new Error(`LNAMD: expected ${grid}×${grid}×${width} tokens, got ${t.length} values`);
-  const out = new Float32Array(rList.length * layerTokens.length * pc);
+  const n = layerTokens.length;
+  const out = new Float32Array(rList.length * n * pc);
+  // One table reused by every layer; no other temporaries (fresh multi-MiB buffers are slow to fault in).
+  const table = rList.some((r) => r > 1) ? new Float64Array((grid + 1) ** 2 * width) : null;
   layerTokens.forEach((tokens, li) => {
-    const x = layerNormMap(tokens);
-    // One table per layer serves every r > 1; each feature set is written in place, then normalised.
-    const table = rList.some((r) => r > 1) ? summedAreaTable(x, grid, width) : null;
-    rList.forEach((r, ri) => {
-      const at = (ri * layerTokens.length + li) * pc;
-      if (r === 1 || !table) out.set(x, at);
-      else boxMeanInto(table, grid, width, r, out, at);
+    // The LayerNormed map goes to the first r's slot, which is written last: the others read it first.
+    const first = li * pc;
+    layerNormInto(tokens, out, first);
+    if (table) summedAreaTable(out, grid, width, first, table);
+    for (let ri = rList.length - 1; ri >= 0; ri--) {
+      const at = (ri * n + li) * pc;
+      const r = rList[ri];
+      if (r > 1 && table) boxMeanInto(table, grid, width, r, out, at);
+      else if (at !== first) out.copyWithin(at, first, first + pc);
       normalizeRows(out, width, at, at + pc);
-    });
+    }
   });
   return out;
 }

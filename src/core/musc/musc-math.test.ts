@@ -150,6 +150,19 @@ describe('LNAMD box means', () => {
     expect(boxMean(x, 3, 2, 5)[2 * 4]).toBeCloseTo(45 / 25, 6);
     expect([...boxMean(x, 3, 2, 1)]).toEqual([...x]);
   });
+
+  it('lays out F = |r|·|layers| sets, r outer, for any r order (set by set, the same values)', () => {
+    const layers = [0, 1].map((l) =>
+      Float32Array.from({ length: 16 * 3 }, (_, i) => Math.sin(i * 1.7 + l) * (l + 1)),
+    );
+    const rList = [5, 1, 3];
+    const all = lnamdFeatures(layers, 4, 3, rList);
+    for (const [ri, r] of rList.entries())
+      for (const [li, t] of layers.entries()) {
+        const want = normalizeRows(boxMean(layerNormMap(t), 4, 3, r), 3);
+        expect([...all.subarray((ri * 2 + li) * 48, (ri * 2 + li + 1) * 48)]).toEqual([...want]);
+      }
+  });
 });
 
 describe('MSM ranks', () => {
