@@ -1,5 +1,5 @@
 /**
- * `npm run bench:browser [wasm|webgpu] [--model vit-l-14] [--in-memory|--whole] [--prepacking] [--threads N] [--load-only|--quick] [--trace]`:
+ * `npm run bench:browser [wasm|webgpu] [--model vit-l-14] [--in-memory|--whole] [--prepacking] [--threads N] [--load-only|--quick] [--trace] [--lot 50,200|none] [--lot-only]`:
  * a full-size model (random weights of the real shapes; default ViT-B-16-plus-240) in Chromium, in a
  * Web Worker, loaded the way the app loads it: the download goes to Cache Storage and the worker reads
  * each tensor from the cached file on demand (--in-memory: streamed into one buffer per graph, as the
@@ -7,7 +7,9 @@
  * Chromium processes (PSS,
  * sampled every 250 ms) above the idle page, also as a multiple of the weights. --quick embeds two
  * prompts instead of the ensemble and times only the image (for slow machines and big models). --trace
- * prints the load's memory timeline with the stage marks. Figures only.
+ * prints the load's memory timeline with the stage marks. --lot times the lot mode (MuSc) at each lot
+ * size in the worker, the rows `npm run bench` prints in Node (default 50; N = 200 takes long in WASM);
+ * --lot-only skips the prompts and the WinCLIP image. Figures only.
  */
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,11 @@ const backend = flag('webgpu') ? 'webgpu' : 'wasm';
 const large = value('--model') === 'vit-l-14';
 const threads = value('--threads') ? Number(value('--threads')) : undefined;
 const quick = flag('--quick');
+const lotArg = value('--lot') ?? '50';
+const lotSizes = lotArg === 'none' ? [] : lotArg.split(',').map(Number);
+if (lotSizes.some((n) => !(Number.isInteger(n) && n >= 5)))
+  throw new Error(`bench:browser: --lot takes lot sizes ≥ 5 (comma-separated) or 'none', got '${lotArg}'`);
+const lotOnly = flag('--lot-only');
 const MODEL = large
   ? { name: 'ViT-L-14', dir: 'winclip-random-l14', config: VIT_L_14_CONFIG }
   : { name: 'ViT-B-16-plus-240', dir: 'winclip-random-b16plus', config: VIT_B_16_PLUS_240_CONFIG };
@@ -93,6 +100,7 @@ try {
     MODEL.config,
     fileUrl('tokenizer.json'),
     flag('--whole') ? 'whole' : flag('--in-memory') ? 'parts' : 'disk',
+    lotSizes.length > 0,
   );
   const loadPeak = sampler.peak;
   await settle(settleMs);
@@ -125,7 +133,7 @@ try {
   }
   let peakAll = loadPeak;
   let settledAfterImage = Number.NaN;
-  if (!flag('--load-only')) {
+  if (!flag('--load-only') && !lotOnly) {
     const text = await call<{ textMs: number; prompts: number }>(page, 'benchPrompts', quick);
     say(`text ${quick ? '(2 prompts, --quick)' : `ensemble (${text.prompts} prompts)`}`, ms(text.textMs));
     const img = await call<{
@@ -144,10 +152,17 @@ try {
     await settle(settleMs);
     settledAfterImage = sampler.sample();
   }
-  if (!flag('--load-only')) {
+  if (!flag('--load-only') && !lotOnly) {
     say('peak through prompts and one image', above(peakAll));
     say('settled after the image', above(settledAfterImage));
   }
+  if (!flag('--load-only'))
+    for (const n of lotSizes) {
+      // One call per lot size, so each size's rows print when it is done.
+      for (const [stage, figure] of await call<[string, string][]>(page, 'benchLotRows', n))
+        console.log(`  ${stage.padEnd(72)}  ${figure}`);
+      say(`peak through the lot of ${n}, above idle`, above(sampler.peak));
+    }
 } finally {
   sampler.stop();
   await run.stop();

@@ -48,6 +48,22 @@ function timedDevice(device: MuscDevice): { device: MuscDevice; distanceMs: () =
 
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
 
+/**
+ * Milliseconds of CPU time this process has used (all threads), where the platform tells (Node); on a
+ * shared machine it moves less with other processes' load than wall time does.
+ */
+function cpuMs(): number | null {
+  const usage = (globalThis as { process?: { cpuUsage(): { user: number; system: number } } }).process;
+  if (!usage) return null;
+  const u = usage.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * Times lots of each size in `lotSizes` on the engine's lot device and reports each figure through
+ * `row` as soon as it is measured. Runs in Node (bench/run.ts) and in the browser harness's worker
+ * (bench/browser.ts), so both print the same rows.
+ */
 export async function benchLot(
   engine: WinclipEngine,
   lotSizes: readonly number[],
@@ -63,8 +79,9 @@ export async function benchLot(
   const device = engine.muscDevice();
   const f = settings.layers.length * settings.rList.length;
   const shape = { f, p: info.grid ** 2, c: info.visionWidth };
-  console.log(
-    `  lot mode: S = ${S}, blocks [${settings.layers.join(', ')}], r [${settings.rList.join(', ')}] → F = ${f}, P = ${shape.p}, C = ${shape.c}; distance runs ≤ ${mib(device.blockBytes)}, ≤ ${device.imagesPerRun} other image(s) each`,
+  row(
+    `lot mode: S = ${S}, blocks [${settings.layers.join(', ')}], r [${settings.rList.join(', ')}] → F = ${f}, P = ${shape.p}, C = ${shape.c}`,
+    `distance runs ≤ ${mib(device.blockBytes)}${Number.isFinite(device.imagesPerRun) ? `, ≤ ${device.imagesPerRun} image(s)` : ''}`,
   );
   const t0 = performance.now();
   await device.encodeTokens(syntheticImage(S, 0), S, [...settings.layers]);
@@ -77,6 +94,7 @@ export async function benchLot(
     const per = (ms: number) => `${(ms / n).toFixed(1)} ms/image`;
     let t = performance.now();
     const tokens: { key: string; tokens: MuscTokens }[] = [];
+    const cpu0 = cpuMs();
     for (let i = 0; i < n; i++)
       tokens.push({
         key: `img${i}`,
@@ -102,8 +120,12 @@ export async function benchLot(
     );
     row(`lot N = ${n}: MSM, maps, RsCIN`, per(scoreMs));
     row(`lot N = ${n}: total`, per(encodeMs + addMs + scoreMs));
+    const cpu1 = cpuMs();
+    if (cpu0 !== null && cpu1 !== null)
+      row(`lot N = ${n}: CPU time, all threads (less load-sensitive)`, per(cpu1 - cpu0));
     const featureBytes = n * (f * shape.p * shape.c + info.embedDim) * 4;
     row(`lot N = ${n}: kept features per image`, mib(featureBytes / n));
-    row(`lot N = ${n}: kept pair distances per image`, mib((lot.bytes() - featureBytes) / n));
+    row(`lot N = ${n}: kept pair distances per image (N − 1 others)`, mib((lot.bytes() - featureBytes) / n));
+    row(`lot N = ${n}: lot memory in all (features + distances)`, mib(lot.bytes()));
   }
 }

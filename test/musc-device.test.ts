@@ -154,7 +154,9 @@ describe('nearest distances in blocks', () => {
   });
 
   it.each([
-    ['one image a run (the CPU default)', undefined, undefined, 5],
+    ['as many images a run as the bound allows (the default)', undefined, undefined, 1],
+    ['one image a run', undefined, 1, 5],
+    ['3 images a run, then 2', undefined, 3, 2],
     ['2 images a run (byte bound)', 2 * 6 * perSet, 8, 3],
     ['5 images a run (no bound)', undefined, 8, 1],
     ['4 of 6 feature sets a run', 4 * perSet, 8, 10],

@@ -5,6 +5,7 @@
  * (features in memory, the rest in the feature store), decoding, and map queries.
  */
 import * as Comlink from 'comlink';
+import { browserLotBudget } from '../src/core/musc/lot-memory';
 import { type PreprocessConfig, samePreprocess } from '../src/core/preprocess';
 import type { ScoreOptions } from '../src/core/score-options';
 import type { StateGroups } from '../src/core/state-words';
@@ -57,6 +58,10 @@ export class EngineHost implements P.EngineWorkerApi {
     modelId: () => this.modelId,
     db: this.db,
     guard: (id, what, body) => this.supervisor.guard(id, what, body),
+    // navigator.deviceMemory (GiB, Chromium only) sizes the budget; unknown elsewhere.
+    budgetBytes: browserLotBudget(
+      (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory,
+    ),
   });
 
   ping(): string {

@@ -7,6 +7,7 @@
 import * as Comlink from 'comlink';
 import { errorText } from '../src/core/errors';
 import { mapRange } from '../src/core/map-regions';
+import { lotCapacity, lotFootprint, lotFullMessage } from '../src/core/musc/lot-memory';
 import { type MuscSettings, muscSettings } from '../src/core/musc/settings';
 import { bilinearResize } from '../src/core/resize';
 import type { ImageResult } from '../src/core/types';
@@ -26,6 +27,8 @@ export interface LotHostDeps {
   modelId(): string | null;
   db: FeatureDatabase;
   guard: Guard;
+  /** Bytes one lot may hold (features and pair distances); an image past it is refused. */
+  budgetBytes: number;
 }
 
 /** The feature store's model key for lot tokens: never equal to a WinCLIP key or another S/layers. */
@@ -91,6 +94,7 @@ export class LotHost {
     const name = nameOf(image, key);
     return this.deps.guard(requestId, `adding ${name} to the lot`, async (check) => {
       const lot = this.lotFor(this.settingsFor(options));
+      this.checkRoom(lot, key);
       const hash = await contentHash(await image.arrayBuffer());
       const { rgb, thumb } = await decodeWithThumbnail(image, name, thumbSide);
       try {
@@ -135,6 +139,14 @@ export class LotHost {
         throw err;
       }
     });
+  }
+
+  /** Refuses a new image the lot's byte budget has no room for (before any decoding or encoding). */
+  private checkRoom(lot: MuscLot, key: string): void {
+    if (lot.has(key)) return;
+    const fp = lotFootprint(lot.settings, this.deps.engine().info());
+    const capacity = lotCapacity(this.deps.budgetBytes, fp);
+    if (lot.size >= capacity) throw new Error(lotFullMessage(capacity, fp, this.deps.budgetBytes));
   }
 
   /** Drops these images and their pairs; returns how many the lot held. */

@@ -3,6 +3,7 @@
  * and returns zero-/few-shot results of one image for comparison with the reference outputs.
  */
 import * as Comlink from 'comlink';
+import { benchLot } from '../../bench/lot';
 import { buildPromptSet } from '../../src/core/prompts';
 import { WinclipEngine } from '../../src/engine/engine';
 import { type BackendChoice, createWebRuntime } from '../../src/engine/runtime-web';
@@ -88,6 +89,7 @@ async function benchLoad(
   config: unknown,
   tokenizerUrl: string,
   mode: 'disk' | 'parts' | 'whole',
+  lotMode = false,
 ) {
   const t0 = performance.now();
   const tokenizer = await fetchJson(tokenizerUrl);
@@ -130,7 +132,7 @@ async function benchLoad(
     },
   };
   const t1 = performance.now();
-  bench.engine = await WinclipEngine.create(files, traced);
+  bench.engine = await WinclipEngine.create(files, traced, {}, { lotMode });
   const createMs = performance.now() - t1;
   return {
     totalBytes: total,
@@ -181,11 +183,19 @@ async function benchImage(quick: boolean) {
   return { firstScoreMs, imageMs, fullPassMs, windowPassMs, fewShotMs };
 }
 
-Object.assign(api, { benchStart, benchLoad, benchPrompts, benchImage });
+/** The lot mode's figures for one lot size (the rows bench/run.ts prints in Node). */
+async function benchLotRows(n: number): Promise<[string, string][]> {
+  const rows: [string, string][] = [];
+  await benchLot(bench.engine!, [n], (stage, figure) => rows.push([stage, figure]));
+  return rows;
+}
+
+Object.assign(api, { benchStart, benchLoad, benchPrompts, benchImage, benchLotRows });
 export type HarnessApi = typeof api & {
   benchStart: typeof benchStart;
   benchLoad: typeof benchLoad;
   benchPrompts: typeof benchPrompts;
   benchImage: typeof benchImage;
+  benchLotRows: typeof benchLotRows;
 };
 Comlink.expose(api);

@@ -2,7 +2,8 @@
  * Runs the nearest-distance graph (src/model/graphs/nearest-distance.ts) over any number of other
  * images in blocks whose packed input and squared-distance matrix stay under a byte bound: M others
  * per run, and, when even one other image is over the bound, a few feature sets per run.
- * Packing is one copy per image (none when a run holds one image) into one buffer per call.
+ * Packing stacks each feature set's slabs of the block's images (none when a run holds one image, whose
+ * F×P×C layout is already [F, 1·P, C]) into one buffer per call.
  */
 import type { NearestDistances } from './musc-api';
 import type { GraphSession } from './runtime';
@@ -56,6 +57,25 @@ function checkShapes(query: Float32Array, others: Float32Array[], shape: Feature
     throw new Error(`nearest distances: other image ${bad} has ${others[bad].length} values, not ${n}`);
 }
 
+/**
+ * One packing buffer kept between calls: a fresh buffer of tens of MiB per call cost more than the
+ * runs themselves here (zero-filled pages faulted in, then collected). Taken and given back, so two
+ * calls in flight never share it.
+ */
+export class PackBuffer {
+  private spare: Float32Array | null = null;
+
+  take(length: number): Float32Array {
+    const b = this.spare;
+    this.spare = null;
+    return b && b.length >= length ? b : new Float32Array(length);
+  }
+
+  give(b: Float32Array): void {
+    if (!this.spare || this.spare.length < b.length) this.spare = b;
+  }
+}
+
 export interface BlockLimits {
   /** Bytes of one run's packed others and distance matrix together. */
   bound: number;
@@ -74,6 +94,7 @@ export async function nearestInBlocks(
   shape: FeatureShape,
   limits: BlockLimits,
   run: <T>(job: () => Promise<T>) => Promise<T> = (job) => job(),
+  buffers: PackBuffer = new PackBuffer(),
 ): Promise<NearestDistances> {
   checkShapes(query, others, shape);
   const { f, p, c } = shape;
@@ -81,36 +102,49 @@ export async function nearestInBlocks(
   const queryToOther = others.map(() => new Float32Array(f * p));
   const otherToQuery = others.map(() => new Float32Array(f * p));
   const slab = p * c;
-  // Sized for the largest block once; smaller blocks use its front.
-  const packed = plan.images > 1 ? new Float32Array(plan.images * plan.sets * slab) : null;
-  for (let f0 = 0; f0 < f; f0 += plan.sets) {
-    const fs = Math.min(plan.sets, f - f0);
-    const q = query.subarray(f0 * slab, (f0 + fs) * slab);
-    for (let j0 = 0; j0 < others.length; j0 += plan.images) {
-      const m = Math.min(plan.images, others.length - j0);
-      const part = (j: number) => others[j].subarray(f0 * slab, (f0 + fs) * slab);
-      // [M, F, P, C]: the feature sets of an image are contiguous, so each image is one copy (none for one).
-      let block = part(j0);
-      if (m > 1 && packed) {
-        block = packed.subarray(0, m * fs * slab);
-        for (let j = 0; j < m; j++) block.set(part(j0 + j), j * fs * slab);
-      }
-      const out = await run(() =>
-        session.run(
-          {
-            query: { type: 'float32', data: q, dims: [fs, p, c] },
-            others: { type: 'float32', data: block, dims: [m, fs, p, c] },
-          },
-          ['query_to_other', 'other_to_query'],
-        ),
-      );
-      // Both [m, fs, P]: image j's block is contiguous.
-      for (let j = 0; j < m; j++) {
-        const from = j * fs * p;
-        queryToOther[j0 + j].set(out.query_to_other.data.subarray(from, from + fs * p), f0 * p);
-        otherToQuery[j0 + j].set(out.other_to_query.data.subarray(from, from + fs * p), f0 * p);
+  // Sized for the largest block; smaller blocks use its front.
+  const packed = plan.images > 1 ? buffers.take(plan.images * plan.sets * slab) : null;
+  try {
+    for (let f0 = 0; f0 < f; f0 += plan.sets) {
+      const fs = Math.min(plan.sets, f - f0);
+      const q = query.subarray(f0 * slab, (f0 + fs) * slab);
+      for (let j0 = 0; j0 < others.length; j0 += plan.images) {
+        const m = Math.min(plan.images, others.length - j0);
+        // [fs, m·P, C]: set s of image j goes to rows (s·m + j)·P.
+        let block = others[j0].subarray(f0 * slab, (f0 + fs) * slab);
+        if (m > 1 && packed) {
+          block = packed.subarray(0, m * fs * slab);
+          for (let s = 0; s < fs; s++)
+            for (let j = 0; j < m; j++) {
+              const from = (f0 + s) * slab;
+              block.set(others[j0 + j].subarray(from, from + slab), (s * m + j) * slab);
+            }
+        }
+        const out = await run(() =>
+          session.run(
+            {
+              query: { type: 'float32', data: q, dims: [fs, p, c] },
+              others: { type: 'float32', data: block, dims: [fs, m * p, c] },
+            },
+            ['query_to_other', 'other_to_query'],
+          ),
+        );
+        // query_to_other [fs, P, m]: image j strided by m; other_to_query [fs, m·P]: image j's P contiguous.
+        const toOther = out.query_to_other.data;
+        const toQuery = out.other_to_query.data;
+        for (let j = 0; j < m; j++) {
+          const qo = queryToOther[j0 + j];
+          const oq = otherToQuery[j0 + j];
+          for (let s = 0; s < fs; s++) {
+            const at = (f0 + s) * p;
+            for (let i = 0; i < p; i++) qo[at + i] = toOther[(s * p + i) * m + j];
+            oq.set(toQuery.subarray((s * m + j) * p, (s * m + j + 1) * p), at);
+          }
+        }
       }
     }
+  } finally {
+    if (packed) buffers.give(packed);
   }
   return { queryToOther, otherToQuery };
 }

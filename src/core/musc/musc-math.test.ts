@@ -136,6 +136,35 @@ for (const ref of ['reference', 'reference-320'] as const) {
   });
 }
 
+describe('LNAMD box means', () => {
+  it('sums r×r windows with zero padding counted in r², hand-worked on a 3×3 grid of 2 channels', () => {
+    // Channel 0 holds 1…9 row-major, channel 1 holds 10× that.
+    const x = Float32Array.from({ length: 18 }, (_, i) => (i % 2 === 0 ? 1 : 10) * (Math.floor(i / 2) + 1));
+    const m3 = boxMean(x, 3, 2, 3);
+    // Corner (0,0): 1+2+4+5 = 12 over 9; centre: 45 over 9; edge (0,1): 1+2+3+4+5+6 = 21 over 9.
+    expect(m3[0]).toBeCloseTo(12 / 9, 6);
+    expect(m3[1]).toBeCloseTo(120 / 9, 5);
+    expect(m3[2 * 4]).toBeCloseTo(5, 6);
+    expect(m3[2 * 1]).toBeCloseTo(21 / 9, 6);
+    // r = 5 covers the whole grid from the centre: 45 over 25.
+    expect(boxMean(x, 3, 2, 5)[2 * 4]).toBeCloseTo(45 / 25, 6);
+    expect([...boxMean(x, 3, 2, 1)]).toEqual([...x]);
+  });
+
+  it('lays out F = |r|·|layers| sets, r outer, for any r order (set by set, the same values)', () => {
+    const layers = [0, 1].map((l) =>
+      Float32Array.from({ length: 16 * 3 }, (_, i) => Math.sin(i * 1.7 + l) * (l + 1)),
+    );
+    const rList = [5, 1, 3];
+    const all = lnamdFeatures(layers, 4, 3, rList);
+    for (const [ri, r] of rList.entries())
+      for (const [li, t] of layers.entries()) {
+        const want = normalizeRows(boxMean(layerNormMap(t), 4, 3, r), 3);
+        expect([...all.subarray((ri * 2 + li) * 48, (ri * 2 + li + 1) * 48)]).toEqual([...want]);
+      }
+  });
+});
+
 describe('MSM ranks', () => {
   it('truncates (N−1)·t as the code does and needs 5 images for [0, 0.3)', () => {
     expect(rankRange(6, [0, 0.3])).toEqual({ kMin: 0, kMax: 1 });
