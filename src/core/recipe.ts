@@ -5,6 +5,8 @@
  * parses without an archive reader; the bank is a handful of photos, so base64's third more is cheap.
  */
 
+import type { Box, DontCareArea } from './inspection-region';
+import { parseInspectionSetup } from './inspection-setup-format';
 import { isModeKind, MODE_KINDS, type ModeKind, modeOf, recipeModeOf } from './scoring-mode';
 
 export const RECIPE_FORMAT = 'winclip-recipe';
@@ -65,6 +67,12 @@ export interface Recipe {
   thresholds: Partial<Record<ModeKind, RecipeThresholds>>;
   calibration: RecipeCalibration | null;
   references: RecipeReference[];
+  // --- inspection region (issue 19): absent in older recipes, which inspect the whole image ---
+  /** The inspection region in image pixels; absent: the whole image. */
+  roi?: Box;
+  /** Don't-care areas in image pixels (rects and polygons); absent or empty: every pixel counts. */
+  ignore?: DontCareArea[];
+  // --- end inspection region ---
 }
 
 export class RecipeError extends Error {
@@ -201,7 +209,16 @@ export function validateRecipe(raw: unknown): Recipe {
     thresholds: parseThresholds(raw.thresholds ?? {}),
     calibration: parseCalibration(raw.calibration),
     references: parseReferences(raw.references ?? []),
+    ...parseRegion(raw),
   };
+}
+
+/** The recipe's inspection region and don't-care areas, left out when it has none (older recipes). */
+function parseRegion(raw: Obj): Pick<Recipe, 'roi' | 'ignore'> {
+  const parsed = parseInspectionSetup(raw, '');
+  if (!parsed.ok) fail(parsed.message);
+  const { roi, ignore } = parsed.setup;
+  return { ...(roi ? { roi } : {}), ...(ignore.length > 0 ? { ignore: [...ignore] } : {}) };
 }
 
 export function parseRecipe(text: string): Recipe {
