@@ -5,6 +5,7 @@
  * (features in memory, the rest in the feature store), decoding, and map queries.
  */
 import * as Comlink from 'comlink';
+import type { InspectionSetup } from '../src/core/inspection-region';
 import { type PreprocessConfig, samePreprocess } from '../src/core/preprocess';
 import type { ScoreOptions } from '../src/core/score-options';
 import type { StateGroups } from '../src/core/state-words';
@@ -16,7 +17,7 @@ import { createWebRuntime, webGpuDevice } from '../src/engine/runtime-web';
 import { warmedUp } from '../src/engine/warm-up';
 import { contentHash } from '../src/io/model-identity';
 import type { ModelFiles } from '../src/model/file-names';
-import { decodeImage, decodeWithThumbnail, nameOf } from './decode';
+import { nameOf } from './decode';
 import { FeatureDatabase } from './feature-store';
 import { IdbFeatureStore } from './feature-store-idb';
 import { LotHost } from './lot-host';
@@ -27,6 +28,7 @@ import type * as P from './protocol';
 import { overlayPng } from './render-bitmaps';
 import { FeatureResidency } from './residency';
 import { ResultCache } from './result-cache';
+import { decodeInspected, featureHash, referenceSource, roiOf } from './roi-input';
 import { restorePrompts, savePrompts } from './stored-prompts';
 import { RuntimeSupervisor } from './supervision';
 
@@ -310,13 +312,15 @@ export class EngineHost implements P.EngineWorkerApi {
   ): Promise<P.InspectResult & P.StoredInfo> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
+    const roi = roiOf(options);
     return this.supervisor.guard(requestId, `inspecting ${name}`, async (check) => {
-      const hash = await contentHash(await image.arrayBuffer());
-      const { rgb, thumb } = await decodeWithThumbnail(image, name, thumbSide);
+      const hash = featureHash(await contentHash(await image.arrayBuffer()), roi);
+      const { input, thumb, frame } = await decodeInspected(image, name, thumbSide, roi);
       check();
-      return this.inspectEncoded(check, key, hash, thumb, options, async () => {
-        await engine.encode(key, rgb, this.firstScoreHooks(key));
+      const out = await this.inspectEncoded(check, key, hash, thumb, options, async () => {
+        await engine.encode(key, input, this.firstScoreHooks(key));
       });
+      return frame ? { ...out, frame } : out;
     });
   }
 
@@ -333,8 +337,8 @@ export class EngineHost implements P.EngineWorkerApi {
     options?: ScoreOptions,
   ): Promise<P.InspectResult & P.StoredInfo> {
     const engine = this.requireEngine();
-    if (!samePreprocess(prepared.config, engine.preprocessConfig())) {
-      // Prepared for another model: its tensors are the wrong ones; decode here as usual.
+    if (roiOf(options) || !samePreprocess(prepared.config, engine.preprocessConfig())) {
+      // Prepared for another model, or of the whole image where an ROI is set: decode here as usual.
       prepared.thumb.close();
       return this.inspectStored(requestId, key, image, thumbSide, options);
     }
@@ -389,14 +393,15 @@ export class EngineHost implements P.EngineWorkerApi {
     requestId: string,
     key: string,
     image: Blob,
+    setup?: InspectionSetup,
   ): Promise<P.ReferenceAdded & P.StoredInfo> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
     return this.supervisor.guard(requestId, `adding reference ${name}`, async (check) => {
-      const hash = await contentHash(await image.arrayBuffer());
+      const { hash, roi, pixels } = await referenceSource(image, name, setup?.roi);
       check();
       const info = await this.residency.featuresFor(key, hash, async () => {
-        const rgb = await decodeImage(image, name);
+        const rgb = await pixels();
         check();
         await engine.encode(key, rgb);
       });
@@ -404,7 +409,7 @@ export class EngineHost implements P.EngineWorkerApi {
       engine.addReferenceEncoded(key);
       this.results.clear();
       const { width, height, tiles } = engine.getEncoded(key)!;
-      return { key, width, height, tiles: tiles.length, contentHash: hash, ...info };
+      return { key, width, height, tiles: tiles.length, contentHash: hash, ...info, ...(roi ? { roi } : {}) };
     });
   }
 

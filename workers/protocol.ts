@@ -3,6 +3,7 @@
  * Everything here is structured-cloneable; big buffers and ImageBitmaps travel as transferables.
  */
 
+import type { Box, InspectionSetup } from '../src/core/inspection-region';
 import type { PreprocessConfig, PreprocessedImage } from '../src/core/preprocess';
 import type { ScoreOptions } from '../src/core/score-options';
 import type { ModeKind } from '../src/core/scoring-mode';
@@ -67,6 +68,8 @@ export interface InspectResult extends ScoreSummary {
   thumb: ImageBitmap;
   encodeMs: number;
   tiles: number;
+  /** The decoded image's size when an ROI cropped it (`width`/`height` are then the ROI's, as the map's). */
+  frame?: { width: number; height: number };
 }
 
 export interface ReferenceAdded {
@@ -74,6 +77,8 @@ export interface ReferenceAdded {
   width: number;
   height: number;
   tiles: number;
+  /** The ROI it was cropped to (the setup's, when it fits this reference); absent: the whole reference. */
+  roi?: Box;
 }
 
 export interface RescoreResult {
@@ -309,8 +314,16 @@ export interface EngineWorkerApi {
     thumbSide: number,
     options?: ScoreOptions,
   ): Promise<InspectResult & StoredInfo>;
-  /** Encodes an image (or reads its stored features) and adds it to the reference bank. */
-  addReferenceStored(requestId: string, key: string, image: Blob): Promise<ReferenceAdded & StoredInfo>;
+  /**
+   * Encodes an image (or reads its stored features) and adds it to the reference bank; cropped first
+   * to `setup`'s ROI when that fits it.
+   */
+  addReferenceStored(
+    requestId: string,
+    key: string,
+    image: Blob,
+    setup?: InspectionSetup,
+  ): Promise<ReferenceAdded & StoredInfo>;
   /** Registers images scored earlier: their features are loaded from storage when a call needs them. */
   bindStored(entries: StoredBinding[]): void;
   /** Deletes stored features of these image contents (all models). */

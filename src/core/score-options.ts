@@ -2,6 +2,7 @@
  * Per-call scoring options (ablations of the paper's Tables 3 and 8, previews) and their resolution
  * against the method settings: `scoringParameters` is the one place where a default is applied.
  */
+import type { InspectionSetup } from './inspection-region';
 import { type Aggregation, METHOD_SETTINGS, type MethodSettings } from './method-settings';
 
 /** Options of scoring; anything left out comes from the engine's method settings. */
@@ -21,6 +22,11 @@ export interface ScoreOptions {
    * thumbnails of 12-MP photos); the result's width/height are then the map's. Scores are unaffected.
    */
   maxMapSide?: number;
+  /**
+   * The inspection region and don't-care areas (image pixels). With an ROI the image is cropped to it
+   * before it is encoded, so the features (and the map) are the ROI's.
+   */
+  inspection?: InspectionSetup;
 }
 
 /** Every parameter the scoring arithmetic needs, decided. */
