@@ -5,6 +5,7 @@
  */
 
 import { errorText, isAbortError } from '../../core/errors';
+import { useInspectionSetup } from '../state/inspection-setup';
 import { notify, updateReference, useApp } from '../state/store';
 import type { ReferenceShot } from '../state/types';
 import { EngineRestartedError } from '../worker-client/worker-client';
@@ -13,6 +14,15 @@ import { notAnImage, rescoreAll } from './inspection-service';
 import { workerHasModel } from './model-presence';
 import { deleteAllReferences, deleteReference, saveReference } from './persistence';
 import { makeThumbnail } from './thumbs';
+
+/** A reference the ROI does not fit is used whole (it cannot be cut as the parts are): said once per shot. */
+function noteUncropped(name: string, width: number, height: number): void {
+  notify(
+    'info',
+    `Reference ${name} (${width}×${height}) is smaller than the inspection region, so it is used whole, not cropped.`,
+    8_000,
+  );
+}
 
 const REF_THUMB_SIDE = 200;
 let encoding = false;
@@ -90,7 +100,11 @@ async function encodePending(rescore = true): Promise<void> {
       if (!shot || !modelReady()) break;
       updateReference(shot.id, { status: 'encoding' });
       try {
-        const r = await engineJobs.run(() => engine().addReferenceStored(undefined, shot.id, shot.blob));
+        const setup = useInspectionSetup.getState().setup;
+        const r = await engineJobs.run(() =>
+          engine().addReferenceStored(undefined, shot.id, shot.blob, setup.roi ? setup : undefined),
+        );
+        if (setup.roi && !r.roi) noteUncropped(shot.name, r.width, r.height);
         if (useApp.getState().references.some((x) => x.id === shot.id)) {
           updateReference(shot.id, { status: 'ready', width: r.width, height: r.height });
           changed = true;

@@ -10,11 +10,13 @@
 import { errorText } from '../../core/errors';
 import { formatBytes } from '../model-loading/catalogue';
 import { deleteKeptModels } from '../model-loading/kept-local-model';
+import { useInspectionSetup } from '../state/inspection-setup';
 import { patchSessions, type SessionSummary, useSessions } from '../state/session-store';
 import { notify, useApp } from '../state/store';
 import type { ReferenceShot } from '../state/types';
 import { engine, engineJobs } from './engine-service';
 import { cancelQueue, requeueAll } from './inspection-service';
+import { putInspectionSetup } from './inspection-setup-service';
 import { deleteAllReferences, saveReference } from './persistence';
 import { applyPrompts } from './prompt-service';
 import { encodeAllReferences, restoreReferences } from './reference-service';
@@ -120,6 +122,7 @@ function currentSetup(): SessionSetup {
     prompts: s.prompts,
     thresholds: s.thresholds,
     references: s.references.map((r) => ({ id: r.id, name: r.name, blob: r.blob, addedAt: r.addedAt })),
+    inspection: useInspectionSetup.getState().setup,
   };
 }
 
@@ -156,6 +159,7 @@ async function applySetup(setup: SessionSetup): Promise<void> {
   }));
   for (const r of useApp.getState().references) r.thumb?.close();
   useApp.setState({ prompts: setup.prompts, thresholds: setup.thresholds, references: refs });
+  putInspectionSetup(setup.inspection);
   await deleteAllReferences();
   for (const r of refs) await saveReference(r);
   await restoreReferences(refs);
