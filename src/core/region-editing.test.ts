@@ -11,14 +11,17 @@ import {
   closePolygon,
   deleteSelected,
   type EditorState,
+  insidePolygon,
   moveSelected,
   nudge,
   redo,
+  roiAnchorAt,
   sameRoi,
   sameSetup,
   select,
   selectNext,
   setRoi,
+  shapeAt,
   startEditing,
   undo,
 } from './region-editing';
@@ -131,6 +134,10 @@ describe('region editing', () => {
     expect(s.selected).toEqual({ kind: 'roi' });
     s = selectNext(s, true);
     expect(s.selected).toEqual({ kind: 'area', index: 1 });
+    // Without wrapping, stepping past either end selects nothing.
+    expect(selectNext(s, false, false).selected).toBeNull();
+    expect(selectNext(selectNext(s), true, false).selected).toBeNull();
+    expect(selectNext(selectNext(s, false, false), false, false).selected).toEqual({ kind: 'roi' });
   });
 
   it('deletes the selection; deleting the ROI keeps the areas', () => {
@@ -169,5 +176,47 @@ describe('region editing', () => {
     expect(sameRoi(a, { ...a, ignore: [{ kind: 'rect', box: { x: 1, y: 2, width: 1, height: 1 } }] })).toBe(
       true,
     );
+  });
+});
+
+describe('hit testing', () => {
+  it('finds the top area first, then the ROI, with polygons by the even-odd rule', () => {
+    let s = setRoi(fresh(), [0, 0], [60, 60]);
+    s = addRect(s, [10, 10], [30, 30]);
+    s = closePolygon(addPolygonPoint(addPolygonPoint(addPolygonPoint(s, [20, 20]), [50, 20]), [20, 50]));
+    expect(shapeAt(s, [25, 25])).toEqual({ kind: 'area', index: 1 });
+    expect(shapeAt(s, [12, 12])).toEqual({ kind: 'area', index: 0 });
+    // Past the polygon's hypotenuse (x + y > 70) but inside the ROI.
+    expect(shapeAt(s, [45, 45])).toEqual({ kind: 'roi' });
+    expect(shapeAt(s, [80, 70])).toBeNull();
+    expect(
+      insidePolygon(
+        [1, 1],
+        [
+          [0, 0],
+          [4, 0],
+          [0, 4],
+        ],
+      ),
+    ).toBe(true);
+    expect(
+      insidePolygon(
+        [3, 3],
+        [
+          [0, 0],
+          [4, 0],
+          [0, 4],
+        ],
+      ),
+    ).toBe(false);
+  });
+
+  it('resizes the ROI about the corner opposite the one grabbed', () => {
+    const s = setRoi(fresh(), [10, 20], [50, 60]);
+    expect(roiAnchorAt(s, [49, 61], 3)).toEqual([10, 20]);
+    expect(roiAnchorAt(s, [11, 58], 3)).toEqual([50, 20]);
+    expect(roiAnchorAt(s, [30, 40], 3)).toBeNull();
+    const anchor = roiAnchorAt(s, [50, 60], 3)!;
+    expect(setRoi(s, anchor, [70, 75]).setup.roi).toEqual({ x: 10, y: 20, width: 60, height: 55 });
   });
 });

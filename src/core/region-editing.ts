@@ -126,13 +126,18 @@ function selectables(s: EditorState): Selection[] {
 const sameSelection = (a: Selection, b: Selection) =>
   a?.kind === b?.kind && (a?.kind !== 'area' || (b?.kind === 'area' && a.index === b.index));
 
-/** Selects the next (or previous) shape, wrapping around; with none selected, the first (or last). */
-export function selectNext(s: EditorState, backwards = false): EditorState {
+/**
+ * Selects the next (or previous) shape; with none selected, the first (or last). Past the end it wraps
+ * around, or with `wrap` false selects nothing (keyboard focus may then leave the editor).
+ */
+export function selectNext(s: EditorState, backwards = false, wrap = true): EditorState {
   const list = selectables(s);
-  if (list.length === 0) return s;
+  if (list.length === 0) return s.selected ? select(s, null) : s;
   const at = list.findIndex((x) => sameSelection(x, s.selected));
-  const step = backwards ? -1 : 1;
-  const next = at < 0 ? (backwards ? list.length - 1 : 0) : (at + step + list.length) % list.length;
+  if (at < 0) return select(s, list[backwards ? list.length - 1 : 0]);
+  const next = at + (backwards ? -1 : 1);
+  if (next < 0 || next >= list.length)
+    return select(s, wrap ? list[(next + list.length) % list.length] : null);
   return select(s, list[next]);
 }
 
@@ -253,4 +258,43 @@ export function sameSetup(a: InspectionSetup, b: InspectionSetup): boolean {
 
 export function sameRoi(a: InspectionSetup, b: InspectionSetup): boolean {
   return JSON.stringify(a.roi ?? null) === JSON.stringify(b.roi ?? null);
+}
+
+/** Even-odd point-in-polygon (the ray-crossing rule). */
+export function insidePolygon(p: Point, points: readonly Point[]): boolean {
+  let inside = false;
+  for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
+    const [xi, yi] = points[i];
+    const [xj, yj] = points[j];
+    if (yi > p[1] !== yj > p[1] && p[0] < ((xj - xi) * (p[1] - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+const inBox = (p: Point, b: Box) =>
+  p[0] >= b.x && p[0] <= b.x + b.width && p[1] >= b.y && p[1] <= b.y + b.height;
+
+/** The shape under `p`: the last-drawn area first (it is drawn on top), then the ROI; null for none. */
+export function shapeAt(s: EditorState, p: Point): Selection {
+  for (let i = s.setup.ignore.length - 1; i >= 0; i--) {
+    const a = s.setup.ignore[i];
+    if (a.kind === 'rect' ? inBox(p, a.box) : insidePolygon(p, a.points)) return { kind: 'area', index: i };
+  }
+  return s.setup.roi && inBox(p, s.setup.roi) ? { kind: 'roi' } : null;
+}
+
+/**
+ * When `p` is within `tolerance` of one of the ROI's corners, the opposite corner (dragging the corner
+ * resizes the ROI about it); else null.
+ */
+export function roiAnchorAt(s: EditorState, p: Point, tolerance: number): Point | null {
+  const r = s.setup.roi;
+  if (!r) return null;
+  const xs = [r.x, r.x + r.width];
+  const ys = [r.y, r.y + r.height];
+  for (const i of [0, 1])
+    for (const j of [0, 1])
+      if (Math.abs(p[0] - xs[i]) <= tolerance && Math.abs(p[1] - ys[j]) <= tolerance)
+        return [xs[1 - i], ys[1 - j]];
+  return null;
 }
