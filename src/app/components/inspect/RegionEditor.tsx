@@ -40,6 +40,11 @@ export function useRegionEditor(image: InspectedImage): RegionEditorControl {
   const [state, setState] = useState(() => E.startEditing(applied, width, height));
   const [tool, setTool] = useState<Tool>(applied.roi ? 'select' : 'roi');
   useEffect(() => setState((s) => ({ ...s, width, height })), [width, height]);
+  // A setup put in place elsewhere (a recipe, another session) replaces the draft.
+  useEffect(
+    () => setState((s) => (E.sameSetup(s.setup, applied) ? s : E.startEditing(applied, s.width, s.height))),
+    [applied],
+  );
   return {
     state,
     update: (f) => setState((s) => f(s)),

@@ -5,6 +5,7 @@
  */
 import type { Box, DontCareArea, InspectionSetup } from '../../../core/inspection-region';
 import type { Point, Selection } from '../../../core/region-editing';
+import { roiFraction } from '../../state/inspection-setup';
 
 interface Props {
   setup: InspectionSetup;
@@ -138,4 +139,15 @@ export function RegionShapes(p: Props) {
       )}
     </svg>
   );
+}
+
+/** Where the map sits on the frame: the ROI's box in percent (the whole frame without one). */
+export function roiFrameStyle(
+  roi: Box | undefined,
+  frame: { width: number | null; height: number | null },
+): React.CSSProperties | undefined {
+  const f = roiFraction(roi, frame.width, frame.height);
+  if (!f) return undefined;
+  const pct = (v: number) => `${v * 100}%`;
+  return { left: pct(f.left), top: pct(f.top), width: pct(f.width), height: pct(f.height) };
 }

@@ -10,6 +10,8 @@ export interface CardPaint {
   split?: number;
   opacity: number;
   showHeatmap: boolean;
+  /** The inspection region as fractions of the frame: the map covers it, the rest is dimmed. */
+  roi?: { left: number; top: number; width: number; height: number } | null;
 }
 
 export function paintCard(
@@ -24,6 +26,15 @@ export function paintCard(
   if (!ctx) return;
   ctx.globalAlpha = 1;
   ctx.drawImage(thumb, 0, 0);
+  const r = opts.roi
+    ? {
+        x: opts.roi.left * thumb.width,
+        y: opts.roi.top * thumb.height,
+        w: opts.roi.width * thumb.width,
+        h: opts.roi.height * thumb.height,
+      }
+    : { x: 0, y: 0, w: thumb.width, h: thumb.height };
+  if (opts.roi) outlineRoi(ctx, r, thumb.width, thumb.height);
   if (!map || !opts.showHeatmap) return;
   const heat = new OffscreenCanvas(map.width, map.height);
   const hctx = heat.getContext('2d');
@@ -33,6 +44,23 @@ export function paintCard(
   ctx.globalAlpha = opts.opacity;
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(heat, 0, 0, thumb.width, thumb.height);
+  ctx.drawImage(heat, r.x, r.y, r.w, r.h);
   ctx.globalAlpha = 1;
+}
+
+/** The frame outside the ROI dimmed and the ROI outlined with a thin line. */
+function outlineRoi(
+  ctx: CanvasRenderingContext2D,
+  r: { x: number; y: number; w: number; h: number },
+  width: number,
+  height: number,
+): void {
+  ctx.fillStyle = 'rgba(0, 0, 0, 0.5)';
+  ctx.beginPath();
+  ctx.rect(0, 0, width, height);
+  ctx.rect(r.x, r.y, r.w, r.h);
+  ctx.fill('evenodd');
+  ctx.strokeStyle = '#38bdf8';
+  ctx.lineWidth = Math.max(1, width / 240);
+  ctx.strokeRect(r.x, r.y, r.w, r.h);
 }
