@@ -205,7 +205,7 @@ test('scoring with an ROI gives the score of the image cropped to it; an image t
   // Back to the whole image: the crop is scored as it is, and equals the ROI's score.
   await (await revealCard(page, 'test_c.png')).dblclick();
   await page.getByRole('button', { name: 'Inspection region' }).click();
-  await page.getByRole('button', { name: 'Clear' }).click();
+  await page.getByTestId('region-panel').getByRole('button', { name: 'Clear' }).click();
   await page.getByTestId('region-apply').click();
   await page.getByRole('button', { name: 'Back to gallery (Esc)' }).click();
   const after = await rescored(page, ['test_c-cropped.png']);

@@ -247,7 +247,7 @@ export class EngineHost implements P.EngineWorkerApi {
     return this.supervisor.guard(requestId, 'exporting the overlay', async (check) => {
       const result = await this.resultFor(key);
       check();
-      return overlayPng(result, image, nameOf(image, key), opts);
+      return overlayPng(result, image, nameOf(image, key), opts, roiOf(this.results.optionsOf(key)));
     });
   }
 

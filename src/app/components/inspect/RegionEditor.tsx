@@ -79,8 +79,8 @@ function onEditorKey(ctl: RegionEditorControl, e: React.KeyboardEvent): boolean 
   } else if (e.key.startsWith('Arrow')) ctl.update((x) => E.nudge(x, e.key, e.shiftKey));
   else if (e.key === 'Delete' || e.key === 'Backspace') ctl.update(E.deleteSelected);
   else if (e.key === 'Enter' && s.draft) ctl.update(E.closePolygon);
-  else if (e.key === 'Escape' && (s.draft || s.selected))
-    ctl.update((x) => (x.draft ? E.cancelDraft(x) : E.select(x, null)));
+  // Escape cancels a polygon, else the selection; it never closes the detail view under an edit.
+  else if (e.key === 'Escape') ctl.update((x) => (x.draft ? E.cancelDraft(x) : E.select(x, null)));
   else return false;
   return true;
 }
