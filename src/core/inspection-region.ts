@@ -103,3 +103,15 @@ export function referenceRoi(
     note: `the reference is ${reference.width}×${reference.height}, not ${imageSize.width}×${imageSize.height} like the image, so it is used whole (the inspection region ${formatBox(roi)} is not applied to it)`,
   };
 }
+
+/** "x,y,w,h" (whole pixels) → a box; throws a message naming what is wrong. */
+export function parseBox(text: string): Box {
+  const parts = text.split(',').map((p) => p.trim());
+  const nums = parts.map((p) => (/^-?\d+$/.test(p) ? Number(p) : Number.NaN));
+  if (parts.length !== 4 || nums.some(Number.isNaN))
+    throw new Error(`'${text}' is not a box: give x,y,width,height in whole pixels, e.g. 10,20,200,150`);
+  const box = { x: nums[0], y: nums[1], width: nums[2], height: nums[3] };
+  const problem = boxProblem(box);
+  if (problem) throw new Error(problem);
+  return box;
+}
