@@ -6,7 +6,12 @@
  */
 import { type Box, type DontCareArea, type InspectionSetup, parseBox } from '../core/inspection-region';
 import type { RecipeThresholds } from '../core/recipe';
-import { checkPolicy, type MinRegionArea, parseMinRegionArea, type VerdictPolicy } from '../core/verdict-policy';
+import {
+  checkPolicy,
+  type MinRegionArea,
+  parseMinRegionArea,
+  type VerdictPolicy,
+} from '../core/verdict-policy';
 import type { FlagSpec } from './flags';
 import { UsageError } from './usage-error';
 
@@ -63,9 +68,7 @@ export function inspectionSetup(
   values: InspectionFlagValues,
   fromRecipe: InspectionSetup | undefined,
 ): InspectionSetup {
-  const roi: Box | undefined = values.roi
-    ? usage('roi', () => parseBox(values.roi!))
-    : fromRecipe?.roi;
+  const roi: Box | undefined = values.roi ? usage('roi', () => parseBox(values.roi!)) : fromRecipe?.roi;
   const ignore: DontCareArea[] = values.ignore
     ? values.ignore.map((t) => ({ kind: 'rect', box: usage('ignore', () => parseBox(t)) }))
     : [...(fromRecipe?.ignore ?? [])];
@@ -87,7 +90,9 @@ export function policyExtras(
   }
   const rawArea = values['min-region-area'];
   const minRegionArea =
-    rawArea !== undefined ? usage('min-region-area', () => parseMinRegionArea(rawArea)) : fromRecipe?.minRegionArea;
+    rawArea !== undefined
+      ? usage('min-region-area', () => parseMinRegionArea(rawArea))
+      : fromRecipe?.minRegionArea;
   if (review !== undefined) {
     if (thresholds.image === undefined)
       throw new UsageError('score', 'a review threshold needs an image threshold: --image-threshold <t>');

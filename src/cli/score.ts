@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { errorText } from '../core/errors';
-import { csvColumns } from '../core/results-csv';
 import { cropImage } from '../core/inspection-region';
+import { csvColumns } from '../core/results-csv';
 import {
   failedRecord,
   inspectionProvenance,
@@ -100,7 +100,11 @@ export async function runScore(argv: string[]): Promise<number> {
       '--fail-on-ng needs an image threshold: --image-threshold <t>, or a --recipe with thresholds',
     );
   const setup = inspectionSetup(values, recipe?.recipe.inspection);
-  const policy: RecordPolicy = { ...thresholds, ...policyExtras(values, recipe?.thresholds, thresholds), setup };
+  const policy: RecordPolicy = {
+    ...thresholds,
+    ...policyExtras(values, recipe?.thresholds, thresholds),
+    setup,
+  };
   const quiet = !!values.quiet;
   const files = await expandInputs(positionals);
   const refs = await expandInputs(values.ref ?? [], '--ref');

@@ -53,7 +53,7 @@ export const SCORE_SPEC = spec({
     recipe: {
       type: 'string',
       arg: '<recipe.json>',
-      help: 'an app recipe: its prompts, reference shots, thresholds with their review band and region rule, inspection region and don\'t-care areas (instead of --object/--prompts/--ref; the threshold and inspection flags override its values)',
+      help: "an app recipe: its prompts, reference shots, thresholds with their review band and region rule, inspection region and don't-care areas (instead of --object/--prompts/--ref; the threshold and inspection flags override its values)",
     },
     out: {
       type: 'string',

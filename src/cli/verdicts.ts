@@ -68,7 +68,12 @@ export function scoredRecord(
       : explain(engine, key, result, policy.pixel, vocabulary, undefined, care)
           .regions.filter((r) => r.area >= minArea)
           .map((r) =>
-            regionRecord({ ...r, state: r.state?.state }, inspected.width, inspected.height, roi ?? { x: 0, y: 0 }),
+            regionRecord(
+              { ...r, state: r.state?.state },
+              inspected.width,
+              inspected.height,
+              roi ?? { x: 0, y: 0 },
+            ),
           );
   const rule = verdictPolicy(policy);
   const ruleRegions = (regions ?? []).map((r) => ({ areaPx: r.area, peak: r.peak }));

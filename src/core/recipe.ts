@@ -164,7 +164,8 @@ function parseThresholds(v: unknown): Partial<Record<ModeKind, RecipeThresholds>
     const at = `thresholds.${key}`;
     const th: RecipeThresholds = { image: num(t, 'image', at), pixel: num(t, 'pixel', at) };
     if (t.review !== undefined) th.review = num(t, 'review', at);
-    if (t.minRegionArea !== undefined) th.minRegionArea = parseMinArea(t.minRegionArea, `${at}.minRegionArea`);
+    if (t.minRegionArea !== undefined)
+      th.minRegionArea = parseMinArea(t.minRegionArea, `${at}.minRegionArea`);
     try {
       checkPolicy({ ngThreshold: th.image, reviewThreshold: th.review, minRegionArea: th.minRegionArea });
     } catch (err) {
@@ -183,7 +184,12 @@ function parseMinArea(v: unknown, at: string): MinRegionArea {
 
 function parseBoxValue(v: unknown, at: string) {
   if (!isObj(v)) fail(`${at} must be an object {x, y, width, height}`);
-  const box = { x: num(v, 'x', at), y: num(v, 'y', at), width: num(v, 'width', at), height: num(v, 'height', at) };
+  const box = {
+    x: num(v, 'x', at),
+    y: num(v, 'y', at),
+    width: num(v, 'width', at),
+    height: num(v, 'height', at),
+  };
   const problem = boxProblem(box);
   if (problem) fail(`${at}: ${problem}`);
   return box;

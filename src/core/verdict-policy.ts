@@ -105,7 +105,9 @@ export function parseMinRegionArea(text: string): MinRegionArea {
   const body = percent ? t.slice(0, -1).trim() : t;
   const value = body === '' ? Number.NaN : Number(body);
   if (!(Number.isFinite(value) && value >= 0))
-    throw new Error(`'${text}' is not an area: give pixels (e.g. 120) or a percentage of the inspected area (e.g. 0.5%)`);
+    throw new Error(
+      `'${text}' is not an area: give pixels (e.g. 120) or a percentage of the inspected area (e.g. 0.5%)`,
+    );
   const area: MinRegionArea = { value, unit: percent ? '%' : 'px' };
   checkPolicy({ ngThreshold: 0, minRegionArea: area });
   return area;
