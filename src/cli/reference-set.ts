@@ -40,8 +40,10 @@ export class ReferenceSet {
     if (wanted.length === have.size && wanted.every((w) => have.has(w.key))) return;
     this.engine.clearReferences();
     for (const w of wanted) {
-      if (w.note && !this.quiet && !this.noted.has(w.key)) {
-        this.noted.add(w.key);
+      // Once per reference and image size: the note names both.
+      const seen = `${w.key} ${size.width}×${size.height}`;
+      if (w.note && !this.quiet && !this.noted.has(seen)) {
+        this.noted.add(seen);
         note(`winclip: note: ${w.ref.name}: ${w.note}\n`);
       }
       await this.engine.addReference(w.key, w.ref.image, w.roi);
