@@ -5,6 +5,7 @@
  * (features in memory, the rest in the feature store), decoding, and map queries.
  */
 import * as Comlink from 'comlink';
+import { type Box as RoiBox, roiKey } from '../src/core/inspection-region';
 import { type PreprocessConfig, samePreprocess } from '../src/core/preprocess';
 import type { ScoreOptions } from '../src/core/score-options';
 import type { StateGroups } from '../src/core/state-words';
@@ -237,7 +238,7 @@ export class EngineHost implements P.EngineWorkerApi {
 
   async renderDetail(requestId: string, key: string, opts: P.DetailRenderOptions): Promise<P.DetailRender> {
     return this.supervisor.guard(requestId, 'rendering the heatmap', async (check) =>
-      maps.detailRender(await this.resultFor(key), opts, check),
+      maps.detailRender(await this.resultFor(key), opts, check, this.results.optionsOf(key)),
     );
   }
 
@@ -275,13 +276,14 @@ export class EngineHost implements P.EngineWorkerApi {
     return this.supervisor.guard(requestId, 'explaining the regions', async (check) => {
       const result = await this.resultFor(key);
       check();
-      return this.explainer.explain(engine, key, result, pixelThreshold, groups, check);
+      const options = this.results.optionsOf(key);
+      return this.explainer.explain(engine, key, result, pixelThreshold, groups, check, options);
     });
   }
 
   async mapReport(requestId: string, key: string, pixelThreshold: number): Promise<P.MapReport> {
     return this.supervisor.guard(requestId, 'measuring the map', async () =>
-      maps.mapReport(await this.resultFor(key), pixelThreshold),
+      maps.mapReport(await this.resultFor(key), pixelThreshold, this.results.optionsOf(key)),
     );
   }
 
@@ -315,7 +317,7 @@ export class EngineHost implements P.EngineWorkerApi {
       const { rgb, thumb } = await decodeWithThumbnail(image, name, thumbSide);
       check();
       return this.inspectEncoded(check, key, hash, thumb, options, async () => {
-        await engine.encode(key, rgb, this.firstScoreHooks(key));
+        await engine.encode(key, rgb, { ...this.firstScoreHooks(key), roi: options?.setup?.roi });
       });
     });
   }
@@ -333,8 +335,8 @@ export class EngineHost implements P.EngineWorkerApi {
     options?: ScoreOptions,
   ): Promise<P.InspectResult & P.StoredInfo> {
     const engine = this.requireEngine();
-    if (!samePreprocess(prepared.config, engine.preprocessConfig())) {
-      // Prepared for another model: its tensors are the wrong ones; decode here as usual.
+    if (!samePreprocess(prepared.config, engine.preprocessConfig()) || options?.setup?.roi) {
+      // Prepared for another model, or from the whole image when an ROI crops it: decode here as usual.
       prepared.thumb.close();
       return this.inspectStored(requestId, key, image, thumbSide, options);
     }
@@ -368,7 +370,8 @@ export class EngineHost implements P.EngineWorkerApi {
   ): Promise<P.InspectResult & P.StoredInfo> {
     const engine = this.requireEngine();
     const t0 = performance.now();
-    const info = await this.residency.featuresFor(key, hash, encode);
+    // Features of a crop are stored apart from the whole image's (see P.EngineWorkerApi.bindStored).
+    const info = await this.residency.featuresFor(key, roiKey(hash, options?.setup?.roi), encode);
     const encodeMs = performance.now() - t0;
     check();
     this.residency.markUsed(key);
@@ -389,16 +392,17 @@ export class EngineHost implements P.EngineWorkerApi {
     requestId: string,
     key: string,
     image: Blob,
+    roi?: RoiBox,
   ): Promise<P.ReferenceAdded & P.StoredInfo> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
     return this.supervisor.guard(requestId, `adding reference ${name}`, async (check) => {
       const hash = await contentHash(await image.arrayBuffer());
       check();
-      const info = await this.residency.featuresFor(key, hash, async () => {
+      const info = await this.residency.featuresFor(key, roiKey(hash, roi), async () => {
         const rgb = await decodeImage(image, name);
         check();
-        await engine.encode(key, rgb);
+        await engine.encode(key, rgb, { roi });
       });
       this.residency.pin(key);
       engine.addReferenceEncoded(key);

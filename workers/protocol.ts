@@ -3,6 +3,7 @@
  * Everything here is structured-cloneable; big buffers and ImageBitmaps travel as transferables.
  */
 
+import type { Box as RoiBox } from '../src/core/inspection-region';
 import type { PreprocessConfig, PreprocessedImage } from '../src/core/preprocess';
 import type { ScoreOptions } from '../src/core/score-options';
 import type { ModeKind } from '../src/core/scoring-mode';
@@ -309,9 +310,21 @@ export interface EngineWorkerApi {
     thumbSide: number,
     options?: ScoreOptions,
   ): Promise<InspectResult & StoredInfo>;
-  /** Encodes an image (or reads its stored features) and adds it to the reference bank. */
-  addReferenceStored(requestId: string, key: string, image: Blob): Promise<ReferenceAdded & StoredInfo>;
-  /** Registers images scored earlier: their features are loaded from storage when a call needs them. */
+  /**
+   * Encodes an image (or reads its stored features) and adds it to the reference bank, cropped to `roi`
+   * when given (whether a reference is cropped: src/core/inspection-region.ts referenceRoi).
+   */
+  addReferenceStored(
+    requestId: string,
+    key: string,
+    image: Blob,
+    roi?: RoiBox,
+  ): Promise<ReferenceAdded & StoredInfo>;
+  /**
+   * Registers images scored earlier: their features are loaded from storage when a call needs them.
+   * Features encoded under an ROI (ScoreOptions.setup.roi, addReferenceStored's roi) are stored under
+   * `roiKey(contentHash, roi)` (src/core/inspection-region.ts): bind that key to find them again.
+   */
   bindStored(entries: StoredBinding[]): void;
   /** Deletes stored features of these image contents (all models). */
   deleteStoredFeatures(hashes: string[]): Promise<void>;

@@ -36,8 +36,9 @@ export function heatmapBitmap(result: ImageResult, style: HeatmapStyle): Promise
   return createImageBitmap(new ImageData(rgba, result.width, result.height));
 }
 
-export async function outlineBitmap(result: ImageResult, threshold: number) {
-  const { rgba, regions } = outlineLayer(result.anomalyMap, result.width, result.height, threshold);
+/** `care`: pixels in don't-care areas (0) are never outlined nor counted (src/core/care-mask.ts). */
+export async function outlineBitmap(result: ImageResult, threshold: number, care: Uint8Array | null = null) {
+  const { rgba, regions } = outlineLayer(result.anomalyMap, result.width, result.height, threshold, care);
   const bitmap = await createImageBitmap(new ImageData(rgba, result.width, result.height));
   return { bitmap, regions };
 }

@@ -81,6 +81,15 @@ export function mapCareMask(ignore: readonly DontCareArea[], f: MapFrame): Uint8
   );
 }
 
+/** The care mask of a full-resolution result's map (it covers its ROI, or the whole image without one). */
+export function resultCareMask(
+  ignore: readonly DontCareArea[],
+  r: { width: number; height: number; roi?: Box },
+): Uint8Array | null {
+  const { width, height } = r.roi ?? r;
+  return mapCareMask(ignore, { mapWidth: r.width, mapHeight: r.height, width, height, roi: r.roi });
+}
+
 /** The care mask of one tile's grid×grid cells; `box` is the tile [left, top, right, bottom] in the same frame as `areas`. */
 export function tileCareMask(
   areas: readonly DontCareArea[],

@@ -12,7 +12,7 @@ import {
   suggestThresholds,
   type ThresholdRule,
 } from '../core/calibration';
-import { careValues, mapCareMask } from '../core/care-mask';
+import { careValues, resultCareMask } from '../core/care-mask';
 import type { ScoreOptions } from '../core/score-options';
 import type { ImageResult } from '../core/types';
 
@@ -72,10 +72,7 @@ export async function leaveOneOut(
     const others = refKeys.filter((k) => k !== key);
     const r = await engine.scoreWithBank(key, others, scoreOptions);
     // Pixels in don't-care areas are left out of the pixel statistics (maps here are full resolution).
-    const { width, height } = r.roi ?? r;
-    const ignore = scoreOptions.setup?.ignore ?? [];
-    const care = mapCareMask(ignore, { mapWidth: r.width, mapHeight: r.height, width, height, roi: r.roi });
-    const map = careValues(r.anomalyMap, care);
+    const map = careValues(r.anomalyMap, resultCareMask(scoreOptions.setup?.ignore ?? [], r));
     if (map.length === 0)
       throw new Error(`calibration: every pixel of reference '${key}' is in a don't-care area`);
     const qs = quantiles(map, [...PIXEL_QUANTILES, 1]);
