@@ -442,3 +442,47 @@ describe('score --recipe with an inspection setup and a policy', () => {
     expect(got.inspection?.ignore).toEqual(recipe.inspection?.ignore);
   });
 });
+
+describe('score --method musc --roi', () => {
+  it('scores the lot of crops: the same scores and maps as a lot of cropped files', async () => {
+    const roi = { x: 10, y: 10, width: 200, height: 200 };
+    const files = ['ref_1.png', 'ref_2.png', 'test_a.png', 'test_b.png', 'test_c.png', 'test_d.png'];
+    const lot = ['score', '--model', FIXTURE_DIR, '--method', 'musc', '--layers', '0,1', '--print-maps'];
+    const viaRoi = await winclip([
+      ...lot,
+      '--roi',
+      boxArg(roi),
+      '--image-threshold',
+      '0.7',
+      '--review-threshold',
+      '0.5',
+      ...files.map(img),
+    ]);
+    expect([viaRoi.code, viaRoi.stderr]).toEqual([0, '']);
+    const crops = await Promise.all(files.map((f) => cropped(f, roi)));
+    const viaCrop = await winclip([...lot, ...crops]);
+    const got = (JSON.parse(viaRoi.stdout) as { images: (Rec & { max_score: number })[] }).images;
+    const want = (JSON.parse(viaCrop.stdout) as { images: (Rec & { max_score: number })[] }).images;
+    got.forEach((g, i) => {
+      expect(g.roi).toEqual(roi);
+      expect(Math.abs(g.image_score - want[i].image_score)).toBeLessThanOrEqual(1e-6);
+      expect(Math.abs(g.max_score - want[i].max_score)).toBeLessThanOrEqual(1e-6);
+      expect(maxAbsDiff(g.anomaly_map!, want[i].anomaly_map!)).toBeLessThanOrEqual(1e-6);
+      const v = g.max_score >= 0.7 ? 'NG' : g.max_score >= 0.5 ? 'REVIEW' : 'OK';
+      expect(g.verdict).toBe(v);
+    });
+    expect(new Set(got.map((g) => g.verdict)).size).toBeGreaterThan(1);
+  });
+
+  it('refuses what only applies to single-image scoring', async () => {
+    const args = ['score', '--model', FIXTURE_DIR, '--method', 'musc', img('test_a.png')];
+    for (const flag of [
+      ['--ignore', '0,0,5,5'],
+      ['--min-region-area', '5'],
+    ]) {
+      const r = await winclip([...args, ...flag]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${flag[0]} does not apply to --method musc`);
+    }
+  });
+});
