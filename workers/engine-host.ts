@@ -5,7 +5,7 @@
  * (features in memory, the rest in the feature store), decoding, and map queries.
  */
 import * as Comlink from 'comlink';
-import type { InspectionSetup } from '../src/core/inspection-region';
+import { type Box as RoiBox, roiKey } from '../src/core/inspection-region';
 import { type PreprocessConfig, samePreprocess } from '../src/core/preprocess';
 import type { ScoreOptions } from '../src/core/score-options';
 import type { StateGroups } from '../src/core/state-words';
@@ -17,7 +17,7 @@ import { createWebRuntime, webGpuDevice } from '../src/engine/runtime-web';
 import { warmedUp } from '../src/engine/warm-up';
 import { contentHash } from '../src/io/model-identity';
 import type { ModelFiles } from '../src/model/file-names';
-import { nameOf } from './decode';
+import { decodeImage, decodeWithThumbnail, nameOf } from './decode';
 import { FeatureDatabase } from './feature-store';
 import { IdbFeatureStore } from './feature-store-idb';
 import { LotHost } from './lot-host';
@@ -28,7 +28,6 @@ import type * as P from './protocol';
 import { overlayPng } from './render-bitmaps';
 import { FeatureResidency } from './residency';
 import { ResultCache } from './result-cache';
-import { decodeInspected, featureHash, referenceSource, roiOf } from './roi-input';
 import { restorePrompts, savePrompts } from './stored-prompts';
 import { RuntimeSupervisor } from './supervision';
 
@@ -239,7 +238,7 @@ export class EngineHost implements P.EngineWorkerApi {
 
   async renderDetail(requestId: string, key: string, opts: P.DetailRenderOptions): Promise<P.DetailRender> {
     return this.supervisor.guard(requestId, 'rendering the heatmap', async (check) =>
-      maps.detailRender(await this.resultFor(key), opts, check),
+      maps.detailRender(await this.resultFor(key), opts, check, this.results.optionsOf(key)),
     );
   }
 
@@ -247,7 +246,7 @@ export class EngineHost implements P.EngineWorkerApi {
     return this.supervisor.guard(requestId, 'exporting the overlay', async (check) => {
       const result = await this.resultFor(key);
       check();
-      return overlayPng(result, image, nameOf(image, key), opts, roiOf(this.results.optionsOf(key)));
+      return overlayPng(result, image, nameOf(image, key), opts);
     });
   }
 
@@ -277,13 +276,14 @@ export class EngineHost implements P.EngineWorkerApi {
     return this.supervisor.guard(requestId, 'explaining the regions', async (check) => {
       const result = await this.resultFor(key);
       check();
-      return this.explainer.explain(engine, key, result, pixelThreshold, groups, check);
+      const options = this.results.optionsOf(key);
+      return this.explainer.explain(engine, key, result, pixelThreshold, groups, check, options);
     });
   }
 
   async mapReport(requestId: string, key: string, pixelThreshold: number): Promise<P.MapReport> {
     return this.supervisor.guard(requestId, 'measuring the map', async () =>
-      maps.mapReport(await this.resultFor(key), pixelThreshold),
+      maps.mapReport(await this.resultFor(key), pixelThreshold, this.results.optionsOf(key)),
     );
   }
 
@@ -312,15 +312,16 @@ export class EngineHost implements P.EngineWorkerApi {
   ): Promise<P.InspectResult & P.StoredInfo> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
-    const roi = roiOf(options);
     return this.supervisor.guard(requestId, `inspecting ${name}`, async (check) => {
-      const hash = featureHash(await contentHash(await image.arrayBuffer()), roi);
-      const { input, thumb, frame } = await decodeInspected(image, name, thumbSide, roi);
+      const hash = await contentHash(await image.arrayBuffer());
+      const { rgb, thumb } = await decodeWithThumbnail(image, name, thumbSide);
       check();
       const out = await this.inspectEncoded(check, key, hash, thumb, options, async () => {
-        await engine.encode(key, input, this.firstScoreHooks(key));
+        await engine.encode(key, rgb, { ...this.firstScoreHooks(key), roi: options?.setup?.roi });
       });
-      return frame ? { ...out, frame } : out;
+      // With an ROI the summary's size is the crop's: the frame's goes along for the views to draw on.
+      if (options?.setup?.roi) out.frame = { width: rgb.width, height: rgb.height };
+      return out;
     });
   }
 
@@ -337,8 +338,8 @@ export class EngineHost implements P.EngineWorkerApi {
     options?: ScoreOptions,
   ): Promise<P.InspectResult & P.StoredInfo> {
     const engine = this.requireEngine();
-    if (roiOf(options) || !samePreprocess(prepared.config, engine.preprocessConfig())) {
-      // Prepared for another model, or of the whole image where an ROI is set: decode here as usual.
+    if (!samePreprocess(prepared.config, engine.preprocessConfig()) || options?.setup?.roi) {
+      // Prepared for another model, or from the whole image when an ROI crops it: decode here as usual.
       prepared.thumb.close();
       return this.inspectStored(requestId, key, image, thumbSide, options);
     }
@@ -372,7 +373,8 @@ export class EngineHost implements P.EngineWorkerApi {
   ): Promise<P.InspectResult & P.StoredInfo> {
     const engine = this.requireEngine();
     const t0 = performance.now();
-    const info = await this.residency.featuresFor(key, hash, encode);
+    // Features of a crop are stored apart from the whole image's (see P.EngineWorkerApi.bindStored).
+    const info = await this.residency.featuresFor(key, roiKey(hash, options?.setup?.roi), encode);
     const encodeMs = performance.now() - t0;
     check();
     this.residency.markUsed(key);
@@ -393,23 +395,23 @@ export class EngineHost implements P.EngineWorkerApi {
     requestId: string,
     key: string,
     image: Blob,
-    setup?: InspectionSetup,
+    roi?: RoiBox,
   ): Promise<P.ReferenceAdded & P.StoredInfo> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
     return this.supervisor.guard(requestId, `adding reference ${name}`, async (check) => {
-      const { hash, roi, pixels } = await referenceSource(image, name, setup?.roi);
+      const hash = await contentHash(await image.arrayBuffer());
       check();
-      const info = await this.residency.featuresFor(key, hash, async () => {
-        const rgb = await pixels();
+      const info = await this.residency.featuresFor(key, roiKey(hash, roi), async () => {
+        const rgb = await decodeImage(image, name);
         check();
-        await engine.encode(key, rgb);
+        await engine.encode(key, rgb, { roi });
       });
       this.residency.pin(key);
       engine.addReferenceEncoded(key);
       this.results.clear();
       const { width, height, tiles } = engine.getEncoded(key)!;
-      return { key, width, height, tiles: tiles.length, contentHash: hash, ...info, ...(roi ? { roi } : {}) };
+      return { key, width, height, tiles: tiles.length, contentHash: hash, ...info };
     });
   }
 

@@ -3,7 +3,7 @@
  * Everything here is structured-cloneable; big buffers and ImageBitmaps travel as transferables.
  */
 
-import type { Box, InspectionSetup } from '../src/core/inspection-region';
+import type { Box as RoiBox } from '../src/core/inspection-region';
 import type { PreprocessConfig, PreprocessedImage } from '../src/core/preprocess';
 import type { ScoreOptions } from '../src/core/score-options';
 import type { ModeKind } from '../src/core/scoring-mode';
@@ -77,8 +77,6 @@ export interface ReferenceAdded {
   width: number;
   height: number;
   tiles: number;
-  /** The ROI it was cropped to (the setup's, when it fits this reference); absent: the whole reference. */
-  roi?: Box;
 }
 
 export interface RescoreResult {
@@ -315,16 +313,20 @@ export interface EngineWorkerApi {
     options?: ScoreOptions,
   ): Promise<InspectResult & StoredInfo>;
   /**
-   * Encodes an image (or reads its stored features) and adds it to the reference bank; cropped first
-   * to `setup`'s ROI when that fits it.
+   * Encodes an image (or reads its stored features) and adds it to the reference bank, cropped to `roi`
+   * when given (whether a reference is cropped: src/core/inspection-region.ts referenceRoi).
    */
   addReferenceStored(
     requestId: string,
     key: string,
     image: Blob,
-    setup?: InspectionSetup,
+    roi?: RoiBox,
   ): Promise<ReferenceAdded & StoredInfo>;
-  /** Registers images scored earlier: their features are loaded from storage when a call needs them. */
+  /**
+   * Registers images scored earlier: their features are loaded from storage when a call needs them.
+   * Features encoded under an ROI (ScoreOptions.setup.roi, addReferenceStored's roi) are stored under
+   * `roiKey(contentHash, roi)` (src/core/inspection-region.ts): bind that key to find them again.
+   */
   bindStored(entries: StoredBinding[]): void;
   /** Deletes stored features of these image contents (all models). */
   deleteStoredFeatures(hashes: string[]): Promise<void>;

@@ -37,8 +37,9 @@ export function heatmapBitmap(result: ImageResult, style: HeatmapStyle): Promise
   return createImageBitmap(new ImageData(rgba, result.width, result.height));
 }
 
-export async function outlineBitmap(result: ImageResult, threshold: number) {
-  const { rgba, regions } = outlineLayer(result.anomalyMap, result.width, result.height, threshold);
+/** `care`: pixels in don't-care areas (0) are never outlined nor counted (src/core/care-mask.ts). */
+export async function outlineBitmap(result: ImageResult, threshold: number, care: Uint8Array | null = null) {
+  const { rgba, regions } = outlineLayer(result.anomalyMap, result.width, result.height, threshold, care);
   const bitmap = await createImageBitmap(new ImageData(rgba, result.width, result.height));
   return { bitmap, regions };
 }
@@ -49,9 +50,9 @@ export async function overlayPng(
   image: Blob,
   name: string,
   opts: OverlayOptions,
-  roi?: Box,
 ): Promise<Blob> {
   const bitmap = await decodeToBitmap(image, name);
+  const roi = result.roi;
   // With an ROI the map is the ROI's: the whole frame is drawn, the map on the ROI, the rest dimmed.
   const frame = roi ? { width: bitmap.width, height: bitmap.height } : result;
   const at = roi ?? { x: 0, y: 0 };

@@ -23,10 +23,11 @@ export interface ScoreOptions {
    */
   maxMapSide?: number;
   /**
-   * The inspection region and don't-care areas (image pixels). With an ROI the image is cropped to it
-   * before it is encoded, so the features (and the map) are the ROI's.
+   * Where the station looks. Its ROI must be the one the image was encoded with (the crop happens
+   * before encoding: WinclipEngine.encode's `roi`); its don't-care areas leave their cells out of the
+   * few-shot image score's max-of-map term. Absent: the whole image, every cell.
    */
-  inspection?: InspectionSetup;
+  setup?: InspectionSetup;
 }
 
 /** Every parameter the scoring arithmetic needs, decided. */

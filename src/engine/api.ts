@@ -2,15 +2,19 @@
  * The engine's public contract: what the worker exposes, what the CLIs call.
  * Implementation: src/engine/engine.ts (WinclipEngine implements WinclipApi).
  */
+import type { Box as RoiBox } from '../core/inspection-region';
 import type { ScoreOptions } from '../core/score-options';
 import type { Box, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
 
 /** Everything the encoder produced for one image, kept so prompts/references can change without re-encoding. */
 export interface EncodedImage {
+  /** Size of what was encoded: the ROI's with one. */
   width: number;
   height: number;
   boxes: Box[];
   tiles: TileFeatures[];
+  /** The inspection region the image was cropped to before tiling; absent: the whole image. */
+  roi?: RoiBox;
 }
 
 export interface ModelInfo {
@@ -45,6 +49,15 @@ export interface EncodeHooks {
   onImageScore?: (first: FirstScore) => void;
 }
 
+export interface EncodeOptions extends EncodeHooks {
+  /**
+   * Crop the image to this inspection region first (src/core/inspection-region.ts), so the features,
+   * the score and the map are those of the cropped image. For `encodePrepared`, the tiles must have been
+   * prepared from the cropped image; the ROI is then only recorded.
+   */
+  roi?: RoiBox;
+}
+
 /** Counters that let tests prove caching works (e.g. prompt edits do not re-run the image encoder). */
 export interface EngineStats {
   imageEncoderRuns: number;
@@ -67,13 +80,16 @@ export interface WinclipApi {
   /** Sets the prompt ensemble; embeds only prompts not seen before. Returns how many were new. */
   setPrompts(prompts: PromptSet): Promise<{ embedded: number; ms: number }>;
   /** Encodes (tiles, pre-processes, runs the image encoder) and caches under `key`. No-op if cached. */
-  encode(key: string, image: RgbImage, hooks?: EncodeHooks): Promise<EncodedImage>;
+  encode(key: string, image: RgbImage, options?: EncodeOptions): Promise<EncodedImage>;
   /** Stores features computed earlier (e.g. from a disk cache) under `key`. */
   putEncoded(key: string, encoded: EncodedImage): void;
   getEncoded(key: string): EncodedImage | undefined;
   forget(key: string): void;
-  /** Adds a normal reference image to the few-shot bank (encoding it if needed). */
-  addReference(key: string, image: RgbImage): Promise<void>;
+  /**
+   * Adds a normal reference image to the few-shot bank (encoding it if needed), cropped to `roi` when
+   * given (src/core/inspection-region.ts referenceRoi decides whether a reference is cropped).
+   */
+  addReference(key: string, image: RgbImage, roi?: RoiBox): Promise<void>;
   /** Adds an already-encoded image (by key) to the reference bank. */
   addReferenceEncoded(key: string): void;
   removeReference(key: string): void;

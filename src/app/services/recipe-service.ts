@@ -8,6 +8,7 @@
 
 import { errorText } from '../../core/errors';
 import type { InspectionSetup } from '../../core/inspection-region';
+import { isWholeImage } from '../../core/inspection-setup-format';
 import {
   base64ToBytes,
   bytesToBase64,
@@ -31,7 +32,7 @@ import {
 } from '../../core/scoring-mode';
 import { baseName, downloadBlob, stamp } from '../export/download';
 import { currentMode } from '../state/calibration';
-import { useInspectionSetup } from '../state/inspection-setup';
+import { useInspectionSetup, WHOLE_IMAGE } from '../state/inspection-setup';
 import { loadedModelOf } from '../state/loaded-model';
 import { useRecipe } from '../state/recipe-store';
 import { notify, useApp } from '../state/store';
@@ -87,12 +88,9 @@ export async function buildRecipe(): Promise<Recipe> {
   };
 }
 
-/** The recipe's `roi`/`ignore`: left out for the whole image, so such recipes read as before. */
-function recipeRegion(setup: InspectionSetup): Pick<Recipe, 'roi' | 'ignore'> {
-  return {
-    ...(setup.roi ? { roi: setup.roi } : {}),
-    ...(setup.ignore.length > 0 ? { ignore: [...setup.ignore] } : {}),
-  };
+/** The recipe's inspection setup: left out for the whole image, so such recipes read as before. */
+function recipeRegion(setup: InspectionSetup): Pick<Recipe, 'inspection'> {
+  return isWholeImage(setup) ? {} : { inspection: setup };
 }
 
 export async function exportRecipe(): Promise<void> {
@@ -163,7 +161,7 @@ export async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
     );
     if (files.length > 0) await addReferences(files);
     // Last, so the gallery is scored once with the recipe's bank and region together.
-    await applyInspectionSetup({ roi: recipe.roi, ignore: recipe.ignore ?? [] });
+    await applyInspectionSetup(recipe.inspection ?? WHOLE_IMAGE);
     const mode = modeOf({ readyReferences: files.length });
     notify(
       'success',

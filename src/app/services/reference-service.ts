@@ -13,16 +13,8 @@ import { engine, engineJobs, refreshStats } from './engine-service';
 import { notAnImage, rescoreAll } from './inspection-service';
 import { workerHasModel } from './model-presence';
 import { deleteAllReferences, deleteReference, saveReference } from './persistence';
+import { referenceCrop } from './reference-roi';
 import { makeThumbnail } from './thumbs';
-
-/** A reference the ROI does not fit is used whole (it cannot be cut as the parts are): said once per shot. */
-function noteUncropped(name: string, width: number, height: number): void {
-  notify(
-    'info',
-    `Reference ${name} (${width}×${height}) is smaller than the inspection region, so it is used whole, not cropped.`,
-    8_000,
-  );
-}
 
 const REF_THUMB_SIDE = 200;
 let encoding = false;
@@ -100,11 +92,11 @@ async function encodePending(rescore = true): Promise<void> {
       if (!shot || !modelReady()) break;
       updateReference(shot.id, { status: 'encoding' });
       try {
-        const setup = useInspectionSetup.getState().setup;
+        const crop = await referenceCrop(shot.blob, useInspectionSetup.getState().setup.roi);
         const r = await engineJobs.run(() =>
-          engine().addReferenceStored(undefined, shot.id, shot.blob, setup.roi ? setup : undefined),
+          engine().addReferenceStored(undefined, shot.id, shot.blob, crop.roi),
         );
-        if (setup.roi && !r.roi) noteUncropped(shot.name, r.width, r.height);
+        if (crop.note) notify('info', `Reference ${shot.name}: ${crop.note}.`, 8_000);
         if (useApp.getState().references.some((x) => x.id === shot.id)) {
           updateReference(shot.id, { status: 'ready', width: r.width, height: r.height });
           changed = true;

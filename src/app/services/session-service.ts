@@ -8,6 +8,7 @@
  */
 
 import { errorText } from '../../core/errors';
+import { isWholeImage } from '../../core/inspection-setup-format';
 import { formatBytes } from '../model-loading/catalogue';
 import { deleteKeptModels } from '../model-loading/kept-local-model';
 import { useInspectionSetup } from '../state/inspection-setup';
@@ -103,7 +104,9 @@ export async function adoptStoredImages(): Promise<Set<string>> {
     .catch(() => null);
   setCurrentModelId(id);
   const keep = new Set<string>();
-  if (!id) return keep;
+  // Under an inspection setup each image is scored again (its features come from storage, stored per
+  // ROI), so the worker knows the setup its maps are read with.
+  if (!id || !isWholeImage(useInspectionSetup.getState().setup)) return keep;
   const bindings: { key: string; contentHash: string }[] = [];
   for (const im of useApp.getState().images) {
     const m = metaOf(im.id);

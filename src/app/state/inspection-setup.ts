@@ -25,7 +25,7 @@ export const useInspectionSetup = create<InspectionSetupState>()(() => ({
 export function setupScoreOptions(
   setup: InspectionSetup = useInspectionSetup.getState().setup,
 ): ScoreOptions {
-  return isWholeImage(setup) ? {} : { inspection: setup };
+  return isWholeImage(setup) ? {} : { setup };
 }
 
 /** The ROI as fractions of a frame of `width`×`height` (for outlines drawn over thumbnails), or null. */
