@@ -156,10 +156,10 @@ test("draw an ROI and a don't-care polygon; the gallery re-scores; they survive 
     page.getByTestId('recipe-bar').getByRole('button', { name: 'Save' }).click(),
   );
   const recipe = JSON.parse(saved.bytes.toString('utf8'));
-  expect(recipe.roi).toEqual(roi);
-  expect(recipe.ignore).toHaveLength(1);
-  expect(recipe.ignore[0].kind).toBe('polygon');
-  expect(recipe.ignore[0].points).toHaveLength(3);
+  expect(recipe.inspection.roi).toEqual(roi);
+  expect(recipe.inspection.ignore).toHaveLength(1);
+  expect(recipe.inspection.ignore[0].kind).toBe('polygon');
+  expect(recipe.inspection.ignore[0].points).toHaveLength(3);
   const fresh = await guardedContext(browser, baseURL);
   try {
     const p2 = await fresh.context.newPage();
