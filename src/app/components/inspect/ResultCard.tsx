@@ -48,6 +48,12 @@ export const ResultCard = memo(function ResultCard(p: Props) {
   useCardVisibility(root, image.id);
   const roi = useInspectionSetup((s) => s.setup.roi);
   const roiBox = useMemo(() => roiFraction(roi, image.width, image.height), [roi, image.width, image.height]);
+  const areas = useInspectionSetup((s) => s.setup.ignore);
+  const ignore = useMemo(
+    () =>
+      image.width && image.height ? { areas, frame: { width: image.width, height: image.height } } : null,
+    [areas, image.width, image.height],
+  );
   const verdict = image.result ? verdictOf(image.result.score, p.threshold) : null;
   // The score arrives before the map (zero-shot): show it, and its verdict, while the map is computed.
   const early = !image.result && image.status === 'processing' ? (image.firstScore ?? null) : null;
@@ -61,6 +67,7 @@ export const ResultCard = memo(function ResultCard(p: Props) {
         opacity: p.opacity,
         showHeatmap: p.showHeatmap,
         roi: roiBox,
+        ignore,
       });
     }
   }, [
@@ -73,6 +80,7 @@ export const ResultCard = memo(function ResultCard(p: Props) {
     p.opacity,
     p.showHeatmap,
     roiBox,
+    ignore,
   ]);
 
   const waitText = !image.result && image.status === 'done' ? p.waiting : null;
