@@ -81,6 +81,9 @@ test("draw an ROI and a don't-care polygon; the gallery re-scores; they survive 
   browser,
   baseURL,
 }, info) => {
+  // Two profiles, each embedding the prompts and scoring the gallery twice, and a reload: on 2 shared
+  // cores that runs past the default 3 minutes.
+  test.slow();
   await app.openTinyModel();
   await drop(page, PARTS);
   await waitScored(page, PARTS, BUDGET.scored * PARTS.length);
