@@ -1,15 +1,6 @@
 /** `winclip score --model owner/name[@revision]`: the hub loader run as a user would, against a local hub. */
 import { execFile } from 'node:child_process';
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readlinkSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import * as fs from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,9 +11,9 @@ import { startTestHub, type TestHub } from './hub-server';
 
 const run = promisify(execFile);
 const BIN = resolve(__dirname, '../bin/winclip.mjs');
-const tmp = mkdtempSync(join(tmpdir(), 'winclip-hub-'));
+const tmp = fs.mkdtempSync(join(tmpdir(), 'winclip-hub-'));
 const promptsFile = join(tmp, 'prompts.json');
-writeFileSync(promptsFile, JSON.stringify(fixturePrompts));
+fs.writeFileSync(promptsFile, JSON.stringify(fixturePrompts));
 const image = join(FIXTURE_DIR, manifest.images.find((i) => i.role === 'test')!.file);
 
 const MAIN = 'a'.repeat(40);
@@ -80,12 +71,12 @@ describe('winclip score --model owner/name', () => {
     expect(hubDoc.model).toMatchObject({ name: 'acme/tiny', repo: 'acme/tiny', path: null, commit: MAIN });
     expect(hubDoc.model.weights_fingerprint).toBe(JSON.parse(local.stdout).model.weights_fingerprint);
     // huggingface_hub's layout: refs/main → commit, snapshot entries link to blobs named by ETag.
-    expect(readFileSync(join(home, 'hub/models--acme--tiny/refs/main'), 'utf8')).toBe(MAIN);
+    expect(fs.readFileSync(join(home, 'hub/models--acme--tiny/refs/main'), 'utf8')).toBe(MAIN);
     const weights = join(snapshot, 'open_clip_model.safetensors');
-    expect(lstatSync(weights).isSymbolicLink()).toBe(true);
-    expect(readlinkSync(weights)).toMatch(/^\.\.\/\.\.\/blobs\/[0-9a-f]{64}$/);
-    expect(existsSync(join(home, 'hub/models--acme--tiny/.no_exist', MAIN, 'tokenizer.json'))).toBe(true);
-    expect(existsSync(join(home, 'hub/models--openai--clip-vit-base-patch32/refs/main'))).toBe(true);
+    expect(fs.lstatSync(weights).isSymbolicLink()).toBe(true);
+    expect(fs.readlinkSync(weights)).toMatch(/^\.\.\/\.\.\/blobs\/[0-9a-f]{64}$/);
+    expect(fs.existsSync(join(home, 'hub/models--acme--tiny/.no_exist', MAIN, 'tokenizer.json'))).toBe(true);
+    expect(fs.existsSync(join(home, 'hub/models--openai--clip-vit-base-patch32/refs/main'))).toBe(true);
   });
 
   it('loads from the cache alone with HF_HUB_OFFLINE=1 and the hub stopped', async () => {
@@ -106,7 +97,7 @@ describe('winclip score --model owner/name', () => {
     const asked = hub.requests.slice(before).filter((q) => q.includes('acme/tiny'));
     expect(asked.length).toBeGreaterThan(0);
     expect(asked.every((q) => q.includes(`/${OLD}/`))).toBe(true);
-    expect(existsSync(join(home, 'hub/models--acme--tiny/snapshots', OLD, 'open_clip_config.json'))).toBe(
+    expect(fs.existsSync(join(home, 'hub/models--acme--tiny/snapshots', OLD, 'open_clip_config.json'))).toBe(
       true,
     );
     // The blobs are shared by content: the second commit downloaded no weights again.
@@ -115,7 +106,7 @@ describe('winclip score --model owner/name', () => {
 
   it('reloads the commit a recipe names when --model gives the repo without @revision', async () => {
     const recipe = join(tmp, 'recipe.json');
-    writeFileSync(
+    fs.writeFileSync(
       recipe,
       JSON.stringify({
         format: 'winclip-recipe',
@@ -145,8 +136,8 @@ describe('winclip score --model owner/name', () => {
     const asked = hub.requests.slice(before).filter((q) => q.includes('acme/tiny'));
     expect(asked.length).toBeGreaterThan(0);
     expect(asked.every((q) => q.includes(`/${OLD}/`))).toBe(true);
-    expect(existsSync(join(home2, 'hub/models--acme--tiny/snapshots', OLD))).toBe(true);
-    expect(existsSync(join(home2, 'hub/models--acme--tiny/snapshots', MAIN))).toBe(false);
+    expect(fs.existsSync(join(home2, 'hub/models--acme--tiny/snapshots', OLD))).toBe(true);
+    expect(fs.existsSync(join(home2, 'hub/models--acme--tiny/snapshots', MAIN))).toBe(false);
   });
 
   it.each([
@@ -198,14 +189,14 @@ describe('winclip score --model owner/name', () => {
 
   it('prefers a local folder that exists over a hub id of the same spelling', async () => {
     const cwd = join(tmp, 'cwd');
-    mkdirSync(join(cwd, 'acme/tiny'), { recursive: true });
+    fs.mkdirSync(join(cwd, 'acme/tiny'), { recursive: true });
     for (const f of ['open_clip_config.json', 'open_clip_model.safetensors', 'tokenizer.json'])
-      symlinkSync(fixture(f), join(cwd, 'acme/tiny', f));
+      fs.symlinkSync(fixture(f), join(cwd, 'acme/tiny', f));
     // An empty cache, offline: only the folder can answer.
     const env = { HF_ENDPOINT: 'http://127.0.0.1:9', HF_HOME: join(tmp, 'empty'), HF_HUB_OFFLINE: '1' };
     const args = ['score', '--model', 'acme/tiny', '--prompts', promptsFile, image];
     const r = await run('node', [BIN, ...args], { cwd, env: { ...process.env, ...env } });
     expect(JSON.parse(r.stdout).images).toHaveLength(1);
-    expect(existsSync(join(tmp, 'empty'))).toBe(false);
+    expect(fs.existsSync(join(tmp, 'empty'))).toBe(false);
   });
 });

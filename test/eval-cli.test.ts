@@ -4,7 +4,7 @@
  * JSON's metrics are recomputed from its own per-image scores.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { imageMetrics } from '../src/core/metrics';
 import { mean, std } from '../src/eval/results';
 import { FIXTURE_DIR } from './fixture';
+import { synthArgs, synthTestFiles } from './synth-args';
 
 const exec = promisify(execFile);
 const ROOT = resolve(__dirname, '..');
@@ -57,37 +58,16 @@ interface EvalJson {
 }
 
 /** Test files of a category as the JSON should list them: test/<defect>/<name>, label 0 for good. */
-function testFiles(category: string): { file: string; label: number }[] {
-  const dir = join(DATA, category, 'test');
-  return readdirSync(dir)
-    .sort()
-    .flatMap((d) =>
-      readdirSync(join(dir, d))
-        .sort()
-        .map((n) => ({ file: `test/${d}/${n}`, label: d === 'good' ? 0 : 1 })),
-    );
-}
+const testFiles = (category: string) => synthTestFiles(DATA, category);
 
 const inUnit = (x: number) => expect(x >= 0 && x <= 1, `${x} in [0, 1]`).toBe(true);
 
 let first: { stdout: string; json: EvalJson };
 
 beforeAll(async () => {
-  const { stdout } = await winclip([
-    'synth',
-    '--out',
-    DATA,
-    '--categories',
-    'washer,fabric',
-    '--train',
-    '3',
-    '--test-good',
-    '3',
-    '--test-bad',
-    '3',
-    '--size',
-    '48',
-  ]);
+  const { stdout } = await winclip(
+    synthArgs({ out: DATA, categories: ['washer', 'fabric'], train: 3, good: 3, bad: 3, size: 48 }),
+  );
   expect(stdout).toContain('washer: 3 train, 3 test good, 1 scratch, 1 hole, 1 stain');
   first = await evaluate(['--shots', '0,1', '--seeds', '2'], join(tmp, 'out.json'));
 });
@@ -240,23 +220,9 @@ describe('winclip eval on a synthetic MVTec-AD set', () => {
 
   it('reads the VisA layout', async () => {
     const visa = join(tmp, 'visa');
-    await winclip([
-      'synth',
-      '--out',
-      visa,
-      '--layout',
-      'visa',
-      '--categories',
-      'pcb1',
-      '--train',
-      '2',
-      '--test-good',
-      '2',
-      '--test-bad',
-      '2',
-      '--size',
-      '32',
-    ]);
+    await winclip(
+      synthArgs({ out: visa, layout: 'visa', categories: ['pcb1'], train: 2, good: 2, bad: 2, size: 32 }),
+    );
     const out = join(tmp, 'visa.json');
     const { stdout } = await winclip([
       'eval',

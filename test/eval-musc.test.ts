@@ -7,7 +7,7 @@
  * utils/metrics.py) — no Python needed.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,6 +23,7 @@ import type { WinclipEngine } from '../src/engine/engine';
 import { MuscLot } from '../src/engine/musc-lot';
 import { decodeImageFile } from '../src/io/decode-node';
 import { FIXTURE_DIR } from './fixture';
+import { synthArgs, synthTestFiles } from './synth-args';
 
 const exec = promisify(execFile);
 const ROOT = resolve(__dirname, '..');
@@ -69,17 +70,20 @@ async function evaluate(extra: string[], name: string): Promise<{ stdout: string
   return { stdout, json: JSON.parse(await readFile(out, 'utf8')) };
 }
 
-/** test/<defect>/<name> in MuSc's order: sorted anomaly-type folders, then sorted file names. */
-function testFiles(category: string): string[] {
-  const dir = join(DATA, category, 'test');
-  return readdirSync(dir)
-    .sort()
-    .flatMap((d) =>
-      readdirSync(join(dir, d))
-        .sort()
-        .map((n) => `test/${d}/${n}`),
-    );
+/** The pixel AUROC over every pixel of `images`, brute force, against the eval's figure. */
+function closePixelAuroc(auroc: number, images: { map: number[]; mask: number[] }[]): void {
+  close(
+    auroc,
+    bruteAuroc(
+      images.flatMap((i) => i.map),
+      images.flatMap((i) => i.mask),
+    ),
+    'pAUROC',
+  );
 }
+
+/** test/<defect>/<name> in MuSc's order: sorted anomaly-type folders, then sorted file names. */
+const testFiles = (category: string): string[] => synthTestFiles(DATA, category).map((t) => t.file);
 
 /** The mask as MuSc reads it at S = the image size: no resize, ÷255 and truncation keep only 255. */
 async function maskOf(category: string, file: string, threshold: (v: number) => boolean): Promise<number[]> {
@@ -161,21 +165,7 @@ function close(got: number, want: number, what: string): void {
 let musc: { stdout: string; json: EvalJson };
 
 beforeAll(async () => {
-  await winclip([
-    'synth',
-    '--out',
-    DATA,
-    '--categories',
-    CATEGORIES.join(','),
-    '--train',
-    '1',
-    '--test-good',
-    '4',
-    '--test-bad',
-    '6',
-    '--size',
-    String(S),
-  ]);
+  await winclip(synthArgs({ out: DATA, categories: CATEGORIES, train: 1, good: 4, bad: 6, size: S }));
   engine = await createNodeEngine(FIXTURE_DIR, {}, {}, { lotMode: true });
   settings = muscSettings({ blocks: 2, imageSize: 240, patchSize: 16 }, { layers: [0, 1], size: S });
   musc = await evaluate(['--protocol', 'musc'], 'musc.json');
@@ -265,36 +255,15 @@ describe('winclip eval --method musc, other protocols and splits', () => {
     const images = [];
     for (const d of direct)
       images.push({ map: Array.from(d.map), mask: await maskOf('washer', d.file, (v) => v > 0), w: S, h: S });
-    close(
-      run.pixel.auroc,
-      bruteAuroc(
-        images.flatMap((i) => i.map),
-        images.flatMap((i) => i.mask),
-      ),
-      'pAUROC',
-    );
+    closePixelAuroc(run.pixel.auroc, images);
     close(run.pixel.pro, brutePro(images), 'PRO');
   });
 
   it('reads VisA: split-file order, RsCIN k = 1,8,9, masks positive where non-zero after the resize', async () => {
     const visa = join(tmp, 'visa');
-    await winclip([
-      'synth',
-      '--out',
-      visa,
-      '--layout',
-      'visa',
-      '--categories',
-      'pcb1',
-      '--train',
-      '1',
-      '--test-good',
-      '5',
-      '--test-bad',
-      '5',
-      '--size',
-      String(S),
-    ]);
+    await winclip(
+      synthArgs({ out: visa, layout: 'visa', categories: ['pcb1'], train: 1, good: 5, bad: 5, size: S }),
+    );
     const out = join(tmp, 'visa.json');
     await winclip(
       ['eval', '--data', visa, '--dataset', 'visa', '--model', FIXTURE_DIR, ...MUSC_ARGS].concat([
@@ -328,14 +297,7 @@ describe('winclip eval --method musc, other protocols and splits', () => {
     }
     // The synthetic VisA masks hold class indices (1, 2, …): truncation after ÷255 would drop them all.
     expect(images.some((im) => im.mask.some((m) => m === 1))).toBe(true);
-    close(
-      run.pixel.auroc,
-      bruteAuroc(
-        images.flatMap((i) => i.map),
-        images.flatMap((i) => i.mask),
-      ),
-      'pAUROC',
-    );
+    closePixelAuroc(run.pixel.auroc, images);
     close(run.pixel.pro, bruteMuscPro(images), 'PRO');
   });
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SHARED_DIR } from './fixture';
 
-export const MUSC_DIR = join(SHARED_DIR, 'fixtures/musc-tiny');
+const MUSC_DIR = join(SHARED_DIR, 'fixtures/musc-tiny');
 
 export type MuscReference = 'reference' | 'reference-320';
 

@@ -254,10 +254,12 @@ export class EngineHost implements P.EngineWorkerApi {
     requestId: string,
     refKeys: string[],
     onReference: P.LooProgressListener | null,
+    options?: ScoreOptions,
   ): Promise<P.LooScore[]> {
     const engine = this.requireEngine();
     return this.supervisor.guard(requestId, 'calibrating', async (check) => {
       const refs = await leaveOneOut(engine, refKeys, {
+        ...options,
         beforeEach: check,
         onReference: (r, done) =>
           void Promise.resolve(onReference?.(maps.looScore(r), done)).catch(() => undefined),

@@ -29,7 +29,7 @@ export interface LotHostDeps {
 }
 
 /** The feature store's model key for lot tokens: never equal to a WinCLIP key or another S/layers. */
-export function lotStoreKey(modelId: string, s: Pick<MuscSettings, 'size' | 'layers'>): string {
+function lotStoreKey(modelId: string, s: Pick<MuscSettings, 'size' | 'layers'>): string {
   return `${modelId}#musc-tokens:S=${s.size}:layers=${s.layers.join(',')}`;
 }
 

@@ -51,6 +51,7 @@ export async function scoreSummary(
     mapMin: min,
     mapMax: max,
     thumbMap: { width: preview.width, height: preview.height, data: preview.anomalyMap },
+    ...(preview.roi && { roi: preview.roi }),
   };
 }
 

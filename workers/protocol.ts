@@ -52,8 +52,11 @@ export interface SmallMap {
 /** One image's result as the gallery needs it; the full-resolution map stays in the worker. */
 export interface ScoreSummary {
   key: string;
+  /** The size of what was scored: the ROI's with one (the map covers it), else the image's. */
   width: number;
   height: number;
+  /** The inspection region the image was cropped to (ScoreOptions.setup.roi); absent: the whole image. */
+  roi?: RoiBox;
   score: number;
   mode: ModeKind;
   /** References in the bank when it was scored (0 = zero-shot): thresholds belong to (mode, K). */
@@ -272,6 +275,8 @@ export interface EngineWorkerApi {
     requestId: string,
     refKeys: string[],
     onReference: LooProgressListener | null,
+    /** `setup.ignore`: don't-care areas left out of each reference's max pixel and median. */
+    options?: ScoreOptions,
   ): Promise<LooScore[]>;
   /** Regions above `pixelThreshold` with state words (full-resolution map), and the image's state words. */
   explain(

@@ -11,7 +11,7 @@ import { WorkingSet } from '../src/engine/working-set';
 import type { FeatureMemory, StoredInfo } from './protocol';
 
 /** Images whose stored features stay in memory (references and unsaved features come on top). */
-export const FEATURE_WORKING_SET = 64;
+const FEATURE_WORKING_SET = 64;
 
 /** What residency needs from the engine (WinclipEngine has it). */
 export interface ResidentEngine {

@@ -43,7 +43,7 @@ export async function waitModelReady(page: Page, timeout: number = BUDGET.modelR
 }
 
 /** Waits until the prompt set is embedded (scores need it; the model chip turns ready before). */
-export async function waitPromptsApplied(page: Page): Promise<void> {
+async function waitPromptsApplied(page: Page): Promise<void> {
   await expect
     .poll(() => evalDebug(page, (h) => h.state().promptStatus.applied), { timeout: BUDGET.modelReady })
     .toBe(true);
@@ -102,12 +102,12 @@ function mime(name: string): string {
           : 'application/octet-stream';
 }
 
-export function fileFrom(path: string, name = basename(path)): FileSpec {
+function fileFrom(path: string, name = basename(path)): FileSpec {
   return { name, path };
 }
 
 /** Drops files onto a target with a real DataTransfer, as a drag from the file manager would. */
-export async function dropFiles(page: Page, target: Locator, files: FileSpec[]): Promise<void> {
+async function dropFiles(page: Page, target: Locator, files: FileSpec[]): Promise<void> {
   const payload = files.map((f) => ({
     name: f.name,
     type: f.type ?? mime(f.name),

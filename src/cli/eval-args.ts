@@ -16,3 +16,22 @@ export function positiveInt(flag: string, raw: string, min = 1): number {
     throw new UsageError('eval', `${flag} must be an integer >= ${min}, got '${raw}'`);
   return v;
 }
+
+/** The flags both methods read the same way: --pixel-size, --exact-pixels, --categories. */
+export function sharedEvalFlags(values: EvalValues): {
+  pixelSize: number | undefined;
+  exactPixelLimit: number | undefined;
+  categories: string[] | undefined;
+} {
+  const pixelSize =
+    values['pixel-size'] !== undefined ? positiveInt('--pixel-size', values['pixel-size']) : undefined;
+  const exactPixelLimit =
+    values['exact-pixels'] !== undefined
+      ? positiveInt('--exact-pixels', values['exact-pixels'], 0)
+      : undefined;
+  const categories = values.categories
+    ?.split(',')
+    .map((c) => c.trim())
+    .filter(Boolean);
+  return { pixelSize, exactPixelLimit, categories };
+}

@@ -10,7 +10,7 @@ import { runMuscEvaluation } from '../eval/musc-runner';
 import { formatReport } from '../eval/tables';
 import { decodeImageFile } from '../io/decode-node';
 import { openCliEngine, parseDeviceFlag } from './device';
-import { type EvalValues, onlyFlags, positiveInt } from './eval-args';
+import { type EvalValues, onlyFlags, positiveInt, sharedEvalFlags } from './eval-args';
 import { resolveModelArg } from './model-arg';
 import { cliMuscSettings, muscOverrides } from './musc-flags';
 import { UsageError } from './usage-error';
@@ -25,18 +25,9 @@ export async function runMuscEval(values: EvalValues, dataset: DatasetKind): Pro
     throw new UsageError('eval', `--protocol must be default or musc, got '${protocol}'`);
   const divide = positiveInt('--divide', values.divide ?? '1');
   const device = parseDeviceFlag(values.device, 'eval');
-  const pixelSize =
-    values['pixel-size'] !== undefined ? positiveInt('--pixel-size', values['pixel-size']) : undefined;
+  const { pixelSize, exactPixelLimit, categories } = sharedEvalFlags(values);
   if (pixelSize !== undefined && protocol === 'musc')
     throw new UsageError('eval', '--pixel-size: the musc protocol scores pixels at S×S (set S with --size)');
-  const exactPixelLimit =
-    values['exact-pixels'] !== undefined
-      ? positiveInt('--exact-pixels', values['exact-pixels'], 0)
-      : undefined;
-  const categories = values.categories
-    ?.split(',')
-    .map((c) => c.trim())
-    .filter(Boolean);
 
   const quiet = !!values.quiet;
   const notes = quiet ? { write: () => true } : process.stderr;

@@ -13,7 +13,7 @@ import { runEvaluation } from '../eval/runner';
 import { parseRefsFile } from '../eval/sampling';
 import { formatReport } from '../eval/tables';
 import { openCliEngine, parseDeviceFlag } from './device';
-import { onlyFlags, positiveInt } from './eval-args';
+import { onlyFlags, positiveInt, sharedEvalFlags } from './eval-args';
 import { runMuscEval } from './eval-musc';
 import { parseCommand } from './flags';
 import { resolveModelArg } from './model-arg';
@@ -56,16 +56,7 @@ export async function runEval(argv: string[]): Promise<number> {
       'eval',
       `unknown --ablation '${ablationName}' (one of ${ABLATION_NAMES.join(', ')})`,
     );
-  const pixelSize =
-    values['pixel-size'] !== undefined ? positiveInt('--pixel-size', values['pixel-size']) : undefined;
-  const exactPixelLimit =
-    values['exact-pixels'] !== undefined
-      ? positiveInt('--exact-pixels', values['exact-pixels'], 0)
-      : undefined;
-  const categories = values.categories
-    ?.split(',')
-    .map((c) => c.trim())
-    .filter(Boolean);
+  const { pixelSize, exactPixelLimit, categories } = sharedEvalFlags(values);
   const objectNames = values['object-names']
     ? parseObjectNamesFile(
         await readJsonFile(values['object-names'], '--object-names'),

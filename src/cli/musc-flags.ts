@@ -8,7 +8,7 @@ import { type MuscModelShape, type MuscSettings, muscSettings } from '../core/mu
 import type { FlagSpec } from './flags';
 import { UsageError } from './usage-error';
 
-export const METHODS = ['winclip', 'musc'] as const;
+const METHODS = ['winclip', 'musc'] as const;
 export type ScoreMethod = (typeof METHODS)[number];
 
 /** The lot's settings as flags (both commands). */
@@ -75,7 +75,7 @@ export function refuseLotFlags(values: MuscFlagValues, command = 'score'): void 
 }
 
 /** A comma-separated list of numbers ('1,3,5'); integers only when `integers`. */
-export function numberList(flag: string, raw: string, integers: boolean, command = 'score'): number[] {
+function numberList(flag: string, raw: string, integers: boolean, command = 'score'): number[] {
   const parts = raw.split(',').map((s) => s.trim());
   const values = parts.map(Number);
   const bad = parts.findIndex(

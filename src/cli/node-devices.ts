@@ -19,7 +19,7 @@ import { DType } from '../model/onnx/onnx-model';
 import { ensureRuntimeDir } from './gpu-loader-env';
 
 /** The order `auto` tries devices in: fastest first, the CPU always works. */
-export const AUTO_ORDER: readonly NodeDevice[] = ['cuda', 'webgpu', 'cpu'];
+const AUTO_ORDER: readonly NodeDevice[] = ['cuda', 'webgpu', 'cpu'];
 
 /** On failure: `why` is the full explanation with what to do; `short` a few words for `auto`'s report. */
 export type ProbeResult = { ok: true } | { ok: false; why: string; short: string };
@@ -31,7 +31,7 @@ export interface DeviceSelection {
 }
 
 /** Long enough for a first CUDA context or a software Vulkan adapter; a hung Dawn init is cut off. */
-export const PROBE_TIMEOUT_MS = 30_000;
+const PROBE_TIMEOUT_MS = 30_000;
 
 const require = createRequire(import.meta.url);
 

@@ -145,7 +145,7 @@ export class CsvWriter {
 const OVERLAY_ALPHA = 0.5;
 
 /** The image with its anomaly map coloured (turbo, fixed [0, 1] scale) and blended on top. */
-export function overlayPixels(image: RgbImage, map: Float32Array): Uint8Array {
+function overlayPixels(image: RgbImage, map: Float32Array): Uint8Array {
   if (map.length !== image.width * image.height)
     throw new Error(`overlay: map of ${map.length} values for a ${image.width}×${image.height} image`);
   const lut = colormapLut('turbo');

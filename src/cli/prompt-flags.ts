@@ -30,7 +30,7 @@ export const PROMPT_FLAGS = {
   },
 } satisfies Record<string, FlagSpec>;
 
-export async function readPromptsFile(path: string): Promise<PromptSet> {
+async function readPromptsFile(path: string): Promise<PromptSet> {
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(path, 'utf8'));

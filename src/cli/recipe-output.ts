@@ -29,7 +29,7 @@ const MEDIA_TYPES: Record<string, string> = {
 };
 
 /** The media type the app gives a picked file of this name (unknown extensions: octet-stream). */
-export function mediaTypeOf(file: string): string {
+function mediaTypeOf(file: string): string {
   return MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
@@ -37,7 +37,7 @@ export function mediaTypeOf(file: string): string {
  * The model as a recipe names it: its weights' size and sampled fingerprint; a hub model by repo and the
  * commit it resolved to (so the recipe reloads exactly those files), a folder by its name.
  */
-export async function modelIdentity(model: CliModel): Promise<RecipeModel> {
+async function modelIdentity(model: CliModel): Promise<RecipeModel> {
   const weights = await fingerprintModelDir(model.dir);
   return {
     source: model.hub ? { kind: 'hub', repo: model.hub.repo } : { kind: 'local' },

@@ -6,7 +6,7 @@ import { INSPECTION_FLAGS } from './inspection-flags';
 import { LOT_FLAGS, MUSC_FLAGS } from './musc-flags';
 import { PROMPT_FLAGS } from './prompt-flags';
 
-export const DEVICE_FLAG = {
+const DEVICE_FLAG = {
   device: {
     type: 'string',
     arg: DEVICE_CHOICES.join('|'),
@@ -15,7 +15,7 @@ export const DEVICE_FLAG = {
   },
 } satisfies Record<string, FlagSpec>;
 
-export const QUIET_FLAG = {
+const QUIET_FLAG = {
   quiet: {
     type: 'boolean',
     short: 'q',

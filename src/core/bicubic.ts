@@ -3,18 +3,11 @@
  * (pillow-resample.ts), horizontal pass first, each pass rounded and clamped to uint8.
  * A dimension whose size does not change is not resampled, as in Pillow.
  */
-import { BICUBIC, type Coeffs, clip8, coefficients, HALF } from './pillow-resample';
+import { BICUBIC, clip8, HALF, type HorizontalPass, resizeSeparable } from './pillow-resample';
 import type { RgbImage } from './types';
 
 /** Horizontal pass over source rows [y0, y0 + rows). */
-function horizontal(
-  src: Uint8Array,
-  sw: number,
-  y0: number,
-  rows: number,
-  dw: number,
-  c: Coeffs,
-): Uint8Array {
+const horizontal: HorizontalPass = (src, sw, y0, rows, dw, c) => {
   const out = new Uint8Array(dw * rows * 3);
   for (let y = 0; y < rows; y++) {
     const rowBase = (y0 + y) * sw * 3;
@@ -38,48 +31,9 @@ function horizontal(
     }
   }
   return out;
-}
-
-/** Vertical pass; `rowOffset` is the first source row held in `src`. */
-function vertical(src: Uint8Array, width: number, rowOffset: number, dh: number, c: Coeffs): Uint8Array {
-  const stride = width * 3;
-  const out = new Uint8Array(stride * dh);
-  for (let y = 0; y < dh; y++) {
-    const n = c.count[y];
-    const kBase = y * c.ksize;
-    const first = (c.start[y] - rowOffset) * stride;
-    const o = y * stride;
-    for (let x = 0; x < stride; x++) {
-      let s = HALF;
-      let p = first + x;
-      for (let j = 0; j < n; j++, p += stride) s += src[p] * c.weights[kBase + j];
-      out[o + x] = clip8(s);
-    }
-  }
-  return out;
-}
+};
 
 /** Resizes interleaved 8-bit RGB to outW×outH exactly as Pillow's Image.resize(..., Image.BICUBIC). */
 export function resizeBicubicRgb(img: RgbImage, outW: number, outH: number): RgbImage {
-  const { width: sw, height: sh, data } = img;
-  if (data.length !== sw * sh * 3)
-    throw new Error(`resizeBicubicRgb: ${data.length} bytes for ${sw}×${sh} RGB`);
-  if (!(Number.isInteger(outW) && Number.isInteger(outH) && outW > 0 && outH > 0)) {
-    throw new Error(`resizeBicubicRgb: invalid output size ${outW}×${outH}`);
-  }
-  const needH = outW !== sw;
-  const needV = outH !== sh;
-  if (!needH && !needV) return { width: sw, height: sh, data: data.slice() };
-  const cv = coefficients(sh, outH, BICUBIC);
-  let cur = data;
-  let rowOffset = 0;
-  if (needH) {
-    // Like Pillow, only the source rows the vertical pass reads are resampled horizontally.
-    const first = needV ? cv.start[0] : 0;
-    const last = needV ? cv.start[outH - 1] + cv.count[outH - 1] : sh;
-    cur = horizontal(data, sw, first, last - first, outW, coefficients(sw, outW, BICUBIC));
-    rowOffset = first;
-  }
-  if (!needV) return { width: outW, height: outH, data: cur };
-  return { width: outW, height: outH, data: vertical(cur, outW, rowOffset, outH, cv) };
+  return resizeSeparable(img, 3, outW, outH, { name: 'resizeBicubicRgb', filter: BICUBIC, horizontal });
 }

@@ -4,9 +4,9 @@
  * recognised by name (`isAbortError`, …), never by `instanceof` alone.
  */
 
-export const ABORT_ERROR = 'AbortError';
-export const OUT_OF_MEMORY_ERROR = 'OutOfMemoryError';
-export const ENGINE_FATAL_ERROR = 'EngineFatalError';
+const ABORT_ERROR = 'AbortError';
+const OUT_OF_MEMORY_ERROR = 'OutOfMemoryError';
+const ENGINE_FATAL_ERROR = 'EngineFatalError';
 
 /** The message of anything thrown, for a user-facing line. */
 export function errorText(err: unknown): string {

@@ -9,7 +9,7 @@ interface ImageFormat {
   extensions: string[];
 }
 
-export const IMAGE_FORMATS: readonly ImageFormat[] = [
+const IMAGE_FORMATS: readonly ImageFormat[] = [
   { name: 'PNG', mime: 'image/png', extensions: ['.png'] },
   { name: 'JPEG', mime: 'image/jpeg', extensions: ['.jpg', '.jpeg'] },
   { name: 'WebP', mime: 'image/webp', extensions: ['.webp'] },

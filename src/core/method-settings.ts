@@ -12,11 +12,11 @@ export const TEMPERATURE = 0.07;
 /** Window kernels k (k×k patches, stride 1) encoded and scored besides the full image. */
 export const WINDOW_SCALES: readonly number[] = Object.freeze([2, 3]);
 /** Mean used for window → cell pooling and for combining the zero-shot scale maps. */
-export const AGGREGATION: Aggregation = 'harmonic';
+const AGGREGATION: Aggregation = 'harmonic';
 /** Whether the image-level score is one of the maps of the zero-shot multi-scale mean. */
-export const USE_IMAGE_SCALE = true;
+const USE_IMAGE_SCALE = true;
 /** Weight of the few-shot part (M^W, max M^W) in the fused map and image score; zero-shot gets 1 − w. */
-export const FEW_SHOT_WEIGHT = 0.5;
+const FEW_SHOT_WEIGHT = 0.5;
 
 export interface MethodSettings {
   temperature: number;

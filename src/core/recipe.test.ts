@@ -5,6 +5,7 @@ import {
   modelMismatch,
   parseRecipe,
   type Recipe,
+  recalibrated,
   recipeMode,
   recipeThresholds,
   serializeRecipe,
@@ -81,6 +82,17 @@ describe('recipe', () => {
     // An ROI alone: no areas is an empty list.
     const roiOnly = JSON.stringify({ ...recipe(), inspection: { roi: { x: 1, y: 2, width: 3, height: 4 } } });
     expect(parseRecipe(roiOnly).inspection).toEqual({ roi: { x: 1, y: 2, width: 3, height: 4 }, ignore: [] });
+  });
+
+  it('a new calibration keeps the region rule, and the review band while it stays below NG', () => {
+    const old = { image: 0.3, pixel: 0.4, review: 0.27, minRegionArea: { value: 50, unit: 'px' as const } };
+    expect(recalibrated(old, 0.32, 0.45)).toEqual({ ...old, image: 0.32, pixel: 0.45 });
+    expect(recalibrated(old, 0.26, 0.45)).toEqual({
+      image: 0.26,
+      pixel: 0.45,
+      minRegionArea: old.minRegionArea,
+    });
+    expect(recalibrated(undefined, 0.26, 0.45)).toEqual({ image: 0.26, pixel: 0.45 });
   });
 
   it('picks the thresholds of its own mode', () => {

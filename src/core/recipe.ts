@@ -284,6 +284,23 @@ export function recipeMode(recipe: Recipe): ModeKind {
   return recipeModeOf(modeOf({ readyReferences: recipe.references.length }));
 }
 
+/**
+ * A mode's thresholds after a new calibration: the new image and pixel thresholds, the minimum region
+ * area kept, and the review threshold kept while it stays at or below the new NG threshold.
+ */
+export function recalibrated(
+  old: RecipeThresholds | undefined,
+  image: number,
+  pixel: number,
+): RecipeThresholds {
+  return {
+    image,
+    pixel,
+    ...(old?.review !== undefined && old.review <= image && { review: old.review }),
+    ...(old?.minRegionArea && { minRegionArea: { ...old.minRegionArea } }),
+  };
+}
+
 /** The thresholds for the recipe's own mode, if it has them. */
 export function recipeThresholds(recipe: Recipe): RecipeThresholds | null {
   return recipe.thresholds[recipeMode(recipe)] ?? null;

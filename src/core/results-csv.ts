@@ -31,7 +31,7 @@ export interface CsvColumn {
 const top = (r: ImageRecord) => r.regions?.[0];
 
 /** Every column in its fixed order; a writer takes the groups that apply to it (csvColumns). */
-export const CSV_COLUMNS: readonly CsvColumn[] = [
+const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'file', group: 'image', cell: (r) => r.file },
   { name: 'width', group: 'image', cell: (r) => r.width },
   { name: 'height', group: 'image', cell: (r) => r.height },

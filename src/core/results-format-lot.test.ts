@@ -29,16 +29,15 @@ function provenance(mode: ScoringMode): ResultsProvenance {
 describe('lot-mode results', () => {
   it('records the lot settings and size as the method, and the threshold key "lot"', () => {
     const p = provenance(LOT);
-    expect(p.method).toEqual({
-      mode: 'lot',
-      k: 0,
+    const lot = {
       n: 6,
       layers: [0, 1],
       size: 320,
       r_list: [1, 3, 5],
       interval: [0, 0.3],
       rscin_k: [1, 2, 3],
-    });
+    };
+    expect(p.method).toEqual({ mode: 'lot', k: 0, ...lot });
     expect(p.thresholds.mode).toBe('lot');
     expect(() => methodProvenance(METHOD_SETTINGS, LOT)).toThrow('needs the lot settings');
   });

@@ -289,7 +289,7 @@ export function methodProvenance(
   };
 }
 
-export function lotMethodProvenance(s: Readonly<MuscSettings>, n: number): LotMethodProvenance {
+function lotMethodProvenance(s: Readonly<MuscSettings>, n: number): LotMethodProvenance {
   return {
     mode: 'lot',
     k: 0,

@@ -6,6 +6,7 @@
  */
 
 import { careMax } from './care-mask';
+import { memo } from './memo';
 import { type Aggregation, TEMPERATURE } from './method-settings';
 import type { ScoringParameters } from './score-options';
 import type { Geometry, TileFeatures } from './types';
@@ -117,13 +118,7 @@ export function anomalyScores(
 const indexCache = new Map<string, Int32Array>();
 
 function cachedWindowIndices(grid: number, k: number): Int32Array {
-  const key = `${grid}:${k}`;
-  let idx = indexCache.get(key);
-  if (!idx) {
-    idx = windowIndices(grid, k);
-    indexCache.set(key, idx);
-  }
-  return idx;
+  return memo(indexCache, `${grid}:${k}`, () => windowIndices(grid, k));
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import { Sha256 } from './sha256';
 
-export const FINGERPRINT_SCHEME = 'sampled-sha256-v1';
+const FINGERPRINT_SCHEME = 'sampled-sha256-v1';
 const HEAD = 1 << 20;
 const BLOCK = 4096;
 const BLOCKS = 64;

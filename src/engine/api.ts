@@ -1,10 +1,9 @@
 /**
- * The engine's public contract: what the worker exposes, what the CLIs call.
- * Implementation: src/engine/engine.ts (WinclipEngine implements WinclipApi).
+ * The engine's data contract: what an encoded image, the model's description and the counters look like.
+ * The calls are WinclipEngine's own (src/engine/engine.ts), the facade over the prompt cache and the bank.
  */
 import type { Box as RoiBox } from '../core/inspection-region';
-import type { ScoreOptions } from '../core/score-options';
-import type { Box, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
+import type { Box, TileFeatures } from '../core/types';
 
 /** Everything the encoder produced for one image, kept so prompts/references can change without re-encoding. */
 export interface EncodedImage {
@@ -73,31 +72,3 @@ export const ZERO_STATS: EngineStats = {
   promptsEmbedded: 0,
   textEncoderRuns: 0,
 };
-
-export interface WinclipApi {
-  info(): ModelInfo;
-  stats(): EngineStats;
-  /** Sets the prompt ensemble; embeds only prompts not seen before. Returns how many were new. */
-  setPrompts(prompts: PromptSet): Promise<{ embedded: number; ms: number }>;
-  /** Encodes (tiles, pre-processes, runs the image encoder) and caches under `key`. No-op if cached. */
-  encode(key: string, image: RgbImage, options?: EncodeOptions): Promise<EncodedImage>;
-  /** Stores features computed earlier (e.g. from a disk cache) under `key`. */
-  putEncoded(key: string, encoded: EncodedImage): void;
-  getEncoded(key: string): EncodedImage | undefined;
-  forget(key: string): void;
-  /**
-   * Adds a normal reference image to the few-shot bank (encoding it if needed), cropped to `roi` when
-   * given (src/core/inspection-region.ts referenceRoi decides whether a reference is cropped).
-   */
-  addReference(key: string, image: RgbImage, roi?: RoiBox): Promise<void>;
-  /** Adds an already-encoded image (by key) to the reference bank. */
-  addReferenceEncoded(key: string): void;
-  removeReference(key: string): void;
-  clearReferences(): void;
-  referenceKeys(): string[];
-  /**
-   * Scores an encoded image with the current prompts and reference bank (zero-shot when the bank is
-   * empty). The few-shot association runs on the inference device and is cached per image and bank.
-   */
-  score(key: string, options?: ScoreOptions): Promise<ImageResult>;
-}

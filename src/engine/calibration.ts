@@ -21,7 +21,7 @@ export interface BankScorer {
   scoreWithBank(key: string, bankKeys: string[], options?: ScoreOptions): Promise<ImageResult>;
 }
 
-export const PIXEL_QUANTILES = [0.5, 0.9, 0.99, 0.999] as const;
+const PIXEL_QUANTILES = [0.5, 0.9, 0.99, 0.999] as const;
 
 export interface LooReference {
   key: string;

@@ -21,7 +21,7 @@ import type { Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '.
 import { type ModelConfig, parseModelConfig } from '../model/config';
 import type { ModelFiles } from '../model/file-names';
 import { ClipTokenizer } from '../model/tokenizer';
-import type { EncodedImage, EncodeOptions, EngineStats, ModelInfo, WinclipApi } from './api';
+import type { EncodedImage, EncodeOptions, EngineStats, ModelInfo } from './api';
 import { composeResult, type DetailedResult } from './compose-result';
 import { associate, fewShotTiles } from './few-shot-device';
 import { type EngineOptions, modelInfo } from './model-info';
@@ -37,7 +37,7 @@ const TEXT_BATCH = 128;
 
 export type { DetailedResult } from './compose-result';
 
-export class WinclipEngine implements WinclipApi {
+export class WinclipEngine {
   private readonly images = new Map<string, EncodedImage>();
   private readonly promptCache: PromptCache;
   private readonly bank: ReferenceBank;
@@ -333,6 +333,7 @@ export class WinclipEngine implements WinclipApi {
 
   // ---- reference bank -------------------------------------------------------------------------
 
+  /** Adds a reference (encoding it if needed), cropped to `roi` when given (whether to: `referenceRoi`). */
   async addReference(key: string, image: RgbImage, roi?: RoiBox): Promise<void> {
     await this.encode(key, image, { roi });
     this.bank.add(key);

@@ -38,7 +38,7 @@ export const ABLATION_NAMES = [
 export type AblationName = (typeof ABLATION_NAMES)[number];
 
 /** CLIP's plain zero-shot template, used by the single-template rows of Table 3. */
-export const SINGLE_TEMPLATE = 'a photo of a {}.';
+const SINGLE_TEMPLATE = 'a photo of a {}.';
 
 export interface Ablation {
   name: AblationName;

@@ -22,7 +22,7 @@ import type { EncodedImage } from '../engine/api';
 import { encodedBytes, type FeatureStore } from '../engine/feature-store';
 
 /** Bump when the engine's features change meaning (e.g. a pre-processing fix) to invalidate old entries. */
-export const FEATURE_FORMAT_VERSION = 1;
+const FEATURE_FORMAT_VERSION = 1;
 const MAGIC = 'WCF1';
 
 interface Header {
@@ -212,7 +212,7 @@ export function encodedDistance(a: EncodedImage, b: EncodedImage): number {
 }
 
 /** Probe features may differ by float noise (thread counts, kernels); real encoder changes move them far more. */
-export const PROBE_TOLERANCE = 1e-3;
+const PROBE_TOLERANCE = 1e-3;
 
 /**
  * Opens the cache of a model under `root`: the generation whose stored probe features match `probe`

@@ -11,19 +11,23 @@ export interface BinaryMask {
   data: Uint8Array;
 }
 
-/**
- * Decodes a mask image; a pixel is anomalous when any colour channel is non-zero. That covers
- * MVTec-AD (0/255 greyscale), VisA (small class indices) and palette PNGs; alpha is ignored.
- */
-export async function readMask(path: string): Promise<BinaryMask> {
-  let out: { data: Buffer; info: OutputInfo };
+/** The mask file's raw 8-bit channels; a file that does not decode names itself. */
+async function decodeMask(path: string): Promise<{ data: Buffer; info: OutputInfo }> {
   try {
-    out = await sharp(path, { failOn: 'error' })
+    return await sharp(path, { failOn: 'error' })
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
     throw new Error(`mask ${path}: ${errorText(err)}`);
   }
+}
+
+/**
+ * Decodes a mask image; a pixel is anomalous when any colour channel is non-zero. That covers
+ * MVTec-AD (0/255 greyscale), VisA (small class indices) and palette PNGs; alpha is ignored.
+ */
+export async function readMask(path: string): Promise<BinaryMask> {
+  const out = await decodeMask(path);
   const { width, height, channels } = out.info;
   const colour = channels === 2 || channels === 4 ? channels - 1 : channels;
   const data = new Uint8Array(width * height);
@@ -82,14 +86,7 @@ export async function loadTruth(path: string, pixelSize?: number): Promise<MaskR
  * Pillow's fixed point, alpha ignored): the input of MuSc's mask resize.
  */
 export async function readGreyMask(path: string): Promise<GreyImage> {
-  let out: { data: Buffer; info: OutputInfo };
-  try {
-    out = await sharp(path, { failOn: 'error' })
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-  } catch (err) {
-    throw new Error(`mask ${path}: ${errorText(err)}`);
-  }
+  const out = await decodeMask(path);
   const { width, height, channels } = out.info;
   const src = out.data;
   const data = new Uint8Array(width * height);

@@ -9,7 +9,7 @@
 import { PythonRandom } from '../core/python-random';
 
 /** MuSc's default seed for the split (examples/musc_main.py). */
-export const DIVIDE_SEED = 42;
+const DIVIDE_SEED = 42;
 
 /** The parent folder of a '/'-separated path, as Python's `path.split('/')[-2]`. */
 export function anomalyTypeOf(path: string): string {

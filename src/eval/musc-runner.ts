@@ -18,6 +18,7 @@ import { bilinearResize } from '../core/resize';
 import type { RgbImage } from '../core/types';
 import type { MuscDevice } from '../engine/musc-api';
 import { MuscLot } from '../engine/musc-lot';
+import { selectCategories } from './datasets';
 import type { DatasetKind, DatasetReader, TestSample } from './datasets/types';
 import { evalSize, loadTruth, readGreyMask } from './masks';
 import { anomalyTypeOf, divideLot } from './musc-divide';
@@ -51,7 +52,7 @@ export interface MuscEvalSettings {
 }
 
 /** The official readers binarise the resized mask differently (METHOD-musc.md §12, datasets/visa.py). */
-export function maskRuleOf(dataset: DatasetKind): MuscMaskRule {
+function maskRuleOf(dataset: DatasetKind): MuscMaskRule {
   return dataset === 'visa' ? 'nonzero' : 'truncate';
 }
 
@@ -150,15 +151,7 @@ async function scoreLot(
 
 export async function runMuscEvaluation(device: MuscDevice, s: MuscEvalSettings): Promise<EvalOutput> {
   const t0 = performance.now();
-  const available = await s.reader.categories();
-  const categories = s.categories ?? available;
-  for (const c of categories) {
-    if (!available.includes(c))
-      throw new Error(
-        `category '${c}' not found in ${s.reader.root} (have: ${available.join(', ') || 'none'})`,
-      );
-  }
-  if (categories.length === 0) throw new Error(`no categories found in ${s.reader.root}`);
+  const categories = await selectCategories(s.reader, s.categories);
   const { lot } = s;
   const out: EvalOutput = {
     dataset: s.reader.kind,

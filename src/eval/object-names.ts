@@ -38,7 +38,7 @@ const VISA: Record<string, string> = {
   pipe_fryum: 'pipe fryum',
 };
 
-export function defaultObjectName(dataset: DatasetKind, category: string): string {
+function defaultObjectName(dataset: DatasetKind, category: string): string {
   const table = dataset === 'visa' ? VISA : MVTEC;
   return table[category] ?? category.replace(/_/g, ' ');
 }

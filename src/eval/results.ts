@@ -115,18 +115,22 @@ function reducePixel(items: (PixelBlock | null)[], f: (xs: number[]) => number):
   return out;
 }
 
-export function aggregateRuns(runs: RunRecord[]): ShotResult {
-  const across = (f: (xs: number[]) => number) => ({
+/** Image and pixel metrics of several rows reduced by `f` (mean or std), field by field. */
+function reduceRows(rows: { image: ImageMetrics; pixel: PixelBlock | null }[], f: (xs: number[]) => number) {
+  return {
     image: reduceImage(
-      runs.map((r) => r.image),
+      rows.map((r) => r.image),
       f,
     ),
     pixel: reducePixel(
-      runs.map((r) => r.pixel),
+      rows.map((r) => r.pixel),
       f,
     ),
-  });
-  return { runs, mean: across(mean), std: across(std) };
+  };
+}
+
+export function aggregateRuns(runs: RunRecord[]): ShotResult {
+  return { runs, mean: reduceRows(runs, mean), std: reduceRows(runs, std) };
 }
 
 /** Mean row over categories: mean of means ± mean of stds (see above). */
@@ -140,26 +144,14 @@ export function meanOverCategories(
       .map((c) => c[String(k)])
       .filter((r): r is ShotResult => r !== undefined);
     out[String(k)] = {
-      mean: {
-        image: reduceImage(
-          per.map((r) => r.mean.image),
-          mean,
-        ),
-        pixel: reducePixel(
-          per.map((r) => r.mean.pixel),
-          mean,
-        ),
-      },
-      std: {
-        image: reduceImage(
-          per.map((r) => r.std.image),
-          mean,
-        ),
-        pixel: reducePixel(
-          per.map((r) => r.std.pixel),
-          mean,
-        ),
-      },
+      mean: reduceRows(
+        per.map((r) => r.mean),
+        mean,
+      ),
+      std: reduceRows(
+        per.map((r) => r.std),
+        mean,
+      ),
       categories: per.length,
     };
   }

@@ -12,6 +12,7 @@ import type { ImageResult, PromptSet } from '../core/types';
 import type { EncodedImage, ModelInfo } from '../engine/api';
 import { type AblationName, ablation, oneClassScore } from './ablations';
 import { CategoryFeatures, DEFAULT_FEATURE_MEMORY, type Encoder } from './category-features';
+import { selectCategories } from './datasets';
 import type { DatasetReader } from './datasets/types';
 import type { FeatureDiskCache } from './feature-cache';
 import { evalSize, loadTruth } from './masks';
@@ -72,15 +73,7 @@ export async function runEvaluation(engine: EvalEngine, s: EvalSettings): Promis
   if (!abl.fewShot && s.shots.some((k) => k > 0)) {
     throw new Error(`ablation '${abl.name}' is zero-shot only: use --shots 0`);
   }
-  const available = await s.reader.categories();
-  const categories = s.categories ?? available;
-  for (const c of categories) {
-    if (!available.includes(c))
-      throw new Error(
-        `category '${c}' not found in ${s.reader.root} (have: ${available.join(', ') || 'none'})`,
-      );
-  }
-  if (categories.length === 0) throw new Error(`no categories found in ${s.reader.root}`);
+  const categories = await selectCategories(s.reader, s.categories);
   const stream = s.progress ?? { write: () => true };
   const out: EvalOutput = {
     dataset: s.reader.kind,

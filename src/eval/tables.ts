@@ -27,7 +27,7 @@ const AS: MetricSpec[] = [
 /** Pixel AP, reported only by MuSc's protocol. */
 const PIXEL_AP: MetricSpec = { level: 'pixel', key: 'aupr', title: 'pAUPR' };
 
-export function datasetTitle(kind: string): string {
+function datasetTitle(kind: string): string {
   return kind === 'visa' ? 'VisA' : kind === 'mvtec' ? 'MVTec-AD' : kind;
 }
 
@@ -88,7 +88,7 @@ export function classwiseTable(out: EvalOutput, spec: MetricSpec, shots: number[
   return layout(rows);
 }
 
-export function summaryTable(out: EvalOutput, specs: MetricSpec[], shots: number[]): string {
+function summaryTable(out: EvalOutput, specs: MetricSpec[], shots: number[]): string {
   const title = specs[0].level === 'image' ? 'Anomaly Classification' : 'Anomaly Segmentation';
   const rows: string[][] = [['Setup', 'Method', ...specs.map((s) => s.title)]];
   for (const k of shots) {

@@ -14,7 +14,7 @@ import { Database } from './idb-database';
 
 // --- winclip-inspector ------------------------------------------------------------------------------
 
-export const SETTINGS_DB = 'winclip-inspector';
+const SETTINGS_DB = 'winclip-inspector';
 
 export interface SettingsSchema<Ref extends { id: string } = { id: string }> extends DBSchema {
   /** Out-of-line keys: 'settings', 'prompts', 'thresholds', 'view', 'lastModel', calibration keys. */
@@ -36,7 +36,7 @@ export function settingsDatabase<Ref extends { id: string }>(): Database<Setting
 
 // --- winclip-sessions -------------------------------------------------------------------------------
 
-export const SESSIONS_DB = 'winclip-sessions';
+const SESSIONS_DB = 'winclip-sessions';
 
 export interface SessionRecordOf<Setup> {
   id: string;
@@ -97,7 +97,7 @@ export function sessionsDatabase<Image, Setup>(): Database<SessionsSchema<Image,
 
 // --- winclip-features -------------------------------------------------------------------------------
 
-export const FEATURES_DB = 'winclip-features';
+const FEATURES_DB = 'winclip-features';
 
 export interface FeatureRecordOf<Encoded> {
   hash: string;

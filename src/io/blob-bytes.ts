@@ -88,7 +88,7 @@ export class BlobBytes extends Uint8Array<ArrayBuffer> {
 }
 
 /** True where a Blob can be read synchronously (a dedicated worker). */
-export function canReadBlobsSync(): boolean {
+function canReadBlobsSync(): boolean {
   return typeof SyncReaderClass === 'function';
 }
 

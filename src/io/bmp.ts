@@ -6,7 +6,7 @@
 import type { RgbImage } from '../core/types';
 import { pixelLimitProblem } from './image-header';
 
-export class BmpError extends Error {}
+class BmpError extends Error {}
 
 const BI_RGB = 0;
 const BI_BITFIELDS = 3;

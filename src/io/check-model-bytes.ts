@@ -7,7 +7,7 @@
 import { ConfigError, type ModelConfig, parseModelConfig } from '../model/config';
 import { sniffImageFormat } from './decode-browser';
 
-export class ModelFileError extends Error {
+class ModelFileError extends Error {
   override name = 'ModelFileError';
 }
 
@@ -22,7 +22,7 @@ function describeStart(bytes: Uint8Array): string | null {
   return null;
 }
 
-export function parseJsonFile(bytes: Uint8Array, name: string): unknown {
+function parseJsonFile(bytes: Uint8Array, name: string): unknown {
   if (bytes.byteLength === 0) throw new ModelFileError(`${name} is empty.`);
   const what = describeStart(bytes);
   if (what) throw new ModelFileError(`${name} is ${what}, not JSON.`);

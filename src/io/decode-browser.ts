@@ -9,14 +9,8 @@
 
 import { errorText } from '../core/errors';
 import type { RgbImage } from '../core/types';
-import {
-  pixelLimitProblem,
-  readImageHeader,
-  type SniffedFormat,
-  SUPPORTED_FORMATS_TEXT,
-  sniffImageFormat,
-  unsupportedFormat,
-} from './image-header';
+import { checkImageHead } from './image-head-check';
+import type { SniffedFormat } from './image-header';
 import { decodeTiff } from './tiff';
 
 export class ImageDecodeError extends Error {
@@ -24,22 +18,6 @@ export class ImageDecodeError extends Error {
 }
 
 export { type SniffedFormat, sniffImageFormat } from './image-header';
-
-const NON_IMAGE_SIGNATURES: [string, number[]][] = [
-  ['a PDF document', [0x25, 0x50, 0x44, 0x46]],
-  ['a ZIP archive', [0x50, 0x4b, 0x03, 0x04]],
-  ['a gzip archive', [0x1f, 0x8b]],
-];
-
-function startsWith(head: Uint8Array, sig: number[], at = 0): boolean {
-  return sig.every((b, i) => head[at + i] === b);
-}
-
-export function describeNonImage(head: Uint8Array): string {
-  for (const [what, sig] of NON_IMAGE_SIGNATURES) if (startsWith(head, sig)) return what;
-  const text = head.subarray(0, 64).every((b) => b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127));
-  return text && head.length > 0 ? 'a text file' : 'not a recognised image format';
-}
 
 /** Enough of the file for every header but a JPEG's with very large metadata ahead of its frame header. */
 async function readHead(blob: Blob): Promise<Uint8Array> {
@@ -50,19 +28,9 @@ async function readHead(blob: Blob): Promise<Uint8Array> {
 async function checkedFormat(blob: Blob, name: string): Promise<SniffedFormat> {
   if (blob.size === 0) throw new ImageDecodeError(`${name}: the file is empty`);
   const head = await readHead(blob);
-  const refused = unsupportedFormat(head);
-  if (refused) throw new ImageDecodeError(`${name}: ${refused}; use ${SUPPORTED_FORMATS_TEXT}`);
-  const format = sniffImageFormat(head);
-  if (!format) {
-    throw new ImageDecodeError(
-      `${name}: not an image (${describeNonImage(head)}); use ${SUPPORTED_FORMATS_TEXT}`,
-    );
-  }
-  // Refused from the header: decoding a huge image would fail anyway, as "corrupt", after a long wait.
-  const header = readImageHeader(head);
-  const tooBig = header && pixelLimitProblem(name, header.width, header.height);
-  if (tooBig) throw new ImageDecodeError(tooBig);
-  return format;
+  const checked = checkImageHead(head, name);
+  if ('problem' in checked) throw new ImageDecodeError(checked.problem);
+  return checked.format;
 }
 
 /**
@@ -113,7 +81,7 @@ function context2d(width: number, height: number): OffscreenCanvasRenderingConte
 }
 
 /** Reads an ImageBitmap's pixels as interleaved 8-bit RGB (alpha dropped). */
-export function bitmapToRgb(bitmap: ImageBitmap): RgbImage {
+function bitmapToRgb(bitmap: ImageBitmap): RgbImage {
   const { width, height } = bitmap;
   const ctx = context2d(width, height);
   ctx.drawImage(bitmap, 0, 0);

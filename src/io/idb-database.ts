@@ -20,7 +20,7 @@ export interface DatabaseSpec<S extends DBSchema> {
 export const BLOCKED_MESSAGE = 'IndexedDB is blocked by another tab of this app';
 
 /** Runs the steps from `oldVersion` up to `newVersion` (the body of `openDB`'s `upgrade`). */
-export function runUpgradeSteps<S extends DBSchema>(
+function runUpgradeSteps<S extends DBSchema>(
   steps: readonly UpgradeStep<S>[],
   db: IDBPDatabase<S>,
   oldVersion: number,

@@ -12,7 +12,7 @@ export { SUPPORTED_FORMATS_TEXT } from '../core/image-formats';
  * Largest image accepted, in pixels: 16383², sharp's own default, and just under the largest canvas
  * Chromium allocates. One limit for the CLI and the app, so both refuse the same images.
  */
-export const MAX_IMAGE_SIDE = 16383;
+const MAX_IMAGE_SIDE = 16383;
 export const MAX_IMAGE_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE;
 
 export interface ImageHeader {

@@ -6,15 +6,9 @@
  * the missing part would be scored as grey.
  */
 import type { RgbImage } from '../core/types';
-import { decodeImageBlob, decodeToBitmap, describeNonImage, ImageDecodeError } from './decode-browser';
-import {
-  pixelLimitProblem,
-  readImageHeader,
-  type SniffedFormat,
-  SUPPORTED_FORMATS_TEXT,
-  sniffImageFormat,
-  unsupportedFormat,
-} from './image-header';
+import { decodeImageBlob, decodeToBitmap, ImageDecodeError } from './decode-browser';
+import { checkImageHead } from './image-head-check';
+import { type SniffedFormat, sniffImageFormat } from './image-header';
 import { tiffLayoutProblem } from './tiff';
 
 /** Bytes read from the start (headers, JPEG metadata) and from the end (end markers). */
@@ -65,26 +59,13 @@ export function truncationProblem(
   }
 }
 
-/** An ISO-BMFF file whose brand is HEIC/HEIF (AVIF, the same container, is sniffed before this). */
-function isHeif(head: Uint8Array): boolean {
-  const ascii = (from: number, to: number) => String.fromCharCode(...head.subarray(from, to));
-  return ascii(4, 8) === 'ftyp' && /^(heic|heix|hevc|hevx|heim|heis|mif1|msf1)$/.test(ascii(8, 12));
-}
-
 /** Why `blob` cannot be inspected, from its header, as one line naming the file, or null. */
 export async function imageProblem(blob: Blob, name: string): Promise<string | null> {
   if (blob.size === 0) return `${name}: the file is empty`;
   const head = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
-  const refused = unsupportedFormat(head);
-  if (refused) return `${name}: ${refused}; use ${SUPPORTED_FORMATS_TEXT}`;
-  const format = sniffImageFormat(head);
-  if (!format && isHeif(head))
-    return `${name}: a HEIC/HEIF image (as phones save photos), which browsers cannot decode; use ${SUPPORTED_FORMATS_TEXT}`;
-  if (!format) return `${name}: not an image (${describeNonImage(head)}); use ${SUPPORTED_FORMATS_TEXT}`;
-  const header = readImageHeader(head);
-  const tooBig = header && pixelLimitProblem(name, header.width, header.height);
-  if (tooBig) return tooBig;
-  return format === 'tiff' ? tiffLayoutProblem(head, name) : null;
+  const checked = checkImageHead(head, name);
+  if ('problem' in checked) return checked.problem;
+  return checked.format === 'tiff' ? tiffLayoutProblem(head, name) : null;
 }
 
 async function truncationOf(blob: Blob): Promise<string | null> {

@@ -8,7 +8,7 @@
  */
 import { COMMIT_HASH } from './hub';
 
-export const MODEL_CACHE_NAME = 'winclip-models-v1';
+const MODEL_CACHE_NAME = 'winclip-models-v1';
 /** Synthetic origin for cache keys (never fetched). */
 const KEY_ORIGIN = 'https://model-cache.winclip.invalid';
 
@@ -37,7 +37,7 @@ function refKey(repo: string, revision: string): string {
 }
 
 /** The commit `revision` last resolved to (itself when it is a commit), or null. */
-export async function readRef(cache: Cache, repo: string, revision: string): Promise<string | null> {
+async function readRef(cache: Cache, repo: string, revision: string): Promise<string | null> {
   if (COMMIT_HASH.test(revision)) return revision;
   const res = await cache.match(refKey(repo, revision));
   const commit = res ? (await res.text()).trim() : '';

@@ -111,7 +111,7 @@ export async function readLocal(file: File, role: Role, opts: FetchOptions): Pro
   return (await readLocalParts(file, role, opts)).bytes;
 }
 
-export async function readLocalParts(
+async function readLocalParts(
   file: File,
   role: Role,
   opts: FetchOptions,

@@ -33,7 +33,7 @@ function allocate(bytes: number, what: string): Uint8Array {
  * ArrayBuffer (no second copy of a large model); otherwise it grows geometrically. The result is a
  * view, so handing its buffer to a worker transfers it without copying.
  */
-export class ByteSink {
+class ByteSink {
   private buf: Uint8Array;
   private length = 0;
 

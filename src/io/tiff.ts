@@ -16,12 +16,12 @@
 import type { RgbImage } from '../core/types';
 import { pixelLimitProblem, readTiffTags } from './image-header';
 
-export class TiffError extends Error {
+class TiffError extends Error {
   override name = 'TiffError';
 }
 
 /** What is decoded, for the end of every refusal. */
-export const TIFF_SUPPORTED_TEXT = '8-bit grey/RGB/RGBA, 16-bit grey or 16-bit RGB/RGBA only';
+const TIFF_SUPPORTED_TEXT = '8-bit grey/RGB/RGBA, 16-bit grey or 16-bit RGB/RGBA only';
 
 const COMPRESSIONS: Record<number, string> = {
   1: 'none',

@@ -1,7 +1,7 @@
 /** The OpenCLIP state-dict names and shapes a config implies; checked before any graph is built. */
 import type { ModelConfig } from './config';
 
-export function blockTensors(prefix: string, width: number, mlpWidth: number): [string, number[]][] {
+function blockTensors(prefix: string, width: number, mlpWidth: number): [string, number[]][] {
   return [
     [`${prefix}.ln_1.weight`, [width]],
     [`${prefix}.ln_1.bias`, [width]],

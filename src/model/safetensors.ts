@@ -32,7 +32,7 @@ const DTYPE_BYTES: Record<SafeDType, number> = {
   BOOL: 1,
 };
 
-export class SafetensorsError extends Error {
+class SafetensorsError extends Error {
   override name = 'SafetensorsError';
 }
 

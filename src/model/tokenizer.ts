@@ -14,7 +14,7 @@ const CLIP_TOKENIZER_CONFIG = {
   do_lower_case: true,
 };
 
-export class TokenizerError extends Error {
+class TokenizerError extends Error {
   override name = 'TokenizerError';
 }
 

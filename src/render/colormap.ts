@@ -1,4 +1,5 @@
 /** Colormaps as 256-entry RGBA lookup tables, and map → RGBA colouring. */
+import { memo } from '../core/memo';
 
 export type ColormapName = 'turbo' | 'inferno' | 'viridis' | 'jet' | 'gray';
 
@@ -72,9 +73,8 @@ const cache = new Map<ColormapName, Uint8ClampedArray>();
 
 /** 256×RGBA table of a colormap (alpha 255). */
 export function colormapLut(name: ColormapName): Uint8ClampedArray {
-  let lut = cache.get(name);
-  if (!lut) {
-    lut = new Uint8ClampedArray(256 * 4);
+  return memo(cache, name, () => {
+    const lut = new Uint8ClampedArray(256 * 4);
     const f = FUNCTIONS[name];
     for (let i = 0; i < 256; i++) {
       const [r, g, b] = f(i / 255);
@@ -83,9 +83,8 @@ export function colormapLut(name: ColormapName): Uint8ClampedArray {
       lut[i * 4 + 2] = Math.round(b * 255);
       lut[i * 4 + 3] = 255;
     }
-    cache.set(name, lut);
-  }
-  return lut;
+    return lut;
+  });
 }
 
 /** Colours `map` into `out` (RGBA): values at `lo` get the first colour, at `hi` the last. */
@@ -123,8 +122,8 @@ export function colormapGradient(name: ColormapName): string {
  * the colormap, values at or above it only the warm end, so the two never share a colour and "warm"
  * means "above the pixel threshold" on every image.
  */
-export const SPLIT_COOL: readonly [number, number] = [0.05, 0.35];
-export const SPLIT_WARM: readonly [number, number] = [0.65, 1];
+const SPLIT_COOL: readonly [number, number] = [0.05, 0.35];
+const SPLIT_WARM: readonly [number, number] = [0.65, 1];
 
 /** Colormap position (0..1) of `v` on the threshold scale lo < t < hi (clamped at both ends). */
 export function splitPosition(v: number, lo: number, t: number, hi: number): number {

@@ -37,7 +37,7 @@ function pillowPython(): string | null {
   return null;
 }
 
-export const PILLOW_PYTHON = pillowPython();
+const PILLOW_PYTHON = pillowPython();
 export const NO_PILLOW_REASON =
   'no Python with Pillow (tried $PYTHON, python3, /usr/bin/python3): apt-get install python3-pil';
 

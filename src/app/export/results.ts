@@ -42,7 +42,7 @@ export interface RowExtras {
 /** One image's export record: the shared fields (all present, null where unknown) and the app's own. */
 export type ResultRow = ImageRecord & AppImageFields;
 
-export function resultRow(im: InspectedImage, ctx: RowContext, map: MapReport | undefined): ResultRow {
+function resultRow(im: InspectedImage, ctx: RowContext, map: MapReport | undefined): ResultRow {
   const own = ctx.extras?.thresholds(im) ?? null;
   const t = own ?? ctx.thresholds;
   const explained = ctx.extras?.explanations.get(im.id);
@@ -88,7 +88,7 @@ export function resultRows(
 }
 
 /** The app's CSV columns: every group of src/core/results-csv.ts, in its order. */
-export const APP_CSV_COLUMNS = csvColumns(['image', 'verdict', 'app', 'pixel', 'provenance']);
+const APP_CSV_COLUMNS = csvColumns(['image', 'verdict', 'app', 'pixel', 'provenance']);
 export const CSV_COLUMNS = APP_CSV_COLUMNS.map((c) => c.name);
 
 /**

@@ -13,7 +13,7 @@ import { clearLot } from './lot-service';
 import { metaOf } from './stored-meta';
 
 /** How long a cleared batch can be brought back. */
-export const UNDO_MS = 60_000;
+const UNDO_MS = 60_000;
 let undoTimer: ReturnType<typeof setTimeout> | null = null;
 
 /** Adds a drop (files and folders, recursively) to the queue. Call during the drop event. */

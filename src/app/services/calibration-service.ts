@@ -189,7 +189,7 @@ export function recalibrate(): void {
   scheduleLoo(useApp.getState());
 }
 
-export function setLabel(im: Pick<InspectedImage, 'id' | 'name'>, label: Label | null): void {
+function setLabel(im: Pick<InspectedImage, 'id' | 'name'>, label: Label | null): void {
   const k = labelKey(im);
   useCalib.setState((s) => {
     const labels = { ...s.labels };

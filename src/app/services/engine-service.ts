@@ -19,7 +19,7 @@ type RestoreHook = (reason: string) => Promise<void>;
 let restoreHook: RestoreHook | null = null;
 
 /** Where the app serves onnxruntime-web's wasm files (copied there at build time). */
-export function ortWasmPath(): string {
+function ortWasmPath(): string {
   return new URL(`${import.meta.env.BASE_URL}ort/`, window.location.href).href;
 }
 

@@ -75,8 +75,6 @@ async function rowExtras(): Promise<RowExtras> {
   return { label: (im) => labelOf(labels, im), thresholds, explanations };
 }
 
-export { promptSetId };
-
 function scoredImages(): InspectedImage[] {
   return useApp.getState().images.filter((im) => im.status === 'done' && im.result);
 }
@@ -104,7 +102,7 @@ async function mapReports(images: InspectedImage[]): Promise<Map<string, MapRepo
 }
 
 /** The results document's top: model identity, prompts, thresholds, method, session and tool. */
-export function exportProvenance(): ResultsProvenance {
+function exportProvenance(): ResultsProvenance {
   const s = useApp.getState();
   const src = s.model.source;
   const mode = currentMode(s);
@@ -183,7 +181,7 @@ function captionOf(image: InspectedImage): OverlayCaption | undefined {
  * Renders the overlay as configured in the detail view, at the image's full resolution; `annotated`
  * always draws the outline and adds the score and verdict bar.
  */
-export async function renderOverlay(image: InspectedImage, annotated = false): Promise<Blob> {
+async function renderOverlay(image: InspectedImage, annotated = false): Promise<Blob> {
   const s = useApp.getState();
   const normal = normalRange(useCalib.getState().loo, currentModeKey(s));
   const style = heatmapStyleFor(s.settings, image, s.images, s.thresholds.pixel, normal?.low ?? null);

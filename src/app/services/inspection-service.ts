@@ -23,7 +23,7 @@ import { workerHasModel } from './model-presence';
 import { noteScored } from './stored-meta';
 
 /** Longest side of gallery thumbnails (device pixels). */
-export const THUMB_SIDE = 360;
+const THUMB_SIDE = 360;
 
 let queueAbort: AbortController | null = null;
 let pumping = false;

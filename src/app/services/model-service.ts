@@ -41,7 +41,7 @@ function messageOf(err: unknown): string {
   return errorText(err);
 }
 
-export function persistable(source: ModelSource): PersistedModelSource | null {
+function persistable(source: ModelSource): PersistedModelSource | null {
   if (source.kind === 'hub')
     return {
       kind: 'hub',

@@ -89,7 +89,7 @@ async function sync(): Promise<void> {
 }
 
 /** Call after every edit: waits for typing to pause, then embeds and re-scores. */
-export function schedulePromptSync(): void {
+function schedulePromptSync(): void {
   if (timer) clearTimeout(timer);
   patchPromptStatus({ busy: true });
   timer = setTimeout(() => {

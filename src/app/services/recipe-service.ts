@@ -45,7 +45,7 @@ import { updatePrompts } from './prompt-service';
 import { addReferences, clearReferences } from './reference-service';
 
 /** The loaded (or loading) model as a recipe names it, or null when there is none. */
-export function currentModelIdentity(): RecipeModel | null {
+function currentModelIdentity(): RecipeModel | null {
   return loadedModelOf(useApp.getState());
 }
 
@@ -136,7 +136,7 @@ function checkModel(want: RecipeModel): void {
 }
 
 /** Replaces prompts, thresholds and the reference bank with the recipe's. */
-export async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
+async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
   useRecipe.setState({ busy: true, lastOpened: name, calibration: recipe.calibration, model: recipe.model });
   try {
     updatePrompts({ ...recipe.prompts });
@@ -173,7 +173,7 @@ export async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
   }
 }
 
-export async function importRecipeText(text: string, name: string): Promise<boolean> {
+async function importRecipeText(text: string, name: string): Promise<boolean> {
   let recipe: Recipe;
   try {
     recipe = parseRecipe(text);

@@ -18,7 +18,7 @@ import type { InspectedImage, PromptConfig, Thresholds } from '../state/types';
 export const SESSIONS = 'sessions';
 export const IMAGES = 'images';
 export const BLOBS = 'blobs';
-export const META = 'meta';
+const META = 'meta';
 
 export interface StoredReferenceShot {
   id: string;

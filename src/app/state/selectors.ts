@@ -72,7 +72,7 @@ export function visibleImages(
 }
 
 /** Min/max over every scored map, so all heatmaps of a batch share one colour scale. */
-export function batchRange(images: InspectedImage[]): [number, number] {
+function batchRange(images: InspectedImage[]): [number, number] {
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   for (const im of images) {

@@ -55,12 +55,12 @@ export function entryNow(
   return { image: t.image, pixel: t.pixel, source, model: modelBasis(s), prompts: promptsBasis(s.prompts) };
 }
 
-export function isUserSet(e: ModeThresholds | undefined): boolean {
+function isUserSet(e: ModeThresholds | undefined): boolean {
   return e !== undefined && e.source !== 'reference-bank';
 }
 
 /** Set under other prompts, or another model than the ready one (a recipe's still waiting for its own). */
-export function isStale(e: ModeThresholds, s: Pick<AppState, 'model' | 'prompts'>): boolean {
+function isStale(e: ModeThresholds, s: Pick<AppState, 'model' | 'prompts'>): boolean {
   if (e.prompts !== promptsBasis(s.prompts)) return true;
   const model = modelBasis(s);
   if (model === null) return false;

@@ -5,7 +5,6 @@
  */
 import * as Comlink from 'comlink';
 import type { PreparedImage, PrepWorkerApi } from '../../../workers/protocol';
-import type { PreprocessConfig } from '../../core/preprocess';
 
 export class PrepClient {
   private worker: Worker | null = null;
@@ -36,10 +35,7 @@ export class PrepClient {
   }
 
   async prepare(
-    image: Blob,
-    name: string,
-    thumbSide: number,
-    config: PreprocessConfig,
+    ...[image, name, thumbSide, config]: Parameters<PrepWorkerApi['prepare']>
   ): Promise<PreparedImage> {
     const api = this.api();
     let reject!: (err: Error) => void;

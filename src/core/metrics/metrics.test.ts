@@ -149,6 +149,16 @@ describe('pixel metrics, hand-worked', () => {
   });
 });
 
+/** The metrics' per-image input for random images. */
+function pixelItems(images: BruteImage[]) {
+  return images.map((im) => ({
+    map: new Float32Array(im.map),
+    width: im.w,
+    height: im.h,
+    truth: maskRegions(im.mask, im.w, im.h),
+  }));
+}
+
 function randomImages(r: () => number, count: number, levels: number): BruteImage[] {
   const images: BruteImage[] = [];
   for (let k = 0; k < count; k++) {
@@ -199,12 +209,7 @@ describe('pixel metrics vs brute force', () => {
     // Multiples of 1/64 differ in high mantissa bits, so dropping 7 low bits merges nothing.
     const r = rng(5);
     const images = randomImages(r, 6, 64);
-    const items = images.map((im) => ({
-      map: new Float32Array(im.map),
-      width: im.w,
-      height: im.h,
-      truth: maskRegions(im.mask, im.w, im.h),
-    }));
+    const items = pixelItems(images);
     const exact = pixelMetrics(items);
     const binned = pixelMetrics(items, { exactPixelLimit: 0 });
     expect(binned.exact).toBe(false);
@@ -217,12 +222,7 @@ describe('pixel metrics vs brute force', () => {
   it('binned mode stays within its stated bound when bins merge scores, and switches mid-stream', () => {
     const r = rng(11);
     const images = randomImages(r, 8, 0);
-    const items = images.map((im) => ({
-      map: new Float32Array(im.map),
-      width: im.w,
-      height: im.h,
-      truth: maskRegions(im.mask, im.w, im.h),
-    }));
+    const items = pixelItems(images);
     const exact = pixelMetrics(items);
     const total = items.reduce((s, it) => s + it.width * it.height, 0);
     // Coarse bins (shift 16: 128 bins per octave) and a limit reached half-way through.

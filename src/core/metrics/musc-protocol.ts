@@ -28,8 +28,8 @@ export interface MuscPixelReport extends MuscPixelMetrics {
 }
 
 /** cal_pro_score's max_step and expect_fpr. */
-export const MUSC_PRO_STEPS = 200;
-export const MUSC_PRO_FPR_LIMIT = 0.3;
+const MUSC_PRO_STEPS = 200;
+const MUSC_PRO_FPR_LIMIT = 0.3;
 
 /**
  * np.arange(start, stop, step) for float64 arguments: length ceil((stop − start)/step); element 0 is

@@ -46,8 +46,8 @@ export interface PixelAccumulatorOptions {
   fprLimit?: number;
 }
 
-export const DEFAULT_EXACT_PIXEL_LIMIT = 1 << 23;
-export const DEFAULT_BIN_SHIFT = 7;
+const DEFAULT_EXACT_PIXEL_LIMIT = 1 << 23;
+const DEFAULT_BIN_SHIFT = 7;
 const PAGE_BITS = 16;
 
 interface BinPage {

@@ -6,11 +6,11 @@
 import { minLotForInterval } from './msm';
 
 /** LNAMD aggregation degrees r (odd: the zero padding (r−1)/2 keeps the grid only for odd r). */
-export const MUSC_R_LIST: readonly number[] = Object.freeze([1, 3, 5]);
+const MUSC_R_LIST: readonly number[] = Object.freeze([1, 3, 5]);
 /** MSM interval [lo, hi): the mean of the sorted nearest distances between ranks (N−1)·lo and (N−1)·hi. */
-export const MUSC_INTERVAL: readonly [number, number] = Object.freeze([0, 0.3]) as readonly [number, number];
+const MUSC_INTERVAL: readonly [number, number] = Object.freeze([0, 0.3]) as readonly [number, number];
 /** RsCIN neighbourhood sizes for MVTec AD and anything else (musc.py:242-248). */
-export const RSCIN_K_DEFAULT: readonly number[] = Object.freeze([1, 2, 3]);
+const RSCIN_K_DEFAULT: readonly number[] = Object.freeze([1, 2, 3]);
 /** RsCIN neighbourhood sizes the official code uses for VisA: a preset, picked by the evaluator. */
 export const RSCIN_K_VISA: readonly number[] = Object.freeze([1, 8, 9]);
 
@@ -38,7 +38,7 @@ export interface MuscModelShape {
  * [2, 5, 8, 11] for 12. For fewer than 4 blocks the points collapse (clamped at 0, duplicates dropped):
  * [0, 1] for 2 blocks.
  */
-export function defaultMuscLayers(blocks: number): number[] {
+function defaultMuscLayers(blocks: number): number[] {
   const points = [1, 2, 3, 4].map((q) => Math.max(0, Math.floor((blocks * q) / 4) - 1));
   return [...new Set(points)];
 }

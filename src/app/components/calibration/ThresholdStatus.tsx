@@ -12,7 +12,7 @@ import { currentModeKey, keyLabel, useCalib } from '../../state/calibration';
 import { patchUi, useApp } from '../../state/store';
 import { type ThresholdState, thresholdStateOf } from '../../state/threshold-decisions';
 
-export function useThresholdState(): { key: string; state: ThresholdState } {
+function useThresholdState(): { key: string; state: ThresholdState } {
   const { key, model, prompts } = useApp(
     useShallow((s) => ({ key: currentModeKey(s), model: s.model, prompts: s.prompts })),
   );

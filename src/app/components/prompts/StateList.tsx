@@ -2,7 +2,7 @@
 import { useId, useState } from 'react';
 
 /** Lets users type "with a scratch" and get "{} with a scratch": the placeholder goes where it reads naturally. */
-export function normalizeState(text: string): string {
+function normalizeState(text: string): string {
   const t = text.trim().replace(/\s+/g, ' ');
   if (!t || t.includes('{}')) return t;
   return /^(with|without|missing|having|has|that|which|showing)\b/i.test(t) ? `{} ${t}` : `${t} {}`;
