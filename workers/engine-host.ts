@@ -10,7 +10,7 @@ import { type PreprocessConfig, samePreprocess } from '../src/core/preprocess';
 import type { ScoreOptions } from '../src/core/score-options';
 import type { StateGroups } from '../src/core/state-words';
 import type { ImageResult, PromptSet } from '../src/core/types';
-import { type EncodeHooks, type EngineStats, ZERO_STATS } from '../src/engine/api';
+import { type EngineStats, ZERO_STATS } from '../src/engine/api';
 import { leaveOneOut } from '../src/engine/calibration';
 import { WinclipEngine } from '../src/engine/engine';
 import { createWebRuntime, webGpuDevice } from '../src/engine/runtime-web';
@@ -20,6 +20,7 @@ import type { ModelFiles } from '../src/model/file-names';
 import { decodeImage, decodeWithThumbnail, nameOf } from './decode';
 import { FeatureDatabase } from './feature-store';
 import { IdbFeatureStore } from './feature-store-idb';
+import { firstScoreHooks } from './first-score-hooks';
 import { LotHost } from './lot-host';
 import type * as L from './lot-protocol';
 import * as maps from './map-queries';
@@ -186,18 +187,6 @@ export class EngineHost implements P.EngineWorkerApi {
     return summary;
   }
 
-  /** Reports the image score as soon as the full passes give it (the map comes later). */
-  private firstScoreHooks(key: string): EncodeHooks {
-    return {
-      onImageScore: (f) => {
-        if (f.final)
-          void Promise.resolve(this.firstScoreListener?.({ key, score: f.imageScore, ms: f.ms })).catch(
-            () => undefined,
-          );
-      },
-    };
-  }
-
   removeReference(key: string): void {
     const engine = this.requireEngine();
     engine.removeReference(key);
@@ -319,7 +308,10 @@ export class EngineHost implements P.EngineWorkerApi {
       const { rgb, thumb } = await decodeWithThumbnail(image, name, thumbSide);
       check();
       const out = await this.inspectEncoded(check, key, hash, thumb, options, async () => {
-        await engine.encode(key, rgb, { ...this.firstScoreHooks(key), roi: options?.setup?.roi });
+        await engine.encode(key, rgb, {
+          ...firstScoreHooks(key, this.firstScoreListener),
+          roi: options?.setup?.roi,
+        });
       });
       // With an ROI the summary's size is the crop's: the frame's goes along for the views to draw on.
       if (options?.setup?.roi) out.frame = { width: rgb.width, height: rgb.height };
@@ -354,7 +346,7 @@ export class EngineHost implements P.EngineWorkerApi {
           prepared.thumb,
           options,
           async () => {
-            await engine.encodePrepared(key, prepared, this.firstScoreHooks(key));
+            await engine.encodePrepared(key, prepared, firstScoreHooks(key, this.firstScoreListener));
           },
         );
       } catch (err) {
