@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { fingerprintModelDir } from '../src/cli/recipe-input';
 import { DEFAULT_ANOMALOUS_STATES, DEFAULT_TEMPLATES } from '../src/core/prompts';
@@ -212,5 +213,89 @@ describe('--recipe', () => {
       code: 1,
       stderr: `winclip: calibrate: --recipe ${broken}: recipe: version 7 is not supported (this build reads version 1)\n`,
     });
+  });
+});
+
+describe('calibrate --recipe with an inspection setup', () => {
+  const shot = (name: string, bytes: Buffer) => ({
+    name,
+    mediaType: 'image/png',
+    data: bytesToBase64(bytes),
+  });
+  type Loo = { references: { image_score: number; max_pixel: number }[]; image_threshold: number };
+  const calibrateRecipe = async (path: string) => {
+    const { stdout, stderr } = await run('node', [
+      BIN,
+      'calibrate',
+      '--model',
+      FIXTURE_DIR,
+      '--recipe',
+      path,
+    ]);
+    return { loo: JSON.parse(stdout) as Loo, stderr };
+  };
+
+  it('crops references of one size by the ROI (as the cropped files), keeps the policy when writing', async () => {
+    const roi = { x: 10, y: 20, width: 200, height: 180 };
+    const files = ['ref_2.png', 'test_a.png']; // both 240×240
+    const crops = await Promise.all(
+      files.map((f) =>
+        sharp(img(f))
+          .extract({ left: roi.x, top: roi.y, width: roi.width, height: roi.height })
+          .png()
+          .toBuffer(),
+      ),
+    );
+    const withRoi = await writeRecipe('cal-roi.json', {
+      references: files.map((f) => shot(f, readFileSync(img(f)))),
+      inspection: { roi, ignore: [] },
+      thresholds: {
+        'few-shot': { image: 0.3, pixel: 0.29, review: 0.01, minRegionArea: { value: 2, unit: '%' } },
+      },
+    });
+    const cropped = await writeRecipe('cal-crop.json', {
+      references: files.map((f, i) => shot(f, crops[i])),
+    });
+    const a = await calibrateRecipe(withRoi);
+    const b = await calibrateRecipe(cropped);
+    expect(a.stderr).toBe('');
+    expect(a.loo.references).toEqual(b.loo.references);
+    // A don't-care box over the whole ROI's right half leaves those pixels out of each max.
+    const half = await writeRecipe('cal-half.json', {
+      references: files.map((f) => shot(f, readFileSync(img(f)))),
+      inspection: { roi, ignore: [{ kind: 'rect', box: { x: 110, y: 20, width: 100, height: 180 } }] },
+    });
+    const c = await calibrateRecipe(half);
+    for (const [i, r] of c.loo.references.entries())
+      expect(r.max_pixel).toBeLessThanOrEqual(a.loo.references[i].max_pixel);
+    const written = join(tmp, 'cal-roi-written.json');
+    await run('node', [
+      BIN,
+      'calibrate',
+      '--model',
+      FIXTURE_DIR,
+      '--recipe',
+      withRoi,
+      '--write-recipe',
+      written,
+    ]);
+    const again = parseRecipe(readFileSync(written, 'utf8'));
+    expect(again.inspection).toEqual({ roi, ignore: [] });
+    expect(again.thresholds['few-shot']).toEqual({
+      image: a.loo.image_threshold,
+      pixel: expect.any(Number),
+      review: 0.01,
+      minRegionArea: { value: 2, unit: '%' },
+    });
+  });
+
+  it('uses references of different sizes whole, and says so', async () => {
+    const path = await writeRecipe('cal-sizes.json', {
+      inspection: { roi: { x: 0, y: 0, width: 200, height: 200 }, ignore: [] },
+    });
+    const { stderr } = await calibrateRecipe(path);
+    expect(stderr).toBe(
+      "winclip: note: the recipe's references have different sizes (260×260, 240×240), so they are used whole (the inspection region 0,0,200,200 is not applied to them)\n",
+    );
   });
 });

@@ -5,12 +5,13 @@
  * (features in memory, the rest in the feature store), decoding, and map queries.
  */
 import * as Comlink from 'comlink';
+import { type Box as RoiBox, roiKey } from '../src/core/inspection-region';
 import { browserLotBudget } from '../src/core/musc/lot-memory';
 import { type PreprocessConfig, samePreprocess } from '../src/core/preprocess';
 import type { ScoreOptions } from '../src/core/score-options';
 import type { StateGroups } from '../src/core/state-words';
 import type { ImageResult, PromptSet } from '../src/core/types';
-import { type EncodeHooks, type EngineStats, ZERO_STATS } from '../src/engine/api';
+import { type EngineStats, ZERO_STATS } from '../src/engine/api';
 import { leaveOneOut } from '../src/engine/calibration';
 import { WinclipEngine } from '../src/engine/engine';
 import { createWebRuntime, webGpuDevice } from '../src/engine/runtime-web';
@@ -20,6 +21,7 @@ import type { ModelFiles } from '../src/model/file-names';
 import { decodeImage, decodeWithThumbnail, nameOf } from './decode';
 import { FeatureDatabase } from './feature-store';
 import { IdbFeatureStore } from './feature-store-idb';
+import { firstScoreHooks } from './first-score-hooks';
 import { LotHost } from './lot-host';
 import type * as L from './lot-protocol';
 import * as maps from './map-queries';
@@ -190,18 +192,6 @@ export class EngineHost implements P.EngineWorkerApi {
     return summary;
   }
 
-  /** Reports the image score as soon as the full passes give it (the map comes later). */
-  private firstScoreHooks(key: string): EncodeHooks {
-    return {
-      onImageScore: (f) => {
-        if (f.final)
-          void Promise.resolve(this.firstScoreListener?.({ key, score: f.imageScore, ms: f.ms })).catch(
-            () => undefined,
-          );
-      },
-    };
-  }
-
   removeReference(key: string): void {
     const engine = this.requireEngine();
     engine.removeReference(key);
@@ -242,7 +232,7 @@ export class EngineHost implements P.EngineWorkerApi {
 
   async renderDetail(requestId: string, key: string, opts: P.DetailRenderOptions): Promise<P.DetailRender> {
     return this.supervisor.guard(requestId, 'rendering the heatmap', async (check) =>
-      maps.detailRender(await this.resultFor(key), opts, check),
+      maps.detailRender(await this.resultFor(key), opts, check, this.results.optionsOf(key)),
     );
   }
 
@@ -258,10 +248,12 @@ export class EngineHost implements P.EngineWorkerApi {
     requestId: string,
     refKeys: string[],
     onReference: P.LooProgressListener | null,
+    options?: ScoreOptions,
   ): Promise<P.LooScore[]> {
     const engine = this.requireEngine();
     return this.supervisor.guard(requestId, 'calibrating', async (check) => {
       const refs = await leaveOneOut(engine, refKeys, {
+        ...options,
         beforeEach: check,
         onReference: (r, done) =>
           void Promise.resolve(onReference?.(maps.looScore(r), done)).catch(() => undefined),
@@ -280,13 +272,14 @@ export class EngineHost implements P.EngineWorkerApi {
     return this.supervisor.guard(requestId, 'explaining the regions', async (check) => {
       const result = await this.resultFor(key);
       check();
-      return this.explainer.explain(engine, key, result, pixelThreshold, groups, check);
+      const options = this.results.optionsOf(key);
+      return this.explainer.explain(engine, key, result, pixelThreshold, groups, check, options);
     });
   }
 
   async mapReport(requestId: string, key: string, pixelThreshold: number): Promise<P.MapReport> {
     return this.supervisor.guard(requestId, 'measuring the map', async () =>
-      maps.mapReport(await this.resultFor(key), pixelThreshold),
+      maps.mapReport(await this.resultFor(key), pixelThreshold, this.results.optionsOf(key)),
     );
   }
 
@@ -319,9 +312,15 @@ export class EngineHost implements P.EngineWorkerApi {
       const hash = await contentHash(await image.arrayBuffer());
       const { rgb, thumb } = await decodeWithThumbnail(image, name, thumbSide);
       check();
-      return this.inspectEncoded(check, key, hash, thumb, options, async () => {
-        await engine.encode(key, rgb, this.firstScoreHooks(key));
+      const out = await this.inspectEncoded(check, key, hash, thumb, options, async () => {
+        await engine.encode(key, rgb, {
+          ...firstScoreHooks(key, this.firstScoreListener),
+          roi: options?.setup?.roi,
+        });
       });
+      // With an ROI the summary's size is the crop's: the frame's goes along for the views to draw on.
+      if (options?.setup?.roi) out.frame = { width: rgb.width, height: rgb.height };
+      return out;
     });
   }
 
@@ -338,8 +337,8 @@ export class EngineHost implements P.EngineWorkerApi {
     options?: ScoreOptions,
   ): Promise<P.InspectResult & P.StoredInfo> {
     const engine = this.requireEngine();
-    if (!samePreprocess(prepared.config, engine.preprocessConfig())) {
-      // Prepared for another model: its tensors are the wrong ones; decode here as usual.
+    if (!samePreprocess(prepared.config, engine.preprocessConfig()) || options?.setup?.roi) {
+      // Prepared for another model, or from the whole image when an ROI crops it: decode here as usual.
       prepared.thumb.close();
       return this.inspectStored(requestId, key, image, thumbSide, options);
     }
@@ -352,7 +351,7 @@ export class EngineHost implements P.EngineWorkerApi {
           prepared.thumb,
           options,
           async () => {
-            await engine.encodePrepared(key, prepared, this.firstScoreHooks(key));
+            await engine.encodePrepared(key, prepared, firstScoreHooks(key, this.firstScoreListener));
           },
         );
       } catch (err) {
@@ -373,7 +372,8 @@ export class EngineHost implements P.EngineWorkerApi {
   ): Promise<P.InspectResult & P.StoredInfo> {
     const engine = this.requireEngine();
     const t0 = performance.now();
-    const info = await this.residency.featuresFor(key, hash, encode);
+    // Features of a crop are stored apart from the whole image's (see P.EngineWorkerApi.bindStored).
+    const info = await this.residency.featuresFor(key, roiKey(hash, options?.setup?.roi), encode);
     const encodeMs = performance.now() - t0;
     check();
     this.residency.markUsed(key);
@@ -394,16 +394,17 @@ export class EngineHost implements P.EngineWorkerApi {
     requestId: string,
     key: string,
     image: Blob,
+    roi?: RoiBox,
   ): Promise<P.ReferenceAdded & P.StoredInfo> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);
     return this.supervisor.guard(requestId, `adding reference ${name}`, async (check) => {
       const hash = await contentHash(await image.arrayBuffer());
       check();
-      const info = await this.residency.featuresFor(key, hash, async () => {
+      const info = await this.residency.featuresFor(key, roiKey(hash, roi), async () => {
         const rgb = await decodeImage(image, name);
         check();
-        await engine.encode(key, rgb);
+        await engine.encode(key, rgb, { roi });
       });
       this.residency.pin(key);
       engine.addReferenceEncoded(key);

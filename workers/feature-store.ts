@@ -88,7 +88,8 @@ export class FeatureDatabase {
   async deleteFeatures(hashes: string[]): Promise<void> {
     if (!FeatureDatabase.available() || hashes.length === 0) return;
     const tx = (await this.open()).transaction(FEATURES, 'readwrite');
-    const deletes = hashes.map((h) => tx.store.delete(IDBKeyRange.bound([h, ''], [h, '\uffff'])));
+    // Every model's features of each image, whole and under any ROI (stored as `${hash}@roi:…`).
+    const deletes = hashes.map((h) => tx.store.delete(IDBKeyRange.bound([h, ''], [`${h}\uffff`, ''])));
     await Promise.all([...deletes, tx.done]);
   }
 

@@ -5,6 +5,7 @@
  */
 
 import * as Comlink from 'comlink';
+import { careMax, resultCareMask } from '../src/core/care-mask';
 import { mapRange, mapRegions } from '../src/core/map-regions';
 import type { ScoreOptions } from '../src/core/score-options';
 import type { StateEmbedding, StateGroups } from '../src/core/state-words';
@@ -50,38 +51,46 @@ export async function scoreSummary(
     mapMin: min,
     mapMax: max,
     thumbMap: { width: preview.width, height: preview.height, data: preview.anomalyMap },
+    ...(preview.roi && { roi: preview.roi }),
   };
 }
 
-/** The detail view's heatmap and outline layers (transferred). */
+/** The care mask of a full-resolution result under the don't-care areas it was scored with (null: none). */
+const careOf = (r: ImageResult, options: ScoreOptions | undefined) =>
+  resultCareMask(options?.setup?.ignore ?? [], r);
+
+/** The detail view's heatmap and outline layers (transferred); peak and regions skip don't-care areas. */
 export async function detailRender(
   result: ImageResult,
   opts: DetailRenderOptions,
   check: () => void,
+  options?: ScoreOptions,
 ): Promise<DetailRender> {
   const heatmap = await heatmapBitmap(result, opts);
   check();
-  const { bitmap: outline, regions } = await outlineBitmap(result, opts.pixelThreshold);
+  const care = careOf(result, options);
+  const { bitmap: outline, regions } = await outlineBitmap(result, opts.pixelThreshold, care);
   const out: DetailRender = {
     width: result.width,
     height: result.height,
     heatmap,
     outline,
-    maxPixel: mapRange(result.anomalyMap).max,
+    maxPixel: careMax(result.anomalyMap, care),
     areaAbove: regions.areaAbove,
     regions: regions.regions,
   };
   return Comlink.transfer(out, [heatmap, outline]);
 }
 
-/** Peak, area and regions at or above `pixelThreshold`, as reports need them. */
-export function mapReport(r: ImageResult, pixelThreshold: number): MapReport {
-  const { regions } = mapRegions(r.anomalyMap, r.width, r.height, pixelThreshold);
+/** Peak, area and regions at or above `pixelThreshold`, as reports need them, outside don't-care areas. */
+export function mapReport(r: ImageResult, pixelThreshold: number, options?: ScoreOptions): MapReport {
+  const care = careOf(r, options);
+  const { regions } = mapRegions(r.anomalyMap, r.width, r.height, pixelThreshold, care);
   const areaAbove = regions.reduce((a, g) => a + g.area, 0);
   return {
     width: r.width,
     height: r.height,
-    maxPixel: mapRange(r.anomalyMap).max,
+    maxPixel: careMax(r.anomalyMap, care),
     areaAbove,
     areaAboveFraction: areaAbove / (r.width * r.height),
     regions: regions.map((g) => ({ box: g.box, area: g.area, peak: g.peak })),
@@ -110,13 +119,15 @@ export class RegionExplainer {
     pixelThreshold: number,
     groups: StateGroups,
     check: () => void,
+    options?: ScoreOptions,
   ): Promise<ExplainResult> {
     const vkey = JSON.stringify(groups);
     if (this.vocabulary?.key !== vkey) {
       this.vocabulary = { key: vkey, states: await stateVocabulary(engine, groups) };
     }
     check();
-    const e = explain(engine, key, result, pixelThreshold, this.vocabulary.states);
+    const care = careOf(result, options);
+    const e = explain(engine, key, result, pixelThreshold, this.vocabulary.states, undefined, care);
     return {
       width: result.width,
       height: result.height,

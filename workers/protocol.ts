@@ -3,6 +3,7 @@
  * Everything here is structured-cloneable; big buffers and ImageBitmaps travel as transferables.
  */
 
+import type { Box as RoiBox } from '../src/core/inspection-region';
 import type { PreprocessConfig, PreprocessedImage } from '../src/core/preprocess';
 import type { ScoreOptions } from '../src/core/score-options';
 import type { ModeKind } from '../src/core/scoring-mode';
@@ -51,8 +52,11 @@ export interface SmallMap {
 /** One image's result as the gallery needs it; the full-resolution map stays in the worker. */
 export interface ScoreSummary {
   key: string;
+  /** The size of what was scored: the ROI's with one (the map covers it), else the image's. */
   width: number;
   height: number;
+  /** The inspection region the image was cropped to (ScoreOptions.setup.roi); absent: the whole image. */
+  roi?: RoiBox;
   score: number;
   mode: ModeKind;
   /** References in the bank when it was scored (0 = zero-shot): thresholds belong to (mode, K). */
@@ -67,6 +71,8 @@ export interface InspectResult extends ScoreSummary {
   thumb: ImageBitmap;
   encodeMs: number;
   tiles: number;
+  /** The decoded image's size when an ROI cropped it (`width`/`height` are then the ROI's, as the map's). */
+  frame?: { width: number; height: number };
 }
 
 export interface ReferenceAdded {
@@ -269,6 +275,8 @@ export interface EngineWorkerApi {
     requestId: string,
     refKeys: string[],
     onReference: LooProgressListener | null,
+    /** `setup.ignore`: don't-care areas left out of each reference's max pixel and median. */
+    options?: ScoreOptions,
   ): Promise<LooScore[]>;
   /** Regions above `pixelThreshold` with state words (full-resolution map), and the image's state words. */
   explain(
@@ -309,9 +317,21 @@ export interface EngineWorkerApi {
     thumbSide: number,
     options?: ScoreOptions,
   ): Promise<InspectResult & StoredInfo>;
-  /** Encodes an image (or reads its stored features) and adds it to the reference bank. */
-  addReferenceStored(requestId: string, key: string, image: Blob): Promise<ReferenceAdded & StoredInfo>;
-  /** Registers images scored earlier: their features are loaded from storage when a call needs them. */
+  /**
+   * Encodes an image (or reads its stored features) and adds it to the reference bank, cropped to `roi`
+   * when given (whether a reference is cropped: src/core/inspection-region.ts referenceRoi).
+   */
+  addReferenceStored(
+    requestId: string,
+    key: string,
+    image: Blob,
+    roi?: RoiBox,
+  ): Promise<ReferenceAdded & StoredInfo>;
+  /**
+   * Registers images scored earlier: their features are loaded from storage when a call needs them.
+   * Features encoded under an ROI (ScoreOptions.setup.roi, addReferenceStored's roi) are stored under
+   * `roiKey(contentHash, roi)` (src/core/inspection-region.ts): bind that key to find them again.
+   */
   bindStored(entries: StoredBinding[]): void;
   /** Deletes stored features of these image contents (all models). */
   deleteStoredFeatures(hashes: string[]): Promise<void>;

@@ -2,6 +2,7 @@
  * Turns the pure pixel layers of src/render into ImageBitmaps and composes the overlay PNG on an
  * OffscreenCanvas (worker side, so full-resolution pixels never reach the UI thread).
  */
+import type { Box } from '../src/core/inspection-region';
 import type { ImageResult } from '../src/core/types';
 import { decodeToBitmap } from '../src/io/decode-browser';
 import { type HeatmapStyle, heatmapRgba, outlineLayer } from '../src/render/layers';
@@ -36,8 +37,9 @@ export function heatmapBitmap(result: ImageResult, style: HeatmapStyle): Promise
   return createImageBitmap(new ImageData(rgba, result.width, result.height));
 }
 
-export async function outlineBitmap(result: ImageResult, threshold: number) {
-  const { rgba, regions } = outlineLayer(result.anomalyMap, result.width, result.height, threshold);
+/** `care`: pixels in don't-care areas (0) are never outlined nor counted (src/core/care-mask.ts). */
+export async function outlineBitmap(result: ImageResult, threshold: number, care: Uint8Array | null = null) {
+  const { rgba, regions } = outlineLayer(result.anomalyMap, result.width, result.height, threshold, care);
   const bitmap = await createImageBitmap(new ImageData(rgba, result.width, result.height));
   return { bitmap, regions };
 }
@@ -50,23 +52,40 @@ export async function overlayPng(
   opts: OverlayOptions,
 ): Promise<Blob> {
   const bitmap = await decodeToBitmap(image, name);
-  const canvas = new OffscreenCanvas(result.width, result.height);
+  const roi = result.roi;
+  // With an ROI the map is the ROI's: the whole frame is drawn, the map on the ROI, the rest dimmed.
+  const frame = roi ? { width: bitmap.width, height: bitmap.height } : result;
+  const at = roi ?? { x: 0, y: 0 };
+  const canvas = new OffscreenCanvas(frame.width, frame.height);
   const ctx = canvas.getContext('2d');
   if (!ctx) throw new Error('2D canvas unavailable');
-  ctx.drawImage(bitmap, 0, 0, result.width, result.height);
+  ctx.drawImage(bitmap, 0, 0, frame.width, frame.height);
   bitmap.close();
+  if (roi) dimOutside(ctx, roi, frame.width, frame.height);
   if (opts.showHeatmap) {
     const heat = await heatmapBitmap(result, opts);
     ctx.globalAlpha = opts.opacity;
-    ctx.drawImage(heat, 0, 0);
+    ctx.drawImage(heat, at.x, at.y);
     ctx.globalAlpha = 1;
     heat.close();
   }
   if (opts.showOutline) {
     const { bitmap: outline } = await outlineBitmap(result, opts.pixelThreshold);
-    ctx.drawImage(outline, 0, 0);
+    ctx.drawImage(outline, at.x, at.y);
     outline.close();
   }
-  if (opts.caption) drawCaption(ctx, result.width, opts.caption);
+  if (opts.caption) drawCaption(ctx, frame.width, opts.caption);
   return canvas.convertToBlob({ type: 'image/png' });
+}
+
+/** The frame outside the ROI dimmed, the ROI outlined (as the app shows it). */
+function dimOutside(ctx: OffscreenCanvasRenderingContext2D, roi: Box, width: number, height: number): void {
+  ctx.fillStyle = 'rgba(0, 0, 0, 0.55)';
+  ctx.beginPath();
+  ctx.rect(0, 0, width, height);
+  ctx.rect(roi.x, roi.y, roi.width, roi.height);
+  ctx.fill('evenodd');
+  ctx.strokeStyle = '#38bdf8';
+  ctx.lineWidth = Math.max(1, Math.round(width / 400));
+  ctx.strokeRect(roi.x, roi.y, roi.width, roi.height);
 }

@@ -14,6 +14,7 @@ import { keptModelSource } from './model-loading/kept-local-model';
 import { flushCalibration, startCalibration } from './services/calibration-service';
 import { engineClient, refreshStats, releaseEngineOnPageHide, startEngine } from './services/engine-service';
 import { prefetchStats } from './services/image-prefetch';
+import { flushInspectionSetup, hydrateInspectionSetup } from './services/inspection-setup-service';
 import { hubSource, loadRepo, urlSource } from './services/model-actions';
 import { loadModel, unloadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
@@ -60,7 +61,10 @@ function debugHandle() {
     loseGpuDevice: () => engineClient().debugLoseGpuDevice(),
     failNextGpuSession: (message: string) => engineClient().debugFailNextGpuSession(message),
     unloadModel,
-    flush: () => Promise.all([flushNow(), flushSession(), flushCalibration()]).then(() => undefined),
+    flush: () =>
+      Promise.all([flushNow(), flushSession(), flushCalibration(), flushInspectionSetup()]).then(
+        () => undefined,
+      ),
     featureMemory: () => engineClient().api.featureMemory(),
     /** The worker's lot: size, pairs computed, images encoded, tokens read from storage. */
     lotStats: () => engineClient().api.lotStats(),
@@ -78,6 +82,7 @@ function exposeDebugHandle(): void {
 
 export async function boot(): Promise<void> {
   const { references, lastModel } = await hydrate();
+  await hydrateInspectionSetup();
   // The gallery shows from storage before the engine or a model is up.
   await restoreActiveSession();
   const params = new URLSearchParams(window.location.search);

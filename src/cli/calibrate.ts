@@ -4,9 +4,11 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { DEFAULT_THRESHOLD_RULE, describeRule, type ThresholdRule } from '../core/calibration';
+import { formatBox, type InspectionSetup } from '../core/inspection-region';
 import { DEFAULT_OBJECT_NAME } from '../core/prompts';
-import { serializeRecipe, validateRecipe } from '../core/recipe';
+import { recalibrated, serializeRecipe, validateRecipe } from '../core/recipe';
 import { modeOf, recipeModeOf } from '../core/scoring-mode';
+import type { RgbImage } from '../core/types';
 import { type BankScorer, calibrate } from '../engine/calibration';
 import { ProgressBar } from '../eval/progress';
 import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
@@ -36,6 +38,23 @@ function ruleOf(margin: string | undefined, rate: string | undefined): Threshold
     return { kind: 'max-plus-std', k };
   }
   return DEFAULT_THRESHOLD_RULE;
+}
+
+/**
+ * The recipe's inspection setup for its own references: they are cropped by its ROI when they share one
+ * size (one camera framing), else used whole, and the note says so (as `score` does for one of another size).
+ */
+function calibrationSetup(
+  setup: InspectionSetup,
+  images: readonly RgbImage[],
+  notes: { write: (s: string) => unknown },
+): InspectionSetup {
+  const sizes = new Set(images.map((im) => `${im.width}×${im.height}`));
+  if (!setup.roi || sizes.size === 1) return setup;
+  notes.write(
+    `winclip: note: the recipe's references have different sizes (${[...sizes].join(', ')}), so they are used whole (the inspection region ${formatBox(setup.roi)} is not applied to them)\n`,
+  );
+  return { ignore: setup.ignore };
 }
 
 /** Flags a written recipe cannot carry: refused rather than written into a recipe that scores differently. */
@@ -81,12 +100,14 @@ export async function runCalibrate(argv: string[]): Promise<number> {
       ? new ProgressBar(process.stderr, 'encoding references', refs.length)
       : null;
     const keys = refs.map((f, i) => `ref:${i}:${f}`);
+    const images: RgbImage[] = [];
     for (const [i, f] of refs.entries()) {
       const shot = recipe?.references[i];
-      await engine.encode(
-        keys[i],
-        shot ? await decodeImageBytes(shot.bytes, shot.name) : await decodeImageFile(f),
-      );
+      images.push(shot ? await decodeImageBytes(shot.bytes, shot.name) : await decodeImageFile(f));
+    }
+    const setup = recipe?.recipe.inspection && calibrationSetup(recipe.recipe.inspection, images, notes);
+    for (const [i, image] of images.entries()) {
+      await engine.encode(keys[i], image, { roi: setup?.roi });
       encodeBar?.tick();
     }
     encodeBar?.finish();
@@ -98,7 +119,8 @@ export async function runCalibrate(argv: string[]): Promise<number> {
         return r;
       },
     };
-    const cal = await calibrate(scorer, keys, {}, rule);
+    // The recipe's don't-care areas stay out of the pixel statistics.
+    const cal = await calibrate(scorer, keys, setup ? { setup } : {}, rule);
     const t = cal.thresholds;
     looBar?.finish(`image threshold ${t.image.toFixed(4)}, pixel threshold ${t.pixel.toFixed(4)}`);
     const json = JSON.stringify({
@@ -127,7 +149,11 @@ export async function runCalibrate(argv: string[]): Promise<number> {
             ...recipe.recipe,
             thresholds: {
               ...recipe.recipe.thresholds,
-              [recipeModeOf(bankMode)]: { image: t.image, pixel: t.pixel },
+              [recipeModeOf(bankMode)]: recalibrated(
+                recipe.recipe.thresholds[recipeModeOf(bankMode)],
+                t.image,
+                t.pixel,
+              ),
             },
             calibration,
           }

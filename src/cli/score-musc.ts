@@ -3,11 +3,12 @@
  * one unlabeled lot in the order given (folders expand sorted); each image is scored against the others
  * by `MuscLot` (the same class the app's lot mode uses). Each record has `image_score` (RsCIN, within the
  * lot), `max_score` (before RsCIN; the image threshold applies to it, see `thresholdKey`), the map's size
- * S×S and, in files, the S×S map. `--maps` writes the map resized to the image, for display.
+ * S×S and, in files, the S×S map. `--maps` writes the map resized to the image, for display. With `--roi`
+ * every image is cropped to it before it joins the lot (the map then covers the ROI).
  */
 import { basename } from 'node:path';
-import { verdictOf } from '../core/calibration';
 import { errorText } from '../core/errors';
+import { cropImage } from '../core/inspection-region';
 import { METHOD_SETTINGS } from '../core/method-settings';
 import { lotTooSmallMessage } from '../core/musc/msm';
 import { minLotSize } from '../core/musc/settings';
@@ -16,11 +17,13 @@ import { csvColumns } from '../core/results-csv';
 import {
   failedRecord,
   imageRecord,
+  inspectionProvenance,
   methodProvenance,
   resultsHeader,
   thresholdProvenance,
 } from '../core/results-format';
 import type { ScoringMode } from '../core/scoring-mode';
+import { scoreVerdict } from '../core/verdict-policy';
 import type { DeviceChoice } from '../engine/devices';
 import { MuscLot } from '../engine/musc-lot';
 import { ProgressBar } from '../eval/progress';
@@ -28,13 +31,14 @@ import { decodeImageFile } from '../io/decode-node';
 import { openCliEngine } from './device';
 import { EXIT } from './exit-codes';
 import { expandInputs, relativeToCommonFolder } from './inputs';
+import { type InspectionFlagValues, inspectionSetup, policyExtras } from './inspection-flags';
 import { resolveModelArg } from './model-arg';
 import { cliMuscSettings, type MuscFlagValues, muscOverrides } from './musc-flags';
 import { CsvWriter, JsonLinesWriter, JsonResultsWriter, type ResultEntry, writeMapFiles } from './outputs';
 import { fingerprintModelDir } from './recipe-input';
 import { UsageError } from './usage-error';
 
-export interface LotRunFlags extends MuscFlagValues {
+export interface LotRunFlags extends MuscFlagValues, InspectionFlagValues {
   model: string;
   out?: string;
   csv?: string;
@@ -46,8 +50,17 @@ export interface LotRunFlags extends MuscFlagValues {
   quiet?: boolean;
 }
 
-/** What `--method musc` cannot use: prompts, references, recipes, pixel regions. */
-const WINCLIP_ONLY = ['object', 'prompts', 'temperature', 'ref', 'recipe', 'pixel-threshold'] as const;
+/** What `--method musc` cannot use: prompts, references, recipes, pixel regions and what applies to them. */
+const WINCLIP_ONLY = [
+  'object',
+  'prompts',
+  'temperature',
+  'ref',
+  'recipe',
+  'pixel-threshold',
+  'ignore',
+  'min-region-area',
+] as const;
 
 export function refuseWinclipFlags(values: Partial<Record<(typeof WINCLIP_ONLY)[number], unknown>>): void {
   const given = WINCLIP_ONLY.find((f) => values[f] !== undefined);
@@ -62,6 +75,8 @@ export async function runLotScore(
   toolVersion: string,
 ): Promise<number> {
   const overrides = muscOverrides(values);
+  const { roi } = inspectionSetup(values, undefined);
+  const { review } = policyExtras(values, null, { image: imageThreshold });
   const quiet = !!values.quiet;
   const files = await expandInputs(positionals);
   const model = await resolveModelArg(values.model, 'score');
@@ -85,7 +100,8 @@ export async function runLotScore(
     const failed = new Map<string, string>();
     for (const file of files) {
       try {
-        await lot.add(file, await decodeImageFile(file));
+        const image = await decodeImageFile(file);
+        await lot.add(file, roi ? cropImage(image, roi) : image);
       } catch (err) {
         const m = errorText(err);
         const error = m.startsWith(file) ? m : `${file}: ${m}`;
@@ -114,10 +130,11 @@ export async function runLotScore(
       prompt_set: null,
       thresholds: thresholdProvenance(
         mode,
-        { image: imageThreshold ?? null, pixel: null },
+        { image: imageThreshold ?? null, pixel: null, review },
         imageThreshold === undefined ? null : 'flag',
       ),
       method: methodProvenance(METHOD_SETTINGS, mode, settings),
+      inspection: inspectionProvenance(roi, []),
     });
     const printMaps = !!values['print-maps'];
     const json =
@@ -130,6 +147,7 @@ export async function runLotScore(
           values.csv,
           csvColumns([
             'image',
+            ...(roi ? (['roi'] as const) : []),
             'lot',
             ...(imageThreshold === undefined ? [] : (['verdict'] as const)),
             'provenance',
@@ -147,13 +165,18 @@ export async function runLotScore(
       if (!r) entry = { record: failedRecord(file, failed.get(file) ?? `${file}: not scored`) };
       else {
         // Decoded again only for its size (and the overlay): the lot does not keep pixels.
-        const image = await decodeImageFile(file);
-        const verdict = imageThreshold === undefined ? undefined : verdictOf(r.maxScore, imageThreshold);
+        const whole = await decodeImageFile(file);
+        const image = roi ? cropImage(whole, roi) : whole;
+        const verdict =
+          imageThreshold === undefined
+            ? undefined
+            : scoreVerdict(r.maxScore, { ngThreshold: imageThreshold, reviewThreshold: review });
         if (verdict === 'NG') ng++;
         const record = imageRecord({
           file,
-          width: image.width,
-          height: image.height,
+          width: whole.width,
+          height: whole.height,
+          roi,
           imageScore: r.imageScore,
           maxScore: r.maxScore,
           mapSize: { width: r.size, height: r.size },

@@ -8,9 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { errorText } from '../core/errors';
+import { cropImage } from '../core/inspection-region';
 import { csvColumns } from '../core/results-csv';
 import {
   failedRecord,
+  inspectionProvenance,
   methodProvenance,
   promptSetId,
   type ResultsHeader,
@@ -27,11 +29,13 @@ import { openCliEngine, parseDeviceFlag } from './device';
 import { EXIT } from './exit-codes';
 import { parseCommand } from './flags';
 import { expandInputs, relativeToCommonFolder } from './inputs';
+import { inspectionSetup, policyExtras, type RecordPolicy } from './inspection-flags';
 import { resolveModelArg } from './model-arg';
 import { parseMethod, refuseLotFlags } from './musc-flags';
 import { CsvWriter, JsonLinesWriter, JsonResultsWriter, type ResultEntry, writeMapFiles } from './outputs';
 import { promptChoice } from './prompt-flags';
 import { checkRecipeModel, fingerprintModelDir, readRecipeInput, refuseWithRecipe } from './recipe-input';
+import { ReferenceSet } from './reference-set';
 import { refuseWinclipFlags, runLotScore } from './score-musc';
 import { SCORE_SPEC } from './specs';
 import { UsageError } from './usage-error';
@@ -95,6 +99,12 @@ export async function runScore(argv: string[]): Promise<number> {
       'score',
       '--fail-on-ng needs an image threshold: --image-threshold <t>, or a --recipe with thresholds',
     );
+  const setup = inspectionSetup(values, recipe?.recipe.inspection);
+  const policy: RecordPolicy = {
+    ...thresholds,
+    ...policyExtras(values, recipe?.thresholds, thresholds),
+    setup,
+  };
   const quiet = !!values.quiet;
   const files = await expandInputs(positionals);
   const refs = await expandInputs(values.ref ?? [], '--ref');
@@ -111,12 +121,11 @@ export async function runScore(argv: string[]): Promise<number> {
     await engine.setPrompts(prompts);
     const vocabulary: StateEmbedding[] =
       thresholds.pixel === undefined ? [] : await stateVocabulary(engine, groups);
-    for (const [i, ref] of refs.entries()) {
-      // A reference that cannot be read would silently change every score: it stops the run.
-      await engine.addReference(`ref:${i}:${ref}`, await decodeImageFile(ref));
-    }
+    // A reference that cannot be read would silently change every score: it stops the run.
+    const bank = new ReferenceSet(engine, setup.roi, quiet);
+    for (const [i, ref] of refs.entries()) await bank.add(`ref:${i}:${ref}`, ref, await decodeImageFile(ref));
     for (const [i, ref] of (recipe?.references ?? []).entries()) {
-      await engine.addReference(`recipe:${i}:${ref.name}`, await decodeImageBytes(ref.bytes, ref.name));
+      await bank.add(`recipe:${i}:${ref.name}`, ref.name, await decodeImageBytes(ref.bytes, ref.name));
     }
     const mode = modeOf({ readyReferences: refs.length + (recipe?.references.length ?? 0) });
     const fingerprint = await fingerprintModelDir(model.dir).catch(() => null);
@@ -133,10 +142,16 @@ export async function runScore(argv: string[]): Promise<number> {
       prompt_set: promptSetId(prompts),
       thresholds: thresholdProvenance(
         mode,
-        { image: thresholds.image ?? null, pixel: thresholds.pixel ?? null },
+        {
+          image: thresholds.image ?? null,
+          pixel: thresholds.pixel ?? null,
+          review: policy.review,
+          minRegionArea: policy.minRegionArea,
+        },
         thresholdSource(flagged, recipe?.thresholds ?? null),
       ),
       method: methodProvenance(engine.settings, mode),
+      inspection: inspectionProvenance(setup.roi, setup.ignore),
     });
     const printMaps = !!values['print-maps'];
     // --jsonl replaces the document on stdout; with --out the document still goes to the file.
@@ -148,7 +163,7 @@ export async function runScore(argv: string[]): Promise<number> {
     const csv = values.csv
       ? await CsvWriter.open(
           values.csv,
-          csvColumns(csvColumnGroups(thresholds)),
+          csvColumns(csvColumnGroups(thresholds, setup.roi !== undefined)),
           { model: model.label, weights: header.model.weights_fingerprint, prompt_set: header.prompt_set },
           { excel: !!values['csv-excel'] },
         )
@@ -167,12 +182,15 @@ export async function runScore(argv: string[]): Promise<number> {
       try {
         const key = `img:${i}:${file}`;
         let image: RgbImage | null = await decodeImageFile(file);
-        await engine.encode(key, image);
+        const size = { width: image.width, height: image.height };
+        await engine.encode(key, image, { roi: setup.roi });
+        await bank.matchImage(size, report);
         // The pixels are only needed again for the overlay; let a large image go before its map is built.
         if (!values.maps) image = null;
-        const r = await engine.score(key);
+        else if (setup.roi) image = cropImage(image, setup.roi);
+        const r = await engine.score(key, { setup });
         const scored = {
-          record: scoredRecord(engine, key, file, r, thresholds, vocabulary),
+          record: scoredRecord(engine, key, file, size, r, policy, vocabulary),
           width: r.width,
           height: r.height,
           anomalyMap: r.anomalyMap,

@@ -2,6 +2,7 @@
 import { IMAGE_EXTENSIONS, SUPPORTED_FORMATS_TEXT } from '../core/image-formats';
 import { DEVICE_CHOICES } from '../engine/devices';
 import type { CommandSpec, FlagSpec } from './flags';
+import { INSPECTION_FLAGS } from './inspection-flags';
 import { LOT_FLAGS, MUSC_FLAGS } from './musc-flags';
 import { PROMPT_FLAGS } from './prompt-flags';
 
@@ -52,7 +53,7 @@ export const SCORE_SPEC = spec({
     recipe: {
       type: 'string',
       arg: '<recipe.json>',
-      help: 'an app recipe: its prompts, reference shots and thresholds (instead of --object/--prompts/--ref)',
+      help: "an app recipe: its prompts, reference shots, thresholds with their review band and region rule, inspection region and don't-care areas (instead of --object/--prompts/--ref; the threshold and inspection flags override its values)",
     },
     out: {
       type: 'string',
@@ -89,6 +90,7 @@ export const SCORE_SPEC = spec({
       arg: '<t>',
       help: 'add "max_pixel" and "regions" above t: [{box: [l,t,r,b], area, area_percent, peak, state}]',
     },
+    ...INSPECTION_FLAGS,
     'print-maps': {
       type: 'boolean',
       help: 'include anomaly_map in the JSON (or --jsonl lines) printed on stdout',
@@ -114,6 +116,9 @@ export const SCORE_SPEC = spec({
     '--method musc: each record also has "max_score" (the map max before the lot-relative re-scoring;',
     '--image-threshold applies to it, so a threshold means the same from lot to lot) and "map_width",',
     '"map_height" (S; anomaly_map is S×S); "image_score" is min-max normalised within the lot.',
+    '--roi: "roi": {x, y, width, height} in each record, anomaly_map is roi.height·roi.width, region boxes stay',
+    'in image pixels; the run\'s "inspection" has the ROI and the --ignore boxes. With --method musc each image',
+    'of the lot is cropped to the ROI (--ignore and --min-region-area do not apply there).',
   ],
   examples: [
     'winclip score --model ./ViT-B-16-plus-240 --object "metal nut" part1.png part2.jpg',
@@ -121,6 +126,7 @@ export const SCORE_SPEC = spec({
     'winclip score --model ./model --object bottle --ref good/ --out scores.json --csv scores.csv --maps maps/ test/',
     'winclip score --model ./model --object bottle --jsonl test/ | jq -c "{file, image_score}"',
     'winclip score --model ./ViT-B-16-plus-240 --method musc --out lot.json lot-0412/',
+    'winclip score --model ./model --object bottle --ref good/ --roi 40,30,400,300 --ignore 300,40,80,30 --image-threshold 0.3 --review-threshold 0.27 --pixel-threshold 0.5 --min-region-area 0.2% test/',
   ],
 });
 

@@ -124,10 +124,17 @@ export function explainImage(
   states: readonly StateEmbedding[],
   geom: ExplainGeometry,
   temperature: number,
+  care: Uint8Array | null = null,
 ): Explanation {
   const anomalous = states.filter((s) => s.cls === 'anomalous');
   const normal = states.filter((s) => s.cls === 'normal');
-  const { labels, regions } = mapRegions(result.anomalyMap, result.width, result.height, pixelThreshold);
+  const { labels, regions } = mapRegions(
+    result.anomalyMap,
+    result.width,
+    result.height,
+    pixelThreshold,
+    care,
+  );
   const cells = regionCells(labels, regions.length, result.width, result.height, enc, geom.grid);
   const explained = regions.map((r): RegionExplanation => {
     const e = regionEmbedding(cells[r.label], enc.tiles, geom);

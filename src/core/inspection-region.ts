@@ -73,3 +73,45 @@ export function toRoiFrame(area: DontCareArea, roi: Box | undefined): DontCareAr
     points: area.points.map(([px, py]) => [px - roi.x, py - roi.y] as [number, number]),
   };
 }
+
+/** Whether two optional ROIs are the same box (both absent counts as the same). */
+export function sameRoi(a: Box | undefined, b: Box | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
+}
+
+/** A cache key for features of an image encoded under `roi` (the key itself without one). */
+export function roiKey(key: string, roi: Box | undefined): string {
+  return roi ? `${key}@roi:${formatBox(roi)}` : key;
+}
+
+/**
+ * How a reference is cropped for images of `imageSize` under `roi`. The ROI is a place in the camera's
+ * frame, so it means the same place on a reference of the same size and is cropped there; a reference of
+ * another size was framed differently, so it is used whole and the note says so (for the caller to show).
+ */
+export function referenceRoi(
+  roi: Box | undefined,
+  reference: { width: number; height: number },
+  imageSize: { width: number; height: number },
+): { roi: Box | undefined; note: string | null } {
+  if (!roi) return { roi: undefined, note: null };
+  if (reference.width === imageSize.width && reference.height === imageSize.height)
+    return { roi, note: null };
+  return {
+    roi: undefined,
+    note: `the reference is ${reference.width}×${reference.height}, not ${imageSize.width}×${imageSize.height} like the image, so it is used whole (the inspection region ${formatBox(roi)} is not applied to it)`,
+  };
+}
+
+/** "x,y,w,h" (whole pixels) → a box; throws a message naming what is wrong. */
+export function parseBox(text: string): Box {
+  const parts = text.split(',').map((p) => p.trim());
+  const nums = parts.map((p) => (/^-?\d+$/.test(p) ? Number(p) : Number.NaN));
+  if (parts.length !== 4 || nums.some(Number.isNaN))
+    throw new Error(`'${text}' is not a box: give x,y,width,height in whole pixels, e.g. 10,20,200,150`);
+  const box = { x: nums[0], y: nums[1], width: nums[2], height: nums[3] };
+  const problem = boxProblem(box);
+  if (problem) throw new Error(problem);
+  return box;
+}

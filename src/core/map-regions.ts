@@ -37,12 +37,16 @@ function dilate(mask: Uint8Array, width: number, height: number, r: number): Uin
   return out;
 }
 
-/** 1 where map >= threshold, and how many such pixels. */
-function thresholdMask(map: Float32Array, threshold: number): { mask: Uint8Array; above: number } {
+/** 1 where map >= threshold (and the pixel counts: `care`, see care-mask.ts), and how many such pixels. */
+function thresholdMask(
+  map: Float32Array,
+  threshold: number,
+  care: Uint8Array | null,
+): { mask: Uint8Array; above: number } {
   const mask = new Uint8Array(map.length);
   let above = 0;
   for (let i = 0; i < map.length; i++) {
-    if (map[i] >= threshold) {
+    if (map[i] >= threshold && (!care || care[i])) {
       mask[i] = 1;
       above++;
     }
@@ -59,16 +63,20 @@ export interface ThresholdRegions {
   regions: number;
 }
 
-/** Outlines of {map >= threshold}, `thickness` pixels wide, with area and region count. */
+/**
+ * Outlines of {map >= threshold}, `thickness` pixels wide, with area and region count; pixels outside
+ * `care` (don't-care areas) are never above (the area stays a fraction of all the map's pixels).
+ */
 export function thresholdRegions(
   map: Float32Array,
   width: number,
   height: number,
   threshold: number,
   thickness: number,
+  care: Uint8Array | null = null,
 ): ThresholdRegions {
   const n = width * height;
-  const { mask, above } = thresholdMask(map, threshold);
+  const { mask, above } = thresholdMask(map, threshold, care);
   const edge = new Uint8Array(n);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -117,16 +125,22 @@ export interface RegionLabels {
   regions: MapRegion[];
 }
 
-/** The regions of {map >= threshold} with bounding box, area and peak (8-connected, as thresholdRegions). */
+/**
+ * The regions of {map >= threshold} with bounding box, area and peak (8-connected, as thresholdRegions),
+ * made of the pixels that count (`care`; all with none): a don't-care area splits or removes regions.
+ */
 export function mapRegions(
   map: Float32Array,
   width: number,
   height: number,
   threshold: number,
+  care: Uint8Array | null = null,
 ): RegionLabels {
   const n = width * height;
   if (map.length !== n) throw new Error(`mapRegions: map has ${map.length} values, expected ${n}`);
-  const { labels, sizes, count } = labelComponents8(thresholdMask(map, threshold).mask, width, height);
+  if (care && care.length !== n)
+    throw new Error(`mapRegions: care mask has ${care.length} values, expected ${n}`);
+  const { labels, sizes, count } = labelComponents8(thresholdMask(map, threshold, care).mask, width, height);
   const regions: MapRegion[] = [];
   for (let l = 1; l <= count; l++) {
     regions.push({

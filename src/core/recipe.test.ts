@@ -5,6 +5,7 @@ import {
   modelMismatch,
   parseRecipe,
   type Recipe,
+  recalibrated,
   recipeMode,
   recipeThresholds,
   serializeRecipe,
@@ -52,6 +53,48 @@ describe('recipe', () => {
     expect(parseRecipe(serializeRecipe(old)).model.commit).toBeNull();
   });
 
+  it('carries an inspection setup and a verdict policy per mode; older recipes have neither', () => {
+    const r: Recipe = {
+      ...recipe(),
+      thresholds: {
+        'few-shot': { image: 0.31, pixel: 0.4, review: 0.28, minRegionArea: { value: 0.5, unit: '%' } },
+      },
+      inspection: {
+        roi: { x: 10, y: 20, width: 300, height: 200 },
+        ignore: [
+          { kind: 'rect', box: { x: 15, y: 25, width: 10, height: 10 } },
+          {
+            kind: 'polygon',
+            points: [
+              [40, 40],
+              [80.5, 42],
+              [60, 90],
+            ],
+          },
+        ],
+      },
+    };
+    expect(parseRecipe(serializeRecipe(r))).toEqual(r);
+    expect(recipeThresholds(r)).toEqual(r.thresholds['few-shot']);
+    const old = parseRecipe(serializeRecipe(recipe()));
+    expect('inspection' in old).toBe(false);
+    expect(Object.keys(old.thresholds['few-shot']!)).toEqual(['image', 'pixel']);
+    // An ROI alone: no areas is an empty list.
+    const roiOnly = JSON.stringify({ ...recipe(), inspection: { roi: { x: 1, y: 2, width: 3, height: 4 } } });
+    expect(parseRecipe(roiOnly).inspection).toEqual({ roi: { x: 1, y: 2, width: 3, height: 4 }, ignore: [] });
+  });
+
+  it('a new calibration keeps the region rule, and the review band while it stays below NG', () => {
+    const old = { image: 0.3, pixel: 0.4, review: 0.27, minRegionArea: { value: 50, unit: 'px' as const } };
+    expect(recalibrated(old, 0.32, 0.45)).toEqual({ ...old, image: 0.32, pixel: 0.45 });
+    expect(recalibrated(old, 0.26, 0.45)).toEqual({
+      image: 0.26,
+      pixel: 0.45,
+      minRegionArea: old.minRegionArea,
+    });
+    expect(recalibrated(undefined, 0.26, 0.45)).toEqual({ image: 0.26, pixel: 0.45 });
+  });
+
   it('picks the thresholds of its own mode', () => {
     const r = recipe();
     expect(recipeMode(r)).toBe('few-shot');
@@ -90,6 +133,38 @@ describe('recipe', () => {
     [
       { model: { ...recipe().model, source: { kind: 'ftp' } } },
       'recipe: model.source.kind must be "hub", "url" or "local", got "ftp"',
+    ],
+    [
+      { thresholds: { 'few-shot': { image: 0.3, pixel: 0.4, review: 0.35 } } },
+      'recipe: thresholds.few-shot: The review threshold (0.35) is above the NG threshold (0.3)',
+    ],
+    [
+      { thresholds: { 'few-shot': { image: 0.3, pixel: 0.4, minRegionArea: { value: 5, unit: 'mm' } } } },
+      'recipe: thresholds.few-shot.minRegionArea.unit must be "px" or "%"',
+    ],
+    [
+      { inspection: { roi: { x: 0, y: 0, width: 0, height: 5 }, ignore: [] } },
+      'recipe: inspection.roi: the box 0,0,0,5 has no area',
+    ],
+    [
+      {
+        inspection: {
+          ignore: [
+            {
+              kind: 'polygon',
+              points: [
+                [0, 0],
+                [1, 1],
+              ],
+            },
+          ],
+        },
+      },
+      'recipe: inspection.ignore[0].points must be a list of at least 3 [x, y] points',
+    ],
+    [
+      { inspection: { ignore: [{ kind: 'circle' }] } },
+      'recipe: inspection.ignore[0].kind must be "rect" or "polygon"',
     ],
   ])('refuses %j with a one-line reason', (patch, message) => {
     const text = typeof patch === 'string' ? patch : JSON.stringify({ ...recipe(), ...patch });

@@ -5,7 +5,9 @@
  * parses without an archive reader; the bank is a handful of photos, so base64's third more is cheap.
  */
 
+import { boxProblem, type DontCareArea, type InspectionSetup } from './inspection-region';
 import { isModeKind, MODE_KINDS, type ModeKind, modeOf, recipeModeOf } from './scoring-mode';
+import { checkPolicy, type MinRegionArea } from './verdict-policy';
 
 export const RECIPE_FORMAT = 'winclip-recipe';
 export const RECIPE_VERSION = 1;
@@ -36,9 +38,14 @@ export interface RecipePrompts {
   templates: string[];
 }
 
+/** A mode's thresholds and the rest of its verdict policy (src/core/verdict-policy.ts). */
 export interface RecipeThresholds {
   image: number;
   pixel: number;
+  /** REVIEW from this score up to `image`; absent: no review band (recipes before it). */
+  review?: number;
+  /** The region rule's minimum area; absent: no region rule (recipes before it). */
+  minRegionArea?: MinRegionArea;
 }
 
 /** How the thresholds were found (leave-one-out over the bank), when they were. */
@@ -65,6 +72,8 @@ export interface Recipe {
   thresholds: Partial<Record<ModeKind, RecipeThresholds>>;
   calibration: RecipeCalibration | null;
   references: RecipeReference[];
+  /** Where the station looks (ROI and don't-care areas, image pixels); absent: whole images (older recipes). */
+  inspection?: InspectionSetup;
 }
 
 export class RecipeError extends Error {
@@ -152,9 +161,59 @@ function parseThresholds(v: unknown): Partial<Record<ModeKind, RecipeThresholds>
     }
     const t = v[key];
     if (!isObj(t)) fail(`thresholds.${key} must be an object`);
-    out[key] = { image: num(t, 'image', `thresholds.${key}`), pixel: num(t, 'pixel', `thresholds.${key}`) };
+    const at = `thresholds.${key}`;
+    const th: RecipeThresholds = { image: num(t, 'image', at), pixel: num(t, 'pixel', at) };
+    if (t.review !== undefined) th.review = num(t, 'review', at);
+    if (t.minRegionArea !== undefined)
+      th.minRegionArea = parseMinArea(t.minRegionArea, `${at}.minRegionArea`);
+    try {
+      checkPolicy({ ngThreshold: th.image, reviewThreshold: th.review, minRegionArea: th.minRegionArea });
+    } catch (err) {
+      fail(`${at}: ${(err as Error).message}`);
+    }
+    out[key] = th;
   }
   return out;
+}
+
+function parseMinArea(v: unknown, at: string): MinRegionArea {
+  if (!isObj(v)) fail(`${at} must be an object {value, unit}`);
+  if (v.unit !== 'px' && v.unit !== '%') fail(`${at}.unit must be "px" or "%"`);
+  return { value: num(v, 'value', at), unit: v.unit };
+}
+
+function parseBoxValue(v: unknown, at: string) {
+  if (!isObj(v)) fail(`${at} must be an object {x, y, width, height}`);
+  const box = {
+    x: num(v, 'x', at),
+    y: num(v, 'y', at),
+    width: num(v, 'width', at),
+    height: num(v, 'height', at),
+  };
+  const problem = boxProblem(box);
+  if (problem) fail(`${at}: ${problem}`);
+  return box;
+}
+
+function parseArea(v: unknown, at: string): DontCareArea {
+  if (!isObj(v)) fail(`${at} must be an object`);
+  if (v.kind === 'rect') return { kind: 'rect', box: parseBoxValue(v.box, `${at}.box`) };
+  if (v.kind !== 'polygon') fail(`${at}.kind must be "rect" or "polygon"`);
+  const pts = v.points;
+  const isPoint = (p: unknown) =>
+    Array.isArray(p) && p.length === 2 && p.every((c) => typeof c === 'number' && Number.isFinite(c));
+  if (!Array.isArray(pts) || pts.length < 3 || !pts.every(isPoint))
+    fail(`${at}.points must be a list of at least 3 [x, y] points`);
+  return { kind: 'polygon', points: pts.map((p: number[]) => [p[0], p[1]] as [number, number]) };
+}
+
+function parseInspection(v: unknown): InspectionSetup | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isObj(v)) fail('inspection must be an object');
+  const roi = v.roi === undefined || v.roi === null ? undefined : parseBoxValue(v.roi, 'inspection.roi');
+  const ignore = v.ignore ?? [];
+  if (!Array.isArray(ignore)) fail('inspection.ignore must be a list');
+  return { ...(roi && { roi }), ignore: ignore.map((a, i) => parseArea(a, `inspection.ignore[${i}]`)) };
 }
 
 function parseCalibration(v: unknown): RecipeCalibration | null {
@@ -201,6 +260,8 @@ export function validateRecipe(raw: unknown): Recipe {
     thresholds: parseThresholds(raw.thresholds ?? {}),
     calibration: parseCalibration(raw.calibration),
     references: parseReferences(raw.references ?? []),
+    // Only when present, so an older recipe reads back exactly as it was written.
+    ...(raw.inspection !== undefined && { inspection: parseInspection(raw.inspection) }),
   };
 }
 
@@ -221,6 +282,23 @@ export function serializeRecipe(recipe: Recipe): string {
 /** The mode the recipe's own bank puts a station in (few-shot when it carries reference shots). */
 export function recipeMode(recipe: Recipe): ModeKind {
   return recipeModeOf(modeOf({ readyReferences: recipe.references.length }));
+}
+
+/**
+ * A mode's thresholds after a new calibration: the new image and pixel thresholds, the minimum region
+ * area kept, and the review threshold kept while it stays at or below the new NG threshold.
+ */
+export function recalibrated(
+  old: RecipeThresholds | undefined,
+  image: number,
+  pixel: number,
+): RecipeThresholds {
+  return {
+    image,
+    pixel,
+    ...(old?.review !== undefined && old.review <= image && { review: old.review }),
+    ...(old?.minRegionArea && { minRegionArea: { ...old.minRegionArea } }),
+  };
 }
 
 /** The thresholds for the recipe's own mode, if it has them. */

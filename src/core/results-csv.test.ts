@@ -38,6 +38,40 @@ describe('results CSV', () => {
     );
   });
 
+  it('an ROI adds its columns after the size, a REVIEW verdict and region boxes in image pixels', () => {
+    const columns = csvColumns(['image', 'roi', 'verdict', 'pixel']);
+    const roi = { x: 100, y: 50, width: 20, height: 10 };
+    const rec = imageRecord({
+      file: 'a.png',
+      width: 640,
+      height: 400,
+      roi,
+      imageScore: 0.28,
+      verdict: 'REVIEW',
+      maxPixel: 0.6,
+      // Found at (1, 2)–(4, 6) of the ROI's map: (101, 52)–(104, 56) in the image, 10 of its 200 pixels.
+      regions: [regionRecord({ box: [1, 2, 4, 6], area: 10, peak: 0.6 }, roi.width, roi.height, roi)],
+    });
+    expect(Object.keys(rec)).toEqual([
+      'file',
+      'width',
+      'height',
+      'roi',
+      'image_score',
+      'verdict',
+      'max_pixel',
+      'regions',
+    ]);
+    expect(csvHeader(columns)).toBe(
+      'file,width,height,roi_x,roi_y,roi_width,roi_height,image_score,verdict,max_pixel,regions,' +
+        'top_region_left,top_region_top,top_region_right,top_region_bottom,top_region_area,' +
+        'top_region_area_percent,top_region_peak,top_region_state,error\r\n',
+    );
+    expect(csvRow(rec, columns, ctx)).toBe(
+      'a.png,640,400,100,50,20,10,0.28,REVIEW,0.6,1,101,52,104,56,10,5,0.6,,\r\n',
+    );
+  });
+
   it('for Excel: BOM first, and text that looks like a formula is defused; numbers stay numbers', () => {
     const columns = csvColumns(['image']);
     const rec = imageRecord({

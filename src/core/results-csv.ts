@@ -16,11 +16,11 @@ export interface CsvContext {
 }
 
 /**
- * Which columns a writer emits: 'image' always; 'lot' for lot-mode results; 'verdict' with an image
- * threshold; 'pixel' with a pixel threshold; 'app' for the app's per-image fields; 'provenance' for the
+ * Which columns a writer emits: 'image' always; 'roi' when an inspection region is set (so output
+ * without one is unchanged); 'lot' for lot-mode results; 'verdict' with an image threshold; 'pixel' with a pixel threshold; 'app' for the app's per-image fields; 'provenance' for the
  * CsvContext columns.
  */
-export type CsvColumnGroup = 'image' | 'lot' | 'verdict' | 'pixel' | 'app' | 'provenance';
+export type CsvColumnGroup = 'image' | 'roi' | 'lot' | 'verdict' | 'pixel' | 'app' | 'provenance';
 
 export interface CsvColumn {
   name: string;
@@ -35,6 +35,10 @@ const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'file', group: 'image', cell: (r) => r.file },
   { name: 'width', group: 'image', cell: (r) => r.width },
   { name: 'height', group: 'image', cell: (r) => r.height },
+  { name: 'roi_x', group: 'roi', cell: (r) => r.roi?.x },
+  { name: 'roi_y', group: 'roi', cell: (r) => r.roi?.y },
+  { name: 'roi_width', group: 'roi', cell: (r) => r.roi?.width },
+  { name: 'roi_height', group: 'roi', cell: (r) => r.roi?.height },
   { name: 'image_score', group: 'image', cell: (r) => r.image_score },
   { name: 'max_score', group: 'lot', cell: (r) => r.max_score },
   { name: 'map_width', group: 'lot', cell: (r) => r.map_width },

@@ -3,16 +3,21 @@
  * version 1; JSON Schema: docs/results.schema.json): the per-image record, the region record and the
  * provenance at the top. Both sides build their records here, so a field means the same on each.
  */
+import type { DontCareArea, Box as RoiBox } from './inspection-region';
 import type { MethodSettings } from './method-settings';
 import type { MuscSettings } from './musc/settings';
 import { type ModeKind, referenceCount, type ScoringMode, thresholdKey } from './scoring-mode';
 import { sha256Hex } from './sha256';
 import type { PromptSet } from './types';
+import type { MinRegionArea, Verdict } from './verdict-policy';
 
 export const RESULTS_FORMAT = 'winclip-results';
 export const RESULTS_VERSION = 1;
 
-export type Verdict = 'OK' | 'NG';
+export type { Verdict } from './verdict-policy';
+
+/** A user's mark on a part: it is good or it is not (REVIEW is a verdict, never a mark). */
+export type Mark = 'OK' | 'NG';
 
 /** A connected region of the anomaly map at or above the pixel threshold. */
 export interface RegionRecord {
@@ -36,9 +41,18 @@ export interface RegionSource {
   state?: string | null;
 }
 
-export function regionRecord(r: RegionSource, width: number, height: number): RegionRecord {
+/**
+ * `width`×`height` is the inspected area (the ROI's size with one, else the image's); `at` is the ROI's
+ * corner, so a region found on an ROI's map gets its box in image pixels.
+ */
+export function regionRecord(
+  r: RegionSource,
+  width: number,
+  height: number,
+  at: { x: number; y: number } = { x: 0, y: 0 },
+): RegionRecord {
   return {
-    box: [r.box[0], r.box[1], r.box[2], r.box[3]],
+    box: [r.box[0] + at.x, r.box[1] + at.y, r.box[2] + at.x, r.box[3] + at.y],
     area: r.area,
     area_percent: (100 * r.area) / (width * height),
     peak: r.peak,
@@ -68,7 +82,7 @@ export interface AppImageFields {
   area_px: number | null;
   area_percent: number | null;
   /** The user's OK/NG mark. */
-  label: Verdict | null;
+  label: Mark | null;
   /** The whole image's state words, largest share first. */
   states: StateShare[] | null;
 }
@@ -79,11 +93,14 @@ export interface AppImageFields {
  * an image that could not be scored is {file, error}. The app writes every field, null where unknown.
  * A lot-mode record also has `max_score` and the map's own size `map_width`×`map_height` (S×S: the lot's
  * maps stay at the network's input size, METHOD-musc.md §5); its `anomaly_map` is that size.
+ * With an inspection region, `roi` is the box the image was cropped to: the map covers it (its
+ * `anomaly_map` is roi.height·roi.width) and region boxes stay in image pixels.
  */
 export interface ImageRecord extends Partial<AppImageFields> {
   file: string;
   width?: number | null;
   height?: number | null;
+  roi?: RoiBox;
   /** Lot mode: the RsCIN score, normalised within the lot. */
   image_score?: number | null;
   /** Lot mode: the map's max before RsCIN, comparable across lots; what its image threshold applies to. */
@@ -102,6 +119,8 @@ export interface ImageRecordInput {
   width: number | null;
   height: number | null;
   imageScore: number | null;
+  /** The inspection region (left out when undefined: no ROI). */
+  roi?: RoiBox;
   /** Lot mode only (left out when undefined): the max score and the map's size. */
   maxScore?: number | null;
   mapSize?: { width: number; height: number };
@@ -114,7 +133,9 @@ export interface ImageRecordInput {
 
 /** The record's shared fields, in the documented order; fields given as undefined are left out. */
 export function imageRecord(i: ImageRecordInput): ImageRecord {
-  const r: ImageRecord = { file: i.file, width: i.width, height: i.height, image_score: i.imageScore };
+  const r: ImageRecord = { file: i.file, width: i.width, height: i.height };
+  if (i.roi !== undefined) r.roi = { x: i.roi.x, y: i.roi.y, width: i.roi.width, height: i.roi.height };
+  r.image_score = i.imageScore;
   if (i.maxScore !== undefined) r.max_score = i.maxScore;
   if (i.mapSize !== undefined) {
     r.map_width = i.mapSize.width;
@@ -149,6 +170,10 @@ export interface ModelProvenance {
 export interface ThresholdProvenance {
   image: number | null;
   pixel: number | null;
+  /** REVIEW from this score up to `image` (only written when a review threshold was set). */
+  review?: number;
+  /** Regions smaller than this are not listed and do not make a part NG (only written when set). */
+  min_region_area?: MinRegionArea;
   /** The mode they belong to: 'zero-shot', 'few-shot:K' or 'lot' (its image threshold applies to max_score). */
   mode: string;
   /** Where they came from: 'flag', 'recipe', 'reference-bank', 'labels', 'manual', 'default'; null if none. */
@@ -180,6 +205,14 @@ export interface LotMethodProvenance {
 
 export type MethodProvenance = WinclipMethodProvenance | LotMethodProvenance;
 
+/** Where the run looked (only written when an ROI or don't-care areas were set). */
+export interface InspectionProvenance {
+  /** The run's inspection region; each image's record repeats it. */
+  roi: RoiBox | null;
+  /** Don't-care areas in image pixels: left out of max_pixel, regions and the few-shot score's map max. */
+  ignore: DontCareArea[];
+}
+
 export interface SessionProvenance {
   name: string;
   part: string;
@@ -195,6 +228,7 @@ export interface ResultsProvenance {
   prompt_set: string | null;
   thresholds: ThresholdProvenance;
   method: MethodProvenance;
+  inspection?: InspectionProvenance;
   session?: SessionProvenance;
 }
 
@@ -211,10 +245,27 @@ export function resultsHeader(p: ResultsProvenance): ResultsHeader {
 /** The thresholds' part of the provenance: `mode` is the mode's threshold key (as the app keys them). */
 export function thresholdProvenance(
   mode: ScoringMode,
-  t: { image: number | null; pixel: number | null },
+  t: { image: number | null; pixel: number | null; review?: number; minRegionArea?: MinRegionArea },
   source: string | null,
 ): ThresholdProvenance {
-  return { image: t.image, pixel: t.pixel, mode: thresholdKey(mode), source };
+  // Key order as documented; the policy's keys only when set, so runs without them read as before.
+  return {
+    image: t.image,
+    pixel: t.pixel,
+    ...(t.review !== undefined && { review: t.review }),
+    ...(t.minRegionArea !== undefined && { min_region_area: { ...t.minRegionArea } }),
+    mode: thresholdKey(mode),
+    source,
+  };
+}
+
+/** The inspection part of the provenance, or undefined when the whole image was inspected with no areas. */
+export function inspectionProvenance(
+  roi: RoiBox | undefined,
+  ignore: readonly DontCareArea[],
+): InspectionProvenance | undefined {
+  if (!roi && ignore.length === 0) return undefined;
+  return { roi: roi ? { ...roi } : null, ignore: [...ignore] };
 }
 
 /** The method part of the provenance: WinCLIP's settings, or for a lot the lot settings `lot` and its size. */

@@ -2,6 +2,7 @@
  * Per-call scoring options (ablations of the paper's Tables 3 and 8, previews) and their resolution
  * against the method settings: `scoringParameters` is the one place where a default is applied.
  */
+import type { InspectionSetup } from './inspection-region';
 import { type Aggregation, METHOD_SETTINGS, type MethodSettings } from './method-settings';
 
 /** Options of scoring; anything left out comes from the engine's method settings. */
@@ -21,6 +22,12 @@ export interface ScoreOptions {
    * thumbnails of 12-MP photos); the result's width/height are then the map's. Scores are unaffected.
    */
   maxMapSide?: number;
+  /**
+   * Where the station looks. Its ROI must be the one the image was encoded with (the crop happens
+   * before encoding: WinclipEngine.encode's `roi`); its don't-care areas leave their cells out of the
+   * few-shot image score's max-of-map term. Absent: the whole image, every cell.
+   */
+  setup?: InspectionSetup;
 }
 
 /** Every parameter the scoring arithmetic needs, decided. */

@@ -360,6 +360,29 @@ describe('scoreTile options (ablations)', () => {
     expect(only.imageScore).toBe(Math.max(...fs));
   });
 
+  it("don't-care cells leave the few-shot max term: the max over the cells kept, 0 with none kept", () => {
+    const params = scoringParameters();
+    const part = fewShotTile(feats, memory, geom, params);
+    const fs = part.fsOnlyGrid;
+    const all = scoreTile(feats, protos, geom, params, part);
+    const top = fs.indexOf(Math.max(...fs));
+    const care = new Uint8Array(g * g).fill(1);
+    care[top] = 0;
+    const masked = scoreTile(feats, protos, geom, params, part, care);
+    const rest = Math.max(...fs.filter((_, i) => i !== top));
+    expect(masked.imageScore).toBe(0.5 * all.zsImageScore + 0.5 * rest);
+    expect(masked.imageScore).toBeLessThan(all.imageScore);
+    // The map and the zero-shot score are untouched; only the image score's max term changes.
+    expect([...masked.grid]).toEqual([...all.grid]);
+    expect(masked.zsImageScore).toBe(all.zsImageScore);
+    const none = scoreTile(feats, protos, geom, params, part, new Uint8Array(g * g));
+    expect(none.imageScore).toBe(0.5 * all.zsImageScore);
+    // Every cell kept is exactly the unmasked score.
+    const full = scoreTile(feats, protos, geom, params, part, new Uint8Array(g * g).fill(1));
+    expect(full.imageScore).toBe(all.imageScore);
+    expect(() => scoreTile(feats, protos, geom, params, part, new Uint8Array(3))).toThrow(/care mask/);
+  });
+
   it('rejects missing scales and mis-sized inputs', () => {
     expect(() => zeroShot(feats, protos, { scales: [4] })).toThrow(/scale-4/);
     expect(() => zeroShot(feats, protos, { scales: [], useImageScale: false })).toThrow();

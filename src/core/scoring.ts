@@ -5,6 +5,7 @@
  * their fusion. Hot loops run on Float32Array rows with doubles as accumulators.
  */
 
+import { careMax } from './care-mask';
 import { memo } from './memo';
 import { type Aggregation, TEMPERATURE } from './method-settings';
 import type { ScoringParameters } from './score-options';
@@ -227,10 +228,14 @@ function windowsOf(features: TileFeatures, k: number, grid: number, embedDim: nu
   return w;
 }
 
-function maxOf(x: Float32Array): number {
-  let m = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < x.length; i++) if (x[i] > m) m = x[i];
-  return m;
+/**
+ * max of the few-shot map over the cells that count (`care`: cells whose centre lies outside every
+ * don't-care area; all with none). A tile with no cell left gives 0, the association's floor (a
+ * cell identical to a reference): a fully masked tile adds no evidence of a defect.
+ */
+function fewShotMax(x: Float32Array, care: Uint8Array | null): number {
+  const m = careMax(x, care);
+  return m === Number.NEGATIVE_INFINITY && care ? 0 : m;
 }
 
 /** The prompt-independent WinCLIP+ part of a tile's score (visual association), cacheable per memory. */
@@ -286,7 +291,8 @@ export function fewShotFromAssociations(
  * Scores one pre-processed tile. Zero-shot: harmonic mean of [image-score map, per-scale window maps].
  * With a few-shot part (WinCLIP+, M^W = arithmetic mean of [patch map, per-scale window association
  * maps]), with w = params.fewShotWeight (½): fused map = (1 − w)·zero-shot + w·M^W, image score =
- * (1 − w)·zero-shot image score + w·max M^W.
+ * (1 − w)·zero-shot image score + w·max M^W, the max over the cells `care` keeps (don't-care areas,
+ * src/core/care-mask.ts; every cell when null).
  * Aggregation 'arithmetic' replaces every harmonic mean (window pooling and map combination).
  */
 export function scoreTile(
@@ -295,6 +301,7 @@ export function scoreTile(
   geom: Geometry,
   params: ScoringParameters,
   fewShot: FewShotTile | null = null,
+  care: Uint8Array | null = null,
 ): TileScore {
   const { temperature, aggregation, useImageScale, scales, fewShotWeight: w } = params;
   const { grid, embedDim } = geom;
@@ -322,10 +329,12 @@ export function scoreTile(
   const { fsPatchScores, fsWindowScores, fsScaleMaps, fsOnlyGrid } = fewShot;
   if (fsOnlyGrid.length !== nPatches)
     throw new Error(`scoreTile: few-shot map has ${fsOnlyGrid.length} cells, expected ${nPatches}`);
+  if (care && care.length !== nPatches)
+    throw new Error(`scoreTile: care mask has ${care.length} cells, expected ${nPatches}`);
   const fusedGrid = new Float32Array(nPatches);
   for (let i = 0; i < nPatches; i++) fusedGrid[i] = (1 - w) * zsGrid[i] + w * fsOnlyGrid[i];
   return {
-    imageScore: (1 - w) * zsImageScore + w * maxOf(fsOnlyGrid),
+    imageScore: (1 - w) * zsImageScore + w * fewShotMax(fsOnlyGrid, care),
     grid: fusedGrid,
     ...zeroShot,
     fsPatchScores,

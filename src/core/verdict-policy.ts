@@ -97,3 +97,18 @@ export function partVerdict(
   if (byScore === 'NG') return 'NG';
   return defectRegions(regions, policy, inspectedPx).length > 0 ? 'NG' : byScore;
 }
+
+/** "120" (pixels) or "0.5%" (of the inspected area) → a minimum region area; throws a clear message. */
+export function parseMinRegionArea(text: string): MinRegionArea {
+  const t = text.trim();
+  const percent = t.endsWith('%');
+  const body = percent ? t.slice(0, -1).trim() : t;
+  const value = body === '' ? Number.NaN : Number(body);
+  if (!(Number.isFinite(value) && value >= 0))
+    throw new Error(
+      `'${text}' is not an area: give pixels (e.g. 120) or a percentage of the inspected area (e.g. 0.5%)`,
+    );
+  const area: MinRegionArea = { value, unit: percent ? '%' : 'px' };
+  checkPolicy({ ngThreshold: 0, minRegionArea: area });
+  return area;
+}

@@ -2,14 +2,18 @@
  * The engine's data contract: what an encoded image, the model's description and the counters look like.
  * The calls are WinclipEngine's own (src/engine/engine.ts), the facade over the prompt cache and the bank.
  */
+import type { Box as RoiBox } from '../core/inspection-region';
 import type { Box, TileFeatures } from '../core/types';
 
 /** Everything the encoder produced for one image, kept so prompts/references can change without re-encoding. */
 export interface EncodedImage {
+  /** Size of what was encoded: the ROI's with one. */
   width: number;
   height: number;
   boxes: Box[];
   tiles: TileFeatures[];
+  /** The inspection region the image was cropped to before tiling; absent: the whole image. */
+  roi?: RoiBox;
 }
 
 export interface ModelInfo {
@@ -42,6 +46,15 @@ export interface FirstScore {
 export interface EncodeHooks {
   /** Called once the full passes of every tile are done, while the window passes are still to run. */
   onImageScore?: (first: FirstScore) => void;
+}
+
+export interface EncodeOptions extends EncodeHooks {
+  /**
+   * Crop the image to this inspection region first (src/core/inspection-region.ts), so the features,
+   * the score and the map are those of the cropped image. For `encodePrepared`, the tiles must have been
+   * prepared from the cropped image; the ROI is then only recorded.
+   */
+  roi?: RoiBox;
 }
 
 /** Counters that let tests prove caching works (e.g. prompt edits do not re-run the image encoder). */

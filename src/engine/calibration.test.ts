@@ -45,6 +45,32 @@ describe('leave-one-out loop', () => {
     expect(medianPixel(refs[1])).toBeCloseTo(0.6, 6);
   });
 
+  it("leaves don't-care pixels out of the pixel statistics (areas in image pixels, maps in the ROI's)", async () => {
+    // Each map is [1..5]·s over an ROI at x = 10 of the image; the area covers image x 13..14 (values 4, 5).
+    const roiScorer: BankScorer = {
+      async scoreWithBank(key) {
+        const s = Number(key.slice(1)) / 10;
+        return {
+          imageScore: s,
+          anomalyMap: Float32Array.from([1, 2, 3, 4, 5], (v) => v * s),
+          width: 5,
+          height: 1,
+          mode: 'few-shot',
+          roi: { x: 10, y: 0, width: 5, height: 1 },
+        };
+      },
+    };
+    const setup = { ignore: [{ kind: 'rect' as const, box: { x: 13, y: 0, width: 2, height: 1 } }] };
+    const refs = await leaveOneOut(roiScorer, ['r1', 'r2'], { setup });
+    expect(refs.map((r) => r.maxPixel)).toEqual([Math.fround(0.3), Math.fround(0.6)]);
+    expect(medianPixel(refs[1])).toBeCloseTo(0.4, 6);
+    expect(refs[1].pixelHistogram.counts.reduce((a, b) => a + b, 0)).toBe(3);
+    const all = { ignore: [{ kind: 'rect' as const, box: { x: 0, y: 0, width: 20, height: 1 } }] };
+    await expect(leaveOneOut(roiScorer, ['r1', 'r2'], { setup: all })).rejects.toThrow(
+      "every pixel of reference 'r1' is in a don't-care area",
+    );
+  });
+
   it('stops before the next reference when `beforeEach` throws (a cancelled request)', async () => {
     const calls: [string, string[]][] = [];
     let n = 0;

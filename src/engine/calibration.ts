@@ -12,6 +12,7 @@ import {
   suggestThresholds,
   type ThresholdRule,
 } from '../core/calibration';
+import { careValues, resultCareMask } from '../core/care-mask';
 import type { ScoreOptions } from '../core/score-options';
 import type { ImageResult } from '../core/types';
 
@@ -70,7 +71,10 @@ export async function leaveOneOut(
     beforeEach?.();
     const others = refKeys.filter((k) => k !== key);
     const r = await engine.scoreWithBank(key, others, scoreOptions);
-    const map = r.anomalyMap;
+    // Pixels in don't-care areas are left out of the pixel statistics (maps here are full resolution).
+    const map = careValues(r.anomalyMap, resultCareMask(scoreOptions.setup?.ignore ?? [], r));
+    if (map.length === 0)
+      throw new Error(`calibration: every pixel of reference '${key}' is in a don't-care area`);
     const qs = quantiles(map, [...PIXEL_QUANTILES, 1]);
     out.push({
       key,

@@ -5,6 +5,7 @@
  * runtime is injected (onnxruntime-node in the CLI, onnxruntime-web in the worker).
  */
 
+import { cropImage, formatBox, type Box as RoiBox, sameRoi } from '../core/inspection-region';
 import { type MethodSettings, methodSettings } from '../core/method-settings';
 import {
   type PreprocessConfig,
@@ -13,22 +14,16 @@ import {
   preprocessImage,
 } from '../core/preprocess';
 import { type ScoreOptions, type ScoringParameters, scoringParameters } from '../core/score-options';
-import {
-  anomalyScores,
-  type ClassPrototypes,
-  type FewShotTile,
-  fewShotFromAssociations,
-  fewShotQueries,
-  type Memory,
-} from '../core/scoring';
+import { anomalyScores, type ClassPrototypes, type FewShotTile, type Memory } from '../core/scoring';
 import { SerialQueue } from '../core/serial-queue';
 import { meanTileScore } from '../core/tiling';
 import type { Geometry, ImageResult, PromptSet, RgbImage, TileFeatures } from '../core/types';
 import { type ModelConfig, parseModelConfig } from '../model/config';
 import type { ModelFiles } from '../model/file-names';
 import { ClipTokenizer } from '../model/tokenizer';
-import type { EncodedImage, EncodeHooks, EngineStats, ModelInfo } from './api';
+import type { EncodedImage, EncodeOptions, EngineStats, ModelInfo } from './api';
 import { composeResult, type DetailedResult } from './compose-result';
+import { associate, fewShotTiles } from './few-shot-device';
 import { type EngineOptions, modelInfo } from './model-info';
 import { type LotSource, OrtMuscDevice } from './musc-device';
 import { openSessions } from './open-sessions';
@@ -244,14 +239,26 @@ export class WinclipEngine {
   /**
    * Full passes of every tile first, then their window passes: the image score (zero-shot, from the
    * full passes alone) reaches `hooks.onImageScore` before the map's work starts. Same features as
-   * encoding tile by tile.
+   * encoding tile by tile. With `options.roi` the image is cropped to it first (features of the crop).
    */
-  async encode(key: string, image: RgbImage, hooks: EncodeHooks = {}): Promise<EncodedImage> {
-    const cached = this.images.get(key);
+  async encode(key: string, image: RgbImage, options: EncodeOptions = {}): Promise<EncodedImage> {
+    const cached = this.cachedEncoding(key, options.roi);
     if (cached) return cached;
     const t0 = performance.now();
-    const { boxes, pixels } = this.preprocess(image);
-    return this.encodeTiles(key, { width: image.width, height: image.height, boxes, pixels }, hooks, t0);
+    const input = options.roi ? cropImage(image, options.roi) : image;
+    const { boxes, pixels } = this.preprocess(input);
+    const prepared = { width: input.width, height: input.height, boxes, pixels };
+    return this.encodeTiles(key, prepared, options, t0);
+  }
+
+  /** The features cached under `key`, if encoded under the same ROI (another ROI is the caller's mistake). */
+  private cachedEncoding(key: string, roi: RoiBox | undefined): EncodedImage | undefined {
+    const cached = this.images.get(key);
+    if (cached && !sameRoi(cached.roi, roi))
+      throw new Error(
+        `image '${key}' was encoded ${cached.roi ? `inside ${formatBox(cached.roi)}` : 'whole'}; forget it before encoding it ${roi ? `inside ${formatBox(roi)}` : 'whole'}`,
+      );
+    return cached;
   }
 
   /**
@@ -261,19 +268,19 @@ export class WinclipEngine {
   async encodePrepared(
     key: string,
     image: PreprocessedImage,
-    hooks: EncodeHooks = {},
+    options: EncodeOptions = {},
   ): Promise<EncodedImage> {
-    const cached = this.images.get(key);
+    const cached = this.cachedEncoding(key, options.roi);
     if (cached) return cached;
     const problem = preprocessedProblem(image, this.preprocessConfig());
     if (problem) throw new Error(problem);
-    return this.encodeTiles(key, image, hooks, performance.now());
+    return this.encodeTiles(key, image, options, performance.now());
   }
 
   private async encodeTiles(
     key: string,
     image: PreprocessedImage,
-    hooks: EncodeHooks,
+    hooks: EncodeOptions,
     t0: number,
   ): Promise<EncodedImage> {
     const { boxes, pixels } = image;
@@ -294,6 +301,7 @@ export class WinclipEngine {
       tiles.push({ ...fulls[i], windowEmbeddings: await this.windowPasses(px, this.settings.windowScales) });
     }
     const encoded: EncodedImage = { width: image.width, height: image.height, boxes, tiles };
+    if (hooks.roi) encoded.roi = { ...hooks.roi };
     this.images.set(key, encoded);
     this.counters.imagesEncoded++;
     return encoded;
@@ -325,8 +333,9 @@ export class WinclipEngine {
 
   // ---- reference bank -------------------------------------------------------------------------
 
-  async addReference(key: string, image: RgbImage): Promise<void> {
-    await this.encode(key, image);
+  /** Adds a reference (encoding it if needed), cropped to `roi` when given (whether to: `referenceRoi`). */
+  async addReference(key: string, image: RgbImage, roi?: RoiBox): Promise<void> {
+    await this.encode(key, image, { roi });
     this.bank.add(key);
   }
 
@@ -370,6 +379,11 @@ export class WinclipEngine {
     options: ScoreOptions = {},
     cacheKey?: string,
   ): Promise<DetailedResult> {
+    const setupRoi = options.setup?.roi;
+    if (options.setup && !sameRoi(setupRoi, enc.roi))
+      throw new Error(
+        `the image was encoded ${enc.roi ? `inside ${formatBox(enc.roi)}` : 'whole'} but is scored ${setupRoi ? `inside ${formatBox(setupRoi)}` : 'whole'}: encode it again under the new inspection region`,
+      );
     const params = scoringParameters(options, this.settings);
     const memory = options.zeroShotOnly ? null : this.bank.currentMemory();
     if (!memory) return this.compose(enc, options, params, null);
@@ -396,40 +410,15 @@ export class WinclipEngine {
   }
 
   /** Visual association of every tile of `enc` against `memory`, on the inference device. */
-  private async fewShotOnDevice(
-    enc: EncodedImage,
-    memory: Memory,
-    params: ScoringParameters,
-  ): Promise<FewShotTile[]> {
-    const geom = this.geometry;
-    const { scales } = params;
-    const fewShot: FewShotTile[] = [];
-    for (const tile of enc.tiles) {
-      const q = fewShotQueries(tile, geom, scales);
-      const patches = await this.associateOnDevice(q.patches, geom.visionWidth, memory.patches);
-      const windows = new Map<number, Float32Array>();
-      for (const k of scales) {
-        const mem = memory.windows.get(k);
-        if (!mem) throw new Error(`memory has no scale-${k} windows`);
-        windows.set(k, await this.associateOnDevice(q.windows.get(k)!, geom.embedDim, mem));
-      }
-      fewShot.push(fewShotFromAssociations(patches, windows, geom, params));
-    }
-    return fewShot;
+  private fewShotOnDevice(enc: EncodedImage, memory: Memory, params: ScoringParameters) {
+    return fewShotTiles(enc, memory, this.geometry, params, (q, dim, mem) =>
+      this.associateOnDevice(q, dim, mem),
+    );
   }
 
   /** min over memory rows of (1 − cos)/2 per query row, on the inference device. */
-  async associateOnDevice(query: Float32Array, dim: number, memory: Float32Array): Promise<Float32Array> {
-    const r = await this.queue.run(() =>
-      this.associationSession.run(
-        {
-          query: { type: 'float32', data: query, dims: [query.length / dim, dim] },
-          memory: { type: 'float32', data: memory, dims: [memory.length / dim, dim] },
-        },
-        ['distance'],
-      ),
-    );
-    return r.distance.data;
+  associateOnDevice(query: Float32Array, dim: number, memory: Float32Array): Promise<Float32Array> {
+    return associate(this.associationSession, this.queue, query, dim, memory);
   }
 
   private compose(
@@ -438,7 +427,8 @@ export class WinclipEngine {
     params: ScoringParameters,
     fewShot: FewShotTile[] | null,
   ): DetailedResult {
-    return composeResult(enc, this.prototypes(), this.geometry, params, fewShot, options.maxMapSide);
+    const { maxMapSide, setup } = options;
+    return composeResult(enc, this.prototypes(), this.geometry, params, fewShot, maxMapSide, setup?.ignore);
   }
 
   async dispose(): Promise<void> {

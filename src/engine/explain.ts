@@ -31,7 +31,10 @@ export async function stateVocabulary(engine: ExplainEngine, groups: StateGroups
   );
 }
 
-/** Regions above `pixelThreshold` with their state words, and the image's state words. */
+/**
+ * Regions above `pixelThreshold` with their state words, and the image's state words; with a care mask
+ * (src/core/care-mask.ts) the regions are made of the pixels outside don't-care areas only.
+ */
 export function explain(
   engine: ExplainEngine,
   key: string,
@@ -39,9 +42,10 @@ export function explain(
   pixelThreshold: number,
   vocabulary: readonly StateEmbedding[],
   temperature = engine.settings.temperature,
+  care: Uint8Array | null = null,
 ): Explanation {
   const enc = engine.getEncoded(key);
   if (!enc) throw new Error(`image '${key}' is not encoded`);
   const geom = { ...engine.geometry, scales: engine.settings.windowScales };
-  return explainImage(enc, result, pixelThreshold, vocabulary, geom, temperature);
+  return explainImage(enc, result, pixelThreshold, vocabulary, geom, temperature, care);
 }

@@ -52,8 +52,9 @@ export function outlineLayer(
   width: number,
   height: number,
   threshold: number,
+  care: Uint8Array | null = null,
 ): OutlineLayer {
-  const regions = thresholdRegions(map, width, height, threshold, outlineThickness(width, height));
+  const regions = thresholdRegions(map, width, height, threshold, outlineThickness(width, height), care);
   const rgba = new Uint8ClampedArray(width * height * 4);
   for (let i = 0; i < regions.outline.length; i++) {
     if (regions.outline[i]) rgba.set(OUTLINE_RGBA, i * 4);

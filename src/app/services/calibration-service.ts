@@ -12,6 +12,7 @@ import type { Label } from '../../core/label-metrics';
 import type { RecipeModel } from '../../core/recipe';
 import { thresholdKey, ZERO_SHOT } from '../../core/scoring-mode';
 import { currentModeKey, IDLE_LOO, type LooEntry, labelKey, patchLoo, useCalib } from '../state/calibration';
+import { setupScoreOptions } from '../state/inspection-setup';
 import { loadedModelOf } from '../state/loaded-model';
 import type { AppState } from '../state/store';
 import { DEFAULT_THRESHOLDS, patchThresholds, useApp } from '../state/store';
@@ -142,6 +143,8 @@ async function runLeaveOneOut(signature: string): Promise<void> {
           shown.push(entryOf(r));
           patchLoo({ done, entries: [...shown] });
         },
+        // Don't-care areas are left out of each reference's max pixel and median.
+        setupScoreOptions(),
       ),
     );
     if (abort.signal.aborted) return;

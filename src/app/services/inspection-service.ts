@@ -10,6 +10,7 @@ import type { PreprocessConfig } from '../../core/preprocess';
 import { nextQueued, queuedOrder } from '../../core/queue-order';
 import { imageProblem } from '../../io/image-precheck';
 import { isCardVisible } from '../state/card-visibility';
+import { setupScoreOptions } from '../state/inspection-setup';
 import { patchSessions, useSessions } from '../state/session-store';
 import { applyScores, notify, patchQueue, updateImage, useApp } from '../state/store';
 import { type ImageScore, type InspectedImage, queuedImage } from '../state/types';
@@ -116,10 +117,11 @@ async function inspectRun(image: InspectedImage, signal: AbortSignal) {
   if (config)
     prefetch(queuedOrder(useApp.getState().images, isCardVisible, PREFETCH_DEPTH), config, THUMB_SIDE);
   if (signal.aborted) prepared?.thumb.close();
+  const options = setupScoreOptions();
   return engineJobs.run(() =>
     prepared
-      ? engine().inspectPrepared(signal, image.id, image.file, handOver(prepared), THUMB_SIDE)
-      : engine().inspectStored(signal, image.id, image.file, THUMB_SIDE),
+      ? engine().inspectPrepared(signal, image.id, image.file, handOver(prepared), THUMB_SIDE, options)
+      : engine().inspectStored(signal, image.id, image.file, THUMB_SIDE, options),
   );
 }
 
@@ -153,8 +155,9 @@ async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<v
     };
     updateImage(image.id, {
       status: 'done',
-      width: r.width,
-      height: r.height,
+      // The frame's size (with an ROI the map's is the ROI's): the detail view and cards show the frame.
+      width: r.frame?.width ?? r.width,
+      height: r.frame?.height ?? r.height,
       tiles: r.tiles,
       thumb: r.thumb,
       result,
@@ -265,7 +268,7 @@ export async function rescoreAll(signal?: AbortSignal): Promise<{ ms: number; co
     .images.filter((im) => im.status === 'done')
     .map((im) => im.id);
   if (ids.length === 0) return { ms: 0, count: 0 };
-  const r = await engineJobs.run(() => engine().rescore(signal, ids));
+  const r = await engineJobs.run(() => engine().rescore(signal, ids, setupScoreOptions()));
   const scores = new Map<string, ImageScore>();
   for (const s of r.results) {
     scores.set(s.key, {

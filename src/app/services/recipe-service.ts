@@ -7,6 +7,8 @@
  */
 
 import { errorText } from '../../core/errors';
+import type { InspectionSetup } from '../../core/inspection-region';
+import { isWholeImage } from '../../core/inspection-setup-format';
 import {
   base64ToBytes,
   bytesToBase64,
@@ -30,11 +32,13 @@ import {
 } from '../../core/scoring-mode';
 import { baseName, downloadBlob, stamp } from '../export/download';
 import { currentMode } from '../state/calibration';
+import { useInspectionSetup, WHOLE_IMAGE } from '../state/inspection-setup';
 import { loadedModelOf } from '../state/loaded-model';
 import { useRecipe } from '../state/recipe-store';
 import { notify, useApp } from '../state/store';
 import type { ModelSource } from '../state/types';
 import { setModeThresholds } from './calibration-service';
+import { applyInspectionSetup } from './inspection-setup-service';
 import { hubSource, urlSource } from './model-actions';
 import { loadModel } from './model-service';
 import { updatePrompts } from './prompt-service';
@@ -80,7 +84,13 @@ export async function buildRecipe(): Promise<Recipe> {
     thresholds: { [recipeModeOf(currentMode(s))]: { image: s.thresholds.image, pixel: s.thresholds.pixel } },
     calibration: calibrationStillValid(shots.length),
     references,
+    ...recipeRegion(useInspectionSetup.getState().setup),
   };
+}
+
+/** The recipe's inspection setup: left out for the whole image, so such recipes read as before. */
+function recipeRegion(setup: InspectionSetup): Pick<Recipe, 'inspection'> {
+  return isWholeImage(setup) ? {} : { inspection: setup };
 }
 
 export async function exportRecipe(): Promise<void> {
@@ -150,6 +160,8 @@ async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
       (r) => new File([base64ToBytes(r.data)], r.name, { type: r.mediaType }),
     );
     if (files.length > 0) await addReferences(files);
+    // Last, so the gallery is scored once with the recipe's bank and region together.
+    await applyInspectionSetup(recipe.inspection ?? WHOLE_IMAGE);
     const mode = modeOf({ readyReferences: files.length });
     notify(
       'success',

@@ -5,6 +5,7 @@
  */
 
 import { errorText, isAbortError } from '../../core/errors';
+import { useInspectionSetup } from '../state/inspection-setup';
 import { notify, updateReference, useApp } from '../state/store';
 import type { ReferenceShot } from '../state/types';
 import { EngineRestartedError } from '../worker-client/worker-client';
@@ -12,6 +13,7 @@ import { engine, engineJobs, refreshStats } from './engine-service';
 import { notAnImage, rescoreAll } from './inspection-service';
 import { workerHasModel } from './model-presence';
 import { deleteAllReferences, deleteReference, saveReference } from './persistence';
+import { referenceCrop } from './reference-roi';
 import { makeThumbnail } from './thumbs';
 
 const REF_THUMB_SIDE = 200;
@@ -90,7 +92,11 @@ async function encodePending(rescore = true): Promise<void> {
       if (!shot || !modelReady()) break;
       updateReference(shot.id, { status: 'encoding' });
       try {
-        const r = await engineJobs.run(() => engine().addReferenceStored(undefined, shot.id, shot.blob));
+        const crop = await referenceCrop(shot.blob, useInspectionSetup.getState().setup.roi);
+        const r = await engineJobs.run(() =>
+          engine().addReferenceStored(undefined, shot.id, shot.blob, crop.roi),
+        );
+        if (crop.note) notify('info', `Reference ${shot.name}: ${crop.note}.`, 8_000);
         if (useApp.getState().references.some((x) => x.id === shot.id)) {
           updateReference(shot.id, { status: 'ready', width: r.width, height: r.height });
           changed = true;

@@ -3,6 +3,8 @@
  * typed with the app's records: session records, image metadata and results (small, rewritten on every
  * re-score), image files and their stored thumbnails (large, written once per image), and keyed values.
  */
+
+import type { InspectionSetup } from '../../core/inspection-region';
 import {
   type BlobRecord,
   type SessionImageRecordOf,
@@ -30,6 +32,8 @@ export interface SessionSetup {
   prompts: PromptConfig;
   thresholds: Thresholds;
   references: StoredReferenceShot[];
+  /** The inspection region and don't-care areas; absent in sessions saved before they existed. */
+  inspection?: InspectionSetup;
 }
 
 /** An image's serialisable state: everything of InspectedImage but the file and the decoded thumbnail. */

@@ -8,13 +8,16 @@
  */
 
 import { errorText } from '../../core/errors';
+import { isWholeImage } from '../../core/inspection-setup-format';
 import { formatBytes } from '../model-loading/catalogue';
 import { deleteKeptModels } from '../model-loading/kept-local-model';
+import { useInspectionSetup } from '../state/inspection-setup';
 import { patchSessions, type SessionSummary, useSessions } from '../state/session-store';
 import { notify, useApp } from '../state/store';
 import type { ReferenceShot } from '../state/types';
 import { engine, engineJobs } from './engine-service';
 import { cancelQueue, requeueAll } from './inspection-service';
+import { putInspectionSetup } from './inspection-setup-service';
 import { deleteAllReferences, saveReference } from './persistence';
 import { applyPrompts } from './prompt-service';
 import { encodeAllReferences, restoreReferences } from './reference-service';
@@ -101,7 +104,9 @@ export async function adoptStoredImages(): Promise<Set<string>> {
     .catch(() => null);
   setCurrentModelId(id);
   const keep = new Set<string>();
-  if (!id) return keep;
+  // Under an inspection setup each image is scored again (its features come from storage, stored per
+  // ROI), so the worker knows the setup its maps are read with.
+  if (!id || !isWholeImage(useInspectionSetup.getState().setup)) return keep;
   const bindings: { key: string; contentHash: string }[] = [];
   for (const im of useApp.getState().images) {
     const m = metaOf(im.id);
@@ -120,6 +125,7 @@ function currentSetup(): SessionSetup {
     prompts: s.prompts,
     thresholds: s.thresholds,
     references: s.references.map((r) => ({ id: r.id, name: r.name, blob: r.blob, addedAt: r.addedAt })),
+    inspection: useInspectionSetup.getState().setup,
   };
 }
 
@@ -156,6 +162,7 @@ async function applySetup(setup: SessionSetup): Promise<void> {
   }));
   for (const r of useApp.getState().references) r.thumb?.close();
   useApp.setState({ prompts: setup.prompts, thresholds: setup.thresholds, references: refs });
+  putInspectionSetup(setup.inspection);
   await deleteAllReferences();
   for (const r of refs) await saveReference(r);
   await restoreReferences(refs);

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { DetailRender } from '../../../../workers/protocol';
 import { errorText, isAbortError } from '../../../core/errors';
+import { isWholeImage } from '../../../core/inspection-setup-format';
 import { modeDescription, thresholdKey } from '../../../core/scoring-mode';
 import type { ColormapName } from '../../../render/colormap';
 import { COLORMAPS } from '../../../render/colormap';
@@ -27,11 +28,14 @@ import {
   useCalib,
 } from '../../state/calibration';
 import { heatmapStyleFor } from '../../state/heatmap-style';
+import { useInspectionSetup } from '../../state/inspection-setup';
 import { verdictOf, visibleImages } from '../../state/selectors';
 import { patchSettings, patchUi, useApp } from '../../state/store';
 import type { InspectedImage, RangeMode } from '../../state/types';
 import { HowToRead } from '../calibration/HowToRead';
 import { Segmented } from '../common/Segmented';
+import { RegionCanvas, RegionPanel, useRegionEditor } from './RegionEditor';
+import { RegionShapes, roiFrameStyle } from './RegionShapes';
 import { ScaleLegend } from './ScaleLegend';
 import { RegionHighlight, useExplanation, WhyPanel } from './WhyPanel';
 
@@ -126,6 +130,10 @@ export function DetailView({ image }: { image: InspectedImage }) {
   const [stageRef, stage] = useElementSize<HTMLDivElement>();
   const style = heatmapStyleFor(settings, image, images, thresholds.pixel, normal?.low ?? null);
   const { rendered, error } = useDetailRender(image, style, thresholds.pixel, heatRef, outlineRef);
+  // Inspection region (issue 19): the editor's draft, and the applied setup the map covers.
+  const [editingRegion, setEditingRegion] = useState(false);
+  const region = useRegionEditor(image);
+  const applied = useInspectionSetup((s) => s.setup);
 
   const list = visibleImages(images, sort, filter, (im) =>
     imageThresholdFor(im, modeKey, thresholds, byMode),
@@ -237,6 +245,15 @@ export function DetailView({ image }: { image: InspectedImage }) {
           </button>
         </fieldset>
         <div className="spacer" />
+        <button
+          type="button"
+          className={`btn btn-small${editingRegion ? ' on' : ''}`}
+          aria-pressed={editingRegion}
+          onClick={() => setEditingRegion(!editingRegion)}
+          title="Draw the inspection region and don't-care areas (applies to the whole gallery)"
+        >
+          Inspection region
+        </button>
         <Segmented<'fit' | 'full'>
           label="Zoom"
           value={zoom}
@@ -251,23 +268,34 @@ export function DetailView({ image }: { image: InspectedImage }) {
         <div ref={stageRef} className={`stage zoom-${zoom}`}>
           <div className="stage-box" style={box} data-testid="detail-stage">
             {url && <img src={url} alt={image.name} draggable={false} />}
-            <canvas
-              ref={heatRef}
-              className="layer"
-              style={{ opacity: settings.showHeatmap ? settings.heatmapOpacity : 0 }}
-              data-testid="detail-heatmap"
-            />
-            <canvas
-              ref={outlineRef}
-              className="layer"
-              style={{ opacity: settings.showOutline ? 1 : 0 }}
-              data-testid="detail-outline"
-            />
-            <RegionHighlight explanation={why.result} index={hovered} />
+            {/* The map covers the inspection region only. */}
+            <div className="layer roi-frame" style={roiFrameStyle(applied.roi, image)}>
+              <canvas
+                ref={heatRef}
+                className="layer"
+                style={{ opacity: settings.showHeatmap ? settings.heatmapOpacity : 0 }}
+                data-testid="detail-heatmap"
+              />
+              <canvas
+                ref={outlineRef}
+                className="layer"
+                style={{ opacity: settings.showOutline ? 1 : 0 }}
+                data-testid="detail-outline"
+              />
+              <RegionHighlight explanation={why.result} index={hovered} />
+            </div>
+            {editingRegion ? (
+              <RegionCanvas ctl={region} pxPerScreen={w / box.width} />
+            ) : (
+              !isWholeImage(applied) && (
+                <RegionShapes setup={applied} width={w} height={h} pxPerScreen={w / box.width} />
+              )
+            )}
           </div>
           {image.status !== 'done' && <div className="stage-note">{image.error ?? 'Not scored yet.'}</div>}
         </div>
         <aside className="detail-side" aria-label="Result and display">
+          {editingRegion && <RegionPanel ctl={region} image={image} onDone={() => setEditingRegion(false)} />}
           <dl className="kv">
             <dt title="Image score (0–1): higher is more anomalous; not a probability">Score</dt>
             <dd className="mono">{image.result ? formatScore(image.result.score) : '–'}</dd>

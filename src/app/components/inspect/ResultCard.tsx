@@ -1,9 +1,11 @@
 /** One gallery card: thumbnail + heatmap, score, verdict, status. */
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
+import { formatBox } from '../../../core/inspection-region';
 import type { Label } from '../../../core/label-metrics';
 import { modeDescription, modeOfResult, modeShortLabel } from '../../../core/scoring-mode';
 import type { ColormapName } from '../../../render/colormap';
 import { formatScore } from '../../hooks';
+import { roiFraction, useInspectionSetup } from '../../state/inspection-setup';
 import { verdictOf } from '../../state/selectors';
 import type { InspectedImage } from '../../state/types';
 import { paintCard } from './card-render';
@@ -44,6 +46,14 @@ export const ResultCard = memo(function ResultCard(p: Props) {
   const root = useRef<HTMLDivElement>(null);
   const { image } = p;
   useCardVisibility(root, image.id);
+  const roi = useInspectionSetup((s) => s.setup.roi);
+  const roiBox = useMemo(() => roiFraction(roi, image.width, image.height), [roi, image.width, image.height]);
+  const areas = useInspectionSetup((s) => s.setup.ignore);
+  const ignore = useMemo(
+    () =>
+      image.width && image.height ? { areas, frame: { width: image.width, height: image.height } } : null,
+    [areas, image.width, image.height],
+  );
   const verdict = image.result ? verdictOf(image.result.score, p.threshold) : null;
   // The score arrives before the map (zero-shot): show it, and its verdict, while the map is computed.
   const early = !image.result && image.status === 'processing' ? (image.firstScore ?? null) : null;
@@ -56,9 +66,22 @@ export const ResultCard = memo(function ResultCard(p: Props) {
         split: p.split,
         opacity: p.opacity,
         showHeatmap: p.showHeatmap,
+        roi: roiBox,
+        ignore,
       });
     }
-  }, [image.thumb, image.result, p.colormap, p.rangeLo, p.rangeHi, p.split, p.opacity, p.showHeatmap]);
+  }, [
+    image.thumb,
+    image.result,
+    p.colormap,
+    p.rangeLo,
+    p.rangeHi,
+    p.split,
+    p.opacity,
+    p.showHeatmap,
+    roiBox,
+    ignore,
+  ]);
 
   const waitText = !image.result && image.status === 'done' ? p.waiting : null;
   const label = image.result
@@ -86,6 +109,7 @@ export const ResultCard = memo(function ResultCard(p: Props) {
       data-score={image.result ? image.result.score : undefined}
       data-lot-score={image.result?.lotScore}
       data-first-score={early ? early.score : undefined}
+      data-roi={roiBox && roi ? formatBox(roi) : undefined}
       className={`card${p.selected ? ' selected' : ''} verdict-${(verdict ?? image.status).toLowerCase()}`}
       onClick={() => p.onSelect(image.id)}
       onDoubleClick={() => p.onOpen(image.id)}
