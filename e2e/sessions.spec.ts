@@ -243,7 +243,7 @@ test('a local model loads on the next visit without picking the files again', as
   // Next visit: no repo, no files picked, the hub is not asked for the model.
   await app.open();
   await waitModelReady(page);
-  await expect(page.getByTestId('model-chip')).toContainText('(kept)');
+  await expect(page.getByTestId('model-chip')).toContainText('local files, kept in this browser');
   expect(await shownScores(page)).toEqual(before);
   const stats = await engineStats(page);
   expect(stats.imageEncoderRuns).toBe(0);

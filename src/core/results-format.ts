@@ -12,7 +12,8 @@ import type { PromptSet } from './types';
 export const RESULTS_FORMAT = 'winclip-results';
 export const RESULTS_VERSION = 1;
 
-export type Verdict = 'OK' | 'NG';
+/** A part's verdict (src/core/verdict-policy.ts); a user's mark is only OK or NG. */
+export type Verdict = 'OK' | 'REVIEW' | 'NG';
 
 /** A connected region of the anomaly map at or above the pixel threshold. */
 export interface RegionRecord {
@@ -60,7 +61,8 @@ export interface AppImageFields {
   mode: string | null;
   /** Reference shots in the bank (0: zero-shot). */
   k: number;
-  image_threshold: number;
+  /** Null while the image's mode has no threshold (its status is then 'unjudged'). */
+  image_threshold: number | null;
   pixel_threshold: number;
   /** Mode key of the thresholds the verdict used ('zero-shot', 'few-shot:K', 'lot'). */
   threshold_mode: string | null;
@@ -68,7 +70,7 @@ export interface AppImageFields {
   area_px: number | null;
   area_percent: number | null;
   /** The user's OK/NG mark. */
-  label: Verdict | null;
+  label: 'OK' | 'NG' | null;
   /** The whole image's state words, largest share first. */
   states: StateShare[] | null;
 }
