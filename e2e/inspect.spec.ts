@@ -116,7 +116,7 @@ test('dropped images get the engine scores and heatmaps; detail view, thresholds
   await expect(page.getByTestId('count-ng')).toHaveText(`NG ${total}`);
   await page.getByRole('slider', { name: 'Image threshold' }).fill('1');
   await expect(page.getByTestId('count-ok')).toHaveText(`OK ${total}`);
-  await expect(threshold).toHaveValue('1.000');
+  await expect(threshold).toHaveValue('1.0000');
   await threshold.fill(mid.toFixed(6));
   await threshold.press('Enter');
 

@@ -37,8 +37,8 @@ test('a reload restores prompts, thresholds and the reference bank', async ({ pa
   await waitModelReady(page);
   await page.getByRole('tab', { name: 'Model' }).click();
   await expect(page.getByTestId('model-source')).toHaveText('Cache (offline)');
-  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.531');
-  await expect(page.getByRole('spinbutton', { name: 'Pixel threshold value' })).toHaveValue('0.600');
+  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.5310');
+  await expect(page.getByRole('spinbutton', { name: 'Pixel threshold value' })).toHaveValue('0.6000');
   await expect(page.getByTestId('threshold-status')).toHaveAttribute('data-state', 'manual');
   await page.getByRole('tab', { name: /References/ }).click();
   await waitBankK(page, 2);

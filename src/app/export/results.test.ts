@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resultsErrors } from '../../../test/results-schema';
+import type { MapReport } from '../../../workers/protocol';
 import { METHOD_SETTINGS } from '../../core/method-settings';
 import { type ImageRecord, methodProvenance, type ResultsProvenance } from '../../core/results-format';
-import type { MapReport } from '../../../workers/protocol';
 import type { VerdictPolicy } from '../../core/verdict-policy';
 import type { InspectedImage } from '../state/types';
 import { CSV_COLUMNS, resultRows, toCsv, toJson, verdictCounts } from './results';
@@ -237,9 +237,7 @@ describe('REVIEW and unjudged rows', () => {
     ]);
     expect(verdictCounts(unjudged)).toEqual({ ok: 0, review: 0, ng: 0, unjudged: 3, unscored: 0 });
     // The CSV leaves the verdict empty and says why in the status column.
-    const [head, line] = toCsv(unjudged, { model: 'm', weights: 'w', promptSet: 'p' })
-      .slice(1)
-      .split('\r\n');
+    const [head, line] = toCsv(unjudged, { model: 'm', weights: 'w', promptSet: 'p' }).slice(1).split('\r\n');
     const header = head.split(',');
     const first = line.split(',');
     expect(first[header.indexOf('verdict')]).toBe('');

@@ -312,7 +312,7 @@ export function DetailView({ image }: { image: InspectedImage }) {
               {rendered ? formatScore(rendered.maxPixel) : '–'}
             </dd>
             <dt
-              title={`Share of pixels at or above the pixel threshold (${thresholds.pixel.toFixed(3)}) and how many separate regions they form`}
+              title={`Share of pixels at or above the pixel threshold (${thresholds.pixel.toFixed(4)}) and how many separate regions they form`}
             >
               Above pixel thr.
             </dt>

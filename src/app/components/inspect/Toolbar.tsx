@@ -96,7 +96,8 @@ export function DecisionBar() {
         value={thresholds.image}
         min={0}
         max={top}
-        step={0.001}
+        step={0.0001}
+        digits={4}
         onChange={(image) => patchThresholds({ image })}
       />
       <NumberSlider
@@ -106,7 +107,8 @@ export function DecisionBar() {
         value={thresholds.pixel}
         min={0}
         max={top}
-        step={0.001}
+        step={0.0001}
+        digits={4}
         onChange={(pixel) => patchThresholds({ pixel })}
       />
       <ThresholdStatus />
