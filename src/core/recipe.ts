@@ -6,6 +6,7 @@
  */
 
 import { isModeKind, MODE_KINDS, type ModeKind, modeOf, recipeModeOf } from './scoring-mode';
+import { checkPolicy, type MinRegionArea } from './verdict-policy';
 
 export const RECIPE_FORMAT = 'winclip-recipe';
 export const RECIPE_VERSION = 1;
@@ -39,6 +40,12 @@ export interface RecipePrompts {
 export interface RecipeThresholds {
   image: number;
   pixel: number;
+  // --- verdict policy (src/core/verdict-policy.ts): optional, absent in older recipes ---
+  /** REVIEW from this score up to `image` (the NG threshold). */
+  review?: number;
+  /** A region at or above `pixel` at least this large makes the part NG. */
+  minRegionArea?: MinRegionArea;
+  // --- end verdict policy ---
 }
 
 /** How the thresholds were found (leave-one-out over the bank), when they were. */
@@ -152,10 +159,37 @@ function parseThresholds(v: unknown): Partial<Record<ModeKind, RecipeThresholds>
     }
     const t = v[key];
     if (!isObj(t)) fail(`thresholds.${key} must be an object`);
-    out[key] = { image: num(t, 'image', `thresholds.${key}`), pixel: num(t, 'pixel', `thresholds.${key}`) };
+    out[key] = {
+      image: num(t, 'image', `thresholds.${key}`),
+      pixel: num(t, 'pixel', `thresholds.${key}`),
+      ...parsePolicyFields(t, `thresholds.${key}`),
+    };
   }
   return out;
 }
+
+// --- verdict policy fields of a mode's thresholds ---
+function parsePolicyFields(t: Obj, at: string): Pick<RecipeThresholds, 'review' | 'minRegionArea'> {
+  const out: Pick<RecipeThresholds, 'review' | 'minRegionArea'> = {};
+  if (t.review !== undefined) out.review = num(t, 'review', at);
+  if (t.minRegionArea !== undefined) {
+    const a = t.minRegionArea;
+    if (!isObj(a) || (a.unit !== 'px' && a.unit !== '%'))
+      fail(`${at}.minRegionArea must be {"value": number, "unit": "px" or "%"}`);
+    out.minRegionArea = { value: num(a, 'value', `${at}.minRegionArea`), unit: a.unit };
+  }
+  try {
+    checkPolicy({
+      ngThreshold: num(t, 'image', at),
+      reviewThreshold: out.review,
+      minRegionArea: out.minRegionArea,
+    });
+  } catch (err) {
+    fail(`${at}: ${(err as Error).message}`);
+  }
+  return out;
+}
+// --- end verdict policy fields ---
 
 function parseCalibration(v: unknown): RecipeCalibration | null {
   if (v === null || v === undefined) return null;
