@@ -117,7 +117,7 @@ export function PolicySettings() {
               setPolicyExtras({ minArea: e.target.checked ? { value: 1, unit: '%' } : undefined })
             }
           />
-          Region rule: NG for a region ≥
+          Region rule: NG if a region ≥
         </label>
         {minArea && (
           <>

@@ -68,9 +68,11 @@ export function Toolbar() {
         options={[
           { value: 'all', label: `All ${counts.total}` },
           { value: 'ng', label: `NG ${counts.ng}` },
-          { value: 'review', label: `REVIEW ${counts.review}` },
+          // REVIEW and Unjudged are listed only while there are some (or while that filter is on).
+          ...(counts.review > 0 || filter === 'review'
+            ? [{ value: 'review' as const, label: `REVIEW ${counts.review}` }]
+            : []),
           { value: 'ok', label: `OK ${counts.ok}` },
-          // Shown while some scores have no threshold (and while that filter is on).
           ...(counts.unjudged > 0 || filter === 'unjudged'
             ? [{ value: 'unjudged' as const, label: `Unjudged ${counts.unjudged}` }]
             : []),
