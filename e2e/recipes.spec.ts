@@ -178,7 +178,7 @@ test("a recipe's thresholds apply once its model's files are picked, and stay ov
   expect(calib.byMode['few-shot:2']).toMatchObject({ image: 0.2698, pixel: 0.61, source: 'recipe' });
   const calibOffer = status.getByTestId('calibration-offer');
   await expect(calibOffer).toContainText(
-    `New calibration ${suggested.image.toFixed(3)} / ${suggested.pixel.toFixed(3)}`,
+    `New calibration ${suggested.image.toFixed(4)} / ${suggested.pixel.toFixed(4)}`,
   );
   await expect(status).toHaveAttribute('data-state', 'recipe');
   await shot(page, info, 'recipe-thresholds-kept');
