@@ -146,3 +146,13 @@ test('unjudged until a threshold is set; then OK/NG, and REVIEW from the policy'
   // The report was counted in the top bar while it was built, and the bar is gone afterwards.
   await expect(page.getByTestId('export-progress')).toHaveCount(0);
 });
+
+test('with no model, cards and the Calibration tab say what they wait for', async ({ page, app }) => {
+  await app.open();
+  await drop(page, ['test_a.png', 'test_b.png']);
+  await expect(card(page, 'test_a.png').getByTestId('card-status')).toHaveText('Waiting for a model');
+  await page.getByRole('tab', { name: /References/ }).click();
+  await drop(page, ['ref_1.png', 'ref_2.png'], 'references');
+  await page.getByRole('tab', { name: 'Calibration' }).click();
+  await expect(page.getByTestId('loo-needs')).toHaveText(/^2 references wait for a model\./);
+});
