@@ -147,12 +147,16 @@ test('unjudged until a threshold is set; then OK/NG, and REVIEW from the policy'
   await expect(page.getByTestId('export-progress')).toHaveCount(0);
 });
 
-test('with no model, cards and the Calibration tab say what they wait for', async ({ page, app }) => {
+test('with no model, cards and the Calibration tab say what they wait for', async ({ page, app }, info) => {
   await app.open();
   await drop(page, ['test_a.png', 'test_b.png']);
   await expect(card(page, 'test_a.png').getByTestId('card-status')).toHaveText('Waiting for a model');
+  await expect(page.getByTestId('queue-waiting')).toHaveText('No model yet');
+  // The toolbar keeps every filter in view while it waits.
+  await expect(page.locator('.segmented label', { hasText: 'Unscored' })).toBeInViewport({ ratio: 1 });
   await page.getByRole('tab', { name: /References/ }).click();
   await drop(page, ['ref_1.png', 'ref_2.png'], 'references');
   await page.getByRole('tab', { name: 'Calibration' }).click();
   await expect(page.getByTestId('loo-needs')).toHaveText(/^2 references wait for a model\./);
+  await shot(page, info, 'waiting-for-model');
 });
