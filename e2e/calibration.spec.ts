@@ -64,7 +64,7 @@ test('three good references calibrate the few-shot thresholds; switching mode ne
   // The zero-shot 0.531 is never applied to few-shot scores: the mode is uncalibrated until the
   // leave-one-out run ends, then calibrated.
   await expect(status).toHaveAttribute('data-state', /uncalibrated|reference-bank/);
-  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).not.toHaveValue('0.531');
+  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).not.toHaveValue('0.5310');
   await expect(status).toHaveAttribute('data-state', 'reference-bank');
 
   // Each reference against the other two, computed by the Node engine through the ordinary few-shot path.
@@ -83,10 +83,10 @@ test('three good references calibrate the few-shot thresholds; switching mode ne
   expect(t.source).toBe('reference-bank');
   expect(Math.abs(t.image - expected)).toBeLessThan(TOLERANCE);
   await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue(
-    t.image.toFixed(3),
+    t.image.toFixed(4),
   );
   await expect(page.getByRole('spinbutton', { name: 'Pixel threshold value' })).toHaveValue(
-    t.pixel.toFixed(3),
+    t.pixel.toFixed(4),
   );
 
   // Verdicts follow the calibrated threshold.
@@ -145,7 +145,7 @@ test('three good references calibrate the few-shot thresholds; switching mode ne
   await page.getByRole('button', { name: 'Remove all' }).click();
   await expect(status).toHaveAttribute('data-mode', 'zero-shot');
   await expect(status).toHaveAttribute('data-state', 'stale');
-  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.531');
+  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.5310');
   const zero = await shownScores(page);
   for (const n of IMAGES)
     await expect(card(page, n)).toHaveAttribute('data-verdict', zero[n] >= 0.531 ? 'NG' : 'OK');

@@ -24,7 +24,13 @@ test('camera captures land scored in the gallery, by click, Space and continuous
   await expect(cards).toHaveCount(1);
   await expect(cards.first()).toHaveAttribute('data-score', /\d/, { timeout: BUDGET.scored });
   const verdict = page.getByTestId('camera-verdict');
-  await expect(verdict).toHaveText(/^(OK|NG) \d\.\d{4} · camera-\d{8}-\d{6}-001\.png$/);
+  // A fresh profile has no threshold yet: the score, without OK/NG.
+  await expect(verdict).toHaveText(/^Not judged yet \d\.\d{4} · camera-\d{8}-\d{6}-001\.png$/);
+  // A threshold set by hand judges it.
+  const threshold = page.getByRole('spinbutton', { name: 'Image threshold value' });
+  await threshold.fill('0.9');
+  await threshold.press('Enter');
+  await expect(verdict).toHaveText(/^OK \d\.\d{4} · camera-\d{8}-\d{6}-001\.png$/);
   const score = Number(await cards.first().getAttribute('data-score'));
   expect(await verdict.textContent()).toContain(score.toFixed(4));
 
@@ -55,4 +61,21 @@ test('camera captures land scored in the gallery, by click, Space and continuous
   await expect(verdict).toContainText(`-${String(n + 1).padStart(3, '0')}.png`, { timeout: BUDGET.scored });
   await expect(cards.nth(n)).toHaveAttribute('data-score', /\d/, { timeout: BUDGET.scored });
   expect(await cards.count()).toBe(n + 1);
+
+  // A review band over every score: the last frame is REVIEW and waits for the operator's call.
+  await page.getByRole('tab', { name: 'Calibration' }).click();
+  await page.getByTestId('review-enabled').check();
+  await page.getByTestId('review-threshold').fill('0');
+  const review = verdict.getByTestId('camera-review');
+  await expect(verdict).toHaveText(/^REVIEW \d\.\d{4} · /);
+  await expect(review).toContainText('capture paused until you decide');
+  // Continuous capture holds while it waits…
+  await panel.getByRole('checkbox').check();
+  await page.waitForTimeout(2500);
+  expect(await cards.count()).toBe(n + 1);
+  // …and the operator's mark decides it, lands on the card like a gallery mark, and capture goes on.
+  await review.getByRole('button', { name: 'NG' }).click();
+  await expect(cards.nth(n)).toHaveAttribute('data-label', 'NG');
+  await expect.poll(() => cards.count(), { timeout: BUDGET.scored }).toBeGreaterThan(n + 1);
+  await panel.getByRole('checkbox').uncheck();
 });

@@ -97,6 +97,8 @@ test('dropped images get the engine scores and heatmaps; detail view, thresholds
   expect(stats.imageEncoderRuns).toBe(3 * TEST_IMAGES.reduce((t, name) => t + (TILES[name] ?? 1), 0));
   await expect(page.getByTestId('card-canvas')).toHaveCount(total);
   await shot(page, info, 'gallery');
+  // A fresh profile has no threshold for zero-shot: scores, but no verdict until one is set.
+  for (const n of TEST_IMAGES) await expect(card(page, n)).toHaveAttribute('data-verdict', 'unjudged');
 
   // Thresholds drive verdicts and counts: put the image threshold between the two lowest scores.
   const sorted = [...TEST_IMAGES].sort((a, b) => shown[a] - shown[b]);
@@ -116,7 +118,7 @@ test('dropped images get the engine scores and heatmaps; detail view, thresholds
   await expect(page.getByTestId('count-ng')).toHaveText(`NG ${total}`);
   await page.getByRole('slider', { name: 'Image threshold' }).fill('1');
   await expect(page.getByTestId('count-ok')).toHaveText(`OK ${total}`);
-  await expect(threshold).toHaveValue('1.000');
+  await expect(threshold).toHaveValue('1.0000');
   await threshold.fill(mid.toFixed(6));
   await threshold.press('Enter');
 
@@ -215,7 +217,7 @@ test('dropped images get the engine scores and heatmaps; detail view, thresholds
     (await saveDownload(page, () => page.getByRole('button', { name: 'JSON' }).click())).bytes.toString(),
   );
   expect([json.format, json.version, json.method.mode]).toEqual(['winclip-results', 1, 'zero-shot']);
-  expect(json.counts).toEqual({ ok: total - ng.length, ng: ng.length, unscored: 1 });
+  expect(json.counts).toEqual({ ok: total - ng.length, review: 0, ng: ng.length, unjudged: 0, unscored: 1 });
   expect(json.thresholds.image).toBeCloseTo(committed, 9);
   expect(json.prompts.counts).toEqual({ normal: 7 * 22, anomalous: 4 * 22 });
   for (const n of TEST_IMAGES) {

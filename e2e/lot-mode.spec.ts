@@ -144,7 +144,7 @@ test('lot mode keeps its own threshold and its tokens across a reload', async ({
   await drop(page, five);
   await waitLotScored(page, five);
   // The lot has its own threshold (key 'lot'): the zero-shot one set above does not apply.
-  await expect(threshold).toHaveValue('0.500');
+  await expect(threshold).toHaveValue('0.5000');
   await threshold.fill('0.45');
   await threshold.press('Enter');
   const before = await lotScores(page);
@@ -152,9 +152,9 @@ test('lot mode keeps its own threshold and its tokens across a reload', async ({
     await expect(card(page, n)).toHaveAttribute('data-verdict', before[n].max >= 0.45 ? 'NG' : 'OK');
   expect(await lotStats(page)).toMatchObject({ size: 5, pairsComputed: 10, imagesEncoded: 5 });
   await page.getByTestId('lot-mode-switch').uncheck();
-  await expect(threshold).toHaveValue('0.300');
+  await expect(threshold).toHaveValue('0.3000');
   await page.getByTestId('lot-mode-switch').check();
-  await expect(threshold).toHaveValue('0.450');
+  await expect(threshold).toHaveValue('0.4500');
   await waitLotScored(page, five);
   await evalDebug(page, (h) => h.flush());
 
@@ -167,7 +167,7 @@ test('lot mode keeps its own threshold and its tokens across a reload', async ({
     .toBe(5);
   await waitLotScored(page, five);
   expect(await lotStats(page)).toMatchObject({ size: 5, imagesEncoded: 0, tokensFromStore: 5 });
-  await expect(threshold).toHaveValue('0.450');
+  await expect(threshold).toHaveValue('0.4500');
   const after = await lotScores(page);
   for (const n of five) {
     expect(Math.abs(after[n].lot - before[n].lot)).toBeLessThan(1e-6);

@@ -79,8 +79,8 @@ test('a recipe opened in a fresh profile gives the same prompts, thresholds, ref
     await waitModelReady(p2);
     await expect(offer).toHaveCount(0);
     await expect(p2.getByTestId('mode-badge')).toHaveText('Few-shot · K=1');
-    await expect(p2.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.531');
-    await expect(p2.getByRole('spinbutton', { name: 'Pixel threshold value' })).toHaveValue('0.600');
+    await expect(p2.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.5310');
+    await expect(p2.getByRole('spinbutton', { name: 'Pixel threshold value' })).toHaveValue('0.6000');
     await p2.getByRole('tab', { name: 'Prompts' }).click();
     await expect(p2.getByLabel('Object name')).toHaveValue('bottle');
     await expect(p2.getByLabel('Normal states 8')).toHaveValue('clean {}');
@@ -167,8 +167,8 @@ test("a recipe's thresholds apply once its model's files are picked, and stay ov
   const status = page.getByTestId('threshold-status').first();
   await expect(status).toHaveAttribute('data-mode', 'few-shot:2');
   await expect(status).toHaveAttribute('data-state', 'recipe');
-  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.270');
-  await expect(page.getByRole('spinbutton', { name: 'Pixel threshold value' })).toHaveValue('0.610');
+  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.2698');
+  await expect(page.getByRole('spinbutton', { name: 'Pixel threshold value' })).toHaveValue('0.6100');
   // The bank's own calibration finishes and is offered, not applied.
   await expect
     .poll(() => evalDebug(page, (h) => h.calibration().loo.status), { timeout: 120_000 })
@@ -178,14 +178,14 @@ test("a recipe's thresholds apply once its model's files are picked, and stay ov
   expect(calib.byMode['few-shot:2']).toMatchObject({ image: 0.2698, pixel: 0.61, source: 'recipe' });
   const calibOffer = status.getByTestId('calibration-offer');
   await expect(calibOffer).toContainText(
-    `New calibration ${suggested.image.toFixed(3)} / ${suggested.pixel.toFixed(3)}`,
+    `New calibration ${suggested.image.toFixed(4)} / ${suggested.pixel.toFixed(4)}`,
   );
   await expect(status).toHaveAttribute('data-state', 'recipe');
   await shot(page, info, 'recipe-thresholds-kept');
   // "Keep" hides the offer on the toolbar; the recipe's thresholds stay.
   await calibOffer.getByRole('button', { name: 'Keep current' }).click();
   await expect(calibOffer).toHaveCount(0);
-  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.270');
+  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.2698');
 });
 
 test('exports carry every per-image field, raw maps as .npy, and a report that opens offline', async ({

@@ -158,12 +158,12 @@ test('two named sessions switch back and forth with their own results', async ({
   await page.getByRole('button', { name: 'Open session Housing A' }).click();
   await expect(page.getByTestId('result-card')).toHaveCount(2);
   expect(await shownScores(page)).toEqual(a);
-  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.500');
+  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.5000');
   await expect(page.getByLabel('Session lot')).toHaveValue('L-0042');
   await page.getByRole('button', { name: 'Open session Housing B' }).click();
   await expect(page.getByTestId('result-card')).toHaveCount(1);
   expect(await shownScores(page)).toEqual(b);
-  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.900');
+  await expect(page.getByRole('spinbutton', { name: 'Image threshold value' })).toHaveValue('0.9000');
   const items = page.getByTestId('session-item');
   await expect(items).toHaveCount(2);
   await expect(items.filter({ hasText: 'Housing A' })).toContainText('lot L-0042 · 2 images');
@@ -243,7 +243,7 @@ test('a local model loads on the next visit without picking the files again', as
   // Next visit: no repo, no files picked, the hub is not asked for the model.
   await app.open();
   await waitModelReady(page);
-  await expect(page.getByTestId('model-chip')).toContainText('(kept)');
+  await expect(page.getByTestId('model-chip')).toContainText('local files, kept in this browser');
   expect(await shownScores(page)).toEqual(before);
   const stats = await engineStats(page);
   expect(stats.imageEncoderRuns).toBe(0);

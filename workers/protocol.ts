@@ -113,7 +113,7 @@ export interface OverlayOptions extends DetailRenderOptions {
 
 export interface OverlayCaption {
   text: string;
-  verdict: 'OK' | 'NG' | null;
+  verdict: 'OK' | 'REVIEW' | 'NG' | null;
 }
 
 /** One region of the full-resolution map at or above the pixel threshold. */

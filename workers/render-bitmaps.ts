@@ -8,7 +8,7 @@ import { decodeToBitmap } from '../src/io/decode-browser';
 import { type HeatmapStyle, heatmapRgba, outlineLayer } from '../src/render/layers';
 import type { OverlayCaption, OverlayOptions } from './protocol';
 
-const VERDICT_COLOURS = { OK: '#1f9d55', NG: '#d64545' } as const;
+const VERDICT_COLOURS = { OK: '#1f9d55', REVIEW: '#d08a00', NG: '#d64545' } as const;
 
 /** A bar across the top: the verdict in its colour, then the caption text; sized to the image. */
 function drawCaption(ctx: OffscreenCanvasRenderingContext2D, width: number, caption: OverlayCaption): void {

@@ -20,6 +20,7 @@ import { loadModel, unloadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
 import { importRecipeUrl } from './services/recipe-service';
 import { restoreReferences } from './services/reference-service';
+import { startRegionRule } from './services/region-rule-service';
 import { flushSession, startSessionAutosave } from './services/session-autosave';
 import { restoreActiveSession } from './services/session-service';
 import { useCalib } from './state/calibration';
@@ -91,6 +92,7 @@ export async function boot(): Promise<void> {
   startAutosave();
   startSessionAutosave();
   await startCalibration();
+  startRegionRule();
   exposeDebugHandle();
   void restoreReferences(references);
   await startEngine();

@@ -78,6 +78,18 @@ describe('threshold rules', () => {
     expect(s.pixel).toBeCloseTo(0.8, 12); // max 0.7 + std 0.1
     expect(s.imageStats.mean).toBeCloseTo(0.32, 12);
     expect(s.pixelStats.max).toBe(0.7);
+    // Review from just above the best-scoring good reference, up to the NG threshold.
+    expect(s.review).toBe(nextUp(0.34));
+    expect(s.review).toBeLessThan(s.image);
+    // A false-reject rule may put NG at or below the maximum: review never starts above NG.
+    const frr = suggestThresholds(
+      [
+        { imageScore: 0.3, maxPixel: 0.5 },
+        { imageScore: 0.34, maxPixel: 0.7 },
+      ],
+      { kind: 'false-reject-rate', rate: 0.5 },
+    );
+    expect(frr.review).toBe(frr.image);
     expect(() => suggestThresholds([{ imageScore: 0.3, maxPixel: 0.5 }])).toThrow(/at least 2 reference/);
   });
 

@@ -144,10 +144,18 @@ export interface SuggestedThresholds {
   /** Pixel threshold: regions are where the map is >= it. Placed on the per-image map maxima, so
    *  that normal parts show no region (a quantile of all normal pixels would outline every part). */
   pixel: number;
+  /**
+   * Review threshold: just above the highest leave-one-out score, so a part that scores above every
+   * good reference is looked at by a person, and only from `image` on is it NG by the score alone.
+   */
+  review: number;
   rule: ThresholdRule;
   imageStats: Summary;
   pixelStats: Summary;
 }
+
+/** The rule the review threshold follows, in words (the NG one is describeRule's). */
+export const REVIEW_RULE_TEXT = 'just above the highest leave-one-out score of the references';
 
 export function suggestThresholds(
   refs: readonly NormalScores[],
@@ -156,11 +164,15 @@ export function suggestThresholds(
   if (refs.length < 2) throw new Error(`calibration needs at least 2 reference images, got ${refs.length}`);
   const img = refs.map((r) => r.imageScore);
   const px = refs.map((r) => r.maxPixel);
+  const image = thresholdFromNormals(img, rule);
+  const imageStats = summarize(img);
   return {
-    image: thresholdFromNormals(img, rule),
+    image,
     pixel: thresholdFromNormals(px, rule),
+    // Never above the NG threshold (a false-reject rule can place NG at or below the maximum).
+    review: Math.min(nextUp(imageStats.max), image),
     rule,
-    imageStats: summarize(img),
+    imageStats,
     pixelStats: summarize(px),
   };
 }

@@ -131,13 +131,45 @@ export function labelHistogram(
   return { lo, hi, ok: h(ok).counts, ng: h(ng).counts };
 }
 
+/**
+ * A suggested threshold with its margin. A threshold placed on a marked score flags that part with no
+ * room at all: a part like it scoring a hair lower passes. Every threshold in (next score below, that
+ * score] flags the same marked parts, so the suggestion goes halfway down that gap; the confusion is
+ * unchanged. With no marked score below, it stays on the score (margin 0) and says so.
+ */
+export interface MarginedThreshold extends Confusion {
+  /** The lowest marked score it flags, and that part's mark. */
+  onScore: number;
+  onLabel: Label;
+  /** onScore − threshold (0: no marked score below to make room from). */
+  margin: number;
+}
+
 export interface LabelThresholds {
-  /** Largest threshold that still flags every NG part (the lowest NG score); null without NG parts. */
-  zeroMiss: Confusion | null;
-  /** Threshold of the best F1 (the highest one among ties, so the fewest false rejects); null without NG. */
-  bestF1: Confusion | null;
-  /** Lowest threshold that rejects at most `targetFalseRejectRate` of the OK parts; null without OK parts. */
-  targetFalseReject: Confusion | null;
+  /** Flags every NG part: just below the lowest NG score; null without NG parts. */
+  zeroMiss: MarginedThreshold | null;
+  /** The best F1 (the highest one among ties, so the fewest false rejects); null without NG. */
+  bestF1: MarginedThreshold | null;
+  /** Rejects at most `targetFalseRejectRate` of the OK parts; null without OK parts. */
+  targetFalseReject: MarginedThreshold | null;
+}
+
+/** Moves a threshold that sits on a marked score halfway down to the next marked score below it. */
+export function withMargin(items: readonly LabelledScore[], c: Confusion): MarginedThreshold {
+  const flagged = items.filter((i) => i.score >= c.threshold);
+  if (flagged.length === 0) return { ...c, onScore: c.threshold, onLabel: 'OK', margin: 0 };
+  const lowest = flagged.reduce((a, b) =>
+    b.score < a.score || (b.score === a.score && b.label === 'NG') ? b : a,
+  );
+  const below = items.map((i) => i.score).filter((s) => s < lowest.score);
+  if (below.length === 0) return { ...c, onScore: lowest.score, onLabel: lowest.label, margin: 0 };
+  const threshold = (lowest.score + Math.max(...below)) / 2;
+  return {
+    ...confusionAt(items, threshold),
+    onScore: lowest.score,
+    onLabel: lowest.label,
+    margin: lowest.score - threshold,
+  };
 }
 
 export function suggestFromLabels(
@@ -145,7 +177,7 @@ export function suggestFromLabels(
   targetFalseRejectRate = 0,
 ): LabelThresholds {
   const { ok, ng } = split(items, 'thresholds');
-  const zeroMiss = ng.length > 0 ? confusionAt(items, Math.min(...ng)) : null;
+  const zeroMiss = ng.length > 0 ? withMargin(items, confusionAt(items, Math.min(...ng))) : null;
   let bestF1: Confusion | null = null;
   if (ng.length > 0) {
     // Candidates: every distinct score, highest first; a strictly better F1 replaces the best.
@@ -163,5 +195,9 @@ export function suggestFromLabels(
     if (above.length > 0) t = Math.min(...above);
     targetFalseReject = confusionAt(items, t);
   }
-  return { zeroMiss, bestF1, targetFalseReject };
+  return {
+    zeroMiss,
+    bestF1: bestF1 && withMargin(items, bestF1),
+    targetFalseReject: targetFalseReject && withMargin(items, targetFalseReject),
+  };
 }

@@ -47,6 +47,32 @@ describe('recipe', () => {
     expect(Array.from(base64ToBytes(r.references[0].data))).toEqual([1, 2, 3, 250]);
   });
 
+  it("carries a mode's verdict policy (review threshold, minimum region area) and refuses a bad one", () => {
+    const r = recipe();
+    r.thresholds['few-shot'] = {
+      image: 0.31,
+      pixel: 0.4,
+      review: 0.29,
+      minRegionArea: { value: 0.5, unit: '%' },
+    };
+    expect(parseRecipe(serializeRecipe(r)).thresholds['few-shot']).toEqual({
+      image: 0.31,
+      pixel: 0.4,
+      review: 0.29,
+      minRegionArea: { value: 0.5, unit: '%' },
+    });
+    const bad = (t: object) => JSON.stringify({ ...recipe(), thresholds: { 'few-shot': t } });
+    expect(() => parseRecipe(bad({ image: 0.31, pixel: 0.4, review: 0.35 }))).toThrow(
+      'recipe: thresholds.few-shot: The review threshold (0.35) is above the NG threshold (0.31): review starts below NG',
+    );
+    expect(() =>
+      parseRecipe(bad({ image: 0.31, pixel: 0.4, minRegionArea: { value: 5, unit: 'mm' } })),
+    ).toThrow('recipe: thresholds.few-shot.minRegionArea must be {"value": number, "unit": "px" or "%"}');
+    expect(() =>
+      parseRecipe(bad({ image: 0.31, pixel: 0.4, minRegionArea: { value: 120, unit: '%' } })),
+    ).toThrow('at most 100, got 120');
+  });
+
   it('reads a recipe written before commits were recorded, with no commit', () => {
     const old = recipe();
     delete old.model.commit;

@@ -74,7 +74,8 @@ export interface AppImageFields {
   mode: string | null;
   /** Reference shots in the bank (0: zero-shot). */
   k: number;
-  image_threshold: number;
+  /** Null while the image's mode has no threshold (its status is then 'unjudged'). */
+  image_threshold: number | null;
   pixel_threshold: number;
   /** Mode key of the thresholds the verdict used ('zero-shot', 'few-shot:K', 'lot'). */
   threshold_mode: string | null;

@@ -17,7 +17,16 @@ import { type ReadStreamOptions, type ReadStreamResult, readStream, StreamReadEr
 export type ModelSource =
   | { kind: 'hub'; repo: string; label: string; revision?: string }
   | { kind: 'url'; baseUrl: string; label: string }
-  | { kind: 'local'; label: string; config: File; weights: File; tokenizer?: File };
+  | {
+      kind: 'local';
+      /** The model's own name (exports and recipes carry it as it is). */
+      label: string;
+      config: File;
+      weights: File;
+      tokenizer?: File;
+      /** Reopened from the copy this browser keeps (OPFS), not picked from disk this visit. */
+      kept?: boolean;
+    };
 
 export interface FetchedModel {
   files: ModelFiles;

@@ -1,6 +1,7 @@
 /** Header: product name, model and backend status, OK/NG counts, mode, exports. */
 import { useShallow } from 'zustand/react/shallow';
 import { modeDescription, modeLabel } from '../../core/scoring-mode';
+import { modelDisplayName } from '../model-loading/kept-local-model';
 import {
   exportAllOverlays,
   exportCsv,
@@ -8,10 +9,11 @@ import {
   exportMaps,
   exportReport,
 } from '../services/export-service';
-import { currentMode, ownModeThreshold } from '../state/calibration';
+import { currentMode } from '../state/calibration';
 import { useExportProgress } from '../state/export-progress';
 import { countVerdicts } from '../state/selectors';
 import { patchUi, useApp } from '../state/store';
+import { useJudging } from '../state/use-judging';
 
 function BackendBadge() {
   const { backend, reason, status } = useApp(useShallow((s) => ({ ...s.engine })));
@@ -41,7 +43,9 @@ function ModelChip() {
             ? 'Model failed'
             : model.phase === 'cancelled'
               ? 'Load cancelled'
-              : (model.source?.label ?? 'Model');
+              : model.source
+                ? modelDisplayName(model.source)
+                : 'Model';
   return (
     <button
       type="button"
@@ -57,7 +61,12 @@ function ModelChip() {
 }
 
 export function TopBar() {
-  const counts = useApp(useShallow((s) => countVerdicts(s.images, ownModeThreshold(s))));
+  const { policyOf, regionsOf } = useJudging();
+  const counts = countVerdicts(
+    useApp((s) => s.images),
+    policyOf,
+    regionsOf,
+  );
   const mode = useApp(useShallow(currentMode));
   const anyScored = counts.scored > 0;
   const zipping = useExportProgress((s) => s.current);
@@ -85,9 +94,23 @@ export function TopBar() {
         <span className="count count-ok" data-testid="count-ok">
           OK <b>{counts.ok}</b>
         </span>
+        {counts.review > 0 && (
+          <span className="count count-review" data-testid="count-review">
+            REVIEW <b>{counts.review}</b>
+          </span>
+        )}
         <span className="count count-ng" data-testid="count-ng">
           NG <b>{counts.ng}</b>
         </span>
+        {counts.unjudged > 0 && (
+          <span
+            className="count count-unjudged"
+            data-testid="count-unjudged"
+            title="Scored, but their mode has no threshold yet: set one in the Calibration tab"
+          >
+            Unjudged <b>{counts.unjudged}</b>
+          </span>
+        )}
         {counts.pending > 0 && (
           <span className="count count-pending">
             Pending <b>{counts.pending}</b>
@@ -100,7 +123,7 @@ export function TopBar() {
         )}
       </div>
       {zipping && (
-        <span className="count count-pending" role="status" data-testid="export-progress">
+        <span className="count count-pending" role="status" aria-live="polite" data-testid="export-progress">
           {zipping.label}{' '}
           <b>
             {zipping.done}/{zipping.total}
@@ -145,7 +168,8 @@ export function TopBar() {
         <button
           type="button"
           className="btn btn-ghost"
-          disabled={!anyScored}
+          disabled={!anyScored || zipping !== null}
+          aria-busy={zipping?.label.startsWith('Report') ?? false}
           title="A self-contained HTML report that opens offline"
           onClick={() => void exportReport()}
         >

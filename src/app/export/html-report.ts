@@ -35,6 +35,13 @@ export function escapeHtml(s: string): string {
 const fmt = (v: number | null | undefined, digits = 4) =>
   v === null || v === undefined ? '—' : v.toFixed(digits);
 
+/** A threshold at the app's one precision, its full value in the tooltip; "not set" while unjudged. */
+function thresholdCell(t: number | null | undefined): string {
+  if (t === undefined) return '<b>—</b>';
+  if (t === null) return '<b>not set</b>';
+  return `<b title="${t}">${fmt(t)}</b>`;
+}
+
 function setupSection(r: Recipe, recipeDataUri: string | null): string {
   const list = (xs: string[]) => xs.map((x) => `<code>${escapeHtml(x)}</code>`).join(' ');
   const src = r.model.source;
@@ -64,14 +71,15 @@ export function htmlReport(input: ReportInput): string {
     .map((r) => {
       const overlay = input.overlays.get(r.file);
       const verdict = r.verdict ?? r.status;
+      const shown = r.status === 'unjudged' ? 'Not judged yet' : verdict;
       return `<tr class="v-${escapeHtml(verdict)}">
 <td>${overlay ? `<img alt="${escapeHtml(r.file)}" src="${overlay}">` : ''}</td>
 <td class="file">${escapeHtml(r.file)}</td>
 <td>${r.width ?? '—'}×${r.height ?? '—'}</td>
 <td>${escapeHtml(r.mode ?? '—')}</td>
 <td>${r.k}</td>
-<td class="num">${fmt(r.image_score)}</td>
-<td class="verdict">${escapeHtml(verdict)}</td>
+<td class="num"${r.image_score === null ? '' : ` title="${r.image_score}"`}>${fmt(r.image_score)}</td>
+<td class="verdict">${escapeHtml(shown)}</td>
 <td class="num">${fmt(r.max_pixel)}</td>
 <td class="num">${r.area_px ?? '—'} <span class="muted">(${fmt(r.area_percent, 2)} %)</span></td>
 <td class="num">${r.regions ? r.regions.length : '—'}</td>
@@ -95,6 +103,7 @@ table { border-collapse: collapse; } th, td { padding: 6px 10px; border-bottom: 
 .num { font-variant-numeric: tabular-nums; text-align: right; }
 .results img { width: 200px; display: block; border-radius: 4px; }
 .verdict { font-weight: 700; } .v-OK .verdict { color: #1f9d55; } .v-NG .verdict { color: #d64545; }
+.v-REVIEW .verdict { color: #6d28d9; } .v-unjudged .verdict { color: #6b7683; font-weight: 500; }
 .file { font-family: ui-monospace, monospace; font-size: 12px; }
 </style></head><body>
 <h1>${escapeHtml(input.title)}</h1>
@@ -102,8 +111,14 @@ table { border-collapse: collapse; } th, td { padding: 6px 10px; border-bottom: 
     input.promptSet ? ` · prompt set ${escapeHtml(input.promptSet)}` : ''
   }</p>
 <section class="summary" data-testid="summary">
-<div>Images<b>${rows.length}</b></div><div>OK<b>${counts.ok}</b></div><div>NG<b>${counts.ng}</b></div><div>Unscored<b>${counts.unscored}</b></div>
-<div>Image threshold<b>${first ? first.image_threshold : '—'}</b></div><div>Pixel threshold<b>${first ? first.pixel_threshold : '—'}</b></div>
+<div>Images<b>${rows.length}</b></div><div>OK<b>${counts.ok}</b></div>${
+    counts.review > 0 ? `<div>REVIEW<b>${counts.review}</b></div>` : ''
+  }<div>NG<b>${counts.ng}</b></div>${
+    counts.unjudged > 0
+      ? `<div title="Scored while their mode had no threshold">Unjudged<b>${counts.unjudged}</b></div>`
+      : ''
+  }<div>Unscored<b>${counts.unscored}</b></div>
+<div>Image threshold${thresholdCell(first?.image_threshold)}</div><div>Pixel threshold${thresholdCell(first?.pixel_threshold)}</div>
 </section>
 ${input.recipe ? setupSection(input.recipe, input.recipeDataUri) : ''}
 <section><h2>Images</h2><table class="results">

@@ -106,10 +106,30 @@ describe('result rows', () => {
     expect(html.match(/<tr class="v-/g)).toHaveLength(3);
     expect(html).toContain('<img alt="a.png" src="data:image/png;base64,AAAA">');
     expect(html).toContain('b &quot;x&quot;.png');
-    expect(html).toContain('<td class="num">0.7000</td>');
+    // One precision (4 decimals) on the page, the full value in the tooltip.
+    expect(html).toContain('<td class="num" title="0.7">0.7000</td>');
+    expect(html).toContain('Image threshold<b title="0.5">0.5000</b>');
     expect(html).toContain('prompt set 0123456789abcdef');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
     expect(html).not.toContain('<script');
+    // REVIEW and unjudged rows say so; the summary counts them.
+    const more = htmlReport({
+      title: 'r',
+      createdAt: new Date(0),
+      rows: [
+        { ...rows[0], verdict: 'REVIEW' },
+        { ...rows[1], verdict: null, status: 'unjudged', image_threshold: null },
+      ],
+      overlays: new Map(),
+      recipe: null,
+      recipeDataUri: null,
+      backend: null,
+      promptSet: null,
+    });
+    expect(more).toContain('<td class="verdict">REVIEW</td>');
+    expect(more).toContain('<td class="verdict">Not judged yet</td>');
+    expect(more).toContain('REVIEW<b>1</b>');
+    expect(more).toContain('Unjudged<b>1</b>');
     expect(escapeHtml(`<a href='x'>&</a>`)).toBe('&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;');
   });
 });

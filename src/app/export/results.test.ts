@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { resultsErrors } from '../../../test/results-schema';
+import type { MapReport } from '../../../workers/protocol';
 import { METHOD_SETTINGS } from '../../core/method-settings';
 import { type ImageRecord, methodProvenance, type ResultsProvenance } from '../../core/results-format';
+import type { VerdictPolicy } from '../../core/verdict-policy';
 import type { InspectedImage } from '../state/types';
-import { CSV_COLUMNS, resultRows, toCsv, toJson } from './results';
+import { CSV_COLUMNS, resultRows, toCsv, toJson, verdictCounts } from './results';
 
 const base: Omit<InspectedImage, 'id' | 'name' | 'result'> = {
   file: null as unknown as File,
@@ -44,8 +46,8 @@ describe('result rows with calibration extras', () => {
         label: (im) => (im.id === 'a' ? 'NG' : null),
         thresholds: (im) =>
           im.id === 'a'
-            ? { mode: 'few-shot:3', image: 0.28, pixel: 0.29 }
-            : { mode: 'zero-shot', image: 0.531, pixel: 0.6 },
+            ? { mode: 'few-shot:3', image: 0.28, pixel: 0.29, policy: { ngThreshold: 0.28 } }
+            : { mode: 'zero-shot', image: 0.531, pixel: 0.6, policy: { ngThreshold: 0.531 } },
         explanations: new Map([
           [
             'a',
@@ -124,7 +126,8 @@ describe('the JSON export', () => {
         promptSet: '0123456789abcdef',
         extras: {
           label: (im) => (im.id === 'b' ? 'OK' : null),
-          thresholds: (im) => (im.result ? { mode: 'few-shot:3', image: 0.5, pixel: 0.6 } : null),
+          thresholds: (im) =>
+            im.result ? { mode: 'few-shot:3', image: 0.5, pixel: 0.6, policy: { ngThreshold: 0.5 } } : null,
           explanations: new Map(),
         },
       },
@@ -170,7 +173,7 @@ describe('the JSON export', () => {
     expect(doc.images[1].regions).toEqual([
       { box: [5, 6, 9, 9], area: 12, area_percent: (100 * 12) / 57600, peak: 0.71, state: null },
     ]);
-    expect(doc.counts).toEqual({ ok: 1, ng: 1, unscored: 1 });
+    expect(doc.counts).toEqual({ ok: 1, review: 0, ng: 1, unjudged: 0, unscored: 1 });
     // The old names are gone, so a misspelt or stale field fails the schema.
     expect(resultsErrors({ ...doc, images: [{ ...doc.images[0], score: 0.3 }] })).toEqual([
       '/images/0 must NOT have additional properties',
@@ -195,5 +198,74 @@ describe('lot-mode rows', () => {
     });
     // 0.62 ≥ 0.6 is NG, though the lot's RsCIN score 0.25 is below the threshold.
     expect([row.image_score, row.max_score, row.verdict, row.mode]).toEqual([0.25, 0.62, 'NG', 'lot']);
+  });
+});
+
+describe('REVIEW and unjudged rows', () => {
+  const three: InspectedImage[] = [0.2, 0.26, 0.3].map((score, i) => ({
+    ...base,
+    id: `i${i}`,
+    name: `i${i}.png`,
+    result: { score, mode: 'few-shot', bank: 2, mapMin: 0, mapMax: 1, thumbMap: map },
+  }));
+  const ctx = (policy: VerdictPolicy | null) => ({
+    thresholds: { image: 0.28, pixel: 0.6 },
+    k: 2,
+    model: 'm',
+    weights: 'w',
+    promptSet: 'p',
+    extras: {
+      label: () => null,
+      thresholds: () => ({ mode: 'few-shot:2', image: 0.28, pixel: 0.6, policy }),
+      explanations: new Map(),
+    },
+  });
+
+  it('decide OK / REVIEW / NG by the review band, and say unjudged with null verdict and threshold', () => {
+    const judged = resultRows(three, ctx({ ngThreshold: 0.28, reviewThreshold: 0.25 }));
+    expect(judged.map((r) => [r.verdict, r.status, r.image_threshold])).toEqual([
+      ['OK', 'scored', 0.28],
+      ['REVIEW', 'scored', 0.28],
+      ['NG', 'scored', 0.28],
+    ]);
+    expect(verdictCounts(judged)).toEqual({ ok: 1, review: 1, ng: 1, unjudged: 0, unscored: 0 });
+    const unjudged = resultRows(three, ctx(null));
+    expect(unjudged.map((r) => [r.verdict, r.status, r.image_threshold])).toEqual([
+      [null, 'unjudged', null],
+      [null, 'unjudged', null],
+      [null, 'unjudged', null],
+    ]);
+    expect(verdictCounts(unjudged)).toEqual({ ok: 0, review: 0, ng: 0, unjudged: 3, unscored: 0 });
+    // The CSV leaves the verdict empty and says why in the status column.
+    const [head, line] = toCsv(unjudged, { model: 'm', weights: 'w', promptSet: 'p' }).slice(1).split('\r\n');
+    const header = head.split(',');
+    const first = line.split(',');
+    expect(first[header.indexOf('verdict')]).toBe('');
+    expect(first[header.indexOf('status')]).toBe('unjudged');
+  });
+
+  it("take the region rule from the map report: a region at least the minimum area makes NG, dust doesn't", () => {
+    const report = (area: number): MapReport => ({
+      width: 240,
+      height: 240,
+      maxPixel: 0.7,
+      areaAbove: area,
+      areaAboveFraction: area / 57600,
+      regions: [{ box: [0, 0, 10, 10], area, peak: 0.7 }],
+    });
+    const policy: VerdictPolicy = {
+      ngThreshold: 0.28,
+      reviewThreshold: 0.25,
+      pixelThreshold: 0.6,
+      minRegionArea: { value: 50, unit: 'px' },
+    };
+    const small = resultRows(three, ctx(policy), new Map(three.map((im) => [im.id, report(49)])));
+    expect(small.map((r) => r.verdict)).toEqual(['OK', 'REVIEW', 'NG']);
+    const large = resultRows(three, ctx(policy), new Map(three.map((im) => [im.id, report(50)])));
+    expect(large.map((r) => r.verdict)).toEqual(['NG', 'NG', 'NG']);
+    // 50 px of 57600 is 0.087 %: a 0.1 % minimum leaves it out again.
+    const pct = { ...policy, minRegionArea: { value: 0.1, unit: '%' as const } };
+    const rows = resultRows(three, ctx(pct), new Map(three.map((im) => [im.id, report(50)])));
+    expect(rows.map((r) => r.verdict)).toEqual(['OK', 'REVIEW', 'NG']);
   });
 });

@@ -15,7 +15,8 @@ import {
   regionRecord,
   resultsHeader,
 } from '../../core/results-format';
-import { verdictOf } from '../state/selectors';
+import type { VerdictPolicy } from '../../core/verdict-policy';
+import { judge } from '../state/judging';
 import type { InspectedImage, PromptConfig, Thresholds } from '../state/types';
 
 /** What every row shares: decision thresholds, bank size, and which model and prompts made the scores. */
@@ -34,8 +35,13 @@ export interface RowContext {
 /** Per-image thresholds, marks and explanations: scores of another mode are judged by that mode's thresholds. */
 export interface RowExtras {
   label: (im: InspectedImage) => Label | null;
-  /** The image's own mode key and thresholds (null when unscored). */
-  thresholds: (im: InspectedImage) => { mode: string; image: number; pixel: number } | null;
+  /**
+   * The image's own mode key, thresholds and policy (null when unscored); `policy` null: its mode has
+   * no threshold yet, the image is unjudged.
+   */
+  thresholds: (
+    im: InspectedImage,
+  ) => { mode: string; image: number; pixel: number; policy: VerdictPolicy | null } | null;
   explanations: ReadonlyMap<string, ExplainResult>;
 }
 
@@ -45,6 +51,10 @@ export type ResultRow = ImageRecord & AppImageFields;
 function resultRow(im: InspectedImage, ctx: RowContext, map: MapReport | undefined): ResultRow {
   const own = ctx.extras?.thresholds(im) ?? null;
   const t = own ?? ctx.thresholds;
+  // Without per-image policies (tests, a bare context) the shared thresholds judge, as an NG threshold.
+  const policy = own ? own.policy : { ngThreshold: t.image };
+  const verdict = im.result ? judge(im.result.score, policy, map && regionsOfReport(map)) : null;
+  const unjudged = im.result !== null && policy === null;
   const explained = ctx.extras?.explanations.get(im.id);
   const regions: RegionRecord[] | null = explained
     ? explained.regions.map((r) => regionRecord(r, explained.width, explained.height))
@@ -58,23 +68,31 @@ function resultRow(im: InspectedImage, ctx: RowContext, map: MapReport | undefin
     // A lot's image_score is its RsCIN score; its max_score is what the verdict compares.
     imageScore: im.result ? (im.result.lotScore ?? im.result.score) : null,
     maxScore: im.result?.lotScore !== undefined ? im.result.score : undefined,
-    verdict: im.result ? verdictOf(im.result.score, t.image) : null,
+    verdict,
     maxPixel: map?.maxPixel ?? null,
     regions,
     error: im.error,
   });
   return {
     ...shared,
-    status: im.result ? 'scored' : im.status,
+    status: unjudged ? 'unjudged' : im.result ? 'scored' : im.status,
     mode: im.result?.mode ?? null,
     k: ctx.k,
-    image_threshold: t.image,
+    image_threshold: unjudged ? null : t.image,
     pixel_threshold: t.pixel,
     threshold_mode: own?.mode ?? null,
     area_px: map?.areaAbove ?? null,
     area_percent: map ? 100 * map.areaAboveFraction : null,
     label: ctx.extras?.label(im) ?? null,
     states: explained?.imageStates ?? null,
+  };
+}
+
+/** The region rule's view of a map report: region areas in image pixels, the whole map inspected. */
+function regionsOfReport(map: MapReport) {
+  return {
+    regions: map.regions.map((g) => ({ areaPx: g.area, peak: g.peak })),
+    inspectedPx: map.width * map.height,
   };
 }
 
@@ -104,11 +122,22 @@ export function toCsv(rows: ResultRow[], ctx: Pick<RowContext, 'model' | 'weight
   );
 }
 
-export function verdictCounts(rows: ResultRow[]): { ok: number; ng: number; unscored: number } {
-  const counts = { ok: 0, ng: 0, unscored: 0 };
+export interface VerdictCounts {
+  ok: number;
+  review: number;
+  ng: number;
+  /** Scored while their mode had no threshold. */
+  unjudged: number;
+  unscored: number;
+}
+
+export function verdictCounts(rows: ResultRow[]): VerdictCounts {
+  const counts: VerdictCounts = { ok: 0, review: 0, ng: 0, unjudged: 0, unscored: 0 };
   for (const r of rows) {
     if (r.verdict === 'OK') counts.ok++;
+    else if (r.verdict === 'REVIEW') counts.review++;
     else if (r.verdict === 'NG') counts.ng++;
+    else if (r.status === 'unjudged') counts.unjudged++;
     else counts.unscored++;
   }
   return counts;
@@ -119,8 +148,11 @@ export interface ExportExtras {
   backend: string | null;
   prompts: PromptConfig & { counts: { normal: number; anomalous: number } };
   references: string[];
-  /** Thresholds of every mode, with where they came from. */
-  thresholdsByMode?: Record<string, Thresholds & { source: string }>;
+  /** Thresholds of every mode (with its review threshold and minimum region area), with where they came from. */
+  thresholdsByMode?: Record<
+    string,
+    Thresholds & { source: string; review?: number; min_region_area?: object }
+  >;
 }
 
 /** The results document ("winclip-results", docs/results.schema.json): provenance, counts, then images. */

@@ -38,7 +38,7 @@ async function writeFile(dir: FileSystemDirectoryHandle, name: string, file: Fil
 
 /** True when the source's files already live in OPFS (a model reopened from there). */
 export function isKept(source: ModelSource): boolean {
-  return source.kind === 'local' && source.label.endsWith('(kept)');
+  return source.kind === 'local' && source.kept === true;
 }
 
 /** Copies a local model's files into OPFS and remembers it as the next visit's model. */
@@ -63,6 +63,12 @@ export async function forgetKeptChoice(): Promise<void> {
   await putMeta(KEY, null).catch(() => undefined);
 }
 
+/** A model's name as the UI shows it: local files say where they come from, in plain words. */
+export function modelDisplayName(source: ModelSource): string {
+  if (source.kind !== 'local') return source.label;
+  return `${source.label} · ${source.kept ? 'local files, kept in this browser' : 'local files'}`;
+}
+
 /** The kept local model as a source (disk-backed File objects from OPFS), or null. */
 export async function keptModelSource(): Promise<LocalSource | null> {
   const choice = await getMeta<KeptChoice | null>(KEY).catch(() => null);
@@ -75,7 +81,9 @@ export async function keptModelSource(): Promise<LocalSource | null> {
     const tokenizer = await file(TOKENIZER_FILE).catch(() => undefined);
     return {
       kind: 'local',
-      label: `${choice.label} (kept)`,
+      // Kept by older builds with a " (kept)" suffix: the model's own name is without it.
+      label: choice.label.replace(/ \((kept|local)\)$/, ''),
+      kept: true,
       config: await file(CONFIG_FILE),
       weights: await file(WEIGHTS_FILE),
       tokenizer,

@@ -187,3 +187,44 @@ describe('calibration never replaces a threshold the user set', () => {
     expect(v.useApp.getState().thresholds).toEqual({ image: 0.2698, pixel: 0.6 });
   });
 });
+
+describe('the verdict policy of a mode', () => {
+  it('is set by hand, stays through a new threshold and a reload, and goes when switched off', async () => {
+    fake.scores = [];
+    const v = await visit({ firstVisit: true });
+    await v.startCalibration();
+    modelReady(v, 'tiny', 0);
+    // A fresh profile: no entry for zero-shot (unjudged). Setting a review band is setting a policy by
+    // hand: the sliders' thresholds become the mode's own.
+    expect(v.useCalib.getState().byMode['zero-shot']).toBeUndefined();
+    v.setPolicyExtras({ review: 0.45 });
+    expect(v.useCalib.getState().byMode['zero-shot']).toMatchObject({
+      image: 0.5,
+      pixel: 0.5,
+      review: 0.45,
+      source: 'manual',
+    });
+    v.setPolicyExtras({ minArea: { value: 2, unit: '%' } });
+    // A threshold from marks keeps the review band and the region rule.
+    v.applyLabelThreshold(0.52);
+    expect(v.useCalib.getState().byMode['zero-shot']).toMatchObject({
+      image: 0.52,
+      review: 0.45,
+      minArea: { value: 2, unit: '%' },
+      source: 'labels',
+    });
+    await v.flushCalibration();
+
+    const next = await visit();
+    await next.startCalibration();
+    expect(next.useCalib.getState().byMode['zero-shot']).toMatchObject({
+      image: 0.52,
+      review: 0.45,
+      minArea: { value: 2, unit: '%' },
+    });
+    next.setPolicyExtras({ review: undefined });
+    const entry = next.useCalib.getState().byMode['zero-shot'];
+    expect('review' in entry).toBe(false);
+    expect(entry.minArea).toEqual({ value: 2, unit: '%' });
+  });
+});

@@ -23,6 +23,7 @@ import {
   entryNow,
   type ModeThresholds,
   modelBasis,
+  type PolicyExtras,
   promptsBasis,
   type ThresholdSource,
 } from '../state/threshold-decisions';
@@ -77,17 +78,47 @@ function applyMode(key: string): void {
   }
 }
 
-/** Sets a mode's thresholds under the current model and prompts; `awaits`: a recipe's, for its model. */
+/**
+ * Sets a mode's thresholds under the current model and prompts; `awaits`: a recipe's, for its model.
+ * The mode's review threshold and minimum region area stay unless `extras` gives them.
+ */
 export function setModeThresholds(
   key: string,
   t: Thresholds,
   source: ThresholdSource,
   awaits?: RecipeModel,
+  extras?: PolicyExtras,
 ): void {
-  const now = entryNow(t, source, useApp.getState());
+  const kept = extras ?? policyExtrasOf(useCalib.getState().byMode[key]);
+  const now = { ...entryNow(t, source, useApp.getState()), ...kept };
   const entry: ModeThresholds = awaits ? { ...now, model: null, awaits } : now;
   useCalib.setState((s) => ({ byMode: { ...s.byMode, [key]: entry } }));
   if (key === lastKey) applyMode(key);
+}
+
+function policyExtrasOf(e: ModeThresholds | undefined): PolicyExtras {
+  if (!e) return {};
+  return {
+    ...(e.review !== undefined ? { review: e.review } : {}),
+    ...(e.minArea ? { minArea: e.minArea } : {}),
+  };
+}
+
+/**
+ * Sets the current mode's review threshold and minimum region area (undefined: off). Setting them is
+ * setting a policy by hand: a mode without thresholds takes the sliders' as the user's own.
+ */
+export function setPolicyExtras(extras: PolicyExtras): void {
+  const s = useApp.getState();
+  const key = currentModeKey(s);
+  const e = useCalib.getState().byMode[key];
+  const next: PolicyExtras = { ...policyExtrasOf(e), ...extras };
+  if (extras.review === undefined && 'review' in extras) delete next.review;
+  if (extras.minArea === undefined && 'minArea' in extras) delete next.minArea;
+  if (e) {
+    const { review: _r, minArea: _m, ...base } = e;
+    useCalib.setState((c) => ({ byMode: { ...c.byMode, [key]: { ...base, ...next } } }));
+  } else setModeThresholds(key, s.thresholds, 'manual', undefined, next);
 }
 
 /** Uses the reference bank's suggestion for the current mode. */
@@ -192,7 +223,7 @@ export function recalibrate(): void {
   scheduleLoo(useApp.getState());
 }
 
-function setLabel(im: Pick<InspectedImage, 'id' | 'name'>, label: Label | null): void {
+export function setLabel(im: Pick<InspectedImage, 'id' | 'name'>, label: Label | null): void {
   const k = labelKey(im);
   useCalib.setState((s) => {
     const labels = { ...s.labels };
@@ -240,6 +271,10 @@ function validModes(v: unknown, prompts: string): Record<string, ModeThresholds>
     if (typeof e?.image !== 'number' || typeof e.pixel !== 'number') continue;
     const source = e.source && SOURCES.includes(e.source) ? e.source : 'manual';
     const entry: ModeThresholds = { image: e.image, pixel: e.pixel, source, model: null, prompts };
+    if (typeof e.review === 'number' && Number.isFinite(e.review)) entry.review = e.review;
+    const a = e.minArea;
+    if (a && typeof a.value === 'number' && a.value >= 0 && (a.unit === 'px' || a.unit === '%'))
+      entry.minArea = { value: a.value, unit: a.unit };
     if (typeof e.prompts === 'string') {
       entry.prompts = e.prompts;
       entry.model = typeof e.model === 'string' ? e.model : null;

@@ -28,13 +28,14 @@ import {
   currentMode,
   currentModeKey,
   imageModeKey,
+  imagePolicy,
   labelOf,
   normalRange,
   useCalib,
 } from '../state/calibration';
 import { setExportProgress, useExportProgress } from '../state/export-progress';
 import { heatmapStyleFor } from '../state/heatmap-style';
-import { verdictOf } from '../state/selectors';
+import { scoreVerdictOrNull } from '../state/judging';
 import { useSessions } from '../state/session-store';
 import { DEFAULT_THRESHOLDS, notify, useApp } from '../state/store';
 import type { InspectedImage } from '../state/types';
@@ -51,7 +52,7 @@ function lotSettingsOf(info: ModelInfo | null): MuscSettings | undefined {
 }
 
 /** Marks, each image's own-mode thresholds, and its regions with state words (asked of the worker). */
-async function rowExtras(): Promise<RowExtras> {
+async function rowExtras(onImage?: (done: number, total: number) => void): Promise<RowExtras> {
   const s = useApp.getState();
   const { byMode, labels } = useCalib.getState();
   const current = currentModeKey(s);
@@ -59,10 +60,11 @@ async function rowExtras(): Promise<RowExtras> {
     const mode = imageModeKey(im);
     if (mode === null) return null;
     const t = mode === current ? s.thresholds : (byMode[mode] ?? DEFAULT_THRESHOLDS);
-    return { mode, image: t.image, pixel: t.pixel };
+    return { mode, image: t.image, pixel: t.pixel, policy: imagePolicy(im, current, s.thresholds, byMode) };
   };
   const explanations = new Map<string, ExplainResult>();
-  for (const im of s.images) {
+  for (const [i, im] of s.images.entries()) {
+    onImage?.(i, s.images.length);
     const t = thresholds(im);
     // A lot score has no state words (no prompts): its regions come from the map report.
     if (!t || im.status !== 'done' || im.result?.mode === 'lot') continue;
@@ -132,9 +134,9 @@ function exportProvenance(): ResultsProvenance {
   };
 }
 
-async function rowsNow() {
+async function rowsNow(onImage?: (done: number, total: number) => void) {
   const { images } = useApp.getState();
-  return resultRows(images, { ...rowContext(), extras: await rowExtras() }, await mapReports(images));
+  return resultRows(images, { ...rowContext(), extras: await rowExtras(onImage) }, await mapReports(images));
 }
 
 export async function exportCsv(): Promise<void> {
@@ -157,7 +159,13 @@ export async function exportJson(): Promise<void> {
       thresholdsByMode: Object.fromEntries(
         Object.entries(useCalib.getState().byMode).map(([k, e]) => [
           k,
-          { image: e.image, pixel: e.pixel, source: e.source },
+          {
+            image: e.image,
+            pixel: e.pixel,
+            source: e.source,
+            ...(e.review !== undefined ? { review: e.review } : {}),
+            ...(e.minArea ? { min_region_area: e.minArea } : {}),
+          },
         ]),
       ),
     });
@@ -170,11 +178,10 @@ export async function exportJson(): Promise<void> {
 /** Score and verdict for an annotated overlay. */
 function captionOf(image: InspectedImage): OverlayCaption | undefined {
   if (!image.result) return undefined;
-  const { thresholds } = useApp.getState();
-  return {
-    text: `${image.result.score.toFixed(4)} · ${image.name}`,
-    verdict: verdictOf(image.result.score, thresholds.image),
-  };
+  const s = useApp.getState();
+  const policy = imagePolicy(image, currentModeKey(s), s.thresholds, useCalib.getState().byMode);
+  const verdict = scoreVerdictOrNull(image.result.score, policy);
+  return { text: `${image.result.score.toFixed(4)} · ${image.name}`, verdict };
 }
 
 /**
@@ -298,15 +305,20 @@ async function reportOverlayUri(image: InspectedImage): Promise<string> {
 }
 
 export async function exportReport(): Promise<void> {
+  if (useExportProgress.getState().current) return;
   try {
     const s = useApp.getState();
-    const rows = await rowsNow();
+    // Regions with state words, then one overlay per image: seconds per image, so the top bar counts them.
+    const n = s.images.length;
+    const rows = await rowsNow((done) => setExportProgress({ label: 'Report: regions', done, total: n }));
     const overlays = new Map<string, string>();
-    for (const im of s.images) {
+    for (const [i, im] of s.images.entries()) {
+      setExportProgress({ label: 'Report: overlays', done: i, total: n });
       if (im.status === 'done' && im.result && !overlays.has(im.name)) {
         overlays.set(im.name, await reportOverlayUri(im));
       }
     }
+    setExportProgress({ label: 'Report: writing', done: n, total: n });
     const recipe = s.model.source ? await buildRecipe() : null;
     const recipeDataUri = recipe
       ? `data:application/json;base64,${bytesToBase64(new TextEncoder().encode(serializeRecipe(recipe)))}`
@@ -324,5 +336,7 @@ export async function exportReport(): Promise<void> {
     downloadBlob(new Blob([html], { type: 'text/html' }), `winclip-report-${stamp()}.html`);
   } catch (err) {
     notify('error', `Report export failed: ${errorText(err)}`);
+  } finally {
+    setExportProgress(null);
   }
 }

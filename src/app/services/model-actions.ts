@@ -37,7 +37,7 @@ function localSource(files: LocalModelFiles): ModelSource {
     config: files.config,
     weights: files.weights,
     tokenizer: files.tokenizer,
-    label: `${files.label} (local)`,
+    label: files.label,
   };
 }
 

@@ -31,11 +31,11 @@ import {
   thresholdKey,
 } from '../../core/scoring-mode';
 import { baseName, downloadBlob, stamp } from '../export/download';
-import { currentMode } from '../state/calibration';
+import { currentMode, currentModeKey, useCalib } from '../state/calibration';
 import { useInspectionSetup, WHOLE_IMAGE } from '../state/inspection-setup';
 import { loadedModelOf } from '../state/loaded-model';
 import { useRecipe } from '../state/recipe-store';
-import { notify, useApp } from '../state/store';
+import { type AppState, notify, useApp } from '../state/store';
 import type { ModelSource } from '../state/types';
 import { setModeThresholds } from './calibration-service';
 import { applyInspectionSetup } from './inspection-setup-service';
@@ -80,8 +80,7 @@ export async function buildRecipe(): Promise<Recipe> {
       anomalousStates: [...s.prompts.anomalousStates],
       templates: [...s.prompts.templates],
     },
-    // The sliders hold the current mode's thresholds.
-    thresholds: { [recipeModeOf(currentMode(s))]: { image: s.thresholds.image, pixel: s.thresholds.pixel } },
+    thresholds: recipeThresholdsNow(s),
     calibration: calibrationStillValid(shots.length),
     references,
     ...recipeRegion(useInspectionSetup.getState().setup),
@@ -111,6 +110,23 @@ function loadableSource(model: RecipeModel): ModelSource | null {
   if (src.kind === 'hub') return hubSource(src.repo, model.commit);
   if (src.kind === 'url') return urlSource(src.url);
   return null;
+}
+
+/**
+ * The current mode's thresholds (the sliders) with its review threshold and minimum region area; none
+ * while the mode has no threshold: a default is not a setting, and a recipe must not make it one.
+ */
+function recipeThresholdsNow(s: AppState): Recipe['thresholds'] {
+  const e = useCalib.getState().byMode[currentModeKey(s)];
+  if (!e) return {};
+  return {
+    [recipeModeOf(currentMode(s))]: {
+      image: s.thresholds.image,
+      pixel: s.thresholds.pixel,
+      ...(e.review !== undefined ? { review: e.review } : {}),
+      ...(e.minArea ? { minRegionArea: e.minArea } : {}),
+    },
+  };
 }
 
 /** Whether the ready model is the recipe's (then its thresholds are that model's at once). */
@@ -148,9 +164,13 @@ async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
       if (!th || !isModeKind(kind)) continue;
       setModeThresholds(
         thresholdKey(modeOfRecipeEntry(kind, recipe.references.length)),
-        th,
+        { image: th.image, pixel: th.pixel },
         'recipe',
         awaits,
+        {
+          ...(th.review !== undefined ? { review: th.review } : {}),
+          ...(th.minRegionArea ? { minArea: th.minRegionArea } : {}),
+        },
       );
     }
     const t = recipeThresholds(recipe);

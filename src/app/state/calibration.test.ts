@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { IDLE_LOO, imageModeKey, imageThresholdFor, keyLabel, labelKey, normalRange } from './calibration';
+import { IDLE_LOO, imageModeKey, imagePolicy, keyLabel, labelKey, normalRange } from './calibration';
 import type { InspectedImage } from './types';
 
 function image(mode: 'zero-shot' | 'few-shot' | null, bank = 0): InspectedImage {
@@ -37,15 +37,28 @@ describe('thresholds per mode', () => {
     expect(keyLabel('zero-shot')).toBe('Zero-shot');
   });
 
-  it("uses each image's own mode: sliders for the current mode, the table for another, else the default", () => {
+  it("uses each image's own mode: sliders for the current mode, the table for another, else unjudged", () => {
     const current = { image: 0.28, pixel: 0.3 };
+    const entry = { source: 'manual' as const, model: null, prompts: 'x' };
     const byMode = {
-      'zero-shot': { image: 0.531, pixel: 0.6, source: 'manual' as const, model: null, prompts: 'x' },
+      'few-shot:3': { image: 0.2, pixel: 0.3, ...entry, review: 0.25 },
+      'zero-shot': { image: 0.531, pixel: 0.6, ...entry, minArea: { value: 40, unit: 'px' as const } },
     };
-    expect(imageThresholdFor(image('few-shot', 3), 'few-shot:3', current, byMode)).toBe(0.28);
-    expect(imageThresholdFor(image('zero-shot'), 'few-shot:3', current, byMode)).toBe(0.531);
-    expect(imageThresholdFor(image('few-shot', 2), 'few-shot:3', current, byMode)).toBe(0.5);
-    expect(imageThresholdFor(image(null), 'few-shot:3', current, byMode)).toBe(0.28);
+    // The current mode judges by the sliders, with its own review threshold.
+    expect(imagePolicy(image('few-shot', 3), 'few-shot:3', current, byMode)).toEqual({
+      ngThreshold: 0.28,
+      reviewThreshold: 0.25,
+    });
+    // Another mode by its table entry; a minimum area turns the region rule on at its pixel threshold.
+    expect(imagePolicy(image('zero-shot'), 'few-shot:3', current, byMode)).toEqual({
+      ngThreshold: 0.531,
+      pixelThreshold: 0.6,
+      minRegionArea: { value: 40, unit: 'px' },
+    });
+    // No threshold for K = 2, none for the current mode either: unjudged, not the default 0.5.
+    expect(imagePolicy(image('few-shot', 2), 'few-shot:3', current, byMode)).toBeNull();
+    expect(imagePolicy(image('zero-shot'), 'zero-shot', current, {})).toBeNull();
+    expect(imagePolicy(image(null), 'few-shot:3', current, byMode)).toBeNull();
   });
 
   it('labels are keyed by image id and name', () => {

@@ -15,8 +15,9 @@ import {
   type ScoringMode,
   thresholdKey,
 } from '../../core/scoring-mode';
+import type { VerdictPolicy } from '../../core/verdict-policy';
+import { imagePolicyFor, type PolicyOf } from './judging';
 import type { AppState } from './store';
-import { DEFAULT_THRESHOLDS } from './store';
 import type { ModeThresholds } from './threshold-decisions';
 import type { InspectedImage, Thresholds } from './types';
 
@@ -124,26 +125,26 @@ export function labelOf(
   return labels[labelKey(im)] ?? null;
 }
 
-/**
- * The image threshold a card's verdict uses: its own mode's. The current mode's is the one on the
- * sliders; another mode's comes from the per-mode table, else the default.
- */
-export function imageThresholdFor(
+/** An image's own-mode policy (see judging.ts): null while unscored or while its mode has no threshold. */
+export function imagePolicy(
   im: InspectedImage,
   currentKey: string,
   current: Thresholds,
   byMode: Record<string, ModeThresholds>,
-): number {
-  const key = imageModeKey(im);
-  if (key === null || key === currentKey) return current.image;
-  return byMode[key]?.image ?? DEFAULT_THRESHOLDS.image;
+): VerdictPolicy | null {
+  return imagePolicyFor(imageModeKey(im), currentKey, current, byMode);
 }
 
-/** Each image's own-mode image threshold, for counts and filters (reads the per-mode table now). */
-export function ownModeThreshold(s: AppState): (im: InspectedImage) => number {
+/** Each image's own-mode policy, for counts and filters (reads the per-mode table now). */
+export function ownModePolicy(s: AppState): PolicyOf {
   const key = currentModeKey(s);
   const { byMode } = useCalib.getState();
-  return (im) => imageThresholdFor(im, key, s.thresholds, byMode);
+  return (im) => imagePolicy(im, key, s.thresholds, byMode);
+}
+
+/** Whether the current mode has a threshold to judge by. */
+export function currentModeJudged(s: AppState, byMode: Record<string, ModeThresholds>): boolean {
+  return byMode[currentModeKey(s)] !== undefined;
 }
 
 /** Where normal pixels sit for a mode, from its leave-one-out run: mean median to highest maximum. */

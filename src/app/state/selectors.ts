@@ -1,57 +1,83 @@
 /** Derived values: verdicts, counts, ordering and the shared heatmap range. */
+import { type ImageRegions, judge, type PolicyOf, type Verdict } from './judging';
 import type { InspectedImage, RangeMode, SortKey, VerdictFilter } from './types';
 
-export type Verdict = 'OK' | 'NG';
+export type { Verdict };
 
-/** NG when the image score reaches the threshold (inclusive, so threshold 0 flags everything). */
-export function verdictOf(score: number, threshold: number): Verdict {
-  return score >= threshold ? 'NG' : 'OK';
-}
+/** The regions the worker reported for an image's region rule, if any (see region-rule-service). */
+export type RegionsOf = (im: InspectedImage) => ImageRegions | undefined;
 
-/** One image threshold for all, or each image's own (its scoring mode's, see state/calibration.ts). */
-export type ThresholdOf = number | ((image: InspectedImage) => number);
+const noRegions: RegionsOf = () => undefined;
 
-function thresholdOf(t: ThresholdOf, image: InspectedImage): number {
-  return typeof t === 'number' ? t : t(image);
-}
-
-export function imageVerdict(image: InspectedImage, threshold: ThresholdOf): Verdict | null {
-  return image.result ? verdictOf(image.result.score, thresholdOf(threshold, image)) : null;
+/** A scored image's verdict under its own policy; null when unscored or unjudged. */
+export function imageVerdict(
+  image: InspectedImage,
+  policyOf: PolicyOf,
+  regionsOf: RegionsOf = noRegions,
+): Verdict | null {
+  return image.result ? judge(image.result.score, policyOf(image), regionsOf(image)) : null;
 }
 
 export interface Counts {
   total: number;
   scored: number;
   ok: number;
+  review: number;
   ng: number;
+  /** Scored, but its mode has no threshold yet. */
+  unjudged: number;
   pending: number;
   failed: number;
 }
 
-export function countVerdicts(images: InspectedImage[], threshold: ThresholdOf): Counts {
-  const c: Counts = { total: images.length, scored: 0, ok: 0, ng: 0, pending: 0, failed: 0 };
+export function countVerdicts(
+  images: InspectedImage[],
+  policyOf: PolicyOf,
+  regionsOf: RegionsOf = noRegions,
+): Counts {
+  const c: Counts = {
+    total: images.length,
+    scored: 0,
+    ok: 0,
+    review: 0,
+    ng: 0,
+    unjudged: 0,
+    pending: 0,
+    failed: 0,
+  };
   for (const im of images) {
     if (im.result) {
       c.scored++;
-      if (verdictOf(im.result.score, thresholdOf(threshold, im)) === 'NG') c.ng++;
-      else c.ok++;
+      const v = imageVerdict(im, policyOf, regionsOf);
+      if (v === 'NG') c.ng++;
+      else if (v === 'REVIEW') c.review++;
+      else if (v === 'OK') c.ok++;
+      else c.unjudged++;
     } else if (im.status === 'error') c.failed++;
     else if (im.status !== 'cancelled') c.pending++;
   }
   return c;
 }
 
+const FILTER_VERDICT: Record<Exclude<VerdictFilter, 'all' | 'pending' | 'unjudged'>, Verdict> = {
+  ok: 'OK',
+  review: 'REVIEW',
+  ng: 'NG',
+};
+
 export function visibleImages(
   images: InspectedImage[],
   sort: SortKey,
   filter: VerdictFilter,
-  threshold: ThresholdOf,
+  policyOf: PolicyOf,
+  regionsOf: RegionsOf = noRegions,
 ): InspectedImage[] {
   const list = images.filter((im) => {
     if (filter === 'all') return true;
-    const v = imageVerdict(im, threshold);
-    if (filter === 'pending') return v === null;
-    return v === (filter === 'ok' ? 'OK' : 'NG');
+    if (filter === 'pending') return !im.result;
+    const v = imageVerdict(im, policyOf, regionsOf);
+    if (filter === 'unjudged') return im.result !== null && v === null;
+    return v === FILTER_VERDICT[filter];
   });
   const score = (im: InspectedImage) => im.result?.score ?? Number.NEGATIVE_INFINITY;
   switch (sort) {

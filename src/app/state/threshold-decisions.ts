@@ -2,17 +2,26 @@
  * Whose thresholds win. A threshold the user set (by hand, from marks, from a recipe) stays until the
  * user changes it: a new calibration is only offered over it. Whether a threshold is stale is decided
  * by the model's identity (weights fingerprint + config) and the prompts, never by the model's display
- * name, which differs between the same files picked ("(local)") and kept ("(kept)").
+ * name, which may differ between the same files picked and kept.
  */
 import { modelMismatch, type RecipeModel } from '../../core/recipe';
 import { parseThresholdKey } from '../../core/scoring-mode';
+import type { MinRegionArea } from '../../core/verdict-policy';
 import type { AppState } from './store';
 import type { Thresholds } from './types';
 
 /** Where a mode's thresholds came from. */
 export type ThresholdSource = 'reference-bank' | 'labels' | 'manual' | 'recipe';
 
-export interface ModeThresholds extends Thresholds {
+/** A mode's verdict policy beyond its image and pixel thresholds (src/core/verdict-policy.ts). */
+export interface PolicyExtras {
+  /** REVIEW from this score up to the image (NG) threshold; absent: no review band. */
+  review?: number;
+  /** Regions at or above the pixel threshold this large make a part NG; absent: no region rule. */
+  minArea?: MinRegionArea;
+}
+
+export interface ModeThresholds extends Thresholds, PolicyExtras {
   source: ThresholdSource;
   /**
    * Identity of the model they were set under (src/io/model-identity.ts); null when no model was

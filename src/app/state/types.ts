@@ -174,7 +174,7 @@ export interface QueueState {
 }
 
 export type SortKey = 'added' | 'score-desc' | 'score-asc' | 'name';
-export type VerdictFilter = 'all' | 'ok' | 'ng' | 'pending';
+export type VerdictFilter = 'all' | 'ok' | 'review' | 'ng' | 'unjudged' | 'pending';
 export type SideTab = 'model' | 'references' | 'prompts' | 'calibration' | 'sessions';
 
 export interface UiState {

@@ -6,10 +6,10 @@ import { useShallow } from 'zustand/react/shallow';
 import { describeRule } from '../../../core/calibration';
 import {
   aurocOf,
-  type Confusion,
   confusionAt,
   type LabelledScore,
   labelHistogram,
+  type MarginedThreshold,
   rocCurve,
   suggestFromLabels,
 } from '../../../core/label-metrics';
@@ -22,9 +22,12 @@ import {
   readyReferences,
   useCalib,
 } from '../../state/calibration';
+import { formatThreshold } from '../../state/judging';
 import { patchUi, useApp } from '../../state/store';
+import { referencesWaitText } from '../../state/wait-text';
 import { RocChart, ScoreHistogram } from './charts';
 import { HowToRead } from './HowToRead';
+import { PolicySettings } from './PolicySettings';
 import { ThresholdStatus } from './ThresholdStatus';
 
 function BankCalibration() {
@@ -32,6 +35,22 @@ function BankCalibration() {
   const key = useApp(currentModeKey);
   const thresholds = useApp((s) => s.thresholds);
   const loo = useCalib((c) => c.loo);
+  const waiting = useApp((s) =>
+    referencesWaitText(
+      s.references.filter((r) => r.status === 'pending' || r.status === 'encoding').length,
+      s.model.phase,
+    ),
+  );
+  if (waiting) {
+    return (
+      <p className="muted small" data-testid="loo-needs">
+        {waiting}.{' '}
+        <button type="button" className="link" onClick={() => patchUi({ sideTab: 'model' })}>
+          Model
+        </button>
+      </p>
+    );
+  }
   if (k < 2) {
     return (
       <p className="muted small" data-testid="loo-needs">
@@ -119,12 +138,21 @@ function pct(v: number): string {
   return `${(v * 100).toFixed(0)}%`;
 }
 
-function Suggestion({ title, c, hint }: { title: string; c: Confusion | null; hint: string }) {
+/** How far below the part it sits on a suggestion is, in words ("0.0004 below the weakest NG"). */
+function marginText(c: MarginedThreshold): string {
+  const part = c.onLabel === 'NG' ? 'the weakest flagged NG' : 'the lowest flagged OK part';
+  if (c.margin === 0)
+    return `on ${part} (${formatThreshold(c.onScore)}): no marked score below it to make room`;
+  return `${formatThreshold(c.margin)} below ${part} (${formatThreshold(c.onScore)}), halfway to the next marked score`;
+}
+
+function Suggestion({ title, c, hint }: { title: string; c: MarginedThreshold | null; hint: string }) {
   if (!c) return null;
   return (
     <li title={hint}>
       <span>{title}</span>
-      <span className="mono">{c.threshold.toFixed(4)}</span>
+      <span className="mono">{formatThreshold(c.threshold)}</span>
+      <span className="muted small suggestion-margin">{marginText(c)}</span>
       <span className="muted small">
         {c.fn} missed · {c.fp} false rejects
       </span>
@@ -235,7 +263,7 @@ function LabelCalibration() {
         <Suggestion
           title="No missed NG"
           c={s.zeroMiss}
-          hint="The highest threshold that still flags every part marked NG"
+          hint="Flags every part marked NG, with room below the weakest one"
         />
         <Suggestion title="Best F1" c={s.bestF1} hint="Balances missed NG and false rejects (F1 score)" />
         <li className="frr-row">
@@ -272,6 +300,10 @@ export function CalibrationPanel() {
       <section className="panel-section">
         <h3>Thresholds in use</h3>
         <ThresholdStatus inPanel />
+      </section>
+      <section className="panel-section">
+        <h3>Verdict policy</h3>
+        <PolicySettings />
       </section>
       <section className="panel-section">
         <h3>From the reference bank</h3>

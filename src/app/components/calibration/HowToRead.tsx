@@ -11,8 +11,9 @@ export function HowToRead({ open = false }: { open?: boolean }) {
         </li>
         <li>
           <b>Verdict</b>: NG when the score is at or above the image threshold of the image's own mode
-          (zero-shot, or few-shot with K references). Switching mode switches thresholds; a mode without
-          calibration says <i>Uncalibrated</i>.
+          (zero-shot, or few-shot with K references); REVIEW from the review threshold up to it, when a review
+          band is set. Switching mode switches thresholds; a mode without a threshold gives no verdict and
+          says <i>Not judged yet</i>.
         </li>
         <li>
           <b>Calibration from the reference bank</b> (K ≥ 2): each good reference is scored against the other

@@ -21,7 +21,7 @@ function useThresholdState(): { key: string; state: ThresholdState } {
 }
 
 const TEXT: Record<ThresholdState, string> = {
-  uncalibrated: 'Uncalibrated: default thresholds',
+  uncalibrated: 'Not judged yet: no threshold for this mode',
   stale: 'Stale: set for other prompts or another model',
   'reference-bank': 'Calibrated from the reference bank',
   labels: 'Set from your marks',
@@ -31,7 +31,7 @@ const TEXT: Record<ThresholdState, string> = {
 
 const TIP: Record<ThresholdState, string> = {
   uncalibrated:
-    'No threshold was calibrated or set for this mode yet. Scores of different modes live on different scales, so the defaults (0.5) are unlikely to fit: add K ≥ 2 good references or mark images OK/NG.',
+    'No threshold was calibrated or set for this mode yet, so its scores get no OK/NG: scores of different modes live on different scales and a default would mean nothing. Add K ≥ 2 good references, mark images OK/NG, or set a threshold on the slider.',
   stale:
     'These thresholds were set under other prompts or another model, so scores may have moved. Use the calibration offered here, or set them again.',
   'reference-bank': 'Leave-one-out: each good reference scored against the others',
@@ -84,7 +84,7 @@ export function ThresholdStatus({ inPanel = false }: { inPanel?: boolean }) {
           data-testid="calibration-offer"
           title="The reference bank was calibrated again. Your thresholds stay until you choose."
         >
-          New calibration {suggestion.image.toFixed(3)} / {suggestion.pixel.toFixed(3)}
+          New calibration {suggestion.image.toFixed(4)} / {suggestion.pixel.toFixed(4)}
           <button type="button" className="btn btn-small btn-primary" onClick={applyBankSuggestion}>
             Use
           </button>
@@ -92,7 +92,7 @@ export function ThresholdStatus({ inPanel = false }: { inPanel?: boolean }) {
             <button
               type="button"
               className="btn btn-small btn-ghost"
-              title={`Keep ${thresholds.image.toFixed(3)} / ${thresholds.pixel.toFixed(3)}`}
+              title={`Keep ${thresholds.image.toFixed(4)} / ${thresholds.pixel.toFixed(4)}`}
               onClick={declineBankSuggestion}
             >
               Keep current

@@ -59,7 +59,7 @@ export function ScoreHistogram({ hist, threshold }: { hist: LabelHistogram; thre
       )}
       {tx >= PAD.l && tx <= W - PAD.r && (
         <line x1={tx} y1={PAD.t} x2={tx} y2={PAD.t + ih} className="threshold-line">
-          <title>{`Image threshold ${threshold.toFixed(3)}`}</title>
+          <title>{`Image threshold ${threshold.toFixed(4)}`}</title>
         </line>
       )}
       <text x={PAD.l} y={H - 6} className="tick">

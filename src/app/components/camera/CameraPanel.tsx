@@ -3,8 +3,8 @@
  * Space, and a continuous mode that captures every few seconds (skipping a beat while scoring lags).
  */
 import { useEffect, useRef } from 'react';
-import { useShallow } from 'zustand/react/shallow';
 import { errorText } from '../../../core/errors';
+import { setLabel } from '../../services/calibration-service';
 import {
   cameraStream,
   captureFrame,
@@ -12,26 +12,36 @@ import {
   lastCaptureBusy,
   startCamera,
 } from '../../services/camera-service';
+import { labelOf, useCalib } from '../../state/calibration';
 import { patchCamera, useCamera } from '../../state/camera-store';
+import { UNJUDGED_TEXT } from '../../state/judging';
 import { imageVerdict } from '../../state/selectors';
 import { notify, useApp } from '../../state/store';
+import { useJudging } from '../../state/use-judging';
 import './camera.css';
 
-function LastVerdict() {
+/** The last capture, and whether it is a REVIEW frame still waiting for the operator's mark. */
+function useLastCapture() {
   const id = useCamera((s) => s.lastImageId);
-  const { image, threshold } = useApp(
-    useShallow((s) => ({
-      image: id ? (s.images.find((im) => im.id === id) ?? null) : null,
-      threshold: s.thresholds.image,
-    })),
-  );
+  const image = useApp((s) => (id ? (s.images.find((im) => im.id === id) ?? null) : null));
+  const { policyOf, regionsOf } = useJudging();
+  const mark = useCalib((c) => (image ? labelOf(c.labels, image) : null));
+  const verdict = image ? imageVerdict(image, policyOf, regionsOf) : null;
+  return { image, verdict, mark, awaitsMark: verdict === 'REVIEW' && mark === null };
+}
+
+function LastVerdict() {
+  const { image, verdict, mark, awaitsMark } = useLastCapture();
   if (!image) return null;
-  const verdict = imageVerdict(image, threshold);
   return (
     <div className={`camera-verdict verdict-${verdict ?? 'pending'}`} data-testid="camera-verdict">
       {verdict ? (
         <>
           <b>{verdict}</b> {image.result?.score.toFixed(4)}
+        </>
+      ) : image.result ? (
+        <>
+          {UNJUDGED_TEXT} {image.result.score.toFixed(4)}
         </>
       ) : image.status === 'error' ? (
         'Failed'
@@ -39,6 +49,19 @@ function LastVerdict() {
         'Scoring…'
       )}
       <span className="muted"> · {image.name}</span>
+      {/* A REVIEW frame waits for the operator: the mark decides it and calibrates like a gallery mark. */}
+      {verdict === 'REVIEW' && (
+        <div className="camera-review" data-testid="camera-review">
+          {awaitsMark ? 'Your call: ' : `Marked ${mark} · `}
+          <button type="button" className="btn btn-small" onClick={() => setLabel(image, 'OK')}>
+            OK
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setLabel(image, 'NG')}>
+            NG
+          </button>
+          {awaitsMark && <span className="muted"> · capture paused until you decide</span>}
+        </div>
+      )}
     </div>
   );
 }
@@ -58,6 +81,10 @@ export function CameraPanel() {
   };
   const captureRef = useRef(capture);
   captureRef.current = capture;
+  // Continuous capture holds while a REVIEW frame waits for the operator's mark.
+  const { awaitsMark } = useLastCapture();
+  const holdRef = useRef(awaitsMark);
+  holdRef.current = awaitsMark;
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -74,7 +101,7 @@ export function CameraPanel() {
   useEffect(() => {
     if (!cam.continuous || !cam.live) return;
     const timer = setInterval(() => {
-      if (!lastCaptureBusy()) captureRef.current();
+      if (!lastCaptureBusy() && !holdRef.current) captureRef.current();
     }, cam.intervalS * 1000);
     return () => clearInterval(timer);
   }, [cam.continuous, cam.live, cam.intervalS]);

@@ -15,6 +15,7 @@ import {
 } from '../../services/inspection-service';
 import { folderOf, patchSessions, useSessions } from '../../state/session-store';
 import { useApp } from '../../state/store';
+import { queuedText } from '../../state/wait-text';
 import { FilePickButton } from '../common/FilePickButton';
 import { ProgressBar } from '../common/ProgressBar';
 
@@ -39,16 +40,39 @@ export function QueueStatus() {
   );
   // The tick only re-renders; the time is read now, so a run shorter than a tick still gets its rate.
   useNow(1000, queue.running && !paused);
+  const phase = useApp((s) => s.model.phase);
+  if (queue.running && waitingForModel) {
+    // Nothing runs until a model is there: say so in two words that fit (no progress bar or pause; the
+    // cards say "Waiting for a model").
+    return (
+      <div className="queue queue-waiting" data-testid="queue">
+        <span
+          className="queue-text"
+          data-testid="queue-waiting"
+          title={`${queuedText(phase)}: the queue starts then`}
+        >
+          {phase === 'fetching' || phase === 'building' ? 'Model loading' : 'No model yet'}
+        </span>
+        <button
+          type="button"
+          className="btn btn-small"
+          aria-label="Cancel"
+          title="Cancel"
+          onClick={cancelQueue}
+        >
+          ✕
+        </button>
+      </div>
+    );
+  }
   if (queue.running) {
     const doneInRun = run ? queue.done - run.doneAtStart : 0;
     const elapsed = run ? (performance.now() - run.startedAt) / 1000 : 0;
     const rate = doneInRun > 0 && elapsed > 0 ? doneInRun / elapsed : null;
     const left = queue.total - queue.done;
-    const text = waitingForModel
-      ? 'Waiting for the model…'
-      : paused
-        ? `Paused · ${queue.done} of ${queue.total} done`
-        : `${Math.min(queue.done + 1, queue.total)}/${queue.total}`;
+    const text = paused
+      ? `Paused · ${queue.done} of ${queue.total} done`
+      : `${Math.min(queue.done + 1, queue.total)}/${queue.total}`;
     return (
       <div className="queue" data-testid="queue">
         <span className="queue-text" title={queue.current ? `Scoring ${queue.current}` : undefined}>

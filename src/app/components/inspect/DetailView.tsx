@@ -21,7 +21,7 @@ import { removeImages } from '../../services/inspection-service';
 import {
   currentModeKey,
   imageMode,
-  imageThresholdFor,
+  imageModeKey,
   keyLabel,
   labelOf,
   normalRange,
@@ -29,9 +29,11 @@ import {
 } from '../../state/calibration';
 import { heatmapStyleFor } from '../../state/heatmap-style';
 import { useInspectionSetup } from '../../state/inspection-setup';
-import { verdictOf, visibleImages } from '../../state/selectors';
+import { fixFor, policyText, UNJUDGED_TEXT } from '../../state/judging';
+import { imageVerdict, visibleImages } from '../../state/selectors';
 import { patchSettings, patchUi, useApp } from '../../state/store';
 import type { InspectedImage, RangeMode } from '../../state/types';
+import { useJudging } from '../../state/use-judging';
 import { HowToRead } from '../calibration/HowToRead';
 import { Segmented } from '../common/Segmented';
 import { RegionCanvas, RegionPanel, useRegionEditor } from './RegionEditor';
@@ -116,9 +118,9 @@ export function DetailView({ image }: { image: InspectedImage }) {
       modeKey: currentModeKey(s),
     })),
   );
-  const { byMode, labels, loo } = useCalib(
-    useShallow((c) => ({ byMode: c.byMode, labels: c.labels, loo: c.loo })),
-  );
+  const { labels, loo } = useCalib(useShallow((c) => ({ labels: c.labels, loo: c.loo })));
+  const { policyOf, regionsOf } = useJudging();
+  const policy = policyOf(image);
   const normal = normalRange(loo, modeKey);
   const label = labelOf(labels, image);
   const [hovered, setHovered] = useState<number | null>(null);
@@ -128,16 +130,14 @@ export function DetailView({ image }: { image: InspectedImage }) {
   const heatRef = useRef<HTMLCanvasElement>(null);
   const outlineRef = useRef<HTMLCanvasElement>(null);
   const [stageRef, stage] = useElementSize<HTMLDivElement>();
-  const style = heatmapStyleFor(settings, image, images, thresholds.pixel, normal?.low ?? null);
+  const style = heatmapStyleFor(settings, image, images, thresholds.pixel, normal?.low ?? null, !!policy);
   const { rendered, error } = useDetailRender(image, style, thresholds.pixel, heatRef, outlineRef);
   // Inspection region (issue 19): the editor's draft, and the applied setup the map covers.
   const [editingRegion, setEditingRegion] = useState(false);
   const region = useRegionEditor(image);
   const applied = useInspectionSetup((s) => s.setup);
 
-  const list = visibleImages(images, sort, filter, (im) =>
-    imageThresholdFor(im, modeKey, thresholds, byMode),
-  );
+  const list = visibleImages(images, sort, filter, policyOf, regionsOf);
   const index = list.findIndex((im) => im.id === image.id);
   const go = (delta: number) => {
     const next = list[index + delta];
@@ -172,8 +172,8 @@ export function DetailView({ image }: { image: InspectedImage }) {
   const scale =
     zoom === 'fit' ? Math.min(stage.width / w, stage.height / h) || 0 : 1 / window.devicePixelRatio;
   const box = { width: Math.max(1, Math.floor(w * scale)), height: Math.max(1, Math.floor(h * scale)) };
-  const imageThreshold = imageThresholdFor(image, modeKey, thresholds, byMode);
-  const verdict = image.result ? verdictOf(image.result.score, imageThreshold) : null;
+  const verdict = imageVerdict(image, policyOf, regionsOf);
+  const fix = fixFor(imageModeKey(image));
   const ownMode = imageMode(image);
 
   return (
@@ -210,7 +210,7 @@ export function DetailView({ image }: { image: InspectedImage }) {
           <span
             className={`pill pill-${verdict.toLowerCase()}`}
             data-testid="detail-verdict"
-            title={`NG when the score is at or above the image threshold ${imageThreshold.toFixed(3)}`}
+            title={policy ? policyText(policy) : undefined}
           >
             {verdict}
           </span>
@@ -300,9 +300,22 @@ export function DetailView({ image }: { image: InspectedImage }) {
             <dt title="Image score (0–1): higher is more anomalous; not a probability">Score</dt>
             <dd className="mono">{image.result ? formatScore(image.result.score) : '–'}</dd>
             <dt title="NG when the score is at or above the image threshold of this image's mode">Verdict</dt>
-            <dd>
-              {verdict ?? '–'}
-              {verdict && <span className="muted mono small"> at ≥ {imageThreshold.toFixed(3)}</span>}
+            <dd data-testid="detail-verdict-text">
+              {verdict ?? (image.result ? UNJUDGED_TEXT : '–')}
+              {verdict && policy && <span className="muted mono small"> · {policyText(policy)}</span>}
+              {image.result && !policy && (
+                <>
+                  {' · '}
+                  <button
+                    type="button"
+                    className="link-button"
+                    title={fix.why}
+                    onClick={() => patchUi({ sideTab: fix.tab })}
+                  >
+                    {fix.label}
+                  </button>
+                </>
+              )}
             </dd>
             <dt title="Zero-shot scores from the prompts alone; few-shot also compares with K good reference images. Each mode has its own thresholds.">
               Mode
@@ -327,7 +340,7 @@ export function DetailView({ image }: { image: InspectedImage }) {
               {rendered ? formatScore(rendered.maxPixel) : '–'}
             </dd>
             <dt
-              title={`Share of pixels at or above the pixel threshold (${thresholds.pixel.toFixed(3)}) and how many separate regions they form`}
+              title={`Share of pixels at or above the pixel threshold (${thresholds.pixel.toFixed(4)}) and how many separate regions they form`}
             >
               Above pixel thr.
             </dt>
@@ -394,7 +407,12 @@ export function DetailView({ image }: { image: InspectedImage }) {
                 <option value="fixed">Fixed 0–1</option>
               </select>
             </label>
-            <ScaleLegend style={style} pixelThreshold={thresholds.pixel} normal={normal} />
+            <ScaleLegend
+              style={style}
+              pixelThreshold={thresholds.pixel}
+              normal={normal}
+              relative={!policy && settings.rangeMode !== 'fixed'}
+            />
             <label className="check">
               <input
                 type="checkbox"

@@ -12,12 +12,15 @@ import { type KeyboardEvent, useCallback, useEffect, useLayoutEffect, useRef, us
 import { useShallow } from 'zustand/react/shallow';
 import { toggleLabel } from '../../services/calibration-service';
 import { removeImages } from '../../services/inspection-service';
-import { currentModeKey, imageThresholdFor, labelOf, normalRange, useCalib } from '../../state/calibration';
+import { currentModeKey, imageModeKey, labelOf, normalRange, useCalib } from '../../state/calibration';
 import { heatmapStyleFor } from '../../state/heatmap-style';
+import { fixFor, type JudgeFix } from '../../state/judging';
 import { withLabel } from '../../state/label-filter';
-import { visibleImages } from '../../state/selectors';
+import { imageVerdict, visibleImages } from '../../state/selectors';
 import { inFolder, useSessions } from '../../state/session-store';
 import { patchUi, useApp } from '../../state/store';
+import { useJudging } from '../../state/use-judging';
+import { queuedText } from '../../state/wait-text';
 import { estimatedRowHeight, gridColumns } from './grid-columns';
 import { lotWaitText } from './LotMode';
 import { ResultCard } from './ResultCard';
@@ -53,8 +56,9 @@ function useGrid(el: HTMLDivElement | null): Grid {
 }
 
 export function Gallery() {
-  const { images, sort, filter, thresholds, selectedId, settings, modeKey, lotWait } = useApp(
+  const { images, sort, filter, thresholds, selectedId, settings, modeKey, lotWait, phase } = useApp(
     useShallow((s) => ({
+      phase: s.model.phase,
       images: s.images,
       sort: s.ui.sort,
       filter: s.ui.filter,
@@ -65,19 +69,18 @@ export function Gallery() {
       lotWait: s.settings.lotMode ? lotWaitText(s.lot) : null,
     })),
   );
-  const { byMode, labels, loo } = useCalib(
-    useShallow((c) => ({ byMode: c.byMode, labels: c.labels, loo: c.loo })),
-  );
+  const { labels, loo } = useCalib(useShallow((c) => ({ labels: c.labels, loo: c.loo })));
+  const { policyOf, regionsOf } = useJudging();
   const normalLow = normalRange(loo, modeKey)?.low ?? null;
   const [scroller, setScroller] = useState<HTMLDivElement | null>(null);
   const folder = useSessions((s) => s.folder);
   const labelFilter = useSessions((s) => s.labelFilter);
-  const ownThreshold = (im: (typeof images)[number]) => imageThresholdFor(im, modeKey, thresholds, byMode);
   const visible = visibleImages(
     withLabel(folder ? images.filter((im) => inFolder(im.name, folder)) : images, labels, labelFilter),
     sort,
     filter,
-    ownThreshold,
+    policyOf,
+    regionsOf,
   );
   const focusIndex = Math.max(
     0,
@@ -121,6 +124,7 @@ export function Gallery() {
 
   const select = useCallback((id: string) => patchUi({ selectedId: id }), []);
   const open = useCallback((id: string) => patchUi({ selectedId: id, detailOpen: true }), []);
+  const goFix = useCallback((fix: JudgeFix) => patchUi({ sideTab: fix.tab }), []);
 
   // Keyboard moves focus to a card that may not be rendered yet: focus it once its row is in the DOM.
   const pendingFocus = useRef<string | null>(null);
@@ -215,14 +219,19 @@ export function Gallery() {
             }}
           >
             {visible.slice(row.index * cols, (row.index + 1) * cols).map((im, j) => {
-              const style = heatmapStyleFor(settings, im, images, thresholds.pixel, normalLow);
+              const policy = policyOf(im);
+              const style = heatmapStyleFor(settings, im, images, thresholds.pixel, normalLow, !!policy);
               return (
                 <ResultCard
                   key={im.id}
                   image={im}
                   position={row.index * cols + j + 1}
                   total={visible.length}
-                  threshold={ownThreshold(im)}
+                  policy={policy}
+                  verdict={imageVerdict(im, policyOf, regionsOf)}
+                  fix={fixFor(imageModeKey(im))}
+                  onFix={goFix}
+                  queuedText={queuedText(phase)}
                   label={labelOf(labels, im)}
                   selected={im.id === selectedId}
                   focusable={im.id === focusId}

@@ -3,10 +3,17 @@ import { memo, useEffect, useMemo, useRef } from 'react';
 import { formatBox } from '../../../core/inspection-region';
 import type { Label } from '../../../core/label-metrics';
 import { modeDescription, modeOfResult, modeShortLabel } from '../../../core/scoring-mode';
+import type { VerdictPolicy } from '../../../core/verdict-policy';
 import type { ColormapName } from '../../../render/colormap';
 import { formatScore } from '../../hooks';
 import { roiFraction, useInspectionSetup } from '../../state/inspection-setup';
-import { verdictOf } from '../../state/selectors';
+import {
+  type JudgeFix,
+  policyText,
+  scoreVerdictOrNull,
+  UNJUDGED_TEXT,
+  type Verdict,
+} from '../../state/judging';
 import type { InspectedImage } from '../../state/types';
 import { paintCard } from './card-render';
 import { useCardVisibility } from './use-card-visibility';
@@ -16,7 +23,14 @@ interface Props {
   /** 1-based place in the filtered list, and its length (the gallery renders only some cards). */
   position: number;
   total: number;
-  threshold: number;
+  /** Its own mode's policy (null: unjudged) and its verdict under it (judging.ts). */
+  policy: VerdictPolicy | null;
+  verdict: Verdict | null;
+  /** What gives an unjudged card a verdict (a button that goes there). */
+  fix: JudgeFix;
+  onFix: (fix: JudgeFix) => void;
+  /** What a queued card waits for ("Queued", or the model it needs first). */
+  queuedText: string;
   /** The user's OK/NG mark, if any. */
   label: Label | null;
   selected: boolean;
@@ -54,10 +68,11 @@ export const ResultCard = memo(function ResultCard(p: Props) {
       image.width && image.height ? { areas, frame: { width: image.width, height: image.height } } : null,
     [areas, image.width, image.height],
   );
-  const verdict = image.result ? verdictOf(image.result.score, p.threshold) : null;
+  const { verdict } = p;
+  const unjudged = image.result !== null && p.policy === null;
   // The score arrives before the map (zero-shot): show it, and its verdict, while the map is computed.
   const early = !image.result && image.status === 'processing' ? (image.firstScore ?? null) : null;
-  const earlyVerdict = early ? verdictOf(early.score, p.threshold) : null;
+  const earlyVerdict = early ? scoreVerdictOrNull(early.score, p.policy) : null;
   useEffect(() => {
     if (canvas.current && image.thumb) {
       paintCard(canvas.current, image.thumb, image.result?.thumbMap ?? null, {
@@ -84,11 +99,12 @@ export const ResultCard = memo(function ResultCard(p: Props) {
   ]);
 
   const waitText = !image.result && image.status === 'done' ? p.waiting : null;
+  const statusText = image.status === 'queued' ? p.queuedText : STATUS_TEXT[image.status];
   const label = image.result
-    ? `${image.name}: score ${formatScore(image.result.score)}, ${verdict}${p.label ? `, marked ${p.label}` : ''}`
+    ? `${image.name}: score ${formatScore(image.result.score)}, ${verdict ?? UNJUDGED_TEXT.toLowerCase()}${p.label ? `, marked ${p.label}` : ''}`
     : early
-      ? `${image.name}: score ${formatScore(early.score)}, ${earlyVerdict}; computing the map`
-      : `${image.name}: ${waitText ?? STATUS_TEXT[image.status]}${image.error ? `, ${image.error}` : ''}`;
+      ? `${image.name}: score ${formatScore(early.score)}, ${earlyVerdict ?? UNJUDGED_TEXT.toLowerCase()}; computing the map`
+      : `${image.name}: ${waitText ?? statusText}${image.error ? `, ${image.error}` : ''}`;
 
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: keys are handled by the listbox (roving focus), see Gallery
@@ -103,14 +119,14 @@ export const ResultCard = memo(function ResultCard(p: Props) {
       data-id={image.id}
       data-name={image.name}
       data-testid="result-card"
-      data-verdict={verdict ?? image.status}
+      data-verdict={verdict ?? (unjudged ? 'unjudged' : image.status)}
       data-label={p.label ?? undefined}
-      data-threshold={image.result ? p.threshold : undefined}
+      data-threshold={image.result && p.policy ? p.policy.ngThreshold : undefined}
       data-score={image.result ? image.result.score : undefined}
       data-lot-score={image.result?.lotScore}
       data-first-score={early ? early.score : undefined}
       data-roi={roiBox && roi ? formatBox(roi) : undefined}
-      className={`card${p.selected ? ' selected' : ''} verdict-${(verdict ?? image.status).toLowerCase()}`}
+      className={`card${p.selected ? ' selected' : ''} verdict-${(verdict ?? (unjudged ? 'unjudged' : image.status)).toLowerCase()}`}
       onClick={() => p.onSelect(image.id)}
       onDoubleClick={() => p.onOpen(image.id)}
     >
@@ -120,10 +136,10 @@ export const ResultCard = memo(function ResultCard(p: Props) {
         ) : (
           <div className={`card-placeholder status-${image.status}`} aria-hidden="true" />
         )}
-        {verdict && (
+        {verdict && p.policy && (
           <span
             className={`pill pill-${verdict.toLowerCase()}`}
-            title={`Verdict: NG when the score is at or above the image threshold (${p.threshold.toFixed(3)}) of this image's mode`}
+            title={`Verdict under this image's mode: ${policyText(p.policy)}`}
           >
             {verdict}
           </span>
@@ -162,16 +178,35 @@ export const ResultCard = memo(function ResultCard(p: Props) {
           </span>
         ) : early ? (
           <span
-            className={`card-score card-score-early mono verdict-text-${earlyVerdict!.toLowerCase()}`}
+            className={`card-score card-score-early mono verdict-text-${(earlyVerdict ?? 'unjudged').toLowerCase()}`}
             data-testid="card-first-score"
             title={`Score after ${(early.ms / 1000).toFixed(1)} s; the map follows`}
           >
-            {formatScore(early.score)} {earlyVerdict} · map…
+            {formatScore(early.score)} {earlyVerdict ?? ''} · map…
           </span>
         ) : waitText ? null : (
-          <span className={`card-status status-${image.status}`}>{STATUS_TEXT[image.status]}</span>
+          <span className={`card-status status-${image.status}`} data-testid="card-status">
+            {statusText}
+          </span>
         )}
       </div>
+      {/* Unjudged: the score stands alone, with the one action that gives it a threshold. */}
+      {unjudged && (
+        <div className="card-unjudged" data-testid="card-unjudged">
+          <span>{UNJUDGED_TEXT}</span>
+          <button
+            type="button"
+            className="link-button"
+            title={p.fix.why}
+            onClick={(e) => {
+              e.stopPropagation();
+              p.onFix(p.fix);
+            }}
+          >
+            {p.fix.label}
+          </button>
+        </div>
+      )}
       {waitText && (
         <div className="card-lot-wait" data-testid="card-lot-wait">
           {waitText}

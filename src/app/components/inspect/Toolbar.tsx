@@ -3,11 +3,11 @@ import { useShallow } from 'zustand/react/shallow';
 import { IMAGE_ACCEPT } from '../../../core/image-formats';
 import { toggleCamera } from '../../services/camera-service';
 import { addImages } from '../../services/inspection-service';
-import { ownModeThreshold } from '../../state/calibration';
 import { useCamera } from '../../state/camera-store';
 import { countVerdicts } from '../../state/selectors';
 import { patchThresholds, patchUi, useApp } from '../../state/store';
 import type { SortKey, VerdictFilter } from '../../state/types';
+import { useJudging } from '../../state/use-judging';
 import { ThresholdStatus } from '../calibration/ThresholdStatus';
 import { FilePickButton } from '../common/FilePickButton';
 import { NumberSlider } from '../common/NumberSlider';
@@ -18,7 +18,12 @@ import { MarkFilter } from './MarkFilter';
 
 export function Toolbar() {
   const { sort, filter } = useApp(useShallow((s) => ({ sort: s.ui.sort, filter: s.ui.filter })));
-  const counts = useApp(useShallow((s) => countVerdicts(s.images, ownModeThreshold(s))));
+  const { policyOf, regionsOf } = useJudging();
+  const counts = countVerdicts(
+    useApp((s) => s.images),
+    policyOf,
+    regionsOf,
+  );
   const cameraOpen = useCamera((s) => s.open);
   return (
     <div className="toolbar" role="toolbar" aria-label="Images">
@@ -63,7 +68,14 @@ export function Toolbar() {
         options={[
           { value: 'all', label: `All ${counts.total}` },
           { value: 'ng', label: `NG ${counts.ng}` },
+          // REVIEW and Unjudged are listed only while there are some (or while that filter is on).
+          ...(counts.review > 0 || filter === 'review'
+            ? [{ value: 'review' as const, label: `REVIEW ${counts.review}` }]
+            : []),
           { value: 'ok', label: `OK ${counts.ok}` },
+          ...(counts.unjudged > 0 || filter === 'unjudged'
+            ? [{ value: 'unjudged' as const, label: `Unjudged ${counts.unjudged}` }]
+            : []),
           { value: 'pending', label: 'Unscored' },
         ]}
         onChange={(f) => patchUi({ filter: f })}
@@ -86,7 +98,8 @@ export function DecisionBar() {
         value={thresholds.image}
         min={0}
         max={top}
-        step={0.001}
+        step={0.0001}
+        digits={4}
         onChange={(image) => patchThresholds({ image })}
       />
       <NumberSlider
@@ -96,7 +109,8 @@ export function DecisionBar() {
         value={thresholds.pixel}
         min={0}
         max={top}
-        step={0.001}
+        step={0.0001}
+        digits={4}
         onChange={(pixel) => patchThresholds({ pixel })}
       />
       <ThresholdStatus />

@@ -68,7 +68,7 @@ export function WhyPanel({
       <h3 className="why-title">Why this image</h3>
       {regions.length === 0 ? (
         <p className="muted small" data-testid="why-none">
-          No region reaches the pixel threshold ({explanation.pixelThreshold.toFixed(3)}).
+          No region reaches the pixel threshold ({explanation.pixelThreshold.toFixed(4)}).
         </p>
       ) : (
         <ol className="region-list" data-testid="region-list">
@@ -93,7 +93,7 @@ export function WhyPanel({
                 {r.stateShare !== null && <span className="muted"> {(r.stateShare * 100).toFixed(0)}%</span>}
               </span>
               <span className="mono small" title="Peak: highest pixel score in the region">
-                peak {r.peak.toFixed(3)}
+                peak {r.peak.toFixed(4)}
               </span>
               <span
                 className="mono small muted"

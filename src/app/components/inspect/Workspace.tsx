@@ -12,6 +12,7 @@ import { EmptyState } from './EmptyState';
 import { Gallery } from './Gallery';
 import { LotNote } from './LotMode';
 import { DecisionBar, Toolbar } from './Toolbar';
+import { UnjudgedBanner } from './UnjudgedBanner';
 
 export function Workspace() {
   const hasImages = useApp((s) => s.images.length > 0);
@@ -39,6 +40,7 @@ export function Workspace() {
       <Toolbar />
       <DecisionBar />
       <LotNote />
+      {!detail && <UnjudgedBanner />}
       {cameraOpen && <CameraPanel />}
       <div className="workspace-body">
         {detail ? (

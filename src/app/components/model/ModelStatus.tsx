@@ -2,6 +2,7 @@
 
 import { formatMs } from '../../hooks';
 import { formatBytes } from '../../model-loading/catalogue';
+import { modelDisplayName } from '../../model-loading/kept-local-model';
 import { progressText } from '../../progress-text';
 import { retryModel } from '../../services/model-actions';
 import { cancelModelLoad } from '../../services/model-service';
@@ -21,7 +22,7 @@ export function ModelStatus() {
       )}
       {model.source && model.phase !== 'none' && (
         <div className="model-name" data-testid="model-name">
-          {model.source.label}
+          {modelDisplayName(model.source)}
         </div>
       )}
       {busy && (
