@@ -103,6 +103,43 @@ export async function updateSession(
   return next;
 }
 
+/** One autosave batch of a session: what it writes, what it deletes, and the record's new counts. */
+export interface SessionBatch {
+  session: string;
+  blobs: BlobRecord[];
+  records: SessionImageRecord[];
+  /** Image ids whose records, files and thumbnails go. */
+  deletes: string[];
+  /** Counts and time of change for the session record (null: the record is not touched). */
+  counts: Pick<SessionRecord, 'images' | 'bytes' | 'updatedAt'> | null;
+}
+
+/**
+ * Writes a batch in one transaction: an interrupted write (page closed, storage full) leaves the
+ * session as it was before the batch or after it, never an image without its file or a count that
+ * disagrees with the records. Returns the session record written, if counts were given.
+ */
+export async function writeSessionBatch(b: SessionBatch): Promise<SessionRecord | undefined> {
+  const tx = (await db.open()).transaction([SESSIONS, IMAGES, BLOBS], 'readwrite');
+  const blobs = tx.objectStore(BLOBS);
+  const images = tx.objectStore(IMAGES);
+  for (const v of b.blobs) void blobs.put(v);
+  for (const v of b.records) void images.put(v);
+  for (const id of b.deletes) {
+    void images.delete(id);
+    void blobs.delete(id);
+    void blobs.delete(thumbKey(id));
+  }
+  let next: SessionRecord | undefined;
+  if (b.counts) {
+    const rec = await tx.objectStore(SESSIONS).get(b.session);
+    next = rec && { ...rec, ...b.counts };
+    if (next) void tx.objectStore(SESSIONS).put(next);
+  }
+  await tx.done;
+  return next;
+}
+
 /** Deletes a session's images and files (and the session record when `record`). */
 export async function deleteSessionData(session: string, record: boolean): Promise<void> {
   const tx = (await db.open()).transaction([SESSIONS, IMAGES, BLOBS], 'readwrite');
