@@ -139,6 +139,12 @@ interface Batch {
 /** Takes the queued changes as one batch (they are queued again from empty). */
 function takeBatch(): Batch | null {
   const session = pendingSession;
+  if (session !== null && session === useSessions.getState().activeId) {
+    // Images a full storage refused go again with the next batch: space may have been freed since.
+    const unsaved = new Set(useSessions.getState().unsaved);
+    for (const im of useApp.getState().images)
+      if (unsaved.has(im.id) && !pendingMeta.has(im.id)) pendingMeta.set(im.id, im);
+  }
   const batch = session ? { session, images: [...pendingMeta.values()], deletes: [...pendingDelete] } : null;
   pendingMeta.clear();
   pendingDelete.clear();
