@@ -144,7 +144,7 @@ async function leaveActive(): Promise<void> {
   unloadGallery();
 }
 
-/** Puts a session's setup (prompts, thresholds, reference bank) in place without re-scoring. */
+/** Puts a session's setup (prompts, reference bank) in place without re-scoring. */
 async function applySetup(setup: SessionSetup): Promise<void> {
   const refs: ReferenceShot[] = setup.references.map((r) => ({
     ...r,
@@ -155,7 +155,10 @@ async function applySetup(setup: SessionSetup): Promise<void> {
     height: null,
   }));
   for (const r of useApp.getState().references) r.thumb?.close();
-  useApp.setState({ prompts: setup.prompts, thresholds: setup.thresholds, references: refs });
+  // Thresholds are not taken from the setup: they belong to modes (the calibration table), and the
+  // sliders follow the mode the session's bank puts the app in. Writing the setup's values to the
+  // sliders while the bank was still pending filed them as a hand-set threshold of the wrong mode.
+  useApp.setState({ prompts: setup.prompts, references: refs });
   await deleteAllReferences();
   for (const r of refs) await saveReference(r);
   await restoreReferences(refs);
