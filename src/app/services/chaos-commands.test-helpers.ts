@@ -39,6 +39,12 @@ class Step implements fc.AsyncCommand<Model, Real> {
     await this.act(m, r);
     await settle(r.page);
     m.calibrate();
+    if (process.env.CHAOS_DEBUG)
+      console.log(
+        this.label,
+        Date.now(),
+        r.page.sessionStore.useSessions.getState().sessions.map((x) => [x.name, x.createdAt]),
+      );
     const diff = diffViews(viewOf(r.page), m.view());
     if (diff.length > 0) throw new Error(`after ${this.label}:\n  ${diff.join('\n  ')}`);
   }
@@ -91,13 +97,20 @@ function reload(before: Act | null): Act {
         'before hide',
         r.page.store.useApp.getState().images.map((i) => i.status),
       );
-    // Images storage refused (the user was told) are the only thing a reload may lose.
+    // Images storage refused (the user was told) are the only thing a reload may lose: the
+    // flush as the page goes tries them again.
     const unsaved = new Set(r.page.sessionStore.useSessions.getState().unsaved);
-    const lost = r.page.store.useApp.getState().images.filter((im) => unsaved.has(im.id));
-    m.images = m.images.filter((name) => !lost.some((im) => im.name === name));
+    const mayGo = new Set(
+      r.page.store.useApp
+        .getState()
+        .images.filter((im) => unsaved.has(im.id))
+        .map((im) => im.name),
+    );
     await r.page.pagehide();
     // The page is gone: none of its timers fire (what pagehide started in storage still completes).
+    const now = Date.now();
     vi.clearAllTimers();
+    vi.setSystemTime(now); // clearing the fake timers also rewinds the fake clock
     r.page = await visit(r.hold);
     if (process.env.CHAOS_DEBUG) {
       const db = await import('./session-db');
@@ -109,6 +122,8 @@ function reload(before: Act | null): Act {
     }
     m.settledKey = null;
     await settle(r.page);
+    const kept = new Set(r.page.store.useApp.getState().images.map((im) => im.name));
+    m.images = m.images.filter((name) => !mayGo.has(name) || kept.has(name));
     m.bankSettled(m.key());
   };
 }

@@ -37,6 +37,8 @@ const SEEDS = Number(env.CHAOS_SEEDS ?? 6);
 const STEPS = Number(env.CHAOS_STEPS ?? 25);
 const SEED = env.CHAOS_SEED === undefined ? 20_260_312 : Number(env.CHAOS_SEED);
 const PATH = env.CHAOS_PATH;
+/** fast-check's replay path of the command list (printed with a failure). */
+const REPLAY = env.CHAOS_REPLAY;
 
 /** Sequences and steps run, for the report line. */
 const ran = { sequences: 0, steps: 0 };
@@ -53,7 +55,9 @@ afterAll(() => {
 });
 
 async function freshStart(): Promise<Real> {
+  const now = Date.now();
   vi.clearAllTimers();
+  vi.setSystemTime(now);
   (globalThis as unknown as { indexedDB: IDBFactory }).indexedDB = new IDBFactory();
   storedFeatures.clear();
   const page = await visit(hold);
@@ -64,7 +68,11 @@ async function freshStart(): Promise<Real> {
 describe('sessions under random sequences of user actions', () => {
   it(`agree with the model (${SEEDS} sequences of up to ${STEPS} steps, seed ${SEED})`, async () => {
     const property = fc.asyncProperty(
-      fc.commands(commandArbitraries(), { maxCommands: STEPS }),
+      fc.commands(commandArbitraries(), {
+        maxCommands: STEPS,
+        size: 'max',
+        ...(REPLAY ? { replayPath: REPLAY } : {}),
+      }),
       async (cmds) => {
         const model = new Model();
         const real = await freshStart();
@@ -90,7 +98,11 @@ describe('sessions under random sequences of user actions', () => {
       endOnFailure: false,
     });
     if (details.failed) {
-      const replay = `npm run test:chaos -- --seed ${details.seed} --path ${details.counterexamplePath} --steps ${STEPS}`;
+      const cmds = String(details.counterexample?.[0] ?? '');
+      const rp = /replayPath="([^"]*)"/.exec(cmds)?.[1];
+      const replay =
+        `npm run test:chaos -- --seed ${details.seed} --path ${details.counterexamplePath} --steps ${STEPS}` +
+        (rp ? ` --replay '${rp}'` : '');
       const cause =
         details.errorInstance instanceof Error
           ? details.errorInstance.message
