@@ -19,7 +19,7 @@ import { engine, engineJobs, refreshStats } from './engine-service';
 import { dropPrefetched, PREFETCH_DEPTH, prefetch, prefetchEnabled, takePrepared } from './image-prefetch';
 import { addToLot, clearLot, refreshLot, removeFromLot } from './lot-service';
 import { workerHasModel } from './model-presence';
-import { noteScored } from './stored-meta';
+import { noteRescored, noteScored, scoringBasis } from './stored-meta';
 
 /** Longest side of gallery thumbnails (device pixels). */
 export const THUMB_SIDE = 360;
@@ -125,6 +125,7 @@ async function inspectRun(image: InspectedImage, signal: AbortSignal) {
 
 async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<void> {
   updateImage(image.id, { status: 'processing', error: null, firstScore: null });
+  const basis = scoringBasis(useApp.getState());
   patchQueue({ current: image.name });
   try {
     if (useApp.getState().settings.lotMode) return await addToLot(image, signal, THUMB_SIDE);
@@ -135,7 +136,7 @@ async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<v
       updateImage(image.id, { status: 'queued' });
       return;
     }
-    noteScored(image.id, r);
+    noteScored(image.id, r, basis);
     if (!useApp.getState().images.some((im) => im.id === image.id)) {
       // Removed while running: drop its features too.
       void engine()
@@ -265,6 +266,7 @@ export async function rescoreAll(signal?: AbortSignal): Promise<{ ms: number; co
     .images.filter((im) => im.status === 'done')
     .map((im) => im.id);
   if (ids.length === 0) return { ms: 0, count: 0 };
+  const basis = scoringBasis(useApp.getState());
   const r = await engineJobs.run(() => engine().rescore(signal, ids));
   const scores = new Map<string, ImageScore>();
   for (const s of r.results) {
@@ -277,6 +279,7 @@ export async function rescoreAll(signal?: AbortSignal): Promise<{ ms: number; co
       thumbMap: s.thumbMap,
     });
   }
+  noteRescored(scores.keys(), basis);
   applyScores(scores);
   return { ms: r.ms, count: r.results.length };
 }

@@ -36,7 +36,7 @@ import {
   updateSession,
 } from './session-db';
 import { readImages, showImages, unloadGallery } from './session-gallery';
-import { metaOf, setCurrentModelId } from './stored-meta';
+import { metaOf, scoringBasis, setCurrentModelId } from './stored-meta';
 
 const ACTIVE_KEY = 'active';
 
@@ -103,9 +103,12 @@ export async function adoptStoredImages(): Promise<Set<string>> {
   const keep = new Set<string>();
   if (!id) return keep;
   const bindings: { key: string; contentHash: string }[] = [];
+  const basis = scoringBasis(useApp.getState());
   for (const im of useApp.getState().images) {
     const m = metaOf(im.id);
-    if (im.status === 'done' && im.result && m.modelId === id && m.contentHash) {
+    // Older records know no basis: their results are kept, as before.
+    const sameBasis = m.basis == null || m.basis === basis;
+    if (im.status === 'done' && im.result && m.modelId === id && m.contentHash && sameBasis) {
       keep.add(im.id);
       bindings.push({ key: im.id, contentHash: m.contentHash });
     }
