@@ -39,12 +39,6 @@ class Step implements fc.AsyncCommand<Model, Real> {
     await this.act(m, r);
     await settle(r.page);
     m.calibrate();
-    if (process.env.CHAOS_DEBUG)
-      console.log(
-        this.label,
-        Date.now(),
-        r.page.sessionStore.useSessions.getState().sessions.map((x) => [x.name, x.createdAt]),
-      );
     const diff = diffViews(viewOf(r.page), m.view());
     if (diff.length > 0) throw new Error(`after ${this.label}:\n  ${diff.join('\n  ')}`);
   }
@@ -92,11 +86,6 @@ function editPrompts(objectName: string): Act {
 function reload(before: Act | null): Act {
   return async (m, r) => {
     if (before) await before(m, r);
-    if (process.env.CHAOS_DEBUG)
-      console.log(
-        'before hide',
-        r.page.store.useApp.getState().images.map((i) => i.status),
-      );
     // Images storage refused (the user was told) are the only thing a reload may lose: the
     // flush as the page goes tries them again.
     const unsaved = new Set(r.page.sessionStore.useSessions.getState().unsaved);
@@ -112,14 +101,6 @@ function reload(before: Act | null): Act {
     vi.clearAllTimers();
     vi.setSystemTime(now); // clearing the fake timers also rewinds the fake clock
     r.page = await visit(r.hold);
-    if (process.env.CHAOS_DEBUG) {
-      const db = await import('./session-db');
-      console.log(
-        'stored',
-        (await db.getAll(db.IMAGES)).map((x) => x.id),
-        (await db.getAll(db.BLOBS)).length,
-      );
-    }
     m.settledKey = null;
     await settle(r.page);
     const kept = new Set(r.page.store.useApp.getState().images.map((im) => im.name));
@@ -284,16 +265,25 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, Real>>
           else m.images = [];
         }),
     ),
-    fc.constantFrom('settled', 'midQueue', 'markPending', 'thresholdPending', 'promptsPending').map((how) => {
-      const before: Record<string, Act | null> = {
-        settled: null,
-        midQueue: addImages(2),
-        markPending: async (m, r) => (m.images.length > 0 ? mark(0, 'NG')(m, r) : undefined),
-        thresholdPending: handThreshold(0.77),
-        promptsPending: editPrompts('cable'),
-      };
-      return new Step(`reload(${how})`, always, reload(before[how]));
-    }),
+    fc
+      .constantFrom(
+        'settled',
+        'midQueue',
+        'markPending',
+        'thresholdPending',
+        'promptsPending',
+        'renamePending',
+      )
+      .map((how) => {
+        const before: Record<string, Act | null> = {
+          settled: null,
+          midQueue: addImages(2),
+          markPending: async (m, r) => (m.images.length > 0 ? mark(0, 'NG')(m, r) : undefined),
+          thresholdPending: handThreshold(0.77),
+          promptsPending: editPrompts('cable'),
+        };
+        return new Step(`reload(${how})`, always, reload(before[how]));
+      }),
     fc
       .tuple(fc.integer({ min: 0, max: 2 }), fc.constantFrom(0.33, 0.7), fc.constantFrom('bottle', 'widget'))
       .map(([k, v, o]) => new Step(`openRecipe(${k} refs, ${v}, ${o})`, always, recipe(k, v, o))),
@@ -305,7 +295,8 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, Real>>
             await addImages(n)(m, r);
             await settle(r.page);
           } finally {
-            expect(restore(), 'the full storage was hit').toBe(true);
+            const hit = restore();
+            expect(hit, 'the full storage was hit').toBe(true);
           }
           // Whatever stays unsaved is told, a moment later.
           await vi.advanceTimersByTimeAsync(1500);

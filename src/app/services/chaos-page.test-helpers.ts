@@ -25,6 +25,8 @@ async function modules() {
     sessions: await import('./session-service'),
     batch: await import('./batch-service'),
     recipes: await import('./recipe-service'),
+    autosave: await import('./session-autosave'),
+    persistence: await import('./persistence'),
   };
 }
 
@@ -97,6 +99,13 @@ export async function settle(p: Page): Promise<void> {
     for (let j = 0; j < 5; j++) await macrotask();
     calm = quiet(p) ? calm + 1 : 0;
   }
+  // A moment later every debounced save has run too.
+  if (calm === 3)
+    await Promise.all([
+      p.autosave.flushSession(),
+      p.calibration.flushCalibration(),
+      p.persistence.flushNow(),
+    ]);
   if (calm < 3) {
     const s = p.store.useApp.getState();
     throw new Error(

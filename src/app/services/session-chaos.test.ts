@@ -33,8 +33,8 @@ vi.mock('./thumbs', () => ({
 }));
 
 const env = process.env;
-const SEEDS = Number(env.CHAOS_SEEDS ?? 6);
-const STEPS = Number(env.CHAOS_STEPS ?? 25);
+const SEEDS = Number(env.CHAOS_SEEDS ?? 20);
+const STEPS = Number(env.CHAOS_STEPS ?? 30);
 const SEED = env.CHAOS_SEED === undefined ? 20_260_312 : Number(env.CHAOS_SEED);
 const PATH = env.CHAOS_PATH;
 /** fast-check's replay path of the command list (printed with a failure). */
