@@ -11,7 +11,7 @@ import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats } from './engine-service';
 import { notAnImage, rescoreAll } from './inspection-service';
 import { workerHasModel } from './model-presence';
-import { deleteAllReferences, deleteReference, saveReference } from './persistence';
+import { deleteAllReferences, deleteReference, saveReferences } from './persistence';
 import { makeThumbnail } from './thumbs';
 
 const REF_THUMB_SIDE = 200;
@@ -58,7 +58,7 @@ export async function addReferences(files: File[]): Promise<void> {
   }
   if (added.length === 0) return;
   useApp.setState((s) => ({ references: [...s.references, ...added] }));
-  await Promise.all(added.map((shot) => saveReference(shot)));
+  await saveReferences(added);
   await Promise.all(added.map(loadThumb));
   await encodePending();
 }

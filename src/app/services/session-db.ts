@@ -87,6 +87,17 @@ export async function putMeta(key: string, value: unknown): Promise<void> {
 }
 
 /**
+ * Stores a new session as the active one in one transaction: a page closed meanwhile reopens either
+ * the session before or the new one, never an orphan empty session beside the old active one.
+ */
+export async function createActiveSession(rec: SessionRecord, activeKey: string): Promise<void> {
+  const tx = (await db.open()).transaction([SESSIONS, META], 'readwrite');
+  void tx.objectStore(SESSIONS).put(rec);
+  void tx.objectStore(META).put(rec.id, activeKey);
+  await tx.done;
+}
+
+/**
  * Read-modify-write of one session record in a single transaction, so writes never start from the
  * same old record (a rename and an autosave's counts, or two renames, cannot undo each other).
  * Returns the record written, or undefined when the session no longer exists.

@@ -15,12 +15,13 @@ import { notify, useApp } from '../state/store';
 import type { ReferenceShot } from '../state/types';
 import { engine, engineJobs } from './engine-service';
 import { cancelQueue, requeueAll } from './inspection-service';
-import { deleteAllReferences, saveReference } from './persistence';
+import { saveReferences } from './persistence';
 import { applyPrompts } from './prompt-service';
 import { encodeAllReferences, restoreReferences } from './reference-service';
 import { flushSession, forgetStored, sessionBytes } from './session-autosave';
 import {
   clearAllSessions,
+  createActiveSession,
   deleteSessionData,
   getAll,
   getBySession,
@@ -162,8 +163,8 @@ async function applySetup(setup: SessionSetup): Promise<void> {
   // sliders follow the mode the session's bank puts the app in. Writing the setup's values to the
   // sliders while the bank was still pending filed them as a hand-set threshold of the wrong mode.
   useApp.setState({ prompts: setup.prompts, references: refs });
-  await deleteAllReferences();
-  for (const r of refs) await saveReference(r);
+  // One transaction: a page closed during the switch keeps one whole bank, never part of one.
+  await saveReferences(refs, { replace: true });
   await restoreReferences(refs);
   if (useApp.getState().model.phase !== 'ready') return;
   await engineJobs.run(() => engine().clearReferences());
@@ -206,7 +207,7 @@ export function newSession(name: string): Promise<void> {
     await leaveActive();
     const n = useSessions.getState().sessions.length + 1;
     const rec = newRecord(name.trim() || `Session ${n}`);
-    await putMany(SESSIONS, [rec]);
+    await createActiveSession(rec, ACTIVE_KEY);
     const previous = { part: cur?.part ?? '', lot: cur?.lot ?? '', station: cur?.station ?? '' };
     // Before the switch, so the new session's fields mount asking (and the first takes the focus).
     patchSessions({ asked: { session: rec.id, previous } });
