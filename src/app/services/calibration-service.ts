@@ -14,7 +14,7 @@ import { thresholdKey, ZERO_SHOT } from '../../core/scoring-mode';
 import { currentModeKey, IDLE_LOO, type LooEntry, labelKey, patchLoo, useCalib } from '../state/calibration';
 import { loadedModelOf } from '../state/loaded-model';
 import type { AppState } from '../state/store';
-import { DEFAULT_THRESHOLDS, patchThresholds, useApp } from '../state/store';
+import { DEFAULT_THRESHOLDS, notify, patchThresholds, useApp } from '../state/store';
 import {
   bindToModel,
   calibrationApplies,
@@ -28,7 +28,8 @@ import {
 import type { InspectedImage, Thresholds } from '../state/types';
 import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs } from './engine-service';
-import { idbGet, idbPut, KV_STORE } from './idb';
+import { idbGet, idbPutEntries, KV_STORE } from './idb';
+import { describeStorageError } from './storage-errors';
 
 const MODE_THRESHOLDS_KEY = 'modeThresholds';
 const LABELS_KEY = 'labels';
@@ -217,11 +218,25 @@ export async function flushCalibration(): Promise<void> {
   if (saveTimer) clearTimeout(saveTimer);
   saveTimer = null;
   const { byMode, labels } = useCalib.getState();
-  await Promise.all([
-    idbPut(KV_STORE, byMode, MODE_THRESHOLDS_KEY),
-    idbPut(KV_STORE, labels, LABELS_KEY),
-  ]).catch(() => undefined);
+  try {
+    // One transaction: thresholds and marks are stored as they were at one moment.
+    await idbPutEntries([
+      [MODE_THRESHOLDS_KEY, byMode],
+      [LABELS_KEY, labels],
+    ]);
+    saveFailed = false;
+  } catch (err) {
+    // Told once per run of failures; the next change writes the whole table and the marks again.
+    if (!saveFailed)
+      notify(
+        'error',
+        `Could not save thresholds and marks (${describeStorageError(err)}); the next change tries again.`,
+      );
+    saveFailed = true;
+  }
 }
+
+let saveFailed = false;
 
 const SOURCES: ThresholdSource[] = ['reference-bank', 'labels', 'manual', 'recipe'];
 

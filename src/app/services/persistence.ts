@@ -20,6 +20,7 @@ import {
   idbGet,
   idbGetAll,
   idbPut,
+  idbPutEntries,
   idbPutReferences,
   KV_STORE,
   REFS_STORE,
@@ -114,7 +115,8 @@ async function flush(): Promise<void> {
   const batch = pending;
   pending = {};
   try {
-    await Promise.all(Object.entries(batch).map(([key, value]) => idbPut(KV_STORE, value, key)));
+    // One transaction: what changed together is stored together.
+    await idbPutEntries(Object.entries(batch));
   } catch (err) {
     if (firstStorageFailure())
       notify(
