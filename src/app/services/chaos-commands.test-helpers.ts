@@ -130,12 +130,9 @@ function recipe(k: number, image: number, objectName: string): Act {
     };
     m.objectName = objectName;
     m.setThreshold({ image, pixel: 0.55 }, 'recipe', k === 0 ? 'zero-shot' : `few-shot:${k}`);
-    if (m.refs.length > 0) {
-      m.refs = [];
-      m.bankSettled('zero-shot');
-    }
+    // The bank is replaced in one change: it settles in the recipe's K straight from the old one.
     m.refs = names;
-    if (k > 0) m.bankSettled(m.key());
+    m.bankSettled(m.key());
     const opened = await r.page.recipes.importRecipeText(serializeRecipe(rec), 'line.json');
     expect(opened, JSON.stringify(r.page.store.useApp.getState().notices)).toBe(true);
   };

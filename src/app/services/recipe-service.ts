@@ -38,7 +38,7 @@ import { setModeThresholds } from './calibration-service';
 import { hubSource, urlSource } from './model-actions';
 import { loadModel } from './model-service';
 import { updatePrompts } from './prompt-service';
-import { addReferences, clearReferences } from './reference-service';
+import { replaceReferences } from './reference-service';
 
 /** The loaded (or loading) model as a recipe names it, or null when there is none. */
 export function currentModelIdentity(): RecipeModel | null {
@@ -145,11 +145,11 @@ export async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
     }
     const t = recipeThresholds(recipe);
     checkModel(recipe.model);
-    await clearReferences();
     const files = recipe.references.map(
       (r) => new File([base64ToBytes(r.data)], r.name, { type: r.mediaType }),
     );
-    if (files.length > 0) await addReferences(files);
+    // The recipe's bank in place of the current one, in one stored change.
+    await replaceReferences(files);
     const mode = modeOf({ readyReferences: files.length });
     notify(
       'success',
