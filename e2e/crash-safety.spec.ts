@@ -146,13 +146,13 @@ function checkWhole(s: Stored, label: string): void {
   expect(kept.sort(), `${label}: marks kept are the first ${kept.length} set`).toEqual(prefix.sort());
 }
 
-// After the k-th change (1-based), how the page dies: some right after the change (its debounced
-// saves pending), some a moment later (mid-batch, while the queue writes results).
-const KILLS: { after: number; wait: number; how: 'crash' | 'close' }[] = [
-  { after: 1, wait: 160, how: 'crash' },
-  { after: 3, wait: 0, how: 'close' },
-  { after: 4, wait: 170, how: 'crash' },
-  { after: 6, wait: 0, how: 'crash' },
+// After the k-th change (1-based), how the page dies: right after the change (its debounced saves
+// pending), or as soon as a card is scored (mid-queue, results being written).
+const KILLS: { after: number; until?: string; how: 'crash' | 'close' }[] = [
+  { after: 1, until: 'a-000.png', how: 'crash' },
+  { after: 3, how: 'close' },
+  { after: 4, until: 'b-000.png', how: 'crash' },
+  { after: 6, how: 'crash' },
 ];
 
 test('a page killed during a batch of writes leaves every change stored whole or not at all', async ({
@@ -164,12 +164,12 @@ test('a page killed during a batch of writes leaves every change stored whole or
   test.setTimeout(5 * 60_000);
   const { baseURL, viewport } = testInfo.project.use;
   for (const k of KILLS) {
-    const label = `killed (${k.how}) ${k.wait} ms after change ${k.after}`;
+    const label = `killed (${k.how}) after change ${k.after}${k.until ? ` once ${k.until} was scored` : ''}`;
     const context = await browser.newContext({ baseURL, viewport });
     const page = await context.newPage();
     await setupTinyModel(page, { backend, hub: hub.url });
     for (const c of CHANGES.slice(0, k.after)) await apply(page, c);
-    if (k.wait > 0) await page.waitForTimeout(k.wait);
+    if (k.until) await waitScored(page, [k.until]);
     await kill(context, page, k.how);
     const stored = await readStorage(context);
     console.log(
