@@ -90,6 +90,20 @@ export function setModeThresholds(
   if (key === lastKey) applyMode(key);
 }
 
+/**
+ * A reopened session's thresholds for the mode it was left in, with their source; null: none was set
+ * there (the mode shows the defaults, and a calibration may apply).
+ */
+export function restoreModeThresholds(key: string, t: Thresholds, source: ThresholdSource | null): void {
+  if (source === null) {
+    useCalib.setState((s) => {
+      const { [key]: _, ...rest } = s.byMode;
+      return { byMode: rest };
+    });
+    if (key === lastKey) applyMode(key);
+  } else setModeThresholds(key, t, source);
+}
+
 /** Uses the reference bank's suggestion for the current mode. */
 export function applyBankSuggestion(): void {
   const { loo } = useCalib.getState();

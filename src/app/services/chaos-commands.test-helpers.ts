@@ -206,7 +206,7 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, Real>>
           `newSession(${JSON.stringify(name)})`,
           (m) => m.sessions.length < 5,
           async (m, r) => {
-            m.sessions[m.active].setup = { objectName: m.objectName, refs: m.refs };
+            m.leave();
             const n = m.sessions.length + 1;
             m.sessions.push({
               name: name || `Session ${n}`,
@@ -229,13 +229,9 @@ export function commandArbitraries(): fc.Arbitrary<fc.AsyncCommand<Model, Real>>
           async (m, r) => {
             const j = i % m.sessions.length;
             if (j === m.active) return;
-            m.sessions[m.active].setup = { objectName: m.objectName, refs: m.refs };
-            m.active = j;
-            const setup = m.sessions[j].setup!;
-            m.objectName = setup.objectName;
-            m.refs = setup.refs;
+            m.leave();
+            m.reopen(j);
             await r.page.sessions.openSession(idAt(r, j));
-            m.bankSettled(m.key());
           },
         ),
     ),

@@ -20,6 +20,9 @@ interface Entry {
 interface Setup {
   objectName: string;
   refs: string[];
+  /** The mode it was left in and that mode's thresholds then (null: none set, defaults shown). */
+  mode: string;
+  entry: Entry | null;
 }
 
 interface Session {
@@ -110,6 +113,29 @@ export class Model {
     const key = this.key();
     if (s && !this.userSet(key))
       this.byMode[key] = { image: s.image, pixel: s.pixel, source: 'reference-bank' };
+  }
+
+  /** The active session is left: its setup is what it comes back with. */
+  leave(): void {
+    const mode = this.key();
+    const e = this.byMode[mode];
+    this.sessions[this.active].setup = {
+      objectName: this.objectName,
+      refs: this.refs,
+      mode,
+      entry: e ? { ...e } : null,
+    };
+  }
+
+  /** Session `j` is reopened: its prompts and bank, then its thresholds for the mode it was left in. */
+  reopen(j: number): void {
+    this.active = j;
+    const setup = this.sessions[j].setup!;
+    this.objectName = setup.objectName;
+    this.refs = setup.refs;
+    this.bankSettled(this.key());
+    if (setup.entry) this.byMode[setup.mode] = { ...setup.entry };
+    else delete this.byMode[setup.mode];
   }
 
   setThreshold(t: { image: number; pixel: number }, source: Source, key = this.key()): void {

@@ -11,6 +11,7 @@ import {
   sessionsDatabase,
 } from '../../io/app-databases';
 import type { SessionSummary } from '../state/session-store';
+import type { ThresholdSource } from '../state/threshold-decisions';
 import type { InspectedImage, PromptConfig, Thresholds } from '../state/types';
 
 export const SESSIONS = 'sessions';
@@ -30,6 +31,12 @@ export interface SessionSetup {
   prompts: PromptConfig;
   thresholds: Thresholds;
   references: StoredReferenceShot[];
+  /**
+   * The mode the thresholds belong to and where they came from (absent in older records; null
+   * source: none was set for that mode, the defaults showed).
+   */
+  mode?: string;
+  source?: ThresholdSource | null;
 }
 
 /** An image's serialisable state: everything of InspectedImage but the file and the decoded thumbnail. */

@@ -10,9 +10,11 @@
 import { errorText } from '../../core/errors';
 import { formatBytes } from '../model-loading/catalogue';
 import { deleteKeptModels } from '../model-loading/kept-local-model';
+import { currentModeKey, useCalib } from '../state/calibration';
 import { patchSessions, type SessionSummary, useSessions } from '../state/session-store';
-import { notify, useApp } from '../state/store';
+import { notify, patchThresholds, useApp } from '../state/store';
 import type { ReferenceShot } from '../state/types';
+import { restoreModeThresholds } from './calibration-service';
 import { engine, engineJobs } from './engine-service';
 import { cancelQueue, requeueAll } from './inspection-service';
 import { saveReferences } from './persistence';
@@ -120,9 +122,12 @@ export async function adoptStoredImages(): Promise<Set<string>> {
 
 function currentSetup(): SessionSetup {
   const s = useApp.getState();
+  const mode = currentModeKey(s);
   return {
     prompts: s.prompts,
     thresholds: s.thresholds,
+    mode,
+    source: useCalib.getState().byMode[mode]?.source ?? null,
     references: s.references.map((r) => ({ id: r.id, name: r.name, blob: r.blob, addedAt: r.addedAt })),
   };
 }
@@ -159,17 +164,20 @@ async function applySetup(setup: SessionSetup): Promise<void> {
     height: null,
   }));
   for (const r of useApp.getState().references) r.thumb?.close();
-  // Thresholds are not taken from the setup: they belong to modes (the calibration table), and the
-  // sliders follow the mode the session's bank puts the app in. Writing the setup's values to the
-  // sliders while the bank was still pending filed them as a hand-set threshold of the wrong mode.
+  // The thresholds come back once the bank is in, filed under the mode they were set in with their
+  // source: put on the sliders while the bank was still pending, they were filed as hand-set
+  // thresholds of whatever mode the pending bank showed.
   useApp.setState({ prompts: setup.prompts, references: refs });
   // One transaction: a page closed during the switch keeps one whole bank, never part of one.
   await saveReferences(refs, { replace: true });
   await restoreReferences(refs);
-  if (useApp.getState().model.phase !== 'ready') return;
-  await engineJobs.run(() => engine().clearReferences());
-  await applyPrompts().catch(() => false);
-  await encodeAllReferences({ rescore: false });
+  if (useApp.getState().model.phase === 'ready') {
+    await engineJobs.run(() => engine().clearReferences());
+    await applyPrompts().catch(() => false);
+    await encodeAllReferences({ rescore: false });
+  }
+  if (setup.mode !== undefined) restoreModeThresholds(setup.mode, setup.thresholds, setup.source ?? null);
+  else patchThresholds(setup.thresholds); // older records: the current mode's, set by hand
 }
 
 async function enter(id: string, setup: SessionSetup | null): Promise<void> {
