@@ -52,6 +52,21 @@ async function isCached(source: PersistedModelSource): Promise<boolean> {
   return (await readManifest(cache, sourceId({ kind: 'url', baseUrl: source.baseUrl }))) !== null;
 }
 
+/** Writes every debounced save now: settings, the session's gallery, thresholds and marks. */
+function flushAll(): Promise<void> {
+  return Promise.all([flushNow(), flushSession(), flushCalibration(), flushInspectionSetup()]).then(
+    () => undefined,
+  );
+}
+
+/**
+ * A change made just before the page goes (a reload, a closed tab) is still in a debounce timer:
+ * write it as the page is hidden, or the next visit silently lacks it.
+ */
+function flushOnPageHide(): void {
+  window.addEventListener('pagehide', () => void flushAll());
+}
+
 /** Handles for tests and power users, e.g. `winclip.stats()` in the console. */
 function debugHandle() {
   return {
@@ -62,10 +77,7 @@ function debugHandle() {
     loseGpuDevice: () => engineClient().debugLoseGpuDevice(),
     failNextGpuSession: (message: string) => engineClient().debugFailNextGpuSession(message),
     unloadModel,
-    flush: () =>
-      Promise.all([flushNow(), flushSession(), flushCalibration(), flushInspectionSetup()]).then(
-        () => undefined,
-      ),
+    flush: flushAll,
     featureMemory: () => engineClient().api.featureMemory(),
     /** The worker's lot: size, pairs computed, images encoded, tokens read from storage. */
     lotStats: () => engineClient().api.lotStats(),
@@ -93,6 +105,7 @@ export async function boot(): Promise<void> {
   startSessionAutosave();
   await startCalibration();
   startRegionRule();
+  flushOnPageHide();
   exposeDebugHandle();
   void restoreReferences(references);
   await startEngine();

@@ -61,6 +61,8 @@ export interface SessionImageRecordOf<Image> {
   contentHash: string | null;
   /** Identity of the model the result was computed with. */
   modelId: string | null;
+  /** The prompts and reference bank it was computed under (the app's hash); absent in older records. */
+  basis?: string | null;
   fileBytes: number;
   thumbBytes: number;
   featureBytes: number;

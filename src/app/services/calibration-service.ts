@@ -15,7 +15,7 @@ import { currentModeKey, IDLE_LOO, type LooEntry, labelKey, patchLoo, useCalib }
 import { setupScoreOptions } from '../state/inspection-setup';
 import { loadedModelOf } from '../state/loaded-model';
 import type { AppState } from '../state/store';
-import { DEFAULT_THRESHOLDS, patchThresholds, useApp } from '../state/store';
+import { DEFAULT_THRESHOLDS, notify, patchThresholds, useApp } from '../state/store';
 import {
   bindToModel,
   calibrationApplies,
@@ -30,7 +30,8 @@ import {
 import type { InspectedImage, Thresholds } from '../state/types';
 import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs } from './engine-service';
-import { idbGet, idbPut, KV_STORE } from './idb';
+import { idbGet, idbPutEntries, KV_STORE } from './idb';
+import { describeStorageError } from './storage-errors';
 
 const MODE_THRESHOLDS_KEY = 'modeThresholds';
 const LABELS_KEY = 'labels';
@@ -119,6 +120,20 @@ export function setPolicyExtras(extras: PolicyExtras): void {
     const { review: _r, minArea: _m, ...base } = e;
     useCalib.setState((c) => ({ byMode: { ...c.byMode, [key]: { ...base, ...next } } }));
   } else setModeThresholds(key, s.thresholds, 'manual', undefined, next);
+}
+
+/**
+ * A reopened session's thresholds for the mode it was left in, with their source; null: none was set
+ * there (the mode shows the defaults, and a calibration may apply).
+ */
+export function restoreModeThresholds(key: string, t: Thresholds, source: ThresholdSource | null): void {
+  if (source === null) {
+    useCalib.setState((s) => {
+      const { [key]: _, ...rest } = s.byMode;
+      return { byMode: rest };
+    });
+    if (key === lastKey) applyMode(key);
+  } else setModeThresholds(key, t, source);
 }
 
 /** Uses the reference bank's suggestion for the current mode. */
@@ -251,11 +266,25 @@ export async function flushCalibration(): Promise<void> {
   if (saveTimer) clearTimeout(saveTimer);
   saveTimer = null;
   const { byMode, labels } = useCalib.getState();
-  await Promise.all([
-    idbPut(KV_STORE, byMode, MODE_THRESHOLDS_KEY),
-    idbPut(KV_STORE, labels, LABELS_KEY),
-  ]).catch(() => undefined);
+  try {
+    // One transaction: thresholds and marks are stored as they were at one moment.
+    await idbPutEntries([
+      [MODE_THRESHOLDS_KEY, byMode],
+      [LABELS_KEY, labels],
+    ]);
+    saveFailed = false;
+  } catch (err) {
+    // Told once per run of failures; the next change writes the whole table and the marks again.
+    if (!saveFailed)
+      notify(
+        'error',
+        `Could not save thresholds and marks (${describeStorageError(err)}); the next change tries again.`,
+      );
+    saveFailed = true;
+  }
 }
+
+let saveFailed = false;
 
 const SOURCES: ThresholdSource[] = ['reference-bank', 'labels', 'manual', 'recipe'];
 

@@ -27,6 +27,25 @@ export async function idbPut(store: Store, value: unknown, key?: string): Promis
   else await conn.put(REFS_STORE, value as { id: string });
 }
 
+/** Writes keyed values in one transaction: all of them or, if it fails, none. */
+export async function idbPutEntries(entries: [string, unknown][]): Promise<void> {
+  if (entries.length === 0) return;
+  const tx = (await db.open()).transaction(KV_STORE, 'readwrite');
+  for (const [key, value] of entries) void tx.store.put(value, key);
+  await tx.done;
+}
+
+/**
+ * Writes references in one transaction, after clearing the store when `replace`: a page closed
+ * meanwhile leaves the bank as it was or as it is now, never half of it.
+ */
+export async function idbPutReferences(values: { id: string }[], replace: boolean): Promise<void> {
+  const tx = (await db.open()).transaction(REFS_STORE, 'readwrite');
+  if (replace) void tx.store.clear();
+  for (const v of values) void tx.store.put(v);
+  await tx.done;
+}
+
 export async function idbDelete(store: Store, key: string): Promise<void> {
   await (await db.open()).delete(store, key);
 }

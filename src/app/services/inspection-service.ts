@@ -20,7 +20,7 @@ import { engine, engineJobs, refreshStats } from './engine-service';
 import { dropPrefetched, PREFETCH_DEPTH, prefetch, prefetchEnabled, takePrepared } from './image-prefetch';
 import { addToLot, clearLot, refreshLot, removeFromLot } from './lot-service';
 import { workerHasModel } from './model-presence';
-import { noteScored } from './stored-meta';
+import { noteRescored, noteScored, scoringBasis } from './stored-meta';
 
 /** Longest side of gallery thumbnails (device pixels). */
 const THUMB_SIDE = 360;
@@ -127,6 +127,7 @@ async function inspectRun(image: InspectedImage, signal: AbortSignal) {
 
 async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<void> {
   updateImage(image.id, { status: 'processing', error: null, firstScore: null });
+  const basis = scoringBasis(useApp.getState());
   patchQueue({ current: image.name });
   try {
     if (useApp.getState().settings.lotMode) return await addToLot(image, signal, THUMB_SIDE);
@@ -137,7 +138,7 @@ async function inspectOne(image: InspectedImage, signal: AbortSignal): Promise<v
       updateImage(image.id, { status: 'queued' });
       return;
     }
-    noteScored(image.id, r);
+    noteScored(image.id, r, basis);
     if (!useApp.getState().images.some((im) => im.id === image.id)) {
       // Removed while running: drop its features too.
       void engine()
@@ -268,6 +269,7 @@ export async function rescoreAll(signal?: AbortSignal): Promise<{ ms: number; co
     .images.filter((im) => im.status === 'done')
     .map((im) => im.id);
   if (ids.length === 0) return { ms: 0, count: 0 };
+  const basis = scoringBasis(useApp.getState());
   const r = await engineJobs.run(() => engine().rescore(signal, ids, setupScoreOptions()));
   const scores = new Map<string, ImageScore>();
   for (const s of r.results) {
@@ -280,6 +282,7 @@ export async function rescoreAll(signal?: AbortSignal): Promise<{ ms: number; co
       thumbMap: s.thumbMap,
     });
   }
+  noteRescored(scores.keys(), basis);
   applyScores(scores);
   return { ms: r.ms, count: r.results.length };
 }

@@ -45,7 +45,8 @@ export async function refreshLot(signal?: AbortSignal): Promise<{ ms: number; co
 /** Adds one queued image to the lot and re-scores the lot. */
 export async function addToLot(image: InspectedImage, signal: AbortSignal, thumbSide: number): Promise<void> {
   const r = await engineJobs.run(() => engine().lotAdd(signal, image.id, image.file, thumbSide));
-  noteScored(image.id, r);
+  // A lot's scores depend on neither prompts nor references.
+  noteScored(image.id, r, null);
   if (!useApp.getState().settings.lotMode) {
     // Lot mode was switched off meanwhile (the lot is dropped): scored the usual way on its next turn.
     r.thumb.close();

@@ -14,7 +14,17 @@ import type {
   SortKey,
   Thresholds,
 } from '../state/types';
-import { idbClear, idbDelete, idbGet, idbGetAll, idbPut, KV_STORE, REFS_STORE } from './idb';
+import {
+  idbClear,
+  idbDelete,
+  idbGet,
+  idbGetAll,
+  idbPut,
+  idbPutEntries,
+  idbPutReferences,
+  KV_STORE,
+  REFS_STORE,
+} from './idb';
 import { describeStorageError, firstStorageFailure } from './storage-errors';
 
 interface StoredReference {
@@ -105,7 +115,8 @@ async function flush(): Promise<void> {
   const batch = pending;
   pending = {};
   try {
-    await Promise.all(Object.entries(batch).map(([key, value]) => idbPut(KV_STORE, value, key)));
+    // One transaction: what changed together is stored together.
+    await idbPutEntries(Object.entries(batch));
   } catch (err) {
     if (firstStorageFailure())
       notify(
@@ -148,14 +159,28 @@ export async function saveLastModel(source: PersistedModelSource): Promise<void>
   await idbPut(KV_STORE, source, 'lastModel').catch(() => undefined);
 }
 
-export async function saveReference(shot: ReferenceShot): Promise<void> {
-  const stored: StoredReference = { id: shot.id, name: shot.name, blob: shot.blob, addedAt: shot.addedAt };
+/**
+ * Saves shots added together (one transaction: all or none), or with `replace` the whole bank in place
+ * of the stored one (a session's bank, a recipe's).
+ */
+export async function saveReferences(
+  shots: ReferenceShot[],
+  opts: { replace?: boolean } = {},
+): Promise<void> {
+  const stored = shots.map<StoredReference>((s) => ({
+    id: s.id,
+    name: s.name,
+    blob: s.blob,
+    addedAt: s.addedAt,
+  }));
+  if (stored.length === 0 && !opts.replace) return;
   try {
-    await idbPut(REFS_STORE, stored);
+    await idbPutReferences(stored, opts.replace === true);
   } catch (err) {
+    const what = shots.length === 1 ? `reference ${shots[0].name}` : `${shots.length} references`;
     notify(
       'error',
-      `Could not save reference ${shot.name} (${describeStorageError(err)}); it is used now but will not survive a reload.`,
+      `Could not save ${what} (${describeStorageError(err)}); used now, but not after a reload.`,
     );
   }
 }

@@ -42,10 +42,10 @@ import { applyInspectionSetup } from './inspection-setup-service';
 import { hubSource, urlSource } from './model-actions';
 import { loadModel } from './model-service';
 import { updatePrompts } from './prompt-service';
-import { addReferences, clearReferences } from './reference-service';
+import { replaceReferences } from './reference-service';
 
 /** The loaded (or loading) model as a recipe names it, or null when there is none. */
-function currentModelIdentity(): RecipeModel | null {
+export function currentModelIdentity(): RecipeModel | null {
   return loadedModelOf(useApp.getState());
 }
 
@@ -175,11 +175,11 @@ async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
     }
     const t = recipeThresholds(recipe);
     checkModel(recipe.model);
-    await clearReferences();
     const files = recipe.references.map(
       (r) => new File([base64ToBytes(r.data)], r.name, { type: r.mediaType }),
     );
-    if (files.length > 0) await addReferences(files);
+    // The recipe's bank in place of the current one, in one stored change.
+    await replaceReferences(files);
     // Last, so the gallery is scored once with the recipe's bank and region together.
     await applyInspectionSetup(recipe.inspection ?? WHOLE_IMAGE);
     const mode = modeOf({ readyReferences: files.length });
@@ -193,7 +193,7 @@ async function applyRecipe(recipe: Recipe, name: string): Promise<void> {
   }
 }
 
-async function importRecipeText(text: string, name: string): Promise<boolean> {
+export async function importRecipeText(text: string, name: string): Promise<boolean> {
   let recipe: Recipe;
   try {
     recipe = parseRecipe(text);

@@ -12,7 +12,7 @@ import { EngineRestartedError } from '../worker-client/worker-client';
 import { engine, engineJobs, refreshStats } from './engine-service';
 import { notAnImage, rescoreAll } from './inspection-service';
 import { workerHasModel } from './model-presence';
-import { deleteAllReferences, deleteReference, saveReference } from './persistence';
+import { deleteAllReferences, deleteReference, saveReferences } from './persistence';
 import { referenceCrop } from './reference-roi';
 import { makeThumbnail } from './thumbs';
 
@@ -35,8 +35,8 @@ async function rescoreAfterBankChange(): Promise<void> {
   void refreshStats();
 }
 
-/** Adds shots to the bank (persisted); encodes them now if a model is ready. */
-export async function addReferences(files: File[]): Promise<void> {
+/** Shots of these files, pending; files that are not images are reported and skipped. */
+async function shotsOf(files: File[]): Promise<ReferenceShot[]> {
   const t = Date.now();
   const added: ReferenceShot[] = [];
   for (const [i, file] of files.entries()) {
@@ -58,9 +58,15 @@ export async function addReferences(files: File[]): Promise<void> {
     };
     added.push(shot);
   }
+  return added;
+}
+
+/** Adds shots to the bank (persisted); encodes them now if a model is ready. */
+export async function addReferences(files: File[]): Promise<void> {
+  const added = await shotsOf(files);
   if (added.length === 0) return;
   useApp.setState((s) => ({ references: [...s.references, ...added] }));
-  await Promise.all(added.map((shot) => saveReference(shot)));
+  await saveReferences(added);
   await Promise.all(added.map(loadThumb));
   await encodePending();
 }
@@ -137,6 +143,25 @@ export async function removeReference(id: string): Promise<void> {
     await engineJobs.run(() => engine().removeReference(id));
     await rescoreAfterBankChange();
   }
+}
+
+/**
+ * Replaces the whole bank with these files (a recipe's shots). Stored in one transaction with the
+ * removal of the old shots, so a page closed meanwhile keeps the old bank or the new one, never none.
+ */
+export async function replaceReferences(files: File[]): Promise<void> {
+  const added = await shotsOf(files);
+  const old = useApp.getState().references;
+  useApp.setState({ references: added });
+  for (const s of old) s.thumb?.close();
+  await saveReferences(added, { replace: true });
+  const hadReady = old.some((s) => s.status === 'ready');
+  if (hadReady && modelReady()) await engineJobs.run(() => engine().clearReferences());
+  await Promise.all(added.map(loadThumb));
+  await encodePending(false);
+  // One re-score for the whole change (the old shots gone, the new ones in).
+  if (modelReady() && (hadReady || useApp.getState().references.some((r) => r.status === 'ready')))
+    await rescoreAfterBankChange();
 }
 
 export async function clearReferences(): Promise<void> {

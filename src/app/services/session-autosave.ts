@@ -11,17 +11,14 @@ import type { AppState } from '../state/store';
 import { notify, useApp } from '../state/store';
 import type { InspectedImage } from '../state/types';
 import {
-  BLOBS,
   type BlobRecord,
-  deleteMany,
-  IMAGES,
   isQuotaError,
-  putMany,
   type SessionImageRecord,
+  type SessionRecord,
   type StoredImageState,
   summaryOf,
   thumbKey,
-  updateSession,
+  writeSessionBatch,
 } from './session-db';
 import { metaOf } from './stored-meta';
 
@@ -142,6 +139,12 @@ interface Batch {
 /** Takes the queued changes as one batch (they are queued again from empty). */
 function takeBatch(): Batch | null {
   const session = pendingSession;
+  if (session !== null && session === useSessions.getState().activeId) {
+    // Images a full storage refused go again with the next batch: space may have been freed since.
+    const unsaved = new Set(useSessions.getState().unsaved);
+    for (const im of useApp.getState().images)
+      if (unsaved.has(im.id) && !pendingMeta.has(im.id)) pendingMeta.set(im.id, im);
+  }
   const batch = session ? { session, images: [...pendingMeta.values()], deletes: [...pendingDelete] } : null;
   pendingMeta.clear();
   pendingDelete.clear();
@@ -172,38 +175,38 @@ async function writeBatch({ session, images, deletes }: Batch): Promise<void> {
     ...metaOf(im.id),
   }));
   const ids = images.map((im) => im.id);
+  // Counts come from the gallery, so only while it shows this session.
+  const counts =
+    session === useSessions.getState().activeId ? { ...sessionBytes(), updatedAt: Date.now() } : null;
+  let rec: SessionRecord | undefined;
   try {
-    await putMany(BLOBS, blobs);
+    rec = await writeSessionBatch({ session, blobs, records, deletes, counts });
     for (const b of blobs)
       (b.id.endsWith('#thumb') ? thumbSaved : fileSaved).add(b.id.replace(/#thumb$/, ''));
-    await putMany(IMAGES, records);
     markUnsaved(ids, true);
   } catch (err) {
     markUnsaved(ids, false);
     if (isQuotaError(err)) noticeQuota();
     else
       notify('error', `Could not save ${ids.length} image${ids.length === 1 ? '' : 's'}: ${errorText(err)}`);
+    // Removals free space and need none: they are written on their own.
+    rec = await writeSessionBatch({ session, blobs: [], records: [], deletes, counts }).catch(
+      () => undefined,
+    );
   }
   if (deletes.length > 0) {
-    await deleteMany(IMAGES, deletes).catch(() => undefined);
-    await deleteMany(BLOBS, [...deletes, ...deletes.map(thumbKey)]).catch(() => undefined);
     forgetStored(deletes);
     markUnsaved(deletes, true);
   }
-  await touchSession(session);
+  if (rec) showSummary(rec);
 }
 
-/** Stores the session's image count, bytes and time of change, and shows them in the list. */
-async function touchSession(id: string): Promise<void> {
-  // Counts come from the gallery, so only while it shows this session.
-  if (id !== useSessions.getState().activeId) return;
-  const { images, bytes } = sessionBytes();
-  const rec = await updateSession(id, (r) => ({ ...r, updatedAt: Date.now(), images, bytes })).catch(
-    () => undefined,
-  );
-  if (!rec) return;
+/** Shows a stored session record's counts and time of change in the list. */
+function showSummary(rec: SessionRecord): void {
   const summary = summaryOf(rec);
-  patchSessions({ sessions: useSessions.getState().sessions.map((s) => (s.id === id ? summary : s)) });
+  patchSessions({
+    sessions: useSessions.getState().sessions.map((s) => (s.id === rec.id ? summary : s)),
+  });
 }
 
 /** Queues the pending changes for writing after the batches before them. */

@@ -13,6 +13,7 @@ import {
   sessionsDatabase,
 } from '../../io/app-databases';
 import type { SessionSummary } from '../state/session-store';
+import type { ThresholdSource } from '../state/threshold-decisions';
 import type { InspectedImage, PromptConfig, Thresholds } from '../state/types';
 
 export const SESSIONS = 'sessions';
@@ -34,6 +35,12 @@ export interface SessionSetup {
   references: StoredReferenceShot[];
   /** The inspection region and don't-care areas; absent in sessions saved before they existed. */
   inspection?: InspectionSetup;
+  /**
+   * The mode the thresholds belong to and where they came from (absent in older records; null
+   * source: none was set for that mode, the defaults showed).
+   */
+  mode?: string;
+  source?: ThresholdSource | null;
 }
 
 /** An image's serialisable state: everything of InspectedImage but the file and the decoded thumbnail. */
@@ -91,6 +98,17 @@ export async function putMeta(key: string, value: unknown): Promise<void> {
 }
 
 /**
+ * Stores a new session as the active one in one transaction: a page closed meanwhile reopens either
+ * the session before or the new one, never an orphan empty session beside the old active one.
+ */
+export async function createActiveSession(rec: SessionRecord, activeKey: string): Promise<void> {
+  const tx = (await db.open()).transaction([SESSIONS, META], 'readwrite');
+  void tx.objectStore(SESSIONS).put(rec);
+  void tx.objectStore(META).put(rec.id, activeKey);
+  await tx.done;
+}
+
+/**
  * Read-modify-write of one session record in a single transaction, so writes never start from the
  * same old record (a rename and an autosave's counts, or two renames, cannot undo each other).
  * Returns the record written, or undefined when the session no longer exists.
@@ -103,6 +121,43 @@ export async function updateSession(
   const rec = await tx.store.get(id);
   const next = rec && change(rec);
   if (next) void tx.store.put(next);
+  await tx.done;
+  return next;
+}
+
+/** One autosave batch of a session: what it writes, what it deletes, and the record's new counts. */
+export interface SessionBatch {
+  session: string;
+  blobs: BlobRecord[];
+  records: SessionImageRecord[];
+  /** Image ids whose records, files and thumbnails go. */
+  deletes: string[];
+  /** Counts and time of change for the session record (null: the record is not touched). */
+  counts: Pick<SessionRecord, 'images' | 'bytes' | 'updatedAt'> | null;
+}
+
+/**
+ * Writes a batch in one transaction: an interrupted write (page closed, storage full) leaves the
+ * session as it was before the batch or after it, never an image without its file or a count that
+ * disagrees with the records. Returns the session record written, if counts were given.
+ */
+export async function writeSessionBatch(b: SessionBatch): Promise<SessionRecord | undefined> {
+  const tx = (await db.open()).transaction([SESSIONS, IMAGES, BLOBS], 'readwrite');
+  const blobs = tx.objectStore(BLOBS);
+  const images = tx.objectStore(IMAGES);
+  for (const v of b.blobs) void blobs.put(v);
+  for (const v of b.records) void images.put(v);
+  for (const id of b.deletes) {
+    void images.delete(id);
+    void blobs.delete(id);
+    void blobs.delete(thumbKey(id));
+  }
+  let next: SessionRecord | undefined;
+  if (b.counts) {
+    const rec = await tx.objectStore(SESSIONS).get(b.session);
+    next = rec && { ...rec, ...b.counts };
+    if (next) void tx.objectStore(SESSIONS).put(next);
+  }
   await tx.done;
   return next;
 }

@@ -31,6 +31,7 @@ export async function readImages(session: string): Promise<ReadImages> {
     setMeta(r.id, {
       contentHash: r.contentHash,
       modelId: r.modelId,
+      basis: r.basis ?? null,
       fileBytes: r.fileBytes,
       thumbBytes: r.thumbBytes,
       featureBytes: r.featureBytes,

@@ -11,19 +11,22 @@ import { errorText } from '../../core/errors';
 import { isWholeImage } from '../../core/inspection-setup-format';
 import { formatBytes } from '../model-loading/catalogue';
 import { deleteKeptModels } from '../model-loading/kept-local-model';
+import { currentModeKey, useCalib } from '../state/calibration';
 import { useInspectionSetup } from '../state/inspection-setup';
 import { patchSessions, type SessionSummary, useSessions } from '../state/session-store';
-import { notify, useApp } from '../state/store';
+import { notify, patchThresholds, useApp } from '../state/store';
 import type { ReferenceShot } from '../state/types';
+import { restoreModeThresholds } from './calibration-service';
 import { engine, engineJobs } from './engine-service';
 import { cancelQueue, requeueAll } from './inspection-service';
 import { putInspectionSetup } from './inspection-setup-service';
-import { deleteAllReferences, saveReference } from './persistence';
+import { saveReferences } from './persistence';
 import { applyPrompts } from './prompt-service';
 import { encodeAllReferences, restoreReferences } from './reference-service';
 import { flushSession, forgetStored, sessionBytes } from './session-autosave';
 import {
   clearAllSessions,
+  createActiveSession,
   deleteSessionData,
   getAll,
   getBySession,
@@ -39,7 +42,7 @@ import {
   updateSession,
 } from './session-db';
 import { readImages, showImages, unloadGallery } from './session-gallery';
-import { metaOf, setCurrentModelId } from './stored-meta';
+import { metaOf, scoringBasis, setCurrentModelId } from './stored-meta';
 
 const ACTIVE_KEY = 'active';
 
@@ -108,9 +111,12 @@ export async function adoptStoredImages(): Promise<Set<string>> {
   // ROI), so the worker knows the setup its maps are read with.
   if (!id || !isWholeImage(useInspectionSetup.getState().setup)) return keep;
   const bindings: { key: string; contentHash: string }[] = [];
+  const basis = scoringBasis(useApp.getState());
   for (const im of useApp.getState().images) {
     const m = metaOf(im.id);
-    if (im.status === 'done' && im.result && m.modelId === id && m.contentHash) {
+    // Older records know no basis: their results are kept, as before.
+    const sameBasis = m.basis == null || m.basis === basis;
+    if (im.status === 'done' && im.result && m.modelId === id && m.contentHash && sameBasis) {
       keep.add(im.id);
       bindings.push({ key: im.id, contentHash: m.contentHash });
     }
@@ -121,9 +127,12 @@ export async function adoptStoredImages(): Promise<Set<string>> {
 
 function currentSetup(): SessionSetup {
   const s = useApp.getState();
+  const mode = currentModeKey(s);
   return {
     prompts: s.prompts,
     thresholds: s.thresholds,
+    mode,
+    source: useCalib.getState().byMode[mode]?.source ?? null,
     references: s.references.map((r) => ({ id: r.id, name: r.name, blob: r.blob, addedAt: r.addedAt })),
     inspection: useInspectionSetup.getState().setup,
   };
@@ -150,7 +159,7 @@ async function leaveActive(): Promise<void> {
   unloadGallery();
 }
 
-/** Puts a session's setup (prompts, thresholds, reference bank) in place without re-scoring. */
+/** Puts a session's setup (prompts, reference bank) in place without re-scoring. */
 async function applySetup(setup: SessionSetup): Promise<void> {
   const refs: ReferenceShot[] = setup.references.map((r) => ({
     ...r,
@@ -161,15 +170,21 @@ async function applySetup(setup: SessionSetup): Promise<void> {
     height: null,
   }));
   for (const r of useApp.getState().references) r.thumb?.close();
-  useApp.setState({ prompts: setup.prompts, thresholds: setup.thresholds, references: refs });
+  // The thresholds come back once the bank is in, filed under the mode they were set in with their
+  // source: put on the sliders while the bank was still pending, they were filed as hand-set
+  // thresholds of whatever mode the pending bank showed.
+  useApp.setState({ prompts: setup.prompts, references: refs });
   putInspectionSetup(setup.inspection);
-  await deleteAllReferences();
-  for (const r of refs) await saveReference(r);
+  // One transaction: a page closed during the switch keeps one whole bank, never part of one.
+  await saveReferences(refs, { replace: true });
   await restoreReferences(refs);
-  if (useApp.getState().model.phase !== 'ready') return;
-  await engineJobs.run(() => engine().clearReferences());
-  await applyPrompts().catch(() => false);
-  await encodeAllReferences({ rescore: false });
+  if (useApp.getState().model.phase === 'ready') {
+    await engineJobs.run(() => engine().clearReferences());
+    await applyPrompts().catch(() => false);
+    await encodeAllReferences({ rescore: false });
+  }
+  if (setup.mode !== undefined) restoreModeThresholds(setup.mode, setup.thresholds, setup.source ?? null);
+  else patchThresholds(setup.thresholds); // older records: the current mode's, set by hand
 }
 
 async function enter(id: string, setup: SessionSetup | null): Promise<void> {
@@ -207,7 +222,7 @@ export function newSession(name: string): Promise<void> {
     await leaveActive();
     const n = useSessions.getState().sessions.length + 1;
     const rec = newRecord(name.trim() || `Session ${n}`);
-    await putMany(SESSIONS, [rec]);
+    await createActiveSession(rec, ACTIVE_KEY);
     const previous = { part: cur?.part ?? '', lot: cur?.lot ?? '', station: cur?.station ?? '' };
     // Before the switch, so the new session's fields mount asking (and the first takes the focus).
     patchSessions({ asked: { session: rec.id, previous } });

@@ -4,10 +4,14 @@
  * Shared by the inspection queue (which learns it) and the session service (which saves it).
  */
 import type { StoredInfo } from '../../../workers/protocol';
+import type { AppState } from '../state/store';
+import { promptsBasis } from '../state/threshold-decisions';
 
 export interface StoredMeta {
   contentHash: string | null;
   modelId: string | null;
+  /** The prompts and bank its result was computed under (scoringBasis); null when unknown. */
+  basis?: string | null;
   fileBytes: number;
   thumbBytes: number;
   featureBytes: number;
@@ -29,12 +33,28 @@ export function metaOf(id: string): StoredMeta {
   return m;
 }
 
-/** Records what the worker reported after scoring an image. */
-export function noteScored(id: string, info: StoredInfo): void {
+/**
+ * What a result depends on besides the model and the image: the prompts and the ready references. A
+ * stored result made under others (a prompt edit or bank change whose re-score had not run when the
+ * page closed) is not kept on the next visit.
+ */
+export function scoringBasis(s: Pick<AppState, 'prompts' | 'references'>): string {
+  const bank = s.references.filter((r) => r.status === 'ready').map((r) => r.id);
+  return `${promptsBasis(s.prompts)}|${bank.join(',')}`;
+}
+
+/** Records what the worker reported after scoring an image, and what it was scored under. */
+export function noteScored(id: string, info: StoredInfo, basis: string | null): void {
   const m = metaOf(id);
   m.contentHash = info.contentHash;
   m.modelId = modelId;
   m.featureBytes = info.featureBytes;
+  m.basis = basis;
+}
+
+/** Fresh scores under `basis` (a re-score from cached features). */
+export function noteRescored(ids: Iterable<string>, basis: string): void {
+  for (const id of ids) metaOf(id).basis = basis;
 }
 
 export function setMeta(id: string, meta: StoredMeta): void {
