@@ -67,7 +67,7 @@ describe('recipe', () => {
     );
     expect(() =>
       parseRecipe(bad({ image: 0.31, pixel: 0.4, minRegionArea: { value: 5, unit: 'mm' } })),
-    ).toThrow('recipe: thresholds.few-shot.minRegionArea must be {"value": number, "unit": "px" or "%"}');
+    ).toThrow('recipe: thresholds.few-shot.minRegionArea.unit must be "px" or "%"');
     expect(() =>
       parseRecipe(bad({ image: 0.31, pixel: 0.4, minRegionArea: { value: 120, unit: '%' } })),
     ).toThrow('at most 100, got 120');
