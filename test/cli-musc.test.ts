@@ -1,25 +1,16 @@
 /** Runs `winclip score --method musc` (the lot mode) as a user would, on the tiny fixture model. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNpyFloat32 } from '../src/io/npy';
 import { FIXTURE_DIR, maxAbsDiff } from './fixture';
 import { MUSC_BATCH, type MuscReference, muscArray } from './musc-fixture';
 import { resultsErrors } from './results-schema';
+import { winclip } from './run-cli';
 
-const run = promisify(execFile);
-const BIN = resolve(__dirname, '../bin/winclip.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'winclip-musc-'));
 const batch = MUSC_BATCH.map((n) => join(FIXTURE_DIR, `${n}.png`));
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 interface LotRecord {
   file: string;
@@ -31,13 +22,6 @@ interface LotRecord {
   map_height: number;
   verdict?: string;
   anomaly_map: number[];
-}
-
-function winclip(args: string[]): Promise<Ran> {
-  return run('node', [BIN, ...args], { maxBuffer: 256 * 1024 * 1024 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: Ran) => e,
-  );
 }
 
 const lotArgs = (...extra: string[]) => [

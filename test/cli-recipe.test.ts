@@ -6,10 +6,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { fingerprintModelDir } from '../src/cli/recipe-input';
 import { DEFAULT_ANOMALOUS_STATES, DEFAULT_TEMPLATES } from '../src/core/prompts';
 import { bytesToBase64, parseRecipe, type Recipe, serializeRecipe } from '../src/core/recipe';
 import { FIXTURE_DIR } from './fixture';
+import { fixtureRecipe } from './run-cli';
 
 const run = promisify(execFile);
 const BIN = resolve(__dirname, '../bin/winclip.mjs');
@@ -20,32 +20,21 @@ const NORMAL = ['flawless {}', 'perfect {}', 'good {}'];
 const TEMPLATES = DEFAULT_TEMPLATES.slice(0, 6);
 
 async function writeRecipe(name: string, patch: Partial<Recipe> = {}): Promise<string> {
-  const weights = await fingerprintModelDir(FIXTURE_DIR);
-  const recipe: Recipe = {
-    format: 'winclip-recipe',
-    version: 1,
-    createdAt: new Date(0).toISOString(),
-    model: {
-      source: { kind: 'local' },
-      label: 'winclip-tiny',
-      weightsBytes: weights.bytes,
-      weightsFingerprint: weights.fingerprint,
-    },
-    prompts: {
-      objectName: 'bottle',
-      normalStates: NORMAL,
-      anomalousStates: DEFAULT_ANOMALOUS_STATES,
-      templates: TEMPLATES,
-    },
+  const prompts = {
+    objectName: 'bottle',
+    normalStates: NORMAL,
+    anomalousStates: DEFAULT_ANOMALOUS_STATES,
+    templates: TEMPLATES,
+  };
+  const recipe = await fixtureRecipe(prompts, {
     thresholds: { 'few-shot': { image: 0.3, pixel: 0.29 } },
-    calibration: null,
     references: REFS.map((f) => ({
       name: f,
       mediaType: 'image/png',
       data: bytesToBase64(readFileSync(img(f))),
     })),
     ...patch,
-  };
+  });
   const path = join(tmp, name);
   writeFileSync(path, serializeRecipe(recipe));
   return path;

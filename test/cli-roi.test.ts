@@ -3,20 +3,16 @@
  * (--review-threshold, --min-region-area), run as a user would on the fixture model. Parity is with the
  * same images cropped to the box by an independent tool (sharp), written as PNGs in a temp folder.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { fingerprintModelDir } from '../src/cli/recipe-input';
-import { type Recipe, serializeRecipe } from '../src/core/recipe';
+import { serializeRecipe } from '../src/core/recipe';
 import { FIXTURE_DIR, fixturePrompts, maxAbsDiff } from './fixture';
 import { resultsErrors } from './results-schema';
+import { fixtureRecipe, winclip } from './run-cli';
 
-const run = promisify(execFile);
-const BIN = resolve(__dirname, '../bin/winclip.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'winclip-roi-'));
 const promptsFile = join(tmp, 'prompts.json');
 writeFileSync(promptsFile, JSON.stringify(fixturePrompts));
@@ -50,18 +46,6 @@ interface Out {
   thresholds: Record<string, unknown>;
   inspection?: { roi: XYWH | null; ignore: unknown[] };
   images: Rec[];
-}
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function winclip(args: string[]): Promise<Ran> {
-  return run('node', [BIN, ...args], { maxBuffer: 256 * 1024 * 1024 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: Ran) => e,
-  );
 }
 
 const scoreArgs = (...extra: string[]) => [
@@ -369,7 +353,6 @@ describe('score verdict policy', () => {
 
 describe('score --recipe with an inspection setup and a policy', () => {
   it('gives what the same setup gives as flags (a polygon covering whole pixels is their box)', async () => {
-    const weights = await fingerprintModelDir(FIXTURE_DIR);
     const { buildPromptSet, DEFAULT_TEMPLATES } = await import('../src/core/prompts');
     const prompts = {
       objectName: 'bottle',
@@ -377,17 +360,7 @@ describe('score --recipe with an inspection setup and a policy', () => {
       anomalousStates: ['damaged {}', 'broken {}'],
       templates: DEFAULT_TEMPLATES.slice(0, 4),
     };
-    const recipe: Recipe = {
-      format: 'winclip-recipe',
-      version: 1,
-      createdAt: new Date(0).toISOString(),
-      model: {
-        source: { kind: 'local' },
-        label: 'winclip-tiny',
-        weightsBytes: weights.bytes,
-        weightsFingerprint: weights.fingerprint,
-      },
-      prompts,
+    const recipe = await fixtureRecipe(prompts, {
       thresholds: {
         'zero-shot': { image: 0.9, pixel: 0.5346, review: 0.5, minRegionArea: { value: 100, unit: 'px' } },
       },
@@ -407,7 +380,7 @@ describe('score --recipe with an inspection setup and a policy', () => {
           },
         ],
       },
-    };
+    });
     const path = join(tmp, 'roi.recipe.json');
     writeFileSync(path, serializeRecipe(recipe));
     const ensemble = join(tmp, 'recipe-prompts.json');

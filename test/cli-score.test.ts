@@ -1,9 +1,8 @@
 /** Runs `winclip score` as a user would (a child process through the bin) on the fixture model. */
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { parseNpyFloat32 } from '../src/io/npy';
@@ -11,10 +10,9 @@ import { FIXTURE_DIR, fixturePrompts, loadF32, manifest, maxAbsDiff } from './fi
 import { BMP_CASES, REFUSED_IMAGE_CASES } from './fuzz/image-cases';
 import { cmykJpeg } from './fuzz/jpeg-cmyk';
 import { imageRecordErrors, resultsErrors } from './results-schema';
+import { BIN, winclip } from './run-cli';
 import { makePillowTiffs, NO_PILLOW_REASON } from './tiff/pillow-tiffs';
 
-const run = promisify(execFile);
-const BIN = resolve(__dirname, '../bin/winclip.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'winclip-cli-'));
 const promptsFile = join(tmp, 'prompts.json');
 writeFileSync(promptsFile, JSON.stringify(fixturePrompts));
@@ -46,19 +44,6 @@ interface Out {
   thresholds: { image: number | null; pixel: number | null; mode: string; source: string | null };
   method: { mode: string; k: number };
   images: Scored[];
-}
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function winclip(args: string[]): Promise<Ran> {
-  return run('node', [BIN, ...args], { maxBuffer: 256 * 1024 * 1024 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: Ran) => e,
-  );
 }
 
 /** `score` on the fixture model with the fixture's prompts, then `extra`. */

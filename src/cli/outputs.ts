@@ -15,6 +15,7 @@ import type { ImageRecord, ResultsHeader } from '../core/results-format';
 import type { RgbImage } from '../core/types';
 import { npyHeader } from '../io/npy';
 import { colormapLut } from '../render/colormap';
+import { EXIT } from './exit-codes';
 
 /** A scored image's record and its map (the map goes into JSON only when maps are asked for). */
 export interface ScoredImage {
@@ -139,6 +140,77 @@ export class CsvWriter {
   async close(): Promise<void> {
     await endStream(this.stream);
   }
+}
+
+/** The flags that choose where a `score` run's results go. */
+export interface SinkFlags {
+  out?: string;
+  jsonl?: boolean;
+  csv?: string;
+  'csv-excel'?: boolean;
+  'print-maps'?: boolean;
+}
+
+/**
+ * Every place a `score` run writes its results, fed one entry at a time: the JSON document (stdout, or
+ * --out), JSON Lines on stdout (--jsonl replaces the document there; with --out it still goes to the
+ * file), and CSV (--csv).
+ */
+export class ResultSinks {
+  private constructor(
+    private readonly json: JsonResultsWriter | null,
+    private readonly lines: JsonLinesWriter | null,
+    private readonly csv: CsvWriter | null,
+  ) {}
+
+  static async open(
+    values: SinkFlags,
+    header: ResultsHeader,
+    columns: CsvColumn[],
+    ctx: CsvContext,
+  ): Promise<ResultSinks> {
+    const printMaps = !!values['print-maps'];
+    const json =
+      values.out || !values.jsonl
+        ? await JsonResultsWriter.open(values.out ?? process.stdout, !!values.out || printMaps, header)
+        : null;
+    const lines = values.jsonl ? new JsonLinesWriter(process.stdout, printMaps) : null;
+    const csv = values.csv
+      ? await CsvWriter.open(values.csv, columns, ctx, { excel: !!values['csv-excel'] })
+      : null;
+    return new ResultSinks(json, lines, csv);
+  }
+
+  async add(entry: ResultEntry): Promise<void> {
+    await this.lines?.add(entry);
+    await this.json?.add(entry);
+    await this.csv?.add(entry);
+  }
+
+  async close(): Promise<void> {
+    await this.json?.close();
+    await this.csv?.close();
+  }
+}
+
+/**
+ * A `score` run's exit status: a broken input outranks an NG part (the run did not inspect everything
+ * it was given); NG parts fail the run only with --fail-on-ng.
+ */
+export function scoreExitCode(
+  run: { failed: number; total: number; ng: number },
+  failOnNg: boolean,
+  quiet: boolean,
+): number {
+  if (run.failed > 0) {
+    process.stderr.write(`winclip: ${run.failed} of ${run.total} images could not be scored\n`);
+    return EXIT.failure;
+  }
+  if (failOnNg && run.ng > 0) {
+    if (!quiet) process.stderr.write(`winclip: ${run.ng} of ${run.total} images are NG\n`);
+    return EXIT.ng;
+  }
+  return EXIT.ok;
 }
 
 /** Overlay opacity and colour scale: turbo over [0, 1], so colours compare across images. */

@@ -29,12 +29,11 @@ import { MuscLot } from '../engine/musc-lot';
 import { ProgressBar } from '../eval/progress';
 import { decodeImageFile } from '../io/decode-node';
 import { openCliEngine } from './device';
-import { EXIT } from './exit-codes';
 import { expandInputs, relativeToCommonFolder } from './inputs';
 import { type InspectionFlagValues, inspectionSetup, policyExtras } from './inspection-flags';
 import { resolveModelArg } from './model-arg';
 import { cliMuscSettings, type MuscFlagValues, muscOverrides } from './musc-flags';
-import { CsvWriter, JsonLinesWriter, JsonResultsWriter, type ResultEntry, writeMapFiles } from './outputs';
+import { type ResultEntry, ResultSinks, scoreExitCode, writeMapFiles } from './outputs';
 import { fingerprintModelDir } from './recipe-input';
 import { UsageError } from './usage-error';
 
@@ -136,26 +135,18 @@ export async function runLotScore(
       method: methodProvenance(METHOD_SETTINGS, mode, settings),
       inspection: inspectionProvenance(roi, []),
     });
-    const printMaps = !!values['print-maps'];
-    const json =
-      values.out || !values.jsonl
-        ? await JsonResultsWriter.open(values.out ?? process.stdout, !!values.out || printMaps, header)
-        : null;
-    const lines = values.jsonl ? new JsonLinesWriter(process.stdout, printMaps) : null;
-    const csv = values.csv
-      ? await CsvWriter.open(
-          values.csv,
-          csvColumns([
-            'image',
-            ...(roi ? (['roi'] as const) : []),
-            'lot',
-            ...(imageThreshold === undefined ? [] : (['verdict'] as const)),
-            'provenance',
-          ]),
-          { model: model.label, weights: header.model.weights_fingerprint, prompt_set: null },
-          { excel: !!values['csv-excel'] },
-        )
-      : null;
+    const sinks = await ResultSinks.open(
+      values,
+      header,
+      csvColumns([
+        'image',
+        ...(roi ? (['roi'] as const) : []),
+        'lot',
+        ...(imageThreshold === undefined ? [] : (['verdict'] as const)),
+        'provenance',
+      ]),
+      { model: model.label, weights: header.model.weights_fingerprint, prompt_set: null },
+    );
     const results = new Map(scored.images.map((r) => [r.key, r]));
     const rel = relativeToCommonFolder(files);
     let ng = 0;
@@ -193,20 +184,10 @@ export async function runLotScore(
           });
         }
       }
-      await lines?.add(entry);
-      await json?.add(entry);
-      await csv?.add(entry);
+      await sinks.add(entry);
     }
-    await json?.close();
-    await csv?.close();
-    if (failed.size > 0)
-      process.stderr.write(`winclip: ${failed.size} of ${files.length} images could not be scored\n`);
-    if (failed.size > 0) return EXIT.failure;
-    if (values['fail-on-ng'] && ng > 0) {
-      if (!quiet) process.stderr.write(`winclip: ${ng} of ${files.length} images are NG\n`);
-      return EXIT.ng;
-    }
-    return EXIT.ok;
+    await sinks.close();
+    return scoreExitCode({ failed: failed.size, total: files.length, ng }, !!values['fail-on-ng'], quiet);
   } finally {
     await engine.dispose();
   }

@@ -26,13 +26,12 @@ import { stateVocabulary } from '../engine/explain';
 import { ProgressBar } from '../eval/progress';
 import { decodeImageBytes, decodeImageFile } from '../io/decode-node';
 import { openCliEngine, parseDeviceFlag } from './device';
-import { EXIT } from './exit-codes';
 import { parseCommand } from './flags';
 import { expandInputs, relativeToCommonFolder } from './inputs';
 import { inspectionSetup, policyExtras, type RecordPolicy } from './inspection-flags';
 import { resolveModelArg } from './model-arg';
 import { parseMethod, refuseLotFlags } from './musc-flags';
-import { CsvWriter, JsonLinesWriter, JsonResultsWriter, type ResultEntry, writeMapFiles } from './outputs';
+import { type ResultEntry, ResultSinks, scoreExitCode, writeMapFiles } from './outputs';
 import { promptChoice } from './prompt-flags';
 import { checkRecipeModel, fingerprintModelDir, readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { ReferenceSet } from './reference-set';
@@ -153,21 +152,12 @@ export async function runScore(argv: string[]): Promise<number> {
       method: methodProvenance(engine.settings, mode),
       inspection: inspectionProvenance(setup.roi, setup.ignore),
     });
-    const printMaps = !!values['print-maps'];
-    // --jsonl replaces the document on stdout; with --out the document still goes to the file.
-    const json =
-      values.out || !values.jsonl
-        ? await JsonResultsWriter.open(values.out ?? process.stdout, !!values.out || printMaps, header)
-        : null;
-    const lines = values.jsonl ? new JsonLinesWriter(process.stdout, printMaps) : null;
-    const csv = values.csv
-      ? await CsvWriter.open(
-          values.csv,
-          csvColumns(csvColumnGroups(thresholds, setup.roi !== undefined)),
-          { model: model.label, weights: header.model.weights_fingerprint, prompt_set: header.prompt_set },
-          { excel: !!values['csv-excel'] },
-        )
-      : null;
+    const sinks = await ResultSinks.open(
+      values,
+      header,
+      csvColumns(csvColumnGroups(thresholds, setup.roi !== undefined)),
+      { model: model.label, weights: header.model.weights_fingerprint, prompt_set: header.prompt_set },
+    );
     const rel = relativeToCommonFolder(files);
     // Progress only on a terminal, and not over results streaming to that same terminal.
     const bar =
@@ -206,25 +196,14 @@ export async function runScore(argv: string[]): Promise<number> {
         entry = { record: failedRecord(file, error) };
         report(`winclip: ${error}\n`);
       }
-      await lines?.add(entry);
-      await json?.add(entry);
-      await csv?.add(entry);
+      await sinks.add(entry);
       bar?.tick();
     }
     bar?.finish(
       [failed && `${failed} failed`, thresholds.image !== undefined && `${ng} NG`].filter(Boolean).join(', '),
     );
-    await json?.close();
-    await csv?.close();
-    if (failed > 0)
-      process.stderr.write(`winclip: ${failed} of ${files.length} images could not be scored\n`);
-    // A broken input outranks an NG part: the run did not inspect everything it was given.
-    if (failed > 0) return EXIT.failure;
-    if (values['fail-on-ng'] && ng > 0) {
-      if (!quiet) process.stderr.write(`winclip: ${ng} of ${files.length} images are NG\n`);
-      return EXIT.ng;
-    }
-    return EXIT.ok;
+    await sinks.close();
+    return scoreExitCode({ failed, total: files.length, ng }, !!values['fail-on-ng'], quiet);
   } finally {
     await engine.dispose();
   }

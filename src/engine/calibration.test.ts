@@ -4,7 +4,7 @@ import type { ImageResult } from '../core/types';
 import { type BankScorer, type LooReference, leaveOneOut, medianPixel } from './calibration';
 
 /** Scores each key by its index; the map is 1..5 scaled, so the median and max are known. */
-function scorer(calls: [string, string[]][]): BankScorer {
+function scorer(calls: [string, string[]][] = [], extra: Partial<ImageResult> = {}): BankScorer {
   return {
     async scoreWithBank(key, bankKeys) {
       calls.push([key, bankKeys]);
@@ -15,6 +15,7 @@ function scorer(calls: [string, string[]][]): BankScorer {
         width: 5,
         height: 1,
         mode: 'few-shot',
+        ...extra,
       } as unknown as ImageResult;
     },
   };
@@ -47,19 +48,7 @@ describe('leave-one-out loop', () => {
 
   it("leaves don't-care pixels out of the pixel statistics (areas in image pixels, maps in the ROI's)", async () => {
     // Each map is [1..5]·s over an ROI at x = 10 of the image; the area covers image x 13..14 (values 4, 5).
-    const roiScorer: BankScorer = {
-      async scoreWithBank(key) {
-        const s = Number(key.slice(1)) / 10;
-        return {
-          imageScore: s,
-          anomalyMap: Float32Array.from([1, 2, 3, 4, 5], (v) => v * s),
-          width: 5,
-          height: 1,
-          mode: 'few-shot',
-          roi: { x: 10, y: 0, width: 5, height: 1 },
-        };
-      },
-    };
+    const roiScorer = scorer([], { roi: { x: 10, y: 0, width: 5, height: 1 } });
     const setup = { ignore: [{ kind: 'rect' as const, box: { x: 13, y: 0, width: 2, height: 1 } }] };
     const refs = await leaveOneOut(roiScorer, ['r1', 'r2'], { setup });
     expect(refs.map((r) => r.maxPixel)).toEqual([Math.fround(0.3), Math.fround(0.6)]);

@@ -4,18 +4,15 @@
  * Shared by the inspection queue (which learns it) and the session service (which saves it).
  */
 import type { StoredInfo } from '../../../workers/protocol';
+import type { SessionImageRecordOf } from '../../io/app-databases';
 import type { AppState } from '../state/store';
 import { promptsBasis } from '../state/threshold-decisions';
 
-export interface StoredMeta {
-  contentHash: string | null;
-  modelId: string | null;
-  /** The prompts and bank its result was computed under (scoringBasis); null when unknown. */
-  basis?: string | null;
-  fileBytes: number;
-  thumbBytes: number;
-  featureBytes: number;
-}
+/** The stored record's fields the app keeps per image (their meaning: SessionImageRecordOf). */
+export type StoredMeta = Pick<
+  SessionImageRecordOf<unknown>,
+  'contentHash' | 'modelId' | 'basis' | 'fileBytes' | 'thumbBytes' | 'featureBytes'
+>;
 
 const metas = new Map<string, StoredMeta>();
 let modelId: string | null = null;
