@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { serializeRecipe } from '../src/core/recipe';
 import { FIXTURE_DIR, fixturePrompts, maxAbsDiff } from './fixture';
 import { resultsErrors } from './results-schema';
-import { fixtureRecipe, winclip } from './run-cli';
+import { fixtureRecipe, fixtureScoreArgs, winclip } from './run-cli';
 
 const tmp = mkdtempSync(join(tmpdir(), 'winclip-roi-'));
 const promptsFile = join(tmp, 'prompts.json');
@@ -48,14 +48,7 @@ interface Out {
   images: Rec[];
 }
 
-const scoreArgs = (...extra: string[]) => [
-  'score',
-  '--model',
-  FIXTURE_DIR,
-  '--prompts',
-  promptsFile,
-  ...extra,
-];
+const scoreArgs = (...extra: string[]) => fixtureScoreArgs(promptsFile, ...extra);
 
 async function score(extra: string[], stderr = ''): Promise<Out> {
   const r = await winclip(scoreArgs(...extra));

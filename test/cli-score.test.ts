@@ -10,7 +10,7 @@ import { FIXTURE_DIR, fixturePrompts, loadF32, manifest, maxAbsDiff } from './fi
 import { BMP_CASES, REFUSED_IMAGE_CASES } from './fuzz/image-cases';
 import { cmykJpeg } from './fuzz/jpeg-cmyk';
 import { imageRecordErrors, resultsErrors } from './results-schema';
-import { BIN, winclip } from './run-cli';
+import { BIN, fixtureScoreArgs, winclip } from './run-cli';
 import { makePillowTiffs, NO_PILLOW_REASON } from './tiff/pillow-tiffs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'winclip-cli-'));
@@ -47,14 +47,7 @@ interface Out {
 }
 
 /** `score` on the fixture model with the fixture's prompts, then `extra`. */
-const scoreArgs = (...extra: string[]) => [
-  'score',
-  '--model',
-  FIXTURE_DIR,
-  '--prompts',
-  promptsFile,
-  ...extra,
-];
+const scoreArgs = (...extra: string[]) => fixtureScoreArgs(promptsFile, ...extra);
 
 async function score(extra: string[]): Promise<Out> {
   const r = await winclip(scoreArgs(...extra));

@@ -23,6 +23,16 @@ export function winclip(args: string[]): Promise<Ran> {
   );
 }
 
+/** `score` on the fixture model with the prompts in `promptsFile`, then `extra`. */
+export const fixtureScoreArgs = (promptsFile: string, ...extra: string[]) => [
+  'score',
+  '--model',
+  FIXTURE_DIR,
+  '--prompts',
+  promptsFile,
+  ...extra,
+];
+
 /** A recipe for the fixture model (fingerprinted as the CLI does) with the given prompts; `patch` wins. */
 export async function fixtureRecipe(
   prompts: Recipe['prompts'],

@@ -1,4 +1,6 @@
 /** Argument checks shared by `winclip eval`'s two methods (WinCLIP and the lot mode). */
+import { writeFile } from 'node:fs/promises';
+import { formatReport } from '../eval/tables';
 import type { parseCommand } from './flags';
 import type { EVAL_SPEC } from './specs';
 import { UsageError } from './usage-error';
@@ -34,4 +36,18 @@ export function sharedEvalFlags(values: EvalValues): {
     .map((c) => c.trim())
     .filter(Boolean);
   return { pixelSize, exactPixelLimit, categories };
+}
+
+/** Prints an eval's tables on stdout and, with --out, writes its JSON (NaN, an undefined metric, as null). */
+export async function reportEval(
+  out: Parameters<typeof formatReport>[0],
+  shots: number[],
+  path: string | undefined,
+  notes: { write(s: string): unknown },
+): Promise<void> {
+  process.stdout.write(formatReport(out, shots));
+  if (path) {
+    await writeFile(path, `${JSON.stringify(out, null, 1)}\n`);
+    notes.write(`wrote ${path}\n`);
+  }
 }

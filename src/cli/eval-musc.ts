@@ -2,15 +2,13 @@
  * `winclip eval --method musc`: the lot mode (MuSc) on an MVTec-AD or VisA layout, one lot per category
  * (or --divide n lots), metrics by --protocol, printed as the WinCLIP tables are.
  */
-import { writeFile } from 'node:fs/promises';
 import { RSCIN_K_VISA } from '../core/musc/settings';
 import { datasetReader } from '../eval/datasets';
 import type { DatasetKind } from '../eval/datasets/types';
 import { runMuscEvaluation } from '../eval/musc-runner';
-import { formatReport } from '../eval/tables';
 import { decodeImageFile } from '../io/decode-node';
 import { openCliEngine, parseDeviceFlag } from './device';
-import { type EvalValues, onlyFlags, positiveInt, sharedEvalFlags } from './eval-args';
+import { type EvalValues, onlyFlags, positiveInt, reportEval, sharedEvalFlags } from './eval-args';
 import { resolveModelArg } from './model-arg';
 import { cliMuscSettings, muscOverrides } from './musc-flags';
 import { UsageError } from './usage-error';
@@ -55,11 +53,7 @@ export async function runMuscEval(values: EvalValues, dataset: DatasetKind): Pro
       decode: decodeImageFile,
       progress: quiet ? undefined : process.stderr,
     });
-    process.stdout.write(formatReport(out, [0]));
-    if (values.out) {
-      await writeFile(values.out, `${JSON.stringify(out, null, 1)}\n`);
-      notes.write(`wrote ${values.out}\n`);
-    }
+    await reportEval(out, [0], values.out, notes);
   } finally {
     await engine.dispose();
   }

@@ -3,7 +3,7 @@
  * layout). Prints class-wise tables (Tables 10–21 layout) and the Table 1 / Table 4 summaries on stdout,
  * progress on stderr, and writes every score and metric to --out.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ABLATION_NAMES, isAblationName } from '../eval/ablations';
 import { datasetReader } from '../eval/datasets';
@@ -11,9 +11,8 @@ import { defaultCacheDir, modelFingerprint, openFeatureCache, probeImage } from 
 import { parseObjectNamesFile } from '../eval/object-names';
 import { runEvaluation } from '../eval/runner';
 import { parseRefsFile } from '../eval/sampling';
-import { formatReport } from '../eval/tables';
 import { openCliEngine, parseDeviceFlag } from './device';
-import { onlyFlags, positiveInt, sharedEvalFlags } from './eval-args';
+import { onlyFlags, positiveInt, reportEval, sharedEvalFlags } from './eval-args';
 import { runMuscEval } from './eval-musc';
 import { parseCommand } from './flags';
 import { resolveModelArg } from './model-arg';
@@ -97,12 +96,7 @@ export async function runEval(argv: string[]): Promise<number> {
       exactPixelLimit,
       progress: quiet ? undefined : process.stderr,
     });
-    process.stdout.write(formatReport(out, shots));
-    if (values.out) {
-      // NaN (an undefined metric) becomes null in JSON.
-      await writeFile(values.out, `${JSON.stringify(out, null, 1)}\n`);
-      notes.write(`wrote ${values.out}\n`);
-    }
+    await reportEval(out, shots, values.out, notes);
   } finally {
     await engine.dispose();
   }

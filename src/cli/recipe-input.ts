@@ -4,7 +4,7 @@
  * --model holds the weights the recipe was made with.
  */
 import { open, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { buildPromptSet, type PromptSetOptions } from '../core/prompts';
 import {
   base64ToBytes,
@@ -15,6 +15,7 @@ import {
   type RecipeThresholds,
   recipeThresholds,
 } from '../core/recipe';
+import type { ResultsHeader } from '../core/results-format';
 import type { PromptSet } from '../core/types';
 import { fingerprintRanges, weightsFingerprint } from '../core/weights-fingerprint';
 import { WEIGHTS_FILE } from '../model/file-names';
@@ -48,6 +49,18 @@ export async function fingerprintModelDir(dir: string): Promise<{ bytes: number;
 }
 
 /** Reads and checks the recipe file; the model is checked against it by `checkRecipeModel`. */
+/** The results header's `model` entry for a loaded model (`arg`: the --model value as given). */
+export async function modelProvenance(model: CliModel, arg: string): Promise<ResultsHeader['model']> {
+  const fingerprint = await fingerprintModelDir(model.dir).catch(() => null);
+  return {
+    name: model.hub ? model.hub.repo : basename(arg),
+    repo: model.hub?.repo ?? null,
+    path: model.hub ? null : arg,
+    commit: model.hub?.commit ?? null,
+    weights_fingerprint: fingerprint?.fingerprint ?? null,
+  };
+}
+
 export async function readRecipeInput(path: string, command: string): Promise<RecipeInput> {
   let text: string;
   try {

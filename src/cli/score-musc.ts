@@ -6,7 +6,6 @@
  * S×S and, in files, the S×S map. `--maps` writes the map resized to the image, for display. With `--roi`
  * every image is cropped to it before it joins the lot (the map then covers the ROI).
  */
-import { basename } from 'node:path';
 import { errorText } from '../core/errors';
 import { cropImage } from '../core/inspection-region';
 import { METHOD_SETTINGS } from '../core/method-settings';
@@ -34,7 +33,7 @@ import { type InspectionFlagValues, inspectionSetup, policyExtras } from './insp
 import { resolveModelArg } from './model-arg';
 import { cliMuscSettings, type MuscFlagValues, muscOverrides } from './musc-flags';
 import { type ResultEntry, ResultSinks, scoreExitCode, writeMapFiles } from './outputs';
-import { fingerprintModelDir } from './recipe-input';
+import { modelProvenance } from './recipe-input';
 import { UsageError } from './usage-error';
 
 export interface LotRunFlags extends MuscFlagValues, InspectionFlagValues {
@@ -115,17 +114,10 @@ export async function runLotScore(
     if (!scored.ready)
       throw new Error(`${scored.message} (${failed.size} of ${files.length} could not be read)`);
     const mode: ScoringMode = { kind: 'lot', n: lot.size };
-    const fingerprint = await fingerprintModelDir(model.dir).catch(() => null);
     const header = resultsHeader({
       created: new Date().toISOString(),
       tool: { name: 'winclip', version: toolVersion },
-      model: {
-        name: model.hub ? model.hub.repo : basename(values.model),
-        repo: model.hub?.repo ?? null,
-        path: model.hub ? null : values.model,
-        commit: model.hub?.commit ?? null,
-        weights_fingerprint: fingerprint?.fingerprint ?? null,
-      },
+      model: await modelProvenance(model, values.model),
       prompt_set: null,
       thresholds: thresholdProvenance(
         mode,

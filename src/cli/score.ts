@@ -6,7 +6,6 @@
  * image that could not be scored; or the same records as JSON Lines (--jsonl). SCORE_SPEC has the flags.
  */
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
 import { errorText } from '../core/errors';
 import { cropImage } from '../core/inspection-region';
 import { csvColumns } from '../core/results-csv';
@@ -33,7 +32,7 @@ import { resolveModelArg } from './model-arg';
 import { parseMethod, refuseLotFlags } from './musc-flags';
 import { type ResultEntry, ResultSinks, scoreExitCode, writeMapFiles } from './outputs';
 import { promptChoice } from './prompt-flags';
-import { checkRecipeModel, fingerprintModelDir, readRecipeInput, refuseWithRecipe } from './recipe-input';
+import { checkRecipeModel, modelProvenance, readRecipeInput, refuseWithRecipe } from './recipe-input';
 import { ReferenceSet } from './reference-set';
 import { refuseWinclipFlags, runLotScore } from './score-musc';
 import { SCORE_SPEC } from './specs';
@@ -127,17 +126,10 @@ export async function runScore(argv: string[]): Promise<number> {
       await bank.add(`recipe:${i}:${ref.name}`, ref.name, await decodeImageBytes(ref.bytes, ref.name));
     }
     const mode = modeOf({ readyReferences: refs.length + (recipe?.references.length ?? 0) });
-    const fingerprint = await fingerprintModelDir(model.dir).catch(() => null);
     const header: ResultsHeader = resultsHeader({
       created: new Date().toISOString(),
       tool: { name: 'winclip', version: toolVersion() },
-      model: {
-        name: model.hub ? model.hub.repo : basename(values.model),
-        repo: model.hub?.repo ?? null,
-        path: model.hub ? null : values.model,
-        commit: model.hub?.commit ?? null,
-        weights_fingerprint: fingerprint?.fingerprint ?? null,
-      },
+      model: await modelProvenance(model, values.model),
       prompt_set: promptSetId(prompts),
       thresholds: thresholdProvenance(
         mode,

@@ -29,6 +29,14 @@ function useNow(ms: number, on: boolean): number {
   return now;
 }
 
+function CancelQueueButton() {
+  return (
+    <button type="button" className="btn btn-small" aria-label="Cancel" title="Cancel" onClick={cancelQueue}>
+      ✕
+    </button>
+  );
+}
+
 export function QueueStatus() {
   const queue = useApp((s) => s.queue);
   const { paused, run } = useSessions(useShallow((s) => ({ paused: s.paused, run: s.run })));
@@ -53,15 +61,7 @@ export function QueueStatus() {
         >
           {phase === 'fetching' || phase === 'building' ? 'Model loading' : 'No model yet'}
         </span>
-        <button
-          type="button"
-          className="btn btn-small"
-          aria-label="Cancel"
-          title="Cancel"
-          onClick={cancelQueue}
-        >
-          ✕
-        </button>
+        <CancelQueueButton />
       </div>
     );
   }
@@ -107,15 +107,7 @@ export function QueueStatus() {
             ❚❚
           </button>
         )}
-        <button
-          type="button"
-          className="btn btn-small"
-          aria-label="Cancel"
-          title="Cancel"
-          onClick={cancelQueue}
-        >
-          ✕
-        </button>
+        <CancelQueueButton />
       </div>
     );
   }
