@@ -4,7 +4,7 @@
  * JSON and CSV carry each image's `roi` and the run's inspection; the exported overlay draws the
  * don't-care area and changes nothing else.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { BUDGET, card, drop } from './support/app';
@@ -49,7 +49,7 @@ function meanDiff(a: Buffer, b: Buffer, width: number, box: typeof ROI): number 
 test('lot mode scores the ROI crop; exports carry the roi; overlays draw the don’t-care area', async ({
   page,
   app,
-}) => {
+}, info) => {
   // Two lots of five through the queue on a small shared machine (tiny model).
   test.setTimeout(BUDGET.batch);
   await app.openTinyModel({ prompts: true });
@@ -134,12 +134,13 @@ test('lot mode scores the ROI crop; exports carry the roi; overlays draw the don
   const detail = page.getByTestId('detail-view');
   await card(page, 'ref_2.png').dblclick();
   await expect(detail).toBeVisible();
-  const exportOverlay = async () =>
-    rgb(
-      (await saveDownload(page, () => detail.getByRole('button', { name: 'Export overlay PNG' }).click()))
-        .bytes,
-    );
-  const withArea = await exportOverlay();
+  const exportOverlay = () =>
+    saveDownload(page, () => detail.getByRole('button', { name: 'Export overlay PNG' }).click());
+  const withAreaPng = (await exportOverlay()).bytes;
+  // For a look as an operator would: the ROI's map, the frame dimmed, the don't-care box hatched.
+  mkdirSync(`e2e/artifacts/${info.project.name}`, { recursive: true });
+  writeFileSync(`e2e/artifacts/${info.project.name}/overlay-dontcare.png`, withAreaPng);
+  const withArea = await rgb(withAreaPng);
   await page.getByRole('button', { name: 'Back to gallery (Esc)' }).click();
   await evalDebug(page, (h, roi) => h.applyInspectionSetup({ roi, ignore: [] }), ROI);
   await expect.poll(() => evalDebug(page, (h) => h.lotStats().then((s) => s.size))).toBe(5);
@@ -149,7 +150,7 @@ test('lot mode scores the ROI crop; exports carry the roi; overlays draw the don
   for (const n of FIVE) expect(after[n].max).toBeCloseTo(withRoi[n].max, 9);
   await card(page, 'ref_2.png').dblclick();
   await expect(detail).toBeVisible();
-  const without = await exportOverlay();
+  const without = await rgb((await exportOverlay()).bytes);
   const inArea = meanDiff(withArea, without, 240, {
     x: AREA.x + 3,
     y: AREA.y + 3,
@@ -160,4 +161,16 @@ test('lot mode scores the ROI crop; exports carry the roi; overlays draw the don
   // Right of the box, inside the ROI, away from its edge: not a pixel changed.
   const beside = { x: AREA.x + AREA.width + 4, y: AREA.y, width: 60, height: AREA.height };
   expect(meanDiff(withArea, without, 240, beside)).toBe(0);
+
+  // With an ROI the region rule's percentage is of the region (the map covers it), and says so.
+  await page.getByRole('button', { name: 'Back to gallery (Esc)' }).click();
+  const threshold = page.getByRole('spinbutton', { name: 'Image threshold value' });
+  await threshold.fill('0.5');
+  await threshold.press('Enter');
+  await page.getByRole('tab', { name: 'Calibration' }).click();
+  const policy = page.getByTestId('policy-settings');
+  await policy.getByTestId('region-rule-enabled').check();
+  await expect(policy.getByTestId('min-region-unit').locator('option[value="%"]')).toHaveText(
+    '% of the inspection region',
+  );
 });

@@ -196,7 +196,9 @@ function captionOf(image: InspectedImage): OverlayCaption | undefined {
 async function renderOverlay(image: InspectedImage, annotated = false): Promise<Blob> {
   const s = useApp.getState();
   const normal = normalRange(useCalib.getState().loo, currentModeKey(s));
-  const style = heatmapStyleFor(s.settings, image, s.images, s.thresholds.pixel, normal?.low ?? null);
+  // Unjudged (no threshold for its mode): the image's own scale, as its card and detail view show it.
+  const judged = imagePolicy(image, currentModeKey(s), s.thresholds, useCalib.getState().byMode) !== null;
+  const style = heatmapStyleFor(s.settings, image, s.images, s.thresholds.pixel, normal?.low ?? null, judged);
   return engine().renderOverlayPng(undefined, image.id, image.file, {
     ...style,
     pixelThreshold: s.thresholds.pixel,
