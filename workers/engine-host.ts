@@ -171,6 +171,7 @@ export class EngineHost implements P.EngineWorkerApi {
     });
   }
 
+  private optionsOf = (k: string) => this.lot.optionsOf(k) ?? this.results.optionsOf(k);
   /** The full-resolution result of `key` (cached, or scored again, its features reloaded if need be). */
   private async resultFor(key: string): Promise<ImageResult> {
     const cached = this.lot.result(key) ?? this.results.get(key);
@@ -232,7 +233,7 @@ export class EngineHost implements P.EngineWorkerApi {
 
   async renderDetail(requestId: string, key: string, opts: P.DetailRenderOptions): Promise<P.DetailRender> {
     return this.supervisor.guard(requestId, 'rendering the heatmap', async (check) =>
-      maps.detailRender(await this.resultFor(key), opts, check, this.results.optionsOf(key)),
+      maps.detailRender(await this.resultFor(key), opts, check, this.optionsOf(key)),
     );
   }
 
@@ -240,7 +241,7 @@ export class EngineHost implements P.EngineWorkerApi {
     return this.supervisor.guard(requestId, 'exporting the overlay', async (check) => {
       const result = await this.resultFor(key);
       check();
-      return overlayPng(result, image, nameOf(image, key), opts);
+      return overlayPng(result, image, nameOf(image, key), opts, this.optionsOf(key)?.setup?.ignore);
     });
   }
 
@@ -272,14 +273,14 @@ export class EngineHost implements P.EngineWorkerApi {
     return this.supervisor.guard(requestId, 'explaining the regions', async (check) => {
       const result = await this.resultFor(key);
       check();
-      const options = this.results.optionsOf(key);
+      const options = this.optionsOf(key);
       return this.explainer.explain(engine, key, result, pixelThreshold, groups, check, options);
     });
   }
 
   async mapReport(requestId: string, key: string, pixelThreshold: number): Promise<P.MapReport> {
     return this.supervisor.guard(requestId, 'measuring the map', async () =>
-      maps.mapReport(await this.resultFor(key), pixelThreshold, this.results.optionsOf(key)),
+      maps.mapReport(await this.resultFor(key), pixelThreshold, this.optionsOf(key)),
     );
   }
 
@@ -438,7 +439,7 @@ export class EngineHost implements P.EngineWorkerApi {
     return this.lot.add(id, key, image, side, opts).then((r) => Comlink.transfer(r, [r.thumb]));
   }
 
-  lotScores = (requestId: string): Promise<L.LotSummary> => this.lot.scores(requestId);
+  lotScores = (id: string, o?: L.LotOptions): Promise<L.LotSummary> => this.lot.scores(id, o);
   lotRemove = (keys: string[]): number => this.lot.remove(keys);
   lotClear = (): void => this.lot.clear();
   lotStats = (): L.LotStats => this.lot.stats();

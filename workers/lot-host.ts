@@ -2,14 +2,18 @@
  * The lot mode in the worker (MuSc, ../shared/docs/METHOD-musc.md): one `MuscLot` next to the engine,
  * on the engine's device. Images join by the gallery's keys; each new one costs its tokens (read from
  * the feature store when this content was seen before under the same model, size and layers) and its
- * pairs with the images already there. Scoring redoes only the cheap part for the whole lot.
+ * pairs with the images already there. Scoring redoes only the cheap part for the whole lot. With an
+ * inspection region every image is cropped to it first (`cropImage`, as the CLI's lot mode does), so
+ * the maps cover the ROI; don't-care areas are read out of the maps by map-queries like every mode's.
  */
 import * as Comlink from 'comlink';
 import { errorText } from '../src/core/errors';
+import { cropImage, type InspectionSetup, roiKey, sameRoi } from '../src/core/inspection-region';
 import { mapRange } from '../src/core/map-regions';
 import { lotCapacity, lotFootprint, lotFullMessage } from '../src/core/musc/lot-memory';
 import { type MuscSettings, muscSettings } from '../src/core/musc/settings';
 import { bilinearResize } from '../src/core/resize';
+import type { ScoreOptions } from '../src/core/score-options';
 import type { ImageResult } from '../src/core/types';
 import type { WinclipEngine } from '../src/engine/engine';
 import { type LotImageScore, MuscLot } from '../src/engine/musc-lot';
@@ -47,7 +51,9 @@ function mapAt(score: LotImageScore, width: number, height: number): Float32Arra
 
 export class LotHost {
   private lot: MuscLot | null = null;
-  /** Each key's image size, for maps at the image's own aspect. */
+  /** What the lot's images were cropped to and its maps are read with (one setup per lot). */
+  private setup: InspectionSetup = { ignore: [] };
+  /** Each key's scored size (the ROI's with one), for maps at the image's own aspect. */
   private readonly dims = new Map<string, { width: number; height: number }>();
   private last: Map<string, LotImageScore> | null = null;
   private fromStore = 0;
@@ -58,6 +64,7 @@ export class LotHost {
   /** A new model (or none): the lot is dropped. */
   reset(): void {
     this.lot = null;
+    this.setup = { ignore: [] };
     this.dims.clear();
     this.last = null;
     this.fromStore = 0;
@@ -74,13 +81,19 @@ export class LotHost {
     return muscSettings(model, { layers: options.layers, size: options.size });
   }
 
-  /** The lot for these settings: the current one, or a fresh one when the settings changed. */
-  private lotFor(settings: MuscSettings): MuscLot {
-    if (!this.lot || !sameSettings(this.lot.settings, settings)) {
+  /** The lot for these settings and ROI: the current one, or a fresh one when either changed. */
+  private lotFor(settings: MuscSettings, setup: InspectionSetup): MuscLot {
+    if (!this.lot || !sameSettings(this.lot.settings, settings) || !sameRoi(this.setup.roi, setup.roi)) {
       this.reset();
       this.lot = new MuscLot(this.deps.engine().muscDevice(), settings);
     }
+    this.setup = setup;
     return this.lot;
+  }
+
+  /** The options a lot image's maps are read with (its don't-care areas), or undefined for another key. */
+  optionsOf(key: string): ScoreOptions | undefined {
+    return this.lot?.has(key) ? { setup: this.setup } : undefined;
   }
 
   async add(
@@ -93,16 +106,21 @@ export class LotHost {
     const engine = this.deps.engine();
     const name = nameOf(image, key);
     return this.deps.guard(requestId, `adding ${name} to the lot`, async (check) => {
-      const lot = this.lotFor(this.settingsFor(options));
+      const lot = this.lotFor(this.settingsFor(options), options.setup ?? { ignore: [] });
+      const roi = this.setup.roi;
       this.checkRoom(lot, key);
       const hash = await contentHash(await image.arrayBuffer());
-      const { rgb, thumb } = await decodeWithThumbnail(image, name, thumbSide);
+      const { rgb: frame, thumb } = await decodeWithThumbnail(image, name, thumbSide);
       try {
+        // Throws roiProblem's message for an image the ROI does not fit.
+        const rgb = roi ? cropImage(frame, roi) : frame;
         check();
         const t0 = performance.now();
         const model = this.deps.modelId();
         const storeKey = model && lotStoreKey(model, lot.settings);
-        let tokens = storeKey ? await this.deps.db.getLotTokens(storeKey, hash) : null;
+        // A crop's tokens are stored apart from the whole image's (and another crop's).
+        const content = roiKey(hash, roi);
+        let tokens = storeKey ? await this.deps.db.getLotTokens(storeKey, content) : null;
         const fromStore = tokens !== null;
         let featureBytes = 0;
         let saveError: string | null = null;
@@ -112,7 +130,7 @@ export class LotHost {
           this.encoded++;
           if (storeKey) {
             try {
-              featureBytes = await this.deps.db.putLotTokens(storeKey, hash, tokens);
+              featureBytes = await this.deps.db.putLotTokens(storeKey, content, tokens);
             } catch (err) {
               saveError = errorText(err);
             }
@@ -125,8 +143,8 @@ export class LotHost {
         this.last = null;
         return {
           key,
-          width: rgb.width,
-          height: rgb.height,
+          width: frame.width,
+          height: frame.height,
           thumb,
           encodeMs: performance.now() - t0,
           contentHash: hash,
@@ -165,8 +183,11 @@ export class LotHost {
   }
 
   /** Every image's scores, or how many more images the lot needs. */
-  async scores(requestId: string): Promise<LotSummary> {
+  async scores(requestId: string, options: LotOptions = {}): Promise<LotSummary> {
     return this.deps.guard(requestId, 'scoring the lot', async () => {
+      // New don't-care areas under the same ROI: the maps are read with them (another ROI is a new lot).
+      const next = options.setup;
+      if (next && sameRoi(next.roi, this.setup.roi)) this.setup = next;
       const lot = this.lot;
       if (!lot) return { ready: false, n: 0, need: 0, more: 0, message: 'The lot is empty' };
       const s = lot.scores();
@@ -190,6 +211,7 @@ export class LotHost {
       key: im.key,
       width,
       height,
+      ...(this.setup.roi && { roi: this.setup.roi }),
       score: im.maxScore,
       lotScore: im.imageScore,
       mode: 'lot',
@@ -211,6 +233,7 @@ export class LotHost {
       imageScore: im.maxScore,
       anomalyMap: mapAt(im, d.width, d.height),
       mode: 'lot',
+      ...(this.setup.roi && { roi: this.setup.roi }),
     };
   }
 

@@ -2,6 +2,7 @@
  * The lot mode's part of the worker contract (MuSc: the gallery's images scored against each other).
  * Everything here is structured-cloneable, like the rest of workers/protocol.ts.
  */
+import type { InspectionSetup } from '../src/core/inspection-region';
 import type { ScoreSummary, StoredInfo } from './protocol';
 
 /** Lot settings the caller may override (defaults: src/core/musc/settings.ts for the loaded model). */
@@ -10,11 +11,19 @@ export interface LotOptions {
   layers?: number[];
   /** Input side S. */
   size?: number;
+  /**
+   * The inspection region and don't-care areas (image pixels). Every image is cropped to the ROI before
+   * it joins the lot, as `winclip score --method musc --roi` does; a different ROI starts a new lot. The
+   * areas are left out of what is read from the maps (peak pixel, regions, outlines); the lot's scores
+   * themselves come from the whole crop, as in the CLI.
+   */
+  setup?: InspectionSetup;
 }
 
 /** An image added to the lot: its size, thumbnail and how its tokens were found. */
 export interface LotAdded extends StoredInfo {
   key: string;
+  /** The decoded image's size (the frame; with an ROI the lot scored its crop). */
   width: number;
   height: number;
   thumb: ImageBitmap;

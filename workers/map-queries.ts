@@ -90,6 +90,7 @@ export function mapReport(r: ImageResult, pixelThreshold: number, options?: Scor
   return {
     width: r.width,
     height: r.height,
+    ...(r.roi && { roi: r.roi }),
     maxPixel: careMax(r.anomalyMap, care),
     areaAbove,
     areaAboveFraction: areaAbove / (r.width * r.height),

@@ -126,8 +126,11 @@ export interface ReportRegion {
 
 /** What reports need from an image's full-resolution map at a pixel threshold. */
 export interface MapReport {
+  /** The map's size: the ROI's with one (the map covers it), else the image's. */
   width: number;
   height: number;
+  /** The inspection region the image was cropped to; absent: the whole image. */
+  roi?: RoiBox;
   maxPixel: number;
   /** Pixels at or above the pixel threshold. */
   areaAbove: number;
@@ -349,8 +352,11 @@ export interface EngineWorkerApi {
     thumbSide: number,
     options?: LotOptions,
   ): Promise<LotAdded>;
-  /** Every lot image's scores and small map, or how many more images the lot needs. */
-  lotScores(requestId: string): Promise<LotSummary>;
+  /**
+   * Every lot image's scores and small map, or how many more images the lot needs; `options.setup`'s
+   * don't-care areas (its ROI must be the lot's) are what the lot's maps are read with from now on.
+   */
+  lotScores(requestId: string, options?: LotOptions): Promise<LotSummary>;
   /** Drops images from the lot (their pairs too); returns how many it held. */
   lotRemove(keys: string[]): number;
   /** Drops the whole lot (leaving lot mode). */

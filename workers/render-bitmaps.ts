@@ -2,7 +2,8 @@
  * Turns the pure pixel layers of src/render into ImageBitmaps and composes the overlay PNG on an
  * OffscreenCanvas (worker side, so full-resolution pixels never reach the UI thread).
  */
-import type { Box } from '../src/core/inspection-region';
+import { resultCareMask } from '../src/core/care-mask';
+import type { Box, DontCareArea } from '../src/core/inspection-region';
 import type { ImageResult } from '../src/core/types';
 import { decodeToBitmap } from '../src/io/decode-browser';
 import { type HeatmapStyle, heatmapRgba, outlineLayer } from '../src/render/layers';
@@ -44,12 +45,16 @@ export async function outlineBitmap(result: ImageResult, threshold: number, care
   return { bitmap, regions };
 }
 
-/** The photo with the chosen layers on top, at the map's (full) resolution, as a PNG. */
+/**
+ * The photo with the chosen layers on top, at the map's (full) resolution, as a PNG. `ignore`: the
+ * don't-care areas it was scored with (image pixels), hatched and outlined; no region is outlined in them.
+ */
 export async function overlayPng(
   result: ImageResult,
   image: Blob,
   name: string,
   opts: OverlayOptions,
+  ignore: readonly DontCareArea[] = [],
 ): Promise<Blob> {
   const bitmap = await decodeToBitmap(image, name);
   const roi = result.roi;
@@ -70,10 +75,12 @@ export async function overlayPng(
     heat.close();
   }
   if (opts.showOutline) {
-    const { bitmap: outline } = await outlineBitmap(result, opts.pixelThreshold);
+    const care = resultCareMask(ignore, result);
+    const { bitmap: outline } = await outlineBitmap(result, opts.pixelThreshold, care);
     ctx.drawImage(outline, at.x, at.y);
     outline.close();
   }
+  if (ignore.length > 0) drawDontCare(ctx, ignore, frame.width);
   if (opts.caption) drawCaption(ctx, frame.width, opts.caption);
   return canvas.convertToBlob({ type: 'image/png' });
 }
@@ -88,4 +95,41 @@ function dimOutside(ctx: OffscreenCanvasRenderingContext2D, roi: Box, width: num
   ctx.strokeStyle = '#38bdf8';
   ctx.lineWidth = Math.max(1, Math.round(width / 400));
   ctx.strokeRect(roi.x, roi.y, roi.width, roi.height);
+}
+
+/** Don't-care areas (image pixels) as the detail view shows them: hatched, outlined in yellow. */
+function drawDontCare(ctx: OffscreenCanvasRenderingContext2D, areas: readonly DontCareArea[], width: number) {
+  const line = Math.max(1, Math.round(width / 400));
+  const step = 8 * line;
+  const tile = new OffscreenCanvas(step, step);
+  const t = tile.getContext('2d');
+  if (t) {
+    t.strokeStyle = 'rgba(250, 204, 21, 0.7)';
+    t.lineWidth = line;
+    t.beginPath();
+    // One diagonal per tile (and its wrap-around corners): seamless 45° hatching.
+    t.moveTo(0, step);
+    t.lineTo(step, 0);
+    t.moveTo(-step / 2, step / 2);
+    t.lineTo(step / 2, -step / 2);
+    t.moveTo(step / 2, step * 1.5);
+    t.lineTo(step * 1.5, step / 2);
+    t.stroke();
+  }
+  const hatch = ctx.createPattern(tile, 'repeat');
+  ctx.lineWidth = line;
+  ctx.strokeStyle = '#facc15';
+  for (const a of areas) {
+    ctx.beginPath();
+    if (a.kind === 'rect') ctx.rect(a.box.x, a.box.y, a.box.width, a.box.height);
+    else for (const [x, y] of a.points) ctx.lineTo(x, y);
+    ctx.closePath();
+    ctx.fillStyle = 'rgba(0, 0, 0, 0.35)';
+    ctx.fill('evenodd');
+    if (hatch) {
+      ctx.fillStyle = hatch;
+      ctx.fill('evenodd');
+    }
+    ctx.stroke();
+  }
 }

@@ -14,7 +14,11 @@ import { keptModelSource } from './model-loading/kept-local-model';
 import { flushCalibration, startCalibration } from './services/calibration-service';
 import { engineClient, refreshStats, releaseEngineOnPageHide, startEngine } from './services/engine-service';
 import { prefetchStats } from './services/image-prefetch';
-import { flushInspectionSetup, hydrateInspectionSetup } from './services/inspection-setup-service';
+import {
+  applyInspectionSetup,
+  flushInspectionSetup,
+  hydrateInspectionSetup,
+} from './services/inspection-setup-service';
 import { hubSource, loadRepo, urlSource } from './services/model-actions';
 import { loadModel, unloadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
@@ -83,6 +87,8 @@ function debugHandle() {
     lotStats: () => engineClient().api.lotStats(),
     prefetchStats,
     refreshStats,
+    /** Applies an inspection region and don't-care areas as the editor's Apply does. */
+    applyInspectionSetup,
   };
 }
 

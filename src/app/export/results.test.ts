@@ -269,3 +269,79 @@ describe('REVIEW and unjudged rows', () => {
     expect(rows.map((r) => r.verdict)).toEqual(['OK', 'REVIEW', 'NG']);
   });
 });
+
+describe('rows under an inspection region', () => {
+  const roi = { x: 40, y: 30, width: 100, height: 80 };
+  const report = (maxPixel: number): MapReport => ({
+    width: roi.width,
+    height: roi.height,
+    roi,
+    maxPixel,
+    areaAbove: 20,
+    areaAboveFraction: 20 / 8000,
+    regions: [{ box: [2, 3, 7, 7], area: 20, peak: 0.8 }],
+  });
+  const ctx = {
+    thresholds: { image: 0.5, pixel: 0.6 },
+    k: 0,
+    model: 'm',
+    weights: 'w',
+    promptSet: 'p',
+  };
+
+  it('carry the roi, region boxes in image pixels, areas as shares of the ROI, as the CLI writes them', () => {
+    const rows = resultRows(images, ctx, new Map([['b', report(0.8)]]));
+    expect(rows[1].roi).toEqual(roi);
+    expect(rows[1].regions).toEqual([
+      { box: [42, 33, 47, 37], area: 20, area_percent: (100 * 20) / 8000, peak: 0.8, state: null },
+    ]);
+    // An image without a map report (not scored under the ROI) has no roi field.
+    expect('roi' in rows[0]).toBe(false);
+    const [head, , line] = toCsv(rows, ctx).slice(1).trimEnd().split('\r\n');
+    const header = head.split(',');
+    expect(header.slice(0, 7)).toEqual([
+      'file',
+      'width',
+      'height',
+      'roi_x',
+      'roi_y',
+      'roi_width',
+      'roi_height',
+    ]);
+    expect(header.filter((h) => !h.startsWith('roi_'))).toEqual(CSV_COLUMNS);
+    const cells = line.split(',');
+    expect(cells.slice(3, 7)).toEqual(['40', '30', '100', '80']);
+    // Without an ROI the columns are the same as before.
+    expect(toCsv(resultRows(images, ctx), ctx).slice(1).split('\r\n')[0]).toBe(CSV_COLUMNS.join(','));
+  });
+
+  it("write no peak when every map cell lies in a don't-care area, and the schema accepts the document", () => {
+    const rows = resultRows(images, ctx, new Map([['b', report(Number.NEGATIVE_INFINITY)]]));
+    expect(rows[1].max_pixel).toBeNull();
+    const provenance: ResultsProvenance = {
+      created: '2026-01-02T03:04:05.678Z',
+      tool: { name: 'winclip-app', version: '0.1.0' },
+      model: { name: 'm', repo: null, path: null, commit: null, weights_fingerprint: null },
+      prompt_set: null,
+      thresholds: { image: 0.5, pixel: 0.6, mode: 'zero-shot', source: null },
+      method: methodProvenance(METHOD_SETTINGS, { kind: 'zero-shot' }),
+      inspection: { roi, ignore: [{ kind: 'rect', box: { x: 40, y: 30, width: 100, height: 80 } }] },
+    };
+    const doc = JSON.parse(
+      toJson(rows, provenance, {
+        backend: 'wasm',
+        prompts: {
+          objectName: 'bottle',
+          normalStates: ['flawless'],
+          anomalousStates: ['broken'],
+          templates: ['a photo of a {}.'],
+          counts: { normal: 1, anomalous: 1 },
+        },
+        references: [],
+      }),
+    );
+    expect(resultsErrors(doc)).toEqual([]);
+    expect(doc.images[1].roi).toEqual(roi);
+    expect(doc.inspection.roi).toEqual(roi);
+  });
+});

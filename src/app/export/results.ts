@@ -56,20 +56,26 @@ function resultRow(im: InspectedImage, ctx: RowContext, map: MapReport | undefin
   const verdict = im.result ? judge(im.result.score, policy, map && regionsOfReport(map)) : null;
   const unjudged = im.result !== null && policy === null;
   const explained = ctx.extras?.explanations.get(im.id);
+  // With an ROI the map covers it: region boxes move back into image pixels, areas are the ROI's share.
+  const roi = map?.roi;
+  const at = roi ?? { x: 0, y: 0 };
   const regions: RegionRecord[] | null = explained
-    ? explained.regions.map((r) => regionRecord(r, explained.width, explained.height))
+    ? explained.regions.map((r) => regionRecord(r, explained.width, explained.height, at))
     : map
-      ? map.regions.map((r) => regionRecord(r, map.width, map.height))
+      ? map.regions.map((r) => regionRecord(r, map.width, map.height, at))
       : null;
+  // Every map cell in a don't-care area: there is no peak (as the CLI writes it).
+  const maxPixel = map && Number.isFinite(map.maxPixel) ? map.maxPixel : null;
   const shared = imageRecord({
     file: im.name,
     width: im.width,
     height: im.height,
+    roi,
     // A lot's image_score is its RsCIN score; its max_score is what the verdict compares.
     imageScore: im.result ? (im.result.lotScore ?? im.result.score) : null,
     maxScore: im.result?.lotScore !== undefined ? im.result.score : undefined,
     verdict,
-    maxPixel: map?.maxPixel ?? null,
+    maxPixel,
     regions,
     error: im.error,
   });
@@ -105,8 +111,10 @@ export function resultRows(
   return images.map((im) => resultRow(im, ctx, maps.get(im.id)));
 }
 
-/** The app's CSV columns: every group of src/core/results-csv.ts, in its order. */
+/** The app's CSV columns: every group of src/core/results-csv.ts, in its order ('roi' with an ROI). */
 const APP_CSV_COLUMNS = csvColumns(['image', 'verdict', 'app', 'pixel', 'provenance']);
+const APP_CSV_COLUMNS_ROI = csvColumns(['image', 'roi', 'verdict', 'app', 'pixel', 'provenance']);
+/** The columns without an inspection region (the CLI's rule: output without one is unchanged). */
 export const CSV_COLUMNS = APP_CSV_COLUMNS.map((c) => c.name);
 
 /**
@@ -116,7 +124,7 @@ export const CSV_COLUMNS = APP_CSV_COLUMNS.map((c) => c.name);
 export function toCsv(rows: ResultRow[], ctx: Pick<RowContext, 'model' | 'weights' | 'promptSet'>): string {
   return csvTable(
     rows,
-    APP_CSV_COLUMNS,
+    rows.some((r) => r.roi) ? APP_CSV_COLUMNS_ROI : APP_CSV_COLUMNS,
     { model: ctx.model, weights: ctx.weights, prompt_set: ctx.promptSet },
     { excel: true },
   );

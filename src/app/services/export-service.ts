@@ -11,6 +11,7 @@ import { METHOD_SETTINGS } from '../../core/method-settings';
 import { type MuscSettings, muscSettings } from '../../core/musc/settings';
 import { bytesToBase64, serializeRecipe } from '../../core/recipe';
 import {
+  inspectionProvenance,
   methodProvenance,
   promptSetId,
   type ResultsProvenance,
@@ -35,6 +36,7 @@ import {
 } from '../state/calibration';
 import { setExportProgress, useExportProgress } from '../state/export-progress';
 import { heatmapStyleFor } from '../state/heatmap-style';
+import { useInspectionSetup } from '../state/inspection-setup';
 import { scoreVerdictOrNull } from '../state/judging';
 import { useSessions } from '../state/session-store';
 import { DEFAULT_THRESHOLDS, notify, useApp } from '../state/store';
@@ -110,6 +112,8 @@ function exportProvenance(): ResultsProvenance {
   const mode = currentMode(s);
   const sessions = useSessions.getState();
   const session = sessions.sessions.find((x) => x.id === sessions.activeId);
+  const { roi, ignore } = useInspectionSetup.getState().setup;
+  const inspection = inspectionProvenance(roi, ignore);
   return {
     created: new Date().toISOString(),
     tool: { name: 'winclip-app', version: appVersion },
@@ -128,6 +132,7 @@ function exportProvenance(): ResultsProvenance {
       useCalib.getState().byMode[thresholdKey(mode)]?.source ?? null,
     ),
     method: methodProvenance(METHOD_SETTINGS, mode, lotSettingsOf(s.model.info)),
+    ...(inspection ? { inspection } : {}),
     ...(session
       ? { session: { name: session.name, part: session.part, lot: session.lot, station: session.station } }
       : {}),
@@ -191,7 +196,9 @@ function captionOf(image: InspectedImage): OverlayCaption | undefined {
 async function renderOverlay(image: InspectedImage, annotated = false): Promise<Blob> {
   const s = useApp.getState();
   const normal = normalRange(useCalib.getState().loo, currentModeKey(s));
-  const style = heatmapStyleFor(s.settings, image, s.images, s.thresholds.pixel, normal?.low ?? null);
+  // Unjudged (no threshold for its mode): the image's own scale, as its card and detail view show it.
+  const judged = imagePolicy(image, currentModeKey(s), s.thresholds, useCalib.getState().byMode) !== null;
+  const style = heatmapStyleFor(s.settings, image, s.images, s.thresholds.pixel, normal?.low ?? null, judged);
   return engine().renderOverlayPng(undefined, image.id, image.file, {
     ...style,
     pixelThreshold: s.thresholds.pixel,

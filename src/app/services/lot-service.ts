@@ -2,8 +2,11 @@
  * The lot mode's side of the queue (MuSc): each gallery image joins the worker's lot (its tokens, then
  * only its pairs with the images already there), and the whole lot is scored again, since every
  * image's score is relative to the others. Below the lot's minimum the images wait without a score.
+ * The inspection setup goes with every call: the worker crops each image to the ROI before it joins
+ * the lot (as the CLI's `--method musc --roi`), and reads the maps without the don't-care areas.
  */
 import type { LotSummary } from '../../../workers/protocol';
+import { useInspectionSetup } from '../state/inspection-setup';
 import { applyScores, patchLot, updateImage, useApp } from '../state/store';
 import type { ImageScore, InspectedImage } from '../state/types';
 import { engine, engineJobs } from './engine-service';
@@ -28,7 +31,8 @@ function lotScores(s: Extract<LotSummary, { ready: true }>): Map<string, ImageSc
 /** Asks the worker for every lot image's score and shows them (or how many more images are needed). */
 export async function refreshLot(signal?: AbortSignal): Promise<{ ms: number; count: number }> {
   const t0 = performance.now();
-  const s = await engineJobs.run(() => engine().lotScores(signal));
+  const setup = useInspectionSetup.getState().setup;
+  const s = await engineJobs.run(() => engine().lotScores(signal, { setup }));
   if (s.ready) {
     patchLot({ n: s.n, need: s.need, more: 0, ready: true });
     applyScores(lotScores(s));
@@ -44,7 +48,8 @@ export async function refreshLot(signal?: AbortSignal): Promise<{ ms: number; co
 
 /** Adds one queued image to the lot and re-scores the lot. */
 export async function addToLot(image: InspectedImage, signal: AbortSignal, thumbSide: number): Promise<void> {
-  const r = await engineJobs.run(() => engine().lotAdd(signal, image.id, image.file, thumbSide));
+  const setup = useInspectionSetup.getState().setup;
+  const r = await engineJobs.run(() => engine().lotAdd(signal, image.id, image.file, thumbSide, { setup }));
   // A lot's scores depend on neither prompts nor references.
   noteScored(image.id, r, null);
   if (!useApp.getState().settings.lotMode) {

@@ -9,6 +9,7 @@ import { REVIEW_RULE_TEXT } from '../../../core/calibration';
 import { checkPolicy, type MinRegionArea } from '../../../core/verdict-policy';
 import { setPolicyExtras } from '../../services/calibration-service';
 import { currentModeKey, keyLabel, useCalib } from '../../state/calibration';
+import { useInspectionSetup } from '../../state/inspection-setup';
 import { formatThreshold } from '../../state/judging';
 import { useApp } from '../../state/store';
 
@@ -49,6 +50,7 @@ export function PolicySettings() {
   const { entry, loo } = useCalib(useShallow((c) => ({ entry: c.byMode[key], loo: c.loo })));
   const review = entry?.review;
   const minArea = entry?.minArea;
+  const hasRoi = useInspectionSetup((s) => s.setup.roi !== undefined);
   const suggested = loo.status === 'done' && loo.modeKey === key ? loo.suggested : null;
   let problem: string | null = null;
   try {
@@ -137,7 +139,8 @@ export function PolicySettings() {
               onChange={(e) => setArea({ ...minArea, unit: e.target.value as MinRegionArea['unit'] })}
             >
               <option value="px">px</option>
-              <option value="%">% of the image</option>
+              {/* Areas are shares of what is inspected: the ROI with one (the map covers it). */}
+              <option value="%">{hasRoi ? '% of the inspection region' : '% of the image'}</option>
             </select>
           </>
         )}
