@@ -5,7 +5,7 @@
  * (features in memory, the rest in the feature store), decoding, and map queries.
  */
 import * as Comlink from 'comlink';
-import { type Box as RoiBox, roiKey } from '../src/core/inspection-region';
+import { type PixelRect, roiKey } from '../src/core/inspection-region';
 import { browserLotBudget } from '../src/core/musc/lot-memory';
 import { type PreprocessConfig, samePreprocess } from '../src/core/preprocess';
 import type { ScoreOptions } from '../src/core/score-options';
@@ -395,7 +395,7 @@ export class EngineHost implements P.EngineWorkerApi {
     requestId: string,
     key: string,
     image: Blob,
-    roi?: RoiBox,
+    roi?: PixelRect,
   ): Promise<P.ReferenceAdded & P.StoredInfo> {
     const engine = this.requireEngine();
     const name = nameOf(image, key);

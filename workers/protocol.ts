@@ -3,7 +3,7 @@
  * Everything here is structured-cloneable; big buffers and ImageBitmaps travel as transferables.
  */
 
-import type { Box as RoiBox } from '../src/core/inspection-region';
+import type { PixelRect } from '../src/core/inspection-region';
 import type { PreprocessConfig, PreprocessedImage } from '../src/core/preprocess';
 import type { ScoreOptions } from '../src/core/score-options';
 import type { ModeKind } from '../src/core/scoring-mode';
@@ -56,7 +56,7 @@ export interface ScoreSummary {
   width: number;
   height: number;
   /** The inspection region the image was cropped to (ScoreOptions.setup.roi); absent: the whole image. */
-  roi?: RoiBox;
+  roi?: PixelRect;
   score: number;
   mode: ModeKind;
   /** References in the bank when it was scored (0 = zero-shot): thresholds belong to (mode, K). */
@@ -130,7 +130,7 @@ export interface MapReport {
   width: number;
   height: number;
   /** The inspection region the image was cropped to; absent: the whole image. */
-  roi?: RoiBox;
+  roi?: PixelRect;
   maxPixel: number;
   /** Pixels at or above the pixel threshold. */
   areaAbove: number;
@@ -328,7 +328,7 @@ export interface EngineWorkerApi {
     requestId: string,
     key: string,
     image: Blob,
-    roi?: RoiBox,
+    roi?: PixelRect,
   ): Promise<ReferenceAdded & StoredInfo>;
   /**
    * Registers images scored earlier: their features are loaded from storage when a call needs them.

@@ -3,7 +3,7 @@
  * OffscreenCanvas (worker side, so full-resolution pixels never reach the UI thread).
  */
 import { resultCareMask } from '../src/core/care-mask';
-import type { Box, DontCareArea } from '../src/core/inspection-region';
+import type { DontCareArea, PixelRect } from '../src/core/inspection-region';
 import type { ImageResult } from '../src/core/types';
 import { decodeToBitmap } from '../src/io/decode-browser';
 import { type HeatmapStyle, heatmapRgba, outlineLayer } from '../src/render/layers';
@@ -86,7 +86,12 @@ export async function overlayPng(
 }
 
 /** The frame outside the ROI dimmed, the ROI outlined (as the app shows it). */
-function dimOutside(ctx: OffscreenCanvasRenderingContext2D, roi: Box, width: number, height: number): void {
+function dimOutside(
+  ctx: OffscreenCanvasRenderingContext2D,
+  roi: PixelRect,
+  width: number,
+  height: number,
+): void {
   ctx.fillStyle = 'rgba(0, 0, 0, 0.55)';
   ctx.beginPath();
   ctx.rect(0, 0, width, height);

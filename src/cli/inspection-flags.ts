@@ -4,7 +4,7 @@
  * `inspection` and its mode's thresholds); a flag overrides the recipe's value. The parsing and the checks
  * are the core's (src/core/inspection-region.ts, verdict-policy.ts); a bad value is a usage error here.
  */
-import { type Box, type DontCareArea, type InspectionSetup, parseBox } from '../core/inspection-region';
+import { type DontCareArea, type InspectionSetup, type PixelRect, parseBox } from '../core/inspection-region';
 import type { RecipeThresholds } from '../core/recipe';
 import {
   checkPolicy,
@@ -68,7 +68,7 @@ export function inspectionSetup(
   values: InspectionFlagValues,
   fromRecipe: InspectionSetup | undefined,
 ): InspectionSetup {
-  const roi: Box | undefined = values.roi ? usage('roi', () => parseBox(values.roi!)) : fromRecipe?.roi;
+  const roi: PixelRect | undefined = values.roi ? usage('roi', () => parseBox(values.roi!)) : fromRecipe?.roi;
   const ignore: DontCareArea[] = values.ignore
     ? values.ignore.map((t) => ({ kind: 'rect', box: usage('ignore', () => parseBox(t)) }))
     : [...(fromRecipe?.ignore ?? [])];

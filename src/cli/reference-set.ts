@@ -4,7 +4,7 @@
  * and used whole otherwise (src/core/inspection-region.ts referenceRoi), so the bank is matched to each
  * image's size; features stay cached per (reference, crop), so switching back and forth re-encodes nothing.
  */
-import { type Box, referenceRoi, roiKey } from '../core/inspection-region';
+import { type PixelRect, referenceRoi, roiKey } from '../core/inspection-region';
 import type { RgbImage } from '../core/types';
 import type { WinclipEngine } from '../engine/engine';
 
@@ -20,7 +20,7 @@ export class ReferenceSet {
 
   constructor(
     private readonly engine: WinclipEngine,
-    private readonly roi: Box | undefined,
+    private readonly roi: PixelRect | undefined,
     private readonly quiet: boolean,
   ) {}
 

@@ -7,7 +7,7 @@
  * pixels; a polygon holds a centre by the even-odd rule (a ray to the right crosses its edges an odd
  * number of times), with edges half-open in y so a vertex on the ray is counted once.
  */
-import { type Box, type DontCareArea, toRoiFrame } from './inspection-region';
+import { type DontCareArea, type PixelRect, toRoiFrame } from './inspection-region';
 
 /** Where a map's cells sit in the frame its areas are given in (image or ROI pixels). */
 export interface CellFrame {
@@ -67,7 +67,7 @@ export interface MapFrame {
   width: number;
   height: number;
   /** The ROI the image was cropped to; areas are moved into its frame. */
-  roi?: Box;
+  roi?: PixelRect;
 }
 
 /** The care mask of a result's map for don't-care areas given in image pixels (null: no areas). */
@@ -84,7 +84,7 @@ export function mapCareMask(ignore: readonly DontCareArea[], f: MapFrame): Uint8
 /** The care mask of a full-resolution result's map (it covers its ROI, or the whole image without one). */
 export function resultCareMask(
   ignore: readonly DontCareArea[],
-  r: { width: number; height: number; roi?: Box },
+  r: { width: number; height: number; roi?: PixelRect },
 ): Uint8Array | null {
   const { width, height } = r.roi ?? r;
   return mapCareMask(ignore, { mapWidth: r.width, mapHeight: r.height, width, height, roi: r.roi });

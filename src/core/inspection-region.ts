@@ -7,7 +7,7 @@
 import type { RgbImage } from './types';
 
 /** A box in image pixels: integer left, top, width, height. */
-export interface Box {
+export interface PixelRect {
   x: number;
   y: number;
   width: number;
@@ -15,18 +15,18 @@ export interface Box {
 }
 
 export type DontCareArea =
-  | { kind: 'rect'; box: Box }
+  | { kind: 'rect'; box: PixelRect }
   | { kind: 'polygon'; points: readonly [number, number][] };
 
 export interface InspectionSetup {
   /** Absent: the whole image is inspected. */
-  roi?: Box;
+  roi?: PixelRect;
   /** Don't-care areas, in image pixels; empty: every pixel counts. */
   ignore: readonly DontCareArea[];
 }
 
 /** A message for a box that is not a box of whole pixels with a positive size. */
-export function boxProblem(box: Box): string | null {
+export function boxProblem(box: PixelRect): string | null {
   const { x, y, width, height } = box;
   if (![x, y, width, height].every(Number.isInteger)) return `the box ${formatBox(box)} must be whole pixels`;
   if (x < 0 || y < 0) return `the box ${formatBox(box)} starts outside the image (negative x or y)`;
@@ -35,12 +35,12 @@ export function boxProblem(box: Box): string | null {
   return null;
 }
 
-export function formatBox(b: Box): string {
+export function formatBox(b: PixelRect): string {
   return `${b.x},${b.y},${b.width},${b.height}`;
 }
 
 /** Why `roi` cannot be applied to an image of this size, or null when it fits. */
-export function roiProblem(roi: Box, width: number, height: number): string | null {
+export function roiProblem(roi: PixelRect, width: number, height: number): string | null {
   const bad = boxProblem(roi);
   if (bad) return `The inspection region: ${bad}`;
   if (roi.x >= width || roi.y >= height)
@@ -51,7 +51,7 @@ export function roiProblem(roi: Box, width: number, height: number): string | nu
 }
 
 /** The image cropped to `roi` (a copy); throws roiProblem's message when it does not fit. */
-export function cropImage(image: RgbImage, roi: Box): RgbImage {
+export function cropImage(image: RgbImage, roi: PixelRect): RgbImage {
   const problem = roiProblem(roi, image.width, image.height);
   if (problem) throw new Error(problem);
   const data = new Uint8Array(roi.width * roi.height * 3);
@@ -64,7 +64,7 @@ export function cropImage(image: RgbImage, roi: Box): RgbImage {
 }
 
 /** A don't-care area moved from image pixels into the ROI's frame (the map of the cropped image). */
-export function toRoiFrame(area: DontCareArea, roi: Box | undefined): DontCareArea {
+export function toRoiFrame(area: DontCareArea, roi: PixelRect | undefined): DontCareArea {
   if (!roi) return area;
   if (area.kind === 'rect')
     return { kind: 'rect', box: { ...area.box, x: area.box.x - roi.x, y: area.box.y - roi.y } };
@@ -75,13 +75,13 @@ export function toRoiFrame(area: DontCareArea, roi: Box | undefined): DontCareAr
 }
 
 /** Whether two optional ROIs are the same box (both absent counts as the same). */
-export function sameRoi(a: Box | undefined, b: Box | undefined): boolean {
+export function sameRoi(a: PixelRect | undefined, b: PixelRect | undefined): boolean {
   if (!a || !b) return a === b;
   return a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height;
 }
 
 /** A cache key for features of an image encoded under `roi` (the key itself without one). */
-export function roiKey(key: string, roi: Box | undefined): string {
+export function roiKey(key: string, roi: PixelRect | undefined): string {
   return roi ? `${key}@roi:${formatBox(roi)}` : key;
 }
 
@@ -91,10 +91,10 @@ export function roiKey(key: string, roi: Box | undefined): string {
  * another size was framed differently, so it is used whole and the note says so (for the caller to show).
  */
 export function referenceRoi(
-  roi: Box | undefined,
+  roi: PixelRect | undefined,
   reference: { width: number; height: number },
   imageSize: { width: number; height: number },
-): { roi: Box | undefined; note: string | null } {
+): { roi: PixelRect | undefined; note: string | null } {
   if (!roi) return { roi: undefined, note: null };
   if (reference.width === imageSize.width && reference.height === imageSize.height)
     return { roi, note: null };
@@ -105,7 +105,7 @@ export function referenceRoi(
 }
 
 /** "x,y,w,h" (whole pixels) → a box; throws a message naming what is wrong. */
-export function parseBox(text: string): Box {
+export function parseBox(text: string): PixelRect {
   const parts = text.split(',').map((p) => p.trim());
   const nums = parts.map((p) => (/^-?\d+$/.test(p) ? Number(p) : Number.NaN));
   if (parts.length !== 4 || nums.some(Number.isNaN))

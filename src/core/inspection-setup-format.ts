@@ -2,7 +2,7 @@
  * The inspection setup as stored data (a recipe's `roi`/`ignore`, a saved session): checked field by
  * field, so a damaged or hand-edited file gets a message that names the bad field.
  */
-import { type Box, boxProblem, type DontCareArea, type InspectionSetup } from './inspection-region';
+import { boxProblem, type DontCareArea, type InspectionSetup, type PixelRect } from './inspection-region';
 
 /** A message naming `at` and what is wrong, or the parsed setup. */
 export type SetupParse = { ok: true; setup: InspectionSetup } | { ok: false; message: string };
@@ -10,13 +10,13 @@ export type SetupParse = { ok: true; setup: InspectionSetup } | { ok: false; mes
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function parseBox(v: unknown, at: string): Box | string {
+function parseBox(v: unknown, at: string): PixelRect | string {
   if (!isObj(v)) return `${at} must be an object {x, y, width, height}`;
   const box = { x: v.x, y: v.y, width: v.width, height: v.height };
   if (!Object.values(box).every((n) => typeof n === 'number'))
     return `${at} needs numbers x, y, width, height`;
-  const problem = boxProblem(box as Box);
-  return problem ? `${at}: ${problem}` : (box as Box);
+  const problem = boxProblem(box as PixelRect);
+  return problem ? `${at}: ${problem}` : (box as PixelRect);
 }
 
 function parseArea(v: unknown, at: string): DontCareArea | string {
@@ -40,7 +40,7 @@ function parseArea(v: unknown, at: string): DontCareArea | string {
 
 /** Reads `roi` (optional box) and `ignore` (optional list of areas) from `o`; `at` prefixes messages. */
 export function parseInspectionSetup(o: Obj, at: string): SetupParse {
-  const setup: { roi?: Box; ignore: DontCareArea[] } = { ignore: [] };
+  const setup: { roi?: PixelRect; ignore: DontCareArea[] } = { ignore: [] };
   if (o.roi !== undefined && o.roi !== null) {
     const roi = parseBox(o.roi, `${at}roi`);
     if (typeof roi === 'string') return { ok: false, message: roi };

@@ -4,7 +4,7 @@
  * are kept in whole image pixels, inside the image (areas inside the ROI when there is one), so what
  * the editor shows is exactly what scoring gets.
  */
-import type { Box, DontCareArea, InspectionSetup } from './inspection-region';
+import type { DontCareArea, InspectionSetup, PixelRect } from './inspection-region';
 
 export type Point = [number, number];
 export type Selection = { kind: 'roi' } | { kind: 'area'; index: number } | null;
@@ -35,12 +35,12 @@ export function startEditing(setup: InspectionSetup, width: number, height: numb
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
 /** The box the shapes of `s` must stay in: the ROI for areas (when set), else the whole image. */
-export function areaBounds(s: EditorState): Box {
+export function areaBounds(s: EditorState): PixelRect {
   return s.setup.roi ?? { x: 0, y: 0, width: s.width, height: s.height };
 }
 
 /** The box spanned by two corner points, in whole pixels, cut to `bounds` (null when nothing is left). */
-export function boxBetween(a: Point, b: Point, bounds: Box): Box | null {
+export function boxBetween(a: Point, b: Point, bounds: PixelRect): PixelRect | null {
   const x0 = clamp(Math.round(Math.min(a[0], b[0])), bounds.x, bounds.x + bounds.width);
   const y0 = clamp(Math.round(Math.min(a[1], b[1])), bounds.y, bounds.y + bounds.height);
   const x1 = clamp(Math.round(Math.max(a[0], b[0])), bounds.x, bounds.x + bounds.width);
@@ -50,7 +50,7 @@ export function boxBetween(a: Point, b: Point, bounds: Box): Box | null {
 }
 
 /** A point in whole pixels inside `bounds` (a pixel edge may equal the far side). */
-export function clampPoint(p: Point, bounds: Box): Point {
+export function clampPoint(p: Point, bounds: PixelRect): Point {
   return [
     clamp(Math.round(p[0]), bounds.x, bounds.x + bounds.width),
     clamp(Math.round(p[1]), bounds.y, bounds.y + bounds.height),
@@ -142,7 +142,7 @@ export function selectNext(s: EditorState, backwards = false, wrap = true): Edit
 }
 
 /** The bounding box of a don't-care area. */
-export function areaBox(area: DontCareArea): Box {
+export function areaBox(area: DontCareArea): PixelRect {
   if (area.kind === 'rect') return area.box;
   const xs = area.points.map((p) => p[0]);
   const ys = area.points.map((p) => p[1]);
@@ -152,7 +152,7 @@ export function areaBox(area: DontCareArea): Box {
 }
 
 /** The shift that keeps `box` moved by (dx, dy) inside `bounds`. */
-function keptShift(box: Box, dx: number, dy: number, bounds: Box): Point {
+function keptShift(box: PixelRect, dx: number, dy: number, bounds: PixelRect): Point {
   const x = clamp(box.x + Math.round(dx), bounds.x, bounds.x + bounds.width - box.width);
   const y = clamp(box.y + Math.round(dy), bounds.y, bounds.y + bounds.height - box.height);
   return [x - box.x, y - box.y];
@@ -271,7 +271,7 @@ export function insidePolygon(p: Point, points: readonly Point[]): boolean {
   return inside;
 }
 
-const inBox = (p: Point, b: Box) =>
+const inBox = (p: Point, b: PixelRect) =>
   p[0] >= b.x && p[0] <= b.x + b.width && p[1] >= b.y && p[1] <= b.y + b.height;
 
 /** The shape under `p`: the last-drawn area first (it is drawn on top), then the ROI; null for none. */

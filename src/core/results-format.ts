@@ -3,7 +3,7 @@
  * version 1; JSON Schema: docs/results.schema.json): the per-image record, the region record and the
  * provenance at the top. Both sides build their records here, so a field means the same on each.
  */
-import type { DontCareArea, Box as RoiBox } from './inspection-region';
+import type { DontCareArea, PixelRect } from './inspection-region';
 import type { MethodSettings } from './method-settings';
 import type { MuscSettings } from './musc/settings';
 import { type ModeKind, referenceCount, type ScoringMode, thresholdKey } from './scoring-mode';
@@ -101,7 +101,7 @@ export interface ImageRecord extends Partial<AppImageFields> {
   file: string;
   width?: number | null;
   height?: number | null;
-  roi?: RoiBox;
+  roi?: PixelRect;
   /** Lot mode: the RsCIN score, normalised within the lot. */
   image_score?: number | null;
   /** Lot mode: the map's max before RsCIN, comparable across lots; what its image threshold applies to. */
@@ -121,7 +121,7 @@ export interface ImageRecordInput {
   height: number | null;
   imageScore: number | null;
   /** The inspection region (left out when undefined: no ROI). */
-  roi?: RoiBox;
+  roi?: PixelRect;
   /** Lot mode only (left out when undefined): the max score and the map's size. */
   maxScore?: number | null;
   mapSize?: { width: number; height: number };
@@ -209,7 +209,7 @@ export type MethodProvenance = WinclipMethodProvenance | LotMethodProvenance;
 /** Where the run looked (only written when an ROI or don't-care areas were set). */
 export interface InspectionProvenance {
   /** The run's inspection region; each image's record repeats it. */
-  roi: RoiBox | null;
+  roi: PixelRect | null;
   /** Don't-care areas in image pixels: left out of max_pixel, regions and the few-shot score's map max. */
   ignore: DontCareArea[];
 }
@@ -262,7 +262,7 @@ export function thresholdProvenance(
 
 /** The inspection part of the provenance, or undefined when the whole image was inspected with no areas. */
 export function inspectionProvenance(
-  roi: RoiBox | undefined,
+  roi: PixelRect | undefined,
   ignore: readonly DontCareArea[],
 ): InspectionProvenance | undefined {
   if (!roi && ignore.length === 0) return undefined;

@@ -1,6 +1,6 @@
 /** Shared value types of the pure core. No DOM, no ORT. */
 
-import type { Box as RoiBox } from './inspection-region';
+import type { PixelRect } from './inspection-region';
 import type { ModeKind } from './scoring-mode';
 
 /** A decoded image: 8-bit RGB, interleaved, row-major (3 bytes per pixel, no alpha). */
@@ -51,5 +51,5 @@ export interface ImageResult {
   /** The mode's kind it was scored in (the bank size is the caller's: see scoring-mode.ts). */
   mode: ModeKind;
   /** The inspection region the image was cropped to (the map covers it); absent: the whole image. */
-  roi?: RoiBox;
+  roi?: PixelRect;
 }

@@ -2,7 +2,7 @@
  * The engine's data contract: what an encoded image, the model's description and the counters look like.
  * The calls are WinclipEngine's own (src/engine/engine.ts), the facade over the prompt cache and the bank.
  */
-import type { Box as RoiBox } from '../core/inspection-region';
+import type { PixelRect } from '../core/inspection-region';
 import type { Box, TileFeatures } from '../core/types';
 
 /** Everything the encoder produced for one image, kept so prompts/references can change without re-encoding. */
@@ -13,7 +13,7 @@ export interface EncodedImage {
   boxes: Box[];
   tiles: TileFeatures[];
   /** The inspection region the image was cropped to before tiling; absent: the whole image. */
-  roi?: RoiBox;
+  roi?: PixelRect;
 }
 
 export interface ModelInfo {
@@ -54,7 +54,7 @@ export interface EncodeOptions extends EncodeHooks {
    * the score and the map are those of the cropped image. For `encodePrepared`, the tiles must have been
    * prepared from the cropped image; the ROI is then only recorded.
    */
-  roi?: RoiBox;
+  roi?: PixelRect;
 }
 
 /** Counters that let tests prove caching works (e.g. prompt edits do not re-run the image encoder). */

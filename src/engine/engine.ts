@@ -5,7 +5,7 @@
  * runtime is injected (onnxruntime-node in the CLI, onnxruntime-web in the worker).
  */
 
-import { cropImage, formatBox, type Box as RoiBox, sameRoi } from '../core/inspection-region';
+import { cropImage, formatBox, type PixelRect, sameRoi } from '../core/inspection-region';
 import { type MethodSettings, methodSettings } from '../core/method-settings';
 import {
   type PreprocessConfig,
@@ -252,7 +252,7 @@ export class WinclipEngine {
   }
 
   /** The features cached under `key`, if encoded under the same ROI (another ROI is the caller's mistake). */
-  private cachedEncoding(key: string, roi: RoiBox | undefined): EncodedImage | undefined {
+  private cachedEncoding(key: string, roi: PixelRect | undefined): EncodedImage | undefined {
     const cached = this.images.get(key);
     if (cached && !sameRoi(cached.roi, roi))
       throw new Error(
@@ -334,7 +334,7 @@ export class WinclipEngine {
   // ---- reference bank -------------------------------------------------------------------------
 
   /** Adds a reference (encoding it if needed), cropped to `roi` when given (whether to: `referenceRoi`). */
-  async addReference(key: string, image: RgbImage, roi?: RoiBox): Promise<void> {
+  async addReference(key: string, image: RgbImage, roi?: PixelRect): Promise<void> {
     await this.encode(key, image, { roi });
     this.bank.add(key);
   }

@@ -3,7 +3,7 @@
  * it is cut from a reference framed like the gallery's images (the same size); one of another size is
  * used whole, and the note says so (the rule is the core's `referenceRoi`, as in the CLI).
  */
-import { type Box, referenceRoi } from '../../core/inspection-region';
+import { type PixelRect, referenceRoi } from '../../core/inspection-region';
 import { useApp } from '../state/store';
 
 /** The size of the gallery's frames (its first image with a known size), or null with none yet. */
@@ -18,8 +18,8 @@ function galleryFrame(): { width: number; height: number } | null {
  */
 export async function referenceCrop(
   blob: Blob,
-  roi: Box | undefined,
-): Promise<{ roi: Box | undefined; note: string | null }> {
+  roi: PixelRect | undefined,
+): Promise<{ roi: PixelRect | undefined; note: string | null }> {
   if (!roi) return { roi: undefined, note: null };
   const bitmap = await createImageBitmap(blob);
   const size = { width: bitmap.width, height: bitmap.height };

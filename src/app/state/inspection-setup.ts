@@ -4,7 +4,7 @@
  * it is applied.
  */
 import { create } from 'zustand';
-import type { Box, InspectionSetup } from '../../core/inspection-region';
+import type { InspectionSetup, PixelRect } from '../../core/inspection-region';
 import { isWholeImage } from '../../core/inspection-setup-format';
 import type { ScoreOptions } from '../../core/score-options';
 
@@ -30,7 +30,7 @@ export function setupScoreOptions(
 
 /** The ROI as fractions of a frame of `width`×`height` (for outlines drawn over thumbnails), or null. */
 export function roiFraction(
-  roi: Box | undefined,
+  roi: PixelRect | undefined,
   width: number | null,
   height: number | null,
 ): { left: number; top: number; width: number; height: number } | null {

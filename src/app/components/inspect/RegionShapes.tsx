@@ -3,7 +3,7 @@
  * outside the ROI dimmed, the ROI outlined, don't-care areas hatched and outlined, and, while editing,
  * the selection, the ROI's corner handles and a polygon being drawn.
  */
-import type { Box, DontCareArea, InspectionSetup } from '../../../core/inspection-region';
+import type { DontCareArea, InspectionSetup, PixelRect } from '../../../core/inspection-region';
 import type { Point, Selection } from '../../../core/region-editing';
 import { roiFraction } from '../../state/inspection-setup';
 
@@ -16,7 +16,7 @@ interface Props {
   selected?: Selection;
   draft?: Point[] | null;
   /** A box being dragged out (ROI or rectangle), or the cursor for the polygon's next edge. */
-  preview?: { box?: Box; cursor?: Point; kind: 'roi' | 'area' } | null;
+  preview?: { box?: PixelRect; cursor?: Point; kind: 'roi' | 'area' } | null;
   showHandles?: boolean;
 }
 
@@ -143,7 +143,7 @@ export function RegionShapes(p: Props) {
 
 /** Where the map sits on the frame: the ROI's box in percent (the whole frame without one). */
 export function roiFrameStyle(
-  roi: Box | undefined,
+  roi: PixelRect | undefined,
   frame: { width: number | null; height: number | null },
 ): React.CSSProperties | undefined {
   const f = roiFraction(roi, frame.width, frame.height);
