@@ -5,9 +5,8 @@
  * don't-care area and changes nothing else.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Page } from '@playwright/test';
 import sharp from 'sharp';
-import { BUDGET, card, drop } from './support/app';
+import { BUDGET, card, drop, lotScores, waitLotScored } from './support/app';
 import { evalDebug } from './support/debug-handle';
 import { saveDownload } from './support/downloads';
 import { expect, test } from './support/fixtures';
@@ -17,21 +16,6 @@ import { fixtureImage } from './support/paths';
 const FIVE = ['ref_1.png', 'ref_2.png', 'test_a.png', 'test_b.png', 'test_d.png'];
 const ROI = { x: 20, y: 24, width: 200, height: 180 };
 const AREA = { x: 60, y: 70, width: 50, height: 40 };
-
-/** Max (what thresholds apply to) and RsCIN scores shown on the cards, by file name. */
-async function lotScores(page: Page): Promise<Record<string, { lot: number; max: number }>> {
-  return page.evaluate(() => {
-    const out: Record<string, { lot: number; max: number }> = {};
-    for (const el of document.querySelectorAll<HTMLElement>('[data-testid="result-card"][data-lot-score]'))
-      out[el.dataset.name ?? ''] = { lot: Number(el.dataset.lotScore), max: Number(el.dataset.score) };
-    return out;
-  });
-}
-
-async function waitLotScored(page: Page, names: string[]): Promise<void> {
-  for (const n of names)
-    await expect(card(page, n)).toHaveAttribute('data-lot-score', /\d/, { timeout: BUDGET.scored });
-}
 
 async function rgb(png: Buffer): Promise<Buffer> {
   return sharp(png).removeAlpha().raw().toBuffer();

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
-import { BUDGET, card, drop, shot, waitModelReady } from './support/app';
+import { BUDGET, card, drop, lotScores, shot, waitLotScored, waitModelReady } from './support/app';
 import { evalDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
 import { fixtureImage, SHARED } from './support/paths';
@@ -19,21 +19,6 @@ const BATCH = ['ref_1', 'ref_2', 'test_a', 'test_b', 'test_c', 'test_d'];
 function referenceArray(name: string): Float32Array {
   const b = readFileSync(join(REFERENCE, 'arrays', `${name}.bin`));
   return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-}
-
-/** Final (RsCIN) and max scores shown on the cards, by file name. */
-async function lotScores(page: Page): Promise<Record<string, { lot: number; max: number }>> {
-  return page.evaluate(() => {
-    const out: Record<string, { lot: number; max: number }> = {};
-    for (const el of document.querySelectorAll<HTMLElement>('[data-testid="result-card"][data-lot-score]'))
-      out[el.dataset.name ?? ''] = { lot: Number(el.dataset.lotScore), max: Number(el.dataset.score) };
-    return out;
-  });
-}
-
-async function waitLotScored(page: Page, names: string[]): Promise<void> {
-  for (const n of names)
-    await expect(card(page, n)).toHaveAttribute('data-lot-score', /\d/, { timeout: BUDGET.scored });
 }
 
 function lotStats(page: Page) {

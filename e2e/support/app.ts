@@ -218,3 +218,19 @@ export async function shot(page: Page, info: TestInfo, name: string): Promise<vo
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`) });
 }
+
+/** Lot mode: the max score (what thresholds apply to) and the RsCIN score shown on each card, by file name. */
+export async function lotScores(page: Page): Promise<Record<string, { lot: number; max: number }>> {
+  return page.evaluate(() => {
+    const out: Record<string, { lot: number; max: number }> = {};
+    for (const el of document.querySelectorAll<HTMLElement>('[data-testid="result-card"][data-lot-score]'))
+      out[el.dataset.name ?? ''] = { lot: Number(el.dataset.lotScore), max: Number(el.dataset.score) };
+    return out;
+  });
+}
+
+/** Waits until each named card shows its lot score. */
+export async function waitLotScored(page: Page, names: string[]): Promise<void> {
+  for (const n of names)
+    await expect(card(page, n)).toHaveAttribute('data-lot-score', /\d/, { timeout: BUDGET.scored });
+}
