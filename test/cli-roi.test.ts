@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { serializeRecipe } from '../src/core/recipe';
 import { FIXTURE_DIR, fixturePrompts, maxAbsDiff } from './fixture';
 import { resultsErrors } from './results-schema';
-import { fixtureRecipe, fixtureScoreArgs, winclip } from './run-cli';
+import { fixtureRecipe, fixtureScoreArgs, SCORED_FIELDS, winclip } from './run-cli';
 
 const tmp = mkdtempSync(join(tmpdir(), 'winclip-roi-'));
 const promptsFile = join(tmp, 'prompts.json');
@@ -181,16 +181,7 @@ describe('score --roi', () => {
     ]);
     expect(plain.inspection).toBeUndefined();
     expect(Object.keys(plain.thresholds)).toEqual(['image', 'pixel', 'mode', 'source']);
-    expect(Object.keys(plain.images[0])).toEqual([
-      'file',
-      'width',
-      'height',
-      'image_score',
-      'verdict',
-      'max_pixel',
-      'regions',
-      'anomaly_map',
-    ]);
+    expect(Object.keys(plain.images[0])).toEqual([...SCORED_FIELDS, 'anomaly_map']);
     expect(readFileSync(csv, 'utf8').split('\r\n')[0]).toBe(
       'file,width,height,image_score,verdict,max_pixel,regions,top_region_left,top_region_top,top_region_right,top_region_bottom,top_region_area,top_region_area_percent,top_region_peak,top_region_state,model,weights,prompt_set,error',
     );

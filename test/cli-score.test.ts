@@ -10,7 +10,7 @@ import { FIXTURE_DIR, fixturePrompts, loadF32, manifest, maxAbsDiff } from './fi
 import { BMP_CASES, REFUSED_IMAGE_CASES } from './fuzz/image-cases';
 import { cmykJpeg } from './fuzz/jpeg-cmyk';
 import { imageRecordErrors, resultsErrors } from './results-schema';
-import { BIN, fixtureScoreArgs, winclip } from './run-cli';
+import { BIN, fixtureScoreArgs, SCORED_FIELDS, winclip } from './run-cli';
 import { makePillowTiffs, NO_PILLOW_REASON } from './tiff/pillow-tiffs';
 
 const tmp = mkdtempSync(join(tmpdir(), 'winclip-cli-'));
@@ -193,15 +193,7 @@ describe('winclip score', () => {
     // The lines are the document's records without their maps (stdout leaves maps out).
     expect(lines).toEqual(doc.images.map(({ anomaly_map, ...rest }) => rest));
     expect(lines.map((l) => l.file)).toEqual([img('test_a.png'), truncated, img('test_d.png')]);
-    expect(Object.keys(lines[0])).toEqual([
-      'file',
-      'width',
-      'height',
-      'image_score',
-      'verdict',
-      'max_pixel',
-      'regions',
-    ]);
+    expect(Object.keys(lines[0])).toEqual(SCORED_FIELDS);
     const a: Scored = lines[0];
     expect(a.regions?.length).toBeGreaterThan(0);
     expect(a.verdict).toBe(a.image_score >= 0.5 ? 'NG' : 'OK');

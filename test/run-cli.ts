@@ -15,6 +15,9 @@ export interface Ran {
   stderr: string;
 }
 
+/** A scored image's fields in the results format, in order (docs/results.schema.json), without its map. */
+export const SCORED_FIELDS = ['file', 'width', 'height', 'image_score', 'verdict', 'max_pixel', 'regions'];
+
 /** Never rejects: a non-zero exit is a result the tests check. */
 export function winclip(args: string[]): Promise<Ran> {
   return run('node', [BIN, ...args], { maxBuffer: 256 * 1024 * 1024 }).then(

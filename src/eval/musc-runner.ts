@@ -27,6 +27,7 @@ import {
   aggregateRuns,
   type EvalOutput,
   meanOverCategories,
+  newEvalOutput,
   type PixelBlock,
   type RunRecord,
 } from './results';
@@ -153,7 +154,7 @@ export async function runMuscEvaluation(device: MuscDevice, s: MuscEvalSettings)
   const t0 = performance.now();
   const categories = await selectCategories(s.reader, s.categories);
   const { lot } = s;
-  const out: EvalOutput = {
+  const out = newEvalOutput({
     dataset: s.reader.kind,
     model: s.modelLabel,
     method: 'musc',
@@ -169,11 +170,7 @@ export async function runMuscEvaluation(device: MuscDevice, s: MuscEvalSettings)
     },
     ablation: 'full',
     pixel_size: s.protocol === 'musc' ? lot.size : (s.pixelSize ?? null),
-    object_names: {},
-    categories: {},
-    summary: {},
-    stats: { images_encoded: 0, features_from_cache: 0, seconds: 0 },
-  };
+  });
   for (const [index, category] of categories.entries()) {
     const tag = `[${index + 1}/${categories.length}] ${category}`;
     const data = await s.reader.read(category);

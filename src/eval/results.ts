@@ -83,6 +83,19 @@ export interface EvalOutput {
   stats: { images_encoded: number; features_from_cache: number; seconds: number };
 }
 
+/** An eval's output before its first category: the run's identity, then empty tables and counters. */
+export function newEvalOutput(
+  head: Pick<EvalOutput, 'dataset' | 'model' | 'method' | 'musc' | 'ablation' | 'pixel_size'>,
+): EvalOutput {
+  return {
+    ...head,
+    object_names: {},
+    categories: {},
+    summary: {},
+    stats: { images_encoded: 0, features_from_cache: 0, seconds: 0 },
+  };
+}
+
 export function mean(xs: number[]): number {
   if (xs.length === 0) return Number.NaN;
   return xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -22,6 +22,7 @@ import {
   aggregateRuns,
   type EvalOutput,
   meanOverCategories,
+  newEvalOutput,
   type RunRecord,
   type ShotResult,
 } from './results';
@@ -75,16 +76,12 @@ export async function runEvaluation(engine: EvalEngine, s: EvalSettings): Promis
   }
   const categories = await selectCategories(s.reader, s.categories);
   const stream = s.progress ?? { write: () => true };
-  const out: EvalOutput = {
+  const out = newEvalOutput({
     dataset: s.reader.kind,
     model: s.modelLabel,
     ablation: abl.name,
     pixel_size: s.pixelSize ?? null,
-    object_names: {},
-    categories: {},
-    summary: {},
-    stats: { images_encoded: 0, features_from_cache: 0, seconds: 0 },
-  };
+  });
 
   for (const [index, category] of categories.entries()) {
     const tag = `[${index + 1}/${categories.length}] ${category}`;
