@@ -86,8 +86,9 @@ export class OrtMuscDevice implements MuscDevice {
     });
     const width = v.width;
     const grid = size / v.patchSize;
-    // Token 0 is the class token; the lot uses the patch rows only.
-    const patchTokens = layers.map((l) => out[blockOutputName(l)].data.slice(width));
+    // Token 0 is the class token; the lot uses the patch rows only. A view, not a copy: fresh multi-MiB
+    // buffers cost more than the copy itself here (pages faulted in, then collected).
+    const patchTokens = layers.map((l) => out[blockOutputName(l)].data.subarray(width));
     return { size, grid, width, layers: [...layers], patchTokens, classToken: unit(out.embedding.data) };
   }
 
