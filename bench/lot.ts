@@ -29,20 +29,29 @@ function syntheticImage(side: number, seed: number): RgbImage {
   return { width: side, height: side, data };
 }
 
-/** Wraps a device to add up the time spent in nearest distances. */
-function timedDevice(device: MuscDevice): { device: MuscDevice; distanceMs: () => number } {
+/** Wraps a device to add up the time (wall and, where known, CPU) spent in nearest distances. */
+function timedDevice(device: MuscDevice): {
+  device: MuscDevice;
+  distanceMs: () => number;
+  distanceCpuMs: () => number;
+} {
   let ms = 0;
+  let cpu = 0;
   return {
     device: {
       encodeTokens: (image, size, layers) => device.encodeTokens(image, size, layers),
       async nearestDistances(query, others, shape) {
         const t = performance.now();
+        const c = cpuMs();
         const r = await device.nearestDistances(query, others, shape);
         ms += performance.now() - t;
+        const c1 = cpuMs();
+        if (c !== null && c1 !== null) cpu += c1 - c;
         return r;
       },
     },
     distanceMs: () => ms,
+    distanceCpuMs: () => cpu,
   };
 }
 
@@ -101,11 +110,13 @@ export async function benchLot(
         tokens: await device.encodeTokens(syntheticImage(S, i + 1), S, [...settings.layers]),
       });
     const encodeMs = performance.now() - t;
+    const cpuEncoded = cpuMs();
     const timed = timedDevice(device);
     const lot = new MuscLot(timed.device, settings);
     t = performance.now();
     await lot.addAllTokens(tokens);
     const addMs = performance.now() - t;
+    const cpuAdded = cpuMs();
     t = performance.now();
     const scores = lot.scores();
     const scoreMs = performance.now() - t;
@@ -123,6 +134,15 @@ export async function benchLot(
     const cpu1 = cpuMs();
     if (cpu0 !== null && cpu1 !== null)
       row(`lot N = ${n}: CPU time, all threads (less load-sensitive)`, per(cpu1 - cpu0));
+    if (cpu0 !== null && cpuEncoded !== null && cpuAdded !== null && cpu1 !== null) {
+      // The same CPU time by stage, so a change to one stage can be judged on a loaded machine.
+      const dist = timed.distanceCpuMs();
+      const stages = [cpuEncoded - cpu0, cpuAdded - cpuEncoded - dist, dist, cpu1 - cpuAdded];
+      row(
+        `lot N = ${n}: CPU time by stage: image pass / LNAMD / distances / scoring`,
+        `${stages.map((ms) => (ms / n).toFixed(1)).join(' / ')} ms/image`,
+      );
+    }
     const featureBytes = n * (f * shape.p * shape.c + info.embedDim) * 4;
     row(`lot N = ${n}: kept features per image`, mib(featureBytes / n));
     row(`lot N = ${n}: kept pair distances per image (N − 1 others)`, mib((lot.bytes() - featureBytes) / n));

@@ -142,7 +142,7 @@ describe('nearest distances in blocks', () => {
       new Uint8Array(readFileSync(join(FIXTURE_DIR, 'open_clip_model.safetensors'))),
       cfg,
     );
-  const perSet = 225 * (64 + 225) * 4;
+  const perSet = 225 * (64 + 2 + 225) * 4;
 
   it('plans the largest block under the bound', () => {
     const shape = { f: 6, p: 225, c: 64 };

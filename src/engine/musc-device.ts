@@ -11,7 +11,7 @@ import { buildNearestDistanceGraph } from '../model/graphs/nearest-distance';
 import { resizePositionalEmbedding } from '../model/positional-embedding';
 import type { ModelWeights } from '../model/weights';
 import type { MuscDevice, MuscTokens, NearestDistances } from './musc-api';
-import { DISTANCE_BLOCK_BYTES, type FeatureShape, nearestInBlocks, PackBuffer } from './nearest-blocks';
+import { DISTANCE_BLOCK_BYTES, DistanceScratch, type FeatureShape, nearestInBlocks } from './nearest-blocks';
 import type { GraphSession, OrtRuntime } from './runtime';
 
 /** What the device is built from: the engine's runtime and the vision weights it kept. */
@@ -37,7 +37,7 @@ export interface MuscDeviceOptions {
 export class OrtMuscDevice implements MuscDevice {
   private readonly imageSessions = new Map<string, Promise<GraphSession>>();
   private distanceSession: Promise<GraphSession> | null = null;
-  private packBuffer = new PackBuffer();
+  private scratch = new DistanceScratch();
   private readonly schedule: <T>(job: () => Promise<T>) => Promise<T>;
   readonly blockBytes: number;
   readonly imagesPerRun: number;
@@ -86,8 +86,9 @@ export class OrtMuscDevice implements MuscDevice {
     });
     const width = v.width;
     const grid = size / v.patchSize;
-    // Token 0 is the class token; the lot uses the patch rows only.
-    const patchTokens = layers.map((l) => out[blockOutputName(l)].data.slice(width));
+    // Token 0 is the class token; the lot uses the patch rows only. A view, not a copy: fresh multi-MiB
+    // buffers cost more than the copy itself here (pages faulted in, then collected).
+    const patchTokens = layers.map((l) => out[blockOutputName(l)].data.subarray(width));
     return { size, grid, width, layers: [...layers], patchTokens, classToken: unit(out.embedding.data) };
   }
 
@@ -111,7 +112,7 @@ export class OrtMuscDevice implements MuscDevice {
           this.counters.distanceRuns++;
           return job();
         }),
-      this.packBuffer,
+      this.scratch,
     );
   }
 
@@ -146,7 +147,7 @@ export class OrtMuscDevice implements MuscDevice {
     if (this.distanceSession) sessions.push(this.distanceSession);
     this.imageSessions.clear();
     this.distanceSession = null;
-    this.packBuffer = new PackBuffer();
+    this.scratch = new DistanceScratch();
     for (const s of sessions) await (await s.catch(() => null))?.release();
   }
 }

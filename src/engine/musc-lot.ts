@@ -13,7 +13,7 @@
  *   because removing an image or growing the lot changes which ranks are needed; `bytes()` reports the
  *   total, and the caller bounds the lot by it.
  */
-import { lnamdFeatures } from '../core/musc/lnamd';
+import { lnamdFeatures, summedAreaTableLength } from '../core/musc/lnamd';
 import { checkedRankRange, lotTooSmallMessage, meanOverLayersAndR, msmScores } from '../core/musc/msm';
 import { rscin } from '../core/musc/rscin';
 import { featureSetCount, type MuscSettings, minLotSize } from '../core/musc/settings';
@@ -64,6 +64,8 @@ export class MuscLot {
   private geometry: Geometry | null = null;
   private pairs = 0;
   private encoded = 0;
+  /** LNAMD's summed-area table, kept between images: a fresh 1.8 MiB one per image cost ~7 ms. */
+  private table: Float64Array | null = null;
 
   constructor(
     private readonly device: MuscDevice,
@@ -196,8 +198,10 @@ export class MuscLot {
     const g = this.geometry;
     if (g && (g.grid !== t.grid || g.width !== t.width || g.embed !== t.classToken.length))
       throw new Error(`"${key}": tokens of another model (grid ${t.grid}, width ${t.width}) than the lot's`);
+    const tableLength = summedAreaTableLength(t.grid, t.width);
+    if (this.table?.length !== tableLength) this.table = new Float64Array(tableLength);
     return {
-      features: lnamdFeatures(t.patchTokens, t.grid, t.width, rList),
+      features: lnamdFeatures(t.patchTokens, t.grid, t.width, rList, this.table),
       classToken: t.classToken,
       distances: new Map(),
     };

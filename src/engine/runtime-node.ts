@@ -25,5 +25,8 @@ export function createNodeRuntime(options: NodeRuntimeOptions | number = {}): Or
     intraOpNumThreads: threads,
     // Errors only: GPU providers warn on every session that shape ops stay on the CPU, by design.
     logSeverityLevel: 3,
+    // Idle pool threads sleep instead of spinning: on a small shared machine a spinning thread takes the
+    // core from the JS thread's work between runs (lot mode: LNAMD, packing) and from other processes.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
   });
 }

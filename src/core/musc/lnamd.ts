@@ -39,7 +39,7 @@ export function summedAreaTable(
   width: number,
   from = 0,
   // A table to reuse: its row 0 and column 0 are never written, so they stay 0.
-  t = new Float64Array((grid + 1) ** 2 * width),
+  t: Float64Array = new Float64Array((grid + 1) ** 2 * width),
 ): Float64Array {
   const side = grid + 1;
   for (let y = 0; y < grid; y++) {
@@ -106,15 +106,22 @@ export function normalizeRows(x: Float32Array, width: number, from = 0, to = x.l
   return x;
 }
 
+/** The summed-area table `lnamdFeatures` needs for this grid and width. */
+export const summedAreaTableLength = (grid: number, width: number) => (grid + 1) ** 2 * width;
+
 /**
  * All LNAMD feature sets of one image: F = |rList|·|layers| blocks of P×C, r outer and layer inner
  * (the order `featureSetCount` and the lot use). `layerTokens[l]` is the P×C output of the l-th used layer.
+ * `table`, of exactly `summedAreaTableLength` values, is reused instead of a fresh one per image (a
+ * caller scoring many images keeps one; its row 0 and column 0 must be 0: they are never written, so a
+ * table only ever used at this grid and width keeps them).
  */
 export function lnamdFeatures(
   layerTokens: readonly Float32Array[],
   grid: number,
   width: number,
   rList: readonly number[],
+  table?: Float64Array,
 ): Float32Array {
   const pc = grid * grid * width;
   for (const t of layerTokens)
@@ -122,17 +129,20 @@ export function lnamdFeatures(
       throw new Error(`LNAMD: expected ${grid}×${grid}×${width} tokens, got ${t.length} values`);
   const n = layerTokens.length;
   const out = new Float32Array(rList.length * n * pc);
-  // One table reused by every layer; no other temporaries (fresh multi-MiB buffers are slow to fault in).
-  const table = rList.some((r) => r > 1) ? new Float64Array((grid + 1) ** 2 * width) : null;
+  // One table for every layer; no other temporaries (fresh multi-MiB buffers are slow to fault in).
+  const tableLength = summedAreaTableLength(grid, width);
+  if (table && table.length !== tableLength)
+    throw new Error(`LNAMD: the table has ${table.length} values, not ${tableLength}`);
+  const sat = rList.some((r) => r > 1) ? (table ?? new Float64Array(tableLength)) : null;
   layerTokens.forEach((tokens, li) => {
     // The LayerNormed map goes to the first r's slot, which is written last: the others read it first.
     const first = li * pc;
     layerNormInto(tokens, out, first);
-    if (table) summedAreaTable(out, grid, width, first, table);
+    if (sat) summedAreaTable(out, grid, width, first, sat);
     for (let ri = rList.length - 1; ri >= 0; ri--) {
       const at = (ri * n + li) * pc;
       const r = rList[ri];
-      if (r > 1 && table) boxMeanInto(table, grid, width, r, out, at);
+      if (r > 1 && sat) boxMeanInto(sat, grid, width, r, out, at);
       else if (at !== first) out.copyWithin(at, first, first + pc);
       normalizeRows(out, width, at, at + pc);
     }

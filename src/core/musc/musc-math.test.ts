@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '../../../test/fixture';
 import { imageSlice, MUSC_R, type MuscReference, muscArray, patchTokens } from '../../../test/musc-fixture';
-import { boxMean, layerNormMap, lnamdFeatures, normalizeRows } from './lnamd';
+import { boxMean, layerNormMap, lnamdFeatures, normalizeRows, summedAreaTableLength } from './lnamd';
 import { checkedRankRange, meanOverLayersAndR, minLotForInterval, msmScores, rankRange } from './msm';
 import { minMaxNormalise, rscin, similarityMatrix } from './rscin';
 import { mapMax, upsampleAlignCorners } from './upsample';
@@ -162,6 +162,19 @@ describe('LNAMD box means', () => {
         const want = normalizeRows(boxMean(layerNormMap(t), 4, 3, r), 3);
         expect([...all.subarray((ri * 2 + li) * 48, (ri * 2 + li + 1) * 48)]).toEqual([...want]);
       }
+  });
+
+  it('gives the same features with a table reused across images, and refuses one of another size', () => {
+    const image = (k: number) =>
+      [0, 1].map((l) => Float32Array.from({ length: 16 * 3 }, (_, i) => Math.cos(i * 0.9 + l + k) * 3));
+    const table = new Float64Array(summedAreaTableLength(4, 3));
+    for (const k of [0, 1, 2])
+      expect([...lnamdFeatures(image(k), 4, 3, [1, 3, 5], table)]).toEqual([
+        ...lnamdFeatures(image(k), 4, 3, [1, 3, 5]),
+      ]);
+    expect(() => lnamdFeatures(image(0), 4, 3, [3], new Float64Array(table.length + 1))).toThrow(
+      /the table has 76 values, not 75/,
+    );
   });
 });
 
