@@ -11,8 +11,16 @@ import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ORT_DIST = resolve(here, 'node_modules/onnxruntime-web/dist');
-/** The runtime files 'onnxruntime-web/webgpu' loads (its WASM and WebGPU backends share them). */
-const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+/**
+ * The runtime files onnxruntime-web loads: 'onnxruntime-web/webgpu' the asyncify pair (WebGPU, and
+ * WASM after a GPU failure), 'onnxruntime-web/wasm' the plain pair (WASM chosen at start).
+ */
+const ORT_FILES = [
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+];
 
 /** COEP credentialless (not require-corp) so a hub mirror need not send Cross-Origin-Resource-Policy. */
 export const ISOLATION_HEADERS = {

@@ -132,7 +132,12 @@ export class RuntimeSupervisor {
       const classified = classifyEngineError(err, 'creating the model on the GPU');
       const reason = wasmFallbackReason(runtime.backend, classified, err);
       if (reason === null) throw err;
-      const wasm = await this.deps.createRuntime({ backend: 'wasm', wasmPaths: this.wasmPaths });
+      // On the WebGPU bundle, whose runtime is loaded already: its WASM provider needs no download.
+      const wasm = await this.deps.createRuntime({
+        backend: 'wasm',
+        wasmPaths: this.wasmPaths,
+        gpuBundle: true,
+      });
       this.current = { ...wasm, reason };
       this.deps.report({ kind: 'stage', stage: 'model' });
       return this.deps.createEngine(files, this.current);

@@ -6,7 +6,13 @@ import type { InlineConfig, Plugin } from 'vite';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ORT_DIST = resolve(here, '../../node_modules/onnxruntime-web/dist');
-const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.wasm', 'ort-wasm-simd-threaded.asyncify.mjs'];
+/** The WebGPU bundle's runtime (asyncify) and the WASM bundle's (plain): src/engine/runtime-web.ts. */
+const ORT_FILES = [
+  'ort-wasm-simd-threaded.asyncify.wasm',
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.wasm',
+  'ort-wasm-simd-threaded.mjs',
+];
 
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',

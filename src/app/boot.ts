@@ -101,11 +101,17 @@ function exposeDebugHandle(): void {
 
 export async function boot(): Promise<void> {
   const { references, lastModel } = await hydrate();
+  // The backend setting (stored, then the URL's) is all the engine needs to start.
+  const params = new URLSearchParams(window.location.search);
+  applyUrlParams(params);
+  // The worker starts now and its runtime starts its backend (the WASM module compiled and
+  // instantiated, its threads spawned): after a reload that is most of the wait for a ready model,
+  // so it runs while the session, the inspection setup and the thresholds are read from storage.
+  performance.mark('winclip:engine-start');
+  const engineStarted = startEngine().then(() => performance.mark('winclip:engine-started'));
   await hydrateInspectionSetup();
   // The gallery shows from storage before the engine or a model is up.
   await restoreActiveSession();
-  const params = new URLSearchParams(window.location.search);
-  applyUrlParams(params);
   useApp.setState({ hydrated: true });
   startAutosave();
   startSessionAutosave();
@@ -114,7 +120,7 @@ export async function boot(): Promise<void> {
   flushOnPageHide();
   exposeDebugHandle();
   void restoreReferences(references);
-  await startEngine();
+  await engineStarted;
   releaseEngineOnPageHide();
   if (useApp.getState().engine.status === 'failed') return;
 

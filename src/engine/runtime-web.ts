@@ -1,7 +1,10 @@
 /**
  * onnxruntime-web for browsers and workers: WebGPU when an adapter is available, else WASM
- * (multi-threaded when the page is cross-origin isolated). One bundle ('onnxruntime-web/webgpu')
- * carries both execution providers, so falling back needs no second download.
+ * (multi-threaded when the page is cross-origin isolated). WebGPU runs on the 'onnxruntime-web/webgpu'
+ * bundle (its 27 MB asyncify runtime carries both execution providers, so a fallback to WASM after a
+ * GPU failure needs no second download); a WASM backend chosen at start loads the plain WASM bundle
+ * instead, whose 14 MB runtime compiles and starts several times faster: on WASM that start is most
+ * of the wait for a ready model after a reload.
  */
 import * as ort from 'onnxruntime-web/webgpu';
 import { errorText } from '../core/errors';
@@ -26,6 +29,11 @@ export interface WebRuntimeOptions {
    * created). Off by default: it keeps a second, packed copy of the weights (README, "Memory").
    */
   prepacking?: boolean;
+  /**
+   * Run WASM on the WebGPU bundle's runtime (the fallback after a GPU failure: that runtime is loaded
+   * already, its WASM execution provider needs nothing more).
+   */
+  gpuBundle?: boolean;
 }
 
 interface GpuLike {
@@ -66,11 +74,23 @@ async function probeWebGpu(): Promise<{ ok: boolean; why: string; maxBufferBytes
   }
 }
 
+type OrtBundle = typeof ort;
+
+/** The bundle for the backend (each bundle has its own `env`, set here before its first session). */
+async function bundleFor(backend: 'webgpu' | 'wasm', opts: WebRuntimeOptions, threads: number) {
+  const bundle: OrtBundle =
+    backend === 'wasm' && !opts.gpuBundle
+      ? ((await import('onnxruntime-web/wasm')) as unknown as OrtBundle)
+      : ort;
+  if (opts.wasmPaths) bundle.env.wasm.wasmPaths = opts.wasmPaths;
+  bundle.env.wasm.numThreads = threads;
+  return bundle;
+}
+
 export async function createWebRuntime(opts: WebRuntimeOptions): Promise<WebRuntime> {
-  if (opts.wasmPaths) ort.env.wasm.wasmPaths = opts.wasmPaths;
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 1;
-  ort.env.wasm.numThreads = wasmThreads(cores, isolated, opts.threads);
+  const threads = wasmThreads(cores, isolated, opts.threads);
 
   let backend: 'webgpu' | 'wasm';
   let reason: string;
@@ -92,8 +112,8 @@ export async function createWebRuntime(opts: WebRuntimeOptions): Promise<WebRunt
     }
   }
   if (backend === 'wasm')
-    reason += ` (${ort.env.wasm.numThreads} thread${ort.env.wasm.numThreads === 1 ? '' : 's'}${isolated ? '' : '; page is not cross-origin isolated'})`;
-  const base = createOrtRuntime(ort, backend, {
+    reason += ` (${threads} thread${threads === 1 ? '' : 's'}${isolated ? '' : '; page is not cross-origin isolated'})`;
+  const base = createOrtRuntime(await bundleFor(backend, opts, threads), backend, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
     ...(opts.prepacking ? {} : { extra: { session: { disable_prepacking: '1' } } }),

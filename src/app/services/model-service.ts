@@ -23,6 +23,11 @@ import { adoptStoredImages } from './session-service';
 
 let current: AbortController | null = null;
 
+/** A step of a model load on the page's timeline (`performance.getEntriesByType('mark')`). */
+function mark(step: string): void {
+  performance.mark(`winclip:${step}`);
+}
+
 function throttled(fn: (p: DownloadProgress) => void, ms = 80) {
   let last = 0;
   return (p: DownloadProgress) => {
@@ -63,6 +68,7 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
   const t0 = performance.now();
   patchModel({ ...initialModelState, phase: 'fetching', source });
   patchPromptStatus({ applied: false });
+  mark('model-load');
   try {
     const { hubUrl, tokenizerRepo } = useApp.getState().settings;
     const fetched = await fetchModelFiles(source, {
@@ -74,6 +80,7 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
       }),
     });
     const { files } = fetched;
+    mark('model-files');
     patchModel({
       phase: 'building',
       fromCache: fetched.fromCache,
@@ -89,6 +96,7 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
       engine().loadModel(signal, Comlink.transfer(files, modelTransferables(files))),
     );
     markModelLoaded();
+    mark('model-built');
     const backendBefore = useApp.getState().engine.backend;
     patchEngine({ backend: loaded.backend, reason: loaded.reason });
     // The worker switched to WASM when the GPU could not hold the model: say so, with the reason.
@@ -113,9 +121,12 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
     if (!(await applyPrompts())) {
       notify('error', `Images wait until the prompts are fixed: ${useApp.getState().promptStatus.error}`);
     }
+    mark('prompts');
     // Every image is scored again right after (or kept, when its stored result came from this model).
     await encodeAllReferences({ rescore: false });
+    mark('references');
     requeueAll({ keepResults: opts.restoring === true, skip: await adoptStoredImages() });
+    mark('requeued');
     void refreshStats();
     return true;
   } catch (err) {

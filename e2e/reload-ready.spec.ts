@@ -1,0 +1,136 @@
+/**
+ * Ready fast after a reload on every model path: the hub (mock hub), a model folder URL (`?model=`)
+ * and local files kept in the origin-private file system. Each test builds the same gallery (12
+ * images, 2 references), reloads, and prints the time from the reload's navigation to a page ready
+ * to score (model ready, prompts embedded, the bank restored, every image shown with its score and
+ * nothing queued), with the page's timeline of the model load (the `winclip:` performance marks).
+ */
+import { statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import type { Page } from '@playwright/test';
+import {
+  BUDGET,
+  drop,
+  engineStats,
+  pickTinyModelFiles,
+  shownScores,
+  waitBankK,
+  waitModelReady,
+} from './support/app';
+import { evalDebug, waitDebug } from './support/debug-handle';
+import { expect, test } from './support/fixtures';
+import { FIXTURE, TINY_REPO } from './support/paths';
+import { synthFiles } from './support/synth-images';
+
+const IMAGES = 12;
+const REFERENCES = 2;
+/**
+ * The target is 2 s on an idle machine. The budget asserted is twice that, times the machine's run
+ * queue per core when other work loads it (the 1-minute load average over the cores, at least 1): on
+ * an idle 2-core machine 4 s, which the old 3–7 s reloads of the kept-files and folder-URL paths fail;
+ * on one loaded six times over by other jobs, 24 s. The measured figure is printed either way.
+ */
+function readyBudgetMs(): number {
+  const perCore = loadavg()[0] / Math.max(1, availableParallelism());
+  return Math.round(4_000 * Math.max(1, perCore));
+}
+
+/** Drops the references and the images, waits until all are scored, and writes every save. */
+async function buildGallery(page: Page): Promise<Record<string, number>> {
+  await page.getByRole('tab', { name: /References/ }).click();
+  await drop(page, ['ref_1.png', 'ref_2.png'], 'references');
+  await waitBankK(page, REFERENCES);
+  await drop(page, await synthFiles(IMAGES));
+  await expect(page.locator('[data-testid="result-card"][data-score]')).toHaveCount(IMAGES, {
+    timeout: BUDGET.batch,
+  });
+  const scores = await shownScores(page);
+  expect(Object.keys(scores)).toHaveLength(IMAGES);
+  await evalDebug(page, (h) => h.flush());
+  return scores;
+}
+
+/** Reloads, prints the milliseconds from the navigation to a page ready to score, checks the budget. */
+async function reloadToReady(page: Page, path: string, before: Record<string, number>): Promise<void> {
+  await page.reload();
+  // Checked in the page every 5 ms, so the figure has no poll back-off in it.
+  const readyMs = Math.round(
+    Number(
+      await waitDebug(
+        page,
+        (h, n) => {
+          const s = h.state();
+          const ready =
+            s.model.phase === 'ready' &&
+            s.promptStatus.applied &&
+            s.references.length === n.refs &&
+            s.references.every((r) => r.status === 'ready') &&
+            !s.queue.running &&
+            s.images.length === n.images &&
+            s.images.every((im) => im.status === 'done' && im.result);
+          return ready && performance.now();
+        },
+        { arg: { refs: REFERENCES, images: IMAGES }, timeout: BUDGET.modelReady, polling: 5 },
+      ),
+    ),
+  );
+  const marks = await page.evaluate(() =>
+    performance
+      .getEntriesByType('mark')
+      .filter((m) => m.name.startsWith('winclip:'))
+      .map((m) => `${m.name.slice(8)} ${Math.round(m.startTime)}`)
+      .join(', '),
+  );
+  const budget = readyBudgetMs();
+  console.log(
+    `reload to ready (${path}, ${IMAGES} images, ${REFERENCES} references): ${readyMs} ms, budget ${budget} ms at load ${loadavg()[0].toFixed(1)} [${marks}]`,
+  );
+  expect(await shownScores(page)).toEqual(before);
+  const stats = await engineStats(page);
+  expect(stats.imageEncoderRuns).toBe(0);
+  expect(stats.promptsEmbedded).toBe(0);
+  expect(readyMs, `reload to ready on the ${path} path, ms`).toBeLessThan(budget);
+}
+
+test('hub model: ready within the budget after a reload', async ({ page, app }) => {
+  await app.openTinyModel();
+  const before = await buildGallery(page);
+  await reloadToReady(page, 'hub', before);
+});
+
+test('model folder URL: ready within the budget after a reload', async ({ page, app, hub }) => {
+  await app.open({ extra: { model: `${hub.url}/${TINY_REPO}/resolve/main` } });
+  await waitModelReady(page);
+  const before = await buildGallery(page);
+  const requests = hub.requests.length;
+  await reloadToReady(page, 'folder URL', before);
+  // The folder's files come from the cache: nothing was fetched again.
+  expect(hub.requests.slice(requests)).toEqual([]);
+});
+
+test('local files kept in this browser: ready within the budget after a reload', async ({ page, app }) => {
+  await app.open();
+  await pickTinyModelFiles(page);
+  await waitModelReady(page);
+  await expect(page.getByTestId('model-chip')).toContainText('local files');
+  const before = await buildGallery(page);
+  // The copy into the origin-private file system finishes in the background.
+  const weightsBytes = statSync(`${FIXTURE}/open_clip_model.safetensors`).size;
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const root = await navigator.storage.getDirectory();
+        const models = await root.getDirectoryHandle('models').catch(() => null);
+        if (!models) return 0;
+        for await (const [, dir] of models as unknown as AsyncIterable<[string, FileSystemDirectoryHandle]>) {
+          const f = await dir.getFileHandle('open_clip_model.safetensors').catch(() => null);
+          if (f) return (await f.getFile()).size;
+        }
+        return 0;
+      }),
+    )
+    .toBe(weightsBytes);
+  await evalDebug(page, (h) => h.flush());
+  await reloadToReady(page, 'kept local files', before);
+  await expect(page.getByTestId('model-chip')).toContainText('local files, kept in this browser');
+});
