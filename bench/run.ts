@@ -22,7 +22,7 @@ import { parseModelConfig } from '../src/model/config';
 import type { ModelFiles } from '../src/model/file-names';
 import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../src/model/random-weights';
 import { CLIP_DIR, FIXTURE_DIR } from '../test/fixture';
-import { benchLot } from './lot';
+import { benchLot } from '../e2e/engine-harness/lot-figures';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const { values: args, positionals } = parseArgs({

@@ -6,7 +6,7 @@
  * nothing queued), with the page's timeline of the model load (the `winclip:` performance marks).
  */
 import { statSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import type { Page } from '@playwright/test';
 import {
   BUDGET,
@@ -24,17 +24,6 @@ import { synthFiles } from './support/synth-images';
 
 const IMAGES = 12;
 const REFERENCES = 2;
-/**
- * The target is 2 s on an idle machine. The budget asserted is twice that, times the machine's run
- * queue per core when other work loads it (the 1-minute load average over the cores, at least 1): on
- * an idle 2-core machine 4 s, which the old 3–7 s reloads of the kept-files and folder-URL paths fail;
- * on one loaded six times over by other jobs, 24 s. The measured figure is printed either way.
- */
-function readyBudgetMs(): number {
-  const perCore = loadavg()[0] / Math.max(1, availableParallelism());
-  return Math.round(4_000 * Math.max(1, perCore));
-}
-
 /** Drops the references and the images, waits until all are scored, and writes every save. */
 async function buildGallery(page: Page): Promise<Record<string, number>> {
   await page.getByRole('tab', { name: /References/ }).click();
@@ -50,7 +39,11 @@ async function buildGallery(page: Page): Promise<Record<string, number>> {
   return scores;
 }
 
-/** Reloads, prints the milliseconds from the navigation to a page ready to score, checks the budget. */
+/**
+ * Reloads and prints the milliseconds from the navigation to a page ready to score (the target, 2 s on
+ * an idle machine, is a figure to read, not a timed assertion: the machine's load is printed beside it);
+ * checks that nothing was scored, encoded or embedded again.
+ */
 async function reloadToReady(page: Page, path: string, before: Record<string, number>): Promise<void> {
   await page.reload();
   // Checked in the page every 5 ms, so the figure has no poll back-off in it.
@@ -81,24 +74,22 @@ async function reloadToReady(page: Page, path: string, before: Record<string, nu
       .map((m) => `${m.name.slice(8)} ${Math.round(m.startTime)}`)
       .join(', '),
   );
-  const budget = readyBudgetMs();
   console.log(
-    `reload to ready (${path}, ${IMAGES} images, ${REFERENCES} references): ${readyMs} ms, budget ${budget} ms at load ${loadavg()[0].toFixed(1)} [${marks}]`,
+    `reload to ready (${path}, ${IMAGES} images, ${REFERENCES} references): ${readyMs} ms at load ${loadavg()[0].toFixed(1)} [${marks}]`,
   );
   expect(await shownScores(page)).toEqual(before);
   const stats = await engineStats(page);
   expect(stats.imageEncoderRuns).toBe(0);
   expect(stats.promptsEmbedded).toBe(0);
-  expect(readyMs, `reload to ready on the ${path} path, ms`).toBeLessThan(budget);
 }
 
-test('hub model: ready within the budget after a reload', async ({ page, app }) => {
+test('hub model: ready after a reload with nothing recomputed', async ({ page, app }) => {
   await app.openTinyModel();
   const before = await buildGallery(page);
   await reloadToReady(page, 'hub', before);
 });
 
-test('model folder URL: ready within the budget after a reload', async ({ page, app, hub }) => {
+test('model folder URL: ready after a reload with nothing recomputed', async ({ page, app, hub }) => {
   await app.open({ extra: { model: `${hub.url}/${TINY_REPO}/resolve/main` } });
   await waitModelReady(page);
   const before = await buildGallery(page);
@@ -108,7 +99,10 @@ test('model folder URL: ready within the budget after a reload', async ({ page, 
   expect(hub.requests.slice(requests)).toEqual([]);
 });
 
-test('local files kept in this browser: ready within the budget after a reload', async ({ page, app }) => {
+test('local files kept in this browser: ready after a reload with nothing recomputed', async ({
+  page,
+  app,
+}) => {
   await app.open();
   await pickTinyModelFiles(page);
   await waitModelReady(page);

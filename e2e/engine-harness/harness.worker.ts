@@ -3,7 +3,7 @@
  * and returns zero-/few-shot results of one image for comparison with the reference outputs.
  */
 import * as Comlink from 'comlink';
-import { benchLot } from '../../bench/lot';
+import { benchLot } from './lot-figures';
 import { buildPromptSet } from '../../src/core/prompts';
 import { WinclipEngine } from '../../src/engine/engine';
 import { type BackendChoice, createWebRuntime } from '../../src/engine/runtime-web';

@@ -4,12 +4,12 @@
  * nearest distances of all pairs (each unordered pair once, on the device) and of the scoring (MSM,
  * maps, RsCIN), and the bytes a lot keeps per image. Figures only; nothing here asserts a time.
  */
-import { defaultMuscSettings } from '../src/core/musc/settings';
-import type { RgbImage } from '../src/core/types';
-import type { WinclipEngine } from '../src/engine/engine';
-import type { MuscDevice, MuscTokens } from '../src/engine/musc-api';
-import { MuscLot } from '../src/engine/musc-lot';
-import { planBlocks } from '../src/engine/nearest-blocks';
+import { defaultMuscSettings } from '../../src/core/musc/settings';
+import type { RgbImage } from '../../src/core/types';
+import type { WinclipEngine } from '../../src/engine/engine';
+import type { MuscDevice, MuscTokens } from '../../src/engine/musc-api';
+import { MuscLot } from '../../src/engine/musc-lot';
+import { planBlocks } from '../../src/engine/nearest-blocks';
 
 /** A smooth pattern with a seeded blob and noise: images of one "category" that differ a little. */
 function syntheticImage(side: number, seed: number): RgbImage {
