@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { benchLot } from '../e2e/engine-harness/lot-figures';
 import { openNodeRuntime } from '../src/cli/node-devices';
 import { fewShotTile } from '../src/core/association.test-helpers';
 import { buildPromptSet } from '../src/core/prompts';
@@ -22,7 +23,6 @@ import { parseModelConfig } from '../src/model/config';
 import type { ModelFiles } from '../src/model/file-names';
 import { randomSafetensors, VIT_B_16_PLUS_240_CONFIG } from '../src/model/random-weights';
 import { CLIP_DIR, FIXTURE_DIR } from '../test/fixture';
-import { benchLot } from '../e2e/engine-harness/lot-figures';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const { values: args, positionals } = parseArgs({

@@ -3,7 +3,6 @@
  * and returns zero-/few-shot results of one image for comparison with the reference outputs.
  */
 import * as Comlink from 'comlink';
-import { benchLot } from './lot-figures';
 import { buildPromptSet } from '../../src/core/prompts';
 import { WinclipEngine } from '../../src/engine/engine';
 import { type BackendChoice, createWebRuntime } from '../../src/engine/runtime-web';
@@ -13,6 +12,7 @@ import { readStream } from '../../src/io/read-stream';
 import { parseModelConfig } from '../../src/model/config';
 import type { ModelFiles } from '../../src/model/file-names';
 import { safetensorsSplit } from '../../src/model/weight-parts';
+import { benchLot } from './lot-figures';
 
 async function fetchBytes(path: string): Promise<Uint8Array> {
   const r = await fetch(path);
