@@ -10,6 +10,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DeviceChoice, NodeDevice } from '../engine/devices';
 import type { OrtRuntime } from '../engine/runtime';
@@ -238,5 +239,8 @@ export async function openNodeRuntime(choice: NodeRuntimeChoice = {}): Promise<S
   if (device !== 'cpu') ensureRuntimeDir();
   const sel = await selectNodeDevice(device, choice.probeTimeoutMs ?? PROBE_TIMEOUT_MS);
   choice.onSelect?.(sel);
-  return { ...createNodeRuntime({ device: sel.device, threads: choice.threads }), ...sel };
+  // Every core unless told otherwise, counted here: onnxruntime's own default (0) ran one intra-op
+  // thread on a 2-vCPU VM (lot bench, N = 50: 568 ms/image, against 367 ms with 2 threads named).
+  const threads = choice.threads || availableParallelism();
+  return { ...createNodeRuntime({ device: sel.device, threads }), ...sel };
 }
