@@ -15,6 +15,7 @@ import {
   pickTinyModelFiles,
   shownScores,
   waitBankK,
+  waitKeptWeights,
   waitModelReady,
 } from './support/app';
 import { evalDebug, waitDebug } from './support/debug-handle';
@@ -110,20 +111,7 @@ test('local files kept in this browser: ready after a reload with nothing recomp
   const before = await buildGallery(page);
   // The copy into the origin-private file system finishes in the background.
   const weightsBytes = statSync(`${FIXTURE}/open_clip_model.safetensors`).size;
-  await expect
-    .poll(() =>
-      page.evaluate(async () => {
-        const root = await navigator.storage.getDirectory();
-        const models = await root.getDirectoryHandle('models').catch(() => null);
-        if (!models) return 0;
-        for await (const [, dir] of models as unknown as AsyncIterable<[string, FileSystemDirectoryHandle]>) {
-          const f = await dir.getFileHandle('open_clip_model.safetensors').catch(() => null);
-          if (f) return (await f.getFile()).size;
-        }
-        return 0;
-      }),
-    )
-    .toBe(weightsBytes);
+  await waitKeptWeights(page, weightsBytes);
   await evalDebug(page, (h) => h.flush());
   await reloadToReady(page, 'kept local files', before);
   await expect(page.getByTestId('model-chip')).toContainText('local files, kept in this browser');

@@ -16,6 +16,7 @@ import {
   shot,
   shownScores,
   waitBankK,
+  waitKeptWeights,
   waitModelReady,
   waitScored,
 } from './support/app';
@@ -224,20 +225,7 @@ test('a local model loads on the next visit without picking the files again', as
   await waitScored(page, ['test_a.png']);
   const before = await shownScores(page);
   // The copy into the origin-private file system finishes in the background.
-  await expect
-    .poll(() =>
-      page.evaluate(async () => {
-        const root = await navigator.storage.getDirectory();
-        const models = await root.getDirectoryHandle('models').catch(() => null);
-        if (!models) return 0;
-        for await (const [, dir] of models as unknown as AsyncIterable<[string, FileSystemDirectoryHandle]>) {
-          const f = await dir.getFileHandle('open_clip_model.safetensors').catch(() => null);
-          if (f) return (await f.getFile()).size;
-        }
-        return 0;
-      }),
-    )
-    .toBe(weights.byteLength);
+  await waitKeptWeights(page, weights.byteLength);
   await flush(page);
 
   // Next visit: no repo, no files picked, the hub is not asked for the model.

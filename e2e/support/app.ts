@@ -234,3 +234,21 @@ export async function waitLotScored(page: Page, names: string[]): Promise<void> 
   for (const n of names)
     await expect(card(page, n)).toHaveAttribute('data-lot-score', /\d/, { timeout: BUDGET.scored });
 }
+
+/** Waits until the kept local weights (copied into the origin-private file system in the background) are `bytes` long. */
+export async function waitKeptWeights(page: Page, bytes: number): Promise<void> {
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        const root = await navigator.storage.getDirectory();
+        const models = await root.getDirectoryHandle('models').catch(() => null);
+        if (!models) return 0;
+        for await (const [, dir] of models as unknown as AsyncIterable<[string, FileSystemDirectoryHandle]>) {
+          const f = await dir.getFileHandle('open_clip_model.safetensors').catch(() => null);
+          if (f) return (await f.getFile()).size;
+        }
+        return 0;
+      }),
+    )
+    .toBe(bytes);
+}
