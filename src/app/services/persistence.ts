@@ -180,7 +180,7 @@ export async function saveReferences(
     const what = shots.length === 1 ? `reference ${shots[0].name}` : `${shots.length} references`;
     notify(
       'error',
-      `Could not save ${what} (${describeStorageError(err)}); used now, but not after a reload.`,
+      `Could not save ${what} (${describeStorageError(err)}); ${shots.length === 1 ? 'it is' : 'they are'} used now but will not survive a reload.`,
     );
   }
 }
