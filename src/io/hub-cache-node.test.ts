@@ -6,29 +6,33 @@ import {
   mkdtempSync,
   readFileSync,
   readlinkSync,
+  rmSync,
   writeFileSync,
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIXTURE_DIR } from '../../test/fixture';
 import { startTestHub, type TestHub } from '../../test/hub-server';
 import type { DownloadProgress } from './hub';
 import {
   cachedCommit,
   cachedFile,
+  hfCacheStore,
   hubEnv,
-  hubFileToCache,
   linkSnapshot,
   repoFolder,
   snapshotPath,
 } from './hub-cache-node';
+import { hubModelPaths } from './hub-model-node';
 
 const COMMIT = '1'.repeat(40);
+const TOKENIZER_COMMIT = '2'.repeat(40);
 const tmp = mkdtempSync(join(tmpdir(), 'winclip-hubcache-'));
-const small = join(tmp, 'config.json');
-const large = join(tmp, 'model.safetensors');
-writeFileSync(small, '{"a":1}');
-writeFileSync(large, new Uint8Array(300_000).fill(7));
+const config = join(FIXTURE_DIR, 'open_clip_config.json');
+const weights = join(FIXTURE_DIR, 'open_clip_model.safetensors');
+const tokenizer = join(FIXTURE_DIR, 'tokenizer.json');
+const weightBytes = readFileSync(weights).length;
 
 describe('hubEnv', () => {
   it('follows huggingface_hub: HF_HUB_CACHE, else HF_HOME/hub, else XDG_CACHE_HOME/huggingface/hub', () => {
@@ -81,23 +85,31 @@ describe('the cache layout', () => {
     );
     expect(await cachedFile(cache, 'o/n', COMMIT, 'tokenizer.json')).toBe('absent');
     expect(await cachedFile(cache, 'o/n', COMMIT, 'other.json')).toBeNull();
+    const store = hfCacheStore(cache);
+    const at = (file: string, revision = 'main') => ({ kind: 'hub' as const, repo: 'o/n', revision, file });
+    const got = await store.read(at('f.json'));
+    expect(got !== 'absent' && got?.path).toBe(snapshotPath(cache, 'o/n', COMMIT, 'f.json'));
+    expect(got !== 'absent' && (await got?.blob.text())).toBe('x');
+    expect(await store.read(at('tokenizer.json'))).toBe('absent');
+    expect(await store.read(at('f.json', 'dev'))).toBeNull();
     const env = { ...hubEnv({}), cacheDir: cache, offline: true, endpoint: 'http://127.0.0.1:9' };
-    const got = await hubFileToCache({ repo: 'o/n', revision: 'main', file: 'f.json', env });
-    expect(got).toEqual({ path: snapshotPath(cache, 'o/n', COMMIT, 'f.json'), commit: COMMIT });
-    expect(await hubFileToCache({ repo: 'o/n', revision: 'main', file: 'tokenizer.json', env })).toBeNull();
-    await expect(hubFileToCache({ repo: 'o/n', revision: 'dev', file: 'f.json', env })).rejects.toThrow(
-      `o/n@dev: f.json is not in the cache ${repo} (no commit recorded for revision dev); unset HF_HUB_OFFLINE to download it.`,
+    await expect(hubModelPaths({ repo: 'o/n', revision: 'dev', env })).rejects.toThrow(
+      `o/n@dev: open_clip_config.json is not in the cache ${repo} (no commit recorded for revision dev); unset HF_HUB_OFFLINE to download it.`,
     );
   });
 });
 
-describe('hubFileToCache from a hub', () => {
+describe('the Hugging Face cache filled from a hub', () => {
   let hub: TestHub;
   beforeAll(async () => {
     hub = await startTestHub({
       'o/n': {
-        commits: { [COMMIT]: { 'config.json': small, 'model.safetensors': large } },
+        commits: { [COMMIT]: { 'open_clip_config.json': config, 'open_clip_model.safetensors': weights } },
         refs: { main: COMMIT },
+      },
+      'openai/clip-vit-base-patch32': {
+        commits: { [TOKENIZER_COMMIT]: { 'tokenizer.json': tokenizer } },
+        refs: { main: TOKENIZER_COMMIT },
       },
     });
   });
@@ -107,43 +119,53 @@ describe('hubFileToCache from a hub', () => {
     const cache = join(tmp, 'dl');
     const env = { ...hubEnv({}), cacheDir: cache, endpoint: hub.url };
     const events: DownloadProgress[] = [];
-    const got = await hubFileToCache({
+    const got = await hubModelPaths({
       repo: 'o/n',
       revision: 'main',
-      file: 'model.safetensors',
       env,
       onProgress: (p) => events.push(p),
     });
-    const sha = createHash('sha256').update(readFileSync(large)).digest('hex');
-    expect(got?.commit).toBe(COMMIT);
-    const pointer = snapshotPath(cache, 'o/n', COMMIT, 'model.safetensors');
-    expect(got?.path).toBe(pointer);
+    const sha = createHash('sha256').update(readFileSync(weights)).digest('hex');
+    expect(got.commit).toBe(COMMIT);
+    const pointer = snapshotPath(cache, 'o/n', COMMIT, 'open_clip_model.safetensors');
+    expect(got.weights).toBe(pointer);
     expect(lstatSync(pointer).isSymbolicLink()).toBe(true);
-    const link = readlinkSync(pointer);
     // The redirect's X-Linked-Etag, not the ETag of the redirect itself.
-    expect(link).toBe(`../../blobs/${sha}`);
-    expect(readFileSync(pointer).length).toBe(300_000);
+    expect(readlinkSync(pointer)).toBe(`../../blobs/${sha}`);
+    expect(readFileSync(pointer).length).toBe(weightBytes);
     expect(readFileSync(join(repoFolder(cache, 'o/n'), 'refs/main'), 'utf8')).toBe(COMMIT);
     expect(existsSync(join(repoFolder(cache, 'o/n'), 'blobs', `${sha}.incomplete`))).toBe(false);
-    expect(events.at(-1)).toEqual({
+    const network = events.filter((e) => e.from === 'network' && e.file === 'open_clip_model.safetensors');
+    expect(network.at(-1)).toEqual({
       kind: 'download',
-      file: 'model.safetensors',
+      file: 'open_clip_model.safetensors',
       from: 'network',
-      loaded: 300_000,
-      total: 300_000,
+      loaded: weightBytes,
+      total: weightBytes,
     });
+    // The repo has no tokenizer.json: recorded as huggingface_hub does, and the shared one used.
+    expect(existsSync(join(repoFolder(cache, 'o/n'), '.no_exist', COMMIT, 'tokenizer.json'))).toBe(true);
+    expect(got.tokenizer).toBe(
+      snapshotPath(cache, 'openai/clip-vit-base-patch32', TOKENIZER_COMMIT, 'tokenizer.json'),
+    );
     // Pinned and cached: no request at all.
     const before = hub.requests.length;
-    const again = await hubFileToCache({ repo: 'o/n', revision: COMMIT, file: 'model.safetensors', env });
-    expect(again?.path).toBe(pointer);
+    const again = await hubModelPaths({ repo: 'o/n', revision: COMMIT, env });
+    expect(again.weights).toBe(pointer);
     expect(hub.requests.length).toBe(before);
   });
 
-  it('records a missing file as huggingface_hub does and returns null', async () => {
-    const cache = join(tmp, 'missing');
+  it('links a blob another commit downloaded instead of fetching it again', async () => {
+    const cache = join(tmp, 'shared-blob');
     const env = { ...hubEnv({}), cacheDir: cache, endpoint: hub.url };
-    expect(await hubFileToCache({ repo: 'o/n', revision: 'main', file: 'tokenizer.json', env })).toBeNull();
-    expect(existsSync(join(repoFolder(cache, 'o/n'), '.no_exist', COMMIT, 'tokenizer.json'))).toBe(true);
+    await hubModelPaths({ repo: 'o/n', revision: 'main', env });
+    // The snapshot entry goes; the blob stays (as when another commit holds the same file).
+    const pointer = snapshotPath(cache, 'o/n', COMMIT, 'open_clip_model.safetensors');
+    rmSync(pointer);
+    const before = hub.requests.length;
+    const got = await hubModelPaths({ repo: 'o/n', revision: 'main', env });
+    expect(got.weights).toBe(pointer);
+    expect(hub.requests.slice(before).filter((r) => r.startsWith('GET'))).toEqual([]);
   });
 
   it('copies the blob where a symlink cannot be made', async () => {

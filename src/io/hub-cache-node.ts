@@ -1,30 +1,20 @@
 /**
- * Hub downloads into the Hugging Face cache on disk (Node), in the layout and with the environment
+ * The model store on disk (Node): the Hugging Face cache, in the layout and with the environment
  * variables of Python's huggingface_hub, so both read and fill the same cache:
  *   <cache>/models--<owner>--<name>/blobs/<etag>             the file's bytes
  *   <cache>/models--<owner>--<name>/snapshots/<commit>/<file> a symlink to the blob (a copy where links fail)
  *   <cache>/models--<owner>--<name>/refs/<revision>          the commit the revision pointed at
  *   <cache>/models--<owner>--<name>/.no_exist/<commit>/<file> the file is known to be absent there
  */
-import { createWriteStream } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createWriteStream, openAsBlob } from 'node:fs';
+import { copyFile, mkdir, readFile, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
-import { abortError } from '../core/errors';
-import {
-  COMMIT_HASH,
-  DEFAULT_HUB_URL,
-  type DownloadProgress,
-  etagOf,
-  HubError,
-  httpError,
-  hubFileUrl,
-  normalizeHubUrl,
-  repoCommitOf,
-} from './hub';
+import { COMMIT_HASH, DEFAULT_HUB_URL, normalizeHubUrl } from './hub';
+import type { FileAt, ModelStore, StoredFile, WriteInfo } from './model-store';
 
 /** Where the hub is and how to reach it, from the environment huggingface_hub reads. */
 export interface HubEnv {
@@ -117,191 +107,89 @@ async function writeRef(cacheDir: string, repo: string, revision: string, commit
   await writeFile(path, commit);
 }
 
-export interface HubFileRequest {
-  repo: string;
-  revision: string;
-  file: string;
-  env: HubEnv;
-  signal?: AbortSignal;
-  onProgress?: (p: DownloadProgress) => void;
+function hubAt(at: FileAt): Extract<FileAt, { kind: 'hub' }> {
+  // The CLI loads hub models and folders on disk only; a folder URL is the app's.
+  if (at.kind !== 'hub') throw new Error(`The Hugging Face cache keeps hub files only, not ${at.url}.`);
+  return at;
 }
 
-export interface HubFile {
-  path: string;
-  commit: string;
+function blobPath(cacheDir: string, repo: string, etag: string): string {
+  return join(repoFolder(cacheDir, repo), 'blobs', etag);
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
+async function storedFile(path: string): Promise<StoredFile> {
+  return { blob: await openAsBlob(path), path };
 }
 
-async function request(url: string, init: RequestInit, req: HubFileRequest): Promise<Response> {
-  const headers: Record<string, string> = { 'accept-encoding': 'identity' };
-  if (req.env.token) headers.authorization = `Bearer ${req.env.token}`;
-  try {
-    return await fetch(url, { ...init, headers, signal: req.signal });
-  } catch {
-    if (req.signal?.aborted) throw abortError();
-    throw new HubError(
-      'unreachable',
-      `Cannot reach the hub at ${hostOf(url)} (HF_ENDPOINT=${req.env.endpoint}): network down, server stopped or blocked. Set HF_HUB_OFFLINE=1 to use the cache only.`,
-      url,
-    );
-  }
+/** The commit and blob name a write needs: the hub names both (huggingface_hub refuses a server that does not). */
+function blobOf(at: FileAt, info: WriteInfo): { commit: string; etag: string } {
+  if (!info.commit || !info.etag)
+    throw new Error(`The hub did not name the commit and ETag of ${at.file} (X-Repo-Commit, ETag).`);
+  return { commit: info.commit, etag: info.etag };
 }
 
-function failed(url: string, res: Response, req: HubFileRequest): HubError {
-  const at = `${req.repo}@${req.revision} on ${req.env.endpoint}`;
-  if (res.status === 404) {
-    const what = res.headers.get('x-error-code') === 'RevisionNotFound' ? 'revision' : 'repo';
-    return new HubError('not-found', `Not found (404): no ${what} ${at}.`, url, 404);
-  }
-  if (res.status === 401 || res.status === 403) {
-    const token = req.env.token ? 'HF_TOKEN is set but not allowed' : 'set HF_TOKEN to an access token';
-    return new HubError(
-      'unauthorized',
-      `Access denied (${res.status}) to ${at}: the repo is private, gated or does not exist; ${token} (and accept its terms on the hub).`,
-      url,
-      res.status,
-    );
-  }
-  return httpError(url, res.status, res.statusText, req.file);
-}
-
-/**
- * The commit and blob name of a file without downloading it: a HEAD on the resolve URL, following
- * only same-host redirects (the hub names commit and LFS sha256 on its redirect to the CDN).
- */
-async function headFile(
-  url: string,
-  req: HubFileRequest,
-): Promise<{ commit: string; etag: string; size: number } | { missing: true; commit: string | null }> {
-  let at = url;
-  for (let hops = 0; hops < 5; hops++) {
-    const res = await request(at, { method: 'HEAD', redirect: 'manual' }, req);
-    const commit = repoCommitOf(res);
-    const etag = etagOf(res);
-    const redirect = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
-    // The hub names the commit on a missing file's 404 too (huggingface_hub records the absence).
-    const code = res.headers.get('x-error-code');
-    if (res.status === 404 && code !== 'RepoNotFound' && code !== 'RevisionNotFound')
-      return { missing: true, commit };
-    if (!redirect && !res.ok) throw failed(url, res, req);
-    if (commit && etag) {
-      const size = Number(res.headers.get('x-linked-size') ?? res.headers.get('content-length'));
-      return { commit, etag, size: Number.isFinite(size) ? size : 0 };
-    }
-    const next = redirect ? new URL(redirect, at) : null;
-    if (!next || next.host !== new URL(at).host) break;
-    at = next.href;
-  }
-  throw new HubError(
-    'http',
-    `${req.env.endpoint} did not name the commit and ETag of ${req.file} in ${req.repo} (X-Repo-Commit, ETag): is HF_ENDPOINT a Hugging Face hub?`,
-    url,
-  );
-}
-
-/** Streams the file into `<blob>.incomplete`, then renames it: a broken download leaves no blob. */
-async function downloadBlob(url: string, blob: string, total: number, req: HubFileRequest): Promise<void> {
-  const res = await request(url, { method: 'GET', redirect: 'follow' }, req);
-  if (!res.ok || !res.body) throw failed(url, res, req);
-  const size = total || Number(res.headers.get('content-length')) || 0;
-  const partial = `${blob}.incomplete`;
-  await mkdir(dirname(blob), { recursive: true });
-  let loaded = 0;
-  const body = Readable.fromWeb(res.body as NodeReadableStream<Uint8Array>);
-  body.on('data', (chunk: Uint8Array) => {
-    loaded += chunk.byteLength;
-    req.onProgress?.({ kind: 'download', file: req.file, from: 'network', loaded, total: size });
-  });
-  try {
-    await pipeline(body, createWriteStream(partial));
-  } catch (err) {
-    await rm(partial, { force: true });
-    if (req.signal?.aborted) throw abortError();
-    throw new HubError(
-      'unreachable',
-      `The download of ${req.file} from ${hostOf(url)} broke off (${(err as Error).message}). Retry.`,
-      url,
-    );
-  }
-  if (size > 0 && loaded !== size) {
-    await rm(partial, { force: true });
-    throw new HubError(
-      'unreachable',
-      `The download of ${req.file} stopped at ${loaded} of ${size} bytes. Retry.`,
-      url,
-    );
-  }
-  await rename(partial, blob);
-}
-
-function notCached(req: HubFileRequest, why: string): HubError {
-  return new HubError(
-    'not-cached',
-    `${req.repo}@${req.revision}: ${req.file} is not in the cache ${repoFolder(req.env.cacheDir, req.repo)} (${why}); unset HF_HUB_OFFLINE to download it.`,
-    '',
-  );
-}
-
-/**
- * One file of a hub repo, from the cache or downloaded into it. Returns null when the hub (or, offline,
- * the cache) says the file does not exist at that revision. A pinned commit already cached needs no
- * network; a branch is resolved to its commit on the hub first (the cache, offline).
- */
-export async function hubFileToCache(req: HubFileRequest): Promise<HubFile | null> {
-  const { cacheDir } = req.env;
-  const fromCache = async (commit: string): Promise<HubFile | null | undefined> => {
-    const hit = await cachedFile(cacheDir, req.repo, commit, req.file);
-    if (hit === 'absent') return null;
-    if (!hit) return undefined;
-    const { size } = await stat(hit);
-    req.onProgress?.({ kind: 'download', file: req.file, from: 'cache', loaded: size, total: size });
-    return { path: hit, commit };
+/** The Hugging Face cache under `cacheDir` as the model loader's store. */
+export function hfCacheStore(cacheDir: string): ModelStore {
+  const pointerOf = async (at: FileAt): Promise<string | null> => {
+    const { repo, revision, file } = hubAt(at);
+    const commit = await cachedCommit(cacheDir, repo, revision);
+    return commit ? snapshotPath(cacheDir, repo, commit, file) : null;
   };
-  if (req.env.offline) {
-    const commit = await cachedCommit(cacheDir, req.repo, req.revision);
-    if (!commit) throw notCached(req, `no commit recorded for revision ${req.revision}`);
-    const hit = await fromCache(commit);
-    if (hit === undefined) throw notCached(req, `snapshot ${commit} lacks it`);
-    return hit;
-  }
-  if (COMMIT_HASH.test(req.revision)) {
-    const hit = await fromCache(req.revision);
-    if (hit !== undefined) return hit;
-  }
-  const url = hubFileUrl(req.env.endpoint, req.repo, req.file, req.revision);
-  const head = await headFile(url, req);
-  if ('missing' in head) {
-    // Remembered as huggingface_hub does, so an offline run knows not to look for it.
-    if (head.commit) {
-      await writeRef(cacheDir, req.repo, req.revision, head.commit);
-      const marker = join(repoFolder(cacheDir, req.repo), '.no_exist', head.commit, ...req.file.split('/'));
+  return {
+    // The CLI opens the files by path afterwards: a file that could not be written is an error.
+    mustKeep: true,
+    whereIs: (repo) => repoFolder(cacheDir, repo),
+    readRef: (repo, revision) => cachedCommit(cacheDir, repo, revision),
+    writeRef: (repo, revision, commit) => writeRef(cacheDir, repo, revision, commit),
+    async read(at) {
+      const { repo, revision, file } = hubAt(at);
+      const commit = await cachedCommit(cacheDir, repo, revision);
+      const hit = commit ? await cachedFile(cacheDir, repo, commit, file) : null;
+      return hit === null || hit === 'absent' ? hit : storedFile(hit);
+    },
+    /** Streams into `<blob>.incomplete`, then renames it and links the snapshot: a broken download leaves no blob. */
+    async write(at, body, info) {
+      const { repo, revision, file } = hubAt(at);
+      const { commit, etag } = blobOf(at, info);
+      await writeRef(cacheDir, repo, revision, commit);
+      const blob = blobPath(cacheDir, repo, etag);
+      const partial = `${blob}.incomplete`;
+      await mkdir(dirname(blob), { recursive: true });
+      try {
+        await pipeline(Readable.fromWeb(body as NodeReadableStream<Uint8Array>), createWriteStream(partial));
+      } catch (err) {
+        await rm(partial, { force: true });
+        throw err;
+      }
+      await rename(partial, blob);
+      await linkSnapshot(blob, snapshotPath(cacheDir, repo, commit, file));
+    },
+    async remove(at) {
+      const pointer = await pointerOf(at);
+      if (!pointer) return;
+      const blob = await realpath(pointer).catch(() => null);
+      await rm(pointer, { force: true });
+      if (blob) await rm(blob, { force: true });
+    },
+    async markAbsent(at, commit) {
+      await writeRef(cacheDir, at.repo, at.revision, commit);
+      const marker = join(repoFolder(cacheDir, at.repo), '.no_exist', commit, ...at.file.split('/'));
       await mkdir(dirname(marker), { recursive: true });
       await writeFile(marker, '');
-    }
-    return null;
-  }
-  await writeRef(cacheDir, req.repo, req.revision, head.commit);
-  const hit = await fromCache(head.commit);
-  if (hit) return hit;
-  const blob = join(repoFolder(cacheDir, req.repo), 'blobs', head.etag);
-  if (!(await exists(blob)))
-    await downloadBlob(hubFileUrl(req.env.endpoint, req.repo, req.file, head.commit), blob, head.size, req);
-  else
-    req.onProgress?.({
-      kind: 'download',
-      file: req.file,
-      from: 'cache',
-      loaded: head.size,
-      total: head.size,
-    });
-  const pointer = snapshotPath(cacheDir, req.repo, head.commit, req.file);
-  await linkSnapshot(blob, pointer);
-  return { path: pointer, commit: head.commit };
+    },
+    /** The snapshot entry, or the blob another commit already downloaded, linked into this commit. */
+    async adopt(at, info) {
+      const { repo, revision, file } = hubAt(at);
+      if (!info.commit) return null;
+      await writeRef(cacheDir, repo, revision, info.commit);
+      const hit = await cachedFile(cacheDir, repo, info.commit, file);
+      if (typeof hit === 'string' && hit !== 'absent') return storedFile(hit);
+      if (!info.etag || !(await exists(blobPath(cacheDir, repo, info.etag)))) return null;
+      const pointer = snapshotPath(cacheDir, repo, info.commit, file);
+      await linkSnapshot(blobPath(cacheDir, repo, info.etag), pointer);
+      return storedFile(pointer);
+    },
+    // The snapshot folder is the record: files are found one by one under their commit.
+    records: null,
+  };
 }

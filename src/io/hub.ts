@@ -96,7 +96,7 @@ export function etagOf(res: Response): string | null {
   return tag || null;
 }
 
-function hostOf(url: string): string {
+export function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {

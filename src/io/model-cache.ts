@@ -4,9 +4,13 @@
  * Hub files are keyed by repo, commit and file, not by hub URL, so a mirror and the main hub share
  * entries, a moved branch never serves the old commit's files under its name, and old commits stay.
  * A ref entry per repo and branch remembers the commit it last resolved to (huggingface_hub's
- * refs/<revision>), for loading offline.
+ * refs/<revision>), for loading offline. `cacheStorageStore` is this cache as the model loader's store
+ * (model-store.ts); the app lists and deletes cached models here.
  */
+import { errorText } from '../core/errors';
+import { CONFIG_FILE, TOKENIZER_FILE, WEIGHTS_FILE } from '../model/file-names';
 import { COMMIT_HASH } from './hub';
+import type { FileAt, ModelRecords, ModelStore, StoredFile, StoredModel } from './model-store';
 
 const MODEL_CACHE_NAME = 'winclip-models-v1';
 /** Synthetic origin for cache keys (never fetched). */
@@ -28,7 +32,7 @@ export interface CachedModelManifest {
 }
 
 /** A hub file's key under the commit (or, for the shared tokenizer, the branch) it was fetched at. */
-export function hubCacheKey(repo: string, file: string, revision: string): string {
+function hubCacheKey(repo: string, file: string, revision: string): string {
   return `${KEY_ORIGIN}/hub/${repo}/resolve/${encodeURIComponent(revision)}/${file}`;
 }
 
@@ -44,7 +48,7 @@ async function readRef(cache: Cache, repo: string, revision: string): Promise<st
   return COMMIT_HASH.test(commit) ? commit : null;
 }
 
-export async function writeRef(cache: Cache, repo: string, revision: string, commit: string): Promise<void> {
+async function writeRef(cache: Cache, repo: string, revision: string, commit: string): Promise<void> {
   if (revision === commit) return;
   await cache.put(
     refKey(repo, revision),
@@ -52,7 +56,7 @@ export async function writeRef(cache: Cache, repo: string, revision: string, com
   );
 }
 
-export function urlCacheKey(url: string): string {
+function urlCacheKey(url: string): string {
   return `${KEY_ORIGIN}/url/${encodeURIComponent(url)}`;
 }
 
@@ -90,7 +94,7 @@ export async function openModelCache(): Promise<Cache | null> {
 }
 
 /** Streams `body` into the cache under `key`; nothing is stored unless the stream completes. */
-export async function putStream(
+async function putStream(
   cache: Cache,
   key: string,
   body: ReadableStream<Uint8Array>,
@@ -100,10 +104,6 @@ export async function putStream(
   const headers: Record<string, string> = { 'content-type': contentType, 'x-winclip-bytes': String(bytes) };
   if (bytes > 0) headers['content-length'] = String(bytes);
   await cache.put(key, new Response(body, { headers }));
-}
-
-export async function matchFile(cache: Cache, key: string): Promise<Response | null> {
-  return (await cache.match(key)) ?? null;
 }
 
 export async function readManifest(cache: Cache, id: string): Promise<CachedModelManifest | null> {
@@ -119,7 +119,7 @@ export async function readManifest(cache: Cache, id: string): Promise<CachedMode
   }
 }
 
-export async function writeManifest(cache: Cache, manifest: CachedModelManifest): Promise<void> {
+async function writeManifest(cache: Cache, manifest: CachedModelManifest): Promise<void> {
   await cache.put(
     manifestKey(manifest.id),
     new Response(JSON.stringify(manifest), { headers: { 'content-type': 'application/json' } }),
@@ -166,4 +166,75 @@ export async function storageEstimate(): Promise<{ usage: number; quota: number 
   } catch {
     return null;
   }
+}
+
+function keyOf(at: FileAt): string {
+  return at.kind === 'hub' ? hubCacheKey(at.repo, at.file, at.revision) : urlCacheKey(at.url);
+}
+
+async function fileAt(cache: Cache, key: string, name: string): Promise<StoredFile | null> {
+  const res = await cache.match(key);
+  if (!res) return null;
+  try {
+    return { blob: await res.blob(), path: null };
+  } catch (err) {
+    throw new Error(
+      `The cached copy of ${name} could not be read (${errorText(err)}); clear the cache and download again.`,
+    );
+  }
+}
+
+async function modelOf(cache: Cache, manifest: CachedModelManifest): Promise<StoredModel | null> {
+  const one = async (ref: CachedFileRef, name: string) => {
+    const file = await fileAt(cache, ref.key, name);
+    return file ? { file, bytes: ref.bytes } : null;
+  };
+  const config = await one(manifest.files.config, CONFIG_FILE);
+  const tokenizer = await one(manifest.files.tokenizer, TOKENIZER_FILE);
+  const weights = await one(manifest.files.weights, WEIGHTS_FILE);
+  if (!config || !tokenizer || !weights) return null;
+  const commit = manifest.source.kind === 'hub' ? (manifest.source.commit ?? null) : null;
+  return { commit, files: { config, tokenizer, weights } };
+}
+
+function records(cache: Cache): ModelRecords {
+  return {
+    async find(source) {
+      const manifest = await readManifest(cache, sourceId(source));
+      return manifest ? modelOf(cache, manifest) : null;
+    },
+    async findHub(repo, revision) {
+      const manifest = await findHubManifest(cache, repo, revision);
+      return manifest ? modelOf(cache, manifest) : null;
+    },
+    async save(source, label, files) {
+      const ref = (f: { at: FileAt; bytes: number }) => ({ key: keyOf(f.at), bytes: f.bytes });
+      await writeManifest(cache, {
+        id: sourceId(source),
+        label,
+        source,
+        files: { config: ref(files.config), weights: ref(files.weights), tokenizer: ref(files.tokenizer) },
+        savedAt: Date.now(),
+      });
+    },
+  };
+}
+
+export function cacheStorageStore(cache: Cache): ModelStore {
+  return {
+    mustKeep: false,
+    whereIs: () => 'Cache Storage',
+    readRef: (repo, revision) => readRef(cache, repo, revision),
+    writeRef: (repo, revision, commit) => writeRef(cache, repo, revision, commit),
+    read: (at) => fileAt(cache, keyOf(at), at.file),
+    write: (at, body, info) => putStream(cache, keyOf(at), body, info.bytes, info.contentType),
+    remove: async (at) => {
+      await cache.delete(keyOf(at));
+    },
+    // Not recorded here: a model's record keeps which tokenizer it took.
+    markAbsent: async () => undefined,
+    // Entries are keyed by commit and file, not by content: nothing to share between keys.
+    adopt: async () => null,
+    records: records(cache),
+  };
 }
