@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MODEL_FILE_NAMES as MODEL_FILES, type ModelFiles } from '../model/file-names';
+import { checkSafetensorsStart, parseConfigFile, parseTokenizerFile } from './check-model-bytes';
 
 /** Where each of a model's three files is on disk (a hub model's tokenizer may come from another repo). */
 export interface ModelPaths {
@@ -10,15 +11,6 @@ export interface ModelPaths {
   tokenizer: string;
   /** The hub commit the files were taken from, when they came from the hub. */
   commit?: string;
-}
-
-async function readJson(path: string, what: string): Promise<unknown> {
-  const text = await readFile(path, 'utf8');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`${what} (${path}) is not valid JSON`);
-  }
 }
 
 /** The files of a model folder, checked to exist. */
@@ -35,16 +27,19 @@ export async function modelDirPaths(dir: string): Promise<ModelPaths> {
   };
 }
 
+/** The files, through the checks the model loader makes on downloaded and picked files (named by path). */
 export async function loadModelPaths(paths: ModelPaths): Promise<ModelFiles> {
   const [config, tokenizer, buf] = await Promise.all([
-    readJson(paths.config, MODEL_FILES.config),
-    readJson(paths.tokenizer, MODEL_FILES.tokenizer),
+    readFile(paths.config),
+    readFile(paths.tokenizer),
     readFile(paths.weights),
   ]);
+  const weights = new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  checkSafetensorsStart(weights, paths.weights, weights.byteLength);
   return {
-    config,
-    tokenizer,
-    weights: new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength),
+    config: parseConfigFile(config, paths.config).raw,
+    tokenizer: parseTokenizerFile(tokenizer, paths.tokenizer),
+    weights,
     ...(paths.commit ? { commit: paths.commit } : {}),
   };
 }
