@@ -1,7 +1,7 @@
 /**
- * What the browser's model loader shares between its sources: the source and option types, and reading
- * a file's bytes (cached, downloaded or picked) with the early weights check, split into one buffer per
- * graph, or handed over as a file on disk for the worker to read tensor by tensor.
+ * What the model loader and the app's local files share: the app's source and option types, and
+ * reading a file's bytes (stored, downloaded or picked) with the early weights check, split into one
+ * buffer per graph, or handed over as a file on disk for the worker to read tensor by tensor.
  */
 import { errorText } from '../core/errors';
 import { parseModelConfig } from '../model/config';
@@ -13,10 +13,14 @@ import { LocalFilesError } from './local-files';
 import type { SplitRule } from './parts-sink';
 import { type ReadStreamOptions, type ReadStreamResult, readStream, StreamReadError } from './read-stream';
 
-/** Where a model's files come from. A hub `revision` is a branch, tag or commit (default main). */
-export type ModelSource =
+/** A model on a server: a hub repo at a revision (branch, tag or commit; default main) or a folder URL. */
+export type RemoteSource =
   | { kind: 'hub'; repo: string; label: string; revision?: string }
-  | { kind: 'url'; baseUrl: string; label: string }
+  | { kind: 'url'; baseUrl: string; label: string };
+
+/** Where a model's files come from: a server, or files picked (or kept) in this browser. */
+export type ModelSource =
+  | RemoteSource
   | {
       kind: 'local';
       /** The model's own name (exports and recipes carry it as it is). */

@@ -10,7 +10,7 @@
 import { CONFIG_FILE, type ModelFiles, TOKENIZER_FILE, WEIGHTS_FILE } from '../model/file-names';
 import { parseConfigFile, parseTokenizerFile } from './check-model-bytes';
 import { COMMIT_HASH, DEFAULT_REVISION, HubError } from './hub';
-import { splitRuleFor } from './model-fetch-read';
+import { type RemoteSource, splitRuleFor } from './model-fetch-read';
 import {
   getJson,
   getWeights,
@@ -26,10 +26,6 @@ import {
 import type { ModelRole, StoredFile, StoredModel, StoredSource } from './model-store';
 
 export { type LoaderContext, loadSharedTokenizer } from './model-loader-files';
-
-export type RemoteSource =
-  | { kind: 'hub'; repo: string; label: string; revision?: string }
-  | { kind: 'url'; baseUrl: string; label: string };
 
 export interface LoadedModel {
   files: ModelFiles;
