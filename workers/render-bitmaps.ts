@@ -3,10 +3,11 @@
  * OffscreenCanvas (worker side, so full-resolution pixels never reach the UI thread).
  */
 import { resultCareMask } from '../src/core/care-mask';
-import type { DontCareArea, PixelRect } from '../src/core/inspection-region';
+import type { DontCareArea } from '../src/core/inspection-region';
 import type { ImageResult } from '../src/core/types';
 import { decodeToBitmap } from '../src/io/decode-browser';
 import { type HeatmapStyle, heatmapRgba, outlineLayer } from '../src/render/layers';
+import { dimOutsideRoi, drawDontCareAreas } from '../src/render/region-marks';
 import type { OverlayCaption, OverlayOptions } from './protocol';
 
 const VERDICT_COLOURS = { OK: '#1f9d55', REVIEW: '#d08a00', NG: '#d64545' } as const;
@@ -66,7 +67,7 @@ export async function overlayPng(
   if (!ctx) throw new Error('2D canvas unavailable');
   ctx.drawImage(bitmap, 0, 0, frame.width, frame.height);
   bitmap.close();
-  if (roi) dimOutside(ctx, roi, frame.width, frame.height);
+  if (roi) dimOutsideRoi(ctx, roi, frame.width, frame.height);
   if (opts.showHeatmap) {
     const heat = await heatmapBitmap(result, opts);
     ctx.globalAlpha = opts.opacity;
@@ -80,61 +81,7 @@ export async function overlayPng(
     ctx.drawImage(outline, at.x, at.y);
     outline.close();
   }
-  if (ignore.length > 0) drawDontCare(ctx, ignore, frame.width);
+  if (ignore.length > 0) drawDontCareAreas(ctx, ignore, frame.width);
   if (opts.caption) drawCaption(ctx, frame.width, opts.caption);
   return canvas.convertToBlob({ type: 'image/png' });
-}
-
-/** The frame outside the ROI dimmed, the ROI outlined (as the app shows it). */
-function dimOutside(
-  ctx: OffscreenCanvasRenderingContext2D,
-  roi: PixelRect,
-  width: number,
-  height: number,
-): void {
-  ctx.fillStyle = 'rgba(0, 0, 0, 0.55)';
-  ctx.beginPath();
-  ctx.rect(0, 0, width, height);
-  ctx.rect(roi.x, roi.y, roi.width, roi.height);
-  ctx.fill('evenodd');
-  ctx.strokeStyle = '#38bdf8';
-  ctx.lineWidth = Math.max(1, Math.round(width / 400));
-  ctx.strokeRect(roi.x, roi.y, roi.width, roi.height);
-}
-
-/** Don't-care areas (image pixels) as the detail view shows them: hatched, outlined in yellow. */
-function drawDontCare(ctx: OffscreenCanvasRenderingContext2D, areas: readonly DontCareArea[], width: number) {
-  const line = Math.max(1, Math.round(width / 400));
-  const step = 8 * line;
-  const tile = new OffscreenCanvas(step, step);
-  const t = tile.getContext('2d');
-  if (t) {
-    t.strokeStyle = 'rgba(250, 204, 21, 0.7)';
-    t.lineWidth = line;
-    t.beginPath();
-    // One diagonal per tile (and its wrap-around corners): seamless 45° hatching.
-    t.moveTo(0, step);
-    t.lineTo(step, 0);
-    t.moveTo(-step / 2, step / 2);
-    t.lineTo(step / 2, -step / 2);
-    t.moveTo(step / 2, step * 1.5);
-    t.lineTo(step * 1.5, step / 2);
-    t.stroke();
-  }
-  const hatch = ctx.createPattern(tile, 'repeat');
-  ctx.lineWidth = line;
-  ctx.strokeStyle = '#facc15';
-  for (const a of areas) {
-    ctx.beginPath();
-    if (a.kind === 'rect') ctx.rect(a.box.x, a.box.y, a.box.width, a.box.height);
-    else for (const [x, y] of a.points) ctx.lineTo(x, y);
-    ctx.closePath();
-    ctx.fillStyle = 'rgba(0, 0, 0, 0.35)';
-    ctx.fill('evenodd');
-    if (hatch) {
-      ctx.fillStyle = hatch;
-      ctx.fill('evenodd');
-    }
-    ctx.stroke();
-  }
 }

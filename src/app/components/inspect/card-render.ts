@@ -3,6 +3,7 @@ import type { SmallMap } from '../../../../workers/protocol';
 import type { DontCareArea } from '../../../core/inspection-region';
 import type { ColormapName } from '../../../render/colormap';
 import { heatmapRgba } from '../../../render/layers';
+import { dimOutsideRoi, drawDontCareAreas } from '../../../render/region-marks';
 
 export interface CardPaint {
   colormap: ColormapName;
@@ -13,7 +14,7 @@ export interface CardPaint {
   showHeatmap: boolean;
   /** The inspection region as fractions of the frame: the map covers it, the rest is dimmed. */
   roi?: { left: number; top: number; width: number; height: number } | null;
-  /** Don't-care areas in the frame's pixels (`frame`: its size), outlined over the map. */
+  /** Don't-care areas in the frame's pixels (`frame`: its size), hatched over the map. */
   ignore?: { areas: readonly DontCareArea[]; frame: { width: number; height: number } } | null;
 }
 
@@ -37,9 +38,14 @@ export function paintCard(
         h: opts.roi.height * thumb.height,
       }
     : { x: 0, y: 0, w: thumb.width, h: thumb.height };
-  if (opts.roi) outlineRoi(ctx, r, thumb.width, thumb.height);
+  if (opts.roi) dimOutsideRoi(ctx, { x: r.x, y: r.y, width: r.w, height: r.h }, thumb.width, thumb.height);
   if (map && opts.showHeatmap) paintMap(ctx, map, opts, r);
-  if (opts.ignore && opts.ignore.areas.length > 0) outlineAreas(ctx, opts.ignore, thumb.width, thumb.height);
+  const ignore = opts.ignore;
+  if (ignore && ignore.areas.length > 0) {
+    // The areas are in the frame's pixels: scaled onto the thumbnail, marked as on the overlays.
+    const scale = { x: thumb.width / ignore.frame.width, y: thumb.height / ignore.frame.height };
+    drawDontCareAreas(ctx, ignore.areas, thumb.width, scale);
+  }
 }
 
 function paintMap(
@@ -58,41 +64,4 @@ function paintMap(
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(heat, r.x, r.y, r.w, r.h);
   ctx.globalAlpha = 1;
-}
-
-/** The frame outside the ROI dimmed and the ROI outlined with a thin line. */
-function outlineRoi(
-  ctx: CanvasRenderingContext2D,
-  r: { x: number; y: number; w: number; h: number },
-  width: number,
-  height: number,
-): void {
-  ctx.fillStyle = 'rgba(0, 0, 0, 0.5)';
-  ctx.beginPath();
-  ctx.rect(0, 0, width, height);
-  ctx.rect(r.x, r.y, r.w, r.h);
-  ctx.fill('evenodd');
-  ctx.strokeStyle = '#38bdf8';
-  ctx.lineWidth = Math.max(1, width / 240);
-  ctx.strokeRect(r.x, r.y, r.w, r.h);
-}
-
-/** Don't-care areas outlined in yellow (as in the detail view), scaled from frame to thumbnail pixels. */
-function outlineAreas(
-  ctx: CanvasRenderingContext2D,
-  ignore: NonNullable<CardPaint['ignore']>,
-  width: number,
-  height: number,
-): void {
-  const sx = width / ignore.frame.width;
-  const sy = height / ignore.frame.height;
-  ctx.strokeStyle = '#facc15';
-  ctx.lineWidth = Math.max(1, width / 240);
-  for (const a of ignore.areas) {
-    ctx.beginPath();
-    if (a.kind === 'rect') ctx.rect(a.box.x * sx, a.box.y * sy, a.box.width * sx, a.box.height * sy);
-    else for (const [x, y] of a.points) ctx.lineTo(x * sx, y * sy);
-    ctx.closePath();
-    ctx.stroke();
-  }
 }
