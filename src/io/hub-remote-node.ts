@@ -6,8 +6,7 @@
  */
 import { abortError } from '../core/errors';
 import { etagOf, HubError, hostOf, httpError, hubFileUrl, repoCommitOf } from './hub';
-import type { HubEnv } from './hub-cache-node';
-import { repoFolder } from './hub-cache-node';
+import { type HubEnv, repoFolder } from './hub-cache-node';
 import type { MissingFile, ModelRemote, RemoteFile } from './model-remote';
 
 interface Asked {

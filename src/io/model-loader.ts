@@ -29,7 +29,7 @@ export { type LoaderContext, loadSharedTokenizer } from './model-loader-files';
 
 export interface LoadedModel {
   files: ModelFiles;
-  /** The stored copies (with their paths on disk in Node), where the store kept them. */
+  /** The stored copies read or written (always all three where the store must keep them: Node's paths). */
   stored: Record<ModelRole, StoredFile | null>;
   commit: string | null;
   /** Every file came from the store. */
