@@ -37,6 +37,7 @@ export interface LoadedModel {
   /** Why the store did not keep the model (the next load downloads again), or null. */
   storeError: string | null;
 }
+
 /** A failure that means "no network now", after which a stored copy may still serve. */
 function isUnreachable(err: unknown): boolean {
   return (
