@@ -1,6 +1,7 @@
 /**
  * Runs the real engine in a Web Worker on the fixture model (served under /fixture/ by the test)
- * and returns zero-/few-shot results of one image for comparison with the reference outputs.
+ * and returns zero-/few-shot results of one image, or a MuSc lot's scores and maps, for comparison with
+ * the reference outputs.
  */
 import * as Comlink from 'comlink';
 import { muscSettings } from '../../src/core/musc/settings';
