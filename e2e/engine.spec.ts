@@ -1,13 +1,17 @@
 /**
  * The engine in a real browser: Debian Chromium runs it in a Web Worker on the tiny fixture model,
- * on WebGPU (SwiftShader adapter) and on WASM, and must reproduce a few-shot, tiled fixture case.
+ * on WebGPU (SwiftShader adapter) and on WASM, and must reproduce a few-shot, tiled fixture case and the
+ * MuSc lot of ../shared/fixtures/musc-tiny at both its sizes (scores and maps, the CLI's tolerances).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, expect, test } from '@playwright/test';
+import { type Browser, chromium, expect, type Page, test } from '@playwright/test';
+import type { Remote } from 'comlink';
 import { build, type PreviewServer, preview } from 'vite';
 import { FIXTURE_DIR, fixturePrompts, loadF32, maxAbsDiff } from '../test/fixture';
+import { lotDiffs, MUSC_BATCH, MUSC_LAYERS } from '../test/musc-fixture';
+import type { HarnessApi } from './engine-harness/harness.worker';
 import { harnessConfig } from './engine-harness/vite.config';
 import { BASE_ARGS, CHROMIUM, WEBGPU_ARGS } from './support/chromium';
 
@@ -33,43 +37,34 @@ test.afterAll(async () => {
   await new Promise<void>((r) => server?.httpServer.close(() => r()));
 });
 
+/** A harness page with the fixture served from disk under /fixture/ (it lives outside the repo). */
+async function openHarness(): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.route('**/fixture/**', (route) => {
+    const name = new URL(route.request().url()).pathname.replace('/fixture/', '');
+    const body =
+      name === 'prompts.json' ? JSON.stringify(fixturePrompts) : readFileSync(join(FIXTURE_DIR, name));
+    return route.fulfill({ body, headers: { 'Cross-Origin-Resource-Policy': 'same-origin' } });
+  });
+  await page.goto(base);
+  await expect(page.locator('#status')).toHaveText('engine harness: ready');
+  return { page, errors };
+}
+
+type Harness = Remote<HarnessApi>;
+
 for (const backend of ['webgpu', 'wasm'] as const) {
   test(`engine in a worker on ${backend} reproduces test_c (2 tiles) zero- and few-shot`, async () => {
     // Budget: model load and 12 image-encoder passes (SwiftShader for webgpu): 4 min.
     test.setTimeout(240_000);
-    const page = await browser.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (e) => errors.push(e.message));
-    // The fixture lives outside the repo; serve it from disk under /fixture/.
-    await page.route('**/fixture/**', (route) => {
-      const name = new URL(route.request().url()).pathname.replace('/fixture/', '');
-      const body =
-        name === 'prompts.json' ? JSON.stringify(fixturePrompts) : readFileSync(join(FIXTURE_DIR, name));
-      return route.fulfill({ body, headers: { 'Cross-Origin-Resource-Policy': 'same-origin' } });
-    });
-    await page.goto(base);
-    await expect(page.locator('#status')).toHaveText('engine harness: ready');
-    const r = await page.evaluate(
+    const { page, errors } = await openHarness();
+    const res = await page.evaluate(
       (b) =>
-        (
-          window as unknown as {
-            harness: { run: (b: string, t: string, refs: string[]) => Promise<unknown> };
-          }
-        ).harness.run(b, 'test_c.png', ['ref_1.png', 'ref_2.png']),
+        (window as unknown as { harness: Harness }).harness.run(b, 'test_c.png', ['ref_1.png', 'ref_2.png']),
       backend,
     );
-    const res = r as {
-      backend: string;
-      reason: string;
-      width: number;
-      height: number;
-      zsScore: number;
-      zsMap: number[];
-      fsMode: string;
-      fsScore: number;
-      fsMap: number[];
-      imageEncoderRuns: number;
-    };
     console.log(`${backend}: ${res.reason}`);
     expect(errors).toEqual([]);
     expect(res.backend).toBe(backend);
@@ -88,6 +83,40 @@ for (const backend of ['webgpu', 'wasm'] as const) {
     expect(fsMapDiff).toBeLessThan(TOL);
     // Encoder runs: test_c has 2 tiles, each reference 1; every tile takes 3 passes (full, scale 2, scale 3).
     expect(res.imageEncoderRuns).toBe(12);
+    await page.close();
+  });
+}
+
+for (const backend of ['webgpu', 'wasm'] as const) {
+  // Both sizes on both backends: the page-level lot-mode e2e runs on WASM only, so this is the one
+  // check of the lot's kernels on WebGPU.
+  const sizes = [240, 320];
+  test(`engine in a worker on ${backend} reproduces the MuSc lot at S = ${sizes.join(' and ')}`, async () => {
+    // Budget: model load, then 6 lot image passes and 5 distance runs per size: about 2 min each way
+    // on SwiftShader (webgpu) on a busy 2-core machine, so 6 min.
+    test.setTimeout(360_000);
+    const { page, errors } = await openHarness();
+    const r = await page.evaluate(
+      ([b, names, layers, sizes]) =>
+        (window as unknown as { harness: Harness }).harness.lot(b, names, layers, sizes),
+      [backend, MUSC_BATCH.map((n) => `${n}.png`), MUSC_LAYERS, sizes] as const,
+    );
+    expect(errors).toEqual([]);
+    expect(r.backend).toBe(backend);
+    expect(r.lots.map((l) => l.size)).toEqual(sizes);
+    for (const lot of r.lots) {
+      // Each unordered pair of the six once.
+      expect(lot.pairsComputed).toBe(15);
+      expect(lot.maps.map((m) => m.length)).toEqual(MUSC_BATCH.map(() => lot.size * lot.size));
+      const d = lotDiffs(lot.size === 240 ? 'reference' : 'reference-320', lot);
+      console.log(
+        `${backend}: MuSc lot S=${lot.size} |Δ| RsCIN score ${d.rscin.toExponential(2)}, max score ${d.ac.toExponential(2)}, maps ${d.maps.toExponential(2)}`,
+      );
+      // The CLI's tolerances (test/cli-musc.test.ts).
+      expect(d.rscin).toBeLessThan(1e-5);
+      expect(d.ac).toBeLessThan(1e-5);
+      expect(d.maps).toBeLessThan(1e-4);
+    }
     await page.close();
   });
 }

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseNpyFloat32 } from '../src/io/npy';
-import { FIXTURE_DIR, maxAbsDiff } from './fixture';
-import { MUSC_BATCH, type MuscReference, muscArray } from './musc-fixture';
+import { FIXTURE_DIR } from './fixture';
+import { lotDiffs, MUSC_BATCH, type MuscReference } from './musc-fixture';
 import { resultsErrors } from './results-schema';
 import { winclip } from './run-cli';
 
@@ -37,21 +37,11 @@ const lotArgs = (...extra: string[]) => [
 
 /** Largest difference of the records' scores and maps from the reference. */
 function diffs(ref: MuscReference, images: LotRecord[]) {
-  const maps = muscArray(ref, 'anomaly_maps');
-  const per = maps.data.length / maps.shape[0];
-  return {
-    rscin: maxAbsDiff(
-      images.map((o) => o.image_score),
-      muscArray(ref, 'rscin_score').data,
-    ),
-    ac: maxAbsDiff(
-      images.map((o) => o.max_score),
-      muscArray(ref, 'ac_score').data,
-    ),
-    maps: Math.max(
-      ...images.map((o, i) => maxAbsDiff(o.anomaly_map, maps.data.subarray(i * per, (i + 1) * per))),
-    ),
-  };
+  return lotDiffs(ref, {
+    imageScores: images.map((o) => o.image_score),
+    maxScores: images.map((o) => o.max_score),
+    maps: images.map((o) => o.anomaly_map),
+  });
 }
 
 describe('winclip score --method musc', () => {

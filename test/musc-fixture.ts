@@ -1,7 +1,7 @@
 /** Reads the MuSc stage reference (../shared/fixtures/musc-tiny) for tests. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED_DIR } from './fixture';
+import { maxAbsDiff, SHARED_DIR } from './fixture';
 
 const MUSC_DIR = join(SHARED_DIR, 'fixtures/musc-tiny');
 
@@ -50,4 +50,23 @@ export function patchTokens(ref: MuscReference, block: number, i: number): Float
   const a = muscArray(ref, `patch_tokens.block${block}`);
   const [, tokens, width] = a.shape;
   return imageSlice(a, i).slice(width, tokens * width);
+}
+
+/** A scored lot in the reference's batch order: final (RsCIN) scores, max scores, S×S maps. */
+export interface LotOutcome {
+  imageScores: ArrayLike<number>;
+  maxScores: ArrayLike<number>;
+  maps: ArrayLike<number>[];
+}
+
+/** Largest differences of a scored lot from the reference's rscin_score, ac_score and anomaly_maps. */
+export function lotDiffs(ref: MuscReference, lot: LotOutcome): { rscin: number; ac: number; maps: number } {
+  const maps = muscArray(ref, 'anomaly_maps');
+  if (lot.maps.length !== maps.shape[0])
+    throw new Error(`${ref}: ${maps.shape[0]} maps expected, got ${lot.maps.length}`);
+  return {
+    rscin: maxAbsDiff(lot.imageScores, muscArray(ref, 'rscin_score').data),
+    ac: maxAbsDiff(lot.maxScores, muscArray(ref, 'ac_score').data),
+    maps: Math.max(...lot.maps.map((m, i) => maxAbsDiff(m, imageSlice(maps, i)))),
+  };
 }

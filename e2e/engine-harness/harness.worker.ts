@@ -1,10 +1,14 @@
 /**
  * Runs the real engine in a Web Worker on the fixture model (served under /fixture/ by the test)
- * and returns zero-/few-shot results of one image for comparison with the reference outputs.
+ * and returns zero-/few-shot results of one image, or a MuSc lot's scores and maps, for comparison with
+ * the reference outputs.
  */
 import * as Comlink from 'comlink';
+import { muscSettings } from '../../src/core/musc/settings';
 import { buildPromptSet } from '../../src/core/prompts';
 import { WinclipEngine } from '../../src/engine/engine';
+import type { EngineOptions } from '../../src/engine/model-info';
+import { MuscLot } from '../../src/engine/musc-lot';
 import { type BackendChoice, createWebRuntime } from '../../src/engine/runtime-web';
 import { BlobBytes } from '../../src/io/blob-bytes';
 import { decodeImageBlob } from '../../src/io/decode-browser';
@@ -29,17 +33,34 @@ async function image(name: string) {
   return (await decodeImageBlob(new Blob([bytes as BlobPart]), name)).rgb;
 }
 
+/** The fixture model on `backend`, with the default method settings. */
+async function fixtureEngine(backend: BackendChoice, options: EngineOptions = {}) {
+  const runtime = await createWebRuntime({ backend, wasmPaths: new URL('/ort/', self.location.href).href });
+  const engine = await WinclipEngine.create(
+    {
+      config: await fetchJson('/fixture/open_clip_config.json'),
+      tokenizer: await fetchJson('/fixture/tokenizer.json'),
+      weights: await fetchBytes('/fixture/open_clip_model.safetensors'),
+    },
+    runtime,
+    {},
+    options,
+  );
+  return { runtime, engine };
+}
+
+/** One MuSc lot's outcome, in the order the images were given. */
+interface LotRun {
+  size: number;
+  imageScores: number[];
+  maxScores: number[];
+  maps: Float32Array[];
+  pairsComputed: number;
+}
+
 const api = {
   async run(backend: BackendChoice, testImage: string, refImages: string[]) {
-    const runtime = await createWebRuntime({ backend, wasmPaths: new URL('/ort/', self.location.href).href });
-    const engine = await WinclipEngine.create(
-      {
-        config: await fetchJson('/fixture/open_clip_config.json'),
-        tokenizer: await fetchJson('/fixture/tokenizer.json'),
-        weights: await fetchBytes('/fixture/open_clip_model.safetensors'),
-      },
-      runtime,
-    );
+    const { runtime, engine } = await fixtureEngine(backend);
     const prompts = (await fetchJson('/fixture/prompts.json')) as { normal: string[]; anomalous: string[] };
     await engine.setPrompts(prompts);
     await engine.encode('test', await image(testImage));
@@ -60,6 +81,33 @@ const api = {
       fsMap: Array.from(fs.anomalyMap),
       imageEncoderRuns: stats.imageEncoderRuns,
     };
+  },
+
+  /**
+   * The lot mode as the app and the CLI run it (`MuscLot` on the engine's device): the images, decoded
+   * once, form one lot per entry of `sizes`, each with the given layers and the other settings' defaults.
+   */
+  async lot(backend: BackendChoice, names: string[], layers: number[], sizes: number[]) {
+    const { runtime, engine } = await fixtureEngine(backend, { lotMode: true });
+    const images = await Promise.all(names.map(image));
+    const v = engine.config.vision;
+    const lots: LotRun[] = [];
+    for (const size of sizes) {
+      const shape = { blocks: v.layers, imageSize: v.imageSize, patchSize: v.patchSize };
+      const lot = new MuscLot(engine.muscDevice(), muscSettings(shape, { layers, size }));
+      await lot.addAll(names.map((key, i) => ({ key, image: images[i] })));
+      const r = lot.scores();
+      if (!r.ready) throw new Error(r.message);
+      lots.push({
+        size,
+        imageScores: r.images.map((im) => im.imageScore),
+        maxScores: r.images.map((im) => im.maxScore),
+        maps: r.images.map((im) => im.map),
+        pairsComputed: lot.counters().pairsComputed,
+      });
+    }
+    await engine.dispose();
+    return { backend: runtime.backend, reason: runtime.reason, lots };
   },
 };
 
