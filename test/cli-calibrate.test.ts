@@ -1,15 +1,11 @@
-/** Runs `winclip calibrate` and `winclip score` with thresholds through the bin, on the fixture model. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nextUp } from '../src/core/calibration';
 import { FIXTURE_DIR, fixturePrompts } from './fixture';
+import { winclipOk } from './run-cli';
 
-const run = promisify(execFile);
-const BIN = resolve(__dirname, '../bin/winclip.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'winclip-calibrate-'));
 const promptsFile = join(tmp, 'prompts.json');
 writeFileSync(promptsFile, JSON.stringify(fixturePrompts));
@@ -40,7 +36,7 @@ interface Scored {
 }
 
 async function cli<T>(args: string[]): Promise<T> {
-  const { stdout } = await run('node', [BIN, ...args], { maxBuffer: 256 * 1024 * 1024 });
+  const { stdout } = await winclipOk(args);
   return JSON.parse(stdout);
 }
 
@@ -117,8 +113,7 @@ describe('winclip calibrate', () => {
       }
     }
     expect(s.images.some((o) => o.regions!.length > 0)).toBe(true);
-    const bad = await run('node', [
-      BIN,
+    const bad = await winclipOk([
       'score',
       '--model',
       FIXTURE_DIR,
@@ -141,7 +136,7 @@ describe('winclip calibrate', () => {
       /--margin/,
     ],
   ])('fails with one clear line for %s', async (_label, args, msg) => {
-    const err = await run('node', [BIN, 'calibrate', ...args]).then(
+    const err = await winclipOk(['calibrate', ...args]).then(
       () => null,
       (e: { code: number; stderr: string }) => e,
     );

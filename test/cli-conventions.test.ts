@@ -1,7 +1,9 @@
 /**
- * Command-line conventions, through the bin as a user runs it: --version, exit statuses (2 for usage
- * errors, 3 for NG with --fail-on-ng), streams (nothing on stdout for a usage error), help laid out for
- * the terminal, progress on a terminal only, --quiet, and calibrate --write-recipe without a recipe.
+ * Command-line conventions: --version, exit statuses (2 for usage errors, 3 for NG with --fail-on-ng),
+ * streams (nothing on stdout for a usage error), help laid out for the terminal, progress on a terminal
+ * only, --quiet, and calibrate --write-recipe without a recipe. The bin runs as a user runs it (a child
+ * process) where the process itself is the point: --version, each exit status, a pseudo-terminal; the
+ * other cases call the CLI's main in this process (test/run-cli.ts), the code the bin runs.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { fingerprintModelDir } from '../src/cli/recipe-input';
 import { base64ToBytes, parseRecipe } from '../src/core/recipe';
 import { FIXTURE_DIR } from './fixture';
+import { winclip as inProcess, winclipProcess } from './run-cli';
 
 const exec = promisify(execFile);
 const ROOT = resolve(__dirname, '..');
@@ -20,21 +23,9 @@ const tmp = mkdtempSync(join(tmpdir(), 'winclip-conventions-'));
 const img = (f: string) => join(FIXTURE_DIR, f);
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function winclip(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Ran> {
-  return exec('node', [BIN, ...args], {
-    env: { ...process.env, COLUMNS: '', ...env },
-    maxBuffer: 64 * 1024 * 1024,
-  }).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: Ran) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
-}
+const winclip = (args: string[], env: NodeJS.ProcessEnv = {}) => inProcess(args, { COLUMNS: '', ...env });
+/** The bin in a child process: its exit status is the process's. */
+const bin = (args: string[]) => winclipProcess(args, { env: { ...process.env, COLUMNS: '' } });
 
 /** `score --fail-on-ng` on the fixture model at image threshold `t`. */
 const failOnNg = (t: string, files: string[]) =>
@@ -69,11 +60,11 @@ async function onTerminal(args: string[]): Promise<string> {
 
 describe('winclip --version and usage', () => {
   it.each([['--version'], ['-V']])('%s prints the package version on stdout', async (flag) => {
-    expect(await winclip([flag])).toEqual({ code: 0, stdout: `winclip ${VERSION}\n`, stderr: '' });
+    expect(await bin([flag])).toEqual({ code: 0, stdout: `winclip ${VERSION}\n`, stderr: '' });
   });
 
   it('alone, prints the usage on stderr and exits 2', async () => {
-    const r = await winclip([]);
+    const r = await bin([]);
     expect([r.code, r.stdout]).toEqual([2, '']);
     expect(r.stderr).toMatch(/^usage: winclip <command>/);
   });
@@ -181,6 +172,22 @@ describe('winclip score --fail-on-ng', () => {
     const top = Math.max(...scores);
     const ng = await failOnNg(String(top), files);
     expect(ng.code).toBe(3);
+    // The process's own exit status, through the bin.
+    expect(
+      (
+        await bin([
+          'score',
+          '--model',
+          FIXTURE_DIR,
+          '--object',
+          'bottle',
+          '--fail-on-ng',
+          '--image-threshold',
+          String(top),
+          ...files,
+        ])
+      ).code,
+    ).toBe(3);
     const out = JSON.parse(ng.stdout);
     expect(out.images.map((i: { verdict: string }) => i.verdict)).toEqual(
       scores.map((s) => (s >= top ? 'NG' : 'OK')),

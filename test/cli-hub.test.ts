@@ -1,16 +1,12 @@
-/** `winclip score --model owner/name[@revision]`: the hub loader run as a user would, against a local hub. */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURE_DIR, fixturePrompts, manifest } from './fixture';
 import { startTestHub, type TestHub } from './hub-server';
+import { winclip as inProcess, type Ran, winclipProcess } from './run-cli';
 
-const run = promisify(execFile);
-const BIN = resolve(__dirname, '../bin/winclip.mjs');
 const tmp = fs.mkdtempSync(join(tmpdir(), 'winclip-hub-'));
 const promptsFile = join(tmp, 'prompts.json');
 fs.writeFileSync(promptsFile, JSON.stringify(fixturePrompts));
@@ -25,18 +21,10 @@ const modelFiles = {
   'open_clip_model.safetensors': fixture('open_clip_model.safetensors'),
 };
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function winclip(args: string[], env: Record<string, string>): Promise<Ran> {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HF_')));
-  return run('node', [BIN, ...args], { env: { ...clean, ...env }, maxBuffer: 64 << 20 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: Ran) => e,
-  );
+/** The CLI's main in this process (test/run-cli.ts) with no HF_ variable but those of `env`. */
+function winclip(args: string[], env: Record<string, string>): Promise<Ran> {
+  const unset = Object.keys(process.env).filter((k) => k.startsWith('HF_'));
+  return inProcess(args, { ...Object.fromEntries(unset.map((k) => [k, undefined])), ...env });
 }
 
 const score = (model: string, env: Record<string, string>) =>
@@ -195,7 +183,8 @@ describe('winclip score --model owner/name', () => {
     // An empty cache, offline: only the folder can answer.
     const env = { HF_ENDPOINT: 'http://127.0.0.1:9', HF_HOME: join(tmp, 'empty'), HF_HUB_OFFLINE: '1' };
     const args = ['score', '--model', 'acme/tiny', '--prompts', promptsFile, image];
-    const r = await run('node', [BIN, ...args], { cwd, env: { ...process.env, ...env } });
+    const r = await winclipProcess(args, { cwd, env: { ...process.env, ...env } });
+    expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).images).toHaveLength(1);
     expect(fs.existsSync(join(tmp, 'empty'))).toBe(false);
   });

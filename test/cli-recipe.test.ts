@@ -1,18 +1,13 @@
-/** `winclip score --recipe` and `winclip calibrate --recipe` against the same setup given as flags. */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ANOMALOUS_STATES, DEFAULT_TEMPLATES } from '../src/core/prompts';
 import { bytesToBase64, parseRecipe, type Recipe, serializeRecipe } from '../src/core/recipe';
 import { FIXTURE_DIR } from './fixture';
-import { fixtureRecipe } from './run-cli';
+import { fixtureRecipe, winclipOk } from './run-cli';
 
-const run = promisify(execFile);
-const BIN = resolve(__dirname, '../bin/winclip.mjs');
 const tmp = mkdtempSync(join(tmpdir(), 'winclip-recipe-'));
 const img = (f: string) => join(FIXTURE_DIR, f);
 const REFS = ['ref_1.png', 'ref_2.png'];
@@ -41,7 +36,7 @@ async function writeRecipe(name: string, patch: Partial<Recipe> = {}): Promise<s
 }
 
 async function cli(args: string[]): Promise<unknown> {
-  const { stdout } = await run('node', [BIN, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await winclipOk(args);
   return JSON.parse(stdout);
 }
 
@@ -169,7 +164,7 @@ describe('--recipe', () => {
     const path = join(tmp, 'other.json');
     writeFileSync(path, JSON.stringify({ ...recipe, model: { ...recipe.model, ...model } }));
     await expect(
-      run('node', [BIN, 'score', '--model', FIXTURE_DIR, '--recipe', path, img('test_a.png')]),
+      winclipOk(['score', '--model', FIXTURE_DIR, '--recipe', path, img('test_a.png')]),
     ).rejects.toMatchObject({
       stderr: expect.stringMatching(message),
     });
@@ -178,8 +173,7 @@ describe('--recipe', () => {
   it('refuses a recipe together with the flags it replaces, and a broken file in one line', async () => {
     const recipe = await writeRecipe('r2.json');
     await expect(
-      run('node', [
-        BIN,
+      winclipOk([
         'score',
         '--model',
         FIXTURE_DIR,
@@ -196,9 +190,7 @@ describe('--recipe', () => {
     });
     const broken = join(tmp, 'broken.json');
     writeFileSync(broken, '{"format": "winclip-recipe", "version": 7}');
-    await expect(
-      run('node', [BIN, 'calibrate', '--model', FIXTURE_DIR, '--recipe', broken]),
-    ).rejects.toMatchObject({
+    await expect(winclipOk(['calibrate', '--model', FIXTURE_DIR, '--recipe', broken])).rejects.toMatchObject({
       code: 1,
       stderr: `winclip: calibrate: --recipe ${broken}: recipe: version 7 is not supported (this build reads version 1)\n`,
     });
@@ -213,14 +205,7 @@ describe('calibrate --recipe with an inspection setup', () => {
   });
   type Loo = { references: { image_score: number; max_pixel: number }[]; image_threshold: number };
   const calibrateRecipe = async (path: string) => {
-    const { stdout, stderr } = await run('node', [
-      BIN,
-      'calibrate',
-      '--model',
-      FIXTURE_DIR,
-      '--recipe',
-      path,
-    ]);
+    const { stdout, stderr } = await winclipOk(['calibrate', '--model', FIXTURE_DIR, '--recipe', path]);
     return { loo: JSON.parse(stdout) as Loo, stderr };
   };
 
@@ -258,16 +243,7 @@ describe('calibrate --recipe with an inspection setup', () => {
     for (const [i, r] of c.loo.references.entries())
       expect(r.max_pixel).toBeLessThanOrEqual(a.loo.references[i].max_pixel);
     const written = join(tmp, 'cal-roi-written.json');
-    await run('node', [
-      BIN,
-      'calibrate',
-      '--model',
-      FIXTURE_DIR,
-      '--recipe',
-      withRoi,
-      '--write-recipe',
-      written,
-    ]);
+    await winclipOk(['calibrate', '--model', FIXTURE_DIR, '--recipe', withRoi, '--write-recipe', written]);
     const again = parseRecipe(readFileSync(written, 'utf8'));
     expect(again.inspection).toEqual({ roi, ignore: [] });
     expect(again.thresholds['few-shot']).toEqual({

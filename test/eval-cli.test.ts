@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { imageMetrics } from '../src/core/metrics';
 import { mean, std } from '../src/eval/results';
 import { FIXTURE_DIR } from './fixture';
+import { winclipOk } from './run-cli';
 import { synthArgs, synthTestFiles } from './synth-args';
 
 const exec = promisify(execFile);
@@ -21,9 +22,13 @@ const tmp = mkdtempSync(join(tmpdir(), 'winclip-eval-'));
 const DATA = join(tmp, 'mvtec');
 const CACHE = join(tmp, 'cache');
 
-async function winclip(args: string[]): Promise<{ stdout: string; stderr: string }> {
+/** `npx winclip`, as the README runs it: once, for the synthetic set. */
+async function npxWinclip(args: string[]): Promise<{ stdout: string; stderr: string }> {
   return exec('npx', ['--no-install', 'winclip', ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
 }
+
+/** The rest runs the CLI's main in this process (test/run-cli.ts): the same code without a Node start. */
+const winclip = winclipOk;
 
 /** `eval` of the synthetic MVTec-layout set with the fixture model. */
 const EVAL_MVTEC = ['eval', '--data', DATA, '--dataset', 'mvtec', '--model', FIXTURE_DIR];
@@ -65,7 +70,7 @@ const inUnit = (x: number) => expect(x >= 0 && x <= 1, `${x} in [0, 1]`).toBe(tr
 let first: { stdout: string; json: EvalJson };
 
 beforeAll(async () => {
-  const { stdout } = await winclip(
+  const { stdout } = await npxWinclip(
     synthArgs({ out: DATA, categories: ['washer', 'fabric'], train: 3, good: 3, bad: 3, size: 48 }),
   );
   expect(stdout).toContain('washer: 3 train, 3 test good, 1 scratch, 1 hole, 1 stain');

@@ -23,6 +23,7 @@ import type { WinclipEngine } from '../src/engine/engine';
 import { MuscLot } from '../src/engine/musc-lot';
 import { decodeImageFile } from '../src/io/decode-node';
 import { FIXTURE_DIR } from './fixture';
+import { winclipOk } from './run-cli';
 import { synthArgs, synthTestFiles } from './synth-args';
 
 const exec = promisify(execFile);
@@ -32,9 +33,13 @@ const DATA = join(tmp, 'mvtec');
 const S = 48;
 const CATEGORIES = ['fabric', 'washer'];
 
-async function winclip(args: string[]): Promise<{ stdout: string; stderr: string }> {
+/** `npx winclip`, as the README runs it: once, for the synthetic set. */
+async function npxWinclip(args: string[]): Promise<{ stdout: string; stderr: string }> {
   return exec('npx', ['--no-install', 'winclip', ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
 }
+
+/** The rest runs the CLI's main in this process (test/run-cli.ts): the same code without a Node start. */
+const winclip = winclipOk;
 
 type Metrics = Record<string, number>;
 interface Run {
@@ -165,7 +170,7 @@ function close(got: number, want: number, what: string): void {
 let musc: { stdout: string; json: EvalJson };
 
 beforeAll(async () => {
-  await winclip(synthArgs({ out: DATA, categories: CATEGORIES, train: 1, good: 4, bad: 6, size: S }));
+  await npxWinclip(synthArgs({ out: DATA, categories: CATEGORIES, train: 1, good: 4, bad: 6, size: S }));
   engine = await createNodeEngine(FIXTURE_DIR, {}, {}, { lotMode: true });
   settings = muscSettings({ blocks: 2, imageSize: 240, patchSize: 16 }, { layers: [0, 1], size: S });
   musc = await evaluate(['--protocol', 'musc'], 'musc.json');
