@@ -99,5 +99,5 @@ export async function captureFrame(video: HTMLVideoElement): Promise<void> {
   const before = new Set(useApp.getState().images.map((im) => im.id));
   await addImages([new File([blob], name, { type: 'image/png' })]);
   const added = useApp.getState().images.find((im) => !before.has(im.id) && im.name === name);
-  if (added) patchCamera({ lastImageId: added.id });
+  if (added) patchCamera({ lastImageId: added.id, heldBeats: 0 });
 }

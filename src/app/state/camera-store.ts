@@ -18,6 +18,8 @@ export interface CameraState {
   /** Seconds between captures in continuous mode. */
   intervalS: number;
   captures: number;
+  /** Continuous-capture beats skipped while the last REVIEW frame waits for the operator's mark. */
+  heldBeats: number;
   /** Gallery id of the last capture (its verdict is drawn on the preview). */
   lastImageId: string | null;
 }
@@ -32,6 +34,7 @@ export const useCamera = create<CameraState>()(() => ({
   continuous: false,
   intervalS: 2,
   captures: 0,
+  heldBeats: 0,
   lastImageId: null,
 }));
 

@@ -32,6 +32,7 @@ function useLastCapture() {
 
 function LastVerdict() {
   const { image, verdict, mark, awaitsMark } = useLastCapture();
+  const held = useCamera((s) => s.heldBeats);
   if (!image) return null;
   return (
     <div className={`camera-verdict verdict-${verdict ?? 'pending'}`} data-testid="camera-verdict">
@@ -59,7 +60,12 @@ function LastVerdict() {
           <button type="button" className="btn btn-small" onClick={() => setLabel(image, 'NG')}>
             NG
           </button>
-          {awaitsMark && <span className="muted"> · capture paused until you decide</span>}
+          {awaitsMark && (
+            <span className="muted" data-testid="camera-held">
+              {' '}
+              · capture paused until you decide{held > 0 ? ` (${held} skipped)` : ''}
+            </span>
+          )}
         </div>
       )}
     </div>
@@ -101,7 +107,9 @@ export function CameraPanel() {
   useEffect(() => {
     if (!cam.continuous || !cam.live) return;
     const timer = setInterval(() => {
-      if (!lastCaptureBusy() && !holdRef.current) captureRef.current();
+      // The count of beats held tells the operator (and the e2e) that capture waits on them.
+      if (holdRef.current) patchCamera({ heldBeats: useCamera.getState().heldBeats + 1 });
+      else if (!lastCaptureBusy()) captureRef.current();
     }, cam.intervalS * 1000);
     return () => clearInterval(timer);
   }, [cam.continuous, cam.live, cam.intervalS]);
