@@ -2,7 +2,7 @@
  * Opens a model's files in the worker (weights read from disk part by part) and creates its engine,
  * taking the weights' fingerprint and the model identity before the engine frees the weight parts.
  */
-import { fingerprintBytes } from '../src/core/weights-fingerprint';
+import { fingerprintBytesAsync } from '../src/core/weights-fingerprint';
 import type { WinclipEngine } from '../src/engine/engine';
 import { diskReadError, openDiskWeights } from '../src/io/blob-bytes';
 import { modelIdentityOf } from '../src/io/model-identity';
@@ -22,7 +22,7 @@ export async function openModel(
   const { files: opened, disk } = await openDiskWeights(files);
   try {
     // Taken before the engine takes over (and frees) the weight parts.
-    const weightsFingerprint = fingerprintBytes(
+    const weightsFingerprint = await fingerprintBytesAsync(
       opened.weightParts?.length ? opened.weightParts : opened.weights,
     );
     const modelId = await modelIdentityOf(weightsFingerprint, opened.config);

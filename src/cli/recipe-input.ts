@@ -17,7 +17,7 @@ import {
 } from '../core/recipe';
 import type { ResultsHeader } from '../core/results-format';
 import type { PromptSet } from '../core/types';
-import { fingerprintRanges, weightsFingerprint } from '../core/weights-fingerprint';
+import { fingerprintRanges, weightsFingerprintAsync } from '../core/weights-fingerprint';
 import { WEIGHTS_FILE } from '../model/file-names';
 import type { CliModel } from './model-arg';
 import { UsageError } from './usage-error';
@@ -42,7 +42,7 @@ export async function fingerprintModelDir(dir: string): Promise<{ bytes: number;
       await fh.read(buf, 0, len, off);
       chunks.set(off, buf);
     }
-    return { bytes: size, fingerprint: weightsFingerprint(size, (off) => chunks.get(off)!) };
+    return { bytes: size, fingerprint: await weightsFingerprintAsync(size, (off) => chunks.get(off)!) };
   } finally {
     await fh.close();
   }
