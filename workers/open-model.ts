@@ -3,8 +3,9 @@
  * taking the weights' fingerprint and the model identity before the engine frees the weight parts.
  */
 import { fingerprintBytesAsync } from '../src/core/weights-fingerprint';
-import type { WinclipEngine } from '../src/engine/engine';
-import { diskReadError, openDiskWeights } from '../src/io/blob-bytes';
+import { WinclipEngine } from '../src/engine/engine';
+import type { OrtRuntime } from '../src/engine/runtime';
+import { BlobBytes, openDiskWeights } from '../src/io/blob-bytes';
 import { modelIdentityOf } from '../src/io/model-identity';
 import type { ModelFiles } from '../src/model/file-names';
 
@@ -30,8 +31,46 @@ export async function openModel(
     return { engine, modelId, weightsFingerprint };
   } catch (err) {
     // A file that changed or vanished on disk since it was picked explains the failure best.
-    throw diskReadError(files, disk) ?? err;
+    throw disk?.readError() ?? err;
   } finally {
     disk?.dropLastRead();
   }
+}
+
+/**
+ * `runtime` for an engine over `files`: where the weights are read from disk (a BlobBytes), every
+ * session created from them (during the load, or later: the text encoder at its first run, the lot
+ * mode's graphs) lets go of the last read at once, and a failed read is reported in the file's words.
+ */
+export function readingWeightsOf<R extends OrtRuntime>(runtime: R, files: ModelFiles): R {
+  const disk = files.weights;
+  if (!(disk instanceof BlobBytes)) return runtime;
+  return {
+    ...runtime,
+    createSession: async (graph) => {
+      try {
+        return await runtime.createSession(graph);
+      } catch (err) {
+        throw disk.readError() ?? err;
+      } finally {
+        disk.dropLastRead();
+      }
+    },
+  };
+}
+
+/**
+ * The worker's engine on `runtime`. The lot mode keeps the vision weights (read from disk on demand
+ * when the files are blob-backed). On WASM the text encoder's session waits for its first run: after a
+ * reload every prompt embedding is stored, so the model is ready sooner. On WebGPU it is created with
+ * the others: a GPU out of memory while creating it falls back to WASM (supervision.ts createEngine)
+ * only while the model loads; at a later first run it would fail the call instead.
+ */
+export function createWorkerEngine(files: ModelFiles, runtime: OrtRuntime): Promise<WinclipEngine> {
+  return WinclipEngine.create(
+    files,
+    readingWeightsOf(runtime, files),
+    {},
+    { lotMode: true, textOnFirstRun: runtime.backend !== 'webgpu' },
+  );
 }
