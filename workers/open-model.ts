@@ -2,7 +2,8 @@
  * Opens a model's files in the worker (weights read from disk part by part) and creates its engine,
  * taking the weights' fingerprint and the model identity before the engine frees the weight parts.
  */
-import { fingerprintBytesAsync } from '../src/core/weights-fingerprint';
+import { errorText } from '../src/core/errors';
+import { fingerprintBytesAsync, fingerprintFile } from '../src/core/weights-fingerprint';
 import { WinclipEngine } from '../src/engine/engine';
 import type { OrtRuntime } from '../src/engine/runtime';
 import { BlobBytes, openDiskWeights } from '../src/io/blob-bytes';
@@ -16,6 +17,20 @@ export interface OpenedModel {
   weightsFingerprint: string;
 }
 
+/**
+ * The fingerprint of weights on disk, its ranges read all at once rather than one synchronous read
+ * after another on this thread (which also starts the runtime meanwhile).
+ */
+function fingerprintOnDisk({ file, unreadable }: NonNullable<ModelFiles['weightsOnDisk']>): Promise<string> {
+  return fingerprintFile(file.size, async (off, len) => {
+    try {
+      return new Uint8Array(await file.slice(off, off + len).arrayBuffer());
+    } catch (err) {
+      throw new Error(unreadable.replace('{reason}', errorText(err)));
+    }
+  });
+}
+
 export async function openModel(
   files: ModelFiles,
   createEngine: (opened: ModelFiles) => Promise<WinclipEngine>,
@@ -23,9 +38,9 @@ export async function openModel(
   const { files: opened, disk } = await openDiskWeights(files);
   try {
     // Taken before the engine takes over (and frees) the weight parts.
-    const weightsFingerprint = await fingerprintBytesAsync(
-      opened.weightParts?.length ? opened.weightParts : opened.weights,
-    );
+    const weightsFingerprint = files.weightsOnDisk
+      ? await fingerprintOnDisk(files.weightsOnDisk)
+      : await fingerprintBytesAsync(opened.weightParts?.length ? opened.weightParts : opened.weights);
     const modelId = await modelIdentityOf(weightsFingerprint, opened.config);
     const engine = await createEngine(opened);
     return { engine, modelId, weightsFingerprint };

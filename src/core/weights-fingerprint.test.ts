@@ -4,6 +4,7 @@ import {
   type Digest,
   fingerprintBytes,
   fingerprintBytesAsync,
+  fingerprintFile,
   fingerprintRanges,
   platformDigest,
   weightsFingerprint,
@@ -73,6 +74,18 @@ describe('weights fingerprint: WebCrypto and the pure SHA-256', () => {
     expect(weightsFingerprint(file.byteLength, read)).toBe(want);
     expect(await weightsFingerprintAsync(file.byteLength, read)).toBe(want);
     expect(await weightsFingerprintAsync(file.byteLength, read, null)).toBe(want);
+  });
+
+  it('is the same read from a file range by range, all at once (a Blob, as the worker reads one)', async () => {
+    const file = bytes(3_000_017, 5);
+    const blob = new Blob([file as BlobPart]);
+    const reads: number[] = [];
+    const read = async (off: number, len: number) => {
+      reads.push(off);
+      return new Uint8Array(await blob.slice(off, off + len).arrayBuffer());
+    };
+    expect(await fingerprintFile(blob.size, read)).toBe(expected(file));
+    expect(reads).toEqual(fingerprintRanges(file.byteLength).map(([off]) => off));
   });
 
   it('refuses a read shorter than its range rather than hashing fewer bytes', async () => {

@@ -71,6 +71,21 @@ export async function weightsFingerprintAsync(
   return `${FINGERPRINT_SCHEME}:${sum}`;
 }
 
+/**
+ * The fingerprint of a file on disk, reading only the sampled ranges, all at once (`read` resolves to
+ * those bytes of the file): the CLI's model folders, the app's cached, picked and kept files.
+ */
+export async function fingerprintFile(
+  size: number,
+  read: (offset: number, length: number) => Promise<Uint8Array>,
+  digest: Digest = platformDigest(),
+): Promise<string> {
+  const ranges = fingerprintRanges(size);
+  const chunks = await Promise.all(ranges.map(([off, len]) => read(off, len)));
+  const at = new Map(ranges.map(([off], i) => [off, chunks[i]]));
+  return weightsFingerprintAsync(size, (off) => at.get(off)!, digest);
+}
+
 /** The weights file as one buffer, or as the parts it is read in (see src/model/weight-parts.ts). */
 export type WeightsBytes = Uint8Array | readonly Uint8Array[];
 
