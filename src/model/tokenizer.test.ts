@@ -16,6 +16,14 @@ describe('ClipTokenizer', () => {
     ]);
   });
 
+  it('encodes the same from the checked bytes, parsed at the first encode', () => {
+    const bytes = new Uint8Array(readFileSync(join(FIXTURE_DIR, 'tokenizer.json')));
+    const fromBytes = new ClipTokenizer(bytes, 8);
+    const fromJson = new ClipTokenizer(json(), 8);
+    for (const text of ['a photo of a', 'a cracked bottle, close up', 'x'.repeat(40)])
+      expect(Array.from(fromBytes.encode(text))).toEqual(Array.from(fromJson.encode(text)));
+  });
+
   it('refuses up front a file that is not a CLIP BPE tokenizer, saying what it lacks', () => {
     const noDecoder = json();
     delete noDecoder.decoder;

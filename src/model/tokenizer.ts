@@ -5,6 +5,7 @@
  */
 import { Tokenizer } from '@huggingface/tokenizers';
 import { errorText } from '../core/errors';
+import { checkClipTokenizer, TokenizerError, type TokenizerJson } from './tokenizer-check';
 
 const CLIP_TOKENIZER_CONFIG = {
   model_max_length: 77,
@@ -15,68 +16,52 @@ const CLIP_TOKENIZER_CONFIG = {
   do_lower_case: true,
 };
 
-/** What @huggingface/tokenizers requires of a tokenizer.json, checked up front since it is built later. */
-const REQUIRED_KEYS = ['model', 'decoder', 'post_processor', 'pre_tokenizer', 'normalizer', 'added_tokens'];
-
-class TokenizerError extends Error {
-  override name = 'TokenizerError';
-}
-
 export class ClipTokenizer {
-  /** Built on the first `encode` (~150 ms for CLIP's vocabulary): after a reload every prompt embedding is stored. */
-  private tok: Tokenizer | null = null;
-  readonly eotId: number;
-  readonly sotId: number;
-
-  /** The tokenizer.json until the tokenizer is built from it. */
-  private json: unknown;
+  /**
+   * The tokenizer.json, parsed, or its bytes once checked (`checkClipTokenizer`, as the app's loader
+   * does): the tokenizer is built from it at the first `encode` (~150 ms for CLIP's vocabulary, and the
+   * parse), since after a reload every prompt embedding is stored.
+   */
+  private source: unknown;
+  private built: { tok: Tokenizer; sot: number; eot: number } | null = null;
 
   constructor(
-    json: unknown,
+    tokenizer: unknown,
     readonly contextLength = 77,
   ) {
-    this.json = json;
-    const j = json as { model?: { vocab?: Record<string, number>; merges?: unknown } } | null;
-    const vocab = j?.model?.vocab;
-    if (!vocab || typeof vocab !== 'object') {
-      throw new TokenizerError('tokenizer.json: not a Hugging Face tokenizer file (no model.vocab)');
-    }
-    const missing = REQUIRED_KEYS.filter((k) => !(k in (j as object)));
-    if (missing.length > 0 || !Array.isArray(j.model?.merges)) {
-      const what = missing.length > 0 ? `no ${missing.join(', ')}` : 'no model.merges list';
-      throw new TokenizerError(`tokenizer.json: not a BPE tokenizer file as CLIP uses (${what})`);
-    }
-    const eot = vocab['<|endoftext|>'];
-    const sot = vocab['<|startoftext|>'];
-    if (typeof eot !== 'number' || typeof sot !== 'number') {
-      throw new TokenizerError(
-        'tokenizer.json: not a CLIP tokenizer (no <|startoftext|>/<|endoftext|> tokens)',
-      );
-    }
-    this.eotId = eot;
-    this.sotId = sot;
+    if (!(tokenizer instanceof Uint8Array)) checkClipTokenizer(tokenizer);
+    this.source = tokenizer;
   }
 
-  private tokenizer(): Tokenizer {
-    if (!this.tok) {
+  private tokenizer() {
+    if (!this.built) {
+      let json: TokenizerJson;
       try {
-        this.tok = new Tokenizer(this.json as object, CLIP_TOKENIZER_CONFIG);
+        json = (
+          this.source instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(this.source)) : this.source
+        ) as TokenizerJson;
+        checkClipTokenizer(json);
+        const tok = new Tokenizer(json as object, CLIP_TOKENIZER_CONFIG);
+        const vocab = json.model!.vocab!;
+        this.built = { tok, sot: vocab['<|startoftext|>'], eot: vocab['<|endoftext|>'] };
       } catch (err) {
+        if (err instanceof TokenizerError) throw err;
         throw new TokenizerError(`tokenizer.json could not be read: ${errorText(err)}`);
       }
-      this.json = null;
+      this.source = null;
     }
-    return this.tok;
+    return this.built;
   }
 
   /** Token ids of one text, with BOS/EOS, truncated to the context length. */
   encode(text: string): Int32Array {
-    let ids = this.tokenizer().encode(text).ids as number[];
-    if (ids[0] !== this.sotId) ids = [this.sotId, ...ids];
-    if (ids[ids.length - 1] !== this.eotId) ids = [...ids, this.eotId];
+    const { tok, sot, eot } = this.tokenizer();
+    let ids = tok.encode(text).ids as number[];
+    if (ids[0] !== sot) ids = [sot, ...ids];
+    if (ids[ids.length - 1] !== eot) ids = [...ids, eot];
     if (ids.length > this.contextLength) {
       ids = ids.slice(0, this.contextLength);
-      ids[this.contextLength - 1] = this.eotId;
+      ids[this.contextLength - 1] = eot;
     }
     return Int32Array.from(ids);
   }
