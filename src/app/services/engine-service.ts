@@ -96,7 +96,11 @@ function onRestart(reason: string, gaveUp: boolean, requested: boolean): void {
   })();
 }
 
-export async function startEngine(): Promise<void> {
+/**
+ * Spawns the engine worker now and starts its runtime once `settingsRead` resolves (the backend is a
+ * saved setting): the worker's script loads meanwhile.
+ */
+export async function startEngine(settingsRead: Promise<void> = Promise.resolve()): Promise<void> {
   client?.dispose();
   client = new WorkerClient({
     createWorker: () =>
@@ -109,6 +113,7 @@ export async function startEngine(): Promise<void> {
     onFirstScore,
   });
   try {
+    await settingsRead;
     await startRuntime();
     patchEngine({ status: 'ready' });
   } catch (err) {
