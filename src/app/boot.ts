@@ -89,19 +89,15 @@ function exposeDebugHandle(): void {
 }
 
 export async function boot(): Promise<void> {
-  // The worker starts now, its runtime once the backend setting (stored, then the URL's) is read; the
-  // runtime then starts its backend (the WASM module compiled and instantiated, its threads spawned):
-  // after a reload that is most of the wait for a ready model, so it runs while the session, the
-  // inspection setup and the thresholds are read from storage.
-  performance.mark('winclip:engine-start');
-  let settingsRead!: () => void;
-  const engineStarted = startEngine(new Promise((resolve) => (settingsRead = resolve))).then(() =>
-    performance.mark('winclip:engine-started'),
-  );
   const { references, lastModel } = await hydrate();
+  // The backend setting (stored, then the URL's) is all the engine needs to start.
   const params = new URLSearchParams(window.location.search);
   applyUrlParams(params);
-  settingsRead();
+  // The worker starts now and its runtime starts its backend (the WASM module compiled and
+  // instantiated, its threads spawned): after a reload that is most of the wait for a ready model,
+  // so it runs while the session, the inspection setup and the thresholds are read from storage.
+  performance.mark('winclip:engine-start');
+  const engineStarted = startEngine().then(() => performance.mark('winclip:engine-started'));
   // The model to open is found and its files read (Cache Storage, OPFS) meanwhile too; the worker gets
   // them once the page is up: the session restored, the engine started, a ?recipe= applied.
   let pageUp!: (go: boolean) => void;

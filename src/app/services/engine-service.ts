@@ -96,11 +96,7 @@ function onRestart(reason: string, gaveUp: boolean, requested: boolean): void {
   })();
 }
 
-/**
- * Spawns the engine worker now and starts its runtime once `settingsRead` resolves (the backend is a
- * saved setting): the worker's script loads meanwhile.
- */
-export async function startEngine(settingsRead: Promise<void> = Promise.resolve()): Promise<void> {
+export async function startEngine(): Promise<void> {
   client?.dispose();
   client = new WorkerClient({
     createWorker: () =>
@@ -113,7 +109,6 @@ export async function startEngine(settingsRead: Promise<void> = Promise.resolve(
     onFirstScore,
   });
   try {
-    await settingsRead;
     await startRuntime();
     patchEngine({ status: 'ready' });
   } catch (err) {
