@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { fingerprintBytes } from '../src/core/weights-fingerprint';
 import type { OrtRuntime } from '../src/engine/runtime';
 import { createNodeRuntime } from '../src/engine/runtime-node';
 import { BlobBytes } from '../src/io/blob-bytes';
 import { loadModelDir } from '../src/io/model-dir-node';
+import { modelIdentity } from '../src/io/model-identity';
+import { parseModelConfig } from '../src/model/config';
+import { parseSafetensorsHeader } from '../src/model/safetensors';
+import { partCuts, splitAt } from '../src/model/weight-parts';
 import { FIXTURE_DIR } from '../test/fixture';
-import { createWorkerEngine, readingWeightsOf } from './open-model';
+import { createWorkerEngine, openModel, readingWeightsOf } from './open-model';
 
 /** The node runtime under another backend's name, counting the sessions created. */
 function counting(backend: string) {
@@ -109,5 +114,37 @@ describe('the worker engine', () => {
     await expect(createWorkerEngine(failing, runtime)).rejects.toThrow(
       'The kept copy of the weights could not be read (NotReadableError).',
     );
+  });
+
+  it('takes the fingerprint of parts the engine frees while it opens, and the identity from it', async () => {
+    const files = await loadModelDir(FIXTURE_DIR);
+    const whole = files.weights;
+    const cuts = partCuts(whole, whole.byteLength, parseModelConfig(files.config));
+    // One buffer each, as the page's reader makes them (views of one buffer are never freed early).
+    const parts = splitAt(whole, cuts).map((p) => p.slice());
+    // Which buffers the engine frees (a zero-length transfer; Node 20 has none, so it is recorded here).
+    const textAt = parseSafetensorsHeader(whole, whole.byteLength).tensors.get('token_embedding.weight')!;
+    const textPart = textAt.offset < cuts[0] ? 0 : 1;
+    const freed: string[] = [];
+    for (const [i, p] of parts.entries())
+      Object.defineProperty(p.buffer, 'transfer', {
+        value: () => freed.push(i === textPart ? 'text' : 'vision'),
+      });
+    const opened = await openModel({ ...files, weights: new Uint8Array(0), weightParts: parts }, (f) =>
+      createWorkerEngine(f, readingRuntime()),
+    );
+    expect(opened.weightsFingerprint).toBe(fingerprintBytes(whole));
+    expect(opened.modelId).toBe(await modelIdentity(whole, files.config));
+    // The engine took the parts; the lot mode keeps the vision part, the text part waits for its session.
+    expect(parts).toEqual([]);
+    expect(freed).toEqual([]);
+    await opened.engine.embedPrompts(['a photo of a widget.']);
+    expect(freed).toEqual(['text']);
+    await opened.engine.dispose();
+    await expect(
+      openModel(files, async () => {
+        throw new Error('out of memory');
+      }),
+    ).rejects.toThrow('out of memory');
   });
 });

@@ -37,13 +37,20 @@ export async function openModel(
 ): Promise<OpenedModel> {
   const { files: opened, disk } = await openDiskWeights(files);
   try {
-    // Taken before the engine takes over (and frees) the weight parts.
-    const weightsFingerprint = files.weightsOnDisk
-      ? await fingerprintOnDisk(files.weightsOnDisk)
-      : await fingerprintBytesAsync(opened.weightParts?.length ? opened.weightParts : opened.weights);
+    // Started before the engine takes over (and frees) the weight parts: bytes in memory are sampled
+    // at once, a file's ranges are read while the sessions are created.
+    const fingerprint = files.weightsOnDisk
+      ? fingerprintOnDisk(files.weightsOnDisk)
+      : fingerprintBytesAsync(opened.weightParts?.length ? opened.weightParts : opened.weights);
+    const [created, taken] = await Promise.allSettled([createEngine(opened), fingerprint]);
+    if (created.status === 'rejected') throw created.reason;
+    if (taken.status === 'rejected') {
+      await created.value.dispose().catch(() => undefined);
+      throw taken.reason;
+    }
+    const weightsFingerprint = taken.value;
     const modelId = await modelIdentityOf(weightsFingerprint, opened.config);
-    const engine = await createEngine(opened);
-    return { engine, modelId, weightsFingerprint };
+    return { engine: created.value, modelId, weightsFingerprint };
   } catch (err) {
     // A file that changed or vanished on disk since it was picked explains the failure best.
     throw disk?.readError() ?? err;

@@ -88,6 +88,15 @@ describe('weights fingerprint: WebCrypto and the pure SHA-256', () => {
     expect(reads).toEqual(fingerprintRanges(file.byteLength).map(([off]) => off));
   });
 
+  it('copies the sampled bytes before it returns: the buffers may be freed while it hashes', async () => {
+    const file = bytes(3_000_017, 9);
+    const want = fingerprintBytes(file);
+    const parts = [file.slice(0, 1_500_000), file.slice(1_500_000)];
+    const pending = fingerprintBytesAsync(parts);
+    for (const p of parts) p.fill(0);
+    expect(await pending).toBe(want);
+  });
+
   it('refuses a read shorter than its range rather than hashing fewer bytes', async () => {
     const short = (off: number, len: number) => new Uint8Array(len > 4 ? len - 1 : len).fill(off & 255);
     expect(() => weightsFingerprint(3_000_017, short)).toThrow(/read 1048575 of 1048576 bytes at 0/);

@@ -113,7 +113,10 @@ export function fingerprintBytes(weights: WeightsBytes): string {
   return weightsFingerprint(size, read);
 }
 
-/** `fingerprintBytes`, hashed with WebCrypto where the platform has it (`digest`: see weightsFingerprintAsync). */
+/**
+ * `fingerprintBytes`, hashed with WebCrypto where the platform has it (`digest`: see
+ * weightsFingerprintAsync). The sampled bytes are copied before it returns: the buffers may go after.
+ */
 export function fingerprintBytesAsync(
   weights: WeightsBytes,
   digest: Digest = platformDigest(),
