@@ -6,7 +6,7 @@
 import type { Locator, Page } from '@playwright/test';
 import sharp from 'sharp';
 import { BUDGET, card, drop, engineStats, revealCard, shot, shownScores, waitScored } from './support/app';
-import { evalDebug } from './support/debug-handle';
+import { evalDebug, waitDebug } from './support/debug-handle';
 import { saveDownload } from './support/downloads';
 import { expect, test } from './support/fixtures';
 import { guardedContext } from './support/guarded-context';
@@ -148,6 +148,24 @@ test("draw an ROI and a don't-care polygon; the gallery re-scores; they survive 
   await evalDebug(page, (h) => h.flush());
   await page.reload();
   await waitScored(page, PARTS, BUDGET.scored * PARTS.length);
+  // The images are read again under the region (features from storage): their stored scores stay on
+  // screen meanwhile, never blank.
+  await page.evaluate(() => {
+    const w = window as unknown as { blanked: number };
+    w.blanked = 0;
+    new MutationObserver((records) => {
+      for (const r of records) if ((r.target as HTMLElement).getAttribute('data-score') === null) w.blanked++;
+    }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-score'] });
+  });
+  await waitDebug(
+    page,
+    (h) => {
+      const s = h.state();
+      return s.model.phase === 'ready' && !s.queue.running && s.images.every((im) => im.status === 'done');
+    },
+    { timeout: BUDGET.scored * PARTS.length },
+  );
+  expect(await page.evaluate(() => (window as unknown as { blanked: number }).blanked)).toBe(0);
   const reloaded = await rescored(page, PARTS);
   for (const n of PARTS) expect(reloaded[n]).toBeCloseTo(withRoi[n], 6);
   await openEditor(page);

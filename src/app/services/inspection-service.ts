@@ -239,9 +239,10 @@ export function retryImages(ids?: string[]): void {
 
 /**
  * After a model (re)load every image must be encoded again by the new worker. On a restore the old
- * scores stay on screen meanwhile (same model, same prompts); after a model change they are cleared.
+ * scores stay on screen meanwhile (same model, same prompts), and so do those of `shown` (stored
+ * results of this model, read again); after a model change they are cleared.
  */
-export function requeueAll(opts: { keepResults: boolean; skip?: Set<string> }): void {
+export function requeueAll(opts: { keepResults: boolean; skip?: Set<string>; shown?: Set<string> }): void {
   // A lot is scored as a whole: every image joins it again (its tokens come from the feature store).
   const lot = useApp.getState().settings.lotMode;
   if (lot) void clearLot().catch(() => undefined);
@@ -253,7 +254,9 @@ export function requeueAll(opts: { keepResults: boolean; skip?: Set<string> }): 
   prepConfigAsked = null;
   useApp.setState((s) => ({
     images: s.images.map((im) =>
-      keep(im) ? im : { ...im, status: 'queued', result: opts.keepResults ? im.result : null },
+      keep(im)
+        ? im
+        : { ...im, status: 'queued', result: opts.keepResults || opts.shown?.has(im.id) ? im.result : null },
     ),
   }));
   if (images.length > 0) patchQueue({ running: true, done: 0, total: images.length });

@@ -137,7 +137,7 @@ export async function loadModel(source: ModelSource, opts: LoadOptions = {}): Pr
     // Every image is scored again right after (or kept, when its stored result came from this model).
     await encodeAllReferences({ rescore: false });
     mark('references');
-    requeueAll({ keepResults: opts.restoring === true, skip: await adoptStoredImages() });
+    requeueAll({ keepResults: opts.restoring === true, ...(await adoptStoredImages()) });
     mark('requeued');
     void refreshStats();
     return true;

@@ -101,28 +101,31 @@ export async function restoreActiveSession(): Promise<void> {
  * After a model is loaded: images scored by this very model keep their results and are bound to their
  * stored features; the returned ids need no re-scoring. Others are scored again by the caller.
  */
-export async function adoptStoredImages(): Promise<Set<string>> {
+/**
+ * Which shown images keep their stored results under the loaded model: `skip` need no new run;
+ * `shown` are run again (under an inspection setup) with their stored result on screen meanwhile,
+ * since it came from this model and this scoring basis.
+ */
+export async function adoptStoredImages(): Promise<{ skip: Set<string>; shown: Set<string> }> {
   const id = await engine()
     .modelIdentity()
     .catch(() => null);
   setCurrentModelId(id);
   const keep = new Set<string>();
-  // Under an inspection setup each image is scored again (its features come from storage, stored per
-  // ROI), so the worker knows the setup its maps are read with.
-  if (!id || !isWholeImage(useInspectionSetup.getState().setup)) return keep;
-  const bindings: { key: string; contentHash: string }[] = [];
+  if (!id) return { skip: keep, shown: new Set() };
   const basis = scoringBasis(useApp.getState());
   for (const im of useApp.getState().images) {
     const m = metaOf(im.id);
     // Older records know no basis: their results are kept, as before.
     const sameBasis = m.basis == null || m.basis === basis;
-    if (im.status === 'done' && im.result && m.modelId === id && m.contentHash && sameBasis) {
-      keep.add(im.id);
-      bindings.push({ key: im.id, contentHash: m.contentHash });
-    }
+    if (im.status === 'done' && im.result && m.modelId === id && m.contentHash && sameBasis) keep.add(im.id);
   }
+  // Under an inspection setup each image is scored again (its features come from storage, stored per
+  // ROI), so the worker knows the setup its maps are read with.
+  if (!isWholeImage(useInspectionSetup.getState().setup)) return { skip: new Set(), shown: keep };
+  const bindings = [...keep].map((key) => ({ key, contentHash: metaOf(key).contentHash! }));
   if (bindings.length > 0) await engine().bindStored(bindings);
-  return keep;
+  return { skip: keep, shown: new Set() };
 }
 
 function currentSetup(): SessionSetup {
@@ -193,8 +196,8 @@ async function enter(id: string, setup: SessionSetup | null): Promise<void> {
   if (setup) await applySetup(setup);
   await showImages(await readImages(id));
   if (useApp.getState().model.phase === 'ready') {
-    const keep = await adoptStoredImages();
-    requeueAll({ keepResults: false, skip: keep });
+    const { skip, shown } = await adoptStoredImages();
+    requeueAll({ keepResults: false, skip, shown });
   }
   void refreshStorage();
 }
