@@ -25,32 +25,19 @@ export class BlobBytes extends Uint8Array<ArrayBuffer> {
   failure: Error | null = null;
   private last: ArrayBuffer | null = null;
 
-  /**
-   * `readRange` returns bytes [begin, end) of a file of `size` bytes, synchronously; `unreadable` words
-   * a read failure (`{reason}` in it), see `readError`.
-   */
+  /** `readRange` returns bytes [begin, end) of a file of `size` bytes, synchronously. */
   constructor(
     private readonly size: number,
     private readonly readRange: (begin: number, end: number) => ArrayBuffer,
-    private readonly unreadable = 'The weights could not be read from disk ({reason}).',
   ) {
     super(new ArrayBuffer(0));
   }
 
   /** A Blob read with FileReaderSync (dedicated workers only). */
-  static fromBlob(blob: Blob, unreadable?: string): BlobBytes {
+  static fromBlob(blob: Blob): BlobBytes {
     if (!SyncReaderClass) throw new Error('internal: BlobBytes needs FileReaderSync (a dedicated worker)');
     const reader = new SyncReaderClass();
-    return new BlobBytes(
-      blob.size,
-      (begin, end) => reader.readAsArrayBuffer(blob.slice(begin, end)),
-      unreadable,
-    );
-  }
-
-  /** The first read failure in this file's words (onnxruntime's own error says only a code), or null. */
-  readError(): Error | null {
-    return this.failure && new Error(this.unreadable.replace('{reason}', errorText(this.failure)));
+    return new BlobBytes(blob.size, (begin, end) => reader.readAsArrayBuffer(blob.slice(begin, end)));
   }
 
   override get byteLength(): number {
@@ -116,7 +103,7 @@ export async function openDiskWeights(
   if (!onDisk) return { files, disk: null };
   const rest = { ...files, weightParts: undefined, weightsOnDisk: undefined };
   if (canReadBlobsSync()) {
-    const disk = BlobBytes.fromBlob(onDisk.file, onDisk.unreadable);
+    const disk = BlobBytes.fromBlob(onDisk.file);
     return { files: { ...rest, weights: disk }, disk };
   }
   try {
@@ -124,4 +111,10 @@ export async function openDiskWeights(
   } catch (err) {
     throw new Error(onDisk.unreadable.replace('{reason}', errorText(err)));
   }
+}
+
+/** The error to report when reading the weights from disk failed (onnxruntime's own says only a code). */
+export function diskReadError(files: ModelFiles, disk: BlobBytes | null): Error | null {
+  if (!disk?.failure || !files.weightsOnDisk) return null;
+  return new Error(files.weightsOnDisk.unreadable.replace('{reason}', errorText(disk.failure)));
 }
