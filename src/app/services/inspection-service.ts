@@ -43,8 +43,14 @@ export async function notAnImage(file: File): Promise<string | null> {
 function ready(): boolean {
   const s = useApp.getState();
   // After a restart the phase still says ready until the restore reloads: ask whether this worker has it.
+  // While a prompt edit waits to be embedded, an image scored now would carry the old prompts under the
+  // new ones' basis (and could miss the re-score that follows): the queue waits for the edit instead.
   return (
-    s.model.phase === 'ready' && s.promptStatus.applied && s.engine.status !== 'failed' && workerHasModel()
+    s.model.phase === 'ready' &&
+    s.promptStatus.applied &&
+    !s.promptStatus.busy &&
+    s.engine.status !== 'failed' &&
+    workerHasModel()
   );
 }
 

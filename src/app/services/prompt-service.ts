@@ -77,13 +77,14 @@ async function sync(): Promise<void> {
       lastTotalMs: performance.now() - t0,
     });
     void refreshStats();
-    void pump();
   } catch (err) {
     if (!isAbortError(err)) patchPromptStatus({ error: errorText(err) });
   } finally {
     if (inFlight === abort) {
       inFlight = null;
       patchPromptStatus({ busy: false });
+      // The queue waited while the edit was pending (inspection-service's ready()).
+      void pump();
     }
   }
 }
