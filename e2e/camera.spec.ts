@@ -69,7 +69,7 @@ test('camera captures land scored in the gallery, by click, Space and continuous
   const review = verdict.getByTestId('camera-review');
   await expect(verdict).toHaveText(/^REVIEW \d\.\d{4} · /);
   await expect(review).toContainText('capture paused until you decide');
-  // Continuous capture holds while it waits: a beat passes (2 s) and is skipped, not captured…
+  // Continuous capture holds while it waits: a beat passes (0.5 s) and is skipped, not captured…
   await panel.getByRole('checkbox').check();
   await expect(review.getByTestId('camera-held')).toContainText(/\(\d+ skipped\)/, {
     timeout: BUDGET.scored,

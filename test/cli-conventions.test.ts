@@ -28,18 +28,18 @@ const winclip = (args: string[], env: NodeJS.ProcessEnv = {}) => inProcess(args,
 const bin = (args: string[]) => winclipProcess(args, { env: { ...process.env, COLUMNS: '' } });
 
 /** `score --fail-on-ng` on the fixture model at image threshold `t`. */
-const failOnNg = (t: string, files: string[]) =>
-  winclip([
-    'score',
-    '--model',
-    FIXTURE_DIR,
-    '--object',
-    'bottle',
-    '--fail-on-ng',
-    '--image-threshold',
-    t,
-    ...files,
-  ]);
+const failOnNgArgs = (t: string, files: string[]) => [
+  'score',
+  '--model',
+  FIXTURE_DIR,
+  '--object',
+  'bottle',
+  '--fail-on-ng',
+  '--image-threshold',
+  t,
+  ...files,
+];
+const failOnNg = (t: string, files: string[]) => winclip(failOnNgArgs(t, files));
 
 const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 const hasScript = (() => {
@@ -173,21 +173,7 @@ describe('winclip score --fail-on-ng', () => {
     const ng = await failOnNg(String(top), files);
     expect(ng.code).toBe(3);
     // The process's own exit status, through the bin.
-    expect(
-      (
-        await bin([
-          'score',
-          '--model',
-          FIXTURE_DIR,
-          '--object',
-          'bottle',
-          '--fail-on-ng',
-          '--image-threshold',
-          String(top),
-          ...files,
-        ])
-      ).code,
-    ).toBe(3);
+    expect((await bin(failOnNgArgs(String(top), files))).code).toBe(3);
     const out = JSON.parse(ng.stdout);
     expect(out.images.map((i: { verdict: string }) => i.verdict)).toEqual(
       scores.map((s) => (s >= top ? 'NG' : 'OK')),
