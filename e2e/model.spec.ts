@@ -9,7 +9,8 @@ import { card, drop, shot, waitModelReady, waitScored } from './support/app';
 import { evalDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
 import { mockCommit, startMockHub } from './support/mock-hub';
-import { CLIP_TOKENIZER, FIXTURE, fixtureImage, HUB_REPOS, TINY_REPO, TOKENIZER_REPO } from './support/paths';
+import { FIXTURE_CONFIG, modelFiles, TINY_MODEL_FILES } from './support/model-files';
+import { fixtureImage, HUB_REPOS, TINY_REPO, TOKENIZER_REPO } from './support/paths';
 
 /** The hub commit the loaded model came from, as the engine reports it. */
 function loadedCommit(page: Page): Promise<string | null> {
@@ -79,37 +80,21 @@ test('hub download with progress, cancel and retry; a reload loads from the cach
 test('wrong and mismatched model files get clear messages; the app stays usable', async ({ page, app }) => {
   await app.open();
   const input = page.getByTestId('model-file-input');
-  const config = readFileSync(`${FIXTURE}/open_clip_config.json`);
-  const weights = readFileSync(`${FIXTURE}/open_clip_model.safetensors`);
-  const tokenizer = readFileSync(CLIP_TOKENIZER);
-  const json = 'application/json';
 
   // A photo saved under the weights' name.
-  await input.setInputFiles([
-    { name: 'open_clip_config.json', mimeType: json, buffer: config },
-    {
-      name: 'open_clip_model.safetensors',
-      mimeType: 'application/octet-stream',
-      buffer: readFileSync(fixtureImage('test_a.png')),
-    },
-    { name: 'tokenizer.json', mimeType: json, buffer: tokenizer },
-  ]);
+  await input.setInputFiles(modelFiles({ weights: readFileSync(fixtureImage('test_a.png')) }));
   await expect(page.getByTestId('model-error')).toContainText(
     'open_clip_model.safetensors is a PNG image, not safetensors weights',
   );
 
   // A config that does not describe these weights.
-  const wrong = JSON.parse(config.toString());
+  const wrong = JSON.parse(readFileSync(FIXTURE_CONFIG, 'utf8'));
   wrong.model_cfg.vision_cfg.width = 128;
-  await input.setInputFiles([
-    { name: 'open_clip_config.json', mimeType: json, buffer: Buffer.from(JSON.stringify(wrong)) },
-    { name: 'open_clip_model.safetensors', mimeType: 'application/octet-stream', buffer: weights },
-    { name: 'tokenizer.json', mimeType: json, buffer: tokenizer },
-  ]);
+  await input.setInputFiles(modelFiles({ config: JSON.stringify(wrong) }));
   await expect(page.getByTestId('model-error')).toContainText('weights do not match the config');
 
   // A missing weights file.
-  await input.setInputFiles([{ name: 'open_clip_config.json', mimeType: json, buffer: config }]);
+  await input.setInputFiles(modelFiles({ weights: null, tokenizer: null }));
   await expect(page.getByTestId('model-error')).toContainText('No weights');
 
   // A repo that does not exist on the hub.
@@ -118,11 +103,7 @@ test('wrong and mismatched model files get clear messages; the app stays usable'
   await expect(page.getByTestId('model-error')).toContainText('Not found (404): open_clip_config.json');
 
   // Still usable: the right local files load and score.
-  await input.setInputFiles([
-    { name: 'open_clip_config.json', mimeType: json, buffer: config },
-    { name: 'open_clip_model.safetensors', mimeType: 'application/octet-stream', buffer: weights },
-    { name: 'tokenizer.json', mimeType: json, buffer: tokenizer },
-  ]);
+  await input.setInputFiles(TINY_MODEL_FILES);
   await waitModelReady(page);
   await expect(page.getByTestId('model-source')).toHaveText('Local files');
   await drop(page, ['test_b.png']);

@@ -16,7 +16,8 @@ import { card, drop, type FileSpec, shot, shownScores, waitBankK, waitModelReady
 import { evalDebug } from './support/debug-handle';
 import { FAULT_REPOS, startFaultyHub } from './support/faulty-hub';
 import { expect, test } from './support/fixtures';
-import { CLIP_TOKENIZER, FIXTURE, fixtureImage, TINY_REPO } from './support/paths';
+import { FIXTURE_WEIGHTS, modelFiles, TINY_MODEL_FILES } from './support/model-files';
+import { fixtureImage, TINY_REPO } from './support/paths';
 import { referenceScores, TOLERANCE } from './support/reference-engine';
 
 const buf = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
@@ -156,71 +157,48 @@ test('broken model folders dropped as local files: the message names the file an
 }) => {
   await app.open();
   const input = page.getByTestId('model-file-input');
-  const json = 'application/json';
-  const tokenizer = { name: 'tokenizer.json', mimeType: json, buffer: readFileSync(CLIP_TOKENIZER) };
-  const config = (c: unknown) => ({
-    name: 'open_clip_config.json',
-    mimeType: json,
-    buffer: Buffer.from(typeof c === 'string' ? c : JSON.stringify(c)),
-  });
-  const weights = (b: Uint8Array) => ({
-    name: 'open_clip_model.safetensors',
-    mimeType: 'application/octet-stream',
-    buffer: buf(b),
-  });
-  const fixtureWeights = readFileSync(`${FIXTURE}/open_clip_model.safetensors`);
-  const fixtureConfig = JSON.parse(readFileSync(`${FIXTURE}/open_clip_config.json`, 'utf8'));
+  const config = (c: unknown) => modelFiles({ config: typeof c === 'string' ? c : JSON.stringify(c) });
+  const weights = (b: Uint8Array) => modelFiles({ weights: b });
+  const fixtureWeights = readFileSync(FIXTURE_WEIGHTS);
   const error = page.getByTestId('model-error');
   const chip = page.getByTestId('model-chip');
 
-  const cases: { name: string; files: Parameters<typeof input.setInputFiles>[0]; message: string }[] = [
+  const cases: { name: string; files: string[]; message: string }[] = [
     {
       name: 'config cut mid-way',
-      files: [config('{"model_cfg": {"embed_dim": 640, "vision_'), weights(fixtureWeights), tokenizer],
+      files: config('{"model_cfg": {"embed_dim": 640, "vision_'),
       message: 'open_clip_config.json is not valid JSON (damaged or not the right file).',
     },
     {
       name: 'config that is a JSON array',
-      files: [config('[1, 2, 3]'), weights(fixtureWeights), tokenizer],
+      files: config('[1, 2, 3]'),
       message: 'open_clip_config.json is not a usable OpenCLIP config',
     },
     ...CONFIG_CASES.map((c) => ({
       name: c.name,
-      files: [config(c.config), weights(fixtureWeights), tokenizer],
+      files: config(c.config),
       message: c.expect,
     })),
     // Broken tensor layouts fail before any tensor is matched to the config.
     ...WEIGHTS_CASES.filter((c) => !c.forTinyConfig).map((c) => ({
       name: c.name,
-      files: [config(fixtureConfig), weights(c.bytes()), tokenizer],
+      files: weights(c.bytes()),
       message: c.expect,
     })),
     // Non-finite weights in the fixture model itself (its config's grid fits the method's window scales).
     {
       name: 'a NaN weight',
-      files: [
-        config(fixtureConfig),
-        weights(poisonF32(fixtureWeights, 'visual.proj', 5, Number.NaN)),
-        tokenizer,
-      ],
+      files: weights(poisonF32(fixtureWeights, 'visual.proj', 5, Number.NaN)),
       message: "tensor 'visual.proj' holds NaN at element 5",
     },
     {
       name: 'an infinite weight',
-      files: [
-        config(fixtureConfig),
-        weights(poisonF32(fixtureWeights, 'text_projection', 0, Number.NEGATIVE_INFINITY)),
-        tokenizer,
-      ],
+      files: weights(poisonF32(fixtureWeights, 'text_projection', 0, Number.NEGATIVE_INFINITY)),
       message: "tensor 'text_projection' holds -Inf at element 0",
     },
     {
       name: 'safetensors header length past the end',
-      files: [
-        config(fixtureConfig),
-        weights(Uint8Array.of(255, 255, 255, 0, 0, 0, 0, 0, 0x7b, 0x7d)),
-        tokenizer,
-      ],
+      files: weights(Uint8Array.of(255, 255, 255, 0, 0, 0, 0, 0, 0x7b, 0x7d)),
       message: 'open_clip_model.safetensors is not a safetensors file (its header is missing or damaged).',
     },
   ];
@@ -231,7 +209,7 @@ test('broken model folders dropped as local files: the message names the file an
   }
 
   // The right files load and score.
-  await input.setInputFiles([config(fixtureConfig), weights(fixtureWeights), tokenizer]);
+  await input.setInputFiles(TINY_MODEL_FILES);
   await waitModelReady(page);
   await drop(page, ['test_a.png']);
   await expectValidScore(page, 'test_a.png', 'test_a.png');

@@ -3,7 +3,8 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { evalDebug } from './debug-handle';
-import { ARTIFACTS, CLIP_TOKENIZER, FIXTURE, fixtureImage, TINY_REPO } from './paths';
+import { TINY_MODEL_FILES } from './model-files';
+import { ARTIFACTS, fixtureImage, TINY_REPO } from './paths';
 
 /**
  * Time budgets of the waits on the app, for the tiny fixture model on the WASM project (the WebGPU
@@ -65,20 +66,7 @@ export async function setupTinyModel(page: Page, o: OpenOptions & TinyModelOptio
 
 /** Picks the tiny model's three files in the Model tab's file input, as a user with local files does. */
 export async function pickTinyModelFiles(page: Page): Promise<void> {
-  const json = 'application/json';
-  await page.getByTestId('model-file-input').setInputFiles([
-    {
-      name: 'open_clip_config.json',
-      mimeType: json,
-      buffer: readFileSync(`${FIXTURE}/open_clip_config.json`),
-    },
-    {
-      name: 'open_clip_model.safetensors',
-      mimeType: 'application/octet-stream',
-      buffer: readFileSync(`${FIXTURE}/open_clip_model.safetensors`),
-    },
-    { name: 'tokenizer.json', mimeType: json, buffer: readFileSync(CLIP_TOKENIZER) },
-  ]);
+  await page.getByTestId('model-file-input').setInputFiles(TINY_MODEL_FILES);
 }
 
 export interface FileSpec {
