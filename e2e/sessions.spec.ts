@@ -147,10 +147,20 @@ test('two named sessions switch back and forth with their own results', async ({
   const a = await shownScores(page);
 
   await page.getByLabel('New session name').fill('Housing B');
-  await page.getByRole('button', { name: 'New session' }).click();
+  // The operator clicks New session and goes straight to the threshold: the new session, entered a
+  // moment later, asks for its part but must not take the focus from the field being typed in.
+  const threshold = page.getByRole('spinbutton', { name: 'Image threshold value' });
+  await page.evaluate(() => {
+    const button = [...document.querySelectorAll('button')].find((b) => b.textContent === 'New session')!;
+    button.click();
+    document.querySelector<HTMLInputElement>('[aria-label="Image threshold value"]')!.focus();
+  });
+  await expect(page.getByTestId('session-asks')).toBeVisible();
   await expect(page.getByTestId('empty-state')).toBeVisible();
-  await page.getByRole('spinbutton', { name: 'Image threshold value' }).fill('0.9');
-  await page.getByRole('spinbutton', { name: 'Image threshold value' }).press('Enter');
+  await expect(threshold).toBeFocused();
+  await threshold.fill('0.9');
+  await threshold.press('Enter');
+  await expect(page.getByLabel('Session part')).toHaveValue('');
   await drop(page, await synthFiles(1, 'b', 10));
   await waitScored(page, ['b-010.png']);
   const b = await shownScores(page);

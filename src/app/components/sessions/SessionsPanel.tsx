@@ -3,7 +3,7 @@
  * earlier one; what storage holds, per session and in total, and clearing it. A new session asks for
  * its part, lot and station, with the previous session's one click away.
  */
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatBytes } from '../../model-loading/catalogue';
 import {
@@ -33,12 +33,22 @@ interface FieldProps {
   onCommit: (v: string) => void;
   /** The previous session's value, offered while this one is empty. */
   previous?: string;
-  autoFocus?: boolean;
+  /** Take the focus when this turns true (a new session asks for its part first). */
+  askFocus?: boolean;
 }
 
-function Field({ label, value, onCommit, previous, autoFocus }: FieldProps) {
+function Field({ label, value, onCommit, previous, askFocus }: FieldProps) {
   const [text, setText] = useState(value);
+  const input = useRef<HTMLInputElement>(null);
   useEffect(() => setText(value), [value]);
+  useEffect(() => {
+    // The new session is entered a moment after the click: by then the operator may be typing in
+    // another field (a threshold), whose keystrokes must not land in this one.
+    const typingElsewhere = document.activeElement?.closest(
+      'input, textarea, select, [contenteditable="true"]',
+    );
+    if (askFocus && !typingElsewhere) input.current?.focus();
+  }, [askFocus]);
   const offer = previous && !value && !text ? previous : null;
   return (
     <div className="session-field">
@@ -49,8 +59,7 @@ function Field({ label, value, onCommit, previous, autoFocus }: FieldProps) {
           value={text}
           aria-label={`Session ${label.toLowerCase()}`}
           placeholder={offer ? `was ${offer}` : undefined}
-          // biome-ignore lint/a11y/noAutofocus: a new session asks for its part first, as the operator expects
-          autoFocus={autoFocus}
+          ref={input}
           onChange={(e) => setText(e.target.value)}
           onBlur={() => text !== value && onCommit(text.trim())}
           onKeyDown={(e) => {
@@ -88,7 +97,7 @@ function CurrentSession({ s, asked }: { s: SessionSummary; asked: SessionNaming 
           label="Part"
           value={s.part}
           previous={asked?.part}
-          autoFocus={asked !== null}
+          askFocus={asked !== null}
           onCommit={(part) => void renameSession({ part })}
         />
         <Field
