@@ -7,7 +7,9 @@
  * header validation, fetch, storage), which the backend does not touch; the one step that scores is
  * the same engine path the other specs cover on both backends.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import sharp from 'sharp';
 import { REFUSED_IMAGE_CASES } from '../test/fuzz/image-cases';
@@ -156,37 +158,43 @@ test('broken model folders dropped as local files: the message names the file an
 }) => {
   await app.open();
   const input = page.getByTestId('model-file-input');
-  const json = 'application/json';
-  const tokenizer = { name: 'tokenizer.json', mimeType: json, buffer: readFileSync(CLIP_TOKENIZER) };
-  const config = (c: unknown) => ({
-    name: 'open_clip_config.json',
-    mimeType: json,
-    buffer: Buffer.from(typeof c === 'string' ? c : JSON.stringify(c)),
-  });
-  const weights = (b: Uint8Array) => ({
-    name: 'open_clip_model.safetensors',
-    mimeType: 'application/octet-stream',
-    buffer: buf(b),
-  });
-  const fixtureWeights = readFileSync(`${FIXTURE}/open_clip_model.safetensors`);
+  // Files are handed over by path, each case's in a folder of its own under the file names the app
+  // expects: as buffers, Playwright sends each 10 MB weights file base64-encoded through the page,
+  // which on a loaded 2-core machine cost 10-30 s a case and ran the test past its budget.
+  const root = mkdtempSync(join(tmpdir(), 'fuzz-model-'));
+  let folders = 0;
+  const folder = (...files: [name: string, bytes: Uint8Array | string][]) => {
+    const dir = join(root, String(folders++));
+    mkdirSync(dir);
+    return files.map(([name, bytes]) => {
+      writeFileSync(join(dir, name), bytes);
+      return join(dir, name);
+    });
+  };
+  const tokenizer = CLIP_TOKENIZER;
+  const fixtureWeightsPath = `${FIXTURE}/open_clip_model.safetensors`;
+  const config = (c: unknown) =>
+    folder(['open_clip_config.json', typeof c === 'string' ? c : JSON.stringify(c)])[0];
+  const weights = (b: Uint8Array) => folder(['open_clip_model.safetensors', b])[0];
+  const fixtureWeights = readFileSync(fixtureWeightsPath);
   const fixtureConfig = JSON.parse(readFileSync(`${FIXTURE}/open_clip_config.json`, 'utf8'));
   const error = page.getByTestId('model-error');
   const chip = page.getByTestId('model-chip');
 
-  const cases: { name: string; files: Parameters<typeof input.setInputFiles>[0]; message: string }[] = [
+  const cases: { name: string; files: string[]; message: string }[] = [
     {
       name: 'config cut mid-way',
-      files: [config('{"model_cfg": {"embed_dim": 640, "vision_'), weights(fixtureWeights), tokenizer],
+      files: [config('{"model_cfg": {"embed_dim": 640, "vision_'), fixtureWeightsPath, tokenizer],
       message: 'open_clip_config.json is not valid JSON (damaged or not the right file).',
     },
     {
       name: 'config that is a JSON array',
-      files: [config('[1, 2, 3]'), weights(fixtureWeights), tokenizer],
+      files: [config('[1, 2, 3]'), fixtureWeightsPath, tokenizer],
       message: 'open_clip_config.json is not a usable OpenCLIP config',
     },
     ...CONFIG_CASES.map((c) => ({
       name: c.name,
-      files: [config(c.config), weights(fixtureWeights), tokenizer],
+      files: [config(c.config), fixtureWeightsPath, tokenizer],
       message: c.expect,
     })),
     // Broken tensor layouts fail before any tensor is matched to the config.
@@ -231,10 +239,11 @@ test('broken model folders dropped as local files: the message names the file an
   }
 
   // The right files load and score.
-  await input.setInputFiles([config(fixtureConfig), weights(fixtureWeights), tokenizer]);
+  await input.setInputFiles([config(fixtureConfig), fixtureWeightsPath, tokenizer]);
   await waitModelReady(page);
   await drop(page, ['test_a.png']);
   await expectValidScore(page, 'test_a.png', 'test_a.png');
+  rmSync(root, { recursive: true, force: true });
 });
 
 test('broken downloads from the hub: 404, CORS, a cut connection, a file that changed size', async ({
