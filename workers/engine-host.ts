@@ -13,7 +13,7 @@ import type { StateGroups } from '../src/core/state-words';
 import type { ImageResult, PromptSet } from '../src/core/types';
 import { type EngineStats, ZERO_STATS } from '../src/engine/api';
 import { leaveOneOut } from '../src/engine/calibration';
-import { WinclipEngine } from '../src/engine/engine';
+import type { WinclipEngine } from '../src/engine/engine';
 import { createWebRuntime, webGpuDevice } from '../src/engine/runtime-web';
 import { warmedUp } from '../src/engine/warm-up';
 import { contentHash } from '../src/io/model-identity';
@@ -25,7 +25,7 @@ import { firstScoreHooks } from './first-score-hooks';
 import { LotHost } from './lot-host';
 import type * as L from './lot-protocol';
 import * as maps from './map-queries';
-import { openModel } from './open-model';
+import { createWorkerEngine, openModel } from './open-model';
 import type * as P from './protocol';
 import { overlayPng } from './render-bitmaps';
 import { FeatureResidency } from './residency';
@@ -43,8 +43,7 @@ export class EngineHost implements P.EngineWorkerApi {
   private readonly supervisor = new RuntimeSupervisor({
     createRuntime: createWebRuntime,
     gpuDevice: webGpuDevice,
-    // Lot mode keeps the vision weights (read from disk on demand when the files are blob-backed).
-    createEngine: (files, runtime) => WinclipEngine.create(files, runtime, {}, { lotMode: true }),
+    createEngine: createWorkerEngine,
     report: (p) => this.report(p),
     // Its backend starts now, not awaited: the page reads the model meanwhile.
     warm: warmedUp,

@@ -100,13 +100,13 @@ describe('runtime supervision', () => {
     s.supervisor.failNextGpuSession('injected: device allocation failed');
     await s.supervisor.createEngine(FILES);
     const runtime = s.enginesOn[0];
-    for (const g of ['text', 'image', 'assoc']) {
+    for (const g of ['image', 'text', 'assoc']) {
       await runtime.createSession({} as never).then(
         () => sessions.push(`${g} ok`),
         (e: Error) => sessions.push(`${g} ${e.message}`),
       );
     }
-    expect(sessions).toEqual(['text ok', 'image injected: device allocation failed', 'assoc ok']);
+    expect(sessions).toEqual(['image ok', 'text injected: device allocation failed', 'assoc ok']);
     // Only once: the next load gets the plain runtime.
     await s.supervisor.createEngine(FILES);
     expect(s.enginesOn[1]).toBe(s.supervisor.runtime);

@@ -151,7 +151,8 @@ export class RuntimeSupervisor {
     let created = 0;
     return {
       ...runtime,
-      // Fails the second session (the image encoder), as a real allocation failure midway would.
+      // Fails the second session (the text encoder's, after the image encoder's was created; on WebGPU
+      // all three are created during the load), as a real allocation failure midway would.
       createSession: async (graph) => {
         created += 1;
         if (created === 2) throw new Error(message);

@@ -1,6 +1,6 @@
 /**
- * Start-up: read saved state, apply URL parameters, start the engine worker, then load a model when
- * one is named (?model=<folder URL>, ?repo=<hub repo>) or the last one is in the cache.
+ * Start-up: read saved state, apply URL parameters, start the engine worker, and load a model when
+ * one is named (?model=<folder URL>, ?repo=<hub repo>), kept, or the last one is in the cache.
  *   ?hub=<url>        hub base URL (mirrors)
  *   ?backend=webgpu|wasm|auto
  *   ?recipe=<url>     open a recipe (prompts, thresholds, references; offers to load its model)
@@ -8,9 +8,8 @@
 
 import type { BackendChoice } from '../../workers/protocol';
 import { errorText } from '../core/errors';
-import { DEFAULT_REVISION, normalizeHubUrl } from '../io/hub';
-import { findHubManifest, openModelCache, readManifest, sourceId } from '../io/model-cache';
-import { keptModelSource } from './model-loading/kept-local-model';
+import { normalizeHubUrl } from '../io/hub';
+import { startupModel } from './model-loading/startup-model';
 import { flushCalibration, startCalibration } from './services/calibration-service';
 import { engineClient, refreshStats, releaseEngineOnPageHide, startEngine } from './services/engine-service';
 import { prefetchStats } from './services/image-prefetch';
@@ -19,7 +18,6 @@ import {
   flushInspectionSetup,
   hydrateInspectionSetup,
 } from './services/inspection-setup-service';
-import { hubSource, loadRepo, urlSource } from './services/model-actions';
 import { loadModel, unloadModel } from './services/model-service';
 import { flushNow, hydrate, startAutosave } from './services/persistence';
 import { importRecipeUrl } from './services/recipe-service';
@@ -29,7 +27,6 @@ import { flushSession, startSessionAutosave } from './services/session-autosave'
 import { restoreActiveSession } from './services/session-service';
 import { useCalib } from './state/calibration';
 import { notify, patchSettings, useApp } from './state/store';
-import type { PersistedModelSource } from './state/types';
 
 function applyUrlParams(params: URLSearchParams): void {
   const hub = params.get('hub');
@@ -46,14 +43,6 @@ function applyUrlParams(params: URLSearchParams): void {
       patchSettings({ backend: backend as BackendChoice });
     else notify('error', `Ignoring ?backend=${backend} (use webgpu, wasm or auto)`);
   }
-}
-
-async function isCached(source: PersistedModelSource): Promise<boolean> {
-  const cache = await openModelCache();
-  if (!cache) return false;
-  if (source.kind === 'hub')
-    return (await findHubManifest(cache, source.repo, source.revision ?? DEFAULT_REVISION)) !== null;
-  return (await readManifest(cache, sourceId({ kind: 'url', baseUrl: source.baseUrl }))) !== null;
 }
 
 /** Writes every debounced save now: settings, the session's gallery, thresholds and marks. */
@@ -109,6 +98,13 @@ export async function boot(): Promise<void> {
   // so it runs while the session, the inspection setup and the thresholds are read from storage.
   performance.mark('winclip:engine-start');
   const engineStarted = startEngine().then(() => performance.mark('winclip:engine-started'));
+  // The model to open is found and its files read (Cache Storage, OPFS) meanwhile too; the worker gets
+  // them once the page is up: the session restored, the engine started, a ?recipe= applied.
+  let pageUp!: (go: boolean) => void;
+  const ready = new Promise<boolean>((resolve) => {
+    pageUp = resolve;
+  });
+  void startupModel(params, lastModel).then((source) => source && loadModel(source, { after: ready }));
   await hydrateInspectionSetup();
   // The gallery shows from storage before the engine or a model is up.
   await restoreActiveSession();
@@ -122,27 +118,10 @@ export async function boot(): Promise<void> {
   void restoreReferences(references);
   await engineStarted;
   releaseEngineOnPageHide();
-  if (useApp.getState().engine.status === 'failed') return;
+  if (useApp.getState().engine.status === 'failed') return pageUp(false);
 
   const recipeUrl = params.get('recipe');
   // After the saved bank was restored, so the recipe's shots replace it rather than join it.
   if (recipeUrl) await importRecipeUrl(recipeUrl);
-  const modelUrl = params.get('model');
-  const repo = params.get('repo');
-  if (modelUrl) {
-    try {
-      const u = new URL(modelUrl, window.location.href);
-      void loadModel(urlSource(u.href));
-    } catch {
-      notify('error', `?model=${modelUrl} is not a URL`);
-    }
-  } else if (repo) {
-    loadRepo(repo);
-  } else if (await keptModelSource()) {
-    // A model picked from disk on an earlier visit, kept in OPFS: no need to pick the files again.
-    const kept = await keptModelSource();
-    if (kept) void loadModel(kept);
-  } else if (lastModel && (await isCached(lastModel))) {
-    void loadModel(lastModel.kind === 'hub' ? hubSource(lastModel.repo) : urlSource(lastModel.baseUrl));
-  }
+  pageUp(true);
 }

@@ -17,7 +17,7 @@ import {
 } from '../core/recipe';
 import type { ResultsHeader } from '../core/results-format';
 import type { PromptSet } from '../core/types';
-import { fingerprintRanges, weightsFingerprint } from '../core/weights-fingerprint';
+import { fingerprintFile } from '../core/weights-fingerprint';
 import { WEIGHTS_FILE } from '../model/file-names';
 import type { CliModel } from './model-arg';
 import { UsageError } from './usage-error';
@@ -36,13 +36,11 @@ export async function fingerprintModelDir(dir: string): Promise<{ bytes: number;
   const { size } = await stat(path);
   const fh = await open(path, 'r');
   try {
-    const chunks = new Map<number, Uint8Array>();
-    for (const [off, len] of fingerprintRanges(size)) {
-      const buf = new Uint8Array(len);
-      await fh.read(buf, 0, len, off);
-      chunks.set(off, buf);
-    }
-    return { bytes: size, fingerprint: weightsFingerprint(size, (off) => chunks.get(off)!) };
+    const read = async (off: number, len: number) => {
+      const { buffer, bytesRead } = await fh.read(new Uint8Array(len), 0, len, off);
+      return buffer.subarray(0, bytesRead);
+    };
+    return { bytes: size, fingerprint: await fingerprintFile(size, read) };
   } finally {
     await fh.close();
   }

@@ -68,7 +68,8 @@ export class WinclipEngine {
   /**
    * Validates the three model files, builds the three graphs (text encoder, image encoder, few-shot
    * association) and opens their sessions. `settings` overrides the method settings' defaults;
-   * `options.lotMode` keeps the vision weights for `muscDevice()`.
+   * `options.lotMode` keeps the vision weights for `muscDevice()`; `options.textOnFirstRun` leaves the
+   * text encoder's session to the first prompt embedding.
    */
   static async create(
     files: ModelFiles,
@@ -79,7 +80,10 @@ export class WinclipEngine {
     const config = parseModelConfig(files.config);
     const method = methodSettings(settings, config.vision.grid);
     const tokenizer = new ClipTokenizer(files.tokenizer, config.text.contextLength);
-    const sessions = await openSessions(files, config, runtime, { keepVisionWeights: options.lotMode });
+    const sessions = await openSessions(files, config, runtime, {
+      keepVisionWeights: options.lotMode,
+      textOnFirstRun: options.textOnFirstRun,
+    });
     const info = modelInfo(config, sessions.parameters, runtime.backend, files.commit);
     const lot = sessions.visionWeights && { runtime, weights: sessions.visionWeights };
     return new WinclipEngine(

@@ -9,6 +9,11 @@ export interface EngineOptions {
    * read from disk on demand).
    */
   lotMode?: boolean;
+  /**
+   * Create the text encoder's session at its first run (see `OpenOptions.textOnFirstRun` in
+   * open-sessions.ts): the app after a reload has every prompt embedding stored.
+   */
+  textOnFirstRun?: boolean;
 }
 
 export function modelInfo(

@@ -1,6 +1,7 @@
 /**
  * Opens a model's three sessions (image encoder, text encoder, few-shot association) from its files,
- * holding as little of the weights as possible while doing so.
+ * holding as little of the weights as possible while doing so; the text encoder's may be left to its
+ * first run (see `OpenOptions.textOnFirstRun`).
  */
 import type { ModelConfig } from '../model/config';
 import type { ModelFiles } from '../model/file-names';
@@ -11,6 +12,7 @@ import type { BuiltGraph } from '../model/onnx/graph-builder';
 import { textTensors, visionTensors } from '../model/openclip-layout';
 import { ModelWeights, WeightsError } from '../model/weights';
 import type { GraphSession, OrtRuntime } from './runtime';
+import { sessionOnFirstRun } from './session-on-first-run';
 
 export interface ModelSessions {
   text: GraphSession;
@@ -24,6 +26,12 @@ export interface ModelSessions {
 export interface OpenOptions {
   /** Keep the vision weights after the sessions are open (they are let go otherwise). */
   keepVisionWeights?: boolean;
+  /**
+   * Create the text encoder's session at its first run, keeping the text tower's weights until then:
+   * after a reload every prompt embedding is stored, so the model is ready without it. Only where a
+   * failed creation need not be caught during the load (see workers/engine-host.ts).
+   */
+  textOnFirstRun?: boolean;
 }
 
 /** Refuses up front, with the reason, a model whose biggest weight the device cannot hold in one buffer. */
@@ -67,8 +75,15 @@ export async function openSessions(
     const image = await open(() => buildImageEncoder(config, weights));
     // Parts were handed over (the caller kept no reference), so they are freed at once, not at the next GC.
     weights.release([...textNames, ...kept], { detach });
-    const text = await open(() => buildTextEncoder(config, weights));
-    weights.release(kept, { detach });
+    // The text tower's weights go once its session holds them (now, or at its first run).
+    const openText = async (create = open) => {
+      const session = await create(() => buildTextEncoder(config, weights));
+      weights.release(kept, { detach });
+      return session;
+    };
+    const text = options.textOnFirstRun
+      ? sessionOnFirstRun(() => openText((build) => runtime.createSession(build())))
+      : await openText();
     const association = await open(() => buildAssociationGraph());
     const visionWeights = options.keepVisionWeights ? weights : null;
     return { text, image, association, parameters: weights.parameters, visionWeights };

@@ -152,6 +152,19 @@ describe('version-1 databases written before the idb layer', () => {
         'prompts',
         { model: 'model-a', prompt: 'a photo of a flawless bracket.', embedding: new Float32Array([9]) },
       ],
+      [
+        'prompts',
+        { model: 'model-a', prompt: 'a photo of a bent bracket.', embedding: new Float32Array([8]) },
+      ],
+      // Another model's, and one whose identity starts with the first's: never returned for it.
+      [
+        'prompts',
+        { model: 'model-ab', prompt: 'a photo of a flawless bracket.', embedding: new Float32Array([1]) },
+      ],
+      [
+        'prompts',
+        { model: 'model-', prompt: 'a photo of a flawless bracket.', embedding: new Float32Array([2]) },
+      ],
     ]);
 
     const fs = new FeatureDatabase();
@@ -162,6 +175,9 @@ describe('version-1 databases written before the idb layer', () => {
     expect(await fs.hasFeatures('model-c', 'h1')).toBe(false);
     expect(await fs.getPrompts('model-a', ['a photo of a flawless bracket.', 'unknown'])).toEqual([
       ['a photo of a flawless bracket.', new Float32Array([9])],
+    ]);
+    expect(await fs.getPrompts('model-ab', ['a photo of a flawless bracket.'])).toEqual([
+      ['a photo of a flawless bracket.', new Float32Array([1])],
     ]);
     // Deleting a content removes it for every model, and nothing else.
     await fs.deleteFeatures(['h1']);

@@ -6,7 +6,7 @@ import { textTensors, visionTensors } from '../model/openclip-layout';
 import { randomSafetensors } from '../model/random-weights';
 import { parseSafetensors } from '../model/safetensors';
 import { ModelWeights } from '../model/weights';
-import { BlobBytes, diskReadError, openDiskWeights } from './blob-bytes';
+import { BlobBytes, openDiskWeights } from './blob-bytes';
 
 const cfg = parseModelConfig(TINY_CONFIG);
 
@@ -55,23 +55,21 @@ describe('weights read from disk on demand', () => {
   });
 
   it('keep the first read failure for the message, since onnxruntime reports only a code', () => {
-    const disk = new BlobBytes(100, () => {
-      throw new Error('NotReadableError');
-    });
-    expect(() => disk.subarray(0, 8)).toThrow('NotReadableError');
-    const files = {
-      config: {},
-      tokenizer: {},
-      weights: disk,
-      weightsOnDisk: {
-        file: new Blob([]),
-        unreadable: 'The cached copy of w could not be read ({reason}); clear the cache and download again.',
+    const disk = new BlobBytes(
+      100,
+      () => {
+        throw new Error('NotReadableError');
       },
-    };
-    expect(diskReadError(files, disk)?.message).toBe(
+      'The cached copy of w could not be read ({reason}); clear the cache and download again.',
+    );
+    expect(disk.readError()).toBeNull();
+    expect(() => disk.subarray(0, 8)).toThrow('NotReadableError');
+    expect(disk.readError()?.message).toBe(
       'The cached copy of w could not be read (NotReadableError); clear the cache and download again.',
     );
-    expect(diskReadError(files, new BlobBytes(1, () => new ArrayBuffer(1)))).toBeNull();
+    const fine = new BlobBytes(1, () => new ArrayBuffer(1));
+    fine.subarray(0, 1);
+    expect(fine.readError()).toBeNull();
   });
 
   it('are read into memory where a Blob cannot be read synchronously (not a worker)', async () => {

@@ -25,19 +25,32 @@ export class BlobBytes extends Uint8Array<ArrayBuffer> {
   failure: Error | null = null;
   private last: ArrayBuffer | null = null;
 
-  /** `readRange` returns bytes [begin, end) of a file of `size` bytes, synchronously. */
+  /**
+   * `readRange` returns bytes [begin, end) of a file of `size` bytes, synchronously; `unreadable` words
+   * a read failure (`{reason}` in it), see `readError`.
+   */
   constructor(
     private readonly size: number,
     private readonly readRange: (begin: number, end: number) => ArrayBuffer,
+    private readonly unreadable = 'The weights could not be read from disk ({reason}).',
   ) {
     super(new ArrayBuffer(0));
   }
 
   /** A Blob read with FileReaderSync (dedicated workers only). */
-  static fromBlob(blob: Blob): BlobBytes {
+  static fromBlob(blob: Blob, unreadable?: string): BlobBytes {
     if (!SyncReaderClass) throw new Error('internal: BlobBytes needs FileReaderSync (a dedicated worker)');
     const reader = new SyncReaderClass();
-    return new BlobBytes(blob.size, (begin, end) => reader.readAsArrayBuffer(blob.slice(begin, end)));
+    return new BlobBytes(
+      blob.size,
+      (begin, end) => reader.readAsArrayBuffer(blob.slice(begin, end)),
+      unreadable,
+    );
+  }
+
+  /** The first read failure in this file's words (onnxruntime's own error says only a code), or null. */
+  readError(): Error | null {
+    return this.failure && new Error(this.unreadable.replace('{reason}', errorText(this.failure)));
   }
 
   override get byteLength(): number {
@@ -103,7 +116,7 @@ export async function openDiskWeights(
   if (!onDisk) return { files, disk: null };
   const rest = { ...files, weightParts: undefined, weightsOnDisk: undefined };
   if (canReadBlobsSync()) {
-    const disk = BlobBytes.fromBlob(onDisk.file);
+    const disk = BlobBytes.fromBlob(onDisk.file, onDisk.unreadable);
     return { files: { ...rest, weights: disk }, disk };
   }
   try {
@@ -111,10 +124,4 @@ export async function openDiskWeights(
   } catch (err) {
     throw new Error(onDisk.unreadable.replace('{reason}', errorText(err)));
   }
-}
-
-/** The error to report when reading the weights from disk failed (onnxruntime's own says only a code). */
-export function diskReadError(files: ModelFiles, disk: BlobBytes | null): Error | null {
-  if (!disk?.failure || !files.weightsOnDisk) return null;
-  return new Error(files.weightsOnDisk.unreadable.replace('{reason}', errorText(disk.failure)));
 }

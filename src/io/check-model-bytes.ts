@@ -5,6 +5,7 @@
  */
 
 import { ConfigError, type ModelConfig, parseModelConfig } from '../model/config';
+import { checkClipTokenizer } from '../model/tokenizer-check';
 import { sniffImageFormat } from './decode-browser';
 
 class ModelFileError extends Error {
@@ -45,11 +46,16 @@ export function parseConfigFile(bytes: Uint8Array, name: string): { raw: unknown
   }
 }
 
+/**
+ * Parses tokenizer.json and checks it is CLIP's kind (see checkClipTokenizer): the app's worker is
+ * handed the checked bytes and parses them only at the first prompt embedding.
+ */
 export function parseTokenizerFile(bytes: Uint8Array, name: string): unknown {
   const raw = parseJsonFile(bytes, name) as { model?: { type?: string; vocab?: unknown } } | null;
   if (!raw || typeof raw !== 'object' || !raw.model || typeof raw.model.vocab !== 'object') {
     throw new ModelFileError(`${name} is not a Hugging Face tokenizer.json (no model.vocab).`);
   }
+  checkClipTokenizer(raw, name);
   return raw;
 }
 

@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_DIR } from '../../test/fixture';
 import type { DownloadProgress } from './hub';
 import { LocalFilesError } from './local-files';
 import { fetchModelFiles } from './model-fetch';
@@ -48,5 +51,26 @@ describe('fetchModelFiles from local files', () => {
     expect(seen).toEqual([
       { kind: 'download', file: 'open_clip_config.json', from: 'local', loaded: 8, total: 8 },
     ]);
+  });
+
+  it('hands on the tokenizer as its checked bytes (the worker parses them), and refuses one not CLIP', async () => {
+    const read = (f: string) => readFileSync(join(FIXTURE_DIR, f));
+    const config = new File([read('open_clip_config.json')], 'open_clip_config.json');
+    const weights = new File([read('open_clip_model.safetensors')], 'open_clip_model.safetensors');
+    const tokenizerBytes = read('tokenizer.json');
+    const tokenizer = new File([tokenizerBytes], 'tokenizer.json');
+    const got = await fetchModelFiles({ kind: 'local', label: 'm', config, weights, tokenizer }, opts());
+    expect(got.files.tokenizer).toEqual(new Uint8Array(tokenizerBytes));
+
+    const json = JSON.parse(tokenizerBytes.toString('utf8'));
+    delete json.model.vocab['<|startoftext|>'];
+    const notClip = new File([JSON.stringify(json)], 'my-tokenizer.json');
+    const err = await fetchModelFiles(
+      { kind: 'local', label: 'm', config, weights, tokenizer: notClip },
+      opts(),
+    ).catch((e: unknown) => e);
+    expect((err as Error).message).toBe(
+      'my-tokenizer.json: not a CLIP tokenizer (no <|startoftext|>/<|endoftext|> tokens)',
+    );
   });
 });

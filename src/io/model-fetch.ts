@@ -46,6 +46,8 @@ async function fetchRemote(
 ): Promise<FetchedModel> {
   const ctx = await loaderContext(opts);
   const loaded = await loadRemoteModel(source, ctx);
+  // The checked bytes, not the parsed object: the worker parses them at the first prompt embedding.
+  const files = { ...loaded.files, tokenizer: loaded.tokenizerBytes };
   let cacheWarning: string | null = ctx.cached
     ? null
     : 'Cache Storage is unavailable here: the model will download again next time.';
@@ -54,7 +56,7 @@ async function fetchRemote(
     const room = est ? `; this site may use ${formatBytes(est.quota)}, ${formatBytes(est.usage)} in use` : '';
     cacheWarning = `The model could not be cached (${loaded.storeError}${room}). It will download again next time; private windows keep little.`;
   }
-  return { files: loaded.files, fromCache: loaded.fromStore, cacheWarning };
+  return { files, fromCache: loaded.fromStore, cacheWarning };
 }
 
 async function fetchLocal(
@@ -62,16 +64,16 @@ async function fetchLocal(
   opts: FetchOptions,
 ): Promise<FetchedModel> {
   const config = parseConfigFile(await readLocal(source.config, 'config', opts), source.config.name);
-  let tokenizer: unknown;
+  // Checked here; the worker gets the bytes and parses them at the first prompt embedding.
+  let tokenizer: Uint8Array;
   let cacheWarning: string | null = null;
   if (source.tokenizer) {
-    tokenizer = parseTokenizerFile(
-      await readLocal(source.tokenizer, 'tokenizer', opts),
-      source.tokenizer.name,
-    );
+    tokenizer = await readLocal(source.tokenizer, 'tokenizer', opts);
+    parseTokenizerFile(tokenizer, source.tokenizer.name);
   } else {
     const fetched = await loadSharedTokenizer(await loaderContext(opts));
-    tokenizer = parseTokenizerFile(fetched.bytes, TOKENIZER_FILE);
+    tokenizer = fetched.bytes;
+    parseTokenizerFile(tokenizer, TOKENIZER_FILE);
     cacheWarning = fetched.storeError;
   }
   // A picked (or kept) file is on disk already: the worker reads its tensors from there.

@@ -2,7 +2,7 @@
  * Identities that key stored data: a model's (weights fingerprint + config) for stored image features
  * and prompt embeddings, and an image file's content hash, so a renamed file is still recognised.
  */
-import { fingerprintBytes, type WeightsBytes } from '../core/weights-fingerprint';
+import { fingerprintBytesAsync, type WeightsBytes } from '../core/weights-fingerprint';
 
 function hex(buf: ArrayBuffer): string {
   return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -13,7 +13,7 @@ function hex(buf: ArrayBuffer): string {
  * src/core/weights-fingerprint.ts) and the config, which changes how the same weights are run.
  */
 export async function modelIdentity(weights: WeightsBytes, config: unknown): Promise<string> {
-  return modelIdentityOf(fingerprintBytes(weights), config);
+  return modelIdentityOf(await fingerprintBytesAsync(weights), config);
 }
 
 /** `modelIdentity` from a fingerprint already taken (the worker reports it too: one hashing per load). */

@@ -29,6 +29,8 @@ export { type LoaderContext, loadSharedTokenizer } from './model-loader-files';
 
 export interface LoadedModel {
   files: ModelFiles;
+  /** tokenizer.json's bytes, checked as `files.tokenizer` was parsed (what the app hands its worker). */
+  tokenizerBytes: Uint8Array;
   /** The stored copies read or written (always all three where the store must keep them: Node's paths). */
   stored: Record<ModelRole, StoredFile | null>;
   commit: string | null;
@@ -94,6 +96,7 @@ async function fromRecord(ctx: LoaderContext, record: StoredModel): Promise<Load
       ...onDisk,
       ...(record.commit ? { commit: record.commit } : {}),
     },
+    tokenizerBytes,
     stored: { config: config.file, tokenizer: tokenizer.file, weights: weights.file },
     commit: record.commit,
     fromStore: true,
@@ -185,6 +188,7 @@ export async function loadRemoteModel(source: RemoteSource, context: LoaderConte
       ...weights.weights,
       ...(commit ? { commit } : {}),
     },
+    tokenizerBytes: tokenizer.bytes,
     stored: { config: config.stored, tokenizer: tokenizer.stored, weights: weights.got.stored },
     commit,
     fromStore: config.fromStore && tokenizer.fromStore && weights.got.fromStore,

@@ -14,7 +14,10 @@ export interface ModelFiles {
    * them (it empties this array) and lets each go once the session that needs it is created.
    */
   weightParts?: Uint8Array[];
-  /** Parsed CLIP tokenizer.json (Hugging Face format). */
+  /**
+   * Parsed CLIP tokenizer.json (Hugging Face format), or its bytes once checked (`checkClipTokenizer`):
+   * the app hands its worker bytes, parsed at the first prompt embedding instead of cloned at the load.
+   */
   tokenizer: unknown;
   /**
    * The weights file on disk (Cache Storage, OPFS or a picked file) instead of in memory (`weights` is

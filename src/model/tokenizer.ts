@@ -4,6 +4,8 @@
  * contextLength ids and end with <|endoftext|> (open_clip.tokenizer truncation).
  */
 import { Tokenizer } from '@huggingface/tokenizers';
+import { errorText } from '../core/errors';
+import { checkClipTokenizer, TokenizerError, type TokenizerJson } from './tokenizer-check';
 
 const CLIP_TOKENIZER_CONFIG = {
   model_max_length: 77,
@@ -14,44 +16,52 @@ const CLIP_TOKENIZER_CONFIG = {
   do_lower_case: true,
 };
 
-class TokenizerError extends Error {
-  override name = 'TokenizerError';
-}
-
 export class ClipTokenizer {
-  private readonly tok: Tokenizer;
-  readonly eotId: number;
-  readonly sotId: number;
+  /**
+   * The tokenizer.json, parsed, or its bytes once checked (`checkClipTokenizer`, as the app's loader
+   * does): the tokenizer is built from it at the first `encode` (~150 ms for CLIP's vocabulary, and the
+   * parse), since after a reload every prompt embedding is stored.
+   */
+  private source: unknown;
+  private built: { tok: Tokenizer; sot: number; eot: number } | null = null;
 
   constructor(
-    tokenizerJson: unknown,
+    tokenizer: unknown,
     readonly contextLength = 77,
   ) {
-    const j = tokenizerJson as { model?: { vocab?: Record<string, number> } } | null;
-    const vocab = j?.model?.vocab;
-    if (!vocab || typeof vocab !== 'object') {
-      throw new TokenizerError('tokenizer.json: not a Hugging Face tokenizer file (no model.vocab)');
+    if (!(tokenizer instanceof Uint8Array)) checkClipTokenizer(tokenizer);
+    this.source = tokenizer;
+  }
+
+  private tokenizer() {
+    if (!this.built) {
+      let json: TokenizerJson;
+      try {
+        json = (
+          this.source instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(this.source)) : this.source
+        ) as TokenizerJson;
+        checkClipTokenizer(json);
+        const tok = new Tokenizer(json as object, CLIP_TOKENIZER_CONFIG);
+        const vocab = json.model!.vocab!;
+        this.built = { tok, sot: vocab['<|startoftext|>'], eot: vocab['<|endoftext|>'] };
+      } catch (err) {
+        if (err instanceof TokenizerError) throw err;
+        throw new TokenizerError(`tokenizer.json could not be read: ${errorText(err)}`);
+      }
+      this.source = null;
     }
-    const eot = vocab['<|endoftext|>'];
-    const sot = vocab['<|startoftext|>'];
-    if (typeof eot !== 'number' || typeof sot !== 'number') {
-      throw new TokenizerError(
-        'tokenizer.json: not a CLIP tokenizer (no <|startoftext|>/<|endoftext|> tokens)',
-      );
-    }
-    this.eotId = eot;
-    this.sotId = sot;
-    this.tok = new Tokenizer(tokenizerJson as object, CLIP_TOKENIZER_CONFIG);
+    return this.built;
   }
 
   /** Token ids of one text, with BOS/EOS, truncated to the context length. */
   encode(text: string): Int32Array {
-    let ids = this.tok.encode(text).ids as number[];
-    if (ids[0] !== this.sotId) ids = [this.sotId, ...ids];
-    if (ids[ids.length - 1] !== this.eotId) ids = [...ids, this.eotId];
+    const { tok, sot, eot } = this.tokenizer();
+    let ids = tok.encode(text).ids as number[];
+    if (ids[0] !== sot) ids = [sot, ...ids];
+    if (ids[ids.length - 1] !== eot) ids = [...ids, eot];
     if (ids.length > this.contextLength) {
       ids = ids.slice(0, this.contextLength);
-      ids[this.contextLength - 1] = this.eotId;
+      ids[this.contextLength - 1] = eot;
     }
     return Int32Array.from(ids);
   }

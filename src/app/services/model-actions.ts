@@ -22,13 +22,17 @@ export function urlSource(baseUrl: string): ModelSource {
   return { kind: 'url', baseUrl: clean, label: clean.replace(/^https?:\/\//, '') };
 }
 
-export function loadRepo(repo: string): void {
+/** The hub model `repo` names, or null (with a notice) when it is no repo id. */
+export function repoSource(repo: string): ModelSource | null {
   const id = repo.trim();
-  if (!isRepoId(id)) {
-    notify('error', `"${repo}" is not a hub repo id (expected owner/name).`);
-    return;
-  }
-  void loadModel(hubSource(id));
+  if (isRepoId(id)) return hubSource(id);
+  notify('error', `"${repo}" is not a hub repo id (expected owner/name).`);
+  return null;
+}
+
+export function loadRepo(repo: string): void {
+  const source = repoSource(repo);
+  if (source) void loadModel(source);
 }
 
 function localSource(files: LocalModelFiles): ModelSource {

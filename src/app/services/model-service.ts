@@ -58,8 +58,15 @@ function persistable(source: ModelSource): PersistedModelSource | null {
   return null;
 }
 
+export interface LoadOptions {
+  /** After a worker restart: images keep the results they have. */
+  restoring?: boolean;
+  /** At start-up: the files are read at once, handed to the worker when this says go (false: the load ends). */
+  after?: Promise<boolean>;
+}
+
 /** Loads a model; a second call cancels the first. Resolves true when the model is ready. */
-export async function loadModel(source: ModelSource, opts: { restoring?: boolean } = {}): Promise<boolean> {
+export async function loadModel(source: ModelSource, opts: LoadOptions = {}): Promise<boolean> {
   current?.abort();
   markModelGone();
   const abort = new AbortController();
@@ -81,6 +88,11 @@ export async function loadModel(source: ModelSource, opts: { restoring?: boolean
     });
     const { files } = fetched;
     mark('model-files');
+    if (opts.after && !(await opts.after)) {
+      if (current === abort) patchModel({ ...initialModelState });
+      return false;
+    }
+    signal.throwIfAborted();
     patchModel({
       phase: 'building',
       fromCache: fetched.fromCache,
