@@ -70,15 +70,28 @@ export function forgetStored(ids?: string[]): void {
   }
 }
 
-/** Images of the gallery and the bytes their stored copies take. */
-export function sessionBytes(): { images: number; bytes: number } {
+/**
+ * The gallery images whose records are stored, with `batch` written and `deletes` gone, and the bytes
+ * their stored copies take: what the session record may say once that write is done. Not the whole
+ * gallery: images dropped after a batch was taken go with a later one, and a count written before
+ * their records would disagree with storage if the page died in between. (A record is written with its
+ * file, so a stored file marks a stored record.)
+ */
+export function storedCounts(
+  batch: string[] = [],
+  deletes: string[] = [],
+): { images: number; bytes: number } {
+  const will = new Set(batch);
+  const gone = new Set(deletes);
+  let images = 0;
   let bytes = 0;
-  const images = useApp.getState().images;
-  for (const im of images) {
+  for (const im of useApp.getState().images) {
+    if (gone.has(im.id) || !(will.has(im.id) || fileSaved.has(im.id))) continue;
     const m = metaOf(im.id);
+    images += 1;
     bytes += m.fileBytes + m.thumbBytes + m.featureBytes;
   }
-  return { images: images.length, bytes };
+  return { images, bytes };
 }
 
 async function thumbBlob(bitmap: ImageBitmap): Promise<Blob> {
@@ -176,11 +189,12 @@ async function writeBatch({ session, images, deletes }: Batch): Promise<void> {
   }));
   const ids = images.map((im) => im.id);
   // Counts come from the gallery, so only while it shows this session.
-  const counts =
-    session === useSessions.getState().activeId ? { ...sessionBytes(), updatedAt: Date.now() } : null;
+  const shown = session === useSessions.getState().activeId;
+  const counts = (written: string[]) =>
+    shown ? { ...storedCounts(written, deletes), updatedAt: Date.now() } : null;
   let rec: SessionRecord | undefined;
   try {
-    rec = await writeSessionBatch({ session, blobs, records, deletes, counts });
+    rec = await writeSessionBatch({ session, blobs, records, deletes, counts: counts(ids) });
     for (const b of blobs)
       (b.id.endsWith('#thumb') ? thumbSaved : fileSaved).add(b.id.replace(/#thumb$/, ''));
     markUnsaved(ids, true);
@@ -190,7 +204,7 @@ async function writeBatch({ session, images, deletes }: Batch): Promise<void> {
     else
       notify('error', `Could not save ${ids.length} image${ids.length === 1 ? '' : 's'}: ${errorText(err)}`);
     // Removals free space and need none: they are written on their own.
-    rec = await writeSessionBatch({ session, blobs: [], records: [], deletes, counts }).catch(
+    rec = await writeSessionBatch({ session, blobs: [], records: [], deletes, counts: counts([]) }).catch(
       () => undefined,
     );
   }

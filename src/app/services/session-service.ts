@@ -23,7 +23,7 @@ import { putInspectionSetup } from './inspection-setup-service';
 import { saveReferences } from './persistence';
 import { applyPrompts } from './prompt-service';
 import { encodeAllReferences, restoreReferences } from './reference-service';
-import { flushSession, forgetStored, sessionBytes } from './session-autosave';
+import { flushSession, forgetStored, storedCounts } from './session-autosave';
 import {
   clearAllSessions,
   createActiveSession,
@@ -155,7 +155,7 @@ async function leaveActive(): Promise<void> {
   await settle();
   const id = activeId();
   const setup = currentSetup();
-  const counts = sessionBytes();
+  const counts = storedCounts();
   await updateSession(id, (r) => ({ ...r, setup, updatedAt: Date.now(), ...counts }));
   // A result that landed while the record was written is saved before the gallery goes.
   await flushSession();
