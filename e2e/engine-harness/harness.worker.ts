@@ -60,13 +60,27 @@ interface LotRun {
 
 const api = {
   async run(backend: BackendChoice, testImage: string, refImages: string[]) {
+    // Wall time of each step, printed by the test: where a slow CI run spent it.
+    const steps: [string, number][] = [];
+    let t = performance.now();
+    const step = (name: string) => {
+      steps.push([name, Math.round(performance.now() - t)]);
+      t = performance.now();
+    };
     const { runtime, engine } = await fixtureEngine(backend);
+    step('model');
     const prompts = (await fetchJson('/fixture/prompts.json')) as { normal: string[]; anomalous: string[] };
     await engine.setPrompts(prompts);
+    step('prompts');
     await engine.encode('test', await image(testImage));
+    step(testImage);
     const zs = await engine.score('test');
-    for (const r of refImages) await engine.addReference(r, await image(r));
+    for (const r of refImages) {
+      await engine.addReference(r, await image(r));
+      step(r);
+    }
     const fs = await engine.score('test');
+    step('scores');
     const stats = engine.stats();
     await engine.dispose();
     return {
@@ -80,6 +94,7 @@ const api = {
       fsScore: fs.imageScore,
       fsMap: Array.from(fs.anomalyMap),
       imageEncoderRuns: stats.imageEncoderRuns,
+      steps,
     };
   },
 

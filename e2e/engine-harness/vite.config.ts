@@ -1,6 +1,6 @@
 /** Builds the engine test page on its own, with onnxruntime-web's wasm served from /ort/. */
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { copyFileSync, createReadStream, existsSync, mkdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { InlineConfig, Plugin } from 'vite';
 
@@ -30,14 +30,34 @@ function copyOrt(outDir: string): Plugin {
   };
 }
 
-export function harnessConfig(outDir: string): InlineConfig {
+/**
+ * Serves the files of `dir` under /fixture/ from the preview server: a test page could also have them
+ * from Playwright's request routing, but that sends every body base64 over the debugging protocol
+ * (seconds for the fixture's weights, on every page).
+ */
+function serveFixture(dir: string): Plugin {
+  return {
+    name: 'serve-fixture',
+    configurePreviewServer(server) {
+      server.middlewares.use('/fixture', (req, res, next) => {
+        const file = join(dir, basename(decodeURIComponent((req.url ?? '').split('?')[0])));
+        if (!existsSync(file)) return next();
+        res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+        createReadStream(file).pipe(res);
+      });
+    },
+  };
+}
+
+/** `fixtureDir`: a folder the preview serves under /fixture/ (the engine e2e's model and images). */
+export function harnessConfig(outDir: string, fixtureDir?: string): InlineConfig {
   return {
     configFile: false,
     root: here,
     logLevel: 'warn',
     build: { outDir, emptyOutDir: true, target: 'es2022' },
     worker: { format: 'es' },
-    plugins: [copyOrt(outDir)],
+    plugins: [copyOrt(outDir), ...(fixtureDir ? [serveFixture(fixtureDir)] : [])],
     preview: { host: '127.0.0.1', port: 0, headers: isolation },
   };
 }
