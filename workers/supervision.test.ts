@@ -81,6 +81,21 @@ describe('runtime supervision', () => {
     expect(s.progress.map((p) => p.stage)).toEqual(['runtime', 'model']);
   });
 
+  it('after the fallback to WASM, the end of the GPU device left behind is not reported as a loss', async () => {
+    const s = setup({
+      engineFails: (r) => (r.backend === 'webgpu' ? new Error('OrtMalloc: out of memory') : null),
+    });
+    await s.supervisor.start({ backend: 'webgpu', wasmPaths: '/ort/' });
+    // A call during the load found the device (onnxruntime made it for the first session).
+    await s.supervisor.watchDevice();
+    await s.supervisor.createEngine(FILES);
+    s.device.destroy();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(s.faults).toEqual([]);
+    expect(s.supervisor.deviceLost).toBeNull();
+    expect(s.supervisor.runtime?.backend).toBe('wasm');
+  });
+
   it('keeps the backend and the error for failures other than memory, and on WASM', async () => {
     const s = setup({ engineFails: () => new Error('invalid graph') });
     await s.supervisor.start({ backend: 'webgpu', wasmPaths: '' });

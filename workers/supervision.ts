@@ -132,6 +132,9 @@ export class RuntimeSupervisor {
       const classified = classifyEngineError(err, 'creating the model on the GPU');
       const reason = wasmFallbackReason(runtime.backend, classified, err);
       if (reason === null) throw err;
+      // The GPU device is left behind (onnxruntime may destroy it once its sessions are gone): its end
+      // is no loss of this worker's engine, which runs on WASM from here on.
+      this.watchedDevice = null;
       // On the WebGPU bundle, whose runtime is loaded already: its WASM provider needs no download.
       const wasm = await this.deps.createRuntime({
         backend: 'wasm',
