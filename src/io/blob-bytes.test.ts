@@ -10,21 +10,30 @@ import { BlobBytes, openDiskWeights } from './blob-bytes';
 
 const cfg = parseModelConfig(TINY_CONFIG);
 
-/** Disk-like bytes over `bytes`, keeping every buffer it handed out (to see which were freed). */
-function onDisk(bytes: Uint8Array) {
+/**
+ * Disk-like bytes over `bytes`, keeping every buffer it handed out (to see which were freed); a small
+ * read window by default, so that reading the tiny model takes many reads.
+ */
+function onDisk(bytes: Uint8Array, window = 4096) {
   const handedOut: ArrayBuffer[] = [];
-  const disk = new BlobBytes(bytes.byteLength, (begin, end) => {
-    const buf = bytes.slice(begin, end).buffer;
-    handedOut.push(buf);
-    return buf;
-  });
+  const disk = new BlobBytes(
+    bytes.byteLength,
+    (begin, end) => {
+      const buf = bytes.slice(begin, end).buffer;
+      handedOut.push(buf);
+      return buf;
+    },
+    undefined,
+    window,
+  );
   return { disk, handedOut };
 }
 
 describe('weights read from disk on demand', () => {
   it('give the same tensors and fingerprint as the bytes in memory, holding one read at a time', () => {
     const bytes = randomSafetensors(cfg, 7);
-    const { disk, handedOut } = onDisk(bytes);
+    // A one-byte window: every range is a read of its own.
+    const { disk, handedOut } = onDisk(bytes, 1);
     expect(disk.byteLength).toBe(bytes.byteLength);
     expect(disk.buffer.byteLength).toBe(0);
     const fromDisk = ModelWeights.fromBytes(disk, cfg);
@@ -44,6 +53,24 @@ describe('weights read from disk on demand', () => {
     expect(handedOut.at(-1)!.byteLength).toBe(0);
     // The graphs' external data is the disk view itself: onnxruntime reads each tensor through it.
     expect(fromDisk.filesFor(names)[0].data).toBe(disk);
+  });
+
+  it('read a window at a time: the tensors next to each other come from one read', () => {
+    const bytes = randomSafetensors(cfg, 7);
+    const window = 64 * 1024;
+    const { disk, handedOut } = onDisk(bytes, window);
+    const fromDisk = ModelWeights.fromBytes(disk, cfg);
+    handedOut.length = 0;
+    // Every tensor in file order, as the sessions' external data is read.
+    const names = [...visionTensors(cfg), ...textTensors(cfg)].map(([n]) => n);
+    const order = names.map((n) => [n, fromDisk.ref(n)] as const).sort((a, b) => a[1].offset - b[1].offset);
+    const inMemory = ModelWeights.fromBytes(bytes, cfg);
+    for (const [n] of order) expect(fromDisk.read(n)).toEqual(inMemory.read(n));
+    // One read per window of the file's tensors, give or take the windows a tensor straddles.
+    const span = order.at(-1)![1].offset + order.at(-1)![1].length - order[0][1].offset;
+    expect(handedOut.length).toBeGreaterThan(1);
+    expect(handedOut.length).toBeLessThanOrEqual(Math.ceil(span / window) + order.length / 4);
+    expect(handedOut.length).toBeLessThan(order.length / 2);
   });
 
   it('refuse every broken file with the same message as the bytes in memory', () => {

@@ -17,13 +17,21 @@ interface SyncReader {
 }
 const SyncReaderClass = (globalThis as { FileReaderSync?: new () => SyncReader }).FileReaderSync;
 
+/**
+ * Bytes read from disk at once (a range, when larger): a read of a file costs milliseconds whatever its
+ * size, and a model has hundreds of tensors, most of them small and next to each other in the file.
+ */
+export const READ_WINDOW_BYTES = 16 * 1024 * 1024;
+
 export class BlobBytes extends Uint8Array<ArrayBuffer> {
   static get [Symbol.species]() {
     return Uint8Array;
   }
   /** The first read failure, so the caller can word it (onnxruntime only reports a code). */
   failure: Error | null = null;
+  /** The last read: bytes [lastBegin, lastBegin + last.byteLength) of the file. */
   private last: ArrayBuffer | null = null;
+  private lastBegin = 0;
 
   /**
    * `readRange` returns bytes [begin, end) of a file of `size` bytes, synchronously; `unreadable` words
@@ -33,6 +41,7 @@ export class BlobBytes extends Uint8Array<ArrayBuffer> {
     private readonly size: number,
     private readonly readRange: (begin: number, end: number) => ArrayBuffer,
     private readonly unreadable = 'The weights could not be read from disk ({reason}).',
+    private readonly window = READ_WINDOW_BYTES,
   ) {
     super(new ArrayBuffer(0));
   }
@@ -61,16 +70,21 @@ export class BlobBytes extends Uint8Array<ArrayBuffer> {
   }
 
   /**
-   * Reads [begin, end) from disk. The bytes are valid until the next read: each read frees the one
-   * before (callers copy at once — onnxruntime into its heap, the checks scan and drop), since
-   * reads inside one synchronous session creation would otherwise pile up until a garbage collection.
+   * Bytes [begin, end), from the last read when it holds them, else read from disk with what follows
+   * them up to the read window. The bytes are valid until the next read: each read frees the one
+   * before (callers copy at once — onnxruntime into its heap, the checks scan and drop), since reads
+   * inside one synchronous session creation would otherwise pile up until a garbage collection.
    */
   override subarray(begin = 0, end = this.size): Uint8Array<ArrayBuffer> {
+    const held = this.last;
+    if (held && begin >= this.lastBegin && end <= this.lastBegin + held.byteLength)
+      return new Uint8Array(held, begin - this.lastBegin, end - begin);
     this.dropLastRead();
     try {
-      const buf = this.readRange(begin, end);
+      const buf = this.readRange(begin, Math.min(this.size, Math.max(end, begin + this.window)));
       this.last = buf;
-      return new Uint8Array(buf);
+      this.lastBegin = begin;
+      return new Uint8Array(buf, 0, Math.max(0, Math.min(end - begin, buf.byteLength)));
     } catch (err) {
       this.failure ??= err instanceof Error ? err : new Error(String(err));
       throw err;

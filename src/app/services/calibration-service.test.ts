@@ -39,8 +39,13 @@ function shot(i: number, status: ReferenceShot['status']): ReferenceShot {
   };
 }
 
+let lastVisit: { flushCalibration: () => Promise<void> } | null = null;
+
 /** One page visit: fresh modules (stores, service state) over the database the last visit left. */
 async function visit(o: { firstVisit?: boolean } = {}) {
+  // The visit before is left as a page is, its pending save written now: its debounced timer must not
+  // fire later (a loaded machine delays it) over what this visit reads or writes.
+  await lastVisit?.flushCalibration();
   vi.resetModules();
   if (o.firstVisit) await (await import('./idb')).idbClear('kv');
   const store = await import('../state/store');
@@ -51,6 +56,7 @@ async function visit(o: { firstVisit?: boolean } = {}) {
     engine: { ...store.useApp.getState().engine, status: 'ready' },
     promptStatus: { ...store.useApp.getState().promptStatus, applied: true, busy: false },
   });
+  lastVisit = service;
   return { ...store, ...calib, ...service };
 }
 
