@@ -68,6 +68,9 @@ async function onDisk() {
       return buf;
     },
     'The kept copy of the weights could not be read ({reason}).',
+    // A one-byte read window: every tensor is a read of its own, so a file that becomes unreadable
+    // fails the next tensor read (with the default window the tiny file is one read).
+    1,
   );
   return { files: { ...files, weights: disk }, handedOut, state };
 }

@@ -3,9 +3,9 @@
  * memory but reads each range only when asked, synchronously (FileReaderSync: dedicated workers only).
  *
  * Why: onnxruntime-web copies each initializer out of the external-data buffer it is given with
- * `data.subarray(offset, offset + length)`. Given this view, it reads one tensor at a time from disk
- * straight into its heap, so the weights are never held in JS while the sessions are created (the
- * peak drops by the size of the weights). Everything else that reads weights (header parse, finite
+ * `data.subarray(offset, offset + length)`. Given this view, it reads the file a window at a time
+ * (READ_WINDOW_BYTES, or one larger tensor) straight into its heap, so the weights are never held in JS
+ * while the sessions are created (the peak drops by the size of the weights). Everything else that reads weights (header parse, finite
  * check, fingerprint) goes through `subarray` too; `buffer` is empty and must not be used.
  */
 import { errorText } from '../core/errors';
