@@ -5,8 +5,9 @@
  * Why: onnxruntime-web copies each initializer out of the external-data buffer it is given with
  * `data.subarray(offset, offset + length)`. Given this view, it reads the file a window at a time
  * (READ_WINDOW_BYTES, or one larger tensor) straight into its heap, so the weights are never held in JS
- * while the sessions are created (the peak drops by the size of the weights). Everything else that reads weights (header parse, finite
- * check, fingerprint) goes through `subarray` too; `buffer` is empty and must not be used.
+ * while the sessions are created (the peak drops by the size of the weights). Everything else that
+ * reads weights (header parse, finite check, fingerprint) goes through `subarray` too; `buffer` is
+ * empty and must not be used.
  */
 import { errorText } from '../core/errors';
 import type { ModelFiles } from '../model/file-names';
