@@ -55,13 +55,35 @@ export interface TinyModelOptions {
   extra?: Record<string, string>;
   /** Also wait until the prompts are embedded. */
   prompts?: boolean;
+  /**
+   * Templates set in the prompt editor before the model loads, so only their prompts are ever
+   * embedded: WebGPU tests on SwiftShader (seconds per text-encoder batch) take one template, 11
+   * prompts instead of the paper's 242.
+   */
+  templates?: string[];
 }
 
 /** Opens the app with the tiny fixture model from the mock hub and waits until the model is ready. */
 export async function setupTinyModel(page: Page, o: OpenOptions & TinyModelOptions): Promise<void> {
-  await openApp(page, { repo: TINY_REPO, ...o });
+  if (o.templates) {
+    await openApp(page, o);
+    await setTemplates(page, o.templates);
+    await page.getByRole('tab', { name: 'Model' }).click();
+    await page.getByLabel('Other OpenCLIP repo').fill(TINY_REPO);
+    await page.getByRole('button', { name: 'Load', exact: true }).click();
+  } else {
+    await openApp(page, { repo: TINY_REPO, ...o });
+  }
   await waitModelReady(page);
   if (o.prompts) await waitPromptsApplied(page);
+}
+
+/** Replaces the prompt templates in the Prompts tab's advanced editor (one per line). */
+export async function setTemplates(page: Page, templates: string[]): Promise<void> {
+  await page.getByRole('tab', { name: 'Prompts' }).click();
+  await page.getByText('Advanced: templates').click();
+  await page.getByTestId('templates').fill(templates.join('\n'));
+  await expect(page.getByText(`Templates, one per line (${templates.length})`)).toBeVisible();
 }
 
 /** Picks the tiny model's three files in the Model tab's file input, as a user with local files does. */

@@ -4,6 +4,7 @@
  */
 import { test as base, expect, type Page } from '@playwright/test';
 import { openApp, setupTinyModel, type TinyModelOptions } from './app';
+import { guardRequests } from './guarded-context';
 import { type MockHub, startMockHub } from './mock-hub';
 import { HUB_REPOS } from './paths';
 
@@ -50,15 +51,7 @@ export const test = base.extend<AppOptions & TestFixtures, WorkerFixtures>({
   },
   external: [
     async ({ context }, use) => {
-      const external: string[] = [];
-      await context.route('**/*', (route) => {
-        const url = new URL(route.request().url());
-        if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') {
-          return route.continue();
-        }
-        external.push(url.href);
-        return route.abort('blockedbyclient');
-      });
+      const external = await guardRequests(context);
       await use(external);
       expect(external, 'requests that left 127.0.0.1').toEqual([]);
     },
