@@ -112,16 +112,6 @@ test('wrong and mismatched model files get clear messages; the app stays usable'
   await expect(card(page, 'test_b.png')).toHaveAttribute('data-verdict', 'unjudged');
 });
 
-test('a model folder URL (?model=) loads directly', async ({ page, app, hub }) => {
-  const folder = `${hub.url}/${TINY_REPO}/resolve/main`;
-  await app.open({ extra: { model: folder } });
-  await waitModelReady(page);
-  await expect(page.getByTestId('model-name')).toHaveText(folder.replace('http://', ''));
-  await expect(page.getByTestId('model-source')).toHaveText('Network');
-  await drop(page, ['test_a.png']);
-  await waitScored(page, ['test_a.png']);
-});
-
 test('network failures name their cause: CORS, server down, offline', async ({ page, context, app, hub }) => {
   await app.open();
   const noCors = await startMockHub(HUB_REPOS, { cors: false });

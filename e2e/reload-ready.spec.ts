@@ -91,8 +91,12 @@ test('hub model: ready after a reload with nothing recomputed', async ({ page, a
 });
 
 test('model folder URL: ready after a reload with nothing recomputed', async ({ page, app, hub }) => {
-  await app.open({ extra: { model: `${hub.url}/${TINY_REPO}/resolve/main` } });
+  const folder = `${hub.url}/${TINY_REPO}/resolve/main`;
+  await app.open({ extra: { model: folder } });
   await waitModelReady(page);
+  // The folder loads directly: named by its URL, from the network.
+  await expect(page.getByTestId('model-name')).toHaveText(folder.replace('http://', ''));
+  await expect(page.getByTestId('model-source')).toHaveText('Network');
   const before = await buildGallery(page);
   const requests = hub.requests.length;
   await reloadToReady(page, 'folder URL', before);
@@ -100,6 +104,7 @@ test('model folder URL: ready after a reload with nothing recomputed', async ({ 
   expect(hub.requests.slice(requests)).toEqual([]);
 });
 
+// Also the next visit of a station with local files: no files picked again, the hub not asked.
 test('local files kept in this browser: ready after a reload with nothing recomputed', async ({
   page,
   app,

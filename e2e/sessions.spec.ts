@@ -3,7 +3,7 @@
  * prompt re-embedded); folders keep relative paths; named sessions keep their own results; a full
  * storage quota loses nothing on screen; Clear asks and can be undone; the page itself never scrolls.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -12,17 +12,14 @@ import {
   card,
   drop,
   engineStats,
-  pickTinyModelFiles,
   shot,
   shownScores,
   waitBankK,
-  waitKeptWeights,
   waitModelReady,
   waitScored,
 } from './support/app';
 import { evalDebug, waitDebug } from './support/debug-handle';
 import { expect, test } from './support/fixtures';
-import { FIXTURE } from './support/paths';
 import { synthFiles, synthPng } from './support/synth-images';
 
 async function flush(page: Page): Promise<void> {
@@ -224,28 +221,6 @@ test('Clear asks first, and Undo brings every image and result back', async ({ p
   await page.reload();
   await expect(page.locator('[data-testid="result-card"][data-score]')).toHaveCount(3);
   expect(await shownScores(page)).toEqual(before);
-});
-
-test('a local model loads on the next visit without picking the files again', async ({ page, app }) => {
-  await app.open();
-  const weights = readFileSync(`${FIXTURE}/open_clip_model.safetensors`);
-  await pickTinyModelFiles(page);
-  await waitModelReady(page);
-  await drop(page, ['test_a.png']);
-  await waitScored(page, ['test_a.png']);
-  const before = await shownScores(page);
-  // The copy into the origin-private file system finishes in the background.
-  await waitKeptWeights(page, weights.byteLength);
-  await flush(page);
-
-  // Next visit: no repo, no files picked, the hub is not asked for the model.
-  await app.open();
-  await waitModelReady(page);
-  await expect(page.getByTestId('model-chip')).toContainText('local files, kept in this browser');
-  expect(await shownScores(page)).toEqual(before);
-  const stats = await engineStats(page);
-  expect(stats.imageEncoderRuns).toBe(0);
-  expect(stats.promptsEmbedded).toBe(0);
 });
 
 test('a new session asks for its part, lot and station, offering the previous ones', async ({
