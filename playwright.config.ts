@@ -2,8 +2,8 @@
  * End-to-end tests in Debian's Chromium against the built app served on 127.0.0.1. Every UI flow runs
  * once, on WASM (project wasm). What depends on the inference backend runs on WebGPU too (project
  * webgpu, SwiftShader in CI): tests tagged @gpu run on both projects, tests tagged @gpu-only on WebGPU
- * alone (device loss, the GPU fallback). The engine harness spec launches its own browser and checks
- * the worker on both backends (project engine).
+ * alone (device loss, the GPU fallback). The engine harness spec (e2e/engine.spec.ts) launches its own
+ * browser and checks the worker on both backends; the webgpu project runs it first.
  *
  * Which tests run on WebGPU (SwiftShader in CI: the CPU, several times slower than WASM): only what
  * depends on the backend. Tag a test `@gpu` when its result comes from the backend's kernels or
@@ -59,14 +59,13 @@ export default defineConfig<AppOptions>({
     timeout: 180_000,
   },
   projects: [
-    { name: 'engine', testMatch: /engine\.spec\.ts$/ },
     {
       name: 'webgpu',
-      testIgnore: /engine\.spec\.ts$/,
-      grep: GPU_TAG,
-      // SwiftShader tests run one at a time, after the engine project's (which also runs SwiftShader):
-      // two at once on 2 cores overran their budgets. The other worker runs WASM tests meanwhile.
-      dependencies: ['engine'],
+      // The engine harness spec (both backends in the worker, its own browser), then the @gpu tests.
+      grep: [GPU_TAG, /engine\.spec\.ts/],
+      // SwiftShader tests run one at a time, on one worker from the start: two at once on 2 cores overran
+      // their budgets. The other worker runs WASM tests meanwhile, and both do once this chain ends
+      // (a project depending on another would wait for every test of the first phase, WASM's included).
       workers: 1,
       // Budget: SwiftShader (WebGPU on the CPU) takes seconds per encoder pass, several times the
       // WASM project's time: 6 min a test, 2 min a wait on inference.

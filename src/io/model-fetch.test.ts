@@ -61,7 +61,8 @@ describe('fetchModelFiles from local files', () => {
     const tokenizer = new File([tokenizerBytes], 'tokenizer.json');
     const got = await fetchModelFiles({ kind: 'local', label: 'm', config, weights, tokenizer }, opts());
     // Byte for byte (Buffer.equals: a deep toEqual walks the 2 MB element by element, for seconds).
-    expect(Buffer.from(got.files.tokenizer).equals(tokenizerBytes)).toBe(true);
+    expect(got.files.tokenizer).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(got.files.tokenizer as Uint8Array).equals(tokenizerBytes)).toBe(true);
 
     const json = JSON.parse(tokenizerBytes.toString('utf8'));
     delete json.model.vocab['<|startoftext|>'];
