@@ -13,7 +13,7 @@
  * in a @gpu test only if they run kernels no @gpu test runs yet.
  */
 import { defineConfig } from '@playwright/test';
-import { BASE_ARGS, CHROMIUM, WEBGPU_ARGS } from './e2e/support/chromium';
+import { BASE_ARGS, CHROMIUM, TEST_JS_ARGS, WEBGPU_ARGS } from './e2e/support/chromium';
 import type { AppOptions } from './e2e/support/fixtures';
 
 // E2E_PORT lets two checkouts run their suites side by side on one machine.
@@ -25,6 +25,7 @@ const APP_ARGS = [
   // A synthetic camera for e2e/camera.spec.ts, and no permission prompt for it.
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
+  ...TEST_JS_ARGS,
 ];
 /** Backend-dependent tests (`{ tag: '@gpu' }` or '@gpu-only'): the webgpu project runs these alone. */
 const GPU_TAG = /@gpu\b/;

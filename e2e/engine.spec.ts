@@ -13,7 +13,7 @@ import { FIXTURE_DIR, loadF32, manifest, maxAbsDiff } from '../test/fixture';
 import { lotDiffs, MUSC_BATCH, MUSC_LAYERS } from '../test/musc-fixture';
 import type { HarnessApi } from './engine-harness/harness.worker';
 import { harnessConfig } from './engine-harness/vite.config';
-import { BASE_ARGS, CHROMIUM, WEBGPU_ARGS } from './support/chromium';
+import { BASE_ARGS, CHROMIUM, TEST_JS_ARGS, WEBGPU_ARGS } from './support/chromium';
 
 const TOL = 1e-3;
 let server: PreviewServer;
@@ -29,7 +29,10 @@ test.beforeAll(async () => {
   await build(harnessConfig(outDir));
   server = await preview(harnessConfig(outDir, FIXTURE_DIR));
   base = server.resolvedUrls!.local[0];
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...BASE_ARGS, ...WEBGPU_ARGS] });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...BASE_ARGS, ...WEBGPU_ARGS, ...TEST_JS_ARGS],
+  });
 });
 
 test.afterAll(async () => {
