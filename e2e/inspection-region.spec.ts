@@ -67,8 +67,28 @@ async function openEditor(page: Page): Promise<Locator> {
   return page.getByTestId('region-canvas');
 }
 
-/** The gallery's scores once every named card has one again. */
+/**
+ * Applies the editor's setup and waits until the app has taken it (the button leaves "Applying…"):
+ * the references are encoded again and every image is queued by then. Until then the cards still show
+ * the old scores, so reading them earlier reads the wrong ones.
+ */
+async function applyRegion(page: Page): Promise<void> {
+  const apply = page.getByTestId('region-apply');
+  await apply.click();
+  await expect(apply).toHaveText('Apply to gallery', { timeout: BUDGET.scored });
+  await expect(apply).toBeDisabled();
+}
+
+/** The gallery's scores once the queue has scored every image again and every named card has one. */
 async function rescored(page: Page, names: string[]): Promise<Record<string, number>> {
+  await waitDebug(
+    page,
+    (h) => {
+      const s = h.state();
+      return !s.queue.running && s.images.every((im) => im.status === 'done' || im.status === 'error');
+    },
+    { timeout: BUDGET.scored * names.length },
+  );
   await waitScored(page, names, BUDGET.scored * names.length);
   const out: Record<string, number> = {};
   for (const n of names) out[n] = Number(await (await revealCard(page, n)).getAttribute('data-score'));
@@ -132,7 +152,7 @@ test("draw an ROI and a don't-care polygon; the gallery re-scores; they survive 
 
   // Applying re-scores the whole gallery: every image is encoded again, cropped.
   const runsBefore = (await engineStats(page)).imagesEncoded;
-  await page.getByTestId('region-apply').click();
+  await applyRegion(page);
   await page.getByRole('button', { name: 'Close editor' }).click();
   await expect(page.getByTestId('roi-outline')).toHaveCount(1);
   await page.getByRole('button', { name: 'Back to gallery (Esc)' }).click();
@@ -216,7 +236,7 @@ test('scoring with an ROI gives the score of the image cropped to it; an image t
     .extract({ left: roi.x, top: roi.y, width: roi.width, height: roi.height })
     .png()
     .toBuffer();
-  await page.getByTestId('region-apply').click();
+  await applyRegion(page);
   await page.getByRole('button', { name: 'Back to gallery (Esc)' }).click();
   const withRoi = await rescored(page, ['test_c.png']);
   await drop(page, [{ name: 'test_c-cropped.png', bytes: cropped }]);
@@ -229,7 +249,7 @@ test('scoring with an ROI gives the score of the image cropped to it; an image t
   await (await revealCard(page, 'test_c.png')).dblclick();
   await page.getByRole('button', { name: 'Inspection region' }).click();
   await page.getByTestId('region-panel').getByRole('button', { name: 'Clear' }).click();
-  await page.getByTestId('region-apply').click();
+  await applyRegion(page);
   await page.getByRole('button', { name: 'Back to gallery (Esc)' }).click();
   const after = await rescored(page, ['test_c-cropped.png']);
   expect(after['test_c-cropped.png']).toBeCloseTo(withRoi['test_c.png'], 6);
