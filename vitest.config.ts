@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 /**
  * Test files that touch no global state share their worker's module cache (isolate: false): the CLI,
  * engine, model, I/O and core tests import the same modules (onnxruntime-node, the tokenizer, the
- * engine), and loading them again for every file cost about 50 s of CPU in a run of about 240. The
+ * engine), and loading them again for every file cost about 70 of the 285 CPU-seconds of a run. The
  * app's tests (zustand stores, fake IndexedDB, mocked modules, fake timers), the worker's, and the one
  * file that replaces IndexedDB keep a fresh module graph per file.
  */
