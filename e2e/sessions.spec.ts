@@ -14,6 +14,7 @@ import {
   engineStats,
   shot,
   shownScores,
+  unreachableControls,
   waitBankK,
   waitModelReady,
   waitScored,
@@ -44,27 +45,32 @@ test('a reload shows every image with identical scores and re-encodes and re-emb
   const toolbar = page.getByRole('toolbar', { name: 'Images' });
   const idleHeight = (await toolbar.boundingBox())!.height;
 
-  // On WASM the tiny model can finish the queue between two polls: watch the DOM for the rate and ETA
-  // and for the toolbar's height while they are shown.
+  // On WASM the tiny model can finish the queue between two polls: watch the DOM for the rate and ETA,
+  // and while they are shown for the toolbar's height and for what is on top at the Pause button.
+  type Seen = { eta: boolean; heights: number[]; pauseCovered: number };
   await page.evaluate(() => {
-    const w = window as unknown as { queueSeen: { eta: boolean; heights: number[] } };
-    w.queueSeen = { eta: false, heights: [] };
+    const w = window as unknown as { queueSeen: Seen };
+    w.queueSeen = { eta: false, heights: [], pauseCovered: 0 };
     new MutationObserver(() => {
       const rate = document.querySelector('[data-testid="queue-rate"]');
       if (!rate?.textContent?.includes('ETA')) return;
       w.queueSeen.eta = true;
       const bar = document.querySelector('[role="toolbar"][aria-label="Images"]');
       if (bar) w.queueSeen.heights.push(bar.getBoundingClientRect().height);
+      const pause = document.querySelector('[data-testid="queue"] button[aria-label="Pause"]');
+      const r = pause?.getBoundingClientRect();
+      const hit = r && document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (!pause || !hit || !pause.contains(hit)) w.queueSeen.pauseCovered++;
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   });
   await drop(page, await synthFiles(12));
   await allScored(page, 12);
-  const seen = await page.evaluate(
-    () => (window as unknown as { queueSeen: { eta: boolean; heights: number[] } }).queueSeen,
-  );
+  const seen = await page.evaluate(() => (window as unknown as { queueSeen: Seen }).queueSeen);
   expect(seen.eta).toBe(true);
-  // The filter row stays on one line while the queue runs.
+  // A running queue moves nothing in the toolbar (it is in the status bar), and its Pause button can be
+  // clicked whenever it is shown.
   expect(new Set([idleHeight, ...seen.heights])).toEqual(new Set([idleHeight]));
+  expect(seen.pauseCovered).toBe(0);
   const before = await shownScores(page);
   expect(Object.keys(before)).toHaveLength(12);
   // The page itself does not scroll: only the gallery and the side panel do.
@@ -123,6 +129,8 @@ test('a folder keeps relative paths, so equal file names stay distinct', async (
   await page.getByTestId('folder-file-input').setInputFiles(lot);
   await waitScored(page, ['lot7/good/000.png', 'lot7/bad/000.png']);
   await expect(page.getByTestId('result-card')).toHaveCount(2);
+  // The folder filter takes its place in the toolbar with every other control still in reach.
+  expect(await unreachableControls(page, '[role="toolbar"][aria-label="Images"]')).toEqual([]);
   await page.getByLabel('Filter by folder').selectOption('lot7/bad');
   await expect(page.getByTestId('result-card')).toHaveCount(1);
   await expect(card(page, 'lot7/bad/000.png')).toBeVisible();

@@ -211,6 +211,32 @@ export async function waitScored(
   for (const n of names) await expect(card(page, n)).toHaveAttribute('data-score', /\d/, { timeout });
 }
 
+/**
+ * The controls of a bar (`selector`) that a user could not reach: partly outside the window, or
+ * covered at their centre by something else. Empty when every control can be seen and clicked.
+ */
+export async function unreachableControls(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => {
+    const bar = document.querySelector(sel);
+    if (!bar) return [`no ${sel}`];
+    const out: string[] = [];
+    for (const el of bar.querySelectorAll<HTMLElement>(
+      'button, select, .segmented label, label.lot-switch',
+    )) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) continue;
+      const name = el.getAttribute('aria-label') || el.textContent?.trim() || el.tagName;
+      if (r.left < 0 || r.top < 0 || r.right > window.innerWidth || r.bottom > window.innerHeight) {
+        out.push(`${name}: outside the window`);
+        continue;
+      }
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      if (!hit || !el.contains(hit)) out.push(`${name}: covered`);
+    }
+    return out;
+  }, selector);
+}
+
 export interface Stats {
   imageEncoderRuns: number;
   imagesEncoded: number;

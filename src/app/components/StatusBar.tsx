@@ -1,7 +1,8 @@
-/** Footer: engine activity and counters (encoder runs, images encoded, prompts embedded). */
+/** Footer: engine activity, the image queue, and counters (encoder runs, images encoded, prompts embedded). */
 import { formatMs } from '../hooks';
 import { progressText } from '../progress-text';
 import { useApp } from '../state/store';
+import { QueueStatus } from './QueueStatus';
 
 export function StatusBar() {
   const engine = useApp((s) => s.engine);
@@ -23,6 +24,7 @@ export function StatusBar() {
       {engine.activity && engine.status !== 'ready' && (
         <span className="muted">{progressText(engine.activity)}</span>
       )}
+      <QueueStatus />
       <span className="spacer" />
       {model.loadMs !== null && model.phase === 'ready' && (
         <span>

@@ -1,4 +1,8 @@
-/** Workspace toolbar: add images, queue progress and cancel, sort and filter; decision thresholds. */
+/**
+ * Workspace toolbar: adding and clearing images, and how the gallery is shown (folder, marks, sort,
+ * verdict); decision thresholds. Its two groups wrap as wholes, so no control is ever cut off or
+ * covered at any width; the queue's progress is in the status bar.
+ */
 import { useShallow } from 'zustand/react/shallow';
 import { IMAGE_ACCEPT } from '../../../core/image-formats';
 import { toggleCamera } from '../../services/camera-service';
@@ -12,7 +16,7 @@ import { ThresholdStatus } from '../calibration/ThresholdStatus';
 import { FilePickButton } from '../common/FilePickButton';
 import { NumberSlider } from '../common/NumberSlider';
 import { Segmented } from '../common/Segmented';
-import { AddFolderButton, ClearControl, FolderFilter, QueueStatus } from './BatchControls';
+import { AddFolderButton, ClearControl, FolderFilter } from './BatchControls';
 import { LotModeSwitch } from './LotMode';
 import { MarkFilter } from './MarkFilter';
 
@@ -27,59 +31,61 @@ export function Toolbar() {
   const cameraOpen = useCamera((s) => s.open);
   return (
     <div className="toolbar" role="toolbar" aria-label="Images">
-      <FilePickButton
-        label="Add images…"
-        accept={IMAGE_ACCEPT}
-        className="btn btn-primary"
-        testId="image-file-input"
-        onFiles={(f) => void addImages(f)}
-      />
-      <AddFolderButton />
-      <button
-        type="button"
-        className={`btn${cameraOpen ? ' on' : ''}`}
-        aria-pressed={cameraOpen}
-        onClick={toggleCamera}
-      >
-        Camera
-      </button>
-      <ClearControl />
-      <LotModeSwitch />
-      <QueueStatus />
-      <div className="spacer" />
-      <FolderFilter />
-      <MarkFilter />
-      <label className="inline-field">
-        Sort
-        <select
-          value={sort}
-          onChange={(e) => patchUi({ sort: e.target.value as SortKey })}
-          aria-label="Sort images"
+      <div className="toolbar-group">
+        <FilePickButton
+          label="Add images…"
+          accept={IMAGE_ACCEPT}
+          className="btn btn-primary"
+          testId="image-file-input"
+          onFiles={(f) => void addImages(f)}
+        />
+        <AddFolderButton />
+        <button
+          type="button"
+          className={`btn${cameraOpen ? ' on' : ''}`}
+          aria-pressed={cameraOpen}
+          onClick={toggleCamera}
         >
-          <option value="added">Added</option>
-          <option value="score-desc">Score, high → low</option>
-          <option value="score-asc">Score, low → high</option>
-          <option value="name">Name</option>
-        </select>
-      </label>
-      <Segmented<VerdictFilter>
-        label="Show"
-        value={filter}
-        options={[
-          { value: 'all', label: `All ${counts.total}` },
-          { value: 'ng', label: `NG ${counts.ng}` },
-          // REVIEW and Unjudged are listed only while there are some (or while that filter is on).
-          ...(counts.review > 0 || filter === 'review'
-            ? [{ value: 'review' as const, label: `REVIEW ${counts.review}` }]
-            : []),
-          { value: 'ok', label: `OK ${counts.ok}` },
-          ...(counts.unjudged > 0 || filter === 'unjudged'
-            ? [{ value: 'unjudged' as const, label: `Unjudged ${counts.unjudged}` }]
-            : []),
-          { value: 'pending', label: 'Unscored' },
-        ]}
-        onChange={(f) => patchUi({ filter: f })}
-      />
+          Camera
+        </button>
+        <ClearControl />
+        <LotModeSwitch />
+      </div>
+      <div className="toolbar-group toolbar-view">
+        <FolderFilter />
+        <MarkFilter />
+        <label className="inline-field">
+          Sort
+          <select
+            value={sort}
+            onChange={(e) => patchUi({ sort: e.target.value as SortKey })}
+            aria-label="Sort images"
+          >
+            <option value="added">Added</option>
+            <option value="score-desc">Score, high → low</option>
+            <option value="score-asc">Score, low → high</option>
+            <option value="name">Name</option>
+          </select>
+        </label>
+        <Segmented<VerdictFilter>
+          label="Show"
+          value={filter}
+          options={[
+            { value: 'all', label: `All ${counts.total}` },
+            { value: 'ng', label: `NG ${counts.ng}` },
+            // REVIEW and Unjudged are listed only while there are some (or while that filter is on).
+            ...(counts.review > 0 || filter === 'review'
+              ? [{ value: 'review' as const, label: `REVIEW ${counts.review}` }]
+              : []),
+            { value: 'ok', label: `OK ${counts.ok}` },
+            ...(counts.unjudged > 0 || filter === 'unjudged'
+              ? [{ value: 'unjudged' as const, label: `Unjudged ${counts.unjudged}` }]
+              : []),
+            { value: 'pending', label: 'Unscored' },
+          ]}
+          onChange={(f) => patchUi({ filter: f })}
+        />
+      </div>
     </div>
   );
 }
