@@ -34,8 +34,12 @@ export interface WorkerClientOptions {
   onProgress?: ProgressListener;
   /** An image's score before its map (see FirstScoreEvent in the protocol). */
   onFirstScore?: FirstScoreListener;
-  /** Heartbeat period and the answer time allowed when idle / while a call runs (a long run blocks pings). */
+  /**
+   * Heartbeat period, and the answer time allowed: before the worker's first answer (it is starting),
+   * when idle after that, and while a call runs (a long run blocks pings).
+   */
   heartbeatMs?: number;
+  startTimeoutMs?: number;
   idleTimeoutMs?: number;
   busyTimeoutMs?: number;
 }
@@ -62,10 +66,14 @@ export class WorkerClient {
   private readonly pending = new Set<Pending>();
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   private pingSentAt: number | null = null;
+  /** The current worker has answered a ping: it has started. */
+  private answered = false;
+  private lastBeatAt = 0;
   private readonly restartBudget = new RestartBudget();
   private disposed = false;
   private suspended = false;
   readonly heartbeatMs: number;
+  readonly startTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly busyTimeoutMs: number;
   /**
@@ -77,10 +85,12 @@ export class WorkerClient {
 
   constructor(private readonly opts: WorkerClientOptions) {
     this.heartbeatMs = opts.heartbeatMs ?? 1000;
-    // Idle, a worker answers within milliseconds, but one that is starting (evaluating onnxruntime's
-    // script, compiling its WASM) on a CPU shared with other jobs took over 4 s: 20 s still finds a
-    // hung worker soon, without replacing healthy ones in a loop on a loaded machine.
-    this.idleTimeoutMs = opts.idleTimeoutMs ?? 20_000;
+    // A worker that is starting (evaluating onnxruntime's script, compiling its WASM) on a CPU shared
+    // with other jobs took over 4 s to answer: 20 s, so healthy ones are not replaced in a loop on a
+    // loaded machine. Once started, an idle worker answers within milliseconds, so one that has gone
+    // (a crash may end it without an error event) is found in 5 s.
+    this.startTimeoutMs = opts.startTimeoutMs ?? 20_000;
+    this.idleTimeoutMs = opts.idleTimeoutMs ?? 5_000;
     this.busyTimeoutMs = opts.busyTimeoutMs ?? 180_000;
     this.spawn();
   }
@@ -110,14 +120,22 @@ export class WorkerClient {
       .catch(() => undefined);
     if (this.opts.onFirstScore) void this.remote.setFirstScoreListener(Comlink.proxy(this.opts.onFirstScore));
     this.pingSentAt = null;
+    this.answered = false;
+    this.lastBeatAt = Date.now();
     if (!this.heartbeat) this.heartbeat = setInterval(() => this.beat(), this.heartbeatMs);
   }
 
   private beat(): void {
     if (this.disposed) return;
     const now = Date.now();
+    // A beat that comes late means this page could not listen (a long task, a throttled tab): the
+    // answer may be waiting behind it, so that time is not held against the worker.
+    const stalled = now - this.lastBeatAt - 2 * this.heartbeatMs;
+    this.lastBeatAt = now;
     if (this.pingSentAt !== null) {
-      const limit = this.pending.size > 0 ? this.busyTimeoutMs : this.idleTimeoutMs;
+      if (stalled > 0) this.pingSentAt += stalled;
+      const limit =
+        this.pending.size > 0 ? this.busyTimeoutMs : this.answered ? this.idleTimeoutMs : this.startTimeoutMs;
       if (now - this.pingSentAt > limit) this.restart('the engine stopped responding');
       return;
     }
@@ -125,7 +143,9 @@ export class WorkerClient {
     this.pingSentAt = now;
     this.remote.ping().then(
       () => {
-        if (gen === this.generation) this.pingSentAt = null;
+        if (gen !== this.generation) return;
+        this.pingSentAt = null;
+        this.answered = true;
       },
       () => undefined,
     );
@@ -156,7 +176,7 @@ export class WorkerClient {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      return await Promise.race([invoke(api, requestId), guard]);
+      return await Promise.race([invoke(api, requestId).finally(() => this.heard(gen)), guard]);
     } catch (err) {
       if (isEngineFatalError(err) && gen === this.generation) this.restart((err as Error).message);
       throw err;
@@ -164,6 +184,16 @@ export class WorkerClient {
       signal?.removeEventListener('abort', onAbort);
       this.pending.delete(entry);
     }
+  }
+
+  /**
+   * An answer to a call shows the worker alive as a ping's does: a ping sent during a long run waits
+   * behind it, so its clock starts again from this answer instead of from before the run.
+   */
+  private heard(gen: number): void {
+    if (gen !== this.generation) return;
+    this.answered = true;
+    if (this.pingSentAt !== null) this.pingSentAt = Math.max(this.pingSentAt, Date.now());
   }
 
   private bindCalls(): EngineCalls {
