@@ -7,14 +7,14 @@
  */
 import { card, drop, shot, shownScores, waitBankK, waitModelReady, waitScored } from './support/app';
 import { evalDebug } from './support/debug-handle';
-import { expect, test } from './support/fixtures';
+import { EXPECTS_ENGINE_RESTART, expect, test } from './support/fixtures';
 import { TINY_REPO } from './support/paths';
 import { maxDiff, referenceScores, TOLERANCE } from './support/reference-engine';
 
 // Tagged @gpu-only: the webgpu project alone runs these (playwright.config.ts).
 test(
   'the WebGPU device is lost mid-scoring: the engine comes back and no result is lost',
-  { tag: '@gpu-only' },
+  { tag: '@gpu-only', annotation: EXPECTS_ENGINE_RESTART },
   async ({ page, app }, info) => {
     const IMAGES = ['test_a.png', 'test_d.png'];
     // One template: 11 prompts per object name instead of 242 (SwiftShader: seconds per text batch).

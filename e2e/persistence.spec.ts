@@ -13,7 +13,7 @@ import {
   waitScored,
 } from './support/app';
 import { evalDebug } from './support/debug-handle';
-import { expect, test } from './support/fixtures';
+import { EXPECTS_ENGINE_RESTART, expect, test } from './support/fixtures';
 
 test('a reload restores prompts, thresholds and the reference bank', async ({ page, app }) => {
   await app.openTinyModel();
@@ -50,7 +50,9 @@ test('a reload restores prompts, thresholds and the reference bank', async ({ pa
   await expect(page.getByTestId('prompt-status')).toContainText('176 normal');
 });
 
-test('a crashed engine worker is replaced and its state restored', async ({ page, app }) => {
+test('a crashed engine worker is replaced and its state restored', {
+  annotation: EXPECTS_ENGINE_RESTART,
+}, async ({ page, app }) => {
   await app.openTinyModel();
   await page.getByRole('tab', { name: /References/ }).click();
   await drop(page, ['ref_1.png'], 'references');

@@ -22,9 +22,17 @@ export interface AppDriver {
   openTinyModel(o?: TinyModelOptions & { page?: Page }): Promise<void>;
 }
 
+/**
+ * A test that replaces the engine worker on purpose (a simulated crash, a lost GPU device) says so
+ * with this annotation; in every other test an unasked-for replacement fails the test.
+ */
+export const EXPECTS_ENGINE_RESTART = { type: 'expects-engine-restart' } as const;
+
 interface TestFixtures {
   /** URLs the page tried to reach outside 127.0.0.1 (aborted); must stay empty. */
   external: string[];
+  /** Unasked-for engine worker replacements the pages logged; must stay empty. */
+  engineReplaced: string[];
   app: AppDriver;
 }
 
@@ -54,6 +62,21 @@ export const test = base.extend<AppOptions & TestFixtures, WorkerFixtures>({
       const external = await guardRequests(context);
       await use(external);
       expect(external, 'requests that left 127.0.0.1').toEqual([]);
+    },
+    { auto: true },
+  ],
+  engineReplaced: [
+    async ({ context }, use, info) => {
+      const replaced: string[] = [];
+      const watch = (page: Page) =>
+        page.on('console', (m) => {
+          if (m.text().startsWith('engine worker replaced:')) replaced.push(m.text());
+        });
+      for (const page of context.pages()) watch(page);
+      context.on('page', watch);
+      await use(replaced);
+      if (!info.annotations.some((a) => a.type === EXPECTS_ENGINE_RESTART.type))
+        expect(replaced, 'engine workers replaced without being asked').toEqual([]);
     },
     { auto: true },
   ],

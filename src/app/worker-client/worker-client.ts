@@ -218,6 +218,8 @@ export class WorkerClient {
   /** Replaces the worker; every call still waiting is rejected with EngineRestartedError. */
   restart(reason: string, requested = false): void {
     if (this.disposed) return;
+    // In the console too: a restart nobody asked for is a fault worth finding in a page's log.
+    if (!requested) console.warn(`engine worker replaced: ${reason}`);
     const decision = this.restartBudget.record(Date.now());
     this.generation += 1;
     for (const p of this.pending) p.reject(new EngineRestartedError(`The engine was restarted: ${reason}`));
