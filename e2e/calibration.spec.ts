@@ -195,6 +195,11 @@ test('OK/NG marks give a histogram, ROC and confusion matrix, and offer threshol
   await expect(markFilter.locator('option:checked')).toHaveText('OK 1');
   expect(await unreachableControls(page, '[role="toolbar"][aria-label="Images"]')).toEqual([]);
   await shot(page, info, 'gallery-mark-filter');
+  // At the app's narrowest width too, with four counts in the top bar: every control in reach.
+  await page.setViewportSize({ width: 1024, height: 900 });
+  expect(await unreachableControls(page, 'header.topbar')).toEqual([]);
+  expect(await unreachableControls(page, '[role="toolbar"][aria-label="Images"]')).toEqual([]);
+  await page.setViewportSize({ width: 1440, height: 900 });
   await markFilter.selectOption('all');
   await expect(page.getByTestId('result-card')).toHaveCount(3);
 

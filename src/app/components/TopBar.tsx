@@ -51,11 +51,11 @@ function ModelChip() {
       type="button"
       className={`model-chip phase-${model.phase}`}
       onClick={() => patchUi({ sideTab: 'model' })}
-      title="Model manager"
+      title={`${text}: open the model manager`}
       data-testid="model-chip"
     >
       <span className="dot" aria-hidden="true" />
-      {text}
+      <span className="model-chip-text">{text}</span>
     </button>
   );
 }
@@ -72,13 +72,13 @@ export function TopBar() {
   const zipping = useExportProgress((s) => s.current);
   return (
     <header className="topbar">
-      <div className="brand">
+      <div className="brand" title="WinCLIP Inspector">
         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
           <rect x="2" y="2" width="20" height="20" rx="4" fill="none" stroke="currentColor" strokeWidth="2" />
           <circle cx="15" cy="9" r="3" fill="currentColor" />
           <path d="M5 17l4-5 3 3 2-2 5 4" fill="none" stroke="currentColor" strokeWidth="2" />
         </svg>
-        <span>WinCLIP Inspector</span>
+        <span className="brand-name">WinCLIP Inspector</span>
       </div>
       <ModelChip />
       <BackendBadge />
@@ -152,18 +152,20 @@ export function TopBar() {
           type="button"
           className="btn btn-ghost"
           disabled={!anyScored || zipping !== null}
+          aria-label="Overlays (ZIP)"
           onClick={() => void exportAllOverlays()}
         >
-          Overlays (ZIP)
+          Overlays<span className="wide-only"> (ZIP)</span>
         </button>
         <button
           type="button"
           className="btn btn-ghost"
           disabled={!anyScored || zipping !== null}
           title="Raw maps as float32 .npy and annotated overlays"
+          aria-label="Maps (ZIP)"
           onClick={() => void exportMaps()}
         >
-          Maps (ZIP)
+          Maps<span className="wide-only"> (ZIP)</span>
         </button>
         <button
           type="button"
